@@ -1,0 +1,141 @@
+/*
+ * main.c - twice-app, the reference application the harness deploys: the
+ * workload routes served by libtwice under the model named on the command
+ * line. It prints one line, "twice-app listening on HOST:PORT ...", once the
+ * port accepts connections, so that tools can use --listen with port 0.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "workloads.h"
+
+#define EXIT_USAGE 2
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: twice-app [--model MODEL] [--workers N] [--listen HOST:PORT]\n"
+            "                 [--shutdown-timeout MS] [--lock-file PATH]\n"
+            "\n"
+            "Serves the twice workloads: /plaintext /json /sleep?ms=N /cpu?iters=N\n"
+            "/ctx?id=X&ms=N /contention?us=N&ms=M\n"
+            "\n"
+            "  --model MODEL           concurrency model:");
+    for (const char *const *name = tw_models(); *name != NULL; name++)
+        fprintf(out, " %s", *name);
+    fprintf(out,
+            " (default process)\n"
+            "  --workers N             worker processes (default 1)\n"
+            "  --listen HOST:PORT      address to serve on, port 0 for any free one\n"
+            "                          (default 127.0.0.1:8080)\n"
+            "  --shutdown-timeout MS   how long in-flight requests may take to finish after\n"
+            "                          SIGTERM/SIGINT (default 5000)\n"
+            "  --lock-file PATH        the machine-wide lock of /contention\n"
+            "                          (default " TWICE_APP_DEFAULT_LOCK_FILE ")\n"
+            "  --help                  this text\n"
+            "  --version               the version\n");
+}
+
+static int bad_flag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int bad_flag(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "twice-app: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\n\n");
+    va_end(ap);
+    usage(stderr);
+    return EXIT_USAGE;
+}
+
+static int parse_unsigned(const char *value, unsigned long max, unsigned *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long n = strtoul(value, &end, 10);
+    if (value[0] == '\0' || value[0] == '-' || *end != '\0' || errno != 0 || n > max)
+        return -1;
+    *out = (unsigned)n;
+    return 0;
+}
+
+static void announce(const char *address, void *data)
+{
+    const tw_serve_config *config = data;
+    printf("twice-app listening on %s model=%s workers=%u\n", address, config->model,
+           config->workers);
+    fflush(stdout);
+}
+
+int main(int argc, char **argv)
+{
+    tw_serve_config config = tw_serve_config_default();
+    twice_app_options options = {.lock_file = TWICE_APP_DEFAULT_LOCK_FILE};
+    static const struct option longopts[] = {
+        {"model", required_argument, NULL, 'm'},
+        {"workers", required_argument, NULL, 'w'},
+        {"listen", required_argument, NULL, 'l'},
+        {"shutdown-timeout", required_argument, NULL, 's'},
+        {"lock-file", required_argument, NULL, 'k'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    opterr = 0;
+    int opt;
+    while ((opt = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'm':
+            config.model = optarg;
+            break;
+        case 'w':
+            if (parse_unsigned(optarg, 1024, &config.workers) != 0 || config.workers == 0)
+                return bad_flag("--workers: expected a whole number 1-1024, got '%s'", optarg);
+            break;
+        case 'l':
+            config.listen = optarg;
+            break;
+        case 's':
+            if (parse_unsigned(optarg, 3600000, &config.shutdown_timeout_ms) != 0)
+                return bad_flag("--shutdown-timeout: expected milliseconds 0-3600000, got '%s'",
+                                optarg);
+            break;
+        case 'k':
+            options.lock_file = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        case 'V':
+            printf("twice-app %s\n", TWICE_VERSION);
+            return 0;
+        case ':':
+            return bad_flag("%s: needs a value", argv[optind - 1]);
+        default:
+            return bad_flag("%s: unknown option", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return bad_flag("%s: unexpected argument", argv[optind]);
+    char err[512];
+    if (tw_serve_config_check(&config, err, sizeof(err)) != TW_OK)
+        return bad_flag("%s", err);
+
+    tw_app *app = tw_app_new("twice-app");
+    if (app == NULL || twice_app_register_workloads(app, &options) != TW_OK) {
+        fprintf(stderr, "twice-app: %s\n", app != NULL ? tw_app_errmsg(app) : "out of memory");
+        tw_app_free(app);
+        return 1;
+    }
+    config.on_listening = announce;
+    config.on_listening_data = &config;
+    int rc = tw_serve(app, &config);
+    tw_app_free(app);
+    return rc == TW_OK ? 0 : 1;
+}

@@ -1,0 +1,212 @@
+/*
+ * app_process.c - real server processes for the live tests. Each server
+ * listens on an ephemeral loopback port it announces on stdout, so tests run
+ * in parallel without choosing ports, and every test stops what it started.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "app_process.h"
+
+void sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+static char *read_file(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    char *text = NULL;
+    size_t len = 0;
+    if (f == NULL)
+        return strdup("");
+    FILE *mem = open_memstream(&text, &len);
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+        fwrite(buf, 1, n, mem);
+    fclose(mem);
+    fclose(f);
+    return text;
+}
+
+static pid_t spawn(const char *program, const char *const *args, int extra_listen, int out_fd,
+                   int err_fd)
+{
+    const char *argv[64];
+    size_t n = 0;
+    argv[n++] = program;
+    for (; args != NULL && *args != NULL && n < 60; args++)
+        argv[n++] = *args;
+    if (extra_listen) {
+        argv[n++] = "--listen";
+        argv[n++] = "127.0.0.1:0";
+    }
+    argv[n] = NULL;
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(out_fd, STDOUT_FILENO);
+        dup2(err_fd, STDERR_FILENO);
+        execv(program, (char *const *)argv);
+        _exit(127);
+    }
+    return pid;
+}
+
+int app_start(app_process *p, const char *program, const char *const *args)
+{
+    memset(p, 0, sizeof(*p));
+    strcpy(p->stderr_path, "/tmp/twice-test-XXXXXX");
+    int err_fd = mkstemp(p->stderr_path);
+    int out[2];
+    if (err_fd < 0 || pipe2(out, O_CLOEXEC) != 0)
+        return -1;
+    p->pid = spawn(program, args, 1, out[1], err_fd);
+    close(out[1]);
+    close(err_fd);
+    char line[512] = "";
+    size_t len = 0;
+    /* Up to 5 s for the announcement: "... listening on 127.0.0.1:PORT ...". */
+    for (int waited = 0; waited < 5000 && strchr(line, '\n') == NULL; waited += 10) {
+        struct pollfd pfd = {.fd = out[0], .events = POLLIN};
+        if (poll(&pfd, 1, 10) > 0) {
+            ssize_t got = read(out[0], line + len, sizeof(line) - len - 1);
+            if (got <= 0)
+                break;
+            len += (size_t)got;
+            line[len] = '\0';
+        }
+    }
+    close(out[0]);
+    const char *at = strstr(line, "listening on 127.0.0.1:");
+    if (p->pid <= 0 || at == NULL) {
+        if (p->pid > 0)
+            app_stop(p, SIGKILL, 2000);
+        return -1;
+    }
+    p->port = atoi(at + strlen("listening on 127.0.0.1:"));
+    return 0;
+}
+
+static int wait_exit(pid_t pid, int timeout_ms, int *status)
+{
+    for (int waited = 0; waited <= timeout_ms; waited += 5) {
+        pid_t got = waitpid(pid, status, WNOHANG);
+        if (got == pid)
+            return 0;
+        if (got < 0)
+            return -1;
+        sleep_ms(5);
+    }
+    return -1;
+}
+
+int app_stop(app_process *p, int sig, int timeout_ms)
+{
+    int status;
+    if (p->pid <= 0)
+        return -1;
+    kill(p->pid, sig);
+    if (wait_exit(p->pid, timeout_ms, &status) != 0) {
+        kill(p->pid, SIGKILL);
+        waitpid(p->pid, &status, 0);
+        status = -1;
+    }
+    p->pid = 0;
+    unlink(p->stderr_path);
+    return status;
+}
+
+char *app_stderr(const app_process *p)
+{
+    return read_file(p->stderr_path);
+}
+
+int run_to_exit(const char *program, const char *const *args, int timeout_ms, char **err)
+{
+    char path[] = "/tmp/twice-test-XXXXXX";
+    int err_fd = mkstemp(path);
+    int null_fd = open("/dev/null", O_WRONLY);
+    pid_t pid = spawn(program, args, 0, null_fd, err_fd);
+    close(err_fd);
+    close(null_fd);
+    int status = -1;
+    if (wait_exit(pid, timeout_ms, &status) != 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        status = -1;
+    }
+    *err = read_file(path);
+    unlink(path);
+    return status;
+}
+
+pid_t *children_of(pid_t parent, size_t *n)
+{
+    size_t cap = 16;
+    pid_t *pids = malloc(cap * sizeof(*pids));
+    *n = 0;
+    DIR *proc = opendir("/proc");
+    struct dirent *entry;
+    while (proc != NULL && (entry = readdir(proc)) != NULL) {
+        char path[300], stat[512];
+        int ppid;
+        char state;
+        if (entry->d_name[0] < '0' || entry->d_name[0] > '9')
+            continue;
+        snprintf(path, sizeof(path), "/proc/%s/stat", entry->d_name);
+        FILE *f = fopen(path, "r");
+        if (f == NULL)
+            continue;
+        size_t len = fread(stat, 1, sizeof(stat) - 1, f);
+        fclose(f);
+        stat[len] = '\0';
+        /* The command name may hold spaces and parentheses: parse after the last ')'. */
+        const char *after = strrchr(stat, ')');
+        if (after == NULL || sscanf(after + 1, " %c %d", &state, &ppid) != 2)
+            continue;
+        if (ppid == parent && state != 'Z') {
+            if (*n == cap)
+                pids = realloc(pids, (cap *= 2) * sizeof(*pids));
+            pids[(*n)++] = atoi(entry->d_name);
+        }
+    }
+    if (proc != NULL)
+        closedir(proc);
+    return pids;
+}
+
+int process_alive(pid_t pid)
+{
+    char path[64], stat[512];
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return 0;
+    size_t len = fread(stat, 1, sizeof(stat) - 1, f);
+    fclose(f);
+    stat[len] = '\0';
+    const char *after = strrchr(stat, ')');
+    return after != NULL && after[1] == ' ' && after[2] != 'Z' && after[2] != 'X';
+}
+
+int wait_gone(pid_t pid, int timeout_ms)
+{
+    for (int waited = 0; waited <= timeout_ms; waited += 10) {
+        if (!process_alive(pid))
+            return 0;
+        sleep_ms(10);
+    }
+    return -1;
+}

@@ -1,0 +1,41 @@
+/*
+ * app_process.h - starting and stopping real servers for the live tests:
+ * twice-app on an ephemeral loopback port, its workers, its exit.
+ */
+#ifndef TWICE_TEST_APP_PROCESS_H
+#define TWICE_TEST_APP_PROCESS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+typedef struct app_process {
+    pid_t pid;
+    int port;
+    char stderr_path[64]; /* the server's stderr goes to this file */
+} app_process;
+
+/**
+ * Starts program with args (NULL-terminated; "--listen 127.0.0.1:0" is
+ * added) and waits up to 5 s for its "listening on HOST:PORT" line. Returns
+ * 0 with p filled in, or -1 (the server exited or stayed silent).
+ */
+int app_start(app_process *p, const char *program, const char *const *args);
+/** Sends sig, then waits up to timeout_ms for the exit. Returns the wait status, or -1 when
+ * it did not exit (it is then killed). */
+int app_stop(app_process *p, int sig, int timeout_ms);
+/** The server's stderr so far (malloc'd, NUL-terminated). */
+char *app_stderr(const app_process *p);
+
+/** Runs program with args to completion (at most timeout_ms) and returns its wait status;
+ * its stderr is captured into *err (malloc'd). */
+int run_to_exit(const char *program, const char *const *args, int timeout_ms, char **err);
+
+/** The children of parent, from /proc (malloc'd array; *n their count). */
+pid_t *children_of(pid_t parent, size_t *n);
+/** 1 while pid exists and is not a zombie. */
+int process_alive(pid_t pid);
+/** Waits until process_alive(pid) is 0, up to timeout_ms; 0 when gone, -1 otherwise. */
+int wait_gone(pid_t pid, int timeout_ms);
+void sleep_ms(int ms);
+
+#endif

@@ -47,8 +47,11 @@ static pid_t spawn(const char *program, const char *const *args, int extra_liste
     const char *argv[64];
     size_t n = 0;
     argv[n++] = program;
-    for (; args != NULL && *args != NULL && n < 60; args++)
+    for (; args != NULL && *args != NULL && n < 60; args++) {
+        if (strcmp(*args, "--listen") == 0)
+            extra_listen = 0;
         argv[n++] = *args;
+    }
     if (extra_listen) {
         argv[n++] = "--listen";
         argv[n++] = "127.0.0.1:0";
@@ -209,4 +212,15 @@ int wait_gone(pid_t pid, int timeout_ms)
         sleep_ms(10);
     }
     return -1;
+}
+
+pid_t *wait_children(pid_t parent, size_t want, int timeout_ms, size_t *n)
+{
+    pid_t *pids = children_of(parent, n);
+    for (int waited = 0; *n != want && waited < timeout_ms; waited += 20) {
+        free(pids);
+        sleep_ms(20);
+        pids = children_of(parent, n);
+    }
+    return pids;
 }

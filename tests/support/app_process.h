@@ -16,7 +16,7 @@ typedef struct app_process {
 
 /**
  * Starts program with args (NULL-terminated; "--listen 127.0.0.1:0" is
- * added) and waits up to 5 s for its "listening on HOST:PORT" line. Returns
+ * added unless args name --listen) and waits up to 5 s for its "listening on HOST:PORT" line. Returns
  * 0 with p filled in, or -1 (the server exited or stayed silent).
  */
 int app_start(app_process *p, const char *program, const char *const *args);
@@ -32,6 +32,8 @@ int run_to_exit(const char *program, const char *const *args, int timeout_ms, ch
 
 /** The children of parent, from /proc (malloc'd array; *n their count). */
 pid_t *children_of(pid_t parent, size_t *n);
+/** children_of, polled until there are want of them or timeout_ms passes. */
+pid_t *wait_children(pid_t parent, size_t want, int timeout_ms, size_t *n);
 /** 1 while pid exists and is not a zombie. */
 int process_alive(pid_t pid);
 /** Waits until process_alive(pid) is 0, up to timeout_ms; 0 when gone, -1 otherwise. */

@@ -3,7 +3,7 @@
  * "Hello, World!" (one process, one loop, one handler). twice-app's
  * /plaintext is measured against it, so the ratio is libtwice's overhead.
  *
- * usage: bare-h2o PORT   (listens on 127.0.0.1, prints "listening on ..." when ready)
+ * usage: bare-h2o PORT   (on 127.0.0.1; 0 picks a free port; prints "listening on ..." when ready)
  */
 #include <netinet/in.h>
 #include <signal.h>
@@ -65,7 +65,9 @@ int main(int argc, char **argv)
     }
     h2o_socket_t *listener = h2o_evloop_socket_create(ctx.loop, fd, H2O_SOCKET_FLAG_DONT_READ);
     h2o_socket_read_start(listener, on_accept);
-    printf("bare-h2o listening on 127.0.0.1:%s\n", argv[1]);
+    socklen_t len = sizeof(addr);
+    getsockname(fd, (struct sockaddr *)&addr, &len);
+    printf("bare-h2o listening on 127.0.0.1:%u\n", ntohs(addr.sin_port));
     fflush(stdout);
     while (h2o_evloop_run(ctx.loop, INT32_MAX) == 0)
         ;

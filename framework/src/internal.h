@@ -56,6 +56,7 @@ typedef enum {
 typedef struct tw_segment {
     tw_segment_kind kind;
     char *text; /* the literal, or the parameter's name */
+    size_t len; /* of a literal */
 } tw_segment;
 
 #define TW_MAX_METHODS 8

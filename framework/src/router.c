@@ -97,6 +97,7 @@ static int parse_segment(tw_segment *seg, const char *pattern, size_t start, siz
     const char *close = memchr(pattern + start, '>', end - start);
     if (open == NULL && close == NULL) {
         seg->kind = TW_SEG_LITERAL;
+        seg->len = end - start;
         seg->text = strndup(pattern + start, end - start);
         return seg->text != NULL ? TW_OK : TW_FAIL;
     }
@@ -252,7 +253,7 @@ static int match_path(const tw_route_entry *route, tw_req *req, tw_arena *arena)
             return 0;
         size_t len = seg->kind == TW_SEG_PATH ? strlen(p) : strcspn(p, "/");
         if (seg->kind == TW_SEG_LITERAL) {
-            if (strlen(seg->text) != len || memcmp(seg->text, p, len) != 0)
+            if (seg->len != len || memcmp(seg->text, p, len) != 0)
                 return 0;
         } else {
             if (len == 0 || (seg->kind == TW_SEG_INT && !is_int64(p, len)))

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Twice builds and runs with, when any is missing.
+# Run as root, or as a user with sudo.
+set -euo pipefail
+packages=(
+    cmake pkg-config gcc make            # the build
+    libh2o-evloop-dev libssl-dev zlib1g-dev  # HTTP (h2o links OpenSSL and zlib)
+    libjansson-dev                       # JSON
+    libcriterion-dev                     # unit tests
+    wrk curl                             # load generation, the demo's requests
+)
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "installing: ${missing[*]}"
+sudo=()
+[ "$(id -u)" -ne 0 ] && sudo=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

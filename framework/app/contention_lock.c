@@ -13,6 +13,9 @@
 
 #include "workloads.h"
 
+#define POLL_FIRST_US 50
+#define POLL_MAX_US 1000
+
 static uint64_t now_us(void)
 {
     struct timespec ts;
@@ -29,8 +32,15 @@ int twice_app_hold_lock(const char *path, uint64_t hold_us, uint64_t *waited_us)
         return TW_FAIL;
     uint64_t start = now_us();
     int rc;
-    while ((rc = flock(fd, LOCK_EX)) != 0 && errno == EINTR)
-        ;
+    if (tw_waits_yield()) {
+        for (uint64_t pause = POLL_FIRST_US;
+             (rc = flock(fd, LOCK_EX | LOCK_NB)) != 0 && (errno == EWOULDBLOCK || errno == EINTR);
+             pause = pause * 2 < POLL_MAX_US ? pause * 2 : POLL_MAX_US)
+            tw_usleep(pause);
+    } else {
+        while ((rc = flock(fd, LOCK_EX)) != 0 && errno == EINTR)
+            ;
+    }
     *waited_us = now_us() - start;
     if (rc != 0) {
         int saved = errno;

@@ -18,8 +18,9 @@
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: twice-app [--model MODEL] [--workers N] [--listen HOST:PORT]\n"
-            "                 [--shutdown-timeout MS] [--lock-file PATH]\n"
+            "usage: twice-app [--model MODEL] [--workers N] [--threads N] [--listen HOST:PORT]\n"
+            "                 [--stack-size KIB] [--max-coroutines N] [--shutdown-timeout MS]\n"
+            "                 [--lock-file PATH]\n"
             "\n"
             "Serves the twice workloads: /plaintext /json /sleep?ms=N /cpu?iters=N\n"
             "/ctx?id=X&ms=N /contention?us=N&ms=M\n"
@@ -30,6 +31,10 @@ static void usage(FILE *out)
     fprintf(out,
             " (default process)\n"
             "  --workers N             worker processes (default 1)\n"
+            "  --threads N             handler threads per worker, thread model (default 8)\n"
+            "  --stack-size KIB        stack per coroutine, coroutine model (default 64)\n"
+            "  --max-coroutines N      requests in flight per worker before 503s, coroutine\n"
+            "                          model (default 16384)\n"
             "  --listen HOST:PORT      address to serve on, port 0 for any free one\n"
             "                          (default 127.0.0.1:8080)\n"
             "  --shutdown-timeout MS   how long in-flight requests may take to finish after\n"
@@ -68,8 +73,8 @@ static int parse_unsigned(const char *value, unsigned long max, unsigned *out)
 static void announce(const char *address, void *data)
 {
     const tw_serve_config *config = data;
-    printf("twice-app listening on %s model=%s workers=%u\n", address, config->model,
-           config->workers);
+    printf("twice-app listening on %s model=%s workers=%u threads=%u\n", address, config->model,
+           config->workers, config->threads);
     fflush(stdout);
 }
 
@@ -80,6 +85,9 @@ int main(int argc, char **argv)
     static const struct option longopts[] = {
         {"model", required_argument, NULL, 'm'},
         {"workers", required_argument, NULL, 'w'},
+        {"threads", required_argument, NULL, 't'},
+        {"stack-size", required_argument, NULL, 'S'},
+        {"max-coroutines", required_argument, NULL, 'c'},
         {"listen", required_argument, NULL, 'l'},
         {"shutdown-timeout", required_argument, NULL, 's'},
         {"lock-file", required_argument, NULL, 'k'},
@@ -88,6 +96,7 @@ int main(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     opterr = 0;
+    unsigned kib, max_coroutines;
     int opt;
     while ((opt = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
         switch (opt) {
@@ -97,6 +106,21 @@ int main(int argc, char **argv)
         case 'w':
             if (parse_unsigned(optarg, 1024, &config.workers) != 0 || config.workers == 0)
                 return bad_flag("--workers: expected a whole number 1-1024, got '%s'", optarg);
+            break;
+        case 't':
+            if (parse_unsigned(optarg, 4096, &config.threads) != 0 || config.threads == 0)
+                return bad_flag("--threads: expected a whole number 1-4096, got '%s'", optarg);
+            break;
+        case 'S':
+            if (parse_unsigned(optarg, 65536, &kib) != 0 || kib < 16)
+                return bad_flag("--stack-size: expected KiB 16-65536, got '%s'", optarg);
+            config.stack_size = (size_t)kib * 1024;
+            break;
+        case 'c':
+            if (parse_unsigned(optarg, 10000000, &max_coroutines) != 0 || max_coroutines == 0)
+                return bad_flag("--max-coroutines: expected a whole number 1-10000000, got '%s'",
+                                optarg);
+            config.max_coroutines = max_coroutines;
             break;
         case 'l':
             config.listen = optarg;

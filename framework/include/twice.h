@@ -215,7 +215,8 @@ void tw_res_free(tw_res *res);
  * outside of request context" naming the function, and aborts.
  */
 tw_req *tw_request(void);
-/** Per-request scratch (Flask's g): a JSON object the teardown clears. Same rule outside. */
+/** Per-request scratch (Flask's g): a JSON object, empty for each request and cleared once the
+ * request and its later-calls are done. Same rule outside. */
 json_t *tw_g(void);
 /** The app handling the current request (Flask's current_app). Same rule outside. */
 tw_app *tw_current_app(void);
@@ -232,17 +233,38 @@ int tw_has_request_context(void);
 int tw_sleep(uint64_t ms);
 /** The same for microseconds. */
 int tw_usleep(uint64_t us);
+/** 1 when waits in the current code yield to other requests (a coroutine), 0 when they
+ * block the thread: code that polls a shared resource uses it to choose how to wait. */
+int tw_waits_yield(void);
 /** Waits until fd is readable / writable or timeout_ms passes (-1: no limit).
  * Returns 1 ready, 0 timed out, TW_FAIL on error (errno set). */
 int tw_wait_readable(int fd, int timeout_ms);
 int tw_wait_writable(int fd, int timeout_ms);
 
+/* ---- work after the response ---------------------------------------------------------- */
+
+/**
+ * Runs fn(data) about delay_ms from now, on the worker that handles the
+ * current request, in that request's context: tw_request(), tw_g() and
+ * tw_current_app() inside fn name the request that scheduled it, even after
+ * its response was sent (the request is kept until fn has run). It never
+ * runs before the request's response is on its way. Under tw_app_dispatch()
+ * the calls run before it returns. Only inside a request: TW_FAIL otherwise.
+ */
+int tw_call_later(uint64_t delay_ms, void (*fn)(void *data), void *data);
+/** tw_call_later(0, fn, data): runs once the current request has been answered. */
+int tw_defer(void (*fn)(void *data), void *data);
+
 /* ---- serving --------------------------------------------------------------------------- */
 
 typedef struct tw_serve_config {
     const char *listen;           /* "HOST:PORT"; port 0 picks a free one. Default 127.0.0.1:8080 */
-    const char *model;            /* "process" (default) */
+    const char *model;            /* "process" (default), "thread" or "coroutine" */
     unsigned workers;             /* worker processes, default 1 */
+    unsigned threads;             /* handler threads per worker (thread model), default 8 */
+    size_t stack_size;            /* bytes per coroutine stack (coroutine model), default 64 KiB */
+    size_t max_coroutines;        /* requests in flight per worker past which it answers 503
+                                     (coroutine model), default 16384 */
     unsigned shutdown_timeout_ms; /* how long in-flight requests may take to finish, default 5000 */
     /** Called once in the master with the bound address, "HOST:PORT", before workers start
      * (twice-app prints it so that tools can find an ephemeral port). May be NULL. */

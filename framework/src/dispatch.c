@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "later.h"
 #include "router.h"
 
 static int default_error_response(tw_app *app, tw_req *req, tw_res *res, const tw_error *error)
@@ -167,9 +168,6 @@ void tw__dispatch(tw_exchange *ex)
     run_after_hooks(ex);
     app->ops.finalize(app, &ex->req, &ex->res);
     run_teardown_hooks(ex);
-    /* g lives exactly as long as the request's hooks can see it. */
-    json_decref(ex->g);
-    ex->g = NULL;
     tw__context_leave(previous);
 }
 
@@ -190,11 +188,13 @@ tw_res *tw_app_dispatch(tw_app *app, const char *method, const char *target,
         ex->req.body_len = body_len;
     }
     tw__dispatch(ex);
+    /* No loop here: later-calls run now, in order, before the caller gets the response. */
+    tw__later_run_all(tw__later_take(ex));
     return &ex->res;
 }
 
 void tw_res_free(tw_res *res)
 {
     if (res != NULL)
-        tw__exchange_free(tw__res_exchange(res));
+        tw__exchange_release(tw__res_exchange(res));
 }

@@ -147,7 +147,9 @@ struct tw_res {
 typedef struct tw_exchange {
     tw_req req;
     tw_res res;
-    json_t *g;       /* tw_g(), created on first use */
+    int refs;        /* the request's owner, plus each pending later-call (atomic) */
+    struct tw_later *later; /* later-calls not yet handed to a loop (atomic stack) */
+    json_t *g;       /* tw_g(), created on first use, kept as long as the exchange */
     tw_error error;  /* the pending error after TW_ABORT or TW_FAIL */
     int has_error;
     const char *allow; /* the Allow header of a 405 */
@@ -164,9 +166,11 @@ static inline tw_exchange *tw__res_exchange(const tw_res *res)
     return TW__STRUCT_FROM_MEMBER(tw_exchange, res, res);
 }
 
-/** A new exchange for app; never NULL (aborts when out of memory). */
+/** A new exchange for app, holding one reference; never NULL (aborts when out of memory). */
 tw_exchange *tw__exchange_new(tw_app *app);
-void tw__exchange_free(tw_exchange *ex);
+void tw__exchange_retain(tw_exchange *ex);
+/** Drops a reference; the last one frees the exchange. Any thread. */
+void tw__exchange_release(tw_exchange *ex);
 /** Sets method, path and query from a request target ("/a%20b?x=1"). */
 void tw__req_set_target(tw_exchange *ex, const char *method, size_t method_len, const char *target,
                         size_t target_len);

@@ -3,8 +3,10 @@
  * shared listener, handing each request to the model, and the graceful
  * shutdown that stops accepting and waits for the requests in flight.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 
 #include "loop.h"
@@ -36,17 +38,102 @@ static void on_accept(h2o_socket_t *listener, const char *err)
     tw_loop *loop = listener->data;
     if (err != NULL)
         return;
-    /* Several workers wait on one listener: the one that loses the race gets NULL. */
-    h2o_socket_t *sock = h2o_evloop_socket_accept(listener);
-    if (sock != NULL)
+    /* Several workers wait on one listener; the one that finds the backlog empty gets NULL.
+     * How many to take per wake-up is the model's call (see accepts_per_event). */
+    for (unsigned i = 0; i < loop->accepts_per_event; i++) {
+        h2o_socket_t *sock = h2o_evloop_socket_accept(listener);
+        if (sock == NULL)
+            break;
         h2o_accept(&loop->accept_ctx, sock);
+    }
 }
 
-void tw__loop_init(tw_loop *loop, tw_app *app, int listen_fd, tw_loop_request_fn on_request)
+static void on_later_due(tw_timer *timer)
+{
+    tw_later *later = TW__STRUCT_FROM_MEMBER(tw_later, timer, timer);
+    tw_loop *loop = later->owner;
+    if (loop->run_later != NULL)
+        loop->run_later(loop, later);
+    else
+        tw__loop_later_done(loop, tw__later_run(later));
+}
+
+void tw__loop_schedule_later(tw_loop *loop, tw_later *list)
+{
+    while (list != NULL) {
+        tw_later *later = list;
+        list = list->next;
+        later->owner = loop;
+        later->timer.fire = on_later_due;
+        loop->pending++;
+        tw__timers_add(&loop->timers, &later->timer, later->timer.at_us);
+    }
+}
+
+void tw__loop_later_done(tw_loop *loop, tw_later *more)
+{
+    loop->pending--;
+    tw__loop_schedule_later(loop, more);
+}
+
+void tw__loop_respond(tw_loop *loop, tw_exchange *ex, h2o_req_t *req)
+{
+    if (req != NULL)
+        tw__exchange_send(ex, req);
+    tw__loop_schedule_later(loop, tw__later_take(ex));
+    tw__exchange_release(ex);
+}
+
+/* The timers are driven by a timerfd that the loop watches like any socket, armed for the
+ * earliest deadline. Firing them from a readiness callback puts what they do (a coroutine
+ * sends its response) inside h2o's own event processing, where the callbacks it leaves
+ * pending (a sent response re-arms its connection's reading) run at once; it also gives
+ * sleeps microseconds where epoll's timeout has milliseconds. */
+static void on_timerfd(h2o_socket_t *sock, const char *err)
+{
+    tw_loop *loop = sock->data;
+    uint64_t expirations;
+    (void)err;
+    if (read(loop->timerfd, &expirations, sizeof(expirations)) < 0)
+        expirations = 0; /* spurious: the deadline was moved; run what is due anyway */
+    loop->timerfd_armed_us = 0;
+    tw__timers_run(&loop->timers, tw__now_us());
+}
+
+/* Arms the timerfd for the earliest deadline, if that is not what it is armed for already. */
+static void arm_timerfd(tw_loop *loop)
+{
+    uint64_t at = loop->timers.count != 0 ? loop->timers.heap[0]->at_us : 0;
+    if (at == loop->timerfd_armed_us)
+        return;
+    /* An absolute deadline on CLOCK_MONOTONIC, tw__now_us()'s clock; a past one fires at once,
+     * and 0 (no timers) disarms. */
+    struct itimerspec spec = {.it_value = {(time_t)(at / 1000000), (long)(at % 1000000) * 1000}};
+    if (at != 0 && spec.it_value.tv_sec == 0 && spec.it_value.tv_nsec == 0)
+        spec.it_value.tv_nsec = 1;
+    timerfd_settime(loop->timerfd, TFD_TIMER_ABSTIME, &spec, NULL);
+    loop->timerfd_armed_us = at;
+}
+
+/* One turn: arm the timers, then let h2o poll (at most max_ms, so that a signal landing just
+ * before epoll_wait is seen within max_ms at worst) and run what is ready. */
+static void turn(tw_loop *loop, int32_t max_ms)
+{
+    arm_timerfd(loop);
+    h2o_evloop_run(loop->ctx.loop, max_ms);
+    if (loop->after_turn != NULL)
+        loop->after_turn(loop);
+}
+
+void tw__loop_init(tw_loop *loop, tw_app *app, int listen_fd, tw_loop_request_fn on_request,
+                   tw_loop_later_fn run_later, void *model)
 {
     memset(loop, 0, sizeof(*loop));
     loop->app = app;
     loop->on_request = on_request;
+    loop->run_later = run_later;
+    loop->model = model;
+    loop->accepts_per_event = 16;
     h2o_config_init(&loop->config);
     loop->config.server_name = h2o_iovec_init(H2O_STRLIT("twice"));
     h2o_hostconf_t *host =
@@ -56,6 +143,16 @@ void tw__loop_init(tw_loop *loop, tw_app *app, int listen_fd, tw_loop_request_fn
     handler->super.on_req = on_req;
     handler->loop = loop;
     h2o_context_init(&loop->ctx, h2o_evloop_create(), &loop->config);
+    loop->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    if (loop->timerfd < 0) {
+        perror("twice: timerfd_create");
+        abort();
+    }
+    /* h2o closes the fds it watches; the loop lives as long as the worker, so that is fine. */
+    h2o_socket_t *timer_sock =
+        h2o_evloop_socket_create(loop->ctx.loop, loop->timerfd, H2O_SOCKET_FLAG_DONT_READ);
+    timer_sock->data = loop;
+    h2o_socket_read_start(timer_sock, on_timerfd);
     loop->accept_ctx.ctx = &loop->ctx;
     loop->accept_ctx.hosts = loop->config.hosts;
     /* The listener fd is shared with the master and the other workers: wrap a copy of it. */
@@ -65,24 +162,16 @@ void tw__loop_init(tw_loop *loop, tw_app *app, int listen_fd, tw_loop_request_fn
     h2o_socket_read_start(loop->listener, on_accept);
 }
 
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 size_t tw__loop_run(tw_loop *loop, volatile sig_atomic_t *stop, unsigned shutdown_timeout_ms)
 {
-    /* A bounded wait: a signal that lands just before epoll_wait is seen within 100 ms. */
     while (!*stop)
-        h2o_evloop_run(loop->ctx.loop, 100);
+        turn(loop, 100);
     h2o_socket_read_stop(loop->listener);
     h2o_socket_close(loop->listener);
     loop->listener = NULL;
     h2o_context_request_shutdown(&loop->ctx);
-    uint64_t deadline = now_ms() + shutdown_timeout_ms;
-    while (loop->inflight != 0 && now_ms() < deadline)
-        h2o_evloop_run(loop->ctx.loop, 10);
-    return loop->inflight;
+    uint64_t deadline = tw__now_us() + (uint64_t)shutdown_timeout_ms * 1000;
+    while (loop->inflight + loop->pending != 0 && tw__now_us() < deadline)
+        turn(loop, 10);
+    return loop->inflight + loop->pending;
 }

@@ -11,12 +11,16 @@
 #include <h2o.h>
 
 #include "internal.h"
+#include "later.h"
+#include "timers.h"
 
 typedef struct tw_loop tw_loop;
 
 /** What a model does with a request: answer it now, or hand it on and answer later from the
  * loop thread. Returns 0 as h2o's on_req does. */
 typedef int (*tw_loop_request_fn)(tw_loop *loop, h2o_req_t *req);
+/** How a model runs a later-call that is due; it ends with tw__loop_later_done(). */
+typedef void (*tw_loop_later_fn)(tw_loop *loop, tw_later *later);
 
 struct tw_loop {
     h2o_globalconf_t config;
@@ -25,15 +29,35 @@ struct tw_loop {
     h2o_socket_t *listener;
     tw_app *app;
     tw_loop_request_fn on_request;
-    size_t inflight; /* requests h2o has not disposed of yet: what a shutdown waits for */
+    tw_loop_later_fn run_later;
+    void (*after_turn)(tw_loop *loop); /* once per loop turn, after events and timers */
+    void *model; /* the model's per-worker state */
+    /* Connections taken per listener wake-up. A loop that can serve many at once takes a
+     * burst (16, as h2o's own server does); one whose handlers block its worker takes one,
+     * or a blocked worker would sit on connections that idle workers could serve. */
+    unsigned accepts_per_event;
+    tw_timers timers;
+    int timerfd;                /* fires the timers from inside h2o's event processing */
+    uint64_t timerfd_armed_us;  /* the deadline it is armed for, 0 when disarmed */
+    size_t inflight; /* requests h2o has not disposed of yet */
+    size_t pending;  /* later-calls scheduled or running; a shutdown waits for both */
 };
 
-/** Sets up a loop accepting from listen_fd (which stays the caller's). */
-void tw__loop_init(tw_loop *loop, tw_app *app, int listen_fd, tw_loop_request_fn on_request);
+/** Sets up a loop accepting from listen_fd (which stays the caller's). run_later NULL runs
+ * later-calls inline on the loop thread. */
+void tw__loop_init(tw_loop *loop, tw_app *app, int listen_fd, tw_loop_request_fn on_request,
+                   tw_loop_later_fn run_later, void *model);
+/** Schedules a list of later-calls (from tw__later_take() or tw__later_run()) on the loop. */
+void tw__loop_schedule_later(tw_loop *loop, tw_later *list);
+/** Called by run_later when a later-call is over, with what it scheduled in turn. */
+void tw__loop_later_done(tw_loop *loop, tw_later *more);
+/** Sends the exchange's response on req and schedules its later-calls; drops the caller's
+ * reference. The common end of a request in every model; on the loop thread. */
+void tw__loop_respond(tw_loop *loop, tw_exchange *ex, h2o_req_t *req);
 /**
- * Runs until *stop is set, then stops accepting and lets the requests in
- * flight finish, for at most shutdown_timeout_ms. Returns the number still
- * in flight when it gave up (0 after a clean shutdown). The loop is not torn
+ * Runs until *stop is set, then stops accepting and lets the requests and
+ * later-calls in flight finish, for at most shutdown_timeout_ms. Returns the
+ * number still in flight when it gave up (0 after a clean shutdown). The loop is not torn
  * down: a worker exits right after, and its exit closes what is left.
  */
 size_t tw__loop_run(tw_loop *loop, volatile sig_atomic_t *stop, unsigned shutdown_timeout_ms);

@@ -14,5 +14,7 @@ typedef struct tw_model {
 } tw_model;
 
 extern const tw_model tw__model_process;
+extern const tw_model tw__model_thread;
+extern const tw_model tw__model_coroutine;
 
 #endif

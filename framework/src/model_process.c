@@ -21,8 +21,7 @@ static int answer_inline(tw_loop *loop, h2o_req_t *req)
 {
     tw_exchange *ex = tw__exchange_from_h2o(loop->app, req);
     tw__dispatch(ex);
-    tw__exchange_send(ex, req);
-    tw__exchange_free(ex);
+    tw__loop_respond(loop, ex, req);
     return 0;
 }
 
@@ -30,7 +29,8 @@ static int run_worker(void *data, volatile sig_atomic_t *stop)
 {
     const tw_process_worker *worker = data;
     tw_loop loop;
-    tw__loop_init(&loop, worker->app, worker->listen_fd, answer_inline);
+    tw__loop_init(&loop, worker->app, worker->listen_fd, answer_inline, NULL, NULL);
+    loop.accepts_per_event = 1;
     size_t unfinished = tw__loop_run(&loop, stop, worker->shutdown_timeout_ms);
     if (unfinished != 0) {
         fprintf(stderr, "twice: worker %d: %zu requests still in flight after %u ms\n",

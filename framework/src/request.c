@@ -29,6 +29,7 @@ tw_exchange *tw__exchange_new(tw_app *app)
     /* Only the head needs zeroing; the arena's first block is scratch. */
     memset(ex, 0, offsetof(tw_exchange, arena));
     tw__arena_init(&ex->arena);
+    ex->refs = 1;
     ex->req.app = app;
     ex->req.method = "GET";
     ex->req.path = "/";
@@ -37,9 +38,14 @@ tw_exchange *tw__exchange_new(tw_app *app)
     return ex;
 }
 
-void tw__exchange_free(tw_exchange *ex)
+void tw__exchange_retain(tw_exchange *ex)
 {
-    if (ex == NULL)
+    __atomic_add_fetch(&ex->refs, 1, __ATOMIC_RELAXED);
+}
+
+void tw__exchange_release(tw_exchange *ex)
+{
+    if (ex == NULL || __atomic_sub_fetch(&ex->refs, 1, __ATOMIC_ACQ_REL) != 0)
         return;
     json_decref(ex->req.json);
     json_decref(ex->g);

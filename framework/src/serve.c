@@ -6,13 +6,18 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "coro.h"
 #include "listen.h"
 #include "model.h"
 
 #define TW_MAX_WORKERS 1024
+#define TW_MAX_THREADS 4096
+#define TW_MIN_STACK (16 * 1024)
+#define TW_MAX_STACK (64 * 1024 * 1024)
 
-static const tw_model *const models[] = {&tw__model_process};
-static const char *const model_names[] = {"process", NULL};
+static const tw_model *const models[] = {&tw__model_process, &tw__model_thread,
+                                         &tw__model_coroutine};
+static const char *const model_names[] = {"process", "thread", "coroutine", NULL};
 
 const char *const *tw_models(void)
 {
@@ -25,6 +30,9 @@ tw_serve_config tw_serve_config_default(void)
         .listen = "127.0.0.1:8080",
         .model = "process",
         .workers = 1,
+        .threads = 8,
+        .stack_size = TW_CORO_DEFAULT_STACK,
+        .max_coroutines = 16384,
         .shutdown_timeout_ms = 5000,
     };
 }
@@ -49,6 +57,19 @@ int tw_serve_config_check(const tw_serve_config *config, char *err, size_t errle
     }
     if (config->workers < 1 || config->workers > TW_MAX_WORKERS) {
         snprintf(err, errlen, "workers must be 1-%d, got %u", TW_MAX_WORKERS, config->workers);
+        return TW_FAIL;
+    }
+    if (config->threads < 1 || config->threads > TW_MAX_THREADS) {
+        snprintf(err, errlen, "threads must be 1-%d, got %u", TW_MAX_THREADS, config->threads);
+        return TW_FAIL;
+    }
+    if (config->stack_size < TW_MIN_STACK || config->stack_size > TW_MAX_STACK) {
+        snprintf(err, errlen, "stack size must be %d-%d KiB, got %zu KiB", TW_MIN_STACK / 1024,
+                 TW_MAX_STACK / 1024, config->stack_size / 1024);
+        return TW_FAIL;
+    }
+    if (config->max_coroutines < 1) {
+        snprintf(err, errlen, "max coroutines must be at least 1");
         return TW_FAIL;
     }
     char host[256], port[8];

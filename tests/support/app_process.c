@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -59,6 +60,9 @@ static pid_t spawn(const char *program, const char *const *args, int extra_liste
     argv[n] = NULL;
     pid_t pid = fork();
     if (pid == 0) {
+        /* A server dies with the test that started it, even one that fails or crashes
+         * before stopping it (its workers follow their master). */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
         dup2(out_fd, STDOUT_FILENO);
         dup2(err_fd, STDERR_FILENO);
         execv(program, (char *const *)argv);

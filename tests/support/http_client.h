@@ -32,4 +32,12 @@ int http_send(int port, const char *method, const char *target);
 /** Reads the response to a request sent with http_send, then closes fd. */
 int http_receive(int fd, int timeout_ms, http_response *res);
 
+/**
+ * Sends every target at once, each on its own connection, then collects the
+ * responses: for many requests in flight together. Returns how many got a
+ * response within timeout_ms; res[i] belongs to targets[i] (status 0: none).
+ */
+size_t http_get_concurrently(int port, const char *const *targets, size_t n, int timeout_ms,
+                             http_response *res);
+
 #endif

@@ -1,0 +1,49 @@
+# Helpers the benchmark scripts share: starting servers on free loopback ports,
+# measuring throughput with wrk, and leaving nothing behind. Source it.
+
+bench_pids=()
+bench_cleanup() {
+    for pid in "${bench_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+}
+trap bench_cleanup EXIT INT TERM
+
+# Server on CPU 0, load generator on CPU 1 where there are two: they do not fight for a core.
+pin_server=() pin_load=()
+if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+    pin_server=(taskset -c 0) pin_load=(taskset -c 1)
+fi
+
+bench_require() { # BIN...: every binary exists, and wrk too
+    for bin in "$@"; do
+        [ -x "$bin" ] || { echo "bench: $bin not found; build first" >&2; exit 2; }
+    done
+    command -v wrk >/dev/null || { echo "bench: wrk not found (apt-get install wrk)" >&2; exit 2; }
+}
+
+# VAR CMD...: starts a server, waits for its "listening on" line and sets VAR to its port.
+# Not meant for $(...): the server's pid must reach bench_cleanup in this shell.
+bench_start() {
+    local var=$1 out
+    shift
+    out=$(mktemp)
+    "${pin_server[@]}" "$@" >"$out" 2>&1 &
+    bench_pids+=($!)
+    for _ in $(seq 100); do
+        grep -q "listening on" "$out" && break
+        sleep 0.05
+    done
+    local port; port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$out" | head -1)
+    rm -f "$out"
+    [ -n "$port" ] || { echo "bench: '$*' did not start" >&2; exit 1; }
+    printf -v "$var" '%s' "$port"
+}
+
+bench_rps() { # PORT TARGET SECONDS CONNECTIONS [THREADS]: requests per second
+    "${pin_load[@]}" wrk -t"${5:-1}" -c"$4" -d"${3}s" "http://127.0.0.1:$1$2" \
+        | awk '/^Requests\/sec:/ {print $2}'
+}
+
+bench_ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", a / b}'; }
+
+bench_median() { sort -n | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }

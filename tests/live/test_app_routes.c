@@ -21,7 +21,10 @@ static void start(void)
 
 static void stop(void)
 {
-    app_stop(&app, SIGTERM, 5000);
+    char *report;
+    int status = app_stop_checked(&app, 5000, &report);
+    cr_assert_null(report, "sanitizer report: %s", report);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "clean exit, got status %d", status);
 }
 
 TestSuite(app_routes, .init = start, .fini = stop, .timeout = 30);

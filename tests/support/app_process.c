@@ -140,6 +140,30 @@ char *app_stderr(const app_process *p)
     return read_file(p->stderr_path);
 }
 
+int app_stop_checked(app_process *p, int timeout_ms, char **report)
+{
+    int status = -1;
+    if (p->pid > 0) {
+        kill(p->pid, SIGTERM);
+        if (wait_exit(p->pid, timeout_ms, &status) != 0) {
+            kill(p->pid, SIGKILL);
+            waitpid(p->pid, NULL, 0);
+            status = -1;
+        }
+        p->pid = 0;
+    }
+    char *err = read_file(p->stderr_path);
+    unlink(p->stderr_path);
+    const char *found = strstr(err, "ERROR: AddressSanitizer");
+    if (found == NULL)
+        found = strstr(err, "WARNING: ThreadSanitizer");
+    if (found == NULL)
+        found = strstr(err, "runtime error:"); /* UBSan */
+    *report = found != NULL ? strdup(found) : NULL;
+    free(err);
+    return status;
+}
+
 int run_to_exit(const char *program, const char *const *args, int timeout_ms, char **err)
 {
     char path[] = "/tmp/twice-test-XXXXXX";

@@ -25,6 +25,9 @@ int app_start(app_process *p, const char *program, const char *const *args);
 int app_stop(app_process *p, int sig, int timeout_ms);
 /** The server's stderr so far (malloc'd, NUL-terminated). */
 char *app_stderr(const app_process *p);
+/** Stops the server with SIGTERM and returns its wait status (-1: it had to be killed). A
+ * sanitizer report on its stderr is copied to *report (malloc'd), else *report is NULL. */
+int app_stop_checked(app_process *p, int timeout_ms, char **report);
 
 /** Runs program with args to completion (at most timeout_ms) and returns its wait status;
  * its stderr is captured into *err (malloc'd). */

@@ -24,7 +24,7 @@ bench_require() { # BIN...: every binary exists, and wrk too
 # VAR CMD...: starts a server, waits for its "listening on" line and sets VAR to its port.
 # Not meant for $(...): the server's pid must reach bench_cleanup in this shell.
 bench_start() {
-    local var=$1 out
+    local _bench_var=$1 out
     shift
     out=$(mktemp)
     "${pin_server[@]}" "$@" >"$out" 2>&1 &
@@ -33,10 +33,11 @@ bench_start() {
         grep -q "listening on" "$out" && break
         sleep 0.05
     done
-    local port; port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$out" | head -1)
+    # Named apart from anything a caller may pass as VAR, which a local would shadow.
+    local _bench_port; _bench_port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$out" | head -1)
     rm -f "$out"
-    [ -n "$port" ] || { echo "bench: '$*' did not start" >&2; exit 1; }
-    printf -v "$var" '%s' "$port"
+    [ -n "$_bench_port" ] || { echo "bench: '$*' did not start" >&2; exit 1; }
+    printf -v "$_bench_var" '%s' "$_bench_port"
 }
 
 bench_rps() { # PORT TARGET SECONDS CONNECTIONS [THREADS]: requests per second

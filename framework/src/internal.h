@@ -28,7 +28,7 @@ typedef struct tw_arena {
     char *cur;
     size_t left;
     tw_arena_chunk *chunks; /* heap chunks, newest first */
-    char first[2048];
+    char first[1024];
 } tw_arena;
 
 void tw__arena_init(tw_arena *arena);

@@ -206,6 +206,9 @@ static int run_worker(void *data, volatile sig_atomic_t *stop)
     tw__loop_init(&loop, worker->app, worker->listen_fd, spawn_request, spawn_later, &sched);
     sched.loop = &loop;
     tw__coro_pool_init(&sched.pool, worker->config->stack_size);
+    /* This model is for many connections at once: start each connection's read buffer at
+     * h2o's 4 KiB rather than twice that (a longer request grows it as it arrives). */
+    h2o_socket_buffer_prototype._initial_buf.capacity = H2O_SOCKET_INITIAL_INPUT_BUFFER_SIZE;
     tw__set_waiter(&sched.waiter);
     size_t unfinished = tw__loop_run(&loop, stop, worker->config->shutdown_timeout_ms);
     if (unfinished != 0) {

@@ -28,21 +28,20 @@ static void usage(FILE *out)
             "  --model MODEL           concurrency model:");
     for (const char *const *name = tw_models(); *name != NULL; name++)
         fprintf(out, " %s", *name);
-    fprintf(out,
-            " (default process)\n"
-            "  --workers N             worker processes (default 1)\n"
-            "  --threads N             handler threads per worker, thread model (default 8)\n"
-            "  --stack-size KIB        stack per coroutine, coroutine model (default 64)\n"
-            "  --max-coroutines N      requests in flight per worker before 503s, coroutine\n"
-            "                          model (default 16384)\n"
-            "  --listen HOST:PORT      address to serve on, port 0 for any free one\n"
-            "                          (default 127.0.0.1:8080)\n"
-            "  --shutdown-timeout MS   how long in-flight requests may take to finish after\n"
-            "                          SIGTERM/SIGINT (default 5000)\n"
-            "  --lock-file PATH        the machine-wide lock of /contention\n"
-            "                          (default " TWICE_APP_DEFAULT_LOCK_FILE ")\n"
-            "  --help                  this text\n"
-            "  --version               the version\n");
+    fprintf(out, " (default process)\n"
+                 "  --workers N             worker processes (default 1)\n"
+                 "  --threads N             handler threads per worker, thread model (default 8)\n"
+                 "  --stack-size KIB        stack per coroutine, coroutine model (default 64)\n"
+                 "  --max-coroutines N      requests in flight per worker before 503s, coroutine\n"
+                 "                          model (default 16384)\n"
+                 "  --listen HOST:PORT      address to serve on, port 0 for any free one\n"
+                 "                          (default 127.0.0.1:8080)\n"
+                 "  --shutdown-timeout MS   how long in-flight requests may take to finish after\n"
+                 "                          SIGTERM/SIGINT (default 5000)\n"
+                 "  --lock-file PATH        the machine-wide lock of /contention\n"
+                 "                          (default " TWICE_APP_DEFAULT_LOCK_FILE ")\n"
+                 "  --help                  this text\n"
+                 "  --version               the version\n");
 }
 
 static int bad_flag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

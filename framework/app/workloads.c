@@ -63,8 +63,8 @@ static int cpu(tw_req *req, tw_res *res, void *data)
         return TW_ABORT;
     char checksum[19];
     snprintf(checksum, sizeof(checksum), "%016" PRIx64, twice_app_cpu_work((uint64_t)iters));
-    return tw_res_json_new(res, 200,
-                           json_pack("{s:I, s:s}", "iters", (json_int_t)iters, "checksum", checksum));
+    return tw_res_json_new(
+        res, 200, json_pack("{s:I, s:s}", "iters", (json_int_t)iters, "checksum", checksum));
 }
 
 /* Reads the request through the context local on both sides of a wait: if another
@@ -81,8 +81,8 @@ static int ctx(tw_req *req, tw_res *res, void *data)
     const char *before = tw_req_query(tw_request(), "id");
     tw_sleep((uint64_t)ms);
     const char *after = tw_req_query(tw_request(), "id");
-    return tw_res_json_new(res, 200,
-                           json_pack("{s:s, s:s, s:s}", "id", id, "before", before, "after", after));
+    return tw_res_json_new(
+        res, 200, json_pack("{s:s, s:s, s:s}", "id", id, "before", before, "after", after));
 }
 
 static int contention(tw_req *req, tw_res *res, void *data)

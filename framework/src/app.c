@@ -120,8 +120,10 @@ int tw_app_teardown_request(tw_app *app, tw_teardown_fn fn, void *data)
 int tw_app_error_handler(tw_app *app, int status, tw_error_fn fn, void *data)
 {
     if (status != TW_HANDLER_FAILED && (status < 400 || status > 599))
-        return tw__app_fail(app, "error handler for status %d: expected 400-599 or "
-                            "TW_HANDLER_FAILED", status);
+        return tw__app_fail(app,
+                            "error handler for status %d: expected 400-599 or "
+                            "TW_HANDLER_FAILED",
+                            status);
     for (size_t i = 0; i < app->errors.count; i++) {
         if (app->errors.items[i].status == status)
             return tw__app_fail(app, "error handler for status %d: already registered", status);

@@ -38,10 +38,10 @@ struct tw_coro {
     tw_coro_ctx ctx;     /* the coroutine's own */
     tw_coro_ctx resumer; /* where a yield goes back to */
     tw_coro_pool *pool;
-    char *mapping;       /* guard page, then the stack */
+    char *mapping; /* guard page, then the stack */
     void (*fn)(void *arg);
     void *arg;
-    void *context;       /* the request context it runs in (a tw_exchange) */
+    void *context; /* the request context it runs in (a tw_exchange) */
     int finished;
 #if defined(__SANITIZE_ADDRESS__)
     void *asan_fake_stack;
@@ -174,8 +174,8 @@ static void before_switch_out(tw_coro *co)
 {
 #if defined(__SANITIZE_ADDRESS__)
     /* A finished coroutine's fake stack is gone for good: pass NULL, as the API asks. */
-    __sanitizer_start_switch_fiber(co->finished ? NULL : &co->asan_fake_stack,
-                                   co->resumer_stack, co->resumer_stack_size);
+    __sanitizer_start_switch_fiber(co->finished ? NULL : &co->asan_fake_stack, co->resumer_stack,
+                                   co->resumer_stack_size);
 #endif
 #if defined(__SANITIZE_THREAD__)
     __tsan_switch_to_fiber(co->tsan_resumer, 0);

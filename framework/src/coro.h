@@ -14,8 +14,8 @@ typedef struct tw_coro tw_coro;
 
 /** A thread's coroutines: a pool of stacks of one size. */
 typedef struct tw_coro_pool {
-    size_t stack_size; /* usable bytes, a multiple of the page size */
-    size_t live;       /* coroutines not yet freed */
+    size_t stack_size;  /* usable bytes, a multiple of the page size */
+    size_t live;        /* coroutines not yet freed */
     void **free_stacks; /* mappings ready for reuse */
     size_t nfree, free_cap;
 } tw_coro_pool;

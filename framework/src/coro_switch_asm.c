@@ -11,8 +11,7 @@
 
 void tw__coro_trampoline(void);
 
-void tw__coro_ctx_make(tw_coro_ctx *ctx, void *stack, size_t size, void (*entry)(void *),
-                       void *arg)
+void tw__coro_ctx_make(tw_coro_ctx *ctx, void *stack, size_t size, void (*entry)(void *), void *arg)
 {
     uintptr_t top = ((uintptr_t)stack + size) & ~(uintptr_t)15;
 #if defined(__x86_64__)
@@ -20,12 +19,12 @@ void tw__coro_ctx_make(tw_coro_ctx *ctx, void *stack, size_t size, void (*entry)
      * the stack pointer is back at top, 16-byte aligned for the trampoline's call. */
     uint64_t *sp = (uint64_t *)top;
     *--sp = (uint64_t)(uintptr_t)tw__coro_trampoline;
-    *--sp = 0;                             /* rbp */
-    *--sp = (uint64_t)(uintptr_t)entry;    /* rbx */
-    *--sp = (uint64_t)(uintptr_t)arg;      /* r12 */
-    *--sp = 0;                             /* r13 */
-    *--sp = 0;                             /* r14 */
-    *--sp = 0;                             /* r15 */
+    *--sp = 0;                          /* rbp */
+    *--sp = (uint64_t)(uintptr_t)entry; /* rbx */
+    *--sp = (uint64_t)(uintptr_t)arg;   /* r12 */
+    *--sp = 0;                          /* r13 */
+    *--sp = 0;                          /* r14 */
+    *--sp = 0;                          /* r15 */
     ctx->sp = sp;
 #elif defined(__aarch64__)
     /* The switch's 176-byte frame: x19..x30 then d8..d15. */

@@ -18,8 +18,7 @@ static void start(unsigned entry_hi, unsigned entry_lo, unsigned arg_hi, unsigne
     abort(); /* entry never returns */
 }
 
-void tw__coro_ctx_make(tw_coro_ctx *ctx, void *stack, size_t size, void (*entry)(void *),
-                       void *arg)
+void tw__coro_ctx_make(tw_coro_ctx *ctx, void *stack, size_t size, void (*entry)(void *), void *arg)
 {
     if (getcontext(&ctx->uc) != 0) {
         perror("twice: getcontext");

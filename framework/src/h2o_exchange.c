@@ -42,8 +42,8 @@ static void add_response_header(h2o_req_t *req, const tw_header *header)
         lower[i] = (char)tolower((unsigned char)header->name[i]);
     h2o_iovec_t orig = h2o_strdup(&req->pool, header->name, name_len);
     h2o_iovec_t value = h2o_strdup(&req->pool, header->value, strlen(header->value));
-    h2o_add_header_by_str(&req->pool, &req->res.headers, lower, name_len, 1, orig.base,
-                          value.base, value.len);
+    h2o_add_header_by_str(&req->pool, &req->res.headers, lower, name_len, 1, orig.base, value.base,
+                          value.len);
 }
 
 void tw__exchange_send(tw_exchange *ex, h2o_req_t *req)

@@ -147,10 +147,10 @@ struct tw_res {
 typedef struct tw_exchange {
     tw_req req;
     tw_res res;
-    int refs;        /* the request's owner, plus each pending later-call (atomic) */
+    int refs;               /* the request's owner, plus each pending later-call (atomic) */
     struct tw_later *later; /* later-calls not yet handed to a loop (atomic stack) */
-    json_t *g;       /* tw_g(), created on first use, kept as long as the exchange */
-    tw_error error;  /* the pending error after TW_ABORT or TW_FAIL */
+    json_t *g;              /* tw_g(), created on first use, kept as long as the exchange */
+    tw_error error;         /* the pending error after TW_ABORT or TW_FAIL */
     int has_error;
     const char *allow; /* the Allow header of a 405 */
     tw_arena arena;

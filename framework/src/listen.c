@@ -18,8 +18,8 @@
 
 #define TW_LISTEN_BACKLOG 4096
 
-int tw__split_address(const char *address, char *host, size_t hostlen, char *port,
-                      size_t portlen, char *err, size_t errlen)
+int tw__split_address(const char *address, char *host, size_t hostlen, char *port, size_t portlen,
+                      char *err, size_t errlen)
 {
     const char *colon;
     const char *host_start = address;
@@ -100,7 +100,8 @@ int tw__listen(const char *address, char *bound, size_t boundlen, char *err, siz
     char host[256], port[8];
     if (tw__split_address(address, host, sizeof(host), port, sizeof(port), err, errlen) != 0)
         return -1;
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+    struct addrinfo hints = {.ai_family = AF_UNSPEC,
+                             .ai_socktype = SOCK_STREAM,
                              .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
     struct addrinfo *res;
     int gai = getaddrinfo(host, port, &hints, &res);

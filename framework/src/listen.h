@@ -14,8 +14,8 @@
  * went wrong to err.
  */
 /** Splits "HOST:PORT" / "[V6]:PORT" into host and port, checking the port; 0 or -1 with err. */
-int tw__split_address(const char *address, char *host, size_t hostlen, char *port,
-                      size_t portlen, char *err, size_t errlen);
+int tw__split_address(const char *address, char *host, size_t hostlen, char *port, size_t portlen,
+                      char *err, size_t errlen);
 
 int tw__listen(const char *address, char *bound, size_t boundlen, char *err, size_t errlen);
 

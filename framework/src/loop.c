@@ -33,6 +33,27 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
     return loop->on_request(loop, req);
 }
 
+static void on_watched_request_gone(void *p)
+{
+    tw_req_watch **slot = p;
+    if (*slot != NULL)
+        (*slot)->req = NULL;
+}
+
+void tw__watch_request(tw_req_watch *watch, h2o_req_t *req)
+{
+    watch->req = req;
+    watch->slot = h2o_mem_alloc_shared(&req->pool, sizeof(*watch->slot), on_watched_request_gone);
+    *watch->slot = watch;
+}
+
+h2o_req_t *tw__unwatch_request(tw_req_watch *watch)
+{
+    if (watch->req != NULL)
+        *watch->slot = NULL;
+    return watch->req;
+}
+
 static void on_accept(h2o_socket_t *listener, const char *err)
 {
     tw_loop *loop = listener->data;
@@ -173,5 +194,9 @@ size_t tw__loop_run(tw_loop *loop, volatile sig_atomic_t *stop, unsigned shutdow
     uint64_t deadline = tw__now_us() + (uint64_t)shutdown_timeout_ms * 1000;
     while (loop->inflight + loop->pending != 0 && tw__now_us() < deadline)
         turn(loop, 10);
-    return loop->inflight + loop->pending;
+    size_t unfinished = loop->inflight + loop->pending;
+    if (unfinished != 0)
+        fprintf(stderr, "twice: worker %d: %zu requests still in flight after %u ms\n",
+                (int)getpid(), unfinished, shutdown_timeout_ms);
+    return unfinished;
 }

@@ -31,17 +31,31 @@ struct tw_loop {
     tw_loop_request_fn on_request;
     tw_loop_later_fn run_later;
     void (*after_turn)(tw_loop *loop); /* once per loop turn, after events and timers */
-    void *model; /* the model's per-worker state */
+    void *model;                       /* the model's per-worker state */
     /* Connections taken per listener wake-up. A loop that can serve many at once takes a
      * burst (16, as h2o's own server does); one whose handlers block its worker takes one,
      * or a blocked worker would sit on connections that idle workers could serve. */
     unsigned accepts_per_event;
     tw_timers timers;
-    int timerfd;                /* fires the timers from inside h2o's event processing */
-    uint64_t timerfd_armed_us;  /* the deadline it is armed for, 0 when disarmed */
-    size_t inflight; /* requests h2o has not disposed of yet */
-    size_t pending;  /* later-calls scheduled or running; a shutdown waits for both */
+    int timerfd;               /* fires the timers from inside h2o's event processing */
+    uint64_t timerfd_armed_us; /* the deadline it is armed for, 0 when disarmed */
+    size_t inflight;           /* requests h2o has not disposed of yet */
+    size_t pending;            /* later-calls scheduled or running; a shutdown waits for both */
 };
+
+/**
+ * A model's hold on an h2o request it answers later, from another thread or after a wait:
+ * when h2o disposes of the request (its client went away), the request's pool clears
+ * watch->req, so that the model never sends on a request that is gone. Loop thread only.
+ */
+typedef struct tw_req_watch {
+    h2o_req_t *req;             /* NULL once h2o disposed of it */
+    struct tw_req_watch **slot; /* the pool's pointer back to the watch */
+} tw_req_watch;
+
+void tw__watch_request(tw_req_watch *watch, h2o_req_t *req);
+/** Stops watching (the watch may be freed after) and returns the request, or NULL if gone. */
+h2o_req_t *tw__unwatch_request(tw_req_watch *watch);
 
 /** Sets up a loop accepting from listen_fd (which stays the caller's). run_later NULL runs
  * later-calls inline on the loop thread. */
@@ -57,8 +71,9 @@ void tw__loop_respond(tw_loop *loop, tw_exchange *ex, h2o_req_t *req);
 /**
  * Runs until *stop is set, then stops accepting and lets the requests and
  * later-calls in flight finish, for at most shutdown_timeout_ms. Returns the
- * number still in flight when it gave up (0 after a clean shutdown). The loop is not torn
- * down: a worker exits right after, and its exit closes what is left.
+ * number still in flight when it gave up (0 after a clean shutdown), having
+ * said so on stderr. The loop is not torn down: a worker exits right after,
+ * and its exit closes what is left.
  */
 size_t tw__loop_run(tw_loop *loop, volatile sig_atomic_t *stop, unsigned shutdown_timeout_ms);
 

@@ -5,12 +5,12 @@
 #ifndef TWICE_MODEL_H
 #define TWICE_MODEL_H
 
-#include "twice.h"
+#include "prefork.h"
 
+/** A model is what its worker processes run; the prefork master is the same for all. */
 typedef struct tw_model {
     const char *name;
-    /** Serves app on the already listening listen_fd until asked to stop; 0 when clean. */
-    int (*serve)(tw_app *app, const tw_serve_config *config, int listen_fd);
+    tw_worker_fn run_worker;
 } tw_model;
 
 extern const tw_model tw__model_process;

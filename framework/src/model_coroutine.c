@@ -28,19 +28,12 @@ typedef struct tw_coro_sched {
 typedef struct tw_coro_task {
     tw_coro *co;
     tw_coro_sched *sched;
-    tw_exchange *ex;             /* a request, or NULL for a later-call */
-    tw_later *later, *more;      /* a later-call, and what it scheduled in turn */
-    h2o_req_t *req;              /* NULL once h2o disposed of it */
-    struct tw_coro_task **slot;  /* the request pool's pointer back to this task */
-    tw_timer timer;              /* a sleep's wake-up, or an fd wait's timeout */
+    tw_exchange *ex;        /* a request, or NULL for a later-call */
+    tw_later *later, *more; /* a later-call, and what it scheduled in turn */
+    tw_req_watch watch;     /* the request */
+    tw_timer timer;         /* a sleep's wake-up, or an fd wait's timeout */
     int wait_result;
 } tw_coro_task;
-
-typedef struct tw_coro_worker {
-    tw_app *app;
-    int listen_fd;
-    const tw_serve_config *config;
-} tw_coro_worker;
 
 static __thread tw_coro_task *running_task;
 
@@ -48,10 +41,8 @@ static void finish(tw_coro_task *task)
 {
     tw_loop *loop = task->sched->loop;
     if (task->ex != NULL) {
-        if (task->req != NULL)
-            *task->slot = NULL;
         task->sched->requests--;
-        tw__loop_respond(loop, task->ex, task->req);
+        tw__loop_respond(loop, task->ex, tw__unwatch_request(&task->watch));
     } else {
         tw__loop_later_done(loop, task->more);
     }
@@ -112,8 +103,8 @@ static int wait_fd_yielding(tw_waiter *self, int fd, short events, int timeout_m
     int watched = dup(fd);
     if (watched < 0)
         return TW_FAIL;
-    h2o_socket_t *sock = h2o_evloop_socket_create(loop->ctx.loop, watched,
-                                                  H2O_SOCKET_FLAG_DONT_READ);
+    h2o_socket_t *sock =
+        h2o_evloop_socket_create(loop->ctx.loop, watched, H2O_SOCKET_FLAG_DONT_READ);
     sock->data = task;
     if (events & POLLIN)
         h2o_socket_read_start(sock, on_fd_ready);
@@ -143,13 +134,6 @@ static void run_later_call(void *arg)
     task->more = tw__later_run(task->later);
 }
 
-static void on_request_gone(void *p)
-{
-    tw_coro_task **slot = p;
-    if (*slot != NULL)
-        (*slot)->req = NULL;
-}
-
 /* Past the cap: the app's own error response, without running the app. */
 static void answer_overloaded(tw_loop *loop, h2o_req_t *req)
 {
@@ -174,9 +158,7 @@ static int spawn_request(tw_loop *loop, h2o_req_t *req)
     sched->requests++;
     task->sched = sched;
     task->ex = tw__exchange_from_h2o(loop->app, req);
-    task->req = req;
-    task->slot = h2o_mem_alloc_shared(&req->pool, sizeof(*task->slot), on_request_gone);
-    *task->slot = task;
+    tw__watch_request(&task->watch, req);
     step(task);
     return 0;
 }
@@ -197,32 +179,20 @@ static void spawn_later(tw_loop *loop, tw_later *later)
     step(task);
 }
 
-static int run_worker(void *data, volatile sig_atomic_t *stop)
+static int run_worker(const tw_worker_args *args, volatile sig_atomic_t *stop)
 {
-    const tw_coro_worker *worker = data;
+    const tw_serve_config *config = args->config;
     tw_coro_sched sched = {.waiter = {sleep_yielding, wait_fd_yielding},
-                           .max_requests = worker->config->max_coroutines};
+                           .max_requests = config->max_coroutines};
     tw_loop loop;
-    tw__loop_init(&loop, worker->app, worker->listen_fd, spawn_request, spawn_later, &sched);
+    tw__loop_init(&loop, args->app, args->listen_fd, spawn_request, spawn_later, &sched);
     sched.loop = &loop;
-    tw__coro_pool_init(&sched.pool, worker->config->stack_size);
+    tw__coro_pool_init(&sched.pool, config->stack_size);
     /* This model is for many connections at once: start each connection's read buffer at
      * h2o's 4 KiB rather than twice that (a longer request grows it as it arrives). */
     h2o_socket_buffer_prototype._initial_buf.capacity = H2O_SOCKET_INITIAL_INPUT_BUFFER_SIZE;
     tw__set_waiter(&sched.waiter);
-    size_t unfinished = tw__loop_run(&loop, stop, worker->config->shutdown_timeout_ms);
-    if (unfinished != 0) {
-        fprintf(stderr, "twice: worker %d: %zu requests still in flight after %u ms\n",
-                (int)getpid(), unfinished, worker->config->shutdown_timeout_ms);
-        return 1;
-    }
-    return 0;
+    return tw__loop_run(&loop, stop, config->shutdown_timeout_ms) == 0 ? 0 : 1;
 }
 
-static int serve_coroutine(tw_app *app, const tw_serve_config *config, int listen_fd)
-{
-    tw_coro_worker worker = {app, listen_fd, config};
-    return tw__prefork(config, run_worker, &worker);
-}
-
-const tw_model tw__model_coroutine = {"coroutine", serve_coroutine};
+const tw_model tw__model_coroutine = {"coroutine", run_worker};

@@ -22,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "loop.h"
 #include "model.h"
@@ -37,8 +36,7 @@ typedef struct tw_thread_job {
     tw_exchange *ex;                   /* a request to run, or NULL for a later-call */
     tw_later *later;                   /* a later-call to run */
     tw_later *more;                    /* what the later-call scheduled in turn */
-    h2o_req_t *req;                    /* NULL once h2o disposed of it; loop thread only */
-    struct tw_thread_job **slot;       /* the request pool's pointer back to this job */
+    tw_req_watch watch;                /* the request; loop thread only */
 } tw_thread_job;
 
 typedef struct tw_job_list {
@@ -48,23 +46,17 @@ typedef struct tw_job_list {
 typedef struct tw_thread_pool {
     pthread_mutex_t lock;
     pthread_cond_t ready;
-    tw_job_list queue;   /* under lock */
-    tw_job_list batch;   /* this loop turn's jobs; loop thread only */
-    unsigned idle;       /* threads waiting on ready; under lock */
+    tw_job_list queue; /* under lock */
+    tw_job_list batch; /* this loop turn's jobs; loop thread only */
+    unsigned idle;     /* threads waiting on ready; under lock */
     int stopping;
-    tw_waiter waiter;    /* the handler threads' */
-    tw_timer watchdog;   /* loop thread */
+    tw_waiter waiter;  /* the handler threads' */
+    tw_timer watchdog; /* loop thread */
     pthread_t *threads;
     unsigned nthreads;
     h2o_multithread_receiver_t done;
     tw_loop *loop;
 } tw_thread_pool;
-
-typedef struct tw_thread_worker {
-    tw_app *app;
-    int listen_fd;
-    const tw_serve_config *config;
-} tw_thread_worker;
 
 static void append(tw_job_list *list, tw_thread_job *job)
 {
@@ -172,22 +164,13 @@ static void on_jobs_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *m
         h2o_linklist_unlink(&message->link);
         tw_thread_job *job = H2O_STRUCT_FROM_MEMBER(tw_thread_job, message, message);
         if (job->ex != NULL) {
-            if (job->req != NULL)
-                *job->slot = NULL; /* the job is going: the pool must not reach it */
             /* The job lives in its exchange's arena: this is the last look at it. */
-            tw__loop_respond(pool->loop, job->ex, job->req);
+            tw__loop_respond(pool->loop, job->ex, tw__unwatch_request(&job->watch));
         } else {
             tw__loop_later_done(pool->loop, job->more);
             free(job);
         }
     }
-}
-
-static void on_request_gone(void *p)
-{
-    tw_thread_job **slot = p;
-    if (*slot != NULL)
-        (*slot)->req = NULL;
 }
 
 static int hand_off(tw_loop *loop, h2o_req_t *req)
@@ -197,9 +180,7 @@ static int hand_off(tw_loop *loop, h2o_req_t *req)
     tw_thread_job *job = tw__arena_alloc(&ex->arena, sizeof(*job));
     memset(job, 0, sizeof(*job));
     job->ex = ex;
-    job->req = req;
-    job->slot = h2o_mem_alloc_shared(&req->pool, sizeof(*job->slot), on_request_gone);
-    *job->slot = job;
+    tw__watch_request(&job->watch, req);
     append(&((tw_thread_pool *)loop->model)->batch, job);
     return 0;
 }
@@ -247,30 +228,19 @@ static void stop_pool(tw_thread_pool *pool)
     free(pool->threads);
 }
 
-static int run_worker(void *data, volatile sig_atomic_t *stop)
+static int run_worker(const tw_worker_args *args, volatile sig_atomic_t *stop)
 {
-    const tw_thread_worker *worker = data;
     tw_thread_pool pool = {0};
     tw_loop loop;
-    tw__loop_init(&loop, worker->app, worker->listen_fd, hand_off, run_later_in_pool, &pool);
+    tw__loop_init(&loop, args->app, args->listen_fd, hand_off, run_later_in_pool, &pool);
     loop.after_turn = flush_batch;
-    if (start_pool(&pool, &loop, worker->config->threads) != TW_OK)
+    if (start_pool(&pool, &loop, args->config->threads) != TW_OK)
         return 1;
-    size_t unfinished = tw__loop_run(&loop, stop, worker->config->shutdown_timeout_ms);
-    if (unfinished != 0) {
-        /* Handler threads are still busy: joining them would wait past the bound. */
-        fprintf(stderr, "twice: worker %d: %zu requests still in flight after %u ms\n",
-                (int)getpid(), unfinished, worker->config->shutdown_timeout_ms);
+    /* Handler threads still busy past the bound: joining them would wait past it too. */
+    if (tw__loop_run(&loop, stop, args->config->shutdown_timeout_ms) != 0)
         return 1;
-    }
     stop_pool(&pool);
     return 0;
 }
 
-static int serve_thread(tw_app *app, const tw_serve_config *config, int listen_fd)
-{
-    tw_thread_worker worker = {app, listen_fd, config};
-    return tw__prefork(config, run_worker, &worker);
-}
-
-const tw_model tw__model_thread = {"thread", serve_thread};
+const tw_model tw__model_thread = {"thread", run_worker};

@@ -50,7 +50,8 @@ static uint64_t ms_since(const struct timespec *then)
            (uint64_t)((now.tv_nsec - then->tv_nsec) / 1000000);
 }
 
-static void become_worker(pid_t master, const sigset_t *mask, tw_worker_fn worker, void *data)
+static void become_worker(pid_t master, const sigset_t *mask, tw_worker_fn worker,
+                          const tw_worker_args *args)
 {
     prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (getppid() != master)
@@ -61,14 +62,14 @@ static void become_worker(pid_t master, const sigset_t *mask, tw_worker_fn worke
     sigaction(SIGINT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
     sigprocmask(SIG_SETMASK, mask, NULL);
-    int status = worker(data, &worker_stop);
+    int status = worker(args, &worker_stop);
     fflush(NULL);
     /* A worker is a copy of the master: returning would run the master's code. */
     _exit(status);
 }
 
 static int spawn(tw_worker_slot *slot, pid_t master, const sigset_t *mask, tw_worker_fn worker,
-                 void *data)
+                 const tw_worker_args *args)
 {
     pid_t pid = fork();
     if (pid < 0) {
@@ -76,7 +77,7 @@ static int spawn(tw_worker_slot *slot, pid_t master, const sigset_t *mask, tw_wo
         return TW_FAIL;
     }
     if (pid == 0)
-        become_worker(master, mask, worker, data);
+        become_worker(master, mask, worker, args);
     slot->pid = pid;
     clock_gettime(CLOCK_MONOTONIC, &slot->started);
     return TW_OK;
@@ -93,8 +94,8 @@ static void signal_all(tw_worker_slot *slots, unsigned n, int sig)
 static void describe_exit(unsigned index, pid_t pid, int status)
 {
     if (WIFSIGNALED(status))
-        fprintf(stderr, "twice: worker %u (pid %d) was killed by signal %d (%s)", index,
-                (int)pid, WTERMSIG(status), strsignal(WTERMSIG(status)));
+        fprintf(stderr, "twice: worker %u (pid %d) was killed by signal %d (%s)", index, (int)pid,
+                WTERMSIG(status), strsignal(WTERMSIG(status)));
     else
         fprintf(stderr, "twice: worker %u (pid %d) exited with status %d", index, (int)pid,
                 WEXITSTATUS(status));
@@ -102,7 +103,7 @@ static void describe_exit(unsigned index, pid_t pid, int status)
 
 /* Reaps every dead worker; restarts them unless shutting down. Returns how many are alive. */
 static unsigned reap(tw_worker_slot *slots, unsigned n, int shutting_down, pid_t master,
-                     const sigset_t *mask, tw_worker_fn worker, void *data)
+                     const sigset_t *mask, tw_worker_fn worker, const tw_worker_args *args)
 {
     int status;
     pid_t pid;
@@ -124,7 +125,7 @@ static unsigned reap(tw_worker_slot *slots, unsigned n, int shutting_down, pid_t
                 struct timespec pause = {0, TW_RESTART_PAUSE_MS * 1000000L};
                 nanosleep(&pause, NULL);
             }
-            spawn(&slots[i], master, mask, worker, data);
+            spawn(&slots[i], master, mask, worker, args);
             break;
         }
     }
@@ -134,8 +135,9 @@ static unsigned reap(tw_worker_slot *slots, unsigned n, int shutting_down, pid_t
     return alive;
 }
 
-int tw__prefork(const tw_serve_config *config, tw_worker_fn worker, void *data)
+int tw__prefork(const tw_worker_args *args, tw_worker_fn worker)
 {
+    const tw_serve_config *config = args->config;
     unsigned n = config->workers;
     tw_worker_slot *slots = calloc(n, sizeof(*slots));
     if (slots == NULL)
@@ -153,7 +155,7 @@ int tw__prefork(const tw_serve_config *config, tw_worker_fn worker, void *data)
 
     int rc = TW_OK;
     for (unsigned i = 0; i < n && rc == TW_OK; i++)
-        rc = spawn(&slots[i], master, &original, worker, data);
+        rc = spawn(&slots[i], master, &original, worker, args);
     int shutting_down = rc != TW_OK;
     struct timespec shutdown_started;
     if (shutting_down) {
@@ -162,7 +164,7 @@ int tw__prefork(const tw_serve_config *config, tw_worker_fn worker, void *data)
     }
     uint64_t kill_after = (uint64_t)config->shutdown_timeout_ms + TW_KILL_GRACE_MS;
     int killed = 0;
-    while (reap(slots, n, shutting_down, master, &original, worker, data) > 0) {
+    while (reap(slots, n, shutting_down, master, &original, worker, args) > 0) {
         siginfo_t info;
         int sig;
         if (shutting_down && !killed) {
@@ -171,8 +173,10 @@ int tw__prefork(const tw_serve_config *config, tw_worker_fn worker, void *data)
             struct timespec timeout = {(time_t)(left / 1000), (long)(left % 1000) * 1000000L};
             sig = sigtimedwait(&watched, &info, &timeout);
             if (sig < 0 && errno == EAGAIN) {
-                fprintf(stderr, "twice: workers still running %llu ms after shutdown began; "
-                        "killing them\n", (unsigned long long)kill_after);
+                fprintf(stderr,
+                        "twice: workers still running %llu ms after shutdown began; "
+                        "killing them\n",
+                        (unsigned long long)kill_after);
                 signal_all(slots, n, SIGKILL);
                 killed = 1;
             }

@@ -8,16 +8,24 @@
 
 #include "twice.h"
 
-/** What a worker process runs; its return value is the worker's exit status. */
-typedef int (*tw_worker_fn)(void *data, volatile sig_atomic_t *stop);
+/** What every worker starts from. */
+typedef struct tw_worker_args {
+    tw_app *app;
+    int listen_fd;
+    const tw_serve_config *config;
+} tw_worker_args;
+
+/** What a worker process runs: a model's loop until *stop is set. Its return value is the
+ * worker's exit status. */
+typedef int (*tw_worker_fn)(const tw_worker_args *args, volatile sig_atomic_t *stop);
 
 /**
- * Forks config->workers workers running worker(data, stop) and supervises
+ * Forks config->workers workers running worker(args, stop) and supervises
  * them: a worker that dies is restarted; SIGTERM or SIGINT asks every worker
  * to finish (each sees *stop set), and those still running after
  * config->shutdown_timeout_ms plus a second are killed. Workers die with the
  * master. Returns 0 once every worker is gone.
  */
-int tw__prefork(const tw_serve_config *config, tw_worker_fn worker, void *data);
+int tw__prefork(const tw_worker_args *args, tw_worker_fn worker);
 
 #endif

@@ -70,8 +70,7 @@ size_t tw__url_decode(char *s, size_t len, int plus_is_space)
     size_t out = 0;
     for (size_t i = 0; i < len; i++) {
         int hi, lo;
-        if (s[i] == '%' && i + 2 < len &&
-            (hi = hex_value((unsigned char)s[i + 1])) >= 0 &&
+        if (s[i] == '%' && i + 2 < len && (hi = hex_value((unsigned char)s[i + 1])) >= 0 &&
             (lo = hex_value((unsigned char)s[i + 2])) >= 0) {
             s[out++] = (char)(hi * 16 + lo);
             i += 2;
@@ -180,8 +179,9 @@ int tw_req_query_int(tw_req *req, const char *name, int64_t min, int64_t max, in
     if (*text == '\0' || *end != '\0' || errno != 0 || value < min || value > max ||
         isspace((unsigned char)*text))
         return abort_bad_request(req, json_pack("{s:s, s:s}", "parameter", name, "value", text),
-                                 "query parameter '%s' must be an integer in [%" PRId64
-                                 ", %" PRId64 "], got '%s'", name, min, max, text);
+                                 "query parameter '%s' must be an integer in [%" PRId64 ", %" PRId64
+                                 "], got '%s'",
+                                 name, min, max, text);
     *out = value;
     return TW_OK;
 }
@@ -211,11 +211,11 @@ int tw_req_json(tw_req *req, json_t **out)
         json_error_t error;
         req->json = json_loadb(req->body, req->body_len, JSON_DECODE_ANY, &error);
         if (req->json == NULL)
-            return abort_bad_request(
-                req, json_pack("{s:i, s:i, s:i}", "line", error.line, "column", error.column,
-                               "position", error.position),
-                "malformed JSON body at line %d, column %d: %s", error.line, error.column,
-                error.text);
+            return abort_bad_request(req,
+                                     json_pack("{s:i, s:i, s:i}", "line", error.line, "column",
+                                               error.column, "position", error.position),
+                                     "malformed JSON body at line %d, column %d: %s", error.line,
+                                     error.column, error.text);
     }
     *out = req->json;
     return TW_OK;

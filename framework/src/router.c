@@ -26,8 +26,10 @@ static int parse_methods(tw_route_entry *route, const char *methods, char *err, 
     while (*p != '\0') {
         size_t len = strcspn(p, ",");
         if (len == 0 || route->nmethods == TW_MAX_METHODS) {
-            snprintf(err, errlen, "methods \"%s\": expected a comma-separated list of at most %d "
-                     "methods", methods, TW_MAX_METHODS);
+            snprintf(err, errlen,
+                     "methods \"%s\": expected a comma-separated list of at most %d "
+                     "methods",
+                     methods, TW_MAX_METHODS);
             return TW_FAIL;
         }
         char *method = strndup(p, len);
@@ -90,8 +92,8 @@ static int parse_parameter(tw_segment *seg, const char *pattern, size_t start, s
     return seg->text != NULL ? TW_OK : TW_FAIL;
 }
 
-static int parse_segment(tw_segment *seg, const char *pattern, size_t start, size_t end,
-                         char *err, size_t errlen)
+static int parse_segment(tw_segment *seg, const char *pattern, size_t start, size_t end, char *err,
+                         size_t errlen)
 {
     const char *open = memchr(pattern + start, '<', end - start);
     const char *close = memchr(pattern + start, '>', end - start);
@@ -166,8 +168,8 @@ int tw__route_compile(tw_route_entry *route, const char *methods, const char *pa
             pattern_error(err, errlen, pattern, start, "empty segment ('//')");
             goto fail;
         }
-        if (parse_segment(&route->segments[route->nsegments], pattern, start, end, err,
-                          errlen) != TW_OK)
+        if (parse_segment(&route->segments[route->nsegments], pattern, start, end, err, errlen) !=
+            TW_OK)
             goto fail;
         route->nsegments++;
         start = end + 1;

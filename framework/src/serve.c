@@ -95,7 +95,8 @@ int tw_serve(tw_app *app, const tw_serve_config *config)
     }
     if (config->on_listening != NULL)
         config->on_listening(bound, config->on_listening_data);
-    int rc = model->serve(app, config, fd);
+    tw_worker_args args = {app, fd, config};
+    int rc = tw__prefork(&args, model->run_worker);
     close(fd);
     return rc;
 }

@@ -11,9 +11,9 @@
 #include <stdint.h>
 
 typedef struct tw_timer {
-    uint64_t at_us;                     /* deadline, tw__now_us() clock */
+    uint64_t at_us;                       /* deadline, tw__now_us() clock */
     void (*fire)(struct tw_timer *timer); /* runs on the loop thread; may add timers */
-    size_t index;                       /* position in the heap + 1; 0 when not linked */
+    size_t index;                         /* position in the heap + 1; 0 when not linked */
 } tw_timer;
 
 typedef struct tw_timers {

@@ -24,7 +24,8 @@ tw_waiter *tw__set_waiter(tw_waiter *w)
 
 int tw__block_sleep_us(uint64_t us)
 {
-    struct timespec left = {.tv_sec = (time_t)(us / 1000000), .tv_nsec = (long)(us % 1000000) * 1000};
+    struct timespec left = {.tv_sec = (time_t)(us / 1000000),
+                            .tv_nsec = (long)(us % 1000000) * 1000};
     while (nanosleep(&left, &left) != 0 && errno == EINTR)
         ;
     return TW_OK;

@@ -41,26 +41,48 @@ static tw_coro_ctx caller, coroutine;
 static values coroutine_result;
 
 /* The locals are spelled out, not arrays in memory, so that they can live in registers. */
-#define LOCALS(v)                                                                              \
-    unsigned long i0 = v.i[0], i1 = v.i[1], i2 = v.i[2], i3 = v.i[3], i4 = v.i[4],             \
-                  i5 = v.i[5], i6 = v.i[6], i7 = v.i[7];                                       \
-    double f0 = v.f[0], f1 = v.f[1], f2 = v.f[2], f3 = v.f[3], f4 = v.f[4], f5 = v.f[5],       \
+#define LOCALS(v)                                                                                  \
+    unsigned long i0 = v.i[0], i1 = v.i[1], i2 = v.i[2], i3 = v.i[3], i4 = v.i[4], i5 = v.i[5],    \
+                  i6 = v.i[6], i7 = v.i[7];                                                        \
+    double f0 = v.f[0], f1 = v.f[1], f2 = v.f[2], f3 = v.f[3], f4 = v.f[4], f5 = v.f[5],           \
            f6 = v.f[6], f7 = v.f[7]
-#define STEP()                                                                                 \
-    do {                                                                                       \
-        i0 = i0 * 5 + i1; i1 = i1 * 5 + i2; i2 = i2 * 5 + i3; i3 = i3 * 5 + i4;                \
-        i4 = i4 * 5 + i5; i5 = i5 * 5 + i6; i6 = i6 * 5 + i7; i7 = i7 * 5 + i0;                \
-        f0 = f0 * 0.999 + f3 * 0.001 + 1.0; f1 = f1 * 0.999 + f4 * 0.001 + 1.0;                \
-        f2 = f2 * 0.999 + f5 * 0.001 + 1.0; f3 = f3 * 0.999 + f6 * 0.001 + 1.0;                \
-        f4 = f4 * 0.999 + f7 * 0.001 + 1.0; f5 = f5 * 0.999 + f0 * 0.001 + 1.0;                \
-        f6 = f6 * 0.999 + f1 * 0.001 + 1.0; f7 = f7 * 0.999 + f2 * 0.001 + 1.0;                \
+#define STEP()                                                                                     \
+    do {                                                                                           \
+        i0 = i0 * 5 + i1;                                                                          \
+        i1 = i1 * 5 + i2;                                                                          \
+        i2 = i2 * 5 + i3;                                                                          \
+        i3 = i3 * 5 + i4;                                                                          \
+        i4 = i4 * 5 + i5;                                                                          \
+        i5 = i5 * 5 + i6;                                                                          \
+        i6 = i6 * 5 + i7;                                                                          \
+        i7 = i7 * 5 + i0;                                                                          \
+        f0 = f0 * 0.999 + f3 * 0.001 + 1.0;                                                        \
+        f1 = f1 * 0.999 + f4 * 0.001 + 1.0;                                                        \
+        f2 = f2 * 0.999 + f5 * 0.001 + 1.0;                                                        \
+        f3 = f3 * 0.999 + f6 * 0.001 + 1.0;                                                        \
+        f4 = f4 * 0.999 + f7 * 0.001 + 1.0;                                                        \
+        f5 = f5 * 0.999 + f0 * 0.001 + 1.0;                                                        \
+        f6 = f6 * 0.999 + f1 * 0.001 + 1.0;                                                        \
+        f7 = f7 * 0.999 + f2 * 0.001 + 1.0;                                                        \
     } while (0)
-#define STORE(v)                                                                               \
-    do {                                                                                       \
-        v.i[0] = i0; v.i[1] = i1; v.i[2] = i2; v.i[3] = i3;                                    \
-        v.i[4] = i4; v.i[5] = i5; v.i[6] = i6; v.i[7] = i7;                                    \
-        v.f[0] = f0; v.f[1] = f1; v.f[2] = f2; v.f[3] = f3;                                    \
-        v.f[4] = f4; v.f[5] = f5; v.f[6] = f6; v.f[7] = f7;                                    \
+#define STORE(v)                                                                                   \
+    do {                                                                                           \
+        v.i[0] = i0;                                                                               \
+        v.i[1] = i1;                                                                               \
+        v.i[2] = i2;                                                                               \
+        v.i[3] = i3;                                                                               \
+        v.i[4] = i4;                                                                               \
+        v.i[5] = i5;                                                                               \
+        v.i[6] = i6;                                                                               \
+        v.i[7] = i7;                                                                               \
+        v.f[0] = f0;                                                                               \
+        v.f[1] = f1;                                                                               \
+        v.f[2] = f2;                                                                               \
+        v.f[3] = f3;                                                                               \
+        v.f[4] = f4;                                                                               \
+        v.f[5] = f5;                                                                               \
+        v.f[6] = f6;                                                                               \
+        v.f[7] = f7;                                                                               \
     } while (0)
 
 static void body(void *arg)

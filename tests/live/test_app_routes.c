@@ -33,8 +33,7 @@ static json_t *get_json(const char *target, int expect_status)
 {
     http_response res;
     cr_assert_eq(http_get(app.port, target, &res), 0, "no response to %s", target);
-    cr_assert_eq(res.status, expect_status, "%s: status %d, body %s", target, res.status,
-                 res.body);
+    cr_assert_eq(res.status, expect_status, "%s: status %d, body %s", target, res.status, res.body);
     char type[64];
     cr_assert_str_eq(http_header(&res, "Content-Type", type, sizeof(type)), "application/json");
     json_error_t error;
@@ -126,8 +125,8 @@ Test(app_routes, bad_parameters_are_400_json_naming_them)
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         json_t *j = get_json(cases[i].target, 400);
         const char *error = json_string_value(json_object_get(j, "error"));
-        cr_assert(error != NULL && strstr(error, cases[i].says) != NULL, "%s: %s",
-                  cases[i].target, error);
+        cr_assert(error != NULL && strstr(error, cases[i].says) != NULL, "%s: %s", cases[i].target,
+                  error);
         cr_assert_eq(json_integer_value(json_object_get(j, "status")), 400);
         json_decref(j);
     }

@@ -26,12 +26,12 @@ TestSuite(models, .timeout = 90);
 static const char *const *model_args(const char *model)
 {
     static const char *const process[] = {"--model", "process", "--workers", "4", NULL};
-    static const char *const thread[] = {"--model", "thread", "--workers", "2",
-                                         "--threads", "16", NULL};
+    static const char *const thread[] = {"--model",   "thread", "--workers", "2",
+                                         "--threads", "16",     NULL};
     static const char *const coroutine[] = {"--model", "coroutine", "--workers", "2", NULL};
-    return strcmp(model, "process") == 0 ? process
+    return strcmp(model, "process") == 0  ? process
            : strcmp(model, "thread") == 0 ? thread
-                                           : coroutine;
+                                          : coroutine;
 }
 
 static void start_app(app_process *app, const char *model)
@@ -53,7 +53,7 @@ static void context_isolation(const char *model, int ms)
 {
     app_process app;
     start_app(&app, model);
-    char (*targets)[64] = malloc(CONCURRENT * sizeof(*targets));
+    char(*targets)[64] = malloc(CONCURRENT * sizeof(*targets));
     const char **list = malloc(CONCURRENT * sizeof(*list));
     for (int i = 0; i < CONCURRENT; i++) {
         snprintf(targets[i], sizeof(targets[i]), "/ctx?id=req-%d&ms=%d", i, ms);
@@ -76,8 +76,8 @@ static void context_isolation(const char *model, int ms)
         json_decref(j);
         http_response_free(&res[i]);
     }
-    cr_assert_eq(mismatches, 0, "%s: %d of %d responses named another request", model,
-                 mismatches, CONCURRENT);
+    cr_assert_eq(mismatches, 0, "%s: %d of %d responses named another request", model, mismatches,
+                 CONCURRENT);
     free(res);
     free(list);
     free(targets);
@@ -230,8 +230,8 @@ Test(models, coroutine_fd_waits)
 Test(models, coroutine_waits_yield_to_other_requests)
 {
     app_process app;
-    const char *const args[] = {"--model", "coroutine", "--workers", "1", "--log", "/dev/null",
-                                NULL};
+    const char *const args[] = {"--model", "coroutine", "--workers", "1",
+                                "--log",   "/dev/null", NULL};
     cr_assert_eq(app_start(&app, TEST_SERVER_PATH, args), 0);
     int waiting = http_send(app.port, "GET", "/wait-fd?ms=1500&ready=0");
     sleep_ms(100);
@@ -307,8 +307,8 @@ Test(models, coroutine_cap_answers_503)
 Test(models, coroutine_stack_overflow_says_so)
 {
     app_process app;
-    const char *const args[] = {"--model", "coroutine", "--stack-size", "16", "--log", "/dev/null",
-                                NULL};
+    const char *const args[] = {"--model",   "coroutine", "--stack-size", "16", "--log",
+                                "/dev/null", NULL};
     cr_assert_eq(app_start(&app, TEST_SERVER_PATH, args), 0);
     json_t *j = get_json(app.port, "/deep?n=8"); /* shallow recursion fits */
     json_decref(j);

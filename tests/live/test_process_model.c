@@ -28,6 +28,16 @@ static long long now_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Starts twice-app with args and waits for its n workers; returns their pids (malloc'd). */
+static pid_t *start_with_workers(app_process *app, const char *const *args, size_t n)
+{
+    cr_assert_eq(app_start(app, TWICE_APP_PATH, args), 0, "twice-app did not start");
+    size_t found;
+    pid_t *workers = wait_children(app->pid, n, 5000, &found);
+    cr_assert_eq(found, n, "%zu workers, expected %zu", found, n);
+    return workers;
+}
+
 static void assert_all_gone(const pid_t *pids, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -38,10 +48,8 @@ static void graceful_shutdown_on(int sig)
 {
     app_process app;
     static const char *const args[] = {"--workers", "2", NULL};
-    cr_assert_eq(app_start(&app, TWICE_APP_PATH, args), 0);
-    size_t n;
-    pid_t *workers = wait_children(app.pid, 2, 5000, &n);
-    cr_assert_eq(n, 2, "two workers");
+    size_t n = 2;
+    pid_t *workers = start_with_workers(&app, args, n);
 
     int in_flight = http_send(app.port, "GET", "/sleep?ms=800");
     cr_assert_geq(in_flight, 0);
@@ -72,9 +80,8 @@ Test(process_model, shutdown_is_bounded)
 {
     app_process app;
     static const char *const args[] = {"--shutdown-timeout", "300", NULL};
-    cr_assert_eq(app_start(&app, TWICE_APP_PATH, args), 0);
-    size_t n;
-    pid_t *workers = wait_children(app.pid, 1, 5000, &n);
+    size_t n = 1;
+    pid_t *workers = start_with_workers(&app, args, n);
     int in_flight = http_send(app.port, "GET", "/sleep?ms=20000");
     sleep_ms(200);
     long long started = now_ms();
@@ -104,10 +111,8 @@ Test(process_model, a_killed_worker_is_replaced)
 {
     app_process app;
     static const char *const args[] = {"--workers", "2", NULL};
-    cr_assert_eq(app_start(&app, TWICE_APP_PATH, args), 0);
     size_t n;
-    pid_t *before = wait_children(app.pid, 2, 5000, &n);
-    cr_assert_eq(n, 2);
+    pid_t *before = start_with_workers(&app, args, 2);
     kill(before[0], SIGKILL);
     cr_assert_eq(wait_gone(before[0], 3000), 0);
 
@@ -132,10 +137,8 @@ Test(process_model, workers_die_with_their_master)
 {
     app_process app;
     static const char *const args[] = {"--workers", "3", NULL};
-    cr_assert_eq(app_start(&app, TWICE_APP_PATH, args), 0);
-    size_t n;
-    pid_t *workers = wait_children(app.pid, 3, 5000, &n);
-    cr_assert_eq(n, 3);
+    size_t n = 3;
+    pid_t *workers = start_with_workers(&app, args, n);
     app_stop(&app, SIGKILL, 5000);
     assert_all_gone(workers, n);
     free(workers);
@@ -202,8 +205,8 @@ Test(process_model, a_port_taken_by_another_program_is_a_clear_error)
     char *err;
     int status = run_to_exit(TWICE_APP_PATH, args, 5000, &err);
     cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1, "status %d", status);
-    cr_assert(strstr(err, listen_at) != NULL && strstr(err, "Address already in use") != NULL,
-              "%s", err);
+    cr_assert(strstr(err, listen_at) != NULL && strstr(err, "Address already in use") != NULL, "%s",
+              err);
     free(err);
     close(fd);
 }
@@ -230,8 +233,7 @@ Test(process_model, bad_flags_exit_2_with_usage)
         int status = run_to_exit(TWICE_APP_PATH, cases[i].args, 5000, &err);
         cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2, "%s %s: status %d",
                   cases[i].args[0], cases[i].args[1] ? cases[i].args[1] : "", status);
-        cr_assert(strstr(err, cases[i].says) != NULL, "expected \"%s\" in: %s", cases[i].says,
-                  err);
+        cr_assert(strstr(err, cases[i].says) != NULL, "expected \"%s\" in: %s", cases[i].says, err);
         cr_assert(strstr(err, "usage: twice-app") != NULL, "usage follows the error");
         free(err);
     }

@@ -16,8 +16,8 @@ typedef struct app_process {
 
 /**
  * Starts program with args (NULL-terminated; "--listen 127.0.0.1:0" is
- * added unless args name --listen) and waits up to 5 s for its "listening on HOST:PORT" line. Returns
- * 0 with p filled in, or -1 (the server exited or stayed silent).
+ * added unless args name --listen) and waits up to 5 s for its "listening on HOST:PORT" line.
+ * Returns 0 with p filled in, or -1 (the server exited or stayed silent).
  */
 int app_start(app_process *p, const char *program, const char *const *args);
 /** Sends sig, then waits up to timeout_ms for the exit. Returns the wait status, or -1 when

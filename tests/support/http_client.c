@@ -26,7 +26,8 @@ static long long now_ms(void)
 int http_send_with_body(int port, const char *method, const char *target, const char *body)
 {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+    struct sockaddr_in addr = {.sin_family = AF_INET,
+                               .sin_port = htons((uint16_t)port),
                                .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) != 0) {
         if (fd >= 0)
@@ -97,8 +98,8 @@ int http_receive(int fd, int timeout_ms, http_response *res)
     return rc;
 }
 
-int http_request(int port, const char *method, const char *target, const char *body,
-                 int timeout_ms, http_response *res)
+int http_request(int port, const char *method, const char *target, const char *body, int timeout_ms,
+                 http_response *res)
 {
     memset(res, 0, sizeof(*res));
     int fd = http_send_with_body(port, method, target, body);

@@ -8,16 +8,16 @@
 #include <stddef.h>
 
 typedef struct http_response {
-    int status;      /* 0 when no response came */
-    char *head;      /* status line and headers, NUL-terminated */
-    char *body;      /* NUL-terminated */
+    int status; /* 0 when no response came */
+    char *head; /* status line and headers, NUL-terminated */
+    char *body; /* NUL-terminated */
     size_t body_len;
 } http_response;
 
 /** Sends "METHOD target" with an optional body to 127.0.0.1:port; timeout applies to the whole
  * exchange. Returns 0 and fills res, or -1 (no connection, timeout, malformed response). */
-int http_request(int port, const char *method, const char *target, const char *body,
-                 int timeout_ms, http_response *res);
+int http_request(int port, const char *method, const char *target, const char *body, int timeout_ms,
+                 http_response *res);
 /** http_request with GET and a 5 s timeout. */
 int http_get(int port, const char *target, http_response *res);
 /** A response header's value (case-insensitive name) copied into out, or NULL. */

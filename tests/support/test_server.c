@@ -36,8 +36,7 @@ static void append_log(const char *line)
 static void log_seen_id(void *data)
 {
     char line[256];
-    snprintf(line, sizeof(line), "%s %s\n", (const char *)data,
-             tw_req_query(tw_request(), "id"));
+    snprintf(line, sizeof(line), "%s %s\n", (const char *)data, tw_req_query(tw_request(), "id"));
     append_log(line);
 }
 
@@ -96,7 +95,8 @@ static int wait_fd(tw_req *req, tw_res *res, void *data)
     close(fds[0]);
     close(fds[1]);
     long waited = (end.tv_sec - start.tv_sec) * 1000 + (end.tv_nsec - start.tv_nsec) / 1000000;
-    return tw_res_json_new(res, 200, json_pack("{s:i, s:i}", "ready", rc, "waited_ms", (int)waited));
+    return tw_res_json_new(res, 200,
+                           json_pack("{s:i, s:i}", "ready", rc, "waited_ms", (int)waited));
 }
 
 static void announce(const char *address, void *data)

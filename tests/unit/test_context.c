@@ -135,8 +135,8 @@ Test(context, outside_a_request_they_fail_loudly)
     struct {
         void (*fn)(void);
         const char *name;
-    } calls[] = {{call_request, "tw_request()"}, {call_g, "tw_g()"},
-                 {call_app, "tw_current_app()"}};
+    } calls[] = {
+        {call_request, "tw_request()"}, {call_g, "tw_g()"}, {call_app, "tw_current_app()"}};
     for (size_t i = 0; i < 3; i++) {
         char err[1024];
         int status = run_outside(calls[i].fn, err, sizeof(err));

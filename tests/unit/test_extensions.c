@@ -138,8 +138,8 @@ Test(ops, overrides_can_extend_the_defaults)
 {
     tw_app *app = tw_app_new("ops");
     tw_route(app, "GET", "/raw", bytes, NULL);
-    tw_app_set_ops(app, &(tw_app_ops){.finalize = stamp_and_finalize,
-                                      .not_found = teapot_not_found});
+    tw_app_set_ops(app,
+                   &(tw_app_ops){.finalize = stamp_and_finalize, .not_found = teapot_not_found});
     tw_res *res = tw_app_dispatch(app, "GET", "/raw", NULL, 0, NULL, 0);
     cr_assert_str_eq(tw_res_get_header(res, "X-Framework"), "twice");
     cr_assert_str_eq(tw_res_get_header(res, "Content-Type"), "application/octet-stream");

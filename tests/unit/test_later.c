@@ -22,8 +22,8 @@ static void record_context(void *data)
 {
     char line[128];
     json_t *mark = json_object_get(tw_g(), "mark");
-    snprintf(line, sizeof(line), "[%s %s %s]", (const char *)data,
-             tw_req_query(tw_request(), "id"), mark != NULL ? json_string_value(mark) : "-");
+    snprintf(line, sizeof(line), "[%s %s %s]", (const char *)data, tw_req_query(tw_request(), "id"),
+             mark != NULL ? json_string_value(mark) : "-");
     cr_assert_eq(tw_current_app(), app);
     cr_assert(responded, "later-calls run after the response is built");
     note(line);

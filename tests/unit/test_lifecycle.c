@@ -81,8 +81,7 @@ TestSuite(lifecycle, .init = setup, .fini = fini);
 Test(lifecycle, hooks_run_in_flask_order)
 {
     tw_res *res = tw_app_dispatch(app, "GET", "/", NULL, 0, NULL, 0);
-    cr_assert_str_eq(trail,
-                     "before1 before2 handler after2 after1 teardown2 teardown1 ");
+    cr_assert_str_eq(trail, "before1 before2 handler after2 after1 teardown2 teardown1 ");
     cr_assert_eq(tw_res_get_status(res), 200);
     cr_assert_str_eq(tw_res_get_header(res, "X-Handler"), "1");
     tw_res_free(res);

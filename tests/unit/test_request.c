@@ -21,8 +21,7 @@ static int probe(tw_req *req, tw_res *res, void *data)
                      tw_req_method(req), "path", tw_req_path(req), "query",
                      tw_req_query_string(req), "a", tw_req_query(req, "a"), "b",
                      tw_req_query(req, "b"), "empty", tw_req_query(req, "empty"), "agent",
-                     tw_req_header(req, "user-agent"), "body", body, "body_len",
-                     (json_int_t)len);
+                     tw_req_header(req, "user-agent"), "body", body, "body_len", (json_int_t)len);
     return tw_res_text(res, 200, "ok");
 }
 
@@ -66,8 +65,8 @@ TestSuite(request, .init = setup, .fini = teardown);
 
 Test(request, query_parameters_are_decoded)
 {
-    tw_res *res = tw_app_dispatch(app, "GET", "/probe/x%2Fy?a=1+2%21&b=%zz&empty=&a=second",
-                                  NULL, 0, NULL, 0);
+    tw_res *res = tw_app_dispatch(app, "GET", "/probe/x%2Fy?a=1+2%21&b=%zz&empty=&a=second", NULL,
+                                  0, NULL, 0);
     cr_assert_eq(tw_res_get_status(res), 200);
     tw_res_free(res);
     cr_assert_str_eq(json_string_value(json_object_get(seen, "path")), "/probe/x/y");

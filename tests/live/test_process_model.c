@@ -44,10 +44,10 @@ static void assert_all_gone(const pid_t *pids, size_t n)
         cr_assert_eq(wait_gone(pids[i], 3000), 0, "worker %d outlived the master", (int)pids[i]);
 }
 
-static void graceful_shutdown_on(int sig)
+static void graceful_shutdown_on(int sig, const char *model)
 {
     app_process app;
-    static const char *const args[] = {"--workers", "2", NULL};
+    const char *const args[] = {"--model", model, "--workers", "2", NULL};
     size_t n = 2;
     pid_t *workers = start_with_workers(&app, args, n);
 
@@ -68,12 +68,22 @@ static void graceful_shutdown_on(int sig)
 
 Test(process_model, sigterm_lets_in_flight_requests_finish)
 {
-    graceful_shutdown_on(SIGTERM);
+    graceful_shutdown_on(SIGTERM, "process");
 }
 
 Test(process_model, sigint_lets_in_flight_requests_finish)
 {
-    graceful_shutdown_on(SIGINT);
+    graceful_shutdown_on(SIGINT, "process");
+}
+
+Test(process_model, thread_model_shuts_down_gracefully)
+{
+    graceful_shutdown_on(SIGTERM, "thread");
+}
+
+Test(process_model, coroutine_model_shuts_down_gracefully)
+{
+    graceful_shutdown_on(SIGTERM, "coroutine");
 }
 
 Test(process_model, shutdown_is_bounded)

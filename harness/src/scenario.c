@@ -1,0 +1,427 @@
+/*
+ * scenario.c - loading and checking scenario files. jansson parses; this
+ * file knows the schema: which keys exist at each level, their types and
+ * ranges, and their defaults. Every error points at the offending value (or
+ * key) in the file, and an unknown key is answered with the nearest known
+ * one, since it is almost always a typo.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json_positions.h"
+#include "scenario.h"
+
+typedef struct loader {
+    scenario *sc;
+    json_positions positions;
+    char *err;
+    size_t errlen;
+} loader;
+
+static const char *const top_keys[] = {
+    "name",     "description", "target",      "models", "servers", "connections_per_server",
+    "warmup_s", "duration_s",  "repetitions", "front",  "cpu_cap", "gate",
+    NULL};
+static const char *const target_keys[] = {"app",     "command", "route", "workers",
+                                          "threads", "check",   NULL};
+static const char *const gate_keys[] = {"min_efficiency", "max_sigma", "max_p99_ms",
+                                        "max_error_rate", NULL};
+static const char *const model_names[] = {"process", "thread", "coroutine", NULL};
+
+/* Reports an error at path's value (or at its key, when at_key); returns -1. */
+static int fail_at(loader *ld, const char *path, int at_key, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int fail_at(loader *ld, const char *path, int at_key, const char *fmt, ...)
+{
+    const json_position *pos = json_positions_find(&ld->positions, path);
+    int line = 1, column = 1;
+    if (pos != NULL) {
+        line = at_key && pos->key_line ? pos->key_line : pos->line;
+        column = at_key && pos->key_line ? pos->key_column : pos->column;
+    }
+    int used = snprintf(ld->err, ld->errlen, "%s:%d:%d: ", ld->sc->path, line, column);
+    va_list ap;
+    va_start(ap, fmt);
+    if (used >= 0 && (size_t)used < ld->errlen)
+        vsnprintf(ld->err + used, ld->errlen - (size_t)used, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    size_t row[64];
+    if (lb >= 64)
+        return (size_t)-1;
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diagonal = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t above = row[j];
+            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            size_t best = diagonal + cost;
+            if (above + 1 < best)
+                best = above + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diagonal = above;
+        }
+    }
+    return row[lb];
+}
+
+/* Every key of obj must be one of known; path names obj ("" for the top). */
+static int check_keys(loader *ld, json_t *obj, const char *const *known, const char *path)
+{
+    const char *key;
+    json_t *value;
+    json_object_foreach(obj, key, value)
+    {
+        int found = 0;
+        const char *nearest = NULL;
+        size_t best = (size_t)-1;
+        for (const char *const *k = known; *k != NULL; k++) {
+            if (strcmp(*k, key) == 0)
+                found = 1;
+            size_t d = edit_distance(key, *k);
+            if (d < best) {
+                best = d;
+                nearest = *k;
+            }
+        }
+        if (found)
+            continue;
+        char child[512];
+        snprintf(child, sizeof(child), "%s%s%s", path, *path ? "." : "", key);
+        if (nearest != NULL && best <= (strlen(key) + 2) / 3 + 1)
+            return fail_at(ld, child, 1, "unknown key \"%s\"; did you mean \"%s\"?", key, nearest);
+        return fail_at(ld, child, 1, "unknown key \"%s\" in %s", key,
+                       *path ? path : "the scenario");
+    }
+    return 0;
+}
+
+static const char *type_name(const json_t *value)
+{
+    switch (json_typeof(value)) {
+    case JSON_OBJECT:
+        return "an object";
+    case JSON_ARRAY:
+        return "an array";
+    case JSON_STRING:
+        return "a string";
+    case JSON_INTEGER:
+        return "an integer";
+    case JSON_REAL:
+        return "a number";
+    case JSON_TRUE:
+    case JSON_FALSE:
+        return "a boolean";
+    default:
+        return "null";
+    }
+}
+
+static int get_string(loader *ld, json_t *obj, const char *path, const char *key, int required,
+                      char **out)
+{
+    char child[512];
+    snprintf(child, sizeof(child), "%s%s%s", path, *path ? "." : "", key);
+    json_t *value = json_object_get(obj, key);
+    if (value == NULL) {
+        if (required)
+            return fail_at(ld, path, 0, "\"%s\" is required", child);
+        return 0;
+    }
+    if (!json_is_string(value) || json_string_length(value) == 0)
+        return fail_at(ld, child, 0, "\"%s\" must be a non-empty string, got %s", child,
+                       json_is_string(value) ? "\"\"" : type_name(value));
+    *out = strdup(json_string_value(value));
+    return *out != NULL ? 0 : -1;
+}
+
+static int get_number(loader *ld, json_t *obj, const char *path, const char *key, double min,
+                      int min_exclusive, double max, double dflt, double *out, int *present)
+{
+    char child[512];
+    snprintf(child, sizeof(child), "%s%s%s", path, *path ? "." : "", key);
+    json_t *value = json_object_get(obj, key);
+    *out = dflt;
+    if (present != NULL)
+        *present = value != NULL;
+    if (value == NULL)
+        return 0;
+    if (!json_is_number(value))
+        return fail_at(ld, child, 0, "\"%s\" must be a number, got %s", child, type_name(value));
+    double v = json_number_value(value);
+    if ((min_exclusive ? v <= min : v < min) || v > max)
+        return fail_at(ld, child, 0, "\"%s\" must be %s %g and at most %g, got %g", child,
+                       min_exclusive ? ">" : ">=", min, max, v);
+    *out = v;
+    return 0;
+}
+
+static int get_uint(loader *ld, json_t *obj, const char *path, const char *key, unsigned min,
+                    unsigned max, unsigned dflt, unsigned *out)
+{
+    char child[512];
+    snprintf(child, sizeof(child), "%s%s%s", path, *path ? "." : "", key);
+    json_t *value = json_object_get(obj, key);
+    *out = dflt;
+    if (value == NULL)
+        return 0;
+    if (!json_is_integer(value))
+        return fail_at(ld, child, 0, "\"%s\" must be a whole number from %u to %u, got %s", child,
+                       min, max, type_name(value));
+    long long v = json_integer_value(value);
+    if (v < min || v > max)
+        return fail_at(ld, child, 0, "\"%s\" must be a whole number from %u to %u, got %lld", child,
+                       min, max, v);
+    *out = (unsigned)v;
+    return 0;
+}
+
+/* The value of key, one of names (NULL-terminated), as its index; dflt when absent. */
+static int get_choice(loader *ld, json_t *obj, const char *path, const char *key,
+                      const char *const *names, int dflt, int *out)
+{
+    char child[512], list[256] = "";
+    snprintf(child, sizeof(child), "%s%s%s", path, *path ? "." : "", key);
+    json_t *value = json_object_get(obj, key);
+    *out = dflt;
+    if (value == NULL)
+        return 0;
+    for (int i = 0; names[i] != NULL; i++) {
+        if (json_is_string(value) && strcmp(json_string_value(value), names[i]) == 0) {
+            *out = i;
+            return 0;
+        }
+        snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s\"%s\"", i ? ", " : "",
+                 names[i]);
+    }
+    return fail_at(ld, child, 0, "\"%s\" must be one of %s, got %s%s%s", child, list,
+                   json_is_string(value) ? "\"" : "",
+                   json_is_string(value) ? json_string_value(value) : type_name(value),
+                   json_is_string(value) ? "\"" : "");
+}
+
+static int require_object(loader *ld, json_t *obj, const char *path, const char *key, int required,
+                          json_t **out)
+{
+    *out = json_object_get(obj, key);
+    if (*out == NULL)
+        return required ? fail_at(ld, path, 0, "\"%s\" is required", key) : 0;
+    if (!json_is_object(*out))
+        return fail_at(ld, key, 0, "\"%s\" must be an object, got %s", key, type_name(*out));
+    return 0;
+}
+
+static int parse_target(loader *ld, json_t *top)
+{
+    static const char *const checks[] = {"status", "plaintext", "json", "ctx", NULL};
+    scenario *sc = ld->sc;
+    json_t *target;
+    int check;
+    if (require_object(ld, top, "", "target", 1, &target) != 0 ||
+        check_keys(ld, target, target_keys, "target") != 0 ||
+        get_string(ld, target, "target", "app", 0, &sc->app) != 0 ||
+        get_string(ld, target, "target", "command", 0, &sc->command) != 0 ||
+        get_string(ld, target, "target", "route", 1, &sc->route) != 0 ||
+        get_uint(ld, target, "target", "workers", 1, 1024, 1, &sc->workers) != 0 ||
+        get_uint(ld, target, "target", "threads", 1, 4096, 8, &sc->threads) != 0 ||
+        get_choice(ld, target, "target", "check", checks, SCENARIO_CHECK_STATUS, &check) != 0)
+        return -1;
+    sc->check = (scenario_check)check;
+    if ((sc->app == NULL) == (sc->command == NULL))
+        return fail_at(ld, "target", 0,
+                       "\"target\" needs exactly one of \"app\" (\"twice-app\") and \"command\"");
+    if (sc->app != NULL && strcmp(sc->app, "twice-app") != 0)
+        return fail_at(ld, "target.app", 0,
+                       "\"target.app\" must be \"twice-app\" (for any other server, use "
+                       "\"command\"), got \"%s\"",
+                       sc->app);
+    if (sc->command != NULL && strstr(sc->command, "{port}") == NULL)
+        return fail_at(ld, "target.command", 0,
+                       "\"target.command\" must contain {port}, where each server's port goes");
+    if (sc->route[0] != '/')
+        return fail_at(ld, "target.route", 0, "\"target.route\" must start with '/', got \"%s\"",
+                       sc->route);
+    return 0;
+}
+
+static int parse_models(loader *ld, json_t *top)
+{
+    scenario *sc = ld->sc;
+    json_t *models = json_object_get(top, "models");
+    if (sc->command != NULL) {
+        /* An external server has its own concurrency: there is nothing to choose. */
+        if (models != NULL)
+            return fail_at(ld, "models", 1,
+                           "\"models\" applies to twice-app only; an external command has none");
+        return 0;
+    }
+    if (models == NULL)
+        return fail_at(ld, "", 0, "\"models\" is required: a list of %s",
+                       "process, thread, coroutine");
+    if (!json_is_array(models) || json_array_size(models) == 0 ||
+        json_array_size(models) > SCENARIO_MAX_MODELS)
+        return fail_at(ld, "models", 0,
+                       "\"models\" must be a list of 1 to 3 of \"process\", \"thread\", "
+                       "\"coroutine\"");
+    for (size_t i = 0; i < json_array_size(models); i++) {
+        json_t *m = json_array_get(models, i);
+        char path[64];
+        snprintf(path, sizeof(path), "models[%zu]", i);
+        int known = 0;
+        for (const char *const *name = model_names; *name != NULL; name++)
+            known |= json_is_string(m) && strcmp(json_string_value(m), *name) == 0;
+        if (!known)
+            return fail_at(ld, path, 0,
+                           "unknown model %s%s%s; the models are \"process\", \"thread\", "
+                           "\"coroutine\"",
+                           json_is_string(m) ? "\"" : "",
+                           json_is_string(m) ? json_string_value(m) : type_name(m),
+                           json_is_string(m) ? "\"" : "");
+        for (size_t j = 0; j < sc->nmodels; j++) {
+            if (strcmp(sc->models[j], json_string_value(m)) == 0)
+                return fail_at(ld, path, 0, "model \"%s\" is listed twice", sc->models[j]);
+        }
+        sc->models[sc->nmodels++] = strdup(json_string_value(m));
+    }
+    return 0;
+}
+
+static int parse_servers(loader *ld, json_t *top)
+{
+    scenario *sc = ld->sc;
+    json_t *servers = json_object_get(top, "servers");
+    if (servers == NULL)
+        return fail_at(ld, "", 0,
+                       "\"servers\" is required: the server counts to step "
+                       "through, such as [1, 2, 4]");
+    if (!json_is_array(servers) || json_array_size(servers) == 0)
+        return fail_at(ld, "servers", 0,
+                       "\"servers\" must be a non-empty list of server counts, such as [1, 2, 4]");
+    if (json_array_size(servers) > SCENARIO_MAX_STEPS)
+        return fail_at(ld, "servers", 0, "\"servers\" has more than %d steps", SCENARIO_MAX_STEPS);
+    for (size_t i = 0; i < json_array_size(servers); i++) {
+        json_t *n = json_array_get(servers, i);
+        char path[64];
+        snprintf(path, sizeof(path), "servers[%zu]", i);
+        if (!json_is_integer(n) || json_integer_value(n) < 1 || json_integer_value(n) > 256)
+            return fail_at(ld, path, 0, "a server count must be a whole number from 1 to 256");
+        unsigned count = (unsigned)json_integer_value(n);
+        if (sc->nservers > 0 && count <= sc->servers[sc->nservers - 1])
+            return fail_at(ld, path, 0, "server counts must increase, but %u follows %u", count,
+                           sc->servers[sc->nservers - 1]);
+        sc->servers[sc->nservers++] = count;
+    }
+    return 0;
+}
+
+static int parse_gate(loader *ld, json_t *top)
+{
+    scenario_gate *gate = &ld->sc->gate;
+    json_t *obj;
+    if (require_object(ld, top, "", "gate", 0, &obj) != 0)
+        return -1;
+    if (obj == NULL)
+        return 0;
+    return check_keys(ld, obj, gate_keys, "gate") != 0 ||
+                   get_number(ld, obj, "gate", "min_efficiency", 0, 1, 1, 0, &gate->min_efficiency,
+                              &gate->has_min_efficiency) != 0 ||
+                   get_number(ld, obj, "gate", "max_sigma", 0, 0, 1, 0, &gate->max_sigma,
+                              &gate->has_max_sigma) != 0 ||
+                   get_number(ld, obj, "gate", "max_p99_ms", 0, 1, 3600000, 0, &gate->max_p99_ms,
+                              &gate->has_max_p99_ms) != 0 ||
+                   get_number(ld, obj, "gate", "max_error_rate", 0, 0, 1, 0, &gate->max_error_rate,
+                              &gate->has_max_error_rate) != 0
+               ? -1
+               : 0;
+}
+
+int scenario_parse(scenario *sc, const char *path, const char *text, size_t len, char *err,
+                   size_t errlen)
+{
+    static const char *const fronts[] = {"reuseport", "direct", NULL};
+    memset(sc, 0, sizeof(*sc));
+    sc->path = strdup(path);
+    json_error_t jerr;
+    sc->json = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (sc->json == NULL) {
+        snprintf(err, errlen, "%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
+        return -1;
+    }
+    loader ld = {.sc = sc, .err = err, .errlen = errlen};
+    if (json_positions_scan(&ld.positions, text, len) != 0) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        return -1;
+    }
+    int front = 0, rc = -1;
+    if (!json_is_object(sc->json)) {
+        fail_at(&ld, "", 0, "a scenario is a JSON object, got %s", type_name(sc->json));
+    } else if (check_keys(&ld, sc->json, top_keys, "") == 0 &&
+               get_string(&ld, sc->json, "", "name", 1, &sc->name) == 0 &&
+               get_string(&ld, sc->json, "", "description", 0, &sc->description) == 0 &&
+               parse_target(&ld, sc->json) == 0 && parse_models(&ld, sc->json) == 0 &&
+               parse_servers(&ld, sc->json) == 0 &&
+               get_uint(&ld, sc->json, "", "connections_per_server", 1, 100000, 16,
+                        &sc->connections_per_server) == 0 &&
+               get_number(&ld, sc->json, "", "warmup_s", 0, 0, 3600, 1, &sc->warmup_s, NULL) == 0 &&
+               get_number(&ld, sc->json, "", "duration_s", 0, 1, 3600, 5, &sc->duration_s, NULL) ==
+                   0 &&
+               get_uint(&ld, sc->json, "", "repetitions", 1, 100, 1, &sc->repetitions) == 0 &&
+               get_choice(&ld, sc->json, "", "front", fronts, SCENARIO_FRONT_REUSEPORT, &front) ==
+                   0 &&
+               get_number(&ld, sc->json, "", "cpu_cap", 0, 1, 1024, 0, &sc->cpu_cap, NULL) == 0 &&
+               parse_gate(&ld, sc->json) == 0) {
+        sc->front = (scenario_front)front;
+        rc = 0;
+    }
+    json_positions_free(&ld.positions);
+    return rc;
+}
+
+int scenario_load(scenario *sc, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        memset(sc, 0, sizeof(*sc));
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    char buf[8192];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+        fwrite(buf, 1, n, mem);
+    fclose(mem);
+    fclose(f);
+    int rc = scenario_parse(sc, path, text, len, err, errlen);
+    free(text);
+    return rc;
+}
+
+void scenario_free(scenario *sc)
+{
+    free(sc->path);
+    free(sc->name);
+    free(sc->description);
+    free(sc->app);
+    free(sc->command);
+    free(sc->route);
+    for (size_t i = 0; i < sc->nmodels; i++)
+        free(sc->models[i]);
+    json_decref(sc->json);
+    memset(sc, 0, sizeof(*sc));
+}

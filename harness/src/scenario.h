@@ -1,0 +1,71 @@
+/*
+ * scenario.h - what a scenario file says (scenario.c): the target to deploy,
+ * the models to compare, the server counts to step through, the load, and
+ * the gate's thresholds. Loading checks everything, and every error names
+ * the file, line and column.
+ */
+#ifndef TWICE_SCENARIO_H
+#define TWICE_SCENARIO_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#define SCENARIO_MAX_STEPS 64
+#define SCENARIO_MAX_MODELS 3
+
+/** How responses are checked under load. */
+typedef enum {
+    SCENARIO_CHECK_STATUS,    /* a 2xx status */
+    SCENARIO_CHECK_PLAINTEXT, /* the body is "Hello, World!" */
+    SCENARIO_CHECK_JSON,      /* the body parses as JSON */
+    SCENARIO_CHECK_CTX,       /* /ctx: "before" and "after" equal the id sent */
+} scenario_check;
+
+/** How load reaches N servers. */
+typedef enum {
+    SCENARIO_FRONT_REUSEPORT, /* one port shared by every server; the kernel balances */
+    SCENARIO_FRONT_DIRECT,    /* a port per server; wrk threads are spread over them */
+} scenario_front;
+
+typedef struct scenario_gate {
+    double min_efficiency; /* each threshold applies only when its has_ flag is set */
+    double max_sigma;
+    double max_p99_ms;
+    double max_error_rate;
+    int has_min_efficiency, has_max_sigma, has_max_p99_ms, has_max_error_rate;
+} scenario_gate;
+
+typedef struct scenario {
+    char *path;
+    char *name, *description;
+    char *app;     /* "twice-app", or NULL for an external command */
+    char *command; /* an external server's command line, with {host} and {port} */
+    char *route;
+    unsigned workers, threads; /* per server, for twice-app */
+    scenario_check check;
+    char *models[SCENARIO_MAX_MODELS];
+    size_t nmodels;
+    unsigned servers[SCENARIO_MAX_STEPS];
+    size_t nservers;
+    unsigned connections_per_server;
+    double warmup_s, duration_s;
+    unsigned repetitions;
+    scenario_front front;
+    double cpu_cap; /* cores per server; 0: no cap */
+    scenario_gate gate;
+    json_t *json; /* the file as parsed, for the report */
+} scenario;
+
+/**
+ * Loads and checks the scenario at path. Returns 0, or -1 with a message in
+ * err of the form "FILE:LINE:COLUMN: what is wrong" (an unknown key also
+ * names the nearest known one).
+ */
+int scenario_load(scenario *sc, const char *path, char *err, size_t errlen);
+/** The same from text in memory; path only names it in messages. */
+int scenario_parse(scenario *sc, const char *path, const char *text, size_t len, char *err,
+                   size_t errlen);
+void scenario_free(scenario *sc);
+
+#endif

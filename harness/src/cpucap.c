@@ -1,0 +1,149 @@
+/*
+ * cpucap.c - CPU caps through cgroups. Under the harness's own cgroup it
+ * makes "twice-PID/sI", one per server, with a quota of cores x period:
+ * cpu.max in v2, cpu.cfs_quota_us and cpu.cfs_period_us in v1. A server
+ * joins its group before it execs (proc_spawn), so its workers are capped
+ * with it.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cpucap.h"
+
+#define PERIOD_US 100000
+#define MAX_GROUPS 256
+
+static char base[600];  /* twice-PID, when created */
+static unsigned groups; /* how many sI exist under it */
+static const char *kind = "none";
+static char procs_file[MAX_GROUPS][700];
+
+static int write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (f == NULL)
+        return -1;
+    int ok = fputs(text, f) >= 0;
+    return fclose(f) == 0 && ok ? 0 : -1;
+}
+
+/* The mount point and our path in it for the cgroup that holds the cpu controller. */
+static int find_hierarchy(char *root, size_t rootlen, char *own, size_t ownlen)
+{
+    FILE *f = fopen("/proc/self/cgroup", "r");
+    char line[1024];
+    int found = 0;
+    /* v2 first: "0::/path", usable when the unified root offers the cpu controller. */
+    char controllers[256] = "";
+    FILE *c = fopen("/sys/fs/cgroup/cgroup.controllers", "r");
+    if (c != NULL) {
+        if (fgets(controllers, sizeof(controllers), c) == NULL)
+            controllers[0] = '\0';
+        fclose(c);
+    }
+    while (f != NULL && fgets(line, sizeof(line), f) != NULL && !found) {
+        line[strcspn(line, "\n")] = '\0';
+        char *controllers_field = strchr(line, ':');
+        char *path = controllers_field != NULL ? strchr(controllers_field + 1, ':') : NULL;
+        if (path == NULL)
+            continue;
+        *path++ = '\0';
+        controllers_field++;
+        if (*controllers_field == '\0' && strstr(controllers, "cpu") != NULL) {
+            snprintf(root, rootlen, "/sys/fs/cgroup");
+            kind = "v2";
+            found = 1;
+        } else if (strcmp(controllers_field, "cpu") == 0 ||
+                   strcmp(controllers_field, "cpu,cpuacct") == 0) {
+            snprintf(root, rootlen, "/sys/fs/cgroup/%s", controllers_field);
+            kind = "v1";
+            found = 1;
+        }
+        if (found)
+            snprintf(own, ownlen, "%s", strcmp(path, "/") == 0 ? "" : path);
+    }
+    if (f != NULL)
+        fclose(f);
+    return found ? 0 : -1;
+}
+
+int cpucap_prepare(unsigned n, double cores, char *err, size_t errlen)
+{
+    char root[256], own[256], path[720], value[64];
+    if (n > MAX_GROUPS) {
+        snprintf(err, errlen, "CPU caps: at most %d servers", MAX_GROUPS);
+        return -1;
+    }
+    if (find_hierarchy(root, sizeof(root), own, sizeof(own)) != 0) {
+        snprintf(err, errlen,
+                 "CPU caps: no cgroup with the cpu controller on this machine "
+                 "(cgroup v2 cpu or v1 cpu)");
+        return -1;
+    }
+    snprintf(base, sizeof(base), "%s%s/twice-%d", root, own, (int)getpid());
+    if (mkdir(base, 0755) != 0) {
+        snprintf(err, errlen,
+                 "CPU caps: cannot create %s: %s (caps need a writable cgroup; run "
+                 "as root, or delegate one)",
+                 base, strerror(errno));
+        base[0] = '\0';
+        return -1;
+    }
+    if (strcmp(kind, "v2") == 0) {
+        snprintf(path, sizeof(path), "%s/cgroup.subtree_control", base);
+        write_file(path, "+cpu");
+    }
+    long quota = (long)(cores * PERIOD_US);
+    for (groups = 0; groups < n; groups++) {
+        snprintf(path, sizeof(path), "%s/s%u", base, groups);
+        int rc = mkdir(path, 0755);
+        if (rc == 0 && strcmp(kind, "v2") == 0) {
+            snprintf(path, sizeof(path), "%s/s%u/cpu.max", base, groups);
+            snprintf(value, sizeof(value), "%ld %d", quota, PERIOD_US);
+            rc = write_file(path, value);
+        } else if (rc == 0) {
+            snprintf(path, sizeof(path), "%s/s%u/cpu.cfs_period_us", base, groups);
+            snprintf(value, sizeof(value), "%d", PERIOD_US);
+            rc = write_file(path, value);
+            snprintf(path, sizeof(path), "%s/s%u/cpu.cfs_quota_us", base, groups);
+            snprintf(value, sizeof(value), "%ld", quota);
+            rc = rc == 0 ? write_file(path, value) : rc;
+        }
+        if (rc != 0) {
+            snprintf(err, errlen, "CPU caps: cannot set up %s: %s", path, strerror(errno));
+            groups++;
+            cpucap_release();
+            return -1;
+        }
+        snprintf(procs_file[groups], sizeof(procs_file[groups]), "%s/s%u/cgroup.procs", base,
+                 groups);
+    }
+    return 0;
+}
+
+const char *cpucap_procs_file(unsigned i)
+{
+    return i < groups ? procs_file[i] : NULL;
+}
+
+void cpucap_release(void)
+{
+    char path[700];
+    for (unsigned i = 0; i < groups; i++) {
+        snprintf(path, sizeof(path), "%s/s%u", base, i);
+        rmdir(path);
+    }
+    if (base[0] != '\0')
+        rmdir(base);
+    base[0] = '\0';
+    groups = 0;
+}
+
+const char *cpucap_kind(void)
+{
+    return kind;
+}

@@ -1,0 +1,44 @@
+/*
+ * deploy.h - putting N servers of a target up and taking them down again.
+ * A deployer is a small table of functions, one file per kind: local
+ * (deploy_local.c) starts them on this machine; remote hosts come later.
+ */
+#ifndef TWICE_DEPLOY_H
+#define TWICE_DEPLOY_H
+
+#include <sys/types.h>
+
+#include "scenario.h"
+
+#define DEPLOY_MAX_SERVERS 256
+
+typedef struct deployment {
+    unsigned n;
+    pid_t pids[DEPLOY_MAX_SERVERS];
+    int ports[DEPLOY_MAX_SERVERS]; /* all equal with the reuseport front */
+    char stderr_paths[DEPLOY_MAX_SERVERS][64];
+    int caps_applied; /* 1 when every server runs under its CPU cap */
+} deployment;
+
+typedef struct deploy_spec {
+    const scenario *sc;
+    const char *model;    /* for twice-app; NULL for a command */
+    const char *app_path; /* the twice-app binary */
+    unsigned n;
+    int allow_uncapped; /* run without caps when they cannot be set */
+} deploy_spec;
+
+typedef struct deployer {
+    const char *name;
+    /** Starts spec->n servers and waits until each answers. 0, or -1 with err naming the
+     * server and the tail of its stderr; nothing is left running on failure. */
+    int (*start)(deployment *d, const deploy_spec *spec, char *err, size_t errlen);
+    /** 0 while every server runs; -1 with err saying which one stopped and how. */
+    int (*check)(deployment *d, char *err, size_t errlen);
+    /** Stops every server and everything each one started. Safe to call twice. */
+    void (*stop)(deployment *d);
+} deployer;
+
+extern const deployer deployer_local;
+
+#endif

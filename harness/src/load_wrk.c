@@ -1,0 +1,146 @@
+/*
+ * load_wrk.c - load through wrk. The harness never scrapes wrk's text: its
+ * own Lua script (harness/lua/twice.lua) checks every response and ends
+ * with one JSON line, which is all this file reads.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "load.h"
+#include "proc.h"
+
+#define RESULT_MARK "TWICE_RESULT "
+
+static const char *lua_script(void)
+{
+    const char *env = getenv("TWICE_LUA");
+    return env != NULL ? env : TWICE_LUA_SCRIPT;
+}
+
+unsigned load_threads(unsigned connections, unsigned nservers, int direct)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned threads = cores > 0 ? (unsigned)cores : 1;
+    /* The direct front points each thread at one server: every server needs one. */
+    if (direct && threads < nservers)
+        threads = nservers;
+    return threads < connections ? threads : connections;
+}
+
+static double number(json_t *obj, const char *key)
+{
+    return json_number_value(json_object_get(obj, key));
+}
+
+int load_parse_output(const char *output, load_result *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof(*out));
+    const char *mark = strstr(output, RESULT_MARK);
+    if (mark == NULL) {
+        snprintf(err, errlen, "wrk printed no result line (is %s the harness's script?)",
+                 lua_script());
+        return -1;
+    }
+    json_error_t jerr;
+    const char *json = mark + strlen(RESULT_MARK);
+    out->raw = json_loadb(json, strcspn(json, "\n"), 0, &jerr);
+    json_t *errors = json_object_get(out->raw, "errors");
+    json_t *latency = json_object_get(out->raw, "latency_us");
+    if (out->raw == NULL || !json_is_object(errors) || !json_is_object(latency) ||
+        !json_is_integer(json_object_get(out->raw, "requests"))) {
+        snprintf(err, errlen, "wrk's result line is not what the script writes: %s",
+                 out->raw == NULL ? jerr.text : "missing fields");
+        load_result_free(out);
+        return -1;
+    }
+    out->requests = number(out->raw, "requests");
+    out->duration_s = number(out->raw, "duration_us") / 1e6;
+    out->throughput = out->duration_s > 0 ? out->requests / out->duration_s : 0;
+    static const char *const keys[] = {"mean", "stdev", "max", "p50", "p90", "p99", "p99_9"};
+    for (int i = 0; i < 7; i++)
+        out->latency_ms[i] = number(latency, keys[i]) / 1000.0;
+    out->errors = number(errors, "connect") + number(errors, "read") + number(errors, "write") +
+                  number(errors, "timeout");
+    out->non2xx = number(out->raw, "non2xx");
+    out->failed_checks = number(out->raw, "failed_checks");
+    return 0;
+}
+
+void load_result_free(load_result *result)
+{
+    json_decref(result->raw);
+    result->raw = NULL;
+}
+
+static char *read_all(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    char buf[4096];
+    size_t n;
+    while (f != NULL && (n = fread(buf, 1, sizeof(buf), f)) > 0)
+        fwrite(buf, 1, n, mem);
+    fclose(mem);
+    if (f != NULL)
+        fclose(f);
+    return text;
+}
+
+int load_run(const load_spec *spec, load_result *out, char *err, size_t errlen)
+{
+    static const char *const checks[] = {"status", "plaintext", "json", "ctx"};
+    char threads[16], connections[16], duration[32], url[64],
+        out_path[] = "/tmp/twice-wrk-XXXXXX", err_path[] = "/tmp/twice-wrk-err-XXXXXX";
+    char check_env[64], route_env[1100], ports_env[1024] = "TWICE_PORTS=";
+    close(mkstemp(out_path));
+    close(mkstemp(err_path));
+    snprintf(threads, sizeof(threads), "%u", spec->threads);
+    snprintf(connections, sizeof(connections), "%u", spec->connections);
+    snprintf(duration, sizeof(duration), "%.0fs", spec->duration_s < 1 ? 1 : spec->duration_s);
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d/", spec->ports[0]);
+    snprintf(check_env, sizeof(check_env), "TWICE_CHECK=%s", checks[spec->check]);
+    snprintf(route_env, sizeof(route_env), "TWICE_ROUTE=%s", spec->route);
+    for (unsigned i = 0; i < spec->nports && !spec->shared_port; i++)
+        snprintf(ports_env + strlen(ports_env), sizeof(ports_env) - strlen(ports_env), "%s%d",
+                 i ? "," : "", spec->ports[i]);
+    char *env[] = {check_env, route_env, spec->shared_port ? NULL : ports_env, NULL};
+    char *argv[] = {"wrk",    "-t",        threads, "-c", connections,          "-d",
+                    duration, "--timeout", "10s",   "-s", (char *)lua_script(), url,
+                    NULL};
+    pid_t pid = proc_spawn(argv, out_path, err_path, env, NULL);
+    int status = 0, rc = -1;
+    /* wrk stops by itself after its duration; the margin covers its start and its timeouts. */
+    int limit_ms = (int)(spec->duration_s * 1000) + 30000;
+    int done = 0;
+    for (int waited = 0; waited < limit_ms && !done && !proc_interrupted; waited += 50)
+        done = proc_wait(pid, 50, &status);
+    if (!done) {
+        proc_stop_group(pid, 1000);
+        if (proc_interrupted)
+            snprintf(err, errlen, "interrupted");
+        else
+            snprintf(err, errlen, "wrk ran past %d ms", limit_ms);
+    } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        char how[64], *tail = proc_file_tail(err_path, 400);
+        proc_describe_status(status, how, sizeof(how));
+        snprintf(err, errlen, "wrk %s%s%s", how,
+                 WIFEXITED(status) && WEXITSTATUS(status) == 127 ? " (is wrk installed? "
+                                                                   "apt-get install wrk)"
+                                                                 : "",
+                 *tail ? tail : "");
+        free(tail);
+    } else {
+        char *output = read_all(out_path);
+        rc = load_parse_output(output != NULL ? output : "", out, err, errlen);
+        free(output);
+    }
+    unlink(out_path);
+    unlink(err_path);
+    return rc;
+}

@@ -1,0 +1,125 @@
+/*
+ * report_json.c - building and writing the JSON report. The machine facts
+ * are there so that two reports can be compared knowingly: the CPU and its
+ * cores, the kernel, the compiler and library versions, whether CPU caps
+ * were applied, and the git commit of the tree that ran.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "proc.h"
+#include "report.h"
+
+static void utc_now(char *buf, size_t len, const char *format)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(buf, len, format, &tm);
+}
+
+/* The first line a command prints (stdout and stderr), or "" (malloc'd). */
+static char *first_line_of(char *const argv[])
+{
+    char path[] = "/tmp/twice-probe-XXXXXX";
+    close(mkstemp(path));
+    pid_t pid = proc_spawn(argv, path, path, NULL, NULL);
+    int status;
+    if (pid > 0 && !proc_wait(pid, 5000, &status))
+        proc_stop_group(pid, 100);
+    char *text = proc_file_tail(path, 512);
+    unlink(path);
+    text[strcspn(text, "\n")] = '\0';
+    return text;
+}
+
+static json_t *cpu_model(void)
+{
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    char line[512];
+    while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
+        char *colon = strchr(line, ':');
+        if (strncmp(line, "model name", 10) == 0 && colon != NULL) {
+            fclose(f);
+            colon[strcspn(colon, "\n")] = '\0';
+            return json_string(colon + 2);
+        }
+    }
+    if (f != NULL)
+        fclose(f);
+    return json_null();
+}
+
+static json_t *machine_facts(const char *app_path)
+{
+    struct utsname u;
+    uname(&u);
+    char kernel[512];
+    snprintf(kernel, sizeof(kernel), "%s %s %s", u.sysname, u.release, u.machine);
+    char *wrk_argv[] = {"wrk", "--version", NULL};
+    char *app_argv[] = {(char *)app_path, "--version", NULL};
+    char *wrk = first_line_of(wrk_argv), *app = first_line_of(app_argv);
+    json_t *facts =
+        json_pack("{s:o, s:I, s:s, s:s, s:s, s:s, s:s}", "cpu_model", cpu_model(), "cores",
+                  (json_int_t)sysconf(_SC_NPROCESSORS_ONLN), "kernel", kernel, "compiler",
+                  "gcc " __VERSION__, "jansson", JANSSON_VERSION, "wrk", wrk, "twice_app", app);
+    free(wrk);
+    free(app);
+    return facts;
+}
+
+static json_t *git_commit(void)
+{
+    char *argv[] = {"git", "rev-parse", "HEAD", NULL};
+    char *commit = first_line_of(argv);
+    json_t *value = strlen(commit) == 40 ? json_string(commit) : json_null();
+    free(commit);
+    return value;
+}
+
+json_t *report_new(const scenario *sc, const char *app_path)
+{
+    char started[32];
+    utc_now(started, sizeof(started), "%Y-%m-%dT%H:%M:%SZ");
+    json_t *scenario_json = json_deep_copy(sc->json);
+    json_object_set_new(scenario_json, "file", json_string(sc->path));
+    return json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:[]}", "schema", REPORT_SCHEMA, "status",
+                     "running", "started_at", started, "scenario", scenario_json, "machine",
+                     machine_facts(app_path), "git_commit", git_commit(), "models");
+}
+
+int report_write(json_t *report, const char *dir, const char *name, char *path_out, size_t path_len,
+                 char *err, size_t errlen)
+{
+    char stamp[32], tmp[1100];
+    utc_now(stamp, sizeof(stamp), "%Y%m%d-%H%M%S");
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+        snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    snprintf(path_out, path_len, "%s/%s-%s.json", dir, name, stamp);
+    snprintf(tmp, sizeof(tmp), "%s/.%s-%s.json.%d.tmp", dir, name, stamp, (int)getpid());
+    FILE *f = fopen(tmp, "w");
+    if (f == NULL || json_dumpf(report, f, JSON_INDENT(2) | JSON_SORT_KEYS) != 0 ||
+        fputc('\n', f) == EOF || fflush(f) != 0 || fsync(fileno(f)) != 0) {
+        snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
+        if (f != NULL)
+            fclose(f);
+        unlink(tmp);
+        return -1;
+    }
+    fclose(f);
+    if (rename(tmp, path_out) != 0) {
+        snprintf(err, errlen, "cannot move the report into place at %s: %s", path_out,
+                 strerror(errno));
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}

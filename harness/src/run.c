@@ -1,0 +1,229 @@
+/*
+ * run.c - the harness's main job: scenario -> deploy -> load -> samples ->
+ * summary. Every step is deployed from scratch, so that one step's state
+ * (caches, connections, a struggling server) never leaks into the next, and
+ * torn down whatever happens.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "deploy.h"
+#include "load.h"
+#include "proc.h"
+#include "run.h"
+#include "stats.h"
+
+typedef struct progress {
+    int enabled;
+    time_t started;
+    double total_s; /* the estimate for the whole run */
+    double done_s;  /* the estimate for what is behind us */
+} progress;
+
+static void show(const progress *p, const char *model, size_t m, size_t models, unsigned servers,
+                 unsigned rep, unsigned reps)
+{
+    if (!p->enabled)
+        return;
+    double elapsed = difftime(time(NULL), p->started);
+    double left = p->total_s - p->done_s;
+    fprintf(stderr, "\r\033[K[%zu/%zu %s] %u server%s, run %u/%u - %.0fs elapsed, ~%.0fs left", m,
+            models, model, servers, servers == 1 ? "" : "s", rep, reps, elapsed,
+            left > 0 ? left : 0);
+    fflush(stderr);
+}
+
+static double median_of(json_t *runs, const char *group, const char *key)
+{
+    double values[256];
+    size_t n = 0;
+    json_t *run;
+    size_t i;
+    json_array_foreach(runs, i, run)
+    {
+        json_t *holder = group != NULL ? json_object_get(run, group) : run;
+        if (n < 256)
+            values[n++] = json_number_value(json_object_get(holder, key));
+    }
+    return n != 0 ? stats_summarize(values, n).median : 0;
+}
+
+static double sum_of(json_t *runs, const char *key)
+{
+    double total = 0;
+    json_t *run;
+    size_t i;
+    json_array_foreach(runs, i, run) total += json_number_value(json_object_get(run, key));
+    return total;
+}
+
+static json_t *summarize(json_t *runs, const double *throughputs, size_t n)
+{
+    stats_summary x = stats_summarize(throughputs, n);
+    double errors = 0;
+    json_t *run;
+    size_t i;
+    json_array_foreach(runs, i, run)
+    {
+        json_t *e = json_object_get(run, "errors");
+        errors += json_number_value(json_object_get(e, "connect")) +
+                  json_number_value(json_object_get(e, "read")) +
+                  json_number_value(json_object_get(e, "write")) +
+                  json_number_value(json_object_get(e, "timeout"));
+    }
+    return json_pack("{s:{s:f, s:f, s:f}, s:{s:f, s:f, s:f}, s:f, s:f, s:f, s:f}", "throughput",
+                     "median", x.median, "min", x.min, "max", x.max, "latency_ms", "p50",
+                     median_of(runs, "latency_us", "p50") / 1000, "p99",
+                     median_of(runs, "latency_us", "p99") / 1000, "p99_9",
+                     median_of(runs, "latency_us", "p99_9") / 1000, "requests",
+                     sum_of(runs, "requests"), "errors", errors, "non2xx", sum_of(runs, "non2xx"),
+                     "failed_checks", sum_of(runs, "failed_checks"));
+}
+
+/* One step: n servers of model, warmed up and measured sc->repetitions times. */
+static int run_step(const scenario *sc, const run_options *opt, const char *model, unsigned n,
+                    json_t *step, progress *p, size_t m, size_t models, char *err, size_t errlen)
+{
+    deployment d;
+    deploy_spec spec = {sc, sc->app != NULL ? model : NULL, opt->app_path, n, opt->allow_uncapped};
+    if (deployer_local.start(&d, &spec, err, errlen) != 0)
+        return -1;
+    int direct = sc->front == SCENARIO_FRONT_DIRECT;
+    load_spec load = {.route = sc->route,
+                      .check = sc->check,
+                      .ports = d.ports,
+                      .nports = n,
+                      .shared_port = !direct,
+                      .connections = sc->connections_per_server * n,
+                      .threads = load_threads(sc->connections_per_server * n, n, direct),
+                      .duration_s = sc->warmup_s};
+    json_object_set_new(step, "servers", json_integer(n));
+    json_object_set_new(step, "connections", json_integer(load.connections));
+    json_object_set_new(step, "wrk_threads", json_integer(load.threads));
+    json_object_set_new(step, "caps_applied", json_boolean(d.caps_applied));
+    json_t *runs = json_array();
+    json_object_set_new(step, "runs", runs);
+    double throughputs[100];
+    int rc = 0;
+    if (sc->warmup_s > 0) {
+        load_result warm;
+        show(p, model, m, models, n, 0, sc->repetitions);
+        if ((rc = load_run(&load, &warm, err, errlen)) == 0)
+            load_result_free(&warm);
+        p->done_s += sc->warmup_s;
+    }
+    load.duration_s = sc->duration_s;
+    for (unsigned r = 0; r < sc->repetitions && rc == 0; r++) {
+        load_result result;
+        show(p, model, m, models, n, r + 1, sc->repetitions);
+        rc = load_run(&load, &result, err, errlen);
+        if (rc == 0) {
+            throughputs[r] = result.throughput;
+            json_t *raw = json_incref(result.raw);
+            json_object_set_new(raw, "throughput", json_real(result.throughput));
+            json_array_append_new(runs, raw);
+            load_result_free(&result);
+            /* A server that died mid-run makes the numbers meaningless: say so, stop. */
+            rc = deployer_local.check(&d, err, errlen);
+        }
+        p->done_s += sc->duration_s;
+    }
+    deployer_local.stop(&d);
+    if (rc == 0)
+        json_object_set_new(step, "summary", summarize(runs, throughputs, sc->repetitions));
+    return rc;
+}
+
+/* E(N) for each step of a model, against its first step. */
+static void add_efficiency(json_t *steps)
+{
+    json_t *first = json_array_get(steps, 0), *step;
+    double x1 = json_number_value(json_object_get(
+        json_object_get(json_object_get(first, "summary"), "throughput"), "median"));
+    unsigned n1 = (unsigned)json_integer_value(json_object_get(first, "servers"));
+    size_t i;
+    json_array_foreach(steps, i, step)
+    {
+        json_t *summary = json_object_get(step, "summary");
+        double x =
+            json_number_value(json_object_get(json_object_get(summary, "throughput"), "median"));
+        unsigned n = (unsigned)json_integer_value(json_object_get(step, "servers"));
+        json_object_set_new(summary, "efficiency", json_real(stats_efficiency(x, n, x1, n1)));
+    }
+}
+
+int run_scenario(const scenario *sc, const run_options *options, json_t *report, char *err,
+                 size_t errlen)
+{
+    static const char *const external[] = {"external"};
+    const char *const *models = sc->app != NULL ? (const char *const *)sc->models : external;
+    size_t nmodels = sc->app != NULL ? sc->nmodels : 1;
+    progress p = {.enabled = options->progress, .started = time(NULL)};
+    p.total_s = (double)nmodels * (double)sc->nservers *
+                (sc->warmup_s + sc->duration_s * sc->repetitions + 1);
+    json_t *results = json_object_get(report, "models");
+    int rc = 0;
+    for (size_t m = 0; m < nmodels && rc == 0; m++) {
+        json_t *steps = json_array();
+        json_array_append_new(results, json_pack("{s:s, s:o}", "model", models[m], "steps", steps));
+        for (size_t s = 0; s < sc->nservers && rc == 0; s++) {
+            json_t *step = json_object();
+            json_array_append_new(steps, step);
+            rc = run_step(sc, options, models[m], sc->servers[s], step, &p, m + 1, nmodels, err,
+                          errlen);
+            p.done_s += 1;
+        }
+        if (rc == 0)
+            add_efficiency(steps);
+    }
+    if (p.enabled)
+        fprintf(stderr, "\r\033[K");
+    json_object_set_new(report, "status",
+                        json_string(rc == 0            ? "complete"
+                                    : proc_interrupted ? "interrupted"
+                                                       : "failed"));
+    if (rc != 0)
+        json_object_set_new(report, "error", json_string(err));
+    char finished[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(finished, sizeof(finished), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    json_object_set_new(report, "finished_at", json_string(finished));
+    return rc;
+}
+
+void run_print_table(FILE *out, json_t *report)
+{
+    fprintf(out, "%-10s %7s %26s %6s %9s %9s %7s %7s\n", "model", "servers",
+            "throughput req/s (min-max)", "E(N)", "p50 ms", "p99 ms", "errors", "failed");
+    json_t *model, *step;
+    size_t i, j;
+    json_array_foreach(json_object_get(report, "models"), i, model)
+    {
+        json_array_foreach(json_object_get(model, "steps"), j, step)
+        {
+            json_t *summary = json_object_get(step, "summary");
+            if (summary == NULL)
+                continue;
+            json_t *x = json_object_get(summary, "throughput");
+            json_t *lat = json_object_get(summary, "latency_ms");
+            char range[64];
+            snprintf(range, sizeof(range), "%.0f (%.0f-%.0f)",
+                     json_number_value(json_object_get(x, "median")),
+                     json_number_value(json_object_get(x, "min")),
+                     json_number_value(json_object_get(x, "max")));
+            fprintf(out, "%-10s %7lld %26s %6.2f %9.2f %9.2f %7.0f %7.0f\n",
+                    json_string_value(json_object_get(model, "model")),
+                    (long long)json_integer_value(json_object_get(step, "servers")), range,
+                    json_number_value(json_object_get(summary, "efficiency")),
+                    json_number_value(json_object_get(lat, "p50")),
+                    json_number_value(json_object_get(lat, "p99")),
+                    json_number_value(json_object_get(summary, "errors")) +
+                        json_number_value(json_object_get(summary, "non2xx")),
+                    json_number_value(json_object_get(summary, "failed_checks")));
+        }
+    }
+}

@@ -1,0 +1,32 @@
+/*
+ * stats.c - median, spread and efficiency.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "stats.h"
+
+static int compare(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+stats_summary stats_summarize(const double *values, size_t n)
+{
+    double sorted[256];
+    if (n > 256)
+        n = 256;
+    memcpy(sorted, values, n * sizeof(*sorted));
+    qsort(sorted, n, sizeof(*sorted), compare);
+    stats_summary s = {.min = sorted[0], .max = sorted[n - 1]};
+    s.median = n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    return s;
+}
+
+double stats_efficiency(double throughput, unsigned servers, double first_throughput,
+                        unsigned first_servers)
+{
+    double per_server = first_throughput / first_servers;
+    return per_server > 0 ? throughput / (servers * per_server) : 0;
+}

@@ -1,0 +1,282 @@
+/*
+ * test_harness_run.c - twice run end to end on loopback: a tiny scenario and
+ * its report, and what happens when things go wrong (Ctrl-C mid-run, a
+ * server that dies, one that never starts, wrk missing). Whatever happens,
+ * no process twice started may be left: each test deploys a copy of
+ * twice-app under a name of its own and looks for it afterwards.
+ */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "app_process.h"
+
+TestSuite(harness_run, .timeout = 120);
+
+typedef struct fixture {
+    char dir[64];  /* scenario, report and app copy live here */
+    char app[128]; /* the copy of twice-app */
+    char scenario[128];
+    char reports[128];
+    char err_path[128];
+} fixture;
+
+static void setup_fixture(fixture *f, const char *scenario_json_fmt, const char *route_or_cmd)
+{
+    strcpy(f->dir, "/tmp/twice-harness-XXXXXX");
+    cr_assert_not_null(mkdtemp(f->dir));
+    snprintf(f->app, sizeof(f->app), "%s/twice-app-under-test", f->dir);
+    snprintf(f->scenario, sizeof(f->scenario), "%s/scenario.json", f->dir);
+    snprintf(f->reports, sizeof(f->reports), "%s/reports", f->dir);
+    snprintf(f->err_path, sizeof(f->err_path), "%s/stderr", f->dir);
+    char cmd[512];
+    snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", TWICE_APP_PATH, f->app);
+    cr_assert_eq(system(cmd), 0);
+    FILE *out = fopen(f->scenario, "w");
+    fprintf(out, scenario_json_fmt, route_or_cmd);
+    fclose(out);
+}
+
+/* Starts twice with args (NULL-terminated); env_path, if set, replaces PATH. */
+static pid_t start_twice(const fixture *f, const char *const *args, const char *env_path)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        int err = open(f->err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int null = open("/dev/null", O_WRONLY);
+        dup2(null, STDOUT_FILENO);
+        dup2(err, STDERR_FILENO);
+        if (env_path != NULL)
+            setenv("PATH", env_path, 1);
+        const char *argv[16] = {TWICE_PATH};
+        size_t n = 1;
+        for (; *args != NULL && n < 15; args++)
+            argv[n++] = *args;
+        argv[n] = NULL;
+        execv(TWICE_PATH, (char *const *)argv);
+        _exit(127);
+    }
+    return pid;
+}
+
+static int finish(pid_t pid, int timeout_ms)
+{
+    int status = -1;
+    for (int waited = 0; waited < timeout_ms; waited += 20) {
+        if (waitpid(pid, &status, WNOHANG) == pid)
+            return status;
+        sleep_ms(20);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    cr_assert_fail("twice ran past %d ms", timeout_ms);
+    return status;
+}
+
+/* Processes still running the fixture's copy of twice-app. */
+static int leftovers(const fixture *f)
+{
+    int count = 0;
+    DIR *proc = opendir("/proc");
+    struct dirent *entry;
+    while ((entry = readdir(proc)) != NULL) {
+        char path[300], cmdline[512] = "";
+        if (entry->d_name[0] < '0' || entry->d_name[0] > '9')
+            continue;
+        snprintf(path, sizeof(path), "/proc/%s/cmdline", entry->d_name);
+        FILE *c = fopen(path, "r");
+        if (c == NULL)
+            continue;
+        size_t n = fread(cmdline, 1, sizeof(cmdline) - 1, c);
+        cmdline[n] = '\0';
+        fclose(c);
+        if (strcmp(cmdline, f->app) == 0 && process_alive(atoi(entry->d_name)))
+            count++;
+    }
+    closedir(proc);
+    return count;
+}
+
+static void assert_nothing_left(const fixture *f)
+{
+    for (int waited = 0; leftovers(f) != 0 && waited < 3000; waited += 50)
+        sleep_ms(50);
+    cr_assert_eq(leftovers(f), 0, "processes twice started are still running");
+}
+
+static json_t *load_report(const fixture *f)
+{
+    DIR *dir = opendir(f->reports);
+    cr_assert_not_null(dir, "no report directory");
+    struct dirent *entry;
+    json_t *report = NULL;
+    while ((entry = readdir(dir)) != NULL) {
+        cr_assert(entry->d_name[0] != '.' || strcmp(entry->d_name, ".") == 0 ||
+                      strcmp(entry->d_name, "..") == 0,
+                  "a temporary file was left: %s", entry->d_name);
+        if (strstr(entry->d_name, ".json") != NULL) {
+            char path[512];
+            snprintf(path, sizeof(path), "%s/%s", f->reports, entry->d_name);
+            json_error_t error;
+            report = json_load_file(path, 0, &error);
+            cr_assert_not_null(report, "%s: %s", path, error.text);
+        }
+    }
+    closedir(dir);
+    cr_assert_not_null(report, "no report was written");
+    return report;
+}
+
+static char *stderr_of(const fixture *f)
+{
+    FILE *in = fopen(f->err_path, "r");
+    static char text[8192];
+    size_t n = in != NULL ? fread(text, 1, sizeof(text) - 1, in) : 0;
+    text[n] = '\0';
+    if (in != NULL)
+        fclose(in);
+    return text;
+}
+
+static const char *const app_scenario =
+    "{\"name\": \"tiny\", \"target\": {\"app\": \"twice-app\", \"route\": \"%s\","
+    " \"check\": \"ctx\", \"threads\": 4},"
+    " \"models\": [\"process\", \"coroutine\"], \"servers\": [1, 2],"
+    " \"connections_per_server\": 4, \"warmup_s\": 0, \"duration_s\": 1, \"repetitions\": 2}";
+
+Test(harness_run, a_tiny_scenario_end_to_end)
+{
+    fixture f;
+    setup_fixture(&f, app_scenario, "/ctx?id={id}&ms=2");
+    const char *const args[] = {"run", f.scenario, "-o", f.reports, "--app", f.app, NULL};
+    int status = finish(start_twice(&f, args, NULL), 60000);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "exit %d: %s", status, stderr_of(&f));
+    json_t *r = load_report(&f);
+    cr_assert_str_eq(json_string_value(json_object_get(r, "schema")), "twice.report/1");
+    cr_assert_str_eq(json_string_value(json_object_get(r, "status")), "complete");
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(r, "scenario"), "name")),
+                     "tiny");
+    json_t *machine = json_object_get(r, "machine");
+    cr_assert_gt(json_integer_value(json_object_get(machine, "cores")), 0);
+    cr_assert(strstr(json_string_value(json_object_get(machine, "twice_app")), "twice-app") !=
+              NULL);
+    json_t *models = json_object_get(r, "models");
+    cr_assert_eq(json_array_size(models), 2);
+    for (size_t m = 0; m < 2; m++) {
+        json_t *steps = json_object_get(json_array_get(models, m), "steps");
+        cr_assert_eq(json_array_size(steps), 2);
+        for (size_t s = 0; s < 2; s++) {
+            json_t *step = json_array_get(steps, s);
+            json_t *summary = json_object_get(step, "summary");
+            cr_assert_eq(json_integer_value(json_object_get(step, "servers")), (json_int_t)s + 1);
+            cr_assert_eq(json_integer_value(json_object_get(step, "connections")),
+                         4 * ((json_int_t)s + 1));
+            cr_assert_eq(json_array_size(json_object_get(step, "runs")), 2, "every repetition");
+            cr_assert_gt(json_number_value(
+                             json_object_get(json_object_get(summary, "throughput"), "median")),
+                         0);
+            cr_assert_float_eq(json_number_value(json_object_get(summary, "failed_checks")), 0,
+                               1e-9, "the context probe held under load");
+            double e = json_number_value(json_object_get(summary, "efficiency"));
+            cr_assert(e > 0.3 && e < 1.7, "efficiency %f", e);
+        }
+    }
+    json_decref(r);
+    assert_nothing_left(&f);
+}
+
+Test(harness_run, ctrl_c_mid_run_stops_everything_and_says_so)
+{
+    fixture f;
+    setup_fixture(&f,
+                  "{\"name\": \"long\", \"target\": {\"app\": \"twice-app\", \"route\": \"%s\"},"
+                  " \"models\": [\"thread\"], \"servers\": [2], \"warmup_s\": 0,"
+                  " \"duration_s\": 20}",
+                  "/sleep?ms=5");
+    const char *const args[] = {"run", f.scenario, "-o", f.reports, "--app", f.app, NULL};
+    pid_t twice = start_twice(&f, args, NULL);
+    sleep_ms(2500); /* servers up, wrk running */
+    cr_assert_gt(leftovers(&f), 0, "the servers were running");
+    kill(twice, SIGINT);
+    int status = finish(twice, 15000);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2, "exit %d", status);
+    cr_assert(strstr(stderr_of(&f), "interrupted") != NULL, "%s", stderr_of(&f));
+    json_t *r = load_report(&f);
+    cr_assert_str_eq(json_string_value(json_object_get(r, "status")), "interrupted");
+    json_decref(r);
+    assert_nothing_left(&f);
+}
+
+Test(harness_run, a_server_that_dies_mid_run_fails_the_run)
+{
+    fixture f;
+    char command[256];
+    /* Serves for a while, then exits with timeout's status 124, with wrk still running. */
+    snprintf(command, sizeof(command), "exec timeout 2 %s --listen {host}:{port}", TWICE_APP_PATH);
+    setup_fixture(&f,
+                  "{\"name\": \"dies\", \"target\": {\"command\": \"%s\", \"route\": \"/json\"},"
+                  " \"servers\": [1], \"warmup_s\": 0, \"duration_s\": 4}",
+                  command);
+    const char *const args[] = {"run", f.scenario, "-o", f.reports, NULL};
+    int status = finish(start_twice(&f, args, NULL), 30000);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2, "exit %d", status);
+    const char *err = stderr_of(&f);
+    cr_assert(strstr(err, "server 1 of 1 exited with status 124 during the run") != NULL ||
+                  strstr(err, "wrk") != NULL,
+              "%s", err);
+    json_t *r = load_report(&f);
+    cr_assert_str_eq(json_string_value(json_object_get(r, "status")), "failed");
+    json_decref(r);
+}
+
+Test(harness_run, a_server_that_never_starts_is_reported_with_its_stderr)
+{
+    fixture f;
+    setup_fixture(&f,
+                  "{\"name\": \"nostart\", \"target\": {\"command\": \"%s\", \"route\": \"/\"},"
+                  " \"servers\": [1], \"warmup_s\": 0, \"duration_s\": 1}",
+                  "echo cannot bind {port} >&2; exit 3");
+    const char *const args[] = {"run", f.scenario, "-o", f.reports, NULL};
+    int status = finish(start_twice(&f, args, NULL), 30000);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2, "exit %d", status);
+    const char *err = stderr_of(&f);
+    cr_assert(strstr(err, "server 1 of 1 exited with status 3 before it was ready") != NULL, "%s",
+              err);
+    cr_assert(strstr(err, "cannot bind") != NULL, "its stderr is shown: %s", err);
+}
+
+Test(harness_run, wrk_missing_is_a_clear_error)
+{
+    fixture f;
+    setup_fixture(&f, app_scenario, "/ctx?id={id}&ms=1");
+    const char *const args[] = {"run", f.scenario, "-o", f.reports, "--app", f.app, NULL};
+    int status = finish(start_twice(&f, args, "/nonexistent"), 30000);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2, "exit %d", status);
+    cr_assert(strstr(stderr_of(&f), "is wrk installed?") != NULL, "%s", stderr_of(&f));
+    assert_nothing_left(&f);
+}
+
+Test(harness_run, bad_input_exits_2)
+{
+    fixture f;
+    setup_fixture(&f, "{\"name\": \"x\", \"servers\": [] %s}", "");
+    const char *const validate[] = {"validate", f.scenario, NULL};
+    int status = finish(start_twice(&f, validate, NULL), 5000);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2);
+    cr_assert(strstr(stderr_of(&f), "scenario.json:1:") != NULL, "%s", stderr_of(&f));
+    const char *const unknown[] = {"frobnicate", NULL};
+    status = finish(start_twice(&f, unknown, NULL), 5000);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2);
+    const char *const missing[] = {"run", NULL};
+    status = finish(start_twice(&f, missing, NULL), 5000);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2);
+    cr_assert(strstr(stderr_of(&f), "name a scenario file") != NULL);
+}

@@ -1,0 +1,77 @@
+/*
+ * test_load.c - reading what the wrk script reports, and the statistics of
+ * a step.
+ */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "load.h"
+#include "stats.h"
+
+static const char *const wrk_output =
+    "Running 1s test @ http://127.0.0.1:1234/\n"
+    "  2 threads and 8 connections\n"
+    "TWICE_RESULT {\"requests\":7234,\"duration_us\":1099352,\"bytes\":1418465,"
+    "\"errors\":{\"connect\":1,\"read\":2,\"write\":0,\"status\":0,\"timeout\":3},"
+    "\"non2xx\":4,\"failed_checks\":5,\"threads\":2,\"latency_us\":{\"mean\":1142.1,"
+    "\"stdev\":58.3,\"max\":2000,\"p50\":1132,\"p75\":1170,\"p90\":1215,\"p99\":1324,"
+    "\"p99_9\":1487}}\n"
+    "Requests/sec:   6580.29\n";
+
+Test(load, the_result_line_is_read)
+{
+    load_result r;
+    char err[256];
+    cr_assert_eq(load_parse_output(wrk_output, &r, err, sizeof(err)), 0, "%s", err);
+    cr_assert_float_eq(r.requests, 7234, 1e-9);
+    cr_assert_float_eq(r.duration_s, 1.099352, 1e-9);
+    cr_assert_float_eq(r.throughput, 7234 / 1.099352, 1e-6);
+    cr_assert_float_eq(r.errors, 6, 1e-9, "connect + read + write + timeout");
+    cr_assert_float_eq(r.non2xx, 4, 1e-9);
+    cr_assert_float_eq(r.failed_checks, 5, 1e-9);
+    cr_assert_float_eq(r.latency_ms[LAT_P50], 1.132, 1e-9);
+    cr_assert_float_eq(r.latency_ms[LAT_P99], 1.324, 1e-9);
+    cr_assert_float_eq(r.latency_ms[LAT_P999], 1.487, 1e-9);
+    cr_assert_not_null(r.raw);
+    load_result_free(&r);
+}
+
+Test(load, output_without_the_result_is_an_error)
+{
+    load_result r;
+    char err[256];
+    cr_assert_eq(load_parse_output("Requests/sec: 100\n", &r, err, sizeof(err)), -1);
+    cr_assert(strstr(err, "no result line") != NULL, "%s", err);
+    cr_assert_eq(load_parse_output("TWICE_RESULT {\"requests\": 1\n", &r, err, sizeof(err)), -1);
+    cr_assert(strstr(err, "not what the script writes") != NULL, "%s", err);
+    cr_assert_eq(load_parse_output("TWICE_RESULT {\"requests\": 1}\n", &r, err, sizeof(err)), -1);
+    cr_assert(strstr(err, "missing fields") != NULL, "%s", err);
+}
+
+Test(load, threads_reach_every_server_for_the_direct_front)
+{
+    cr_assert_geq(load_threads(64, 8, 1), 8);
+    cr_assert_leq(load_threads(2, 8, 1), 2, "never more threads than connections");
+    cr_assert_geq(load_threads(64, 1, 0), 1);
+}
+
+Test(stats, median_min_max)
+{
+    double odd[] = {5, 1, 3};
+    stats_summary s = stats_summarize(odd, 3);
+    cr_assert_float_eq(s.median, 3, 1e-9);
+    cr_assert_float_eq(s.min, 1, 1e-9);
+    cr_assert_float_eq(s.max, 5, 1e-9);
+    double even[] = {4, 1, 3, 2};
+    cr_assert_float_eq(stats_summarize(even, 4).median, 2.5, 1e-9);
+    cr_assert_float_eq(odd[0], 5, 1e-9, "the input is left as it was");
+}
+
+Test(stats, efficiency_against_the_first_step)
+{
+    cr_assert_float_eq(stats_efficiency(200, 2, 100, 1), 1.0, 1e-9);
+    cr_assert_float_eq(stats_efficiency(300, 4, 100, 1), 0.75, 1e-9);
+    /* First step of 2 servers: X(1) is estimated as X(2) / 2. */
+    cr_assert_float_eq(stats_efficiency(400, 4, 200, 2), 1.0, 1e-9);
+    cr_assert_float_eq(stats_efficiency(100, 2, 0, 1), 0, 1e-9, "no baseline, no efficiency");
+}

@@ -36,11 +36,96 @@ function request()
    return wrk.format("GET", path)
 end
 
+-- A strict JSON validator (wrk's LuaJIT has no JSON library): true when s is one JSON
+-- value, with nothing but whitespace around it.
+local function json_valid(s)
+   local pos = 1
+   local value
+   local function space()
+      pos = string.find(s, "[^ \t\r\n]", pos) or #s + 1
+   end
+   local function literal(word)
+      if string.sub(s, pos, pos + #word - 1) ~= word then return false end
+      pos = pos + #word
+      return true
+   end
+   local function str()
+      pos = pos + 1
+      while pos <= #s do
+         local c = string.sub(s, pos, pos)
+         if c == '"' then pos = pos + 1; return true end
+         if c == "\\" then
+            local e = string.sub(s, pos + 1, pos + 1)
+            if e == "u" then
+               if not string.find(string.sub(s, pos + 2, pos + 5), "^%x%x%x%x$") then return false end
+               pos = pos + 6
+            elseif string.find(e, '^["\\/bfnrt]$') then
+               pos = pos + 2
+            else
+               return false
+            end
+         elseif string.byte(c) < 32 then
+            return false
+         else
+            pos = pos + 1
+         end
+      end
+      return false
+   end
+   local function number()
+      local s2, e2 = string.find(s, "^-?%d+%.?%d*[eE]?[-+]?%d*", pos)
+      if not s2 or string.find(string.sub(s, s2, e2), "^-?0%d") then return false end
+      pos = e2 + 1
+      return true
+   end
+   local function members(close, item)
+      pos = pos + 1
+      space()
+      if string.sub(s, pos, pos) == close then pos = pos + 1; return true end
+      while true do
+         if not item() then return false end
+         space()
+         local c = string.sub(s, pos, pos)
+         pos = pos + 1
+         if c == close then return true end
+         if c ~= "," then return false end
+         space()
+      end
+   end
+   value = function()
+      space()
+      local c = string.sub(s, pos, pos)
+      if c == "{" then
+         return members("}", function()
+            if string.sub(s, pos, pos) ~= '"' or not str() then return false end
+            space()
+            if string.sub(s, pos, pos) ~= ":" then return false end
+            pos = pos + 1
+            return value()
+         end)
+      elseif c == "[" then
+         return members("]", value)
+      elseif c == '"' then
+         return str()
+      elseif c == "t" then
+         return literal("true")
+      elseif c == "f" then
+         return literal("false")
+      elseif c == "n" then
+         return literal("null")
+      end
+      return number()
+   end
+   if not value() then return false end
+   space()
+   return pos == #s + 1
+end
+
 local function body_ok(body)
    if check == "plaintext" then
       return body == "Hello, World!"
    elseif check == "json" then
-      return string.match(body, "^%s*[%{%[].*[%}%]]%s*$") ~= nil
+      return json_valid(body)
    elseif check == "ctx" then
       -- The server echoes the id it was sent; before and after read it through the context
       -- local on both sides of a wait: any other value is another request's context.

@@ -193,6 +193,43 @@ Test(harness_run, a_tiny_scenario_end_to_end)
     assert_nothing_left(&f);
 }
 
+/* One worker per server in the process model serves one request at a time: two servers only
+ * double the throughput if load reaches both. So a working front shows E(2) near 1, and a
+ * front that sends everything to one server shows E(2) near 0.5. */
+static void front_spreads_load(const char *front)
+{
+    fixture f;
+    char format[512];
+    snprintf(format, sizeof(format),
+             "{\"name\": \"front\", \"target\": {\"app\": \"twice-app\", \"route\": \"%%s\","
+             " \"check\": \"json\"}, \"models\": [\"process\"], \"servers\": [1, 2],"
+             " \"connections_per_server\": 4, \"warmup_s\": 0, \"duration_s\": 2,"
+             " \"front\": \"%s\"}",
+             front);
+    setup_fixture(&f, format, "/sleep?ms=10");
+    const char *const args[] = {"run", f.scenario, "-o", f.reports, "--app", f.app, NULL};
+    int status = finish(start_twice(&f, args, NULL), 60000);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "exit %d: %s", status, stderr_of(&f));
+    json_t *r = load_report(&f);
+    json_t *steps = json_object_get(json_array_get(json_object_get(r, "models"), 0), "steps");
+    json_t *two = json_object_get(json_array_get(steps, 1), "summary");
+    double e = json_number_value(json_object_get(two, "efficiency"));
+    cr_assert_gt(e, 0.8, "%s front: E(2) = %f, so the load did not reach both servers", front, e);
+    cr_assert_float_eq(json_number_value(json_object_get(two, "failed_checks")), 0, 1e-9);
+    json_decref(r);
+    assert_nothing_left(&f);
+}
+
+Test(harness_run, the_direct_front_reaches_every_server)
+{
+    front_spreads_load("direct");
+}
+
+Test(harness_run, the_reuseport_front_reaches_every_server)
+{
+    front_spreads_load("reuseport");
+}
+
 Test(harness_run, ctrl_c_mid_run_stops_everything_and_says_so)
 {
     fixture f;

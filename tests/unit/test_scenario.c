@@ -142,7 +142,9 @@ Test(scenario, a_missing_file_is_named)
 
 Test(scenario, every_shipped_scenario_is_valid)
 {
-    const char *shipped[] = {SCENARIOS_DIR "/quick.json"};
+    const char *shipped[] = {SCENARIOS_DIR "/quick.json",      SCENARIOS_DIR "/io-wait.json",
+                             SCENARIOS_DIR "/cpu-capped.json", SCENARIOS_DIR "/context.json",
+                             SCENARIOS_DIR "/contention.json", SCENARIOS_DIR "/models.json"};
     for (size_t i = 0; i < sizeof(shipped) / sizeof(shipped[0]); i++) {
         cr_assert_eq(scenario_load(&sc, shipped[i], err, sizeof(err)), 0, "%s", err);
         scenario_free(&sc);

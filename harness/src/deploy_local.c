@@ -1,6 +1,7 @@
 /*
  * deploy_local.c - servers on this machine, on loopback. twice-app says
- * when it listens; any other command is probed with HTTP until it answers.
+ * when it listens, and on which port; any other command is probed with
+ * HTTP until it answers.
  * Each server lives in a process group of its own (see proc.c), so that
  * stopping it stops its workers too, and dies with twice.
  */
@@ -58,12 +59,14 @@ static int answers(int port, const char *route)
     return ok;
 }
 
-static int file_contains(const char *path, const char *needle)
+/* The port twice-app announced ("listening on 127.0.0.1:PORT"), or 0 before it did. */
+static int announced_port(const char *path)
 {
     char *text = proc_file_tail(path, 4096);
-    int found = strstr(text, needle) != NULL;
+    const char *at = strstr(text, "listening on 127.0.0.1:");
+    int port = at != NULL ? atoi(at + strlen("listening on 127.0.0.1:")) : 0;
     free(text);
-    return found;
+    return port;
 }
 
 /* Replaces every {host} and {port} of a command; the result is malloc'd. */
@@ -140,10 +143,15 @@ static int wait_ready(deployment *d, const deploy_spec *spec, unsigned i, const 
             d->pids[i] = 0;
             return -1;
         }
-        int ready = spec->sc->app != NULL ? file_contains(out_path, "listening on")
-                                          : answers(d->ports[i], spec->sc->route);
-        if (ready)
+        if (spec->sc->app != NULL) {
+            int port = announced_port(out_path);
+            if (port > 0) {
+                d->ports[i] = port;
+                return 0;
+            }
+        } else if (answers(d->ports[i], spec->sc->route)) {
             return 0;
+        }
         struct timespec pause = {0, 20000000};
         nanosleep(&pause, NULL);
     }
@@ -173,7 +181,13 @@ static int local_start(deployment *d, const deploy_spec *spec, char *err, size_t
 {
     memset(d, 0, sizeof(*d));
     d->n = spec->n;
-    int shared = spec->sc->front == SCENARIO_FRONT_REUSEPORT ? free_port() : 0;
+    int reuseport = spec->sc->front == SCENARIO_FRONT_REUSEPORT;
+    /* twice-app binds port 0 and says which port it got: no window in which another program
+     * could take a port chosen for it (SO_REUSEPORT would let them share it, silently). With
+     * the reuseport front the others then bind the first one's port. Any other command
+     * needs its port chosen for it. */
+    int app = spec->sc->app != NULL;
+    int shared = reuseport && !app ? free_port() : 0;
     int capped = spec->sc->cpu_cap > 0;
     if (capped && cpucap_prepare(spec->n, spec->sc->cpu_cap, err, errlen) != 0) {
         if (!spec->allow_uncapped)
@@ -185,9 +199,11 @@ static int local_start(deployment *d, const deploy_spec *spec, char *err, size_t
         strcpy(d->stderr_paths[i], "/tmp/twice-server-err-XXXXXX");
         close(mkstemp(d->stderr_paths[i]));
         close(mkstemp(out_path));
-        d->ports[i] = shared != 0 ? shared : free_port();
+        d->ports[i] = shared != 0 ? shared : app ? 0 : free_port();
         d->pids[i] = start_one(d, spec, i, out_path, capped ? cpucap_procs_file(i) : NULL);
         int rc = d->pids[i] > 0 ? wait_ready(d, spec, i, out_path, err, errlen) : -1;
+        if (rc == 0 && reuseport && i == 0)
+            shared = d->ports[0];
         unlink(out_path);
         if (rc != 0) {
             local_stop(d);

@@ -13,7 +13,8 @@ typedef struct load_result {
     double latency_ms[7];                    /* mean, stdev, max, p50, p90, p99, p99.9 */
     double errors;                           /* connect + read + write + timeout */
     double non2xx, failed_checks;
-    json_t *raw; /* what the wrk script reported, for the report */
+    double cpu_fraction; /* wrk's CPU time / (duration x its threads): near 1 is saturated */
+    json_t *raw;         /* what the wrk script reported, and wrk_cpu, for the report */
 } load_result;
 
 enum { LAT_MEAN, LAT_STDEV, LAT_MAX, LAT_P50, LAT_P90, LAT_P99, LAT_P999 };
@@ -36,7 +37,8 @@ int load_run(const load_spec *spec, load_result *out, char *err, size_t errlen);
 /** Reads the script's "TWICE_RESULT {...}" line out of wrk's stdout. 0 or -1 with err. */
 int load_parse_output(const char *output, load_result *out, char *err, size_t errlen);
 void load_result_free(load_result *result);
-/** How many wrk threads for a load: enough to reach every server, at most the cores. */
-unsigned load_threads(unsigned connections, unsigned nservers, int direct);
+/** How many wrk threads for a load: enough to reach every server, and at most the cores the
+ * servers' CPU caps leave (reserved_cores; 0 without caps). */
+unsigned load_threads(unsigned connections, unsigned nservers, int direct, double reserved_cores);
 
 #endif

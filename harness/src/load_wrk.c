@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,10 +22,11 @@ static const char *lua_script(void)
     return env != NULL ? env : TWICE_LUA_SCRIPT;
 }
 
-unsigned load_threads(unsigned connections, unsigned nservers, int direct)
+unsigned load_threads(unsigned connections, unsigned nservers, int direct, double reserved_cores)
 {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    unsigned threads = cores > 0 ? (unsigned)cores : 1;
+    double left = (cores > 0 ? (double)cores : 1) - reserved_cores;
+    unsigned threads = left >= 2 ? (unsigned)left : 1;
     /* The direct front points each thread at one server: every server needs one. */
     if (direct && threads < nservers)
         threads = nservers;
@@ -113,6 +115,8 @@ int load_run(const load_spec *spec, load_result *out, char *err, size_t errlen)
     char *argv[] = {"wrk",    "-t",        threads, "-c", connections,          "-d",
                     duration, "--timeout", "10s",   "-s", (char *)lua_script(), url,
                     NULL};
+    struct rusage before, after;
+    getrusage(RUSAGE_CHILDREN, &before);
     pid_t pid = proc_spawn(argv, out_path, err_path, env, NULL);
     int status = 0, rc = -1;
     /* wrk stops by itself after its duration; the margin covers its start and its timeouts. */
@@ -139,6 +143,16 @@ int load_run(const load_spec *spec, load_result *out, char *err, size_t errlen)
         char *output = read_all(out_path);
         rc = load_parse_output(output != NULL ? output : "", out, err, errlen);
         free(output);
+        /* wrk is the only child reaped meanwhile: the difference is its CPU time. */
+        getrusage(RUSAGE_CHILDREN, &after);
+        double cpu = (double)(after.ru_utime.tv_sec - before.ru_utime.tv_sec) +
+                     (double)(after.ru_stime.tv_sec - before.ru_stime.tv_sec) +
+                     (double)(after.ru_utime.tv_usec - before.ru_utime.tv_usec) / 1e6 +
+                     (double)(after.ru_stime.tv_usec - before.ru_stime.tv_usec) / 1e6;
+        if (rc == 0 && out->duration_s > 0) {
+            out->cpu_fraction = cpu / (out->duration_s * spec->threads);
+            json_object_set_new(out->raw, "wrk_cpu", json_real(out->cpu_fraction));
+        }
     }
     unlink(out_path);
     unlink(err_path);

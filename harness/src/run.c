@@ -4,6 +4,7 @@
  * (caches, connections, a struggling server) never leaks into the next, and
  * torn down whatever happens.
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -14,6 +15,7 @@
 #include "proc.h"
 #include "run.h"
 #include "stats.h"
+#include "usl.h"
 
 typedef struct progress {
     int enabled;
@@ -59,6 +61,42 @@ static double sum_of(json_t *runs, const char *key)
     return total;
 }
 
+#define NOISY_CV 0.10      /* repetitions further apart than this are not one measurement */
+#define SATURATED_CPU 0.90 /* wrk busier than this measures itself, not the servers */
+
+/* What makes a step's figure not a result, as strings for the report and the table. */
+static json_t *validity_flags(const scenario *sc, json_t *runs, const double *throughputs, size_t n,
+                              unsigned servers, unsigned threads, int capped)
+{
+    json_t *flags = json_array();
+    double mean = 0, var = 0, busiest = 0;
+    for (size_t i = 0; i < n; i++)
+        mean += throughputs[i] / (double)n;
+    for (size_t i = 0; i < n; i++)
+        var += (throughputs[i] - mean) * (throughputs[i] - mean) / (double)(n > 1 ? n - 1 : 1);
+    json_t *run;
+    size_t i;
+    json_array_foreach(runs, i, run)
+    {
+        double cpu = json_number_value(json_object_get(run, "wrk_cpu"));
+        busiest = cpu > busiest ? cpu : busiest;
+    }
+    if (busiest > SATURATED_CPU)
+        json_array_append_new(flags, json_sprintf("load generator saturated: wrk used %.0f%% of "
+                                                  "its %u threads",
+                                                  busiest * 100, threads));
+    if (n > 1 && mean > 0 && sqrt(var) / mean > NOISY_CV)
+        json_array_append_new(flags, json_sprintf("repetitions too noisy: coefficient of "
+                                                  "variation %.2f > %.2f",
+                                                  sqrt(var) / mean, NOISY_CV));
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    if (capped && sc->cpu_cap * servers + threads > (double)cores + 1e-9)
+        json_array_append_new(flags, json_sprintf("CPU caps (%g x %u) and the load generator "
+                                                  "(%u threads) need more than the %ld cores",
+                                                  sc->cpu_cap, servers, threads, cores));
+    return flags;
+}
+
 static json_t *summarize(json_t *runs, const double *throughputs, size_t n)
 {
     stats_summary x = stats_summarize(throughputs, n);
@@ -97,7 +135,8 @@ static int run_step(const scenario *sc, const run_options *opt, const char *mode
                       .nports = n,
                       .shared_port = !direct,
                       .connections = sc->connections_per_server * n,
-                      .threads = load_threads(sc->connections_per_server * n, n, direct),
+                      .threads = load_threads(sc->connections_per_server * n, n, direct,
+                                              d.caps_applied ? sc->cpu_cap * n : 0),
                       .duration_s = sc->warmup_s};
     json_object_set_new(step, "servers", json_integer(n));
     json_object_set_new(step, "connections", json_integer(load.connections));
@@ -131,9 +170,61 @@ static int run_step(const scenario *sc, const run_options *opt, const char *mode
         p->done_s += sc->duration_s;
     }
     deployer_local.stop(&d);
-    if (rc == 0)
-        json_object_set_new(step, "summary", summarize(runs, throughputs, sc->repetitions));
+    if (rc == 0) {
+        json_t *summary = summarize(runs, throughputs, sc->repetitions);
+        json_t *flags =
+            validity_flags(sc, runs, throughputs, sc->repetitions, n, load.threads, d.caps_applied);
+        json_object_set_new(summary, "valid", json_boolean(json_array_size(flags) == 0));
+        json_object_set_new(summary, "flags", flags);
+        json_object_set_new(step, "summary", summary);
+    }
     return rc;
+}
+
+#define LINEAR_EFFICIENCY 0.90 /* every step at least this efficient: the model scaled */
+
+/* The USL fit, and the verdict: linear, sub-linear (and what limits it) or invalid. */
+static json_t *analyze(json_t *steps)
+{
+    double n[64], x[64], min_efficiency = 1;
+    size_t count = 0;
+    int valid = 1;
+    json_t *step;
+    size_t i;
+    json_array_foreach(steps, i, step)
+    {
+        json_t *summary = json_object_get(step, "summary");
+        if (count < 64) {
+            n[count] = (double)json_integer_value(json_object_get(step, "servers"));
+            x[count++] = json_number_value(
+                json_object_get(json_object_get(summary, "throughput"), "median"));
+        }
+        double e = json_number_value(json_object_get(summary, "efficiency"));
+        min_efficiency = e < min_efficiency ? e : min_efficiency;
+        valid &= json_is_true(json_object_get(summary, "valid"));
+    }
+    usl_fit fit = usl_fit_points(n, x, count);
+    json_t *usl = json_pack("{s:b, s:b, s:f, s:f, s:f, s:f, s:s}", "fitted", fit.fitted, "amdahl",
+                            fit.amdahl, "lambda", fit.lambda, "sigma", fit.sigma, "kappa",
+                            fit.kappa, "r2", fit.r2, "note", fit.note);
+    if (fit.has_errors) {
+        json_object_set_new(usl, "sigma_se", json_real(fit.sigma_se));
+        json_object_set_new(usl, "kappa_se", json_real(fit.kappa_se));
+    }
+    json_object_set_new(usl, "peak_servers", fit.peak_n > 0 ? json_real(fit.peak_n) : json_null());
+    const char *verdict = !valid                                ? "invalid"
+                          : count < 2                           ? "unknown"
+                          : min_efficiency >= LINEAR_EFFICIENCY ? "linear"
+                                                                : "sub-linear";
+    json_t *limit = json_null();
+    if (strcmp(verdict, "sub-linear") == 0 && fit.fitted) {
+        /* What costs more at the largest step: waiting for each other, or keeping in step. */
+        double top = n[count - 1];
+        limit = json_string(fit.sigma * (top - 1) >= fit.kappa * top * (top - 1) ? "contention"
+                                                                                 : "coherency");
+    }
+    return json_pack("{s:o, s:s, s:o, s:f}", "usl", usl, "verdict", verdict, "limiting_factor",
+                     limit, "min_efficiency", min_efficiency);
 }
 
 /* E(N) for each step of a model, against its first step. */
@@ -175,8 +266,10 @@ int run_scenario(const scenario *sc, const run_options *options, json_t *report,
                           errlen);
             p.done_s += 1;
         }
-        if (rc == 0)
+        if (rc == 0) {
             add_efficiency(steps);
+            json_object_set_new(json_array_get(results, m), "analysis", analyze(steps));
+        }
     }
     if (p.enabled)
         fprintf(stderr, "\r\033[K");
@@ -193,6 +286,35 @@ int run_scenario(const scenario *sc, const run_options *options, json_t *report,
     strftime(finished, sizeof(finished), "%Y-%m-%dT%H:%M:%SZ", &tm);
     json_object_set_new(report, "finished_at", json_string(finished));
     return rc;
+}
+
+static void print_analysis(FILE *out, json_t *model)
+{
+    json_t *analysis = json_object_get(model, "analysis");
+    if (analysis == NULL)
+        return;
+    json_t *usl = json_object_get(analysis, "usl");
+    json_t *limit = json_object_get(analysis, "limiting_factor");
+    fprintf(out, "%s: %s", json_string_value(json_object_get(model, "model")),
+            json_string_value(json_object_get(analysis, "verdict")));
+    if (json_is_string(limit))
+        fprintf(out, " (limited by %s)", json_string_value(limit));
+    if (json_is_true(json_object_get(usl, "fitted"))) {
+        fprintf(out, "; USL: sigma %.4f", json_number_value(json_object_get(usl, "sigma")));
+        if (json_object_get(usl, "sigma_se") != NULL)
+            fprintf(out, " +/- %.4f", json_number_value(json_object_get(usl, "sigma_se")));
+        fprintf(out, ", kappa %.5f", json_number_value(json_object_get(usl, "kappa")));
+        if (json_object_get(usl, "kappa_se") != NULL)
+            fprintf(out, " +/- %.5f", json_number_value(json_object_get(usl, "kappa_se")));
+        fprintf(out, ", lambda %.0f req/s, R^2 %.3f",
+                json_number_value(json_object_get(usl, "lambda")),
+                json_number_value(json_object_get(usl, "r2")));
+        if (json_is_number(json_object_get(usl, "peak_servers")))
+            fprintf(out, ", peak at %.1f servers",
+                    json_number_value(json_object_get(usl, "peak_servers")));
+    }
+    const char *note = json_string_value(json_object_get(usl, "note"));
+    fprintf(out, "%s%s\n", note != NULL && *note ? "; " : "", note != NULL ? note : "");
 }
 
 void run_print_table(FILE *out, json_t *report)
@@ -215,7 +337,7 @@ void run_print_table(FILE *out, json_t *report)
                      json_number_value(json_object_get(x, "median")),
                      json_number_value(json_object_get(x, "min")),
                      json_number_value(json_object_get(x, "max")));
-            fprintf(out, "%-10s %7lld %26s %6.2f %9.2f %9.2f %7.0f %7.0f\n",
+            fprintf(out, "%-10s %7lld %26s %6.2f %9.2f %9.2f %7.0f %7.0f%s\n",
                     json_string_value(json_object_get(model, "model")),
                     (long long)json_integer_value(json_object_get(step, "servers")), range,
                     json_number_value(json_object_get(summary, "efficiency")),
@@ -223,7 +345,13 @@ void run_print_table(FILE *out, json_t *report)
                     json_number_value(json_object_get(lat, "p99")),
                     json_number_value(json_object_get(summary, "errors")) +
                         json_number_value(json_object_get(summary, "non2xx")),
-                    json_number_value(json_object_get(summary, "failed_checks")));
+                    json_number_value(json_object_get(summary, "failed_checks")),
+                    json_is_false(json_object_get(summary, "valid")) ? "  INVALID" : "");
+            json_t *flag;
+            size_t k;
+            json_array_foreach(json_object_get(summary, "flags"), k, flag)
+                fprintf(out, "    ! %s\n", json_string_value(flag));
         }
     }
+    json_array_foreach(json_object_get(report, "models"), i, model) print_analysis(out, model);
 }

@@ -4,6 +4,7 @@
  */
 #include <criterion/criterion.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "load.h"
 #include "stats.h"
@@ -50,9 +51,17 @@ Test(load, output_without_the_result_is_an_error)
 
 Test(load, threads_reach_every_server_for_the_direct_front)
 {
-    cr_assert_geq(load_threads(64, 8, 1), 8);
-    cr_assert_leq(load_threads(2, 8, 1), 2, "never more threads than connections");
-    cr_assert_geq(load_threads(64, 1, 0), 1);
+    cr_assert_geq(load_threads(64, 8, 1, 0), 8);
+    cr_assert_leq(load_threads(2, 8, 1, 0), 2, "never more threads than connections");
+    cr_assert_geq(load_threads(64, 1, 0, 0), 1);
+}
+
+Test(load, threads_leave_the_capped_servers_their_cores)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned threads = load_threads(64, 4, 0, 0.4);
+    cr_assert_leq(threads + 0.4, cores > 1 ? (double)cores : 1.4);
+    cr_assert_geq(threads, 1);
 }
 
 Test(stats, median_min_max)

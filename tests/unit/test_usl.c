@@ -1,0 +1,98 @@
+/*
+ * test_usl.c - the Universal Scalability Law fit on synthetic data whose
+ * sigma and kappa are known.
+ */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <string.h>
+
+#include "usl.h"
+
+static void synthesize(double lambda, double sigma, double kappa, const double *n, double *x,
+                       size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        x[i] = lambda * n[i] / (1 + sigma * (n[i] - 1) + kappa * n[i] * (n[i] - 1));
+}
+
+static void assert_within(double got, double want, double fraction, const char *what)
+{
+    cr_assert(fabs(got - want) <= fraction * fabs(want), "%s: got %g, want %g (within %g%%)", what,
+              got, want, fraction * 100);
+}
+
+Test(usl, recovers_known_contention_and_coherency)
+{
+    double n[] = {1, 2, 4, 8, 16, 32}, x[6];
+    synthesize(1000, 0.05, 0.002, n, x, 6);
+    usl_fit fit = usl_fit_points(n, x, 6);
+    cr_assert(fit.fitted && !fit.amdahl);
+    assert_within(fit.lambda, 1000, 0.01, "lambda");
+    assert_within(fit.sigma, 0.05, 0.01, "sigma");
+    assert_within(fit.kappa, 0.002, 0.01, "kappa");
+    assert_within(fit.peak_n, sqrt(0.95 / 0.002), 0.01, "peak");
+    cr_assert_gt(fit.r2, 0.9999);
+    cr_assert(fit.has_errors, "6 points leave 3 to spare");
+    cr_assert_lt(fit.sigma_se, 1e-6, "exact data: no uncertainty");
+}
+
+Test(usl, amdahl_only_data_has_no_coherency)
+{
+    double n[] = {1, 2, 3, 4, 8, 16}, x[6];
+    synthesize(500, 0.1, 0, n, x, 6);
+    usl_fit fit = usl_fit_points(n, x, 6);
+    assert_within(fit.sigma, 0.1, 0.01, "sigma");
+    cr_assert_lt(fit.kappa, 1e-6);
+    cr_assert_float_eq(fit.peak_n, 0, 1e-9, "no peak without coherency");
+    assert_within(usl_predict(&fit, 32), 500 * 32 / (1 + 0.1 * 31), 0.01, "prediction");
+}
+
+Test(usl, perfectly_linear_data)
+{
+    double n[] = {1, 2, 4, 8}, x[] = {100, 200, 400, 800};
+    usl_fit fit = usl_fit_points(n, x, 4);
+    cr_assert_lt(fit.sigma, 1e-9);
+    cr_assert_lt(fit.kappa, 1e-9);
+    assert_within(fit.lambda, 100, 0.001, "lambda");
+    cr_assert_gt(fit.r2, 0.999999);
+}
+
+Test(usl, a_serial_bottleneck_shows_as_contention)
+{
+    /* Throughput flat at the serial bound, as /contention gives: sigma near 1. */
+    double n[] = {1, 2, 4}, x[] = {469, 461, 448};
+    usl_fit fit = usl_fit_points(n, x, 3);
+    cr_assert(fit.fitted);
+    cr_assert_gt(fit.sigma, 0.9, "sigma %g", fit.sigma);
+}
+
+Test(usl, too_few_points_say_so)
+{
+    double n[] = {1, 2, 4}, x[] = {100, 190, 340};
+    usl_fit none = usl_fit_points(n, x, 1);
+    cr_assert_not(none.fitted);
+    cr_assert(strstr(none.note, "too few points") != NULL, "%s", none.note);
+
+    usl_fit two = usl_fit_points(n, x, 2);
+    cr_assert(two.fitted && two.amdahl, "two points: Amdahl's law");
+    assert_within(two.sigma, 100.0 * 2 / 190 - 1, 0.01, "sigma from two points");
+    cr_assert(strstr(two.note, "fitted as Amdahl's law") != NULL, "%s", two.note);
+
+    usl_fit three = usl_fit_points(n, x, 3);
+    cr_assert(three.fitted && !three.has_errors);
+    cr_assert(strstr(three.note, "too few points for standard errors") != NULL, "%s", three.note);
+}
+
+Test(usl, noisy_data_gets_standard_errors)
+{
+    double n[] = {1, 2, 4, 8, 16}, x[5];
+    synthesize(1000, 0.03, 0.001, n, x, 5);
+    double noise[] = {1.0, 1.02, 0.98, 1.01, 0.99};
+    for (int i = 0; i < 5; i++)
+        x[i] *= noise[i];
+    usl_fit fit = usl_fit_points(n, x, 5);
+    cr_assert(fit.has_errors);
+    cr_assert_gt(fit.sigma_se, 0);
+    cr_assert_gt(fit.kappa_se, 0);
+    cr_assert_gt(fit.r2, 0.99);
+}

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "gate.h"
 #include "proc.h"
 #include "report.h"
 #include "run.h"
@@ -19,7 +20,9 @@
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: twice run SCENARIO [-o DIR] [--app PATH] [--allow-uncapped]\n"
+            "usage: twice run SCENARIO [-o DIR] [--app PATH] [--allow-uncapped] [--gate]\n"
+            "       twice gate REPORT [--baseline OLD] [--tolerance F] [--min-efficiency F]\n"
+            "                  [--max-sigma F] [--max-p99-ms F] [--max-error-rate F]\n"
             "       twice validate SCENARIO...   check scenario files without running them\n"
             "       twice --help | --version\n"
             "\n"
@@ -30,7 +33,11 @@ static void usage(FILE *out)
             "                    else twice-app on PATH; or $TWICE_APP)\n"
             "  --allow-uncapped  run without the scenario's CPU caps when they cannot be set\n"
             "                    (the report says so)\n"
-            "exit status: 0 the run completed, 2 bad input or the run failed\n");
+            "  --gate            gate the report right after the run\n"
+            "gate: checks a report against the scenario's thresholds (flags override them)\n"
+            "and, with --baseline, its throughput against an older report's, failing a drop\n"
+            "beyond both the tolerance (default 0.10) and the two runs' own noise.\n"
+            "exit status: 0 success, 1 a gate failed, 2 bad input or a failed run\n");
 }
 
 static void describe(const scenario *sc)
@@ -98,10 +105,108 @@ static int bad_usage(const char *fmt, const char *value)
     return EXIT_BAD_INPUT;
 }
 
+static json_t *load_json(const char *path)
+{
+    json_error_t error;
+    json_t *json = json_load_file(path, 0, &error);
+    if (json == NULL)
+        fprintf(stderr, "twice: %s:%d:%d: %s\n", path, error.line, error.column, error.text);
+    return json;
+}
+
+/* Gates report; returns the exit status (0 pass, 1 fail, 2 cannot gate). */
+static int gate_report(json_t *report, json_t *baseline, const gate_limits *limits)
+{
+    char err[1024];
+    int failed;
+    json_t *checks = gate_check(report, baseline, limits, &failed, err, sizeof(err));
+    if (checks == NULL) {
+        fprintf(stderr, "twice gate: %s\n", err);
+        return EXIT_BAD_INPUT;
+    }
+    gate_print(stdout, checks, failed);
+    json_decref(checks);
+    return failed != 0 ? 1 : 0;
+}
+
+static int parse_fraction(const char *flag, const char *value, double max, double *out)
+{
+    char *end;
+    double v = strtod(value, &end);
+    if (*value == '\0' || *end != '\0' || !(v >= 0) || v > max) {
+        fprintf(stderr, "twice gate: %s: expected a number from 0 to %g, got '%s'\n", flag, max,
+                value);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+static int gate(int argc, char **argv)
+{
+    const char *path = NULL, *baseline_path = NULL;
+    double values[5];
+    int set[5] = {0};
+    static const char *const flags[] = {"--tolerance", "--min-efficiency", "--max-sigma",
+                                        "--max-p99-ms", "--max-error-rate"};
+    static const double maxima[] = {1, 1, 1, 3600000, 1};
+    for (int i = 0; i < argc; i++) {
+        int known = 0;
+        for (int f = 0; f < 5 && !known; f++) {
+            if (strcmp(argv[i], flags[f]) == 0) {
+                known = 1;
+                if (i + 1 == argc || parse_fraction(flags[f], argv[i + 1], maxima[f], &values[f]))
+                    return EXIT_BAD_INPUT;
+                set[f] = 1;
+                i++;
+            }
+        }
+        if (known)
+            continue;
+        if (strcmp(argv[i], "--baseline") == 0 && i + 1 < argc)
+            baseline_path = argv[++i];
+        else if (argv[i][0] != '-' && path == NULL)
+            path = argv[i];
+        else {
+            fprintf(stderr, "twice gate: unexpected argument \"%s\"\n\n", argv[i]);
+            usage(stderr);
+            return EXIT_BAD_INPUT;
+        }
+    }
+    if (path == NULL) {
+        fprintf(stderr, "twice gate: name a report\n\n");
+        usage(stderr);
+        return EXIT_BAD_INPUT;
+    }
+    json_t *report = load_json(path), *baseline = NULL;
+    if (report == NULL ||
+        (baseline_path != NULL && (baseline = load_json(baseline_path)) == NULL)) {
+        json_decref(report);
+        return EXIT_BAD_INPUT;
+    }
+    gate_limits limits = gate_limits_from_report(report);
+    scenario_gate *t = &limits.thresholds;
+    if (set[0])
+        limits.tolerance = values[0];
+    if (set[1])
+        t->min_efficiency = values[1], t->has_min_efficiency = 1;
+    if (set[2])
+        t->max_sigma = values[2], t->has_max_sigma = 1;
+    if (set[3])
+        t->max_p99_ms = values[3], t->has_max_p99_ms = 1;
+    if (set[4])
+        t->max_error_rate = values[4], t->has_max_error_rate = 1;
+    int rc = gate_report(report, baseline, &limits);
+    json_decref(report);
+    json_decref(baseline);
+    return rc;
+}
+
 static int run(int argc, char **argv)
 {
     const char *path = NULL, *dir = "reports", *app = NULL;
     run_options options = {.progress = isatty(STDERR_FILENO)};
+    int gate_after = 0;
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--app") == 0) {
             if (i + 1 == argc)
@@ -110,6 +215,8 @@ static int run(int argc, char **argv)
             i++;
         } else if (strcmp(argv[i], "--allow-uncapped") == 0) {
             options.allow_uncapped = 1;
+        } else if (strcmp(argv[i], "--gate") == 0) {
+            gate_after = 1;
         } else if (argv[i][0] == '-' || path != NULL) {
             return bad_usage("unexpected argument \"%s\"", argv[i]);
         } else {
@@ -139,9 +246,14 @@ static int run(int argc, char **argv)
     } else {
         printf("report: %s\n", written);
     }
+    int status = rc == 0 ? 0 : EXIT_BAD_INPUT;
+    if (status == 0 && gate_after) {
+        gate_limits limits = gate_limits_from_report(report);
+        status = gate_report(report, NULL, &limits);
+    }
     json_decref(report);
     scenario_free(&sc);
-    return rc == 0 ? 0 : EXIT_BAD_INPUT;
+    return status;
 }
 
 int main(int argc, char **argv)
@@ -162,6 +274,8 @@ int main(int argc, char **argv)
         return validate(argc - 2, argv + 2);
     if (strcmp(argv[1], "run") == 0)
         return run(argc - 2, argv + 2);
+    if (strcmp(argv[1], "gate") == 0)
+        return gate(argc - 2, argv + 2);
     fprintf(stderr, "twice: unknown command \"%s\"\n\n", argv[1]);
     usage(stderr);
     return EXIT_BAD_INPUT;

@@ -301,6 +301,39 @@ Test(harness_run, wrk_missing_is_a_clear_error)
     assert_nothing_left(&f);
 }
 
+/* twice gate on the tiny run's report: the exit status a CI job acts on. */
+Test(harness_run, gate_exit_statuses)
+{
+    fixture f;
+    setup_fixture(&f, app_scenario, "/ctx?id={id}&ms=2");
+    const char *const run_args[] = {"run", f.scenario, "-o", f.reports, "--app", f.app, NULL};
+    cr_assert_eq(finish(start_twice(&f, run_args, NULL), 60000), 0, "%s", stderr_of(&f));
+    char report[512] = "";
+    DIR *dir = opendir(f.reports);
+    struct dirent *entry;
+    while ((entry = readdir(dir)) != NULL) {
+        if (strstr(entry->d_name, ".json") != NULL)
+            snprintf(report, sizeof(report), "%s/%s", f.reports, entry->d_name);
+    }
+    closedir(dir);
+    const char *const lax[] = {"gate", report, "--min-efficiency", "0.01", NULL};
+    int status = finish(start_twice(&f, lax, NULL), 10000);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "a lax gate passes: %d", status);
+    const char *const strict[] = {"gate", report, "--max-p99-ms", "0.001", NULL};
+    status = finish(start_twice(&f, strict, NULL), 10000);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1, "an impossible p99 fails: %d", status);
+    const char *const itself[] = {"gate", report, "--baseline", report, NULL};
+    status = finish(start_twice(&f, itself, NULL), 10000);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "against itself: %d", status);
+    const char *const missing[] = {"gate", "/nonexistent.json", NULL};
+    status = finish(start_twice(&f, missing, NULL), 10000);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2, "no report: %d", status);
+    const char *const bad_flag[] = {"gate", report, "--tolerance", "lots", NULL};
+    status = finish(start_twice(&f, bad_flag, NULL), 10000);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2, "bad flag: %d", status);
+    cr_assert(strstr(stderr_of(&f), "--tolerance: expected a number") != NULL, "%s", stderr_of(&f));
+}
+
 Test(harness_run, bad_input_exits_2)
 {
     fixture f;

@@ -23,11 +23,13 @@ static void usage(FILE *out)
             "usage: twice run SCENARIO [-o DIR] [--app PATH] [--allow-uncapped] [--gate]\n"
             "       twice gate REPORT [--baseline OLD] [--tolerance F] [--min-efficiency F]\n"
             "                  [--max-sigma F] [--max-p99-ms F] [--max-error-rate F]\n"
+            "       twice report REPORT --format md|junit [-o FILE]\n"
             "       twice validate SCENARIO...   check scenario files without running them\n"
             "       twice --help | --version\n"
             "\n"
             "run: deploys the scenario's servers step by step, drives wrk, prints a table and\n"
-            "writes a JSON report to DIR (default reports/).\n"
+            "writes a JSON report to DIR (default reports/), with Markdown (.md) and JUnit\n"
+            "(.junit.xml) beside it.\n"
             "  -o DIR            where the report goes\n"
             "  --app PATH        the twice-app to deploy (default: the one built beside twice,\n"
             "                    else twice-app on PATH; or $TWICE_APP)\n"
@@ -96,9 +98,9 @@ static const char *find_app(const char *flag)
     return "twice-app";
 }
 
-static int bad_usage(const char *fmt, const char *value)
+static int bad_usage(const char *verb, const char *fmt, const char *value)
 {
-    fprintf(stderr, "twice run: ");
+    fprintf(stderr, "twice %s: ", verb);
     fprintf(stderr, fmt, value);
     fprintf(stderr, "\n\n");
     usage(stderr);
@@ -202,6 +204,64 @@ static int gate(int argc, char **argv)
     return rc;
 }
 
+/* The gate's checks for a report, or an empty list when it cannot be gated. */
+static json_t *checks_for(json_t *report)
+{
+    char err[512];
+    int failed;
+    gate_limits limits = gate_limits_from_report(report);
+    json_t *checks = gate_check(report, NULL, &limits, &failed, err, sizeof(err));
+    return checks != NULL ? checks : json_array();
+}
+
+static int report_verb(int argc, char **argv)
+{
+    const char *path = NULL, *format_name = NULL, *out = NULL;
+    for (int i = 0; i < argc; i++) {
+        if ((strcmp(argv[i], "--format") == 0 || strcmp(argv[i], "-o") == 0) && i + 1 < argc) {
+            *(strcmp(argv[i], "-o") == 0 ? &out : &format_name) = argv[i + 1];
+            i++;
+        } else if (argv[i][0] != '-' && path == NULL)
+            path = argv[i];
+        else
+            return bad_usage("report", "unexpected argument \"%s\"", argv[i]);
+    }
+    if (path == NULL || format_name == NULL)
+        return bad_usage("report", "%s", "name a report and a --format");
+    const report_format *format = report_format_find(format_name);
+    if (format == NULL)
+        return bad_usage("report", "--format: expected md or junit, got '%s'", format_name);
+    json_t *report = load_json(path);
+    if (report == NULL)
+        return EXIT_BAD_INPUT;
+    json_t *checks = checks_for(report);
+    char err[1024];
+    int rc = report_write_format(format, report, checks, out, err, sizeof(err));
+    if (rc != 0)
+        fprintf(stderr, "twice report: %s\n", err);
+    json_decref(checks);
+    json_decref(report);
+    return rc == 0 ? 0 : EXIT_BAD_INPUT;
+}
+
+/* Writes the Markdown and JUnit reports beside the JSON one (same name, other extensions). */
+static int write_siblings(json_t *report, const char *json_path)
+{
+    const report_format *formats[] = {&report_markdown, &report_junit};
+    json_t *checks = checks_for(report);
+    int rc = 0;
+    for (size_t i = 0; i < 2 && rc == 0; i++) {
+        char path[1300], err[1024];
+        snprintf(path, sizeof(path), "%.*s.%s", (int)(strlen(json_path) - strlen(".json")),
+                 json_path, formats[i]->extension);
+        rc = report_write_format(formats[i], report, checks, path, err, sizeof(err));
+        if (rc != 0)
+            fprintf(stderr, "twice: %s\n", err);
+    }
+    json_decref(checks);
+    return rc;
+}
+
 static int run(int argc, char **argv)
 {
     const char *path = NULL, *dir = "reports", *app = NULL;
@@ -210,7 +270,7 @@ static int run(int argc, char **argv)
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--app") == 0) {
             if (i + 1 == argc)
-                return bad_usage("%s needs a value", argv[i]);
+                return bad_usage("run", "%s needs a value", argv[i]);
             *(strcmp(argv[i], "-o") == 0 ? &dir : &app) = argv[i + 1];
             i++;
         } else if (strcmp(argv[i], "--allow-uncapped") == 0) {
@@ -218,13 +278,13 @@ static int run(int argc, char **argv)
         } else if (strcmp(argv[i], "--gate") == 0) {
             gate_after = 1;
         } else if (argv[i][0] == '-' || path != NULL) {
-            return bad_usage("unexpected argument \"%s\"", argv[i]);
+            return bad_usage("run", "unexpected argument \"%s\"", argv[i]);
         } else {
             path = argv[i];
         }
     }
     if (path == NULL)
-        return bad_usage("%s", "name a scenario file");
+        return bad_usage("run", "%s", "name a scenario file");
     scenario sc;
     char err[2048];
     if (scenario_load(&sc, path, err, sizeof(err)) != 0) {
@@ -245,6 +305,8 @@ static int run(int argc, char **argv)
         rc = -1;
     } else {
         printf("report: %s\n", written);
+        if (write_siblings(report, written) != 0)
+            rc = -1;
     }
     int status = rc == 0 ? 0 : EXIT_BAD_INPUT;
     if (status == 0 && gate_after) {
@@ -276,6 +338,8 @@ int main(int argc, char **argv)
         return run(argc - 2, argv + 2);
     if (strcmp(argv[1], "gate") == 0)
         return gate(argc - 2, argv + 2);
+    if (strcmp(argv[1], "report") == 0)
+        return report_verb(argc - 2, argv + 2);
     fprintf(stderr, "twice: unknown command \"%s\"\n\n", argv[1]);
     usage(stderr);
     return EXIT_BAD_INPUT;

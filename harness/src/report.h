@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 
+#include "report_format.h"
 #include "scenario.h"
 
 #define REPORT_SCHEMA "twice.report/1"
@@ -20,5 +21,10 @@ json_t *report_new(const scenario *sc, const char *app_path);
  */
 int report_write(json_t *report, const char *dir, const char *name, char *path_out, size_t path_len,
                  char *err, size_t errlen);
+
+/** Writes report (with the gate's checks) in format to path atomically, or to stdout when
+ * path is NULL. 0 or -1 with err. */
+int report_write_format(const report_format *format, json_t *report, json_t *checks,
+                        const char *path, char *err, size_t errlen);
 
 #endif

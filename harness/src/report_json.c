@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "atomic_file.h"
 #include "proc.h"
 #include "report.h"
 
@@ -94,32 +95,42 @@ json_t *report_new(const scenario *sc, const char *app_path)
                      machine_facts(app_path), "git_commit", git_commit(), "models");
 }
 
+static int fill_json(FILE *out, void *data)
+{
+    return json_dumpf(data, out, JSON_INDENT(2) | JSON_SORT_KEYS) == 0 && fputc('\n', out) != EOF
+               ? 0
+               : -1;
+}
+
 int report_write(json_t *report, const char *dir, const char *name, char *path_out, size_t path_len,
                  char *err, size_t errlen)
 {
-    char stamp[32], tmp[1100];
+    char stamp[32];
     utc_now(stamp, sizeof(stamp), "%Y%m%d-%H%M%S");
     if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
         snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
         return -1;
     }
     snprintf(path_out, path_len, "%s/%s-%s.json", dir, name, stamp);
-    snprintf(tmp, sizeof(tmp), "%s/.%s-%s.json.%d.tmp", dir, name, stamp, (int)getpid());
-    FILE *f = fopen(tmp, "w");
-    if (f == NULL || json_dumpf(report, f, JSON_INDENT(2) | JSON_SORT_KEYS) != 0 ||
-        fputc('\n', f) == EOF || fflush(f) != 0 || fsync(fileno(f)) != 0) {
-        snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
-        if (f != NULL)
-            fclose(f);
-        unlink(tmp);
-        return -1;
-    }
-    fclose(f);
-    if (rename(tmp, path_out) != 0) {
-        snprintf(err, errlen, "cannot move the report into place at %s: %s", path_out,
-                 strerror(errno));
-        unlink(tmp);
-        return -1;
-    }
-    return 0;
+    return atomic_write(path_out, fill_json, report, err, errlen);
+}
+
+typedef struct format_job {
+    const report_format *format;
+    json_t *report, *checks;
+} format_job;
+
+static int fill_format(FILE *out, void *data)
+{
+    const format_job *job = data;
+    return job->format->write(out, job->report, job->checks);
+}
+
+int report_write_format(const report_format *format, json_t *report, json_t *checks,
+                        const char *path, char *err, size_t errlen)
+{
+    format_job job = {format, report, checks};
+    if (path == NULL)
+        return fill_format(stdout, &job);
+    return atomic_write(path, fill_format, &job, err, errlen);
 }

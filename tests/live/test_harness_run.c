@@ -190,6 +190,16 @@ Test(harness_run, a_tiny_scenario_end_to_end)
         }
     }
     json_decref(r);
+    /* Markdown and JUnit beside the JSON, under the same name. */
+    int md = 0, junit = 0;
+    DIR *dir = opendir(f.reports);
+    struct dirent *entry;
+    while ((entry = readdir(dir)) != NULL) {
+        md += strstr(entry->d_name, ".md") != NULL;
+        junit += strstr(entry->d_name, ".junit.xml") != NULL;
+    }
+    closedir(dir);
+    cr_assert(md == 1 && junit == 1, "md %d, junit %d", md, junit);
     assert_nothing_left(&f);
 }
 

@@ -1,0 +1,66 @@
+/*
+ * test_report_formats.c - the Markdown and JUnit reports of a fixed JSON
+ * report, compared with the expected files beside it (tests/fixtures).
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gate.h"
+#include "report.h"
+
+static char *read_text(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f, "%s", path);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+        fwrite(buf, 1, n, mem);
+    fclose(mem);
+    fclose(f);
+    return text;
+}
+
+static void matches_expected(const report_format *format, const char *expected_path)
+{
+    json_error_t error;
+    json_t *report = json_load_file(FIXTURES_DIR "/report.json", 0, &error);
+    cr_assert_not_null(report, "%s", error.text);
+    gate_limits limits = gate_limits_from_report(report);
+    char err[256];
+    int failed;
+    json_t *checks = gate_check(report, NULL, &limits, &failed, err, sizeof(err));
+    cr_assert_not_null(checks, "%s", err);
+    char *got = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&got, &len);
+    cr_assert_eq(format->write(out, report, checks), 0);
+    fclose(out);
+    char *expected = read_text(expected_path);
+    cr_assert_str_eq(got, expected);
+    free(got);
+    free(expected);
+    json_decref(checks);
+    json_decref(report);
+}
+
+Test(report_formats, markdown)
+{
+    matches_expected(&report_markdown, FIXTURES_DIR "/report.md");
+}
+
+Test(report_formats, junit)
+{
+    matches_expected(&report_junit, FIXTURES_DIR "/report.junit.xml");
+}
+
+Test(report_formats, formats_are_found_by_name)
+{
+    cr_assert_eq(report_format_find("md"), &report_markdown);
+    cr_assert_eq(report_format_find("junit"), &report_junit);
+    cr_assert_null(report_format_find("pdf"));
+}

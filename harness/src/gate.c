@@ -205,3 +205,53 @@ void gate_print(FILE *out, json_t *checks, int failed)
     else
         fprintf(out, "gate: PASS (%zu checks)\n", json_array_size(checks));
 }
+
+static json_t *find_check(json_t *checks, const char *name)
+{
+    json_t *c;
+    size_t i;
+    json_array_foreach(checks, i, c)
+    {
+        if (strcmp(json_string_value(json_object_get(c, "check")), name) == 0)
+            return c;
+    }
+    return NULL;
+}
+
+void gate_print_comparison(FILE *out, json_t *a, json_t *b, json_t *checks)
+{
+    fprintf(out, "%-10s %7s %12s %12s %7s  %s\n", "model", "servers", "A req/s", "B req/s", "B/A",
+            "judgement");
+    json_t *model, *step;
+    size_t i, j;
+    json_array_foreach(json_object_get(b, "models"), i, model)
+    {
+        const char *name = json_string_value(json_object_get(model, "model"));
+        json_array_foreach(json_object_get(model, "steps"), j, step)
+        {
+            json_int_t n = json_integer_value(json_object_get(step, "servers"));
+            json_t *old = find_step(a, name, n);
+            double now =
+                num(json_object_get(json_object_get(step, "summary"), "throughput"), "median");
+            if (old == NULL) {
+                fprintf(out, "%-10s %7lld %12s %12.0f %7s  only in B\n", name, (long long)n, "-",
+                        now, "-");
+                continue;
+            }
+            double before =
+                num(json_object_get(json_object_get(old, "summary"), "throughput"), "median");
+            char check_name[256];
+            snprintf(check_name, sizeof(check_name), "throughput vs baseline %s %lld servers", name,
+                     (long long)n);
+            json_t *c = find_check(checks, check_name);
+            const char *note = json_string_value(json_object_get(c, "note"));
+            fprintf(out, "%-10s %7lld %12.0f %12.0f %7.2f  %s\n", name, (long long)n, before, now,
+                    before > 0 ? now / before : 0,
+                    c == NULL ? "-"
+                    : !json_is_true(json_object_get(c, "pass"))
+                        ? "REGRESSED beyond tolerance and noise"
+                    : note != NULL && *note ? note
+                                            : "same, within tolerance and noise");
+        }
+    }
+}

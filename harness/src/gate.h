@@ -30,6 +30,11 @@ gate_limits gate_limits_from_report(json_t *report);
  */
 json_t *gate_check(json_t *report, json_t *baseline, const gate_limits *limits, int *failed,
                    char *err, size_t errlen);
+/**
+ * Prints reports a (before) and b (after) side by side, per model and step,
+ * with the judgement of the baseline checks in checks (gate_check(b, a, ...)).
+ */
+void gate_print_comparison(FILE *out, json_t *a, json_t *b, json_t *checks);
 /** The checks as a table, and a last line with the outcome. */
 void gate_print(FILE *out, json_t *checks, int failed);
 

@@ -24,6 +24,7 @@ static void usage(FILE *out)
             "       twice gate REPORT [--baseline OLD] [--tolerance F] [--min-efficiency F]\n"
             "                  [--max-sigma F] [--max-p99-ms F] [--max-error-rate F]\n"
             "       twice report REPORT --format md|junit [-o FILE]\n"
+            "       twice compare A.json B.json [--tolerance F]\n"
             "       twice validate SCENARIO...   check scenario files without running them\n"
             "       twice --help | --version\n"
             "\n"
@@ -262,6 +263,41 @@ static int write_siblings(json_t *report, const char *json_path)
     return rc;
 }
 
+static int compare(int argc, char **argv)
+{
+    gate_limits limits = {.tolerance = GATE_DEFAULT_TOLERANCE};
+    const char *paths[2] = {NULL, NULL};
+    size_t npaths = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--tolerance") == 0 && i + 1 < argc) {
+            if (parse_fraction("--tolerance", argv[i + 1], 1, &limits.tolerance) != 0)
+                return EXIT_BAD_INPUT;
+            i++;
+        } else if (argv[i][0] != '-' && npaths < 2) {
+            paths[npaths++] = argv[i];
+        } else {
+            return bad_usage("compare", "unexpected argument \"%s\"", argv[i]);
+        }
+    }
+    if (npaths != 2)
+        return bad_usage("compare", "%s", "name two reports: A (before) and B (after)");
+    json_t *a = load_json(paths[0]), *b = a != NULL ? load_json(paths[1]) : NULL;
+    int rc = EXIT_BAD_INPUT;
+    char err[1024];
+    int failed;
+    json_t *checks = b != NULL ? gate_check(b, a, &limits, &failed, err, sizeof(err)) : NULL;
+    if (b != NULL && checks == NULL)
+        fprintf(stderr, "twice compare: %s\n", err);
+    if (checks != NULL) {
+        gate_print_comparison(stdout, a, b, checks);
+        rc = failed != 0 ? 1 : 0;
+    }
+    json_decref(checks);
+    json_decref(a);
+    json_decref(b);
+    return rc;
+}
+
 static int run(int argc, char **argv)
 {
     const char *path = NULL, *dir = "reports", *app = NULL;
@@ -340,6 +376,8 @@ int main(int argc, char **argv)
         return gate(argc - 2, argv + 2);
     if (strcmp(argv[1], "report") == 0)
         return report_verb(argc - 2, argv + 2);
+    if (strcmp(argv[1], "compare") == 0)
+        return compare(argc - 2, argv + 2);
     fprintf(stderr, "twice: unknown command \"%s\"\n\n", argv[1]);
     usage(stderr);
     return EXIT_BAD_INPUT;

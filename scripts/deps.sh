@@ -7,7 +7,8 @@ packages=(
     libh2o-evloop-dev libssl-dev zlib1g-dev  # HTTP (h2o links OpenSSL and zlib)
     libjansson-dev                       # JSON
     libcriterion-dev                     # unit tests
-    wrk curl                             # load generation, the demo's requests
+    wrk                                  # load generation
+    chromium                             # the HTML report test renders the charts
 )
 missing=()
 for p in "${packages[@]}"; do

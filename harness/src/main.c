@@ -23,14 +23,14 @@ static void usage(FILE *out)
             "usage: twice run SCENARIO [-o DIR] [--app PATH] [--allow-uncapped] [--gate]\n"
             "       twice gate REPORT [--baseline OLD] [--tolerance F] [--min-efficiency F]\n"
             "                  [--max-sigma F] [--max-p99-ms F] [--max-error-rate F]\n"
-            "       twice report REPORT --format md|junit [-o FILE]\n"
+            "       twice report REPORT --format md|junit|html [-o FILE]\n"
             "       twice compare A.json B.json [--tolerance F]\n"
             "       twice validate SCENARIO...   check scenario files without running them\n"
             "       twice --help | --version\n"
             "\n"
             "run: deploys the scenario's servers step by step, drives wrk, prints a table and\n"
-            "writes a JSON report to DIR (default reports/), with Markdown (.md) and JUnit\n"
-            "(.junit.xml) beside it.\n"
+            "writes a JSON report to DIR (default reports/), with Markdown (.md), JUnit\n"
+            "(.junit.xml) and HTML with charts (.html) beside it.\n"
             "  -o DIR            where the report goes\n"
             "  --app PATH        the twice-app to deploy (default: the one built beside twice,\n"
             "                    else twice-app on PATH; or $TWICE_APP)\n"
@@ -231,7 +231,7 @@ static int report_verb(int argc, char **argv)
         return bad_usage("report", "%s", "name a report and a --format");
     const report_format *format = report_format_find(format_name);
     if (format == NULL)
-        return bad_usage("report", "--format: expected md or junit, got '%s'", format_name);
+        return bad_usage("report", "--format: expected md, junit or html, got '%s'", format_name);
     json_t *report = load_json(path);
     if (report == NULL)
         return EXIT_BAD_INPUT;
@@ -245,13 +245,14 @@ static int report_verb(int argc, char **argv)
     return rc == 0 ? 0 : EXIT_BAD_INPUT;
 }
 
-/* Writes the Markdown and JUnit reports beside the JSON one (same name, other extensions). */
+/* Writes the Markdown, JUnit and HTML reports beside the JSON one (same name, other
+ * extensions). */
 static int write_siblings(json_t *report, const char *json_path)
 {
-    const report_format *formats[] = {&report_markdown, &report_junit};
+    const report_format *formats[] = {&report_markdown, &report_junit, &report_html};
     json_t *checks = checks_for(report);
     int rc = 0;
-    for (size_t i = 0; i < 2 && rc == 0; i++) {
+    for (size_t i = 0; i < 3 && rc == 0; i++) {
         char path[1300], err[1024];
         snprintf(path, sizeof(path), "%.*s.%s", (int)(strlen(json_path) - strlen(".json")),
                  json_path, formats[i]->extension);

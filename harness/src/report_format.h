@@ -18,6 +18,7 @@ typedef struct report_format {
 
 extern const report_format report_markdown;
 extern const report_format report_junit;
+extern const report_format report_html;
 
 /** The format called name, or NULL. */
 const report_format *report_format_find(const char *name);

@@ -66,7 +66,8 @@ const report_format report_junit = {"junit", "junit.xml", write_junit};
 
 const report_format *report_format_find(const char *name)
 {
-    static const report_format *const formats[] = {&report_markdown, &report_junit};
+    static const report_format *const formats[] = {&report_markdown, &report_junit,
+                                                  &report_html};
     for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
         if (strcmp(formats[i]->name, name) == 0)
             return formats[i];

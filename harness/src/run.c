@@ -6,6 +6,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -120,6 +121,47 @@ static json_t *summarize(json_t *runs, const double *throughputs, size_t n)
                      "failed_checks", sum_of(runs, "failed_checks"));
 }
 
+/* A number query parameter of the route ("ms" in "/sleep?ms=20"), or -1. */
+static double route_param(const char *route, const char *name)
+{
+    char key[32];
+    snprintf(key, sizeof(key), "%s=", name);
+    const char *query = strchr(route, '?');
+    for (const char *p = query; p != NULL; p = strchr(p + 1, '&')) {
+        if (strncmp(p + 1, key, strlen(key)) == 0)
+            return atof(p + 1 + strlen(key));
+    }
+    return -1;
+}
+
+/*
+ * The best a step could do, so that its figure reads against a limit. For twice-app's waiting
+ * routes, Little's law: requests in flight / time each one takes, where what can be in flight
+ * is the connections, or fewer when the model holds fewer (a process worker one request, a
+ * thread worker its threads). For /contention, the serial section: 1 / hold time, whatever
+ * the servers. Unknown for other routes and commands: null.
+ */
+static json_t *bounds(const scenario *sc, const char *model, unsigned n, unsigned connections)
+{
+    json_t *out = json_object();
+    double wait_ms = sc->app != NULL ? route_param(sc->route, "ms") : -1;
+    double hold_us = sc->app != NULL && strncmp(sc->route, "/contention", 11) == 0
+                         ? route_param(sc->route, "us")
+                         : -1;
+    if (wait_ms > 0) {
+        double in_flight = connections;
+        if (strcmp(model, "process") == 0)
+            in_flight = fmin(in_flight, (double)n * sc->workers);
+        else if (strcmp(model, "thread") == 0)
+            in_flight = fmin(in_flight, (double)n * sc->workers * sc->threads);
+        double service_s = (wait_ms + fmax(hold_us, 0) / 1000) / 1000;
+        json_object_set_new(out, "littles_law", json_real(in_flight / service_s));
+    }
+    if (hold_us > 0)
+        json_object_set_new(out, "serial", json_real(1e6 / hold_us));
+    return out;
+}
+
 /* One step: n servers of model, warmed up and measured sc->repetitions times. */
 static int run_step(const scenario *sc, const run_options *opt, const char *model, unsigned n,
                     json_t *step, progress *p, size_t m, size_t models, char *err, size_t errlen)
@@ -175,6 +217,7 @@ static int run_step(const scenario *sc, const run_options *opt, const char *mode
         json_t *flags =
             validity_flags(sc, runs, throughputs, sc->repetitions, n, load.threads, d.caps_applied);
         json_object_set_new(summary, "valid", json_boolean(json_array_size(flags) == 0));
+        json_object_set_new(summary, "bounds", bounds(sc, model, n, load.connections));
         json_object_set_new(summary, "flags", flags);
         json_object_set_new(step, "summary", summary);
     }
@@ -288,6 +331,20 @@ int run_scenario(const scenario *sc, const run_options *options, json_t *report,
     return rc;
 }
 
+/* The lowest of a step's known bounds on throughput (0 when none is known). */
+static double tightest_bound(json_t *b)
+{
+    double best = 0;
+    const char *key;
+    json_t *value;
+    json_object_foreach(b, key, value) {
+        double v = json_number_value(value);
+        if (v > 0 && (best == 0 || v < best))
+            best = v;
+    }
+    return best;
+}
+
 static void print_analysis(FILE *out, json_t *model)
 {
     json_t *analysis = json_object_get(model, "analysis");
@@ -319,8 +376,9 @@ static void print_analysis(FILE *out, json_t *model)
 
 void run_print_table(FILE *out, json_t *report)
 {
-    fprintf(out, "%-10s %7s %26s %6s %9s %9s %7s %7s\n", "model", "servers",
-            "throughput req/s (min-max)", "E(N)", "p50 ms", "p99 ms", "errors", "failed");
+    fprintf(out, "%-10s %7s %26s %6s %16s %9s %9s %7s %7s\n", "model", "servers",
+            "throughput req/s (min-max)", "E(N)", "of best bound", "p50 ms", "p99 ms", "errors",
+            "failed");
     json_t *model, *step;
     size_t i, j;
     json_array_foreach(json_object_get(report, "models"), i, model)
@@ -332,15 +390,19 @@ void run_print_table(FILE *out, json_t *report)
                 continue;
             json_t *x = json_object_get(summary, "throughput");
             json_t *lat = json_object_get(summary, "latency_ms");
-            char range[64];
+            char range[64], bound[32] = "-";
+            double best = tightest_bound(json_object_get(summary, "bounds"));
+            if (best > 0)
+                snprintf(bound, sizeof(bound), "%.2f of %.0f",
+                         json_number_value(json_object_get(x, "median")) / best, best);
             snprintf(range, sizeof(range), "%.0f (%.0f-%.0f)",
                      json_number_value(json_object_get(x, "median")),
                      json_number_value(json_object_get(x, "min")),
                      json_number_value(json_object_get(x, "max")));
-            fprintf(out, "%-10s %7lld %26s %6.2f %9.2f %9.2f %7.0f %7.0f%s\n",
+            fprintf(out, "%-10s %7lld %26s %6.2f %16s %9.2f %9.2f %7.0f %7.0f%s\n",
                     json_string_value(json_object_get(model, "model")),
                     (long long)json_integer_value(json_object_get(step, "servers")), range,
-                    json_number_value(json_object_get(summary, "efficiency")),
+                    json_number_value(json_object_get(summary, "efficiency")), bound,
                     json_number_value(json_object_get(lat, "p50")),
                     json_number_value(json_object_get(lat, "p99")),
                     json_number_value(json_object_get(summary, "errors")) +

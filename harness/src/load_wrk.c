@@ -13,6 +13,7 @@
 
 #include "load.h"
 #include "proc.h"
+#include "read_file.h"
 
 #define RESULT_MARK "TWICE_RESULT "
 
@@ -78,22 +79,6 @@ void load_result_free(load_result *result)
     result->raw = NULL;
 }
 
-static char *read_all(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char *text = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&text, &len);
-    char buf[4096];
-    size_t n;
-    while (f != NULL && (n = fread(buf, 1, sizeof(buf), f)) > 0)
-        fwrite(buf, 1, n, mem);
-    fclose(mem);
-    if (f != NULL)
-        fclose(f);
-    return text;
-}
-
 int load_run(const load_spec *spec, load_result *out, char *err, size_t errlen)
 {
     static const char *const checks[] = {"status", "plaintext", "json", "ctx"};
@@ -140,7 +125,7 @@ int load_run(const load_spec *spec, load_result *out, char *err, size_t errlen)
                  *tail ? tail : "");
         free(tail);
     } else {
-        char *output = read_all(out_path);
+        char *output = read_file(out_path, NULL);
         rc = load_parse_output(output != NULL ? output : "", out, err, errlen);
         free(output);
         /* wrk is the only child reaped meanwhile: the difference is its CPU time. */

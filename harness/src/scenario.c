@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "json_positions.h"
+#include "read_file.h"
 #include "scenario.h"
 
 typedef struct loader {
@@ -392,21 +393,13 @@ int scenario_parse(scenario *sc, const char *path, const char *text, size_t len,
 
 int scenario_load(scenario *sc, const char *path, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
+    size_t len;
+    char *text = read_file(path, &len);
+    if (text == NULL) {
         memset(sc, 0, sizeof(*sc));
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return -1;
     }
-    char *text = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&text, &len);
-    char buf[8192];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-        fwrite(buf, 1, n, mem);
-    fclose(mem);
-    fclose(f);
     int rc = scenario_parse(sc, path, text, len, err, errlen);
     free(text);
     return rc;

@@ -7,23 +7,8 @@
 #include <string.h>
 
 #include "gate.h"
+#include "read_file.h"
 #include "report.h"
-
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    cr_assert_not_null(f, "%s", path);
-    char *text = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&text, &len);
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-        fwrite(buf, 1, n, mem);
-    fclose(mem);
-    fclose(f);
-    return text;
-}
 
 static void matches_expected(const report_format *format, const char *expected_path)
 {
@@ -40,7 +25,8 @@ static void matches_expected(const report_format *format, const char *expected_p
     FILE *out = open_memstream(&got, &len);
     cr_assert_eq(format->write(out, report, checks), 0);
     fclose(out);
-    char *expected = read_text(expected_path);
+    char *expected = read_file(expected_path, NULL);
+    cr_assert_not_null(expected, "%s", expected_path);
     cr_assert_str_eq(got, expected);
     free(got);
     free(expected);

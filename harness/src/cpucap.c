@@ -142,8 +142,3 @@ void cpucap_release(void)
     base[0] = '\0';
     groups = 0;
 }
-
-const char *cpucap_kind(void)
-{
-    return kind;
-}

@@ -18,7 +18,5 @@ int cpucap_prepare(unsigned n, double cores, char *err, size_t errlen);
 const char *cpucap_procs_file(unsigned i);
 /** Removes the groups (their processes must be gone). Safe to call when none exist. */
 void cpucap_release(void);
-/** Which cgroup version the caps use ("v2", "v1"), or "none". */
-const char *cpucap_kind(void);
 
 #endif

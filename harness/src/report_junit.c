@@ -4,32 +4,8 @@
  */
 #include <string.h>
 
+#include "markup.h"
 #include "report_format.h"
-
-static void xml(FILE *out, const char *s)
-{
-    for (; s != NULL && *s != '\0'; s++) {
-        switch (*s) {
-        case '<':
-            fputs("&lt;", out);
-            break;
-        case '>':
-            fputs("&gt;", out);
-            break;
-        case '&':
-            fputs("&amp;", out);
-            break;
-        case '"':
-            fputs("&quot;", out);
-            break;
-        case '\'':
-            fputs("&apos;", out);
-            break;
-        default:
-            fputc(*s, out);
-        }
-    }
-}
 
 static int write_junit(FILE *out, json_t *report, json_t *checks)
 {
@@ -39,23 +15,23 @@ static int write_junit(FILE *out, json_t *report, json_t *checks)
     json_t *c;
     json_array_foreach(checks, i, c) failed += !json_is_true(json_object_get(c, "pass"));
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"twice ", out);
-    xml(out, name);
+    markup_escape(out, name);
     fprintf(out, "\" tests=\"%zu\" failures=\"%zu\">\n", json_array_size(checks), failed);
     json_array_foreach(checks, i, c)
     {
         fputs("  <testcase classname=\"twice.", out);
-        xml(out, name);
+        markup_escape(out, name);
         fputs("\" name=\"", out);
-        xml(out, json_string_value(json_object_get(c, "check")));
+        markup_escape(out, json_string_value(json_object_get(c, "check")));
         if (json_is_true(json_object_get(c, "pass"))) {
             fputs("\"/>\n", out);
             continue;
         }
         fprintf(out, "\">\n    <failure message=\"%.3f, limit ",
                 json_number_value(json_object_get(c, "figure")));
-        xml(out, json_string_value(json_object_get(c, "limit")));
+        markup_escape(out, json_string_value(json_object_get(c, "limit")));
         fputs("\">", out);
-        xml(out, json_string_value(json_object_get(c, "note")));
+        markup_escape(out, json_string_value(json_object_get(c, "note")));
         fputs("</failure>\n  </testcase>\n", out);
     }
     fputs("</testsuite>\n", out);
@@ -66,8 +42,7 @@ const report_format report_junit = {"junit", "junit.xml", write_junit};
 
 const report_format *report_format_find(const char *name)
 {
-    static const report_format *const formats[] = {&report_markdown, &report_junit,
-                                                  &report_html};
+    static const report_format *const formats[] = {&report_markdown, &report_junit, &report_html};
     for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
         if (strcmp(formats[i]->name, name) == 0)
             return formats[i];

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "markup.h"
 #include "svg_chart.h"
 
 #define WIDTH 640
@@ -34,20 +35,6 @@ void chart_point(chart_series *s, double x, double y)
     }
 }
 
-void html_escape(FILE *out, const char *s)
-{
-    for (; s != NULL && *s != '\0'; s++) {
-        switch (*s) {
-        case '&': fputs("&amp;", out); break;
-        case '<': fputs("&lt;", out); break;
-        case '>': fputs("&gt;", out); break;
-        case '"': fputs("&quot;", out); break;
-        case '\'': fputs("&#39;", out); break;
-        default: fputc(*s, out);
-        }
-    }
-}
-
 /* A round step that gives about five ticks up to max. */
 static double tick_step(double max)
 {
@@ -72,13 +59,14 @@ void chart_write_svg(FILE *out, const chart *c)
     max_x = max_x > 0 ? max_x : 1;
     max_y = max_y > 0 ? max_y * 1.05 : 1;
     double sx = (WIDTH - LEFT - RIGHT) / max_x, sy = (HEIGHT - TOP - BOTTOM) / max_y;
-    fprintf(out, "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
-                 "height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">\n",
+    fprintf(out,
+            "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
+            "height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">\n",
             WIDTH, HEIGHT, WIDTH, HEIGHT);
     fprintf(out, "<title>");
-    html_escape(out, c->title);
+    markup_escape(out, c->title);
     fprintf(out, "</title>\n<text x=\"%d\" y=\"22\" class=\"title\">", LEFT);
-    html_escape(out, c->title);
+    markup_escape(out, c->title);
     fprintf(out, "</text>\n");
     int x0 = LEFT, y0 = HEIGHT - BOTTOM;
     fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"axis\"/>\n", x0, y0,
@@ -94,18 +82,20 @@ void chart_write_svg(FILE *out, const chart *c)
                 "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" class=\"grid\"/>"
                 "<text x=\"%d\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">%g</text>\n",
                 x0, y0 - t * sy, WIDTH - RIGHT, y0 - t * sy, x0 - 6, y0 - t * sy + 4, t);
-    fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"label\" text-anchor=\"middle\">", (x0 + WIDTH - RIGHT) / 2,
-            HEIGHT - 12);
-    html_escape(out, c->x_label);
-    fprintf(out, "</text>\n<text x=\"16\" y=\"%d\" class=\"label\" text-anchor=\"middle\" "
-                 "transform=\"rotate(-90 16 %d)\">",
+    fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"label\" text-anchor=\"middle\">",
+            (x0 + WIDTH - RIGHT) / 2, HEIGHT - 12);
+    markup_escape(out, c->x_label);
+    fprintf(out,
+            "</text>\n<text x=\"16\" y=\"%d\" class=\"label\" text-anchor=\"middle\" "
+            "transform=\"rotate(-90 16 %d)\">",
             (TOP + y0) / 2, (TOP + y0) / 2);
-    html_escape(out, c->y_label);
+    markup_escape(out, c->y_label);
     fprintf(out, "</text>\n");
     for (size_t i = 0; i < c->nseries; i++) {
         const chart_series *s = &c->series[i];
-        fprintf(out, "<polyline class=\"series\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s "
-                     "points=\"",
+        fprintf(out,
+                "<polyline class=\"series\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s "
+                "points=\"",
                 s->color, s->dashed ? " stroke-dasharray=\"6 4\"" : "");
         for (size_t j = 0; j < s->n; j++)
             fprintf(out, "%s%.1f,%.1f", j ? " " : "", x0 + s->x[j] * sx, y0 - s->y[j] * sy);
@@ -116,11 +106,12 @@ void chart_write_svg(FILE *out, const chart *c)
                         x0 + s->x[j] * sx, y0 - s->y[j] * sy, s->color);
         }
         int ly = TOP + 14 + (int)i * 18;
-        fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" "
-                     "stroke-width=\"2\"%s/><text x=\"%d\" y=\"%d\" class=\"legend\">",
+        fprintf(out,
+                "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" "
+                "stroke-width=\"2\"%s/><text x=\"%d\" y=\"%d\" class=\"legend\">",
                 WIDTH - RIGHT + 12, ly, WIDTH - RIGHT + 32, ly, s->color,
                 s->dashed ? " stroke-dasharray=\"6 4\"" : "", WIDTH - RIGHT + 38, ly + 4);
-        html_escape(out, s->label);
+        markup_escape(out, s->label);
         fprintf(out, "</text>\n");
     }
     fprintf(out, "</svg>\n");

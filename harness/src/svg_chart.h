@@ -30,7 +30,5 @@ chart_series *chart_add(chart *c, const char *label, const char *color, int dash
 void chart_point(chart_series *s, double x, double y);
 /** Writes c as an <svg> element with axes, ticks, a polyline per series and a legend. */
 void chart_write_svg(FILE *out, const chart *c);
-/** Writes s with &, <, >, " and ' escaped for HTML. */
-void html_escape(FILE *out, const char *s);
 
 #endif

@@ -11,13 +11,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "json_field.h"
 #include "gate.h"
 #include "report.h"
-
-static double num(json_t *obj, const char *key)
-{
-    return json_number_value(json_object_get(obj, key));
-}
 
 gate_limits gate_limits_from_report(json_t *report)
 {
@@ -26,7 +22,7 @@ gate_limits gate_limits_from_report(json_t *report)
     scenario_gate *t = &limits.thresholds;
 #define TAKE(field)                                                                                \
     if (json_is_number(json_object_get(gate, #field))) {                                           \
-        t->field = num(gate, #field);                                                              \
+        t->field = json_num(gate, #field);                                                         \
         t->has_##field = 1;                                                                        \
     }
     TAKE(min_efficiency)
@@ -73,8 +69,8 @@ static json_t *find_step(json_t *report, const char *model, json_int_t servers)
 static double spread(json_t *summary)
 {
     json_t *x = json_object_get(summary, "throughput");
-    double median = num(x, "median");
-    return median > 0 ? (num(x, "max") - num(x, "min")) / median : 0;
+    double median = json_num(x, "median");
+    return median > 0 ? (json_num(x, "max") - json_num(x, "min")) / median : 0;
 }
 
 static int comparable(json_t *report, json_t *baseline, char *err, size_t errlen)
@@ -114,22 +110,23 @@ static void check_step(json_t *checks, int *failed, const gate_limits *limits, c
         "valid %s %lld servers", model, (long long)n);
     if (t->has_min_efficiency) {
         snprintf(limit, sizeof(limit), ">= %.2f", t->min_efficiency);
-        double e = num(summary, "efficiency");
+        double e = json_num(summary, "efficiency");
         add(checks, failed, e >= t->min_efficiency - 1e-9, "", e, limit,
             "efficiency %s %lld servers", model, (long long)n);
     }
     if (t->has_max_p99_ms) {
         snprintf(limit, sizeof(limit), "<= %.1f ms", t->max_p99_ms);
-        double p99 = num(json_object_get(summary, "latency_ms"), "p99");
+        double p99 = json_num(json_object_get(summary, "latency_ms"), "p99");
         add(checks, failed, p99 <= t->max_p99_ms, "", p99, limit, "p99 %s %lld servers", model,
             (long long)n);
     }
     if (t->has_max_error_rate) {
-        double requests = num(summary, "requests");
-        double bad =
-            num(summary, "errors") + num(summary, "non2xx") + num(summary, "failed_checks");
-        double rate =
-            requests + num(summary, "errors") > 0 ? bad / (requests + num(summary, "errors")) : 0;
+        double requests = json_num(summary, "requests");
+        double bad = json_num(summary, "errors") + json_num(summary, "non2xx") +
+                     json_num(summary, "failed_checks");
+        double rate = requests + json_num(summary, "errors") > 0
+                          ? bad / (requests + json_num(summary, "errors"))
+                          : 0;
         snprintf(limit, sizeof(limit), "<= %g", t->max_error_rate);
         add(checks, failed, rate <= t->max_error_rate, "", rate, limit,
             "error rate %s %lld servers", model, (long long)n);
@@ -137,8 +134,8 @@ static void check_step(json_t *checks, int *failed, const gate_limits *limits, c
     json_t *old = baseline != NULL ? find_step(baseline, model, n) : NULL;
     if (old != NULL) {
         json_t *was = json_object_get(old, "summary");
-        double before = num(json_object_get(was, "throughput"), "median");
-        double now = num(json_object_get(summary, "throughput"), "median");
+        double before = json_num(json_object_get(was, "throughput"), "median");
+        double now = json_num(json_object_get(summary, "throughput"), "median");
         double ratio = before > 0 ? now / before : 1;
         double noise = (spread(summary) + spread(was)) / 2;
         double allowed = fmax(limits->tolerance, noise);
@@ -179,7 +176,7 @@ json_t *gate_check(json_t *report, json_t *baseline, const gate_limits *limits, 
         if (limits->thresholds.has_max_sigma && json_is_true(json_object_get(usl, "fitted"))) {
             char limit[64];
             snprintf(limit, sizeof(limit), "<= %.4f", limits->thresholds.max_sigma);
-            double sigma = num(usl, "sigma");
+            double sigma = json_num(usl, "sigma");
             add(checks, failed, sigma <= limits->thresholds.max_sigma, "", sigma, limit, "sigma %s",
                 model);
         }
@@ -196,7 +193,7 @@ void gate_print(FILE *out, json_t *checks, int failed)
     {
         const char *note = json_string_value(json_object_get(c, "note"));
         fprintf(out, "%-46s %10.3f %14s  %s%s%s\n", json_string_value(json_object_get(c, "check")),
-                num(c, "figure"), json_string_value(json_object_get(c, "limit")),
+                json_num(c, "figure"), json_string_value(json_object_get(c, "limit")),
                 json_is_true(json_object_get(c, "pass")) ? "PASS" : "FAIL", *note ? " - " : "",
                 note);
     }
@@ -232,14 +229,14 @@ void gate_print_comparison(FILE *out, json_t *a, json_t *b, json_t *checks)
             json_int_t n = json_integer_value(json_object_get(step, "servers"));
             json_t *old = find_step(a, name, n);
             double now =
-                num(json_object_get(json_object_get(step, "summary"), "throughput"), "median");
+                json_num(json_object_get(json_object_get(step, "summary"), "throughput"), "median");
             if (old == NULL) {
                 fprintf(out, "%-10s %7lld %12s %12.0f %7s  only in B\n", name, (long long)n, "-",
                         now, "-");
                 continue;
             }
             double before =
-                num(json_object_get(json_object_get(old, "summary"), "throughput"), "median");
+                json_num(json_object_get(json_object_get(old, "summary"), "throughput"), "median");
             char check_name[256];
             snprintf(check_name, sizeof(check_name), "throughput vs baseline %s %lld servers", name,
                      (long long)n);

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "json_field.h"
 #include "load.h"
 #include "proc.h"
 #include "read_file.h"
@@ -34,11 +35,6 @@ unsigned load_threads(unsigned connections, unsigned nservers, int direct, doubl
     return threads < connections ? threads : connections;
 }
 
-static double number(json_t *obj, const char *key)
-{
-    return json_number_value(json_object_get(obj, key));
-}
-
 int load_parse_output(const char *output, load_result *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof(*out));
@@ -60,16 +56,16 @@ int load_parse_output(const char *output, load_result *out, char *err, size_t er
         load_result_free(out);
         return -1;
     }
-    out->requests = number(out->raw, "requests");
-    out->duration_s = number(out->raw, "duration_us") / 1e6;
+    out->requests = json_num(out->raw, "requests");
+    out->duration_s = json_num(out->raw, "duration_us") / 1e6;
     out->throughput = out->duration_s > 0 ? out->requests / out->duration_s : 0;
     static const char *const keys[] = {"mean", "stdev", "max", "p50", "p90", "p99", "p99_9"};
     for (int i = 0; i < 7; i++)
-        out->latency_ms[i] = number(latency, keys[i]) / 1000.0;
-    out->errors = number(errors, "connect") + number(errors, "read") + number(errors, "write") +
-                  number(errors, "timeout");
-    out->non2xx = number(out->raw, "non2xx");
-    out->failed_checks = number(out->raw, "failed_checks");
+        out->latency_ms[i] = json_num(latency, keys[i]) / 1000.0;
+    out->errors = json_num(errors, "connect") + json_num(errors, "read") +
+                  json_num(errors, "write") + json_num(errors, "timeout");
+    out->non2xx = json_num(out->raw, "non2xx");
+    out->failed_checks = json_num(out->raw, "failed_checks");
     return 0;
 }
 

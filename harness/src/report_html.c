@@ -8,21 +8,11 @@
 #include <math.h>
 #include <string.h>
 
+#include "json_field.h"
 #include "markup.h"
 #include "report_format.h"
 #include "svg_chart.h"
 #include "usl.h"
-
-static double num(json_t *obj, const char *key)
-{
-    return json_number_value(json_object_get(obj, key));
-}
-
-static const char *str(json_t *obj, const char *key)
-{
-    const char *s = json_string_value(json_object_get(obj, key));
-    return s != NULL ? s : "";
-}
 
 static const char *color_of(size_t model)
 {
@@ -44,18 +34,19 @@ static void throughput_chart(FILE *out, json_t *models, char labels[][64])
         json_t *first = json_object_get(json_array_get(steps, 0), "summary");
         double n1 =
             (double)json_integer_value(json_object_get(json_array_get(steps, 0), "servers"));
-        double per_server = n1 > 0 ? num(json_object_get(first, "throughput"), "median") / n1 : 0;
-        snprintf(labels[label], 64, "%s", str(model, "model"));
+        double per_server =
+            n1 > 0 ? json_num(json_object_get(first, "throughput"), "median") / n1 : 0;
+        snprintf(labels[label], 64, "%s", json_str(model, "model"));
         chart_series *measured = chart_add(&c, labels[label++], color_of(i), 0);
-        snprintf(labels[label], 64, "%s linear", str(model, "model"));
+        snprintf(labels[label], 64, "%s linear", json_str(model, "model"));
         chart_series *ideal = chart_add(&c, labels[label++], "#999999", 1);
         double max_n = 0;
         json_array_foreach(steps, j, step)
         {
             double n = (double)json_integer_value(json_object_get(step, "servers"));
-            chart_point(
-                measured, n,
-                num(json_object_get(json_object_get(step, "summary"), "throughput"), "median"));
+            chart_point(measured, n,
+                        json_num(json_object_get(json_object_get(step, "summary"), "throughput"),
+                                 "median"));
             max_n = fmax(max_n, n);
         }
         chart_point(ideal, 0, 0);
@@ -63,10 +54,10 @@ static void throughput_chart(FILE *out, json_t *models, char labels[][64])
         json_t *usl = json_object_get(json_object_get(model, "analysis"), "usl");
         if (json_is_true(json_object_get(usl, "fitted"))) {
             usl_fit fit = {.fitted = 1,
-                           .lambda = num(usl, "lambda"),
-                           .sigma = num(usl, "sigma"),
-                           .kappa = num(usl, "kappa")};
-            snprintf(labels[label], 64, "%s USL fit", str(model, "model"));
+                           .lambda = json_num(usl, "lambda"),
+                           .sigma = json_num(usl, "sigma"),
+                           .kappa = json_num(usl, "kappa")};
+            snprintf(labels[label], 64, "%s USL fit", json_str(model, "model"));
             chart_series *curve = chart_add(&c, labels[label++], color_of(i), 1);
             for (int k = 0; k <= 40; k++) {
                 double n = max_n * k / 40.0;
@@ -87,7 +78,7 @@ static void step_chart(FILE *out, json_t *models, const char *title, const char 
     json_array_foreach(models, i, model)
     {
         for (size_t k = 0; k < nkeys; k++) {
-            snprintf(labels[label], 64, "%s%s%s", str(model, "model"), nkeys > 1 ? " " : "",
+            snprintf(labels[label], 64, "%s%s%s", json_str(model, "model"), nkeys > 1 ? " " : "",
                      nkeys > 1 ? keys[k] : "");
             chart_series *s = chart_add(&c, labels[label++], color_of(i), k > 0);
             json_array_foreach(json_object_get(model, "steps"), j, step)
@@ -95,7 +86,7 @@ static void step_chart(FILE *out, json_t *models, const char *title, const char 
                 json_t *summary = json_object_get(step, "summary");
                 json_t *holder = group != NULL ? json_object_get(summary, group) : summary;
                 chart_point(s, (double)json_integer_value(json_object_get(step, "servers")),
-                            num(holder, keys[k]));
+                            json_num(holder, keys[k]));
             }
         }
     }
@@ -119,15 +110,15 @@ static void results_table(FILE *out, json_t *models)
                 continue;
             int valid = json_is_true(json_object_get(s, "valid"));
             fputs("<tr><td>", out);
-            markup_escape(out, str(model, "model"));
+            markup_escape(out, json_str(model, "model"));
             fprintf(out,
                     "</td><td>%lld</td><td>%.0f</td><td>%.0f-%.0f</td><td>%.2f</td>"
                     "<td>%.2f</td><td>%.2f</td><td>%.0f</td><td>%.0f</td><td%s>%s</td></tr>\n",
                     (long long)json_integer_value(json_object_get(step, "servers")),
-                    num(x, "median"), num(x, "min"), num(x, "max"), num(s, "efficiency"),
-                    num(json_object_get(s, "latency_ms"), "p50"),
-                    num(json_object_get(s, "latency_ms"), "p99"),
-                    num(s, "errors") + num(s, "non2xx"), num(s, "failed_checks"),
+                    json_num(x, "median"), json_num(x, "min"), json_num(x, "max"),
+                    json_num(s, "efficiency"), json_num(json_object_get(s, "latency_ms"), "p50"),
+                    json_num(json_object_get(s, "latency_ms"), "p99"),
+                    json_num(s, "errors") + json_num(s, "non2xx"), json_num(s, "failed_checks"),
                     valid ? "" : " class=\"bad\"", valid ? "yes" : "FLAGGED");
         }
     }
@@ -144,21 +135,22 @@ static void analysis_list(FILE *out, json_t *models)
         json_t *analysis = json_object_get(model, "analysis");
         json_t *usl = json_object_get(analysis, "usl");
         fputs("<li><b>", out);
-        markup_escape(out, str(model, "model"));
+        markup_escape(out, json_str(model, "model"));
         fputs("</b>: ", out);
-        markup_escape(out, str(analysis, "verdict"));
+        markup_escape(out, json_str(analysis, "verdict"));
         if (json_is_string(json_object_get(analysis, "limiting_factor"))) {
             fputs(" (limited by ", out);
-            markup_escape(out, str(analysis, "limiting_factor"));
+            markup_escape(out, json_str(analysis, "limiting_factor"));
             fputs(")", out);
         }
         if (json_is_true(json_object_get(usl, "fitted")))
             fprintf(out,
                     "; USL &sigma; = %.4f, &kappa; = %.5f, &lambda; = %.0f req/s, R&sup2; = %.3f",
-                    num(usl, "sigma"), num(usl, "kappa"), num(usl, "lambda"), num(usl, "r2"));
-        if (*str(usl, "note") != '\0') {
+                    json_num(usl, "sigma"), json_num(usl, "kappa"), json_num(usl, "lambda"),
+                    json_num(usl, "r2"));
+        if (*json_str(usl, "note") != '\0') {
             fputs(" <i>(", out);
-            markup_escape(out, str(usl, "note"));
+            markup_escape(out, json_str(usl, "note"));
             fputs(")</i>", out);
         }
         fputs("</li>\n", out);
@@ -191,9 +183,9 @@ static void gate_table(FILE *out, json_t *checks)
     {
         int pass = json_is_true(json_object_get(c, "pass"));
         fputs("<tr><td>", out);
-        markup_escape(out, str(c, "check"));
-        fprintf(out, "</td><td>%.3f</td><td>", num(c, "figure"));
-        markup_escape(out, str(c, "limit"));
+        markup_escape(out, json_str(c, "check"));
+        fprintf(out, "</td><td>%.3f</td><td>", json_num(c, "figure"));
+        markup_escape(out, json_str(c, "limit"));
         fprintf(out, "</td><td class=\"%s\">%s</td></tr>\n", pass ? "good" : "bad",
                 pass ? "PASS" : "FAIL");
     }
@@ -207,7 +199,7 @@ static int write_html(FILE *out, json_t *report, json_t *checks)
     json_t *models = json_object_get(report, "models");
     char labels[CHART_MAX_SERIES * 2][64];
     fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>twice: ", out);
-    markup_escape(out, str(scenario, "name"));
+    markup_escape(out, json_str(scenario, "name"));
     fputs("</title>\n<style>body{font-family:sans-serif;margin:2em;max-width:1400px}"
           "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;"
           "padding:4px 8px;text-align:right}th{background:#f4f4f4}.bad{color:#b00020;"
@@ -216,22 +208,22 @@ static int write_html(FILE *out, json_t *report, json_t *checks)
           "11px}.chart .label{font-size:12px}.chart .axis{stroke:#333}.chart .grid{stroke:#eee}"
           "</style></head>\n<body>\n<h1>twice: ",
           out);
-    markup_escape(out, str(scenario, "name"));
+    markup_escape(out, json_str(scenario, "name"));
     fputs("</h1>\n<p>", out);
-    markup_escape(out, str(scenario, "description"));
+    markup_escape(out, json_str(scenario, "description"));
     fputs("</p>\n<p>Status: <b>", out);
-    markup_escape(out, str(report, "status"));
+    markup_escape(out, json_str(report, "status"));
     fputs("</b>. Route <code>", out);
-    markup_escape(out, str(json_object_get(scenario, "target"), "route"));
+    markup_escape(out, json_str(json_object_get(scenario, "target"), "route"));
     fputs("</code>. Machine: ", out);
-    markup_escape(out, str(machine, "cpu_model"));
+    markup_escape(out, json_str(machine, "cpu_model"));
     fprintf(out, ", %lld cores, ",
             (long long)json_integer_value(json_object_get(machine, "cores")));
-    markup_escape(out, str(machine, "kernel"));
+    markup_escape(out, json_str(machine, "kernel"));
     fputs(".</p>\n", out);
-    if (*str(report, "error") != '\0') {
+    if (*json_str(report, "error") != '\0') {
         fputs("<p class=\"bad\">Error: ", out);
-        markup_escape(out, str(report, "error"));
+        markup_escape(out, json_str(report, "error"));
         fputs("</p>\n", out);
     }
     fputs("<div class=\"charts\">\n", out);

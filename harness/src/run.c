@@ -337,7 +337,8 @@ static double tightest_bound(json_t *b)
     double best = 0;
     const char *key;
     json_t *value;
-    json_object_foreach(b, key, value) {
+    json_object_foreach(b, key, value)
+    {
         double v = json_number_value(value);
         if (v > 0 && (best == 0 || v < best))
             best = v;

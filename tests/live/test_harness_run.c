@@ -70,11 +70,8 @@ static pid_t start_twice(const fixture *f, const char *const *args, const char *
 static int finish(pid_t pid, int timeout_ms)
 {
     int status = -1;
-    for (int waited = 0; waited < timeout_ms; waited += 20) {
-        if (waitpid(pid, &status, WNOHANG) == pid)
-            return status;
-        sleep_ms(20);
-    }
+    if (wait_exit(pid, timeout_ms, &status) == 0)
+        return status;
     kill(pid, SIGKILL);
     waitpid(pid, &status, 0);
     cr_assert_fail("twice ran past %d ms", timeout_ms);

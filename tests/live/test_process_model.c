@@ -98,11 +98,7 @@ Test(process_model, shutdown_is_bounded)
     kill(app.pid, SIGTERM);
     char *err = NULL;
     int status = -1;
-    for (int waited = 0; waited < 5000; waited += 10) {
-        if (waitpid(app.pid, &status, WNOHANG) == app.pid)
-            break;
-        sleep_ms(10);
-    }
+    wait_exit(app.pid, 5000, &status);
     long long took = now_ms() - started;
     cr_assert(WIFEXITED(status), "the master exited");
     cr_assert_lt(took, 3000, "shutdown took %lld ms with a 300 ms bound", took);

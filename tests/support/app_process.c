@@ -106,7 +106,7 @@ int app_start(app_process *p, const char *program, const char *const *args)
     return 0;
 }
 
-static int wait_exit(pid_t pid, int timeout_ms, int *status)
+int wait_exit(pid_t pid, int timeout_ms, int *status)
 {
     for (int waited = 0; waited <= timeout_ms; waited += 5) {
         pid_t got = waitpid(pid, status, WNOHANG);

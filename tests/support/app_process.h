@@ -35,6 +35,9 @@ int run_to_exit(const char *program, const char *const *args, int timeout_ms, ch
 
 /** The children of parent, from /proc (malloc'd array; *n their count). */
 pid_t *children_of(pid_t parent, size_t *n);
+/** Waits up to timeout_ms for the child pid to exit and reaps it: 0 with *status set, or -1
+ * while it still runs. */
+int wait_exit(pid_t pid, int timeout_ms, int *status);
 /** children_of, polled until there are want of them or timeout_ms passes. */
 pid_t *wait_children(pid_t parent, size_t want, int timeout_ms, size_t *n);
 /** 1 while pid exists and is not a zombie. */

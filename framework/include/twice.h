@@ -248,8 +248,11 @@ int tw_wait_writable(int fd, int timeout_ms);
  * current request, in that request's context: tw_request(), tw_g() and
  * tw_current_app() inside fn name the request that scheduled it, even after
  * its response was sent (the request is kept until fn has run). It never
- * runs before the request's response is on its way. Under tw_app_dispatch()
- * the calls run before it returns. Only inside a request: TW_FAIL otherwise.
+ * runs before the request's response is on its way. A request's later-calls
+ * run one at a time, never two at once, in every model: earliest deadline
+ * first, those due at the same time in the order they were scheduled (so they
+ * share tw_g() and the request without a lock). Under tw_app_dispatch() the
+ * calls run before it returns. Only inside a request: TW_FAIL otherwise.
  */
 int tw_call_later(uint64_t delay_ms, void (*fn)(void *data), void *data);
 /** tw_call_later(0, fn, data): runs once the current request has been answered. */

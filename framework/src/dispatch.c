@@ -189,7 +189,7 @@ tw_res *tw_app_dispatch(tw_app *app, const char *method, const char *target,
     }
     tw__dispatch(ex);
     /* No loop here: later-calls run now, in order, before the caller gets the response. */
-    tw__later_run_all(tw__later_take(ex));
+    tw__later_run_all(ex);
     return &ex->res;
 }
 

@@ -148,7 +148,7 @@ typedef struct tw_exchange {
     tw_req req;
     tw_res res;
     int refs;               /* the request's owner, plus each pending later-call (atomic) */
-    struct tw_later *later; /* later-calls not yet handed to a loop (atomic stack) */
+    struct tw_later *later; /* later-calls waiting, by deadline (later.c says who may touch it) */
     json_t *g;              /* tw_g(), created on first use, kept as long as the exchange */
     tw_error error;         /* the pending error after TW_ABORT or TW_FAIL */
     int has_error;

@@ -7,8 +7,11 @@
  *
  * The master blocks its signals and takes them with sigwaitinfo(), so it
  * never runs code in a signal handler and never misses a child's death.
- * Workers ask the kernel to signal them when the master dies, so that no
- * worker outlives it, even when the master is killed with SIGKILL.
+ * Workers ask the kernel to kill them (SIGKILL) when the master dies, so
+ * that no worker outlives it, even when the master is killed with SIGKILL:
+ * a SIGTERM would start a graceful shutdown that a request in flight could
+ * stretch for as long as it runs, and with the master gone nobody enforces
+ * the bound. A graceful shutdown is something only a live master asks for.
  */
 #include <errno.h>
 #include <signal.h>
@@ -53,7 +56,7 @@ static uint64_t ms_since(const struct timespec *then)
 static void become_worker(pid_t master, const sigset_t *mask, tw_worker_fn worker,
                           const tw_worker_args *args)
 {
-    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != master)
         _exit(0); /* the master died before prctl took effect */
     struct sigaction sa = {.sa_handler = on_stop_signal};

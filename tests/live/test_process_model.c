@@ -1,8 +1,9 @@
 /*
  * test_process_model.c - the process model's life cycle over real
  * processes: graceful shutdown with requests in flight and its bound, a
- * killed worker replaced, workers dying with their master, the machine-wide
- * lock surviving a dead holder, SO_REUSEPORT, and the CLI's bad flags.
+ * killed worker replaced, workers dying with their master (at once, even
+ * mid-request), the machine-wide lock surviving a dead holder, SO_REUSEPORT,
+ * and the CLI's bad flags.
  */
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
@@ -148,6 +149,43 @@ Test(process_model, workers_die_with_their_master)
     app_stop(&app, SIGKILL, 5000);
     assert_all_gone(workers, n);
     free(workers);
+}
+
+/* With its master gone nobody bounds a drain: a worker must not wait for a request in flight
+ * (here one that would sleep 20 s), whatever the model. */
+static void workers_die_at_once_with_a_request_in_flight(const char *model)
+{
+    app_process app;
+    const char *const args[] = {"--model", model, "--workers", "2", NULL};
+    size_t n = 2;
+    pid_t *workers = start_with_workers(&app, args, n);
+    int in_flight = http_send(app.port, "GET", "/sleep?ms=20000");
+    cr_assert_geq(in_flight, 0);
+    sleep_ms(200); /* the request is now inside its handler */
+    long long started = now_ms();
+    app_stop(&app, SIGKILL, 5000);
+    for (size_t i = 0; i < n; i++)
+        cr_assert_eq(wait_gone(workers[i], 3000), 0, "%s: worker %d outlived its master", model,
+                     (int)workers[i]);
+    long long took = now_ms() - started;
+    cr_assert_lt(took, 1000, "%s: the workers took %lld ms to die with their master", model, took);
+    close(in_flight);
+    free(workers);
+}
+
+Test(process_model, workers_die_at_once_with_their_master_mid_request)
+{
+    workers_die_at_once_with_a_request_in_flight("process");
+}
+
+Test(process_model, thread_workers_die_at_once_with_their_master_mid_request)
+{
+    workers_die_at_once_with_a_request_in_flight("thread");
+}
+
+Test(process_model, coroutine_workers_die_at_once_with_their_master_mid_request)
+{
+    workers_die_at_once_with_a_request_in_flight("coroutine");
 }
 
 Test(process_model, a_dead_lock_holder_does_not_wedge_the_lock)

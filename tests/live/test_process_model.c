@@ -2,11 +2,12 @@
  * test_process_model.c - the process model's life cycle over real
  * processes: graceful shutdown with requests in flight and its bound, a
  * killed worker replaced, workers dying with their master (at once, even
- * mid-request), the machine-wide lock surviving a dead holder, SO_REUSEPORT,
- * and the CLI's bad flags.
+ * mid-request), new connections refused once shutdown begins, the machine-wide
+ * lock surviving a dead holder, SO_REUSEPORT, and the CLI's bad flags.
  */
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <jansson.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -186,6 +187,40 @@ Test(process_model, thread_workers_die_at_once_with_their_master_mid_request)
 Test(process_model, coroutine_workers_die_at_once_with_their_master_mid_request)
 {
     workers_die_at_once_with_a_request_in_flight("coroutine");
+}
+
+/* After SIGTERM the server drains what it has, but takes nothing new: a new connection is
+ * refused at once rather than left in the backlog until the drain ends. */
+Test(process_model, new_connections_are_refused_at_once_after_sigterm)
+{
+    app_process app;
+    static const char *const args[] = {"--workers", "1", "--shutdown-timeout", "5000", NULL};
+    cr_assert_eq(app_start(&app, TWICE_APP_PATH, args), 0);
+    int in_flight = http_send(app.port, "GET", "/sleep?ms=1500");
+    cr_assert_geq(in_flight, 0);
+    sleep_ms(200);
+    kill(app.pid, SIGTERM);
+    sleep_ms(100);
+
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in addr = {.sin_family = AF_INET,
+                               .sin_port = htons((uint16_t)app.port),
+                               .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    int rc = connect(fd, (struct sockaddr *)&addr, sizeof(addr));
+    int error = errno;
+    close(fd);
+    cr_assert(rc != 0 && error == ECONNREFUSED, "a connection after SIGTERM was %s",
+              rc == 0 ? "accepted" : strerror(error));
+    cr_assert(process_alive(app.pid), "the server is still draining");
+
+    http_response res;
+    cr_assert_eq(http_receive(in_flight, 5000, &res), 0, "the in-flight request was answered");
+    cr_assert_eq(res.status, 200);
+    http_response_free(&res);
+    int status = -1;
+    cr_assert_eq(wait_exit(app.pid, 5000, &status), 0);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %d", status);
+    app.pid = 0;
 }
 
 Test(process_model, a_dead_lock_holder_does_not_wedge_the_lock)

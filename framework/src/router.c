@@ -272,28 +272,57 @@ static int match_path(const tw_route_entry *route, tw_req *req, tw_arena *arena)
     return 1;
 }
 
+/* 1 when method is an item of list, a ", "-separated list of methods. */
+static int is_listed(const char *list, const char *method)
+{
+    size_t len = strlen(method);
+    for (const char *p = list; (p = strstr(p, method)) != NULL; p += len) {
+        if ((p == list || p[-1] == ' ') && (p[len] == ',' || p[len] == '\0'))
+            return 1;
+    }
+    return 0;
+}
+
+/* Adds method to the list *allowed (arena memory) unless it is there already. */
+static void allow_method(tw_arena *arena, const char **allowed, const char *method)
+{
+    const char *had = *allowed != NULL ? *allowed : "";
+    if (is_listed(had, method))
+        return;
+    char *grown = tw__arena_alloc(arena, strlen(had) + strlen(method) + 3);
+    sprintf(grown, "%s%s%s", had, *had ? ", " : "", method);
+    *allowed = grown;
+}
+
 const tw_route_entry *tw__route_find(const tw_app *app, tw_exchange *ex, const char **allow)
 {
     tw_req *req = &ex->req;
-    const char *method = strcmp(req->method, "HEAD") == 0 ? "GET" : req->method;
-    char *allowed = NULL;
-    *allow = NULL;
+    /* HEAD is answered by a route for HEAD, else by one for GET (the body is dropped on the
+     * way out); a route for HEAD alone answers HEAD, never GET. */
+    int head = strcmp(req->method, "HEAD") == 0;
+    const tw_route_entry *by_get = NULL;
+    const char *allowed = NULL;
     for (size_t r = 0; r < app->nroutes; r++) {
         const tw_route_entry *route = &app->routes[r];
         if (!match_path(route, req, &ex->arena))
             continue;
-        if (has_method(route, method))
+        if (has_method(route, req->method)) {
+            *allow = NULL;
             return route;
+        }
+        if (head && by_get == NULL && has_method(route, "GET"))
+            by_get = route;
         /* The path exists under other methods: gather them for a 405's Allow. */
         for (size_t m = 0; m < route->nmethods; m++) {
-            const char *name = route->methods[m];
-            size_t had = allowed != NULL ? strlen(allowed) : 0;
-            int with_head = strcmp(name, "GET") == 0;
-            char *grown = tw__arena_alloc(&ex->arena, had + strlen(name) + 14);
-            sprintf(grown, "%s%s%s%s", had ? allowed : "", had ? ", " : "", name,
-                    with_head ? ", HEAD" : "");
-            allowed = grown;
+            allow_method(&ex->arena, &allowed, route->methods[m]);
+            if (strcmp(route->methods[m], "GET") == 0)
+                allow_method(&ex->arena, &allowed, "HEAD");
         }
+    }
+    *allow = NULL;
+    if (by_get != NULL) {
+        match_path(by_get, req, &ex->arena); /* its parameters, not the last route tried */
+        return by_get;
     }
     req->nparams = 0;
     *allow = allowed;

@@ -131,7 +131,8 @@ void tw_app_set_ops(tw_app *app, const tw_app_ops *ops);
 /* ---- the request ----------------------------------------------------------------------- */
 
 const char *tw_req_method(const tw_req *req);
-/** The path, percent-decoded, without the query string. */
+/** The path, percent-decoded, without the query string. A target holding a NUL byte (raw or
+ * "%00") is answered with a 400 before any hook or handler runs. */
 const char *tw_req_path(const tw_req *req);
 /** The raw query string after '?', or "" when there is none. */
 const char *tw_req_query_string(const tw_req *req);
@@ -144,6 +145,12 @@ const char *tw_req_query(const tw_req *req, const char *name);
  */
 int tw_req_query_int(tw_req *req, const char *name, int64_t min, int64_t max, int64_t dflt,
                      int64_t *out);
+/**
+ * A query parameter that must be text: valid UTF-8, which is what JSON strings and most
+ * uses of text need. *out is NULL when absent. A value that is not UTF-8 aborts the request
+ * with a 400 that names the parameter and shows the value; returns TW_ABORT then.
+ */
+int tw_req_query_text(tw_req *req, const char *name, const char **out);
 /** A request header by name, case-insensitive (the first of that name), or NULL. */
 const char *tw_req_header(const tw_req *req, const char *name);
 /** The body and its length (NULL and 0 when empty). */
@@ -193,7 +200,8 @@ const char *tw_status_reason(int status);
 
 /**
  * Runs one request through the app as a server would: hooks, routing,
- * handler, error handlers, finalize, teardown. For tests and for anyone who
+ * handler, error handlers, finalize, teardown (a target that holds a NUL byte skips the
+ * hooks and the handler: it is answered 400 at once). For tests and for anyone who
  * wants to drive the app from something other than h2o. The caller owns the
  * returned response and frees it with tw_res_free().
  */

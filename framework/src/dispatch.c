@@ -160,7 +160,8 @@ void tw__dispatch(tw_exchange *ex)
 {
     tw_app *app = ex->req.app;
     tw_exchange *previous = tw__context_enter(ex);
-    int rc = run_before_hooks(ex);
+    /* A request refused as it was read (tw__req_set_target) goes straight to its error. */
+    int rc = ex->has_error ? TW_ABORT : run_before_hooks(ex);
     if (rc == TW_OK)
         rc = route_and_handle(ex);
     if (rc == TW_ABORT || rc == TW_FAIL)

@@ -20,6 +20,13 @@ static int pattern_error(char *err, size_t errlen, const char *pattern, size_t a
     return TW_FAIL;
 }
 
+/* Every failure writes err, running out of memory included: a caller shows it as it is. */
+static int out_of_memory(char *err, size_t errlen, const char *pattern)
+{
+    snprintf(err, errlen, "route pattern \"%s\": out of memory", pattern);
+    return TW_FAIL;
+}
+
 static int parse_methods(tw_route_entry *route, const char *methods, char *err, size_t errlen)
 {
     const char *p = methods;
@@ -34,7 +41,7 @@ static int parse_methods(tw_route_entry *route, const char *methods, char *err, 
         }
         char *method = strndup(p, len);
         if (method == NULL)
-            return TW_FAIL;
+            return out_of_memory(err, errlen, route->pattern);
         for (char *c = method; *c != '\0'; c++) {
             if (!isalpha((unsigned char)*c)) {
                 snprintf(err, errlen, "methods \"%s\": \"%s\" is not an HTTP method", methods,
@@ -89,7 +96,7 @@ static int parse_parameter(tw_segment *seg, const char *pattern, size_t start, s
                                  "parameter names use letters, digits and '_'");
     }
     seg->text = strndup(name, name_len);
-    return seg->text != NULL ? TW_OK : TW_FAIL;
+    return seg->text != NULL ? TW_OK : out_of_memory(err, errlen, pattern);
 }
 
 static int parse_segment(tw_segment *seg, const char *pattern, size_t start, size_t end, char *err,
@@ -101,7 +108,7 @@ static int parse_segment(tw_segment *seg, const char *pattern, size_t start, siz
         seg->kind = TW_SEG_LITERAL;
         seg->len = end - start;
         seg->text = strndup(pattern + start, end - start);
-        return seg->text != NULL ? TW_OK : TW_FAIL;
+        return seg->text != NULL ? TW_OK : out_of_memory(err, errlen, pattern);
     }
     if (open == NULL)
         return pattern_error(err, errlen, pattern, (size_t)(close - pattern),
@@ -150,12 +157,17 @@ int tw__route_compile(tw_route_entry *route, const char *methods, const char *pa
                  pattern != NULL ? pattern : "(null)");
         return TW_FAIL;
     }
-    if ((route->pattern = strdup(pattern)) == NULL ||
-        parse_methods(route, methods != NULL ? methods : "", err, errlen) != TW_OK)
+    if ((route->pattern = strdup(pattern)) == NULL) {
+        out_of_memory(err, errlen, pattern);
+        goto fail;
+    }
+    if (parse_methods(route, methods != NULL ? methods : "", err, errlen) != TW_OK)
         goto fail;
     route->segments = calloc(TW_MAX_SEGMENTS, sizeof(*route->segments));
-    if (route->segments == NULL)
+    if (route->segments == NULL) {
+        out_of_memory(err, errlen, pattern);
         goto fail;
+    }
     /* "/" has no segments; "/a/" has "a" and "" (a trailing slash is significant). */
     size_t len = strlen(pattern);
     for (size_t start = 1; len > 1 && start <= len;) {

@@ -46,7 +46,8 @@ enum {
 /** An error on its way to becoming a response. */
 typedef struct tw_error {
     int status;          /* HTTP status, 4xx or 5xx */
-    const char *message; /* what went wrong, for a person */
+    const char *message; /* what went wrong, for a person; valid UTF-8 (bytes that are not
+                            are shown as \xHH), so that it fits in a JSON body */
     json_t *detail;      /* optional extra fields for a JSON body (borrowed), or NULL */
     int failed;          /* 1 when a handler or hook returned TW_FAIL */
 } tw_error;
@@ -72,7 +73,8 @@ const char *tw_app_errmsg(const tw_app *app);
  * Registers a route. methods is a comma-separated list ("GET", "GET,POST").
  * Pattern segments are literals or typed parameters: <name> (one segment),
  * <int:name> (a signed decimal integer) and <path:name> (the rest of the path,
- * slashes included; last segment only). A route for GET also answers HEAD.
+ * slashes included; last segment only). A route for GET also answers HEAD
+ * when no route for HEAD matches the path; a route for HEAD alone answers only HEAD.
  * Returns TW_OK, or TW_FAIL with tw_app_errmsg() naming the column of a
  * malformed pattern or the route it duplicates.
  */

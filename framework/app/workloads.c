@@ -73,7 +73,9 @@ static int ctx(tw_req *req, tw_res *res, void *data)
 {
     (void)data;
     int64_t ms;
-    const char *id = tw_req_query(req, "id");
+    const char *id;
+    if (tw_req_query_text(req, "id", &id) != TW_OK)
+        return TW_ABORT; /* it goes back in JSON: bytes that are not UTF-8 cannot */
     if (id == NULL)
         return tw_abort(res, 400, "query parameter 'id' is required");
     if (tw_req_query_int(req, "ms", 0, MAX_SLEEP_MS, 0, &ms) != TW_OK)

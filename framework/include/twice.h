@@ -46,7 +46,8 @@ enum {
 /** An error on its way to becoming a response. */
 typedef struct tw_error {
     int status;          /* HTTP status, 4xx or 5xx */
-    const char *message; /* what went wrong, for a person */
+    const char *message; /* what went wrong, for a person; valid UTF-8 (bytes that are not
+                            are shown as \xHH), so that it fits in a JSON body */
     json_t *detail;      /* optional extra fields for a JSON body (borrowed), or NULL */
     int failed;          /* 1 when a handler or hook returned TW_FAIL */
 } tw_error;
@@ -72,7 +73,8 @@ const char *tw_app_errmsg(const tw_app *app);
  * Registers a route. methods is a comma-separated list ("GET", "GET,POST").
  * Pattern segments are literals or typed parameters: <name> (one segment),
  * <int:name> (a signed decimal integer) and <path:name> (the rest of the path,
- * slashes included; last segment only). A route for GET also answers HEAD.
+ * slashes included; last segment only). A route for GET also answers HEAD
+ * when no route for HEAD matches the path; a route for HEAD alone answers only HEAD.
  * Returns TW_OK, or TW_FAIL with tw_app_errmsg() naming the column of a
  * malformed pattern or the route it duplicates.
  */
@@ -131,7 +133,8 @@ void tw_app_set_ops(tw_app *app, const tw_app_ops *ops);
 /* ---- the request ----------------------------------------------------------------------- */
 
 const char *tw_req_method(const tw_req *req);
-/** The path, percent-decoded, without the query string. */
+/** The path, percent-decoded, without the query string. A target holding a NUL byte (raw or
+ * "%00") is answered with a 400 before any hook or handler runs. */
 const char *tw_req_path(const tw_req *req);
 /** The raw query string after '?', or "" when there is none. */
 const char *tw_req_query_string(const tw_req *req);
@@ -144,6 +147,12 @@ const char *tw_req_query(const tw_req *req, const char *name);
  */
 int tw_req_query_int(tw_req *req, const char *name, int64_t min, int64_t max, int64_t dflt,
                      int64_t *out);
+/**
+ * A query parameter that must be text: valid UTF-8, which is what JSON strings and most
+ * uses of text need. *out is NULL when absent. A value that is not UTF-8 aborts the request
+ * with a 400 that names the parameter and shows the value; returns TW_ABORT then.
+ */
+int tw_req_query_text(tw_req *req, const char *name, const char **out);
 /** A request header by name, case-insensitive (the first of that name), or NULL. */
 const char *tw_req_header(const tw_req *req, const char *name);
 /** The body and its length (NULL and 0 when empty). */
@@ -193,7 +202,8 @@ const char *tw_status_reason(int status);
 
 /**
  * Runs one request through the app as a server would: hooks, routing,
- * handler, error handlers, finalize, teardown. For tests and for anyone who
+ * handler, error handlers, finalize, teardown (a target that holds a NUL byte skips the
+ * hooks and the handler: it is answered 400 at once). For tests and for anyone who
  * wants to drive the app from something other than h2o. The caller owns the
  * returned response and frees it with tw_res_free().
  */
@@ -248,8 +258,11 @@ int tw_wait_writable(int fd, int timeout_ms);
  * current request, in that request's context: tw_request(), tw_g() and
  * tw_current_app() inside fn name the request that scheduled it, even after
  * its response was sent (the request is kept until fn has run). It never
- * runs before the request's response is on its way. Under tw_app_dispatch()
- * the calls run before it returns. Only inside a request: TW_FAIL otherwise.
+ * runs before the request's response is on its way. A request's later-calls
+ * run one at a time, never two at once, in every model: earliest deadline
+ * first, those due at the same time in the order they were scheduled (so they
+ * share tw_g() and the request without a lock). Under tw_app_dispatch() the
+ * calls run before it returns. Only inside a request: TW_FAIL otherwise.
  */
 int tw_call_later(uint64_t delay_ms, void (*fn)(void *data), void *data);
 /** tw_call_later(0, fn, data): runs once the current request has been answered. */

@@ -160,7 +160,8 @@ void tw__dispatch(tw_exchange *ex)
 {
     tw_app *app = ex->req.app;
     tw_exchange *previous = tw__context_enter(ex);
-    int rc = run_before_hooks(ex);
+    /* A request refused as it was read (tw__req_set_target) goes straight to its error. */
+    int rc = ex->has_error ? TW_ABORT : run_before_hooks(ex);
     if (rc == TW_OK)
         rc = route_and_handle(ex);
     if (rc == TW_ABORT || rc == TW_FAIL)
@@ -189,7 +190,7 @@ tw_res *tw_app_dispatch(tw_app *app, const char *method, const char *target,
     }
     tw__dispatch(ex);
     /* No loop here: later-calls run now, in order, before the caller gets the response. */
-    tw__later_run_all(tw__later_take(ex));
+    tw__later_run_all(ex);
     return &ex->res;
 }
 

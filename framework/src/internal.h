@@ -39,6 +39,14 @@ char *tw__arena_strndup(tw_arena *arena, const char *s, size_t len);
 char *tw__arena_strdup(tw_arena *arena, const char *s);
 char *tw__arena_vprintf(tw_arena *arena, const char *fmt, va_list ap);
 
+/* ---- request text in JSON (text.c) ------------------------------------------------- */
+
+/** 1 when s[0..len) is valid UTF-8, as a JSON string must be. */
+int tw__utf8_valid(const char *s, size_t len);
+/** s itself when it is valid UTF-8, else a copy in arena with each byte that is not part of a
+ * valid sequence written as \xHH: text that JSON can carry and that shows what was sent. */
+const char *tw__utf8_escape(tw_arena *arena, const char *s);
+
 /* ---- growable arrays of the app ------------------------------------------------------ */
 
 /** Makes room for one more element; returns TW_FAIL when out of memory. */
@@ -148,7 +156,7 @@ typedef struct tw_exchange {
     tw_req req;
     tw_res res;
     int refs;               /* the request's owner, plus each pending later-call (atomic) */
-    struct tw_later *later; /* later-calls not yet handed to a loop (atomic stack) */
+    struct tw_later *later; /* later-calls waiting, by deadline (later.c says who may touch it) */
     json_t *g;              /* tw_g(), created on first use, kept as long as the exchange */
     tw_error error;         /* the pending error after TW_ABORT or TW_FAIL */
     int has_error;

@@ -5,10 +5,14 @@
  * reference to the request's exchange, so tw_request() inside it names the
  * request that scheduled it, even after its response is gone.
  *
- * Calls pile up on the exchange (a lock-free stack: in the thread model two
- * later-calls of one request may run at once and schedule more), and
- * whoever finishes running code in that context takes them and schedules
- * them: the model's loop, or tw_app_dispatch() when there is no loop.
+ * A request's later-calls wait in one queue on its exchange, by deadline
+ * and, for equal deadlines, in the order they were scheduled; they run one
+ * at a time, each after the previous one has returned. That is what lets
+ * them share the request's state (tw_g(), the parsed query, the arena)
+ * without a lock in every model: only one piece of code runs in a request's
+ * context at any moment, and the queue itself is only touched by that code
+ * or, between two of them, by the loop that hands the next one out (each
+ * hand-off between threads goes through a lock or a message queue).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -31,10 +35,12 @@ int tw_call_later(uint64_t delay_ms, void (*fn)(void *data), void *data)
     later->ex = ex;
     later->timer.at_us = tw__now_us() + delay_ms * 1000;
     tw__exchange_retain(ex);
-    later->next = __atomic_load_n(&ex->later, __ATOMIC_RELAXED);
-    while (!__atomic_compare_exchange_n(&ex->later, &later->next, later, 1, __ATOMIC_RELEASE,
-                                        __ATOMIC_RELAXED))
-        ;
+    /* After every call due no later than this one: ties keep the order of scheduling. */
+    tw_later **at = &ex->later;
+    while (*at != NULL && (*at)->timer.at_us <= later->timer.at_us)
+        at = &(*at)->next;
+    later->next = *at;
+    *at = later;
     return TW_OK;
 }
 
@@ -43,48 +49,38 @@ int tw_defer(void (*fn)(void *data), void *data)
     return tw_call_later(0, fn, data);
 }
 
-tw_later *tw__later_take(tw_exchange *ex)
+tw_later *tw__later_next(tw_exchange *ex)
 {
-    return __atomic_exchange_n(&ex->later, NULL, __ATOMIC_ACQUIRE);
+    tw_later *later = ex->later;
+    if (later != NULL) {
+        ex->later = later->next;
+        later->next = NULL;
+    }
+    return later;
 }
 
-tw_later *tw__later_run(tw_later *later)
+void tw__later_run(tw_later *later)
 {
-    tw_exchange *ex = later->ex;
-    tw_exchange *previous = tw__context_enter(ex);
+    tw_exchange *previous = tw__context_enter(later->ex);
     later->fn(later->data);
     tw__context_leave(previous);
+}
+
+void tw__later_free(tw_later *later)
+{
+    tw_exchange *ex = later->ex;
     free(later);
-    tw_later *more = tw__later_take(ex);
     tw__exchange_release(ex);
-    return more;
 }
 
-static tw_later *pop_earliest(tw_later **list)
+void tw__later_run_all(tw_exchange *ex)
 {
-    tw_later **earliest = list;
-    for (tw_later **p = list; *p != NULL; p = &(*p)->next) {
-        if ((*p)->timer.at_us < (*earliest)->timer.at_us)
-            earliest = p;
-    }
-    tw_later *found = *earliest;
-    *earliest = found->next;
-    return found;
-}
-
-void tw__later_run_all(tw_later *list)
-{
-    while (list != NULL) {
-        tw_later *later = pop_earliest(&list);
+    tw_later *later;
+    while ((later = tw__later_next(ex)) != NULL) {
         uint64_t now = tw__now_us();
         if (later->timer.at_us > now)
             tw_usleep(later->timer.at_us - now);
-        tw_later *more = tw__later_run(later);
-        while (more != NULL) {
-            tw_later *next = more->next;
-            more->next = list;
-            list = more;
-            more = next;
-        }
+        tw__later_run(later);
+        tw__later_free(later);
     }
 }

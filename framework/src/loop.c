@@ -73,35 +73,39 @@ static void on_later_due(tw_timer *timer)
 {
     tw_later *later = TW__STRUCT_FROM_MEMBER(tw_later, timer, timer);
     tw_loop *loop = later->owner;
-    if (loop->run_later != NULL)
+    if (loop->run_later != NULL) {
         loop->run_later(loop, later);
-    else
-        tw__loop_later_done(loop, tw__later_run(later));
-}
-
-void tw__loop_schedule_later(tw_loop *loop, tw_later *list)
-{
-    while (list != NULL) {
-        tw_later *later = list;
-        list = list->next;
-        later->owner = loop;
-        later->timer.fire = on_later_due;
-        loop->pending++;
-        tw__timers_add(&loop->timers, &later->timer, later->timer.at_us);
+    } else {
+        tw__later_run(later);
+        tw__loop_later_done(loop, later);
     }
 }
 
-void tw__loop_later_done(tw_loop *loop, tw_later *more)
+/* Arms the next later-call of ex, if it has one. Only one of a request's later-calls is
+ * armed or running at a time: the next is armed when the one before is done. */
+static void arm_next_later(tw_loop *loop, tw_exchange *ex)
+{
+    tw_later *later = tw__later_next(ex);
+    if (later == NULL)
+        return;
+    later->owner = loop;
+    later->timer.fire = on_later_due;
+    loop->pending++;
+    tw__timers_add(&loop->timers, &later->timer, later->timer.at_us);
+}
+
+void tw__loop_later_done(tw_loop *loop, tw_later *later)
 {
     loop->pending--;
-    tw__loop_schedule_later(loop, more);
+    arm_next_later(loop, later->ex);
+    tw__later_free(later);
 }
 
 void tw__loop_respond(tw_loop *loop, tw_exchange *ex, h2o_req_t *req)
 {
     if (req != NULL)
         tw__exchange_send(ex, req);
-    tw__loop_schedule_later(loop, tw__later_take(ex));
+    arm_next_later(loop, ex);
     tw__exchange_release(ex);
 }
 

@@ -19,7 +19,8 @@ typedef struct tw_loop tw_loop;
 /** What a model does with a request: answer it now, or hand it on and answer later from the
  * loop thread. Returns 0 as h2o's on_req does. */
 typedef int (*tw_loop_request_fn)(tw_loop *loop, h2o_req_t *req);
-/** How a model runs a later-call that is due; it ends with tw__loop_later_done(). */
+/** How a model runs a later-call that is due (tw__later_run()); once it has run, the loop
+ * thread calls tw__loop_later_done(). */
 typedef void (*tw_loop_later_fn)(tw_loop *loop, tw_later *later);
 
 struct tw_loop {
@@ -40,7 +41,8 @@ struct tw_loop {
     int timerfd;               /* fires the timers from inside h2o's event processing */
     uint64_t timerfd_armed_us; /* the deadline it is armed for, 0 when disarmed */
     size_t inflight;           /* requests h2o has not disposed of yet */
-    size_t pending;            /* later-calls scheduled or running; a shutdown waits for both */
+    size_t pending;            /* later-calls armed or running (one per request at most); a
+                                  shutdown waits for them */
 };
 
 /**
@@ -61,11 +63,10 @@ h2o_req_t *tw__unwatch_request(tw_req_watch *watch);
  * later-calls inline on the loop thread. */
 void tw__loop_init(tw_loop *loop, tw_app *app, int listen_fd, tw_loop_request_fn on_request,
                    tw_loop_later_fn run_later, void *model);
-/** Schedules a list of later-calls (from tw__later_take() or tw__later_run()) on the loop. */
-void tw__loop_schedule_later(tw_loop *loop, tw_later *list);
-/** Called by run_later when a later-call is over, with what it scheduled in turn. */
-void tw__loop_later_done(tw_loop *loop, tw_later *more);
-/** Sends the exchange's response on req and schedules its later-calls; drops the caller's
+/** Called on the loop thread once a later-call has run (by run_later, on whatever thread):
+ * arms its request's next later-call, if any, and frees it. */
+void tw__loop_later_done(tw_loop *loop, tw_later *later);
+/** Sends the exchange's response on req and arms its first later-call; drops the caller's
  * reference. The common end of a request in every model; on the loop thread. */
 void tw__loop_respond(tw_loop *loop, tw_exchange *ex, h2o_req_t *req);
 /**

@@ -28,10 +28,10 @@ typedef struct tw_coro_sched {
 typedef struct tw_coro_task {
     tw_coro *co;
     tw_coro_sched *sched;
-    tw_exchange *ex;        /* a request, or NULL for a later-call */
-    tw_later *later, *more; /* a later-call, and what it scheduled in turn */
-    tw_req_watch watch;     /* the request */
-    tw_timer timer;         /* a sleep's wake-up, or an fd wait's timeout */
+    tw_exchange *ex;    /* a request, or NULL for a later-call */
+    tw_later *later;    /* a later-call */
+    tw_req_watch watch; /* the request */
+    tw_timer timer;     /* a sleep's wake-up, or an fd wait's timeout */
     int wait_result;
 } tw_coro_task;
 
@@ -44,7 +44,7 @@ static void finish(tw_coro_task *task)
         task->sched->requests--;
         tw__loop_respond(loop, task->ex, tw__unwatch_request(&task->watch));
     } else {
-        tw__loop_later_done(loop, task->more);
+        tw__loop_later_done(loop, task->later);
     }
     tw__coro_free(task->co);
     free(task);
@@ -130,8 +130,7 @@ static void run_request(void *arg)
 
 static void run_later_call(void *arg)
 {
-    tw_coro_task *task = arg;
-    task->more = tw__later_run(task->later);
+    tw__later_run(((tw_coro_task *)arg)->later);
 }
 
 /* Past the cap: the app's own error response, without running the app. */

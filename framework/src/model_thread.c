@@ -35,7 +35,6 @@ typedef struct tw_thread_job {
     struct tw_thread_job *next;        /* in the pool's queue */
     tw_exchange *ex;                   /* a request to run, or NULL for a later-call */
     tw_later *later;                   /* a later-call to run */
-    tw_later *more;                    /* what the later-call scheduled in turn */
     tw_req_watch watch;                /* the request; loop thread only */
 } tw_thread_job;
 
@@ -148,7 +147,7 @@ static void *handler_thread(void *arg)
         if (job->ex != NULL)
             tw__dispatch(job->ex);
         else
-            job->more = tw__later_run(job->later);
+            tw__later_run(job->later);
         h2o_multithread_send_message(&pool->done, &job->message);
     }
     return NULL;
@@ -167,7 +166,7 @@ static void on_jobs_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *m
             /* The job lives in its exchange's arena: this is the last look at it. */
             tw__loop_respond(pool->loop, job->ex, tw__unwatch_request(&job->watch));
         } else {
-            tw__loop_later_done(pool->loop, job->more);
+            tw__loop_later_done(pool->loop, job->later);
             free(job);
         }
     }

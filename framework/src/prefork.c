@@ -7,8 +7,11 @@
  *
  * The master blocks its signals and takes them with sigwaitinfo(), so it
  * never runs code in a signal handler and never misses a child's death.
- * Workers ask the kernel to signal them when the master dies, so that no
- * worker outlives it, even when the master is killed with SIGKILL.
+ * Workers ask the kernel to kill them (SIGKILL) when the master dies, so
+ * that no worker outlives it, even when the master is killed with SIGKILL:
+ * a SIGTERM would start a graceful shutdown that a request in flight could
+ * stretch for as long as it runs, and with the master gone nobody enforces
+ * the bound. A graceful shutdown is something only a live master asks for.
  */
 #include <errno.h>
 #include <signal.h>
@@ -16,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -53,7 +57,7 @@ static uint64_t ms_since(const struct timespec *then)
 static void become_worker(pid_t master, const sigset_t *mask, tw_worker_fn worker,
                           const tw_worker_args *args)
 {
-    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != master)
         _exit(0); /* the master died before prctl took effect */
     struct sigaction sa = {.sa_handler = on_stop_signal};
@@ -99,6 +103,18 @@ static void describe_exit(unsigned index, pid_t pid, int status)
     else
         fprintf(stderr, "twice: worker %u (pid %d) exited with status %d", index, (int)pid,
                 WEXITSTATUS(status));
+}
+
+/* Stops taking connections, then asks every worker to finish. shutdown() on a listening socket
+ * makes Linux stop listening on it, for every process that shares it: a connection that
+ * arrives from now on is refused at once (or, with SO_REUSEPORT, goes to another server on
+ * the port) instead of waiting in the backlog for the whole drain and then being reset. */
+static void begin_shutdown(tw_worker_slot *slots, unsigned n, int listen_fd,
+                           struct timespec *started)
+{
+    shutdown(listen_fd, SHUT_RDWR);
+    clock_gettime(CLOCK_MONOTONIC, started);
+    signal_all(slots, n, SIGTERM);
 }
 
 /* Reaps every dead worker; restarts them unless shutting down. Returns how many are alive. */
@@ -158,10 +174,8 @@ int tw__prefork(const tw_worker_args *args, tw_worker_fn worker)
         rc = spawn(&slots[i], master, &original, worker, args);
     int shutting_down = rc != TW_OK;
     struct timespec shutdown_started;
-    if (shutting_down) {
-        clock_gettime(CLOCK_MONOTONIC, &shutdown_started);
-        signal_all(slots, n, SIGTERM);
-    }
+    if (shutting_down)
+        begin_shutdown(slots, n, args->listen_fd, &shutdown_started);
     uint64_t kill_after = (uint64_t)config->shutdown_timeout_ms + TW_KILL_GRACE_MS;
     int killed = 0;
     while (reap(slots, n, shutting_down, master, &original, worker, args) > 0) {
@@ -186,8 +200,7 @@ int tw__prefork(const tw_worker_args *args, tw_worker_fn worker)
         if (sig == SIGTERM || sig == SIGINT) {
             if (!shutting_down) {
                 shutting_down = 1;
-                clock_gettime(CLOCK_MONOTONIC, &shutdown_started);
-                signal_all(slots, n, SIGTERM);
+                begin_shutdown(slots, n, args->listen_fd, &shutdown_started);
             } else if (!killed) {
                 /* A second request to stop: the user does not want to wait. */
                 signal_all(slots, n, SIGKILL);

@@ -84,19 +84,50 @@ size_t tw__url_decode(char *s, size_t len, int plus_is_space)
     return out;
 }
 
+static int abort_bad_request(tw_req *req, json_t *detail, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int abort_bad_request(tw_req *req, json_t *detail, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = tw__exchange_abort(tw__req_exchange(req), 400, detail, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+/* Where target holds a NUL byte, sent as it is or percent-encoded ("%00"); len when nowhere.
+ * Decoded, a NUL would end the C string early: the path or a parameter would be cut short
+ * without a word, so such a request is refused instead. */
+static size_t find_nul(const char *target, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (target[i] == '\0' ||
+            (target[i] == '%' && i + 2 < len && target[i + 1] == '0' && target[i + 2] == '0'))
+            return i;
+    }
+    return len;
+}
+
 void tw__req_set_target(tw_exchange *ex, const char *method, size_t method_len, const char *target,
                         size_t target_len)
 {
     const char *question = memchr(target, '?', target_len);
     size_t path_len = question != NULL ? (size_t)(question - target) : target_len;
+    size_t nul = find_nul(target, target_len);
     ex->req.method = tw__arena_strndup(&ex->arena, method, method_len);
     char *path = tw__arena_strndup(&ex->arena, target, path_len);
-    if (memchr(path, '%', path_len) != NULL)
+    if (nul == target_len && memchr(path, '%', path_len) != NULL)
         tw__url_decode(path, path_len, 0);
     ex->req.path = path;
     ex->req.query_string =
         question != NULL ? tw__arena_strndup(&ex->arena, question + 1, target_len - path_len - 1)
                          : "";
+    if (nul != target_len)
+        abort_bad_request(&ex->req, json_pack("{s:I}", "column", (json_int_t)nul + 1),
+                          "the request target holds a NUL byte at column %zu; a path or a query "
+                          "parameter cannot",
+                          nul + 1);
 }
 
 const char *tw_req_method(const tw_req *req)
@@ -154,18 +185,6 @@ const char *tw_req_query(const tw_req *req, const char *name)
     return NULL;
 }
 
-static int abort_bad_request(tw_req *req, json_t *detail, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int abort_bad_request(tw_req *req, json_t *detail, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int rc = tw__exchange_abort(tw__req_exchange(req), 400, detail, fmt, ap);
-    va_end(ap);
-    return rc;
-}
-
 int tw_req_query_int(tw_req *req, const char *name, int64_t min, int64_t max, int64_t dflt,
                      int64_t *out)
 {
@@ -178,11 +197,26 @@ int tw_req_query_int(tw_req *req, const char *name, int64_t min, int64_t max, in
     long long value = strtoll(text, &end, 10);
     if (*text == '\0' || *end != '\0' || errno != 0 || value < min || value > max ||
         isspace((unsigned char)*text))
-        return abort_bad_request(req, json_pack("{s:s, s:s}", "parameter", name, "value", text),
+        return abort_bad_request(req,
+                                 json_pack("{s:s, s:s}", "parameter", name, "value",
+                                           tw__utf8_escape(&tw__req_exchange(req)->arena, text)),
                                  "query parameter '%s' must be an integer in [%" PRId64 ", %" PRId64
                                  "], got '%s'",
                                  name, min, max, text);
     *out = value;
+    return TW_OK;
+}
+
+int tw_req_query_text(tw_req *req, const char *name, const char **out)
+{
+    const char *text = tw_req_query(req, name);
+    *out = NULL;
+    if (text != NULL && !tw__utf8_valid(text, strlen(text)))
+        return abort_bad_request(req,
+                                 json_pack("{s:s, s:s}", "parameter", name, "value",
+                                           tw__utf8_escape(&tw__req_exchange(req)->arena, text)),
+                                 "query parameter '%s' must be UTF-8 text, got '%s'", name, text);
+    *out = text;
     return TW_OK;
 }
 

@@ -158,8 +158,10 @@ int tw__exchange_abort(tw_exchange *ex, int status, json_t *detail, const char *
     ex->error.status = status;
     ex->error.failed = 0;
     ex->error.detail = detail;
-    ex->error.message =
-        fmt != NULL ? tw__arena_vprintf(&ex->arena, fmt, ap) : tw_status_reason(status);
+    /* Messages quote what the client sent; escaped, they survive into a JSON body. */
+    ex->error.message = fmt != NULL
+                            ? tw__utf8_escape(&ex->arena, tw__arena_vprintf(&ex->arena, fmt, ap))
+                            : tw_status_reason(status);
     return TW_ABORT;
 }
 

@@ -20,6 +20,13 @@ static int pattern_error(char *err, size_t errlen, const char *pattern, size_t a
     return TW_FAIL;
 }
 
+/* Every failure writes err, running out of memory included: a caller shows it as it is. */
+static int out_of_memory(char *err, size_t errlen, const char *pattern)
+{
+    snprintf(err, errlen, "route pattern \"%s\": out of memory", pattern);
+    return TW_FAIL;
+}
+
 static int parse_methods(tw_route_entry *route, const char *methods, char *err, size_t errlen)
 {
     const char *p = methods;
@@ -34,7 +41,7 @@ static int parse_methods(tw_route_entry *route, const char *methods, char *err, 
         }
         char *method = strndup(p, len);
         if (method == NULL)
-            return TW_FAIL;
+            return out_of_memory(err, errlen, route->pattern);
         for (char *c = method; *c != '\0'; c++) {
             if (!isalpha((unsigned char)*c)) {
                 snprintf(err, errlen, "methods \"%s\": \"%s\" is not an HTTP method", methods,
@@ -89,7 +96,7 @@ static int parse_parameter(tw_segment *seg, const char *pattern, size_t start, s
                                  "parameter names use letters, digits and '_'");
     }
     seg->text = strndup(name, name_len);
-    return seg->text != NULL ? TW_OK : TW_FAIL;
+    return seg->text != NULL ? TW_OK : out_of_memory(err, errlen, pattern);
 }
 
 static int parse_segment(tw_segment *seg, const char *pattern, size_t start, size_t end, char *err,
@@ -101,7 +108,7 @@ static int parse_segment(tw_segment *seg, const char *pattern, size_t start, siz
         seg->kind = TW_SEG_LITERAL;
         seg->len = end - start;
         seg->text = strndup(pattern + start, end - start);
-        return seg->text != NULL ? TW_OK : TW_FAIL;
+        return seg->text != NULL ? TW_OK : out_of_memory(err, errlen, pattern);
     }
     if (open == NULL)
         return pattern_error(err, errlen, pattern, (size_t)(close - pattern),
@@ -150,12 +157,17 @@ int tw__route_compile(tw_route_entry *route, const char *methods, const char *pa
                  pattern != NULL ? pattern : "(null)");
         return TW_FAIL;
     }
-    if ((route->pattern = strdup(pattern)) == NULL ||
-        parse_methods(route, methods != NULL ? methods : "", err, errlen) != TW_OK)
+    if ((route->pattern = strdup(pattern)) == NULL) {
+        out_of_memory(err, errlen, pattern);
+        goto fail;
+    }
+    if (parse_methods(route, methods != NULL ? methods : "", err, errlen) != TW_OK)
         goto fail;
     route->segments = calloc(TW_MAX_SEGMENTS, sizeof(*route->segments));
-    if (route->segments == NULL)
+    if (route->segments == NULL) {
+        out_of_memory(err, errlen, pattern);
         goto fail;
+    }
     /* "/" has no segments; "/a/" has "a" and "" (a trailing slash is significant). */
     size_t len = strlen(pattern);
     for (size_t start = 1; len > 1 && start <= len;) {
@@ -272,28 +284,57 @@ static int match_path(const tw_route_entry *route, tw_req *req, tw_arena *arena)
     return 1;
 }
 
+/* 1 when method is an item of list, a ", "-separated list of methods. */
+static int is_listed(const char *list, const char *method)
+{
+    size_t len = strlen(method);
+    for (const char *p = list; (p = strstr(p, method)) != NULL; p += len) {
+        if ((p == list || p[-1] == ' ') && (p[len] == ',' || p[len] == '\0'))
+            return 1;
+    }
+    return 0;
+}
+
+/* Adds method to the list *allowed (arena memory) unless it is there already. */
+static void allow_method(tw_arena *arena, const char **allowed, const char *method)
+{
+    const char *had = *allowed != NULL ? *allowed : "";
+    if (is_listed(had, method))
+        return;
+    char *grown = tw__arena_alloc(arena, strlen(had) + strlen(method) + 3);
+    sprintf(grown, "%s%s%s", had, *had ? ", " : "", method);
+    *allowed = grown;
+}
+
 const tw_route_entry *tw__route_find(const tw_app *app, tw_exchange *ex, const char **allow)
 {
     tw_req *req = &ex->req;
-    const char *method = strcmp(req->method, "HEAD") == 0 ? "GET" : req->method;
-    char *allowed = NULL;
-    *allow = NULL;
+    /* HEAD is answered by a route for HEAD, else by one for GET (the body is dropped on the
+     * way out); a route for HEAD alone answers HEAD, never GET. */
+    int head = strcmp(req->method, "HEAD") == 0;
+    const tw_route_entry *by_get = NULL;
+    const char *allowed = NULL;
     for (size_t r = 0; r < app->nroutes; r++) {
         const tw_route_entry *route = &app->routes[r];
         if (!match_path(route, req, &ex->arena))
             continue;
-        if (has_method(route, method))
+        if (has_method(route, req->method)) {
+            *allow = NULL;
             return route;
+        }
+        if (head && by_get == NULL && has_method(route, "GET"))
+            by_get = route;
         /* The path exists under other methods: gather them for a 405's Allow. */
         for (size_t m = 0; m < route->nmethods; m++) {
-            const char *name = route->methods[m];
-            size_t had = allowed != NULL ? strlen(allowed) : 0;
-            int with_head = strcmp(name, "GET") == 0;
-            char *grown = tw__arena_alloc(&ex->arena, had + strlen(name) + 14);
-            sprintf(grown, "%s%s%s%s", had ? allowed : "", had ? ", " : "", name,
-                    with_head ? ", HEAD" : "");
-            allowed = grown;
+            allow_method(&ex->arena, &allowed, route->methods[m]);
+            if (strcmp(route->methods[m], "GET") == 0)
+                allow_method(&ex->arena, &allowed, "HEAD");
         }
+    }
+    *allow = NULL;
+    if (by_get != NULL) {
+        match_path(by_get, req, &ex->arena); /* its parameters, not the last route tried */
+        return by_get;
     }
     req->nparams = 0;
     *allow = allowed;

@@ -121,6 +121,12 @@ Test(app_routes, bad_parameters_are_400_json_naming_them)
         {"/ctx?id=a&ms=x", "'ms' must be"},
         {"/contention?us=-5", "'us' must be"},
         {"/contention?us=10&ms=forever", "'ms' must be"},
+        /* Bytes that are not UTF-8 are shown escaped, so that the message survives in JSON. */
+        {"/sleep?ms=%FF", "'ms' must be an integer in [0, 60000], got '\\xFF'"},
+        {"/ctx?id=%FF%FE", "'id' must be UTF-8 text, got '\\xFF\\xFE'"},
+        /* A NUL would cut a path or a parameter short: refused, never truncated. */
+        {"/sleep?ms=5%00000", "NUL byte at column 12"},
+        {"/plaintext%00.html", "NUL byte at column 11"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         json_t *j = get_json(cases[i].target, 400);

@@ -177,6 +177,65 @@ Test(models, coroutine_later_calls_keep_their_context)
     later_calls_keep_their_context("coroutine");
 }
 
+/* Each request schedules several later-calls that share its state (tw_g(), the lazily parsed
+ * query): they must run one after another, in the order they were scheduled, in every model.
+ * Under the TSan build the test server is instrumented, and a race fails the clean stop. */
+static void later_calls_run_one_after_another(const char *model)
+{
+    char log[] = "/tmp/twice-test-chain-XXXXXX";
+    close(mkstemp(log));
+    app_process app;
+    start_test_server(&app, model, log, NULL, NULL);
+    enum { REQUESTS = 40, CALLS = 8 };
+    static char targets[REQUESTS][64];
+    const char *list[REQUESTS];
+    for (int i = 0; i < REQUESTS; i++) {
+        snprintf(targets[i], sizeof(targets[i]), "/chain/%d/C%d?tag=C%d", CALLS, i, i);
+        list[i] = targets[i];
+    }
+    static http_response res[REQUESTS];
+    cr_assert_eq(http_get_concurrently(app.port, list, REQUESTS, 30000, res), REQUESTS);
+    for (int i = 0; i < REQUESTS; i++) {
+        cr_assert_eq(res[i].status, 200, "%s: %s", targets[i], res[i].body);
+        http_response_free(&res[i]);
+    }
+    stop_cleanly(&app); /* a graceful shutdown waits for pending later-calls */
+
+    int next[REQUESTS] = {0}, lines = 0;
+    const char *text = read_log(log);
+    for (const char *line = text; *line != '\0'; line = strchr(line, '\n') + 1) {
+        int request, index, steps_before, tag;
+        cr_assert_eq(sscanf(line, "C%d %d %d C%d", &request, &index, &steps_before, &tag), 4,
+                     "%s: log line %d: %.40s", model, lines, line);
+        cr_assert(request >= 0 && request < REQUESTS && tag == request, "%.40s", line);
+        cr_assert_eq(index, next[request], "%s: request %d ran call %d where call %d was next",
+                     model, request, index, next[request]);
+        cr_assert_eq(steps_before, index,
+                     "%s: request %d's call %d saw %d calls finished: one ran alongside another",
+                     model, request, index, steps_before);
+        next[request]++;
+        lines++;
+    }
+    cr_assert_eq(lines, REQUESTS * CALLS, "%s: %d later-calls ran, expected %d", model, lines,
+                 REQUESTS * CALLS);
+    unlink(log);
+}
+
+Test(models, process_later_calls_run_one_after_another)
+{
+    later_calls_run_one_after_another("process");
+}
+
+Test(models, thread_later_calls_run_one_after_another)
+{
+    later_calls_run_one_after_another("thread");
+}
+
+Test(models, coroutine_later_calls_run_one_after_another)
+{
+    later_calls_run_one_after_another("coroutine");
+}
+
 /* ---- waits --------------------------------------------------------------------------- */
 
 static long long now_ms(void)

@@ -1,11 +1,13 @@
 /*
  * test_process_model.c - the process model's life cycle over real
  * processes: graceful shutdown with requests in flight and its bound, a
- * killed worker replaced, workers dying with their master, the machine-wide
+ * killed worker replaced, workers dying with their master (at once, even
+ * mid-request), new connections refused once shutdown begins, the machine-wide
  * lock surviving a dead holder, SO_REUSEPORT, and the CLI's bad flags.
  */
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <jansson.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -148,6 +150,77 @@ Test(process_model, workers_die_with_their_master)
     app_stop(&app, SIGKILL, 5000);
     assert_all_gone(workers, n);
     free(workers);
+}
+
+/* With its master gone nobody bounds a drain: a worker must not wait for a request in flight
+ * (here one that would sleep 20 s), whatever the model. */
+static void workers_die_at_once_with_a_request_in_flight(const char *model)
+{
+    app_process app;
+    const char *const args[] = {"--model", model, "--workers", "2", NULL};
+    size_t n = 2;
+    pid_t *workers = start_with_workers(&app, args, n);
+    int in_flight = http_send(app.port, "GET", "/sleep?ms=20000");
+    cr_assert_geq(in_flight, 0);
+    sleep_ms(200); /* the request is now inside its handler */
+    long long started = now_ms();
+    app_stop(&app, SIGKILL, 5000);
+    for (size_t i = 0; i < n; i++)
+        cr_assert_eq(wait_gone(workers[i], 3000), 0, "%s: worker %d outlived its master", model,
+                     (int)workers[i]);
+    long long took = now_ms() - started;
+    cr_assert_lt(took, 1000, "%s: the workers took %lld ms to die with their master", model, took);
+    close(in_flight);
+    free(workers);
+}
+
+Test(process_model, workers_die_at_once_with_their_master_mid_request)
+{
+    workers_die_at_once_with_a_request_in_flight("process");
+}
+
+Test(process_model, thread_workers_die_at_once_with_their_master_mid_request)
+{
+    workers_die_at_once_with_a_request_in_flight("thread");
+}
+
+Test(process_model, coroutine_workers_die_at_once_with_their_master_mid_request)
+{
+    workers_die_at_once_with_a_request_in_flight("coroutine");
+}
+
+/* After SIGTERM the server drains what it has, but takes nothing new: a new connection is
+ * refused at once rather than left in the backlog until the drain ends. */
+Test(process_model, new_connections_are_refused_at_once_after_sigterm)
+{
+    app_process app;
+    static const char *const args[] = {"--workers", "1", "--shutdown-timeout", "5000", NULL};
+    cr_assert_eq(app_start(&app, TWICE_APP_PATH, args), 0);
+    int in_flight = http_send(app.port, "GET", "/sleep?ms=1500");
+    cr_assert_geq(in_flight, 0);
+    sleep_ms(200);
+    kill(app.pid, SIGTERM);
+    sleep_ms(100);
+
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in addr = {.sin_family = AF_INET,
+                               .sin_port = htons((uint16_t)app.port),
+                               .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    int rc = connect(fd, (struct sockaddr *)&addr, sizeof(addr));
+    int error = errno;
+    close(fd);
+    cr_assert(rc != 0 && error == ECONNREFUSED, "a connection after SIGTERM was %s",
+              rc == 0 ? "accepted" : strerror(error));
+    cr_assert(process_alive(app.pid), "the server is still draining");
+
+    http_response res;
+    cr_assert_eq(http_receive(in_flight, 5000, &res), 0, "the in-flight request was answered");
+    cr_assert_eq(res.status, 200);
+    http_response_free(&res);
+    int status = -1;
+    cr_assert_eq(wait_exit(app.pid, 5000, &status), 0);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %d", status);
+    app.pid = 0;
 }
 
 Test(process_model, a_dead_lock_holder_does_not_wedge_the_lock)

@@ -4,6 +4,9 @@
  *
  *   /later?id=X&ms=N   schedules a later-call that appends "X SEEN" to the log
  *                      file, SEEN being the id it reads through tw_request()
+ *   /chain/N/ID?tag=T  schedules N later-calls (tw_defer, then tw_call_later with growing
+ *                      delays); each appends "ID INDEX STEPS_BEFORE T" to the log, where
+ *                      STEPS_BEFORE counts, through tw_g(), the calls that finished before it
  *   /deep?n=N          recurses N frames deep (a stack overflow on purpose)
  *   /wait-fd?ms=N&ready=0|1
  *                      waits for a pipe to become readable, for at most N ms
@@ -12,6 +15,7 @@
  *                          [--max-coroutines N] --listen HOST:PORT --log FILE
  */
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +56,41 @@ static int later(tw_req *req, tw_res *res, void *data)
     /* The id the later-call expects travels in request memory, kept alive for it. */
     if (tw_call_later((uint64_t)ms, log_seen_id, (void *)id) != TW_OK)
         return TW_FAIL;
+    return tw_res_text(res, 200, "scheduled");
+}
+
+/* One later-call of a /chain request. It reads a counter in tw_g(), takes a moment, then
+ * writes it back one higher: a sibling running alongside it would read the same count (and
+ * ThreadSanitizer would see the race). The query is parsed first here, lazily, not in the
+ * handler, so that siblings would race on that too. */
+static void chain_step(void *data)
+{
+    json_t *g = tw_g();
+    json_int_t steps = json_integer_value(json_object_get(g, "steps"));
+    const char *tag = tw_req_query(tw_request(), "tag");
+    tw_usleep(2000);
+    json_object_set_new(g, "steps", json_integer(steps + 1));
+    char line[256];
+    snprintf(line, sizeof(line), "%s %d %d %s\n", tw_req_param(tw_request(), "id"),
+             (int)(intptr_t)data, (int)steps, tag != NULL ? tag : "-");
+    append_log(line);
+}
+
+static int chain(tw_req *req, tw_res *res, void *data)
+{
+    (void)data;
+    int64_t n = tw_req_param_int(req, "n", 0);
+    if (n < 1 || n > 64)
+        return tw_abort(res, 400, "n must be 1-64");
+    /* Deadlines never decrease from one call to the next, so deadline order is scheduling
+     * order: half deferred, then delays of 0, 0, 1, 1, 2... ms. */
+    for (int64_t i = 0; i < n; i++) {
+        void *index = (void *)(intptr_t)i;
+        int rc = i < n / 2 ? tw_defer(chain_step, index)
+                           : tw_call_later((uint64_t)(i - n / 2) / 2, chain_step, index);
+        if (rc != TW_OK)
+            return TW_FAIL;
+    }
     return tw_res_text(res, 200, "scheduled");
 }
 
@@ -133,6 +172,7 @@ int main(int argc, char **argv)
     }
     tw_app *app = tw_app_new("twice-test-server");
     tw_route(app, "GET", "/later", later, NULL);
+    tw_route(app, "GET", "/chain/<int:n>/<id>", chain, NULL);
     tw_route(app, "GET", "/deep", deep, NULL);
     tw_route(app, "GET", "/wait-fd", wait_fd, NULL);
     config.on_listening = announce;

@@ -102,3 +102,34 @@ Test(later, outside_a_request_it_is_refused)
     cr_assert_eq(errno, EPERM);
     cr_assert_eq(tw_defer(never, NULL), TW_FAIL);
 }
+
+static void note_data(void *data)
+{
+    note(data);
+}
+
+/* A deferred call that schedules one due at once: it must wait for the calls scheduled before
+ * it, which are due as soon as it is. */
+static void defer_more(void *data)
+{
+    note(data);
+    tw_defer(note_data, "[d]");
+}
+
+static int schedule_ties(tw_req *req, tw_res *res, void *data)
+{
+    (void)req;
+    (void)data;
+    tw_defer(note_data, "[a]");
+    tw_defer(defer_more, "[b]");
+    tw_defer(note_data, "[c]");
+    tw_call_later(5, note_data, "[late]");
+    return tw_res_text(res, 200, "scheduled");
+}
+
+Test(later, calls_due_together_run_in_the_order_they_were_scheduled)
+{
+    tw_route(app, "GET", "/ties", schedule_ties, NULL);
+    tw_res_free(tw_app_dispatch(app, "GET", "/ties", NULL, 0, NULL, 0));
+    cr_assert_str_eq(trail, "[a][b][c][d][late]");
+}

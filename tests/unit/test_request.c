@@ -46,12 +46,36 @@ static int bounded(tw_req *req, tw_res *res, void *data)
     return tw_res_text(res, 200, buf);
 }
 
+static int text_param(tw_req *req, tw_res *res, void *data)
+{
+    (void)data;
+    const char *id;
+    if (tw_req_query_text(req, "id", &id) != TW_OK)
+        return TW_ABORT;
+    return tw_res_json_new(res, 200, json_pack("{s:s?}", "id", id));
+}
+
+/* Counts the requests that reach the hooks: a request refused as it is read must not. */
+static int hooks_run;
+
+static int count_hook(tw_req *req, tw_res *res, void *data)
+{
+    (void)req;
+    (void)res;
+    (void)data;
+    hooks_run++;
+    return TW_OK;
+}
+
 static void setup(void)
 {
     app = tw_app_new("request-test");
     tw_route(app, "GET,POST", "/probe/<path:rest>", probe, NULL);
     tw_route(app, "POST", "/json", echo_json, NULL);
     tw_route(app, "GET", "/bounded", bounded, NULL);
+    tw_route(app, "GET", "/text", text_param, NULL);
+    tw_app_before_request(app, count_hook, NULL);
+    hooks_run = 0;
 }
 
 static void teardown(void)
@@ -148,4 +172,87 @@ Test(request, integer_query_parameters_are_checked)
             cr_assert(strstr(tw_res_get_body(res, NULL), "\"parameter\":\"n\"") != NULL);
         tw_res_free(res);
     }
+}
+
+/* The error body of res, parsed; the test fails when it is not JSON. */
+static json_t *error_body(tw_res *res)
+{
+    size_t len;
+    const char *body = tw_res_get_body(res, &len);
+    json_t *j = json_loadb(body, len, 0, NULL);
+    cr_assert_not_null(j, "the error body is JSON: %.*s", (int)len, body);
+    return j;
+}
+
+Test(request, an_encoded_nul_anywhere_in_the_target_is_400)
+{
+    const char *targets[] = {"/probe/a%00b", "/probe/x?a=1%00", "/probe/x?a%00=1",
+                             "/bounded?n=1%00", "/nowhere%00"};
+    for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
+        tw_res *res = tw_app_dispatch(app, "GET", targets[i], NULL, 0, NULL, 0);
+        cr_assert_eq(tw_res_get_status(res), 400, "%s: %d", targets[i], tw_res_get_status(res));
+        json_t *j = error_body(res);
+        const char *error = json_string_value(json_object_get(j, "error"));
+        cr_assert(error != NULL && strstr(error, "NUL byte at column") != NULL, "%s: %s",
+                  targets[i], error);
+        cr_assert_eq(json_integer_value(json_object_get(j, "column")),
+                     strstr(targets[i], "%00") - targets[i] + 1);
+        json_decref(j);
+        tw_res_free(res);
+    }
+    cr_assert_eq(hooks_run, 0, "no hook ran for a request refused as it was read");
+    tw_res *res = tw_app_dispatch(app, "GET", "/probe/a%01b?a=%0", NULL, 0, NULL, 0);
+    cr_assert_eq(tw_res_get_status(res), 200, "other escapes, and a cut one, still pass");
+    cr_assert_str_eq(json_string_value(json_object_get(seen, "path")), "/probe/a\001b");
+    tw_res_free(res);
+}
+
+Test(request, a_parameter_that_must_be_text_refuses_bytes_that_are_not_utf8)
+{
+    tw_res *res = tw_app_dispatch(app, "GET", "/text?id=caf%C3%A9", NULL, 0, NULL, 0);
+    cr_assert_eq(tw_res_get_status(res), 200);
+    cr_assert_str_eq(tw_res_get_body(res, NULL), "{\"id\":\"caf\xc3\xa9\"}");
+    tw_res_free(res);
+    res = tw_app_dispatch(app, "GET", "/text", NULL, 0, NULL, 0);
+    cr_assert_eq(tw_res_get_status(res), 200, "absent is not an error");
+    tw_res_free(res);
+
+    /* A stray byte, a cut sequence, an overlong form and a surrogate. */
+    const char *bad[] = {"%FF", "caf%C3", "%C0%AF", "%ED%A0%80"};
+    const char *shown[] = {"\\xFF", "caf\\xC3", "\\xC0\\xAF", "\\xED\\xA0\\x80"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char target[64];
+        snprintf(target, sizeof(target), "/text?id=%s", bad[i]);
+        res = tw_app_dispatch(app, "GET", target, NULL, 0, NULL, 0);
+        cr_assert_eq(tw_res_get_status(res), 400, "%s", target);
+        json_t *j = error_body(res);
+        const char *error = json_string_value(json_object_get(j, "error"));
+        cr_assert(error != NULL && strstr(error, "'id' must be UTF-8 text") != NULL, "%s: %s",
+                  target, error);
+        cr_assert_str_eq(json_string_value(json_object_get(j, "value")), shown[i],
+                         "%s shows the bytes", target);
+        json_decref(j);
+        tw_res_free(res);
+    }
+}
+
+Test(request, a_400_keeps_its_message_when_the_value_is_not_utf8)
+{
+    tw_res *res = tw_app_dispatch(app, "GET", "/bounded?n=1%FF", NULL, 0, NULL, 0);
+    cr_assert_eq(tw_res_get_status(res), 400);
+    json_t *j = error_body(res);
+    cr_assert_str_eq(json_string_value(json_object_get(j, "error")),
+                     "query parameter 'n' must be an integer in [-5, 100], got '1\\xFF'");
+    cr_assert_str_eq(json_string_value(json_object_get(j, "value")), "1\\xFF");
+    cr_assert_str_eq(json_string_value(json_object_get(j, "parameter")), "n");
+    json_decref(j);
+    tw_res_free(res);
+
+    res = tw_app_dispatch(app, "GET", "/nowhere/%E9t%E9", NULL, 0, NULL, 0);
+    cr_assert_eq(tw_res_get_status(res), 404);
+    j = error_body(res);
+    cr_assert_str_eq(json_string_value(json_object_get(j, "error")),
+                     "no route for GET /nowhere/\\xE9t\\xE9");
+    json_decref(j);
+    tw_res_free(res);
 }

@@ -143,6 +143,49 @@ Test(router, get_routes_answer_head)
     tw_res_free(res);
 }
 
+Test(router, a_head_only_route_answers_head)
+{
+    cr_assert_eq(tw_route(app, "HEAD", "/probe", echo, "head"), TW_OK);
+    tw_res *res = tw_app_dispatch(app, "HEAD", "/probe", NULL, 0, NULL, 0);
+    cr_assert_eq(tw_res_get_status(res), 200, "HEAD is matched as HEAD before it falls back");
+    tw_res_free(res);
+    res = tw_app_dispatch(app, "GET", "/probe", NULL, 0, NULL, 0);
+    cr_assert_eq(tw_res_get_status(res), 405, "a route for HEAD alone does not answer GET");
+    cr_assert_str_eq(tw_res_get_header(res, "allow"), "HEAD");
+    tw_res_free(res);
+}
+
+Test(router, an_explicit_head_route_wins_over_get_and_allow_lists_each_method_once)
+{
+    cr_assert_eq(tw_route(app, "GET", "/both/<name>", echo, "get"), TW_OK);
+    cr_assert_eq(tw_route(app, "HEAD", "/both/<name>", echo, "head"), TW_OK);
+    int status;
+    json_t *j = get_json("HEAD", "/both/x", &status);
+    cr_assert_eq(status, 200);
+    cr_assert_str_eq(json_string_value(json_object_get(j, "route")), "head");
+    json_decref(j);
+    j = get_json("GET", "/both/x", &status);
+    cr_assert_str_eq(json_string_value(json_object_get(j, "route")), "get");
+    json_decref(j);
+    tw_res *res = tw_app_dispatch(app, "POST", "/both/x", NULL, 0, NULL, 0);
+    cr_assert_eq(tw_res_get_status(res), 405);
+    cr_assert_str_eq(tw_res_get_header(res, "allow"), "GET, HEAD");
+    tw_res_free(res);
+}
+
+Test(router, head_falls_back_to_get_with_the_get_routes_parameters)
+{
+    cr_assert_eq(tw_route(app, "POST", "/item/<name>", echo, "post"), TW_OK);
+    cr_assert_eq(tw_route(app, "GET", "/item/<id>", echo, "get"), TW_OK);
+    int status;
+    json_t *j = get_json("HEAD", "/item/7", &status);
+    cr_assert_eq(status, 200);
+    cr_assert_str_eq(json_string_value(json_object_get(j, "route")), "get");
+    cr_assert_str_eq(json_string_value(json_object_get(j, "id")), "7");
+    cr_assert_null(json_object_get(j, "name"), "no parameter of a route that did not answer");
+    json_decref(j);
+}
+
 Test(router, malformed_patterns_name_the_column)
 {
     struct {

@@ -3,7 +3,8 @@
  * makes "twice-PID/sI", one per server, with a quota of cores x period:
  * cpu.max in v2, cpu.cfs_quota_us and cpu.cfs_period_us in v1. A server
  * joins its group before it execs (proc_spawn), so its workers are capped
- * with it.
+ * with it. Every group is handed to the watchdog as soon as it exists, so
+ * that none is left behind, nor anything in it, when twice is killed.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "cpucap.h"
+#include "watchdog.h"
 
 #define PERIOD_US 100000
 #define MAX_GROUPS 256
@@ -93,6 +95,10 @@ int cpucap_prepare(unsigned n, double cores, char *err, size_t errlen)
         base[0] = '\0';
         return -1;
     }
+    if (watchdog_watch_cgroup(base, err, errlen) != 0) {
+        cpucap_release();
+        return -1;
+    }
     if (strcmp(kind, "v2") == 0) {
         snprintf(path, sizeof(path), "%s/cgroup.subtree_control", base);
         write_file(path, "+cpu");
@@ -101,6 +107,11 @@ int cpucap_prepare(unsigned n, double cores, char *err, size_t errlen)
     for (groups = 0; groups < n; groups++) {
         snprintf(path, sizeof(path), "%s/s%u", base, groups);
         int rc = mkdir(path, 0755);
+        if (rc == 0 && watchdog_watch_cgroup(path, err, errlen) != 0) {
+            groups++;
+            cpucap_release();
+            return -1;
+        }
         if (rc == 0 && strcmp(kind, "v2") == 0) {
             snprintf(path, sizeof(path), "%s/s%u/cpu.max", base, groups);
             snprintf(value, sizeof(value), "%ld %d", quota, PERIOD_US);
@@ -135,10 +146,11 @@ void cpucap_release(void)
     char path[700];
     for (unsigned i = 0; i < groups; i++) {
         snprintf(path, sizeof(path), "%s/s%u", base, i);
-        rmdir(path);
+        if (rmdir(path) == 0)
+            watchdog_forget_cgroup(path);
     }
-    if (base[0] != '\0')
-        rmdir(base);
+    if (base[0] != '\0' && rmdir(base) == 0)
+        watchdog_forget_cgroup(base);
     base[0] = '\0';
     groups = 0;
 }

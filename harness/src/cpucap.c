@@ -4,9 +4,12 @@
  * cpu.max in v2, cpu.cfs_quota_us and cpu.cfs_period_us in v1. A server
  * joins its group before it execs (proc_spawn), so its workers are capped
  * with it. Every group is handed to the watchdog as soon as it exists, so
- * that none is left behind, nor anything in it, when twice is killed.
+ * that none is left behind, nor anything in it, when twice is killed; those
+ * of a twice killed together with its watchdog are removed by the next run.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +76,35 @@ static int find_hierarchy(char *root, size_t rootlen, char *own, size_t ownlen)
     return found ? 0 : -1;
 }
 
+/* Removes the twice-PID groups under parent whose twice is gone. A group that still holds a
+ * process cannot be removed, and stays. */
+static void remove_stale(const char *parent)
+{
+    DIR *dir = opendir(parent);
+    struct dirent *entry;
+    while (dir != NULL && (entry = readdir(dir)) != NULL) {
+        int pid;
+        char rest, stale[900];
+        if (sscanf(entry->d_name, "twice-%d%c", &pid, &rest) != 1 || pid <= 0 ||
+            kill(pid, 0) == 0 || errno != ESRCH)
+            continue;
+        snprintf(stale, sizeof(stale), "%s/%s", parent, entry->d_name);
+        DIR *groups_dir = opendir(stale);
+        struct dirent *group;
+        while (groups_dir != NULL && (group = readdir(groups_dir)) != NULL) {
+            char path[1200];
+            snprintf(path, sizeof(path), "%s/%s", stale, group->d_name);
+            if (group->d_type == DT_DIR && group->d_name[0] != '.')
+                rmdir(path);
+        }
+        if (groups_dir != NULL)
+            closedir(groups_dir);
+        rmdir(stale);
+    }
+    if (dir != NULL)
+        closedir(dir);
+}
+
 int cpucap_prepare(unsigned n, double cores, char *err, size_t errlen)
 {
     char root[256], own[256], path[720], value[64];
@@ -86,7 +118,10 @@ int cpucap_prepare(unsigned n, double cores, char *err, size_t errlen)
                  "(cgroup v2 cpu or v1 cpu)");
         return -1;
     }
-    snprintf(base, sizeof(base), "%s%s/twice-%d", root, own, (int)getpid());
+    char parent[512];
+    snprintf(parent, sizeof(parent), "%s%s", root, own);
+    remove_stale(parent);
+    snprintf(base, sizeof(base), "%s/twice-%d", parent, (int)getpid());
     if (mkdir(base, 0755) != 0) {
         snprintf(err, errlen,
                  "CPU caps: cannot create %s: %s (caps need a writable cgroup; run "

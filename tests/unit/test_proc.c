@@ -165,6 +165,22 @@ Test(proc, no_child_runs_unless_the_watchdog_does)
     cr_assert(strncmp(text, "0 cannot start the watchdog: fork: ", 35) == 0, "%s", text);
 }
 
+Test(proc, a_child_is_in_its_own_group_when_spawn_returns)
+{
+    /* A killpg at once must find the group: were it made only by the child, the signal could
+     * arrive first and be lost, and the child would run on. */
+    for (int i = 0; i < 20; i++) {
+        char err[256];
+        char *argv[] = {"sleep", "100", NULL};
+        pid_t pid = proc_spawn(argv, -1, -1, NULL, NULL, err, sizeof(err));
+        cr_assert_gt(pid, 0, "%s", err);
+        cr_assert_eq(killpg(pid, SIGKILL), 0, "no process group %d yet", (int)pid);
+        int status;
+        cr_assert(proc_wait(pid, 5000, &status));
+        cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    }
+}
+
 /* The pid a shell's background job printed on fd (its first line), within 5 s. */
 static pid_t first_line_pid(int fd)
 {

@@ -170,11 +170,11 @@ char *proc_output(int fd, size_t from, size_t *len)
     size_t want = size > from ? size - from : 0;
     char *text = malloc(want + 1);
     ssize_t n = text != NULL && want > 0 ? pread(fd, text, want, (off_t)from) : 0;
+    if (len != NULL)
+        *len = text != NULL && n > 0 ? (size_t)n : 0;
     if (text == NULL)
         return strdup("");
     text[n > 0 ? n : 0] = '\0';
-    if (len != NULL)
-        *len = n > 0 ? (size_t)n : 0;
     return text;
 }
 

@@ -126,7 +126,10 @@ static void __attribute__((noreturn)) watch(int sock)
     signal(SIGPIPE, SIG_IGN);
     prctl(PR_SET_NAME, "twice-watchdog");
     /* Holding none of twice's descriptors: a pipe twice writes to (its stdout read by a
-     * script) must close when twice exits, not when the watchdog does. */
+     * script) must close when twice exits, not when the watchdog does. The socket moves out
+     * of the way of 0-2 first (twice may have been started with one of them closed). */
+    if (sock < 3)
+        sock = fcntl(sock, F_DUPFD, 3);
     int null = open("/dev/null", O_RDWR);
     for (int fd = 0; fd < 3; fd++)
         dup2(null, fd);

@@ -41,7 +41,7 @@ void proc_install_signal_handlers(void)
 
 static void redirect(int target, int fd)
 {
-    int source = fd >= 0 ? fd : open("/dev/null", O_WRONLY);
+    int source = fd >= 0 ? fd : open("/dev/null", O_WRONLY | O_CLOEXEC);
     if (source >= 0 && source != target)
         dup2(source, target);
 }
@@ -117,13 +117,15 @@ int proc_wait(pid_t pid, int timeout_ms, int *status)
         abort(); /* waitpid(-1) or waitpid(0) would reap some other child */
     for (int waited = 0;; waited += 5) {
         pid_t got = waitpid(pid, status, WNOHANG);
-        if (got == pid || (got < 0 && errno == ECHILD)) {
-            if (got < 0)
-                *status = 0;
+        if (got == pid) {
             /* The group's number stays taken while anything of it is alive, so this reaches
              * only what the child left behind. */
             killpg(pid, SIGKILL);
             watchdog_forget_group(pid);
+            return 1;
+        }
+        if (got < 0 && errno == ECHILD) {
+            *status = 0; /* reaped already: its group was dealt with then */
             return 1;
         }
         if (timeout_ms >= 0 && waited >= timeout_ms)
@@ -163,10 +165,15 @@ int proc_output_fd(const char *name, char *err, size_t errlen)
     return fd;
 }
 
-char *proc_output(int fd, size_t from, size_t *len)
+static size_t output_size(int fd)
 {
     struct stat st;
-    size_t size = fstat(fd, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size : 0;
+    return fstat(fd, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size : 0;
+}
+
+char *proc_output(int fd, size_t from, size_t *len)
+{
+    size_t size = output_size(fd);
     size_t want = size > from ? size - from : 0;
     char *text = malloc(want + 1);
     ssize_t n = text != NULL && want > 0 ? pread(fd, text, want, (off_t)from) : 0;
@@ -180,8 +187,7 @@ char *proc_output(int fd, size_t from, size_t *len)
 
 char *proc_output_tail(int fd, size_t max)
 {
-    struct stat st;
-    size_t size = fstat(fd, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size : 0;
+    size_t size = output_size(fd);
     return proc_output(fd, size > max ? size - max : 0, NULL);
 }
 

@@ -40,6 +40,8 @@ typedef struct watch_list {
 
 static void add_group(watch_list *w, pid_t pgid)
 {
+    if (pgid <= 0)
+        return; /* killpg would reach the watchdog's own group, or none */
     pid_t *grown = realloc(w->groups, (w->ngroups + 1) * sizeof(*grown));
     if (grown != NULL) {
         w->groups = grown;

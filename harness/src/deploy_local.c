@@ -195,12 +195,15 @@ static int local_start(deployment *d, const deploy_spec *spec, char *err, size_t
      * needs its port chosen for it. */
     int app = spec->sc->app != NULL;
     int shared = reuseport && !app ? free_port() : 0;
+    /* Each server gets a cgroup where this machine lets twice make one (root, or a delegated
+     * cgroup): capped when the scenario says so, and in any case a hold on all the server
+     * starts, even what leaves its process group, for the watchdog to kill. Without one a
+     * cap is an error (unless allowed), and process groups are all the watchdog has. */
     int capped = spec->sc->cpu_cap > 0;
-    if (capped && cpucap_prepare(spec->n, spec->sc->cpu_cap, err, errlen) != 0) {
-        if (!spec->allow_uncapped)
-            return -1;
-        capped = 0;
-    }
+    int grouped = cpucap_prepare(spec->n, spec->sc->cpu_cap, err, errlen) == 0;
+    if (!grouped && capped && !spec->allow_uncapped)
+        return -1;
+    capped = capped && grouped;
     for (unsigned i = 0; i < d->n; i++) {
         /* twice-app announces its port on stdout; other commands' stdout is not read. */
         int out = app ? proc_output_fd("twice-server-out", err, errlen) : -1;
@@ -209,7 +212,7 @@ static int local_start(deployment *d, const deploy_spec *spec, char *err, size_t
         int rc = -1;
         if (d->stderr_fds[i] >= 0 && (out >= 0 || !app)) {
             d->pids[i] =
-                start_one(d, spec, i, out, capped ? cpucap_procs_file(i) : NULL, err, errlen);
+                start_one(d, spec, i, out, grouped ? cpucap_procs_file(i) : NULL, err, errlen);
             rc = d->pids[i] > 0 ? wait_ready(d, spec, i, out, err, errlen) : -1;
         }
         if (rc == 0 && reuseport && i == 0)

@@ -20,12 +20,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cpucap.h"
 #include "watchdog.h"
 
 #define MESSAGE_MAX 4096
-/* How long the watchdog keeps killing what is in a cgroup before it gives up removing it. */
-#define CGROUP_EMPTY_TRIES 300
-#define CGROUP_EMPTY_PAUSE_NS 10000000L
 
 static int channel = -1; /* twice's end of the pair; -1 until the watchdog runs */
 static pid_t watchdog;   /* its pid, once started */
@@ -85,24 +83,6 @@ static void drop_cgroup(watch_list *w, const char *dir)
     }
 }
 
-/* Kills what is in dir until the kernel lets it be removed (a cgroup with processes in it
- * cannot be); a process that forked meanwhile is caught on the next pass. */
-static void empty_and_remove(const char *dir)
-{
-    char procs[MESSAGE_MAX + 32];
-    snprintf(procs, sizeof(procs), "%s/cgroup.procs", dir);
-    for (int tries = 0; tries < CGROUP_EMPTY_TRIES && rmdir(dir) != 0 && errno == EBUSY; tries++) {
-        FILE *f = fopen(procs, "r");
-        int pid;
-        while (f != NULL && fscanf(f, "%d", &pid) == 1)
-            kill(pid, SIGKILL);
-        if (f != NULL)
-            fclose(f);
-        struct timespec pause = {0, CGROUP_EMPTY_PAUSE_NS};
-        nanosleep(&pause, NULL);
-    }
-}
-
 static void apply(watch_list *w, const char *message)
 {
     const char *arg = message + 3;
@@ -152,7 +132,7 @@ static void __attribute__((noreturn)) watch(int sock)
     for (size_t i = 0; i < w.ngroups; i++)
         killpg(w.groups[i], SIGKILL);
     for (size_t i = w.ncgroups; i-- > 0;)
-        empty_and_remove(w.cgroups[i]);
+        cpucap_remove_group(w.cgroups[i]);
     _exit(0);
 }
 

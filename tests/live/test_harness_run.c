@@ -79,8 +79,8 @@ static int finish(pid_t pid, int timeout_ms)
     return status;
 }
 
-/* Processes still running the fixture's copy of twice-app. */
-static int leftovers(const fixture *f)
+/* Processes still running the fixture's copy of twice-app, each sent sig unless it is 0. */
+static int signal_leftovers(const fixture *f, int sig)
 {
     int count = 0;
     DIR *proc = opendir("/proc");
@@ -96,11 +96,19 @@ static int leftovers(const fixture *f)
         size_t n = fread(cmdline, 1, sizeof(cmdline) - 1, c);
         cmdline[n] = '\0';
         fclose(c);
-        if (strcmp(cmdline, f->app) == 0 && process_alive(atoi(entry->d_name)))
+        if (strcmp(cmdline, f->app) == 0 && process_alive(atoi(entry->d_name))) {
             count++;
+            if (sig != 0)
+                kill(atoi(entry->d_name), sig);
+        }
     }
     closedir(proc);
     return count;
+}
+
+static int leftovers(const fixture *f)
+{
+    return signal_leftovers(f, 0);
 }
 
 static void assert_nothing_left(const fixture *f)
@@ -650,4 +658,44 @@ Test(harness_run, ctrl_c_during_start_up_stops_at_once_and_says_interrupted)
     cr_assert_str_eq(json_string_value(json_object_get(r, "status")), "interrupted");
     json_decref(r);
     assert_nothing_left(&f);
+}
+
+/* 1 when twice can make cgroups here: root, and a cgroup hierarchy with the cpu controller. */
+static int cgroups_possible(void)
+{
+    char controllers[256] = "";
+    FILE *f = fopen("/sys/fs/cgroup/cgroup.controllers", "r");
+    if (f != NULL) {
+        if (fgets(controllers, sizeof(controllers), f) == NULL)
+            controllers[0] = '\0';
+        fclose(f);
+    }
+    return getuid() == 0 &&
+           (strstr(controllers, "cpu") != NULL || access("/sys/fs/cgroup/cpu", W_OK) == 0 ||
+            access("/sys/fs/cgroup/cpu,cpuacct", W_OK) == 0);
+}
+
+Test(harness_run, a_killed_twice_takes_a_server_that_left_its_process_group_with_it)
+{
+    if (!cgroups_possible())
+        cr_skip("twice can make no cgroup here (needs root): process groups are all it has");
+    fixture f;
+    /* setsid puts the server in a session and process group of its own: only the cgroup
+     * twice made for it still holds it. */
+    setup_fixture(&f,
+                  "{\"name\": \"escapes\", \"target\": {\"command\": \"%s\", \"route\": "
+                  "\"/json\"}, \"servers\": [1], \"warmup_s\": 0, \"duration_s\": 20}",
+                  "setsid TWICE_APP_COPY --listen {host}:{port}; echo done");
+    name_app_copy(&f);
+    const char *const args[] = {"run", f.scenario, "-o", f.reports, NULL};
+    pid_t twice = start_twice(&f, args, NULL);
+    wait_for_load(&f, twice);
+    size_t cgroups = cgroups_of(twice);
+    kill_twice(twice);
+    int left = 0;
+    for (int waited = 0; (left = leftovers(&f)) != 0 && waited < 3000; waited += 50)
+        sleep_ms(50);
+    signal_leftovers(&f, SIGKILL);
+    cr_assert_gt(cgroups, 0, "twice made no cgroup for its server");
+    cr_assert_eq(left, 0, "the server outlived twice");
 }

@@ -1,21 +1,32 @@
 /*
  * cpucap.c - CPU caps through cgroups. Under the harness's own cgroup it
- * makes "twice-PID/sI", one per server, with a quota of cores x period:
- * cpu.max in v2, cpu.cfs_quota_us and cpu.cfs_period_us in v1. A server
+ * makes "twice-PID/sI", one per server, with a quota of cores x period
+ * when there is a cap: cpu.max in v2, cpu.cfs_quota_us and
+ * cpu.cfs_period_us in v1. A server
  * joins its group before it execs (proc_spawn), so its workers are capped
- * with it.
+ * with it. Every group is handed to the watchdog as soon as it exists, so
+ * that none is left behind, nor anything in it, when twice is killed; those
+ * of a twice killed together with its watchdog are emptied and removed by
+ * the next run.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cpucap.h"
+#include "watchdog.h"
 
 #define PERIOD_US 100000
 #define MAX_GROUPS 256
+/* How long a group's processes are killed before its removal is given up. */
+#define EMPTY_TRIES 300
+#define EMPTY_PAUSE_NS 10000000L
 
 static char base[600];  /* twice-PID, when created */
 static unsigned groups; /* how many sI exist under it */
@@ -71,6 +82,53 @@ static int find_hierarchy(char *root, size_t rootlen, char *own, size_t ownlen)
     return found ? 0 : -1;
 }
 
+/* A group that still holds a process cannot be removed: kill what is in it until it can be; a
+ * process that forked meanwhile is caught on the next pass. */
+void cpucap_remove_group(const char *dir)
+{
+    char procs[4200];
+    snprintf(procs, sizeof(procs), "%s/cgroup.procs", dir);
+    for (int tries = 0; tries < EMPTY_TRIES && rmdir(dir) != 0 && errno == EBUSY; tries++) {
+        FILE *f = fopen(procs, "r");
+        int pid;
+        while (f != NULL && fscanf(f, "%d", &pid) == 1)
+            kill(pid, SIGKILL);
+        if (f != NULL)
+            fclose(f);
+        struct timespec pause = {0, EMPTY_PAUSE_NS};
+        nanosleep(&pause, NULL);
+    }
+}
+
+/* Removes the twice-PID groups under parent whose twice is gone, killing what is left in them:
+ * the servers' descendants that outlived a twice killed together with its watchdog. */
+static void remove_stale(const char *parent)
+{
+    DIR *dir = opendir(parent);
+    struct dirent *entry;
+    while (dir != NULL && (entry = readdir(dir)) != NULL) {
+        int pid;
+        char rest, stale[900];
+        if (sscanf(entry->d_name, "twice-%d%c", &pid, &rest) != 1 || pid <= 0 ||
+            kill(pid, 0) == 0 || errno != ESRCH)
+            continue;
+        snprintf(stale, sizeof(stale), "%s/%s", parent, entry->d_name);
+        DIR *groups_dir = opendir(stale);
+        struct dirent *group;
+        while (groups_dir != NULL && (group = readdir(groups_dir)) != NULL) {
+            char path[1200];
+            snprintf(path, sizeof(path), "%s/%s", stale, group->d_name);
+            if (group->d_type == DT_DIR && group->d_name[0] != '.')
+                cpucap_remove_group(path);
+        }
+        if (groups_dir != NULL)
+            closedir(groups_dir);
+        rmdir(stale);
+    }
+    if (dir != NULL)
+        closedir(dir);
+}
+
 int cpucap_prepare(unsigned n, double cores, char *err, size_t errlen)
 {
     char root[256], own[256], path[720], value[64];
@@ -84,7 +142,10 @@ int cpucap_prepare(unsigned n, double cores, char *err, size_t errlen)
                  "(cgroup v2 cpu or v1 cpu)");
         return -1;
     }
-    snprintf(base, sizeof(base), "%s%s/twice-%d", root, own, (int)getpid());
+    char parent[512];
+    snprintf(parent, sizeof(parent), "%s%s", root, own);
+    remove_stale(parent);
+    snprintf(base, sizeof(base), "%s/twice-%d", parent, (int)getpid());
     if (mkdir(base, 0755) != 0) {
         snprintf(err, errlen,
                  "CPU caps: cannot create %s: %s (caps need a writable cgroup; run "
@@ -93,7 +154,11 @@ int cpucap_prepare(unsigned n, double cores, char *err, size_t errlen)
         base[0] = '\0';
         return -1;
     }
-    if (strcmp(kind, "v2") == 0) {
+    if (watchdog_watch_cgroup(base, err, errlen) != 0) {
+        cpucap_release();
+        return -1;
+    }
+    if (cores > 0 && strcmp(kind, "v2") == 0) {
         snprintf(path, sizeof(path), "%s/cgroup.subtree_control", base);
         write_file(path, "+cpu");
     }
@@ -101,11 +166,16 @@ int cpucap_prepare(unsigned n, double cores, char *err, size_t errlen)
     for (groups = 0; groups < n; groups++) {
         snprintf(path, sizeof(path), "%s/s%u", base, groups);
         int rc = mkdir(path, 0755);
-        if (rc == 0 && strcmp(kind, "v2") == 0) {
+        if (rc == 0 && watchdog_watch_cgroup(path, err, errlen) != 0) {
+            groups++;
+            cpucap_release();
+            return -1;
+        }
+        if (rc == 0 && cores > 0 && strcmp(kind, "v2") == 0) {
             snprintf(path, sizeof(path), "%s/s%u/cpu.max", base, groups);
             snprintf(value, sizeof(value), "%ld %d", quota, PERIOD_US);
             rc = write_file(path, value);
-        } else if (rc == 0) {
+        } else if (rc == 0 && cores > 0) {
             snprintf(path, sizeof(path), "%s/s%u/cpu.cfs_period_us", base, groups);
             snprintf(value, sizeof(value), "%d", PERIOD_US);
             rc = write_file(path, value);
@@ -133,12 +203,15 @@ const char *cpucap_procs_file(unsigned i)
 void cpucap_release(void)
 {
     char path[700];
+    struct stat st;
     for (unsigned i = 0; i < groups; i++) {
         snprintf(path, sizeof(path), "%s/s%u", base, i);
-        rmdir(path);
+        cpucap_remove_group(path);
+        if (stat(path, &st) != 0)
+            watchdog_forget_cgroup(path);
     }
-    if (base[0] != '\0')
-        rmdir(base);
+    if (base[0] != '\0' && rmdir(base) == 0)
+        watchdog_forget_cgroup(base);
     base[0] = '\0';
     groups = 0;
 }

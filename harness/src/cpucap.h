@@ -1,7 +1,8 @@
 /*
- * cpucap.h - a CPU cap per server (cpucap.c), so that one machine can
- * emulate N hosts of equal size: each server gets a cgroup with a CPU
- * quota of so many cores.
+ * cpucap.h - a cgroup per server (cpucap.c). With a CPU quota of so many
+ * cores, one machine emulates N hosts of equal size; with none, the group
+ * still holds everything the server starts, so that the watchdog can kill
+ * all of it.
  */
 #ifndef TWICE_CPUCAP_H
 #define TWICE_CPUCAP_H
@@ -9,14 +10,19 @@
 #include <stddef.h>
 
 /**
- * Creates n groups capped at cores each: cgroup v2 where its cpu controller
- * is available, else cgroup v1's cpu controller. Returns 0, or -1 with err
- * saying why caps cannot be set here (and nothing left created).
+ * Creates n groups capped at cores each (0: not capped, the groups then only
+ * hold what each server starts, for the watchdog): cgroup v2 where its cpu
+ * controller is available, else cgroup v1's cpu controller. Returns 0, or -1
+ * with err saying why caps cannot be set here (and nothing left created).
  */
 int cpucap_prepare(unsigned n, double cores, char *err, size_t errlen);
 /** The file a process writes its pid to, to join group i. */
 const char *cpucap_procs_file(unsigned i);
-/** Removes the groups (their processes must be gone). Safe to call when none exist. */
+/** Removes the groups, killing what a stopped server left in them (a process that left its
+ * process group). Safe to call when none exist. */
 void cpucap_release(void);
+/** Kills every process in cgroup dir until it can be removed, and removes it (gives up after
+ * about 3 s). */
+void cpucap_remove_group(const char *dir);
 
 #endif

@@ -14,10 +14,13 @@
 
 typedef struct deployment {
     unsigned n;
-    pid_t pids[DEPLOY_MAX_SERVERS];
-    int ports[DEPLOY_MAX_SERVERS]; /* all equal with the reuseport front */
-    char stderr_paths[DEPLOY_MAX_SERVERS][64];
-    int caps_applied; /* 1 when every server runs under its CPU cap */
+    pid_t pids[DEPLOY_MAX_SERVERS];            /* 0 once a server is stopped or found dead */
+    int ports[DEPLOY_MAX_SERVERS];             /* all equal with the reuseport front */
+    int stderr_fds[DEPLOY_MAX_SERVERS];        /* each server's stderr (proc_output_fd), or -1 */
+    size_t stderr_read[DEPLOY_MAX_SERVERS];    /* how much of it check has looked through */
+    unsigned lost_workers[DEPLOY_MAX_SERVERS]; /* workers that died and were replaced */
+    char last_loss[DEPLOY_MAX_SERVERS][128];   /* what the server said of the last one */
+    int caps_applied;                          /* 1 when every server runs under its CPU cap */
 } deployment;
 
 typedef struct deploy_spec {
@@ -33,7 +36,9 @@ typedef struct deployer {
     /** Starts spec->n servers and waits until each answers. 0, or -1 with err naming the
      * server and the tail of its stderr; nothing is left running on failure. */
     int (*start)(deployment *d, const deploy_spec *spec, char *err, size_t errlen);
-    /** 0 while every server runs; -1 with err saying which one stopped and how. */
+    /** 0 while every server runs; -1 with err saying which one stopped and how. Counts, in
+     * lost_workers, the workers a server replaced since it started (twice-app says so; other
+     * commands are not known to). */
     int (*check)(deployment *d, char *err, size_t errlen);
     /** Stops every server and everything each one started. Safe to call twice. */
     void (*stop)(deployment *d);

@@ -3,7 +3,10 @@
  * when it listens, and on which port; any other command is probed with
  * HTTP until it answers.
  * Each server lives in a process group of its own (see proc.c), so that
- * stopping it stops its workers too, and dies with twice.
+ * stopping it stops its workers too, and dies with twice. Its stderr goes to
+ * an anonymous file that twice reads for error messages and for the lines in
+ * which twice-app's master says it replaced a worker that died: a step in
+ * which a server lost workers did not measure what it set out to.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -59,10 +62,10 @@ static int answers(int port, const char *route)
     return ok;
 }
 
-/* The port twice-app announced ("listening on 127.0.0.1:PORT"), or 0 before it did. */
-static int announced_port(const char *path)
+/* The port twice-app announced on out ("listening on 127.0.0.1:PORT"), or 0 before it did. */
+static int announced_port(int out)
 {
-    char *text = proc_file_tail(path, 4096);
+    char *text = proc_output_tail(out, 4096);
     const char *at = strstr(text, "listening on 127.0.0.1:");
     int port = at != NULL ? atoi(at + strlen("listening on 127.0.0.1:")) : 0;
     free(text);
@@ -99,8 +102,8 @@ static char *expand_command(const char *command, int port)
     return out;
 }
 
-static pid_t start_one(deployment *d, const deploy_spec *spec, unsigned i, const char *out_path,
-                       const char *join)
+static pid_t start_one(deployment *d, const deploy_spec *spec, unsigned i, int out,
+                       const char *join, char *err, size_t errlen)
 {
     const scenario *sc = spec->sc;
     char listen[32], workers[16], threads[16];
@@ -120,31 +123,32 @@ static pid_t start_one(deployment *d, const deploy_spec *spec, unsigned i, const
                         "--max-coroutines",
                         "100000",
                         NULL};
-        return proc_spawn(argv, out_path, d->stderr_paths[i], NULL, join);
+        return proc_spawn(argv, out, d->stderr_fds[i], NULL, join, err, errlen);
     }
     char *command = expand_command(sc->command, d->ports[i]);
     char *argv[] = {"/bin/sh", "-c", command, NULL};
-    pid_t pid = proc_spawn(argv, out_path, d->stderr_paths[i], NULL, join);
+    pid_t pid = proc_spawn(argv, -1, d->stderr_fds[i], NULL, join, err, errlen);
     free(command);
     return pid;
 }
 
-/* Waits until server i answers; -1 with err when it dies or stays silent. */
-static int wait_ready(deployment *d, const deploy_spec *spec, unsigned i, const char *out_path,
-                      char *err, size_t errlen)
+/* Waits until server i answers; -1 with err when it dies, stays silent or twice is
+ * interrupted meanwhile. */
+static int wait_ready(deployment *d, const deploy_spec *spec, unsigned i, int out, char *err,
+                      size_t errlen)
 {
     for (int waited = 0; waited < READY_TIMEOUT_MS && !proc_interrupted; waited += 20) {
         int status;
         if (proc_wait(d->pids[i], 0, &status)) {
-            char how[64], *tail = proc_file_tail(d->stderr_paths[i], 600);
-            snprintf(err, errlen, "server %u of %u %s before it was ready; its stderr ends:\n%s",
-                     i + 1, d->n, proc_describe_status(status, how, sizeof(how)), tail);
+            char how[64], *tail = proc_stderr_note(d->stderr_fds[i], 600);
+            snprintf(err, errlen, "server %u of %u %s before it was ready%s", i + 1, d->n,
+                     proc_describe_status(status, how, sizeof(how)), tail);
             free(tail);
             d->pids[i] = 0;
             return -1;
         }
         if (spec->sc->app != NULL) {
-            int port = announced_port(out_path);
+            int port = announced_port(out);
             if (port > 0) {
                 d->ports[i] = port;
                 return 0;
@@ -155,12 +159,13 @@ static int wait_ready(deployment *d, const deploy_spec *spec, unsigned i, const 
         struct timespec pause = {0, 20000000};
         nanosleep(&pause, NULL);
     }
-    char *tail = proc_file_tail(d->stderr_paths[i], 600);
-    snprintf(err, errlen,
-             "%s: server %u of %u did not answer on port %d within %d ms; its "
-             "stderr ends:\n%s",
-             proc_interrupted ? "interrupted" : "timeout", i + 1, d->n, d->ports[i],
-             READY_TIMEOUT_MS, tail);
+    if (proc_interrupted) {
+        snprintf(err, errlen, "while server %u of %u was starting", i + 1, d->n);
+        return -1;
+    }
+    char *tail = proc_stderr_note(d->stderr_fds[i], 600);
+    snprintf(err, errlen, "timeout: server %u of %u did not answer on port %d within %d ms%s",
+             i + 1, d->n, d->ports[i], READY_TIMEOUT_MS, tail);
     free(tail);
     return -1;
 }
@@ -170,9 +175,9 @@ static void local_stop(deployment *d)
     for (unsigned i = 0; i < d->n; i++) {
         proc_stop_group(d->pids[i], 5000);
         d->pids[i] = 0;
-        if (d->stderr_paths[i][0] != '\0')
-            unlink(d->stderr_paths[i]);
-        d->stderr_paths[i][0] = '\0';
+        if (d->stderr_fds[i] >= 0)
+            close(d->stderr_fds[i]);
+        d->stderr_fds[i] = -1;
     }
     cpucap_release();
 }
@@ -181,6 +186,8 @@ static int local_start(deployment *d, const deploy_spec *spec, char *err, size_t
 {
     memset(d, 0, sizeof(*d));
     d->n = spec->n;
+    for (unsigned i = 0; i < d->n; i++)
+        d->stderr_fds[i] = -1;
     int reuseport = spec->sc->front == SCENARIO_FRONT_REUSEPORT;
     /* twice-app binds port 0 and says which port it got: no window in which another program
      * could take a port chosen for it (SO_REUSEPORT would let them share it, silently). With
@@ -188,23 +195,30 @@ static int local_start(deployment *d, const deploy_spec *spec, char *err, size_t
      * needs its port chosen for it. */
     int app = spec->sc->app != NULL;
     int shared = reuseport && !app ? free_port() : 0;
+    /* Each server gets a cgroup where this machine lets twice make one (root, or a delegated
+     * cgroup): capped when the scenario says so, and in any case a hold on all the server
+     * starts, even what leaves its process group, for the watchdog to kill. Without one a
+     * cap is an error (unless allowed), and process groups are all the watchdog has. */
     int capped = spec->sc->cpu_cap > 0;
-    if (capped && cpucap_prepare(spec->n, spec->sc->cpu_cap, err, errlen) != 0) {
-        if (!spec->allow_uncapped)
-            return -1;
-        capped = 0;
-    }
+    int grouped = cpucap_prepare(spec->n, spec->sc->cpu_cap, err, errlen) == 0;
+    if (!grouped && capped && !spec->allow_uncapped)
+        return -1;
+    capped = capped && grouped;
     for (unsigned i = 0; i < d->n; i++) {
-        char out_path[] = "/tmp/twice-server-out-XXXXXX";
-        strcpy(d->stderr_paths[i], "/tmp/twice-server-err-XXXXXX");
-        close(mkstemp(d->stderr_paths[i]));
-        close(mkstemp(out_path));
+        /* twice-app announces its port on stdout; other commands' stdout is not read. */
+        int out = app ? proc_output_fd("twice-server-out", err, errlen) : -1;
+        d->stderr_fds[i] = proc_output_fd("twice-server-err", err, errlen);
         d->ports[i] = shared != 0 ? shared : app ? 0 : free_port();
-        d->pids[i] = start_one(d, spec, i, out_path, capped ? cpucap_procs_file(i) : NULL);
-        int rc = d->pids[i] > 0 ? wait_ready(d, spec, i, out_path, err, errlen) : -1;
+        int rc = -1;
+        if (d->stderr_fds[i] >= 0 && (out >= 0 || !app)) {
+            d->pids[i] =
+                start_one(d, spec, i, out, grouped ? cpucap_procs_file(i) : NULL, err, errlen);
+            rc = d->pids[i] > 0 ? wait_ready(d, spec, i, out, err, errlen) : -1;
+        }
         if (rc == 0 && reuseport && i == 0)
             shared = d->ports[0];
-        unlink(out_path);
+        if (out >= 0)
+            close(out);
         if (rc != 0) {
             local_stop(d);
             return -1;
@@ -214,14 +228,44 @@ static int local_start(deployment *d, const deploy_spec *spec, char *err, size_t
     return 0;
 }
 
+/* What twice-app's master (framework/src/prefork.c) writes each time it replaces a worker
+ * that died: "twice: worker 0 (pid 123) was killed by signal 9 (Killed); starting a new one". */
+#define LOSS_PREFIX "twice: worker "
+#define LOSS_SUFFIX "; starting a new one"
+
+/* Counts the lines of server i's stderr that report a lost worker, from where the last look
+ * stopped to the last whole line, and keeps the last one (printable ASCII, for the report). */
+static void count_lost_workers(deployment *d, unsigned i)
+{
+    size_t len;
+    char *text = proc_output(d->stderr_fds[i], d->stderr_read[i], &len);
+    char *line = text, *end;
+    while ((end = memchr(line, '\n', len - (size_t)(line - text))) != NULL) {
+        size_t n = (size_t)(end - line), suffix = strlen(LOSS_SUFFIX);
+        if (strncmp(line, LOSS_PREFIX, strlen(LOSS_PREFIX)) == 0 && n >= suffix &&
+            memcmp(end - suffix, LOSS_SUFFIX, suffix) == 0) {
+            size_t kept = 0;
+            for (const char *c = line; c < end - suffix && kept + 1 < sizeof(d->last_loss[i]); c++)
+                d->last_loss[i][kept++] = *c >= ' ' && *c <= '~' ? *c : '?';
+            d->last_loss[i][kept] = '\0';
+            d->lost_workers[i]++;
+        }
+        line = end + 1;
+    }
+    d->stderr_read[i] += (size_t)(line - text);
+    free(text);
+}
+
 static int local_check(deployment *d, char *err, size_t errlen)
 {
     for (unsigned i = 0; i < d->n; i++) {
         int status;
+        if (d->stderr_fds[i] >= 0)
+            count_lost_workers(d, i);
         if (d->pids[i] > 0 && proc_wait(d->pids[i], 0, &status)) {
-            char how[64], *tail = proc_file_tail(d->stderr_paths[i], 600);
-            snprintf(err, errlen, "server %u of %u %s during the run; its stderr ends:\n%s", i + 1,
-                     d->n, proc_describe_status(status, how, sizeof(how)), tail);
+            char how[64], *tail = proc_stderr_note(d->stderr_fds[i], 600);
+            snprintf(err, errlen, "server %u of %u %s during the run%s", i + 1, d->n,
+                     proc_describe_status(status, how, sizeof(how)), tail);
             free(tail);
             d->pids[i] = 0;
             return -1;

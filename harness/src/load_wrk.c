@@ -14,7 +14,6 @@
 #include "json_field.h"
 #include "load.h"
 #include "proc.h"
-#include "read_file.h"
 
 #define RESULT_MARK "TWICE_RESULT "
 
@@ -78,11 +77,8 @@ void load_result_free(load_result *result)
 int load_run(const load_spec *spec, load_result *out, char *err, size_t errlen)
 {
     static const char *const checks[] = {"status", "plaintext", "json", "ctx"};
-    char threads[16], connections[16], duration[32], url[64],
-        out_path[] = "/tmp/twice-wrk-XXXXXX", err_path[] = "/tmp/twice-wrk-err-XXXXXX";
+    char threads[16], connections[16], duration[32], url[64];
     char check_env[64], route_env[1100], ports_env[1024] = "TWICE_PORTS=";
-    close(mkstemp(out_path));
-    close(mkstemp(err_path));
     snprintf(threads, sizeof(threads), "%u", spec->threads);
     snprintf(connections, sizeof(connections), "%u", spec->connections);
     snprintf(duration, sizeof(duration), "%.0fs", spec->duration_s < 1 ? 1 : spec->duration_s);
@@ -98,7 +94,16 @@ int load_run(const load_spec *spec, load_result *out, char *err, size_t errlen)
                     NULL};
     struct rusage before, after;
     getrusage(RUSAGE_CHILDREN, &before);
-    pid_t pid = proc_spawn(argv, out_path, err_path, env, NULL);
+    int wrk_out = proc_output_fd("twice-wrk-out", err, errlen);
+    int wrk_err = wrk_out >= 0 ? proc_output_fd("twice-wrk-err", err, errlen) : -1;
+    pid_t pid = wrk_err >= 0 ? proc_spawn(argv, wrk_out, wrk_err, env, NULL, err, errlen) : -1;
+    if (pid < 0) {
+        if (wrk_out >= 0)
+            close(wrk_out);
+        if (wrk_err >= 0)
+            close(wrk_err);
+        return -1;
+    }
     int status = 0, rc = -1;
     /* wrk stops by itself after its duration; the margin covers its start and its timeouts. */
     int limit_ms = (int)(spec->duration_s * 1000) + 30000;
@@ -108,21 +113,21 @@ int load_run(const load_spec *spec, load_result *out, char *err, size_t errlen)
     if (!done) {
         proc_stop_group(pid, 1000);
         if (proc_interrupted)
-            snprintf(err, errlen, "interrupted");
+            snprintf(err, errlen, "while wrk was running");
         else
             snprintf(err, errlen, "wrk ran past %d ms", limit_ms);
     } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        char how[64], *tail = proc_file_tail(err_path, 400);
+        char how[64], *tail = proc_stderr_note(wrk_err, 400);
         proc_describe_status(status, how, sizeof(how));
         snprintf(err, errlen, "wrk %s%s%s", how,
                  WIFEXITED(status) && WEXITSTATUS(status) == 127 ? " (is wrk installed? "
                                                                    "apt-get install wrk)"
                                                                  : "",
-                 *tail ? tail : "");
+                 tail);
         free(tail);
     } else {
-        char *output = read_file(out_path, NULL);
-        rc = load_parse_output(output != NULL ? output : "", out, err, errlen);
+        char *output = proc_output(wrk_out, 0, NULL);
+        rc = load_parse_output(output, out, err, errlen);
         free(output);
         /* wrk is the only child reaped meanwhile: the difference is its CPU time. */
         getrusage(RUSAGE_CHILDREN, &after);
@@ -135,7 +140,7 @@ int load_run(const load_spec *spec, load_result *out, char *err, size_t errlen)
             json_object_set_new(out->raw, "wrk_cpu", json_real(out->cpu_fraction));
         }
     }
-    unlink(out_path);
-    unlink(err_path);
+    close(wrk_out);
+    close(wrk_err);
     return rc;
 }

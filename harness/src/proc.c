@@ -2,19 +2,25 @@
  * proc.c - starting, watching and stopping the harness's children: servers
  * and wrk. Nothing the harness starts may outlive it, whatever happens, so
  * every child gets a process group (a server's workers are then stopped
- * with it) and is killed by the kernel if twice itself dies.
+ * with it), is killed by the kernel if twice itself dies, and its group is
+ * known to the watchdog, which kills the grandchildren the kernel would not.
+ * A child's output goes to an anonymous file, so no temporary file can be
+ * left behind either.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "proc.h"
+#include "watchdog.h"
 
 volatile sig_atomic_t proc_interrupted;
 
@@ -33,32 +39,30 @@ void proc_install_signal_handlers(void)
     signal(SIGPIPE, SIG_IGN);
 }
 
-static void redirect(int fd, const char *path)
+static void redirect(int target, int fd)
 {
-    int target = open(path != NULL ? path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (target >= 0) {
-        dup2(target, fd);
-        close(target);
-    }
+    int source = fd >= 0 ? fd : open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (source >= 0 && source != target)
+        dup2(source, target);
 }
 
-pid_t proc_spawn(char *const argv[], const char *stdout_path, const char *stderr_path,
-                 char *const extra_env[], const char *join)
+/* The child's side of proc_spawn: it runs nothing of its own until the parent has handed its
+ * group to the watchdog and says so on go. */
+static void __attribute__((noreturn))
+become_child(char *const argv[], int stdout_fd, int stderr_fd, char *const extra_env[],
+             const char *join, pid_t parent, int go)
 {
-    pid_t parent = getpid();
-    pid_t pid = fork();
-    if (pid != 0)
-        return pid;
     setpgid(0, 0);
     /* Die with twice even if it is killed with SIGKILL; a server's workers follow it. */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent)
+    char byte;
+    if (getppid() != parent || read(go, &byte, 1) != 1)
         _exit(127);
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
     signal(SIGPIPE, SIG_DFL);
-    redirect(STDOUT_FILENO, stdout_path);
-    redirect(STDERR_FILENO, stderr_path);
+    redirect(STDOUT_FILENO, stdout_fd);
+    redirect(STDERR_FILENO, stderr_fd);
     for (char *const *env = extra_env; env != NULL && *env != NULL; env++)
         putenv(*env);
     if (join != NULL) {
@@ -73,13 +77,58 @@ pid_t proc_spawn(char *const argv[], const char *stdout_path, const char *stderr
     _exit(127);
 }
 
+pid_t proc_spawn(char *const argv[], int stdout_fd, int stderr_fd, char *const extra_env[],
+                 const char *join, char *err, size_t errlen)
+{
+    int go[2];
+    if (pipe2(go, O_CLOEXEC) != 0) {
+        snprintf(err, errlen, "cannot start %s: pipe: %s", argv[0], strerror(errno));
+        return -1;
+    }
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(go[1]);
+        become_child(argv, stdout_fd, stderr_fd, extra_env, join, parent, go[0]);
+    }
+    close(go[0]);
+    if (pid < 0) {
+        snprintf(err, errlen, "cannot start %s: fork: %s", argv[0], strerror(errno));
+        close(go[1]);
+        return -1;
+    }
+    /* Here too, not only in the child: a killpg right after this call must reach it. */
+    setpgid(pid, pid);
+    if (watchdog_watch_group(pid, err, errlen) != 0) {
+        close(go[1]);
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        return -1;
+    }
+    ssize_t sent = write(go[1], "", 1);
+    close(go[1]);
+    (void)sent; /* a child that is already gone is found by the next proc_wait */
+    return pid;
+}
+
 int proc_wait(pid_t pid, int timeout_ms, int *status)
 {
+    if (pid <= 0)
+        abort(); /* waitpid(-1) or waitpid(0) would reap some other child */
     for (int waited = 0;; waited += 5) {
         pid_t got = waitpid(pid, status, WNOHANG);
-        if (got == pid || (got < 0 && errno == ECHILD))
+        if (got == pid) {
+            /* The group's number stays taken while anything of it is alive, so this reaches
+             * only what the child left behind. */
+            killpg(pid, SIGKILL);
+            watchdog_forget_group(pid);
             return 1;
-        if (waited >= timeout_ms)
+        }
+        if (got < 0 && errno == ECHILD) {
+            *status = 0; /* reaped already: its group was dealt with then */
+            return 1;
+        }
+        if (timeout_ms >= 0 && waited >= timeout_ms)
             return 0;
         struct timespec pause = {0, 5000000};
         nanosleep(&pause, NULL);
@@ -94,10 +143,8 @@ void proc_stop_group(pid_t pid, int grace_ms)
     killpg(pid, SIGTERM);
     if (!proc_wait(pid, grace_ms, &status)) {
         killpg(pid, SIGKILL);
-        waitpid(pid, &status, 0);
+        proc_wait(pid, -1, &status);
     }
-    /* Anything of the group that is still there (a worker finishing) goes too. */
-    killpg(pid, SIGKILL);
 }
 
 const char *proc_describe_status(int status, char *buf, size_t len)
@@ -110,20 +157,49 @@ const char *proc_describe_status(int status, char *buf, size_t len)
     return buf;
 }
 
-char *proc_file_tail(const char *path, size_t max)
+int proc_output_fd(const char *name, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    char *tail = calloc(1, max + 1);
-    if (f == NULL || tail == NULL) {
-        if (f != NULL)
-            fclose(f);
-        return tail != NULL ? tail : strdup("");
-    }
-    fseek(f, 0, SEEK_END);
-    long size = ftell(f);
-    fseek(f, size > (long)max ? size - (long)max : 0, SEEK_SET);
-    size_t n = fread(tail, 1, max, f);
-    tail[n] = '\0';
-    fclose(f);
-    return tail;
+    int fd = memfd_create(name, MFD_CLOEXEC);
+    if (fd < 0)
+        snprintf(err, errlen, "cannot create %s: %s", name, strerror(errno));
+    return fd;
+}
+
+static size_t output_size(int fd)
+{
+    struct stat st;
+    return fstat(fd, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size : 0;
+}
+
+char *proc_output(int fd, size_t from, size_t *len)
+{
+    size_t size = output_size(fd);
+    size_t want = size > from ? size - from : 0;
+    char *text = malloc(want + 1);
+    ssize_t n = text != NULL && want > 0 ? pread(fd, text, want, (off_t)from) : 0;
+    if (len != NULL)
+        *len = text != NULL && n > 0 ? (size_t)n : 0;
+    if (text == NULL)
+        return strdup("");
+    text[n > 0 ? n : 0] = '\0';
+    return text;
+}
+
+char *proc_output_tail(int fd, size_t max)
+{
+    size_t size = output_size(fd);
+    return proc_output(fd, size > max ? size - max : 0, NULL);
+}
+
+char *proc_stderr_note(int stderr_fd, size_t max)
+{
+    static const char intro[] = "; its stderr ends:\n";
+    char *tail = proc_output_tail(stderr_fd, max);
+    char *note = *tail != '\0' ? malloc(sizeof(intro) + strlen(tail)) : NULL;
+    if (note == NULL)
+        return tail;
+    strcpy(note, intro);
+    strcat(note, tail);
+    free(tail);
+    return note;
 }

@@ -7,6 +7,7 @@
 #define TWICE_PROC_H
 
 #include <signal.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 /** Set by SIGINT/SIGTERM once proc_install_signal_handlers() ran: the run must stop. */
@@ -14,20 +15,35 @@ extern volatile sig_atomic_t proc_interrupted;
 void proc_install_signal_handlers(void);
 
 /**
- * Starts argv (argv[0] looked up in PATH) with stdout and stderr to the given files
- * (NULL: /dev/null) and extra environment entries "NAME=value" (NULL-terminated, may be
- * NULL). When join is set, the child writes its pid there before it execs (a cgroup's
- * procs file), so that everything it starts is in that group too. Returns the pid, or -1.
+ * Starts argv (argv[0] looked up in PATH) in a process group of its own, with stdout and
+ * stderr to the given descriptors (-1: /dev/null) and extra environment entries
+ * "NAME=value" (NULL-terminated, may be NULL). When join is set, the child writes its pid
+ * there before it execs (a cgroup's procs file), so that everything it starts is in that
+ * group too. The group is handed to the watchdog (watchdog.h) before the child runs anything,
+ * so that nothing it starts can outlive twice. Returns the pid, or -1 with err saying why.
  */
-pid_t proc_spawn(char *const argv[], const char *stdout_path, const char *stderr_path,
-                 char *const extra_env[], const char *join);
-/** Waits up to timeout_ms for pid to exit; 1 with *status set, 0 still running. */
+pid_t proc_spawn(char *const argv[], int stdout_fd, int stderr_fd, char *const extra_env[],
+                 const char *join, char *err, size_t errlen);
+/**
+ * Waits up to timeout_ms (< 0: for as long as it takes) for pid (from proc_spawn, so > 0) to
+ * exit; 1 with *status set, 0 still running. Once pid is reaped, whatever is left of its process
+ * group is killed: a server that dies takes its workers and helpers with it.
+ */
 int proc_wait(pid_t pid, int timeout_ms, int *status);
 /** SIGTERM to pid's process group, then SIGKILL after grace_ms; reaps pid. */
 void proc_stop_group(pid_t pid, int grace_ms);
 /** "exited with status 3" / "was killed by signal 9 (Killed)" for a wait status. */
 const char *proc_describe_status(int status, char *buf, size_t len);
-/** The last max bytes of a file, for error messages (malloc'd; "" when unreadable). */
-char *proc_file_tail(const char *path, size_t max);
+/** An anonymous file (memfd, close-on-exec) for a child's output: it has no name, so nothing
+ * of it is left behind whatever happens to twice. The descriptor, or -1 with err. */
+int proc_output_fd(const char *name, char *err, size_t errlen);
+/** What fd holds from byte from to its end, NUL-terminated (malloc'd; "" when there is
+ * nothing or it cannot be read), its length in *len when len is not NULL. */
+char *proc_output(int fd, size_t from, size_t *len);
+/** The last max bytes of what fd holds (malloc'd). */
+char *proc_output_tail(int fd, size_t max);
+/** For the end of an error message: "; its stderr ends:\n" and the last max bytes of
+ * stderr_fd, or "" when it holds nothing (malloc'd). */
+char *proc_stderr_note(int stderr_fd, size_t max);
 
 #endif

@@ -28,14 +28,15 @@ static void utc_now(char *buf, size_t len, const char *format)
 /* The first line a command prints (stdout and stderr), or "" (malloc'd). */
 static char *first_line_of(char *const argv[])
 {
-    char path[] = "/tmp/twice-probe-XXXXXX";
-    close(mkstemp(path));
-    pid_t pid = proc_spawn(argv, path, path, NULL, NULL);
+    char err[256];
+    int out = proc_output_fd("twice-probe", err, sizeof(err));
+    pid_t pid = out >= 0 ? proc_spawn(argv, out, out, NULL, NULL, err, sizeof(err)) : -1;
     int status;
     if (pid > 0 && !proc_wait(pid, 5000, &status))
         proc_stop_group(pid, 100);
-    char *text = proc_file_tail(path, 512);
-    unlink(path);
+    char *text = out >= 0 ? proc_output_tail(out, 512) : strdup("");
+    if (out >= 0)
+        close(out);
     text[strcspn(text, "\n")] = '\0';
     return text;
 }

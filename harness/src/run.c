@@ -216,6 +216,15 @@ static int run_step(const scenario *sc, const run_options *opt, const char *mode
         json_t *summary = summarize(runs, throughputs, sc->repetitions);
         json_t *flags =
             validity_flags(sc, runs, throughputs, sc->repetitions, n, load.threads, d.caps_applied);
+        /* A server that lost a worker served part of the step short-handed. */
+        for (unsigned i = 0; i < n; i++) {
+            if (d.lost_workers[i] != 0)
+                json_array_append_new(
+                    flags,
+                    json_sprintf("server %u of %u lost %u worker%s during the step (last: %s)",
+                                 i + 1, n, d.lost_workers[i], d.lost_workers[i] == 1 ? "" : "s",
+                                 d.last_loss[i]));
+        }
         json_object_set_new(summary, "valid", json_boolean(json_array_size(flags) == 0));
         json_object_set_new(summary, "bounds", bounds(sc, model, n, load.connections));
         json_object_set_new(summary, "flags", flags);

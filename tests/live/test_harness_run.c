@@ -8,6 +8,7 @@
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
@@ -78,8 +79,8 @@ static int finish(pid_t pid, int timeout_ms)
     return status;
 }
 
-/* Processes still running the fixture's copy of twice-app. */
-static int leftovers(const fixture *f)
+/* Processes still running the fixture's copy of twice-app, each sent sig unless it is 0. */
+static int signal_leftovers(const fixture *f, int sig)
 {
     int count = 0;
     DIR *proc = opendir("/proc");
@@ -95,11 +96,19 @@ static int leftovers(const fixture *f)
         size_t n = fread(cmdline, 1, sizeof(cmdline) - 1, c);
         cmdline[n] = '\0';
         fclose(c);
-        if (strcmp(cmdline, f->app) == 0 && process_alive(atoi(entry->d_name)))
+        if (strcmp(cmdline, f->app) == 0 && process_alive(atoi(entry->d_name))) {
             count++;
+            if (sig != 0)
+                kill(atoi(entry->d_name), sig);
+        }
     }
     closedir(proc);
     return count;
+}
+
+static int leftovers(const fixture *f)
+{
+    return signal_leftovers(f, 0);
 }
 
 static void assert_nothing_left(const fixture *f)
@@ -367,4 +376,326 @@ Test(harness_run, bad_input_exits_2)
     status = finish(start_twice(&f, missing, NULL), 5000);
     cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2);
     cr_assert(strstr(stderr_of(&f), "name a scenario file") != NULL);
+}
+
+/* What a SIGKILLed twice leaves behind, and what happens to a server that loses a worker:
+ * these tests watch twice's process tree from outside while it runs. */
+
+static void cmdline_of(pid_t pid, char *cmdline, size_t len)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+    FILE *c = fopen(path, "r");
+    size_t n = c != NULL ? fread(cmdline, 1, len - 1, c) : 0;
+    cmdline[n] = '\0';
+    if (c != NULL)
+        fclose(c);
+}
+
+/* twice's wrk, once it runs (a child whose command is wrk), within timeout_ms; else 0. */
+static pid_t wait_for_wrk(pid_t twice, int timeout_ms)
+{
+    for (int waited = 0; waited < timeout_ms; waited += 50) {
+        size_t n;
+        pid_t *children = children_of(twice, &n), found = 0;
+        for (size_t i = 0; i < n && found == 0; i++) {
+            char cmdline[256];
+            cmdline_of(children[i], cmdline, sizeof(cmdline));
+            if (strcmp(cmdline, "wrk") == 0)
+                found = children[i];
+        }
+        free(children);
+        if (found != 0)
+            return found;
+        sleep_ms(50);
+    }
+    return 0;
+}
+
+/* Every process under root, root included (malloc'd; *n their count). */
+static pid_t *process_tree(pid_t root, size_t *n)
+{
+    pid_t *tree = malloc(sizeof(*tree));
+    tree[0] = root;
+    *n = 1;
+    for (size_t next = 0; next < *n; next++) {
+        size_t count;
+        pid_t *children = children_of(tree[next], &count);
+        tree = realloc(tree, (*n + count) * sizeof(*tree));
+        memcpy(tree + *n, children, count * sizeof(*tree));
+        *n += count;
+        free(children);
+    }
+    return tree;
+}
+
+/* A named file of /tmp, other than the fixture's own, that a process under twice has open
+ * ("" when none): twice's temporaries have no name, so a SIGKILL cannot leave them behind. */
+static const char *named_temporary(const fixture *f, pid_t twice)
+{
+    static char found[600];
+    size_t n;
+    pid_t *tree = process_tree(twice, &n);
+    found[0] = '\0';
+    for (size_t i = 0; i < n && found[0] == '\0'; i++) {
+        char dir[64];
+        snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)tree[i]);
+        DIR *fds = opendir(dir);
+        struct dirent *entry;
+        while (fds != NULL && (entry = readdir(fds)) != NULL) {
+            char link[330], target[512];
+            snprintf(link, sizeof(link), "%s/%s", dir, entry->d_name);
+            ssize_t len = readlink(link, target, sizeof(target) - 1);
+            target[len > 0 ? len : 0] = '\0';
+            if (strncmp(target, "/tmp/", 5) == 0 && strncmp(target, f->dir, strlen(f->dir)) != 0)
+                snprintf(found, sizeof(found), "process %d has %s open", (int)tree[i], target);
+        }
+        if (fds != NULL)
+            closedir(fds);
+    }
+    free(tree);
+    return found;
+}
+
+/* How many cgroups named after twice's pid exist, in any hierarchy. */
+static size_t cgroups_of(pid_t twice)
+{
+    static const char *const patterns[] = {"/sys/fs/cgroup/twice-%d", "/sys/fs/cgroup/*/twice-%d",
+                                           "/sys/fs/cgroup/*/*/twice-%d",
+                                           "/sys/fs/cgroup/*/*/*/twice-%d"};
+    size_t count = 0;
+    for (size_t i = 0; i < sizeof(patterns) / sizeof(*patterns); i++) {
+        char pattern[128];
+        glob_t g;
+        snprintf(pattern, sizeof(pattern), patterns[i], (int)twice);
+        if (glob(pattern, 0, NULL, &g) == 0)
+            count += g.gl_pathc;
+        globfree(&g);
+    }
+    return count;
+}
+
+/* Command targets name the fixture's own copy of twice-app as TWICE_APP_COPY (its path is
+ * known once the fixture exists), so that leftovers() finds what they start. */
+static void name_app_copy(const fixture *f)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof(cmd), "sed -i 's|TWICE_APP_COPY|%s|' '%s'", f->app, f->scenario);
+    cr_assert_eq(system(cmd), 0);
+}
+
+static void kill_twice(pid_t twice)
+{
+    int status;
+    kill(twice, SIGKILL);
+    cr_assert_eq(wait_exit(twice, 5000, &status), 0);
+}
+
+/* Waits for twice's wrk, so that everything of a step runs; twice is killed if it never does. */
+static void wait_for_load(const fixture *f, pid_t twice)
+{
+    if (wait_for_wrk(twice, 15000) == 0) {
+        kill_twice(twice);
+        cr_assert_fail("wrk never ran: %s", stderr_of(f));
+    }
+}
+
+Test(harness_run, a_killed_twice_takes_a_forking_commands_servers_with_it)
+{
+    fixture f;
+    /* The shell waits for the server, so the server is twice's grandchild, out of reach of
+     * the death signal twice's children get. */
+    setup_fixture(&f,
+                  "{\"name\": \"forks\", \"target\": {\"command\": \"%s\", \"route\": "
+                  "\"/json\"}, \"servers\": [2], \"warmup_s\": 0, \"duration_s\": 20}",
+                  "TWICE_APP_COPY --workers 2 --listen {host}:{port}; echo done");
+    name_app_copy(&f);
+    const char *const args[] = {"run", f.scenario, "-o", f.reports, NULL};
+    pid_t twice = start_twice(&f, args, NULL);
+    wait_for_load(&f, twice);
+    int running = leftovers(&f);
+    kill_twice(twice);
+    cr_assert_geq(running, 2, "both servers and their workers ran");
+    assert_nothing_left(&f);
+}
+
+Test(harness_run, a_killed_twice_leaves_no_file_and_no_cgroup)
+{
+    fixture f;
+    setup_fixture(&f,
+                  "{\"name\": \"capped\", \"target\": {\"app\": \"twice-app\", \"route\": "
+                  "\"%s\"}, \"models\": [\"thread\"], \"servers\": [1], \"cpu_cap\": 0.5,"
+                  " \"warmup_s\": 0, \"duration_s\": 20}",
+                  "/sleep?ms=5");
+    const char *const args[] = {"run", f.scenario,         "-o", f.reports, "--app",
+                                f.app, "--allow-uncapped", NULL};
+    pid_t twice = start_twice(&f, args, NULL);
+    wait_for_load(&f, twice);
+    char named[600];
+    snprintf(named, sizeof(named), "%s", named_temporary(&f, twice));
+    cr_log_info("%zu cgroups of twice during the run", cgroups_of(twice));
+    kill_twice(twice);
+    cr_assert_str_empty(named);
+    assert_nothing_left(&f);
+    for (int waited = 0; cgroups_of(twice) != 0 && waited < 3000; waited += 50)
+        sleep_ms(50);
+    cr_assert_eq(cgroups_of(twice), 0, "twice's cgroups were left behind");
+    DIR *reports = opendir(f.reports);
+    struct dirent *entry;
+    while (reports != NULL && (entry = readdir(reports)) != NULL)
+        cr_assert(strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0,
+                  "left in the report directory: %s", entry->d_name);
+    if (reports != NULL)
+        closedir(reports);
+}
+
+/* A worker of the fixture's twice-app (its parent runs the same program), within 10 s; else 0. */
+static pid_t find_worker(const fixture *f)
+{
+    for (int waited = 0; waited < 10000; waited += 50) {
+        DIR *proc = opendir("/proc");
+        struct dirent *entry;
+        pid_t found = 0;
+        while (found == 0 && (entry = readdir(proc)) != NULL) {
+            char cmdline[512], parent_cmdline[512], path[300], stat[512];
+            if (entry->d_name[0] < '0' || entry->d_name[0] > '9')
+                continue;
+            cmdline_of(atoi(entry->d_name), cmdline, sizeof(cmdline));
+            snprintf(path, sizeof(path), "/proc/%s/stat", entry->d_name);
+            FILE *s = fopen(path, "r");
+            size_t len = s != NULL ? fread(stat, 1, sizeof(stat) - 1, s) : 0;
+            stat[len] = '\0';
+            if (s != NULL)
+                fclose(s);
+            const char *after = strrchr(stat, ')');
+            int ppid = 0;
+            if (strcmp(cmdline, f->app) != 0 || after == NULL ||
+                sscanf(after + 1, " %*c %d", &ppid) != 1)
+                continue;
+            cmdline_of(ppid, parent_cmdline, sizeof(parent_cmdline));
+            if (strcmp(parent_cmdline, f->app) == 0)
+                found = atoi(entry->d_name);
+        }
+        closedir(proc);
+        if (found != 0)
+            return found;
+        sleep_ms(50);
+    }
+    return 0;
+}
+
+static int flags_mention(json_t *step, const char *text)
+{
+    json_t *flag;
+    size_t i;
+    json_array_foreach(json_object_get(json_object_get(step, "summary"), "flags"), i, flag)
+    {
+        if (strstr(json_string_value(flag), text) != NULL)
+            return 1;
+    }
+    return 0;
+}
+
+Test(harness_run, a_worker_lost_mid_run_flags_the_step)
+{
+    fixture f;
+    setup_fixture(&f,
+                  "{\"name\": \"crash\", \"target\": {\"app\": \"twice-app\", \"route\": "
+                  "\"%s\", \"workers\": 2}, \"models\": [\"process\"], \"servers\": [1, 2],"
+                  " \"warmup_s\": 0, \"duration_s\": 3}",
+                  "/sleep?ms=5");
+    const char *const args[] = {"run", f.scenario, "-o", f.reports, "--app", f.app, NULL};
+    pid_t twice = start_twice(&f, args, NULL);
+    /* Mid-run in the first step (one server): one of its two workers crashes. */
+    wait_for_load(&f, twice);
+    sleep_ms(500);
+    pid_t worker = find_worker(&f);
+    if (worker == 0)
+        kill_twice(twice);
+    cr_assert_neq(worker, 0, "no worker of %s found", f.app);
+    cr_assert_eq(kill(worker, SIGKILL), 0);
+    int status = finish(twice, 60000);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "exit %d: %s", status, stderr_of(&f));
+    json_t *r = load_report(&f);
+    json_t *model = json_array_get(json_object_get(r, "models"), 0);
+    json_t *steps = json_object_get(model, "steps");
+    json_t *first = json_array_get(steps, 0), *second = json_array_get(steps, 1);
+    cr_assert(json_is_false(json_object_get(json_object_get(first, "summary"), "valid")));
+    cr_assert(flags_mention(first, "server 1 of 1 lost 1 worker during the step (last: twice: "
+                                   "worker "),
+              "%s", json_dumps(json_object_get(first, "summary"), 0));
+    cr_assert(flags_mention(first, "was killed by signal 9"));
+    cr_assert(!flags_mention(second, "lost"), "the next step lost nothing");
+    cr_assert_str_eq(
+        json_string_value(json_object_get(json_object_get(model, "analysis"), "verdict")),
+        "invalid");
+    json_decref(r);
+    assert_nothing_left(&f);
+}
+
+Test(harness_run, ctrl_c_during_start_up_stops_at_once_and_says_interrupted)
+{
+    fixture f;
+    /* Runs, but never answers on the port twice chose: twice waits for it. */
+    setup_fixture(&f,
+                  "{\"name\": \"deaf\", \"target\": {\"command\": \"%s\", \"route\": \"/\"},"
+                  " \"servers\": [1], \"warmup_s\": 0, \"duration_s\": 1}",
+                  "exec TWICE_APP_COPY --listen 127.0.0.1:0 # {port}");
+    name_app_copy(&f);
+    const char *const args[] = {"run", f.scenario, "-o", f.reports, NULL};
+    pid_t twice = start_twice(&f, args, NULL);
+    for (int waited = 0; leftovers(&f) == 0 && waited < 10000; waited += 20)
+        sleep_ms(20);
+    cr_assert_gt(leftovers(&f), 0, "the server started: %s", stderr_of(&f));
+    kill(twice, SIGINT);
+    /* Far less than the 10 s twice would wait for the server to answer. */
+    int status = finish(twice, 3000);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2, "exit %d", status);
+    const char *err = stderr_of(&f);
+    cr_assert(strstr(err, "interrupted: while server 1 of 1 was starting") != NULL, "%s", err);
+    cr_assert(strstr(err, "timeout") == NULL, "%s", err);
+    json_t *r = load_report(&f);
+    cr_assert_str_eq(json_string_value(json_object_get(r, "status")), "interrupted");
+    json_decref(r);
+    assert_nothing_left(&f);
+}
+
+/* 1 when twice can make cgroups here: root, and a cgroup hierarchy with the cpu controller. */
+static int cgroups_possible(void)
+{
+    char controllers[256] = "";
+    FILE *f = fopen("/sys/fs/cgroup/cgroup.controllers", "r");
+    if (f != NULL) {
+        if (fgets(controllers, sizeof(controllers), f) == NULL)
+            controllers[0] = '\0';
+        fclose(f);
+    }
+    return getuid() == 0 &&
+           (strstr(controllers, "cpu") != NULL || access("/sys/fs/cgroup/cpu", W_OK) == 0 ||
+            access("/sys/fs/cgroup/cpu,cpuacct", W_OK) == 0);
+}
+
+Test(harness_run, a_killed_twice_takes_a_server_that_left_its_process_group_with_it)
+{
+    if (!cgroups_possible())
+        cr_skip("twice can make no cgroup here (needs root): process groups are all it has");
+    fixture f;
+    /* setsid puts the server in a session and process group of its own: only the cgroup
+     * twice made for it still holds it. */
+    setup_fixture(&f,
+                  "{\"name\": \"escapes\", \"target\": {\"command\": \"%s\", \"route\": "
+                  "\"/json\"}, \"servers\": [1], \"warmup_s\": 0, \"duration_s\": 20}",
+                  "setsid TWICE_APP_COPY --listen {host}:{port}; echo done");
+    name_app_copy(&f);
+    const char *const args[] = {"run", f.scenario, "-o", f.reports, NULL};
+    pid_t twice = start_twice(&f, args, NULL);
+    wait_for_load(&f, twice);
+    size_t cgroups = cgroups_of(twice);
+    kill_twice(twice);
+    int left = 0;
+    for (int waited = 0; (left = leftovers(&f)) != 0 && waited < 3000; waited += 50)
+        sleep_ms(50);
+    signal_leftovers(&f, SIGKILL);
+    cr_assert_gt(cgroups, 0, "twice made no cgroup for its server");
+    cr_assert_eq(left, 0, "the server outlived twice");
 }

@@ -23,14 +23,17 @@ mkdir -p build-fuzz/crashes
 for t in $targets; do
     scratch=$(mktemp -d)
     trap 'rm -rf "$scratch"' EXIT
-    dict=()
+    dict=() seeds=()
     [ -f "tests/fuzz/$t.dict" ] && dict=(-dict="tests/fuzz/$t.dict")
+    for d in "tests/fuzz/corpus/$t" "tests/fuzz/regressions/$t"; do
+        [ -d "$d" ] && seeds+=("$d")
+    done
     echo "== fuzz-$t for ${seconds}s"
     rc=0
     ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
         "build-fuzz/tests/fuzz/fuzz-$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
         -print_final_stats=1 -artifact_prefix="build-fuzz/crashes/$t-" "${dict[@]}" \
-        "$scratch" "tests/fuzz/corpus/$t" "tests/fuzz/regressions/$t" >"$scratch.log" 2>&1 || rc=$?
+        "$scratch" "${seeds[@]}" >"$scratch.log" 2>&1 || rc=$?
     grep -E '^stat::(number_of_executed_units|peak_rss_mb)|^#[0-9]+ +DONE' "$scratch.log" || true
     if [ "$rc" -ne 0 ]; then
         tail -n 60 "$scratch.log" >&2

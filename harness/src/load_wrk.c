@@ -115,8 +115,7 @@ void load_result_free(load_result *result)
     result->raw = NULL;
 }
 
-/* "TWICE_PORTS=p1,p2,..." for every server's port (malloc'd), or NULL without memory. */
-static char *ports_env_for(const load_spec *spec)
+char *load_ports_env(const int *ports, unsigned nports)
 {
     char *env = NULL;
     size_t size = 0;
@@ -124,8 +123,8 @@ static char *ports_env_for(const load_spec *spec)
     if (out == NULL)
         return NULL;
     fputs("TWICE_PORTS=", out);
-    for (unsigned i = 0; i < spec->nports; i++)
-        fprintf(out, "%s%d", i ? "," : "", spec->ports[i]);
+    for (unsigned i = 0; i < nports; i++)
+        fprintf(out, "%s%d", i ? "," : "", ports[i]);
     if (fclose(out) != 0) {
         free(env);
         return NULL;
@@ -143,7 +142,7 @@ int load_run(const load_spec *spec, load_result *out, char *err, size_t errlen)
     if (asprintf(&route_env, "TWICE_ROUTE=%s", spec->route) < 0)
         route_env = NULL;
     if (!spec->shared_port)
-        ports_env = ports_env_for(spec);
+        ports_env = load_ports_env(spec->ports, spec->nports);
     if (route_env == NULL || (!spec->shared_port && ports_env == NULL)) {
         free(route_env);
         free(ports_env);

@@ -94,6 +94,23 @@ Test(load, every_field_of_the_result_is_checked)
     cr_assert(strstr(err, "not a JSON object") != NULL, "%s", err);
 }
 
+/* A fixed buffer once cut this list after about 170 servers: every port must be there. */
+Test(load, the_ports_list_holds_every_server)
+{
+    int ports[256];
+    for (int i = 0; i < 256; i++)
+        ports[i] = 65535 - i;
+    char *env = load_ports_env(ports, 256);
+    cr_assert_not_null(env);
+    cr_assert_eq(strncmp(env, "TWICE_PORTS=65535,65534,", 24), 0, "%s", env);
+    size_t commas = 0;
+    for (const char *p = env; *p != '\0'; p++)
+        commas += *p == ',';
+    cr_assert_eq(commas, 255);
+    cr_assert(strlen(env) > 1024 && strcmp(env + strlen(env) - 6, ",65280") == 0, "%s", env);
+    free(env);
+}
+
 Test(load, threads_reach_every_server_for_the_direct_front)
 {
     cr_assert_geq(load_threads(64, 8, 1, 0), 8);

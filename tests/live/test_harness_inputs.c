@@ -2,8 +2,8 @@
  * test_harness_inputs.c - twice given hostile inputs, end to end: files
  * that are not files, bytes no scenario may hold, names and routes that
  * would escape their place, output targets that are not files, a bad -o,
- * two runs sharing one output directory. Each must end in a clear refusal
- * (exit 2) or a correct result: never a hang, a crash, or a lost report.
+ * an output directory lost mid-run, two runs sharing one output directory. Each must end in a clear
+ * refusal (exit 2) or a correct result: never a hang, a crash, or a lost report.
  */
 #define _GNU_SOURCE /* asprintf */
 #include <criterion/criterion.h>
@@ -291,4 +291,53 @@ Test(harness_inputs, two_runs_at_once_keep_both_reports_and_long_routes_arrive_w
     closedir(d);
     free(scenario);
     free(reports);
+}
+
+/* The output directory was fine before the run and is gone at its end: the results go to
+ * the temporary directory, and twice says where, rather than losing them. */
+Test(harness_inputs, results_outlive_an_output_directory_lost_mid_run)
+{
+    char *scenario = scenario_file("s.json", "kept", "/ctx?id={id}", 2);
+    char *reports = in_dir("reports"), *moved = in_dir("moved"), *tmp = in_dir("tmp");
+    char *log = in_dir("log");
+    cr_assert_eq(mkdir(tmp, 0755), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int out = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(out, STDOUT_FILENO);
+        dup2(out, STDERR_FILENO);
+        setenv("TMPDIR", tmp, 1);
+        execl(TWICE_PATH, TWICE_PATH, "run", scenario, "-o", reports, "--app", TWICE_APP_PATH,
+              (char *)NULL);
+        _exit(127);
+    }
+    struct stat st;
+    for (int waited = 0; stat(reports, &st) != 0 && waited < 10000; waited += 20)
+        sleep_ms(20);
+    sleep_ms(300);
+    cr_assert_eq(rename(reports, moved), 0, "the run made its directory first");
+    write_bytes(reports, "in the way", 10);
+    int status;
+    cr_assert_eq(wait_exit(pid, 60000, &status), 0, "twice ran past 60 s");
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2, "status %d", status);
+    FILE *f = fopen(log, "r");
+    char text[8192] = "";
+    text[fread(text, 1, sizeof(text) - 1, f)] = '\0';
+    fclose(f);
+    char *instead = strstr(text, "the report was written to ");
+    cr_assert_not_null(instead, "%s", text);
+    cr_assert(strstr(text, "report: ") != NULL, "%s", text);
+    char path[512];
+    cr_assert_eq(sscanf(instead, "the report was written to %511s", path), 1);
+    cr_assert_eq(strncmp(path, tmp, strlen(tmp)), 0, "%s is in $TMPDIR", path);
+    json_t *r = json_load_file(path, 0, NULL);
+    cr_assert_not_null(r, "%s", path);
+    cr_assert_str_eq(json_string_value(json_object_get(r, "status")), "complete");
+    json_decref(r);
+    cr_assert_eq(count_files(tmp, ".md"), 1, "its siblings are beside it");
+    free(scenario);
+    free(reports);
+    free(moved);
+    free(tmp);
+    free(log);
 }

@@ -397,6 +397,11 @@ int scenario_parse(scenario *sc, const char *path, const char *text, size_t len,
     static const char *const fronts[] = {"reuseport", "direct", NULL};
     memset(sc, 0, sizeof(*sc));
     sc->path = strdup(path);
+    if (len > SCENARIO_MAX_BYTES) {
+        snprintf(err, errlen, "%s: is %zu bytes; a scenario file is at most %u KiB", path, len,
+                 SCENARIO_MAX_BYTES >> 10);
+        return -1;
+    }
     json_error_t jerr;
     if (json_text_check(text, len, &jerr) == 0)
         sc->json = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);

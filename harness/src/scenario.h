@@ -13,6 +13,8 @@
 
 #define SCENARIO_MAX_STEPS 64
 #define SCENARIO_MAX_MODELS 3
+/* A scenario is a few hundred bytes; its positions cost some 50 times its size. */
+#define SCENARIO_MAX_BYTES (1u << 20)
 
 /** How responses are checked under load. */
 typedef enum {

@@ -198,6 +198,19 @@ Test(scenario, a_nul_byte_is_refused_with_its_position)
     }
 }
 
+/* Positions cost memory in proportion to the text: a scenario is refused past 1 MiB, long
+ * before the 16 MiB any input file may be. */
+Test(scenario, a_scenario_has_a_size_limit)
+{
+    size_t len = SCENARIO_MAX_BYTES + 1;
+    char *text = malloc(len);
+    memset(text, ' ', len);
+    memcpy(text, "{}", 2);
+    cr_assert_eq(scenario_parse(&sc, "s.json", text, len, err, sizeof(err)), -1);
+    cr_assert_str_eq(err, "s.json: is 1048577 bytes; a scenario file is at most 1024 KiB");
+    free(text);
+}
+
 /* The scanner stands on its own: text that is not JSON ends in an error with a position,
  * never in a loop or a read past the end. */
 Test(scenario, the_position_scanner_refuses_what_is_not_json)

@@ -49,12 +49,13 @@ static int at_end(const scanner *s)
     return s->p >= s->end;
 }
 
+/* Columns count characters, as jansson's do: a UTF-8 continuation byte is no new column. */
 static void advance(scanner *s)
 {
     if (*s->p == '\n') {
         s->line++;
         s->column = 1;
-    } else {
+    } else if ((*s->p & 0xc0) != 0x80) {
         s->column++;
     }
     s->p++;

@@ -132,6 +132,9 @@ Test(scenario, bad_files_say_what_and_where)
         {"{\"name\": \"\", " BASE_TARGET ", \"models\": [\"process\"], \"servers\": [1]}",
          "\"name\" must be a non-empty string, got \"\""},
         {"{\"name\": \"x\", \"name\": \"y\"}", "duplicate object key"},
+        /* Columns count characters, not bytes: "\u00e9\u00e9" is two. */
+        {"{\"description\": \"\xc3\xa9\xc3\xa9\", \"zzzz\": 1}",
+         "s.json:1:23: unknown key \"zzzz\" in the scenario"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         cr_assert_eq(parse(cases[i].text), -1, "case %zu should fail", i);

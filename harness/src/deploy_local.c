@@ -47,15 +47,17 @@ static int answers(int port, const char *route)
     struct sockaddr_in addr = {.sin_family = AF_INET,
                                .sin_port = htons((uint16_t)port),
                                .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    char request[1200], reply[16] = "";
-    int ok = 0;
-    if (fd >= 0 && connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0) {
-        int len =
-            snprintf(request, sizeof(request),
-                     "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", route);
+    char *request = NULL, reply[16] = "";
+    int ok = 0, len = -1;
+    /* Sized to the route: a request cut short would probe another path, or none. */
+    if (fd >= 0 && connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0)
+        len = asprintf(&request, "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+                       route);
+    if (len > 0) {
         struct pollfd pfd = {.fd = fd, .events = POLLIN};
         ok = write(fd, request, (size_t)len) == len && poll(&pfd, 1, 2000) == 1 &&
              read(fd, reply, sizeof(reply) - 1) > 5 && strncmp(reply, "HTTP/", 5) == 0;
+        free(request);
     }
     if (fd >= 0)
         close(fd);

@@ -37,6 +37,9 @@ int load_run(const load_spec *spec, load_result *out, char *err, size_t errlen);
 /** Reads the script's "TWICE_RESULT {...}" line out of wrk's stdout. 0 or -1 with err. */
 int load_parse_output(const char *output, load_result *out, char *err, size_t errlen);
 void load_result_free(load_result *result);
+/** "TWICE_PORTS=p1,p2,..." for the wrk script (malloc'd, as long as the list; NULL without
+ * memory): the direct front's ports, every one of them. */
+char *load_ports_env(const int *ports, unsigned nports);
 /** How many wrk threads for a load: enough to reach every server, and at most the cores the
  * servers' CPU caps leave (reserved_cores; 0 without caps). */
 unsigned load_threads(unsigned connections, unsigned nservers, int direct, double reserved_cores);

@@ -11,7 +11,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "json_field.h"
 #include "load.h"
 #include "proc.h"
 
@@ -34,8 +33,29 @@ unsigned load_threads(unsigned connections, unsigned nservers, int direct, doubl
     return threads < connections ? threads : connections;
 }
 
+/* The field key of obj, which must be a number >= 0 (an integer when whole); -1 with err
+ * naming its path in the result otherwise. */
+static int result_field(json_t *obj, const char *group, const char *key, int whole, double *out,
+                        char *err, size_t errlen)
+{
+    json_t *value = json_object_get(obj, key);
+    int ok = whole ? json_is_integer(value) : json_is_number(value);
+    *out = json_number_value(value);
+    if (ok && *out >= 0)
+        return 0;
+    snprintf(err, errlen, "wrk's result line is not what the script writes: \"%s%s%s\" %s",
+             group != NULL ? group : "", group != NULL ? "." : "", key,
+             value == NULL ? "is missing"
+             : !ok         ? (whole ? "is not a whole number" : "is not a number")
+                           : "is negative");
+    return -1;
+}
+
 int load_parse_output(const char *output, load_result *out, char *err, size_t errlen)
 {
+    static const char *const latency_keys[] = {"mean", "stdev", "max",  "p50",
+                                               "p90",  "p99",   "p99_9"};
+    static const char *const error_keys[] = {"connect", "read", "write", "timeout"};
     memset(out, 0, sizeof(*out));
     const char *mark = strstr(output, RESULT_MARK);
     if (mark == NULL) {
@@ -46,25 +66,45 @@ int load_parse_output(const char *output, load_result *out, char *err, size_t er
     json_error_t jerr;
     const char *json = mark + strlen(RESULT_MARK);
     out->raw = json_loadb(json, strcspn(json, "\n"), 0, &jerr);
-    json_t *errors = json_object_get(out->raw, "errors");
-    json_t *latency = json_object_get(out->raw, "latency_us");
-    if (out->raw == NULL || !json_is_object(errors) || !json_is_object(latency) ||
-        !json_is_integer(json_object_get(out->raw, "requests"))) {
+    if (out->raw == NULL || !json_is_object(out->raw)) {
         snprintf(err, errlen, "wrk's result line is not what the script writes: %s",
-                 out->raw == NULL ? jerr.text : "missing fields");
+                 out->raw == NULL ? jerr.text : "not a JSON object");
         load_result_free(out);
         return -1;
     }
-    out->requests = json_num(out->raw, "requests");
-    out->duration_s = json_num(out->raw, "duration_us") / 1e6;
-    out->throughput = out->duration_s > 0 ? out->requests / out->duration_s : 0;
-    static const char *const keys[] = {"mean", "stdev", "max", "p50", "p90", "p99", "p99_9"};
-    for (int i = 0; i < 7; i++)
-        out->latency_ms[i] = json_num(latency, keys[i]) / 1000.0;
-    out->errors = json_num(errors, "connect") + json_num(errors, "read") +
-                  json_num(errors, "write") + json_num(errors, "timeout");
-    out->non2xx = json_num(out->raw, "non2xx");
-    out->failed_checks = json_num(out->raw, "failed_checks");
+    json_t *errors = json_object_get(out->raw, "errors");
+    json_t *latency = json_object_get(out->raw, "latency_us");
+    double duration_us, count;
+    int rc =
+        result_field(out->raw, NULL, "requests", 1, &out->requests, err, errlen) != 0 ||
+                result_field(out->raw, NULL, "duration_us", 1, &duration_us, err, errlen) != 0 ||
+                result_field(out->raw, NULL, "non2xx", 1, &out->non2xx, err, errlen) != 0 ||
+                result_field(out->raw, NULL, "failed_checks", 1, &out->failed_checks, err,
+                             errlen) != 0
+            ? -1
+            : 0;
+    for (int i = 0; i < 7 && rc == 0; i++) {
+        rc = result_field(latency, "latency_us", latency_keys[i], 0, &out->latency_ms[i], err,
+                          errlen);
+        out->latency_ms[i] /= 1000.0;
+    }
+    for (int i = 0; i < 4 && rc == 0; i++) {
+        rc = result_field(errors, "errors", error_keys[i], 1, &count, err, errlen);
+        out->errors += count;
+    }
+    if (rc == 0 && duration_us == 0) {
+        snprintf(err, errlen,
+                 "wrk's result line is not what the script writes: "
+                 "\"duration_us\" is 0");
+        rc = -1;
+    }
+    if (rc != 0) {
+        load_result_free(out);
+        memset(out, 0, sizeof(*out));
+        return -1;
+    }
+    out->duration_s = duration_us / 1e6;
+    out->throughput = out->requests / out->duration_s;
     return 0;
 }
 
@@ -74,21 +114,45 @@ void load_result_free(load_result *result)
     result->raw = NULL;
 }
 
+char *load_ports_env(const int *ports, unsigned nports)
+{
+    char *env = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&env, &size);
+    if (out == NULL)
+        return NULL;
+    fputs("TWICE_PORTS=", out);
+    for (unsigned i = 0; i < nports; i++)
+        fprintf(out, "%s%d", i ? "," : "", ports[i]);
+    if (fclose(out) != 0) {
+        free(env);
+        return NULL;
+    }
+    return env;
+}
+
 int load_run(const load_spec *spec, load_result *out, char *err, size_t errlen)
 {
     static const char *const checks[] = {"status", "plaintext", "json", "ctx"};
     char threads[16], connections[16], duration[32], url[64];
-    char check_env[64], route_env[1100], ports_env[1024] = "TWICE_PORTS=";
+    char check_env[64], *route_env = NULL, *ports_env = NULL;
+    /* Sized to what they hold: a route or a ports list cut short would load something else. */
+    if (asprintf(&route_env, "TWICE_ROUTE=%s", spec->route) < 0)
+        route_env = NULL;
+    if (!spec->shared_port)
+        ports_env = load_ports_env(spec->ports, spec->nports);
+    if (route_env == NULL || (!spec->shared_port && ports_env == NULL)) {
+        free(route_env);
+        free(ports_env);
+        snprintf(err, errlen, "cannot start wrk: out of memory");
+        return -1;
+    }
     snprintf(threads, sizeof(threads), "%u", spec->threads);
     snprintf(connections, sizeof(connections), "%u", spec->connections);
     snprintf(duration, sizeof(duration), "%.0fs", spec->duration_s < 1 ? 1 : spec->duration_s);
     snprintf(url, sizeof(url), "http://127.0.0.1:%d/", spec->ports[0]);
     snprintf(check_env, sizeof(check_env), "TWICE_CHECK=%s", checks[spec->check]);
-    snprintf(route_env, sizeof(route_env), "TWICE_ROUTE=%s", spec->route);
-    for (unsigned i = 0; i < spec->nports && !spec->shared_port; i++)
-        snprintf(ports_env + strlen(ports_env), sizeof(ports_env) - strlen(ports_env), "%s%d",
-                 i ? "," : "", spec->ports[i]);
-    char *env[] = {check_env, route_env, spec->shared_port ? NULL : ports_env, NULL};
+    char *env[] = {check_env, route_env, ports_env, NULL};
     char *argv[] = {"wrk",    "-t",        threads, "-c", connections,          "-d",
                     duration, "--timeout", "10s",   "-s", (char *)lua_script(), url,
                     NULL};
@@ -102,6 +166,8 @@ int load_run(const load_spec *spec, load_result *out, char *err, size_t errlen)
             close(wrk_out);
         if (wrk_err >= 0)
             close(wrk_err);
+        free(route_env);
+        free(ports_env);
         return -1;
     }
     int status = 0, rc = -1;
@@ -142,5 +208,7 @@ int load_run(const load_spec *spec, load_result *out, char *err, size_t errlen)
     }
     close(wrk_out);
     close(wrk_err);
+    free(route_env);
+    free(ports_env);
     return rc;
 }

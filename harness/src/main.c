@@ -10,8 +10,12 @@
 #include <unistd.h>
 
 #include "gate.h"
+#include "json_positions.h"
+#include "message_text.h"
 #include "proc.h"
+#include "read_file.h"
 #include "report.h"
+#include "report_files.h"
 #include "run.h"
 #include "scenario.h"
 
@@ -43,10 +47,13 @@ static void usage(FILE *out)
             "exit status: 0 success, 1 a gate failed, 2 bad input or a failed run\n");
 }
 
+/* What a valid scenario says, on one line; every string from the file quoted and escaped. */
 static void describe(const scenario *sc)
 {
-    printf("%s: ok: \"%s\", %s", sc->path, sc->name, sc->app != NULL ? sc->app : "command");
-    printf(" %s", sc->route);
+    char name[MESSAGE_QUOTE_SIZE], route[MESSAGE_QUOTE_SIZE];
+    printf("%s: ok: %s, %s", sc->path, message_quote(name, sizeof(name), sc->name),
+           sc->app != NULL ? sc->app : "command");
+    printf(" %s", message_quote(route, sizeof(route), sc->route));
     if (sc->nmodels != 0) {
         printf(", models");
         for (size_t i = 0; i < sc->nmodels; i++)
@@ -110,8 +117,17 @@ static int bad_usage(const char *verb, const char *fmt, const char *value)
 
 static json_t *load_json(const char *path)
 {
+    char err[1024];
+    size_t len;
+    char *text = read_file(path, &len, err, sizeof(err));
+    if (text == NULL) {
+        fprintf(stderr, "twice: %s\n", err);
+        return NULL;
+    }
     json_error_t error;
-    json_t *json = json_load_file(path, 0, &error);
+    json_t *json =
+        json_text_check(text, len, &error) == 0 ? json_loadb(text, len, 0, &error) : NULL;
+    free(text);
     if (json == NULL)
         fprintf(stderr, "twice: %s:%d:%d: %s\n", path, error.line, error.column, error.text);
     return json;
@@ -253,14 +269,35 @@ static int write_siblings(json_t *report, const char *json_path)
     json_t *checks = checks_for(report);
     int rc = 0;
     for (size_t i = 0; i < 3 && rc == 0; i++) {
-        char path[1300], err[1024];
-        snprintf(path, sizeof(path), "%.*s.%s", (int)(strlen(json_path) - strlen(".json")),
-                 json_path, formats[i]->extension);
-        rc = report_write_format(formats[i], report, checks, path, err, sizeof(err));
+        char err[1024];
+        rc = report_write_beside(formats[i], report, checks, json_path, err, sizeof(err));
         if (rc != 0)
             fprintf(stderr, "twice: %s\n", err);
     }
     json_decref(checks);
+    return rc;
+}
+
+/* Saves a run's report in dir, or, should that fail after all (dir was checked before the
+ * run, but may have gone since), in the temporary directory: a run's results are never
+ * lost to its output directory. 0, or -1 when dir could not take them. */
+static int save_report(json_t *report, const char *dir, const char *name)
+{
+    char err[2048], *written;
+    int rc = report_write(report, dir, name, &written, err, sizeof(err));
+    if (rc != 0) {
+        const char *fallback = getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp";
+        fprintf(stderr, "twice: %s\n", err);
+        if (report_write(report, fallback, name, &written, err, sizeof(err)) != 0) {
+            fprintf(stderr, "twice: %s\n", err);
+            return -1;
+        }
+        fprintf(stderr, "twice: the report was written to %s instead\n", written);
+    }
+    printf("report: %s\n", written);
+    if (write_siblings(report, written) != 0)
+        rc = -1;
+    free(written);
     return rc;
 }
 
@@ -329,6 +366,12 @@ static int run(int argc, char **argv)
         scenario_free(&sc);
         return EXIT_BAD_INPUT;
     }
+    /* Before anything is measured: a run must not end with nowhere to put its results. */
+    if (report_dir_prepare(dir, err, sizeof(err)) != 0) {
+        fprintf(stderr, "twice run: -o %s: %s\n", dir, err);
+        scenario_free(&sc);
+        return EXIT_BAD_INPUT;
+    }
     options.app_path = find_app(app);
     proc_install_signal_handlers();
     json_t *report = report_new(&sc, options.app_path);
@@ -336,15 +379,8 @@ static int run(int argc, char **argv)
     if (rc != 0)
         fprintf(stderr, "twice: %s: %s\n", proc_interrupted ? "interrupted" : "run failed", err);
     run_print_table(stdout, report);
-    char written[1200], werr[1200];
-    if (report_write(report, dir, sc.name, written, sizeof(written), werr, sizeof(werr)) != 0) {
-        fprintf(stderr, "twice: %s\n", werr);
+    if (save_report(report, dir, sc.name) != 0)
         rc = -1;
-    } else {
-        printf("report: %s\n", written);
-        if (write_siblings(report, written) != 0)
-            rc = -1;
-    }
     int status = rc == 0 ? 0 : EXIT_BAD_INPUT;
     if (status == 0 && gate_after) {
         gate_limits limits = gate_limits_from_report(report);

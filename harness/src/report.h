@@ -15,16 +15,22 @@
 /** A new report for sc: schema, scenario, machine facts, git commit, start time. */
 json_t *report_new(const scenario *sc, const char *app_path);
 /**
- * Writes report to dir/NAME-YYYYmmdd-HHMMSS.json atomically (a temporary
- * file renamed into place: a run killed half-way never leaves half a
- * report). Writes the path to path_out. 0 or -1 with err.
+ * Writes report to dir/NAME-YYYYmmdd-HHMMSS.json, or -2, -3... after the stamp when that
+ * exists (never replacing a file), atomically (a run killed half-way never leaves half a
+ * report). NAME is name made a safe file name (report_files.h). The path written goes to
+ * *path_out (malloc'd). 0 or -1 with err.
  */
-int report_write(json_t *report, const char *dir, const char *name, char *path_out, size_t path_len,
-                 char *err, size_t errlen);
+int report_write(json_t *report, const char *dir, const char *name, char **path_out, char *err,
+                 size_t errlen);
 
 /** Writes report (with the gate's checks) in format to path atomically, or to stdout when
- * path is NULL. 0 or -1 with err. */
+ * path is NULL. Replaces a regular file at path, refuses anything else there. 0 or -1 with
+ * err. */
 int report_write_format(const report_format *format, json_t *report, json_t *checks,
                         const char *path, char *err, size_t errlen);
+/** Writes report in format beside the JSON report at json_path: its name with the format's
+ * extension for ".json". Never replaces a file. 0 or -1 with err. */
+int report_write_beside(const report_format *format, json_t *report, json_t *checks,
+                        const char *json_path, char *err, size_t errlen);
 
 #endif

@@ -4,11 +4,9 @@
  * cores, the kernel, the compiler and library versions, whether CPU caps
  * were applied, and the git commit of the tree that ran.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -16,6 +14,7 @@
 #include "atomic_file.h"
 #include "proc.h"
 #include "report.h"
+#include "report_files.h"
 
 static void utc_now(char *buf, size_t len, const char *format)
 {
@@ -103,17 +102,23 @@ static int fill_json(FILE *out, void *data)
                : -1;
 }
 
-int report_write(json_t *report, const char *dir, const char *name, char *path_out, size_t path_len,
-                 char *err, size_t errlen)
+int report_write(json_t *report, const char *dir, const char *name, char **path_out, char *err,
+                 size_t errlen)
 {
-    char stamp[32];
+    char stamp[32], safe[REPORT_STEM_MAX + 1], *stem;
     utc_now(stamp, sizeof(stamp), "%Y%m%d-%H%M%S");
-    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-        snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
+    report_file_stem(name, safe);
+    *path_out = NULL;
+    if (report_dir_prepare(dir, err, errlen) != 0)
+        return -1;
+    if (asprintf(&stem, "%s/%s-%s", dir, safe, stamp) < 0) {
+        snprintf(err, errlen, "cannot write a report to %s: out of memory", dir);
         return -1;
     }
-    snprintf(path_out, path_len, "%s/%s-%s.json", dir, name, stamp);
-    return atomic_write(path_out, fill_json, report, err, errlen);
+    int rc =
+        atomic_create(stem, "json", ATOMIC_MAX_SUFFIX, fill_json, report, path_out, err, errlen);
+    free(stem);
+    return rc;
 }
 
 typedef struct format_job {
@@ -134,4 +139,22 @@ int report_write_format(const report_format *format, json_t *report, json_t *che
     if (path == NULL)
         return fill_format(stdout, &job);
     return atomic_write(path, fill_format, &job, err, errlen);
+}
+
+int report_write_beside(const report_format *format, json_t *report, json_t *checks,
+                        const char *json_path, char *err, size_t errlen)
+{
+    format_job job = {format, report, checks};
+    size_t stem_len = strlen(json_path);
+    if (stem_len > 5 && strcmp(json_path + stem_len - 5, ".json") == 0)
+        stem_len -= 5;
+    char *stem = strndup(json_path, stem_len), *written = NULL;
+    if (stem == NULL) {
+        snprintf(err, errlen, "cannot write beside %s: out of memory", json_path);
+        return -1;
+    }
+    int rc = atomic_create(stem, format->extension, 1, fill_format, &job, &written, err, errlen);
+    free(stem);
+    free(written);
+    return rc;
 }

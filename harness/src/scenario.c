@@ -5,15 +5,18 @@
  * key) in the file, and an unknown key is answered with the nearest known
  * one, since it is almost always a typo.
  */
-#include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "json_positions.h"
+#include "message_text.h"
 #include "read_file.h"
 #include "scenario.h"
+#include "scenario_machine.h"
+#include "scenario_strings.h"
 
 typedef struct loader {
     scenario *sc;
@@ -31,6 +34,9 @@ static const char *const target_keys[] = {"app",     "command", "route", "worker
 static const char *const gate_keys[] = {"min_efficiency", "max_sigma", "max_p99_ms",
                                         "max_error_rate", NULL};
 static const char *const model_names[] = {"process", "thread", "coroutine", NULL};
+
+/* cgroups' smallest CPU quota is 1 ms per period; the cap's period is 100 ms (cpucap.c). */
+#define CPU_CAP_MIN 0.01
 
 /* Reports an error at path's value (or at its key, when at_key); returns -1. */
 static int fail_at(loader *ld, const char *path, int at_key, const char *fmt, ...)
@@ -100,12 +106,16 @@ static int check_keys(loader *ld, json_t *obj, const char *const *known, const c
         }
         if (found)
             continue;
-        char child[512];
-        snprintf(child, sizeof(child), "%s%s%s", path, *path ? "." : "", key);
+        char *child, quoted[MESSAGE_QUOTE_SIZE];
+        if (asprintf(&child, "%s%s%s", path, *path ? "." : "", key) < 0)
+            return fail_at(ld, path, 0, "out of memory");
+        message_quote(quoted, sizeof(quoted), key);
         if (nearest != NULL && best <= (strlen(key) + 2) / 3 + 1)
-            return fail_at(ld, child, 1, "unknown key \"%s\"; did you mean \"%s\"?", key, nearest);
-        return fail_at(ld, child, 1, "unknown key \"%s\" in %s", key,
-                       *path ? path : "the scenario");
+            fail_at(ld, child, 1, "unknown key %s; did you mean \"%s\"?", quoted, nearest);
+        else
+            fail_at(ld, child, 1, "unknown key %s in %s", quoted, *path ? path : "the scenario");
+        free(child);
+        return -1;
     }
     return 0;
 }
@@ -129,6 +139,13 @@ static const char *type_name(const json_t *value)
     default:
         return "null";
     }
+}
+
+/* A value as a message shows it: a string quoted and escaped, anything else by its type. */
+static const char *shown_value(char *buf, size_t buflen, const json_t *value)
+{
+    return json_is_string(value) ? message_quote(buf, buflen, json_string_value(value))
+                                 : type_name(value);
 }
 
 static int get_string(loader *ld, json_t *obj, const char *path, const char *key, int required,
@@ -163,9 +180,12 @@ static int get_number(loader *ld, json_t *obj, const char *path, const char *key
     if (!json_is_number(value))
         return fail_at(ld, child, 0, "\"%s\" must be a number, got %s", child, type_name(value));
     double v = json_number_value(value);
-    if ((min_exclusive ? v <= min : v < min) || v > max)
-        return fail_at(ld, child, 0, "\"%s\" must be %s %g and at most %g, got %g", child,
-                       min_exclusive ? ">" : ">=", min, max, v);
+    if ((min_exclusive ? v <= min : v < min) || v > max) {
+        char low[MESSAGE_NUMBER_SIZE], high[MESSAGE_NUMBER_SIZE], got[MESSAGE_NUMBER_SIZE];
+        return fail_at(ld, child, 0, "\"%s\" must be %s %s and at most %s, got %s", child,
+                       min_exclusive ? ">" : ">=", message_number(low, min),
+                       message_number(high, max), message_number(got, v));
+    }
     *out = v;
     return 0;
 }
@@ -208,10 +228,9 @@ static int get_choice(loader *ld, json_t *obj, const char *path, const char *key
         snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s\"%s\"", i ? ", " : "",
                  names[i]);
     }
-    return fail_at(ld, child, 0, "\"%s\" must be one of %s, got %s%s%s", child, list,
-                   json_is_string(value) ? "\"" : "",
-                   json_is_string(value) ? json_string_value(value) : type_name(value),
-                   json_is_string(value) ? "\"" : "");
+    char quoted[MESSAGE_QUOTE_SIZE];
+    return fail_at(ld, child, 0, "\"%s\" must be one of %s, got %s", child, list,
+                   shown_value(quoted, sizeof(quoted), value));
 }
 
 static int require_object(loader *ld, json_t *obj, const char *path, const char *key, int required,
@@ -244,17 +263,17 @@ static int parse_target(loader *ld, json_t *top)
     if ((sc->app == NULL) == (sc->command == NULL))
         return fail_at(ld, "target", 0,
                        "\"target\" needs exactly one of \"app\" (\"twice-app\") and \"command\"");
+    char quoted[MESSAGE_QUOTE_SIZE], why[512];
     if (sc->app != NULL && strcmp(sc->app, "twice-app") != 0)
         return fail_at(ld, "target.app", 0,
                        "\"target.app\" must be \"twice-app\" (for any other server, use "
-                       "\"command\"), got \"%s\"",
-                       sc->app);
+                       "\"command\"), got %s",
+                       message_quote(quoted, sizeof(quoted), sc->app));
     if (sc->command != NULL && strstr(sc->command, "{port}") == NULL)
         return fail_at(ld, "target.command", 0,
                        "\"target.command\" must contain {port}, where each server's port goes");
-    if (sc->route[0] != '/')
-        return fail_at(ld, "target.route", 0, "\"target.route\" must start with '/', got \"%s\"",
-                       sc->route);
+    if (scenario_route_check(sc->route, why, sizeof(why)) != 0)
+        return fail_at(ld, "target.route", 0, "\"target.route\" %s", why);
     return 0;
 }
 
@@ -284,13 +303,12 @@ static int parse_models(loader *ld, json_t *top)
         int known = 0;
         for (const char *const *name = model_names; *name != NULL; name++)
             known |= json_is_string(m) && strcmp(json_string_value(m), *name) == 0;
+        char quoted[MESSAGE_QUOTE_SIZE];
         if (!known)
             return fail_at(ld, path, 0,
-                           "unknown model %s%s%s; the models are \"process\", \"thread\", "
+                           "unknown model %s; the models are \"process\", \"thread\", "
                            "\"coroutine\"",
-                           json_is_string(m) ? "\"" : "",
-                           json_is_string(m) ? json_string_value(m) : type_name(m),
-                           json_is_string(m) ? "\"" : "");
+                           shown_value(quoted, sizeof(quoted), m));
         for (size_t j = 0; j < sc->nmodels; j++) {
             if (strcmp(sc->models[j], json_string_value(m)) == 0)
                 return fail_at(ld, path, 0, "model \"%s\" is listed twice", sc->models[j]);
@@ -349,40 +367,70 @@ static int parse_gate(loader *ld, json_t *top)
                : 0;
 }
 
+/* The name is part of the report's file names: it must be a plain file name. */
+static int check_name(loader *ld)
+{
+    char why[512];
+    if (scenario_name_check(ld->sc->name, why, sizeof(why)) != 0)
+        return fail_at(ld, "name", 0, "\"name\" %s", why);
+    return 0;
+}
+
+/* A top-level duration: wrk runs whole seconds (its -d takes no fraction), so a fraction
+ * would be run as another length than the report says. */
+static int get_seconds(loader *ld, json_t *top, const char *key, double min, double dflt,
+                       double *out)
+{
+    char got[MESSAGE_NUMBER_SIZE];
+    if (get_number(ld, top, "", key, min, 0, 3600, dflt, out, NULL) != 0)
+        return -1;
+    if (*out != floor(*out))
+        return fail_at(ld, key, 0,
+                       "\"%s\" must be a whole number of seconds (wrk runs whole seconds), got %s",
+                       key, message_number(got, *out));
+    return 0;
+}
+
 int scenario_parse(scenario *sc, const char *path, const char *text, size_t len, char *err,
                    size_t errlen)
 {
     static const char *const fronts[] = {"reuseport", "direct", NULL};
     memset(sc, 0, sizeof(*sc));
     sc->path = strdup(path);
+    if (len > SCENARIO_MAX_BYTES) {
+        snprintf(err, errlen, "%s: is %zu bytes; a scenario file is at most %u KiB", path, len,
+                 SCENARIO_MAX_BYTES >> 10);
+        return -1;
+    }
     json_error_t jerr;
-    sc->json = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (json_text_check(text, len, &jerr) == 0)
+        sc->json = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
     if (sc->json == NULL) {
         snprintf(err, errlen, "%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
         return -1;
     }
     loader ld = {.sc = sc, .err = err, .errlen = errlen};
-    if (json_positions_scan(&ld.positions, text, len) != 0) {
-        snprintf(err, errlen, "%s: out of memory", path);
+    if (json_positions_scan(&ld.positions, text, len, &jerr) != 0) {
+        snprintf(err, errlen, "%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
         return -1;
     }
     int front = 0, rc = -1;
     if (!json_is_object(sc->json)) {
         fail_at(&ld, "", 0, "a scenario is a JSON object, got %s", type_name(sc->json));
     } else if (check_keys(&ld, sc->json, top_keys, "") == 0 &&
-               get_string(&ld, sc->json, "", "name", 1, &sc->name) == 0 &&
+               get_string(&ld, sc->json, "", "name", 1, &sc->name) == 0 && check_name(&ld) == 0 &&
                get_string(&ld, sc->json, "", "description", 0, &sc->description) == 0 &&
                parse_target(&ld, sc->json) == 0 && parse_models(&ld, sc->json) == 0 &&
                parse_servers(&ld, sc->json) == 0 &&
                get_uint(&ld, sc->json, "", "connections_per_server", 1, 100000, 16,
                         &sc->connections_per_server) == 0 &&
-               get_number(&ld, sc->json, "", "warmup_s", 0, 0, 3600, 1, &sc->warmup_s, NULL) == 0 &&
-               get_number(&ld, sc->json, "", "duration_s", 0, 1, 3600, 5, &sc->duration_s, NULL) ==
-                   0 &&
+               get_seconds(&ld, sc->json, "warmup_s", 0, 1, &sc->warmup_s) == 0 &&
+               get_seconds(&ld, sc->json, "duration_s", 1, 5, &sc->duration_s) == 0 &&
                get_uint(&ld, sc->json, "", "repetitions", 1, 100, 1, &sc->repetitions) == 0 &&
                get_choice(&ld, sc->json, "", "front", fronts, SCENARIO_FRONT_REUSEPORT, &front) ==
                    0 &&
-               get_number(&ld, sc->json, "", "cpu_cap", 0, 1, 1024, 0, &sc->cpu_cap, NULL) == 0 &&
+               get_number(&ld, sc->json, "", "cpu_cap", CPU_CAP_MIN, 0, 1024, 0, &sc->cpu_cap,
+                          NULL) == 0 &&
                parse_gate(&ld, sc->json) == 0) {
         sc->front = (scenario_front)front;
         rc = 0;
@@ -394,14 +442,17 @@ int scenario_parse(scenario *sc, const char *path, const char *text, size_t len,
 int scenario_load(scenario *sc, const char *path, char *err, size_t errlen)
 {
     size_t len;
-    char *text = read_file(path, &len);
+    char *text = read_file(path, &len, err, errlen);
     if (text == NULL) {
         memset(sc, 0, sizeof(*sc));
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return -1;
     }
     int rc = scenario_parse(sc, path, text, len, err, errlen);
     free(text);
+    machine_limits limits;
+    machine_limits_probe(&limits);
+    if (rc == 0)
+        rc = scenario_check_machine(sc, &limits, err, errlen);
     return rc;
 }
 

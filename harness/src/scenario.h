@@ -13,6 +13,8 @@
 
 #define SCENARIO_MAX_STEPS 64
 #define SCENARIO_MAX_MODELS 3
+/* A scenario is a few hundred bytes; its positions cost some 50 times its size. */
+#define SCENARIO_MAX_BYTES (1u << 20)
 
 /** How responses are checked under load. */
 typedef enum {
@@ -58,12 +60,14 @@ typedef struct scenario {
 } scenario;
 
 /**
- * Loads and checks the scenario at path. Returns 0, or -1 with a message in
- * err of the form "FILE:LINE:COLUMN: what is wrong" (an unknown key also
- * names the nearest known one).
+ * Loads and checks the scenario at path, and that this machine can hold its largest step
+ * (scenario_machine.h). Returns 0, or -1 with a message in err of the form
+ * "FILE:LINE:COLUMN: what is wrong" (an unknown key also names the nearest known one).
+ * sc is to be freed with scenario_free either way.
  */
 int scenario_load(scenario *sc, const char *path, char *err, size_t errlen);
-/** The same from text in memory; path only names it in messages. */
+/** The same from text in memory, without the machine's limits; path only names it in
+ * messages. */
 int scenario_parse(scenario *sc, const char *path, const char *text, size_t len, char *err,
                    size_t errlen);
 void scenario_free(scenario *sc);

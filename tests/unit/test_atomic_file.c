@@ -51,7 +51,8 @@ Test(atomic_file, replaces_the_target_whole)
     snprintf(path, sizeof(path), "%s/report.json", dir);
     cr_assert_eq(atomic_write(path, write_text, "first", err, sizeof(err)), 0, "%s", err);
     cr_assert_eq(atomic_write(path, write_text, "second", err, sizeof(err)), 0, "%s", err);
-    char *text = read_file(path, NULL);
+    char *text = read_file(path, NULL, err, sizeof(err));
+    cr_assert_not_null(text, "%s", err);
     cr_assert_str_eq(text, "second");
     free(text);
     cr_assert_str_eq(entries(dir), "report.json ");

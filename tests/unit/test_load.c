@@ -3,6 +3,8 @@
  * a step.
  */
 #include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -46,7 +48,67 @@ Test(load, output_without_the_result_is_an_error)
     cr_assert_eq(load_parse_output("TWICE_RESULT {\"requests\": 1\n", &r, err, sizeof(err)), -1);
     cr_assert(strstr(err, "not what the script writes") != NULL, "%s", err);
     cr_assert_eq(load_parse_output("TWICE_RESULT {\"requests\": 1}\n", &r, err, sizeof(err)), -1);
-    cr_assert(strstr(err, "missing fields") != NULL, "%s", err);
+    cr_assert(strstr(err, "\"duration_us\" is missing") != NULL, "%s", err);
+}
+
+/* The result line with one field replaced: from "\"name\":" up to the next ',' or '}'. */
+static char *with_field(const char *name, const char *value)
+{
+    char key[64], *text;
+    snprintf(key, sizeof(key), "\"%s\":", name);
+    const char *at = strstr(wrk_output, key);
+    cr_assert_not_null(at, "%s", name);
+    at += strlen(key);
+    const char *end = at + strcspn(at, ",}");
+    cr_assert_geq(asprintf(&text, "%.*s%s%s", (int)(at - wrk_output), wrk_output, value, end), 0);
+    return text;
+}
+
+/* Every field the script writes is checked: a missing, mistyped or negative one is refused
+ * with its path, never read as 0 (which would be a wrong number, not an error). */
+Test(load, every_field_of_the_result_is_checked)
+{
+    struct {
+        const char *field, *value, *message;
+    } cases[] = {
+        {"requests", "-1", "\"requests\" is negative"},
+        {"requests", "1.5", "\"requests\" is not a whole number"},
+        {"duration_us", "0", "\"duration_us\" is 0"},
+        {"non2xx", "\"4\"", "\"non2xx\" is not a whole number"},
+        {"failed_checks", "null", "\"failed_checks\" is not a whole number"},
+        {"timeout", "-3", "\"errors.timeout\" is negative"},
+        {"p99", "\"fast\"", "\"latency_us.p99\" is not a number"},
+        {"mean", "-1.5", "\"latency_us.mean\" is negative"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        load_result r;
+        char err[256], *text = with_field(cases[i].field, cases[i].value);
+        cr_assert_eq(load_parse_output(text, &r, err, sizeof(err)), -1, "%s", text);
+        cr_assert(strstr(err, cases[i].message) != NULL, "case %zu: %s", i, err);
+        cr_assert_null(r.raw);
+        free(text);
+    }
+    load_result r;
+    char err[256];
+    cr_assert_eq(load_parse_output("TWICE_RESULT [1]\n", &r, err, sizeof(err)), -1);
+    cr_assert(strstr(err, "not a JSON object") != NULL, "%s", err);
+}
+
+/* A fixed buffer once cut this list after about 170 servers: every port must be there. */
+Test(load, the_ports_list_holds_every_server)
+{
+    int ports[256];
+    for (int i = 0; i < 256; i++)
+        ports[i] = 65535 - i;
+    char *env = load_ports_env(ports, 256);
+    cr_assert_not_null(env);
+    cr_assert_eq(strncmp(env, "TWICE_PORTS=65535,65534,", 24), 0, "%s", env);
+    size_t commas = 0;
+    for (const char *p = env; *p != '\0'; p++)
+        commas += *p == ',';
+    cr_assert_eq(commas, 255);
+    cr_assert(strlen(env) > 1024 && strcmp(env + strlen(env) - 6, ",65280") == 0, "%s", env);
+    free(env);
 }
 
 Test(load, threads_reach_every_server_for_the_direct_front)

@@ -25,8 +25,8 @@ static void matches_expected(const report_format *format, const char *expected_p
     FILE *out = open_memstream(&got, &len);
     cr_assert_eq(format->write(out, report, checks), 0);
     fclose(out);
-    char *expected = read_file(expected_path, NULL);
-    cr_assert_not_null(expected, "%s", expected_path);
+    char *expected = read_file(expected_path, NULL, err, sizeof(err));
+    cr_assert_not_null(expected, "%s", err);
     cr_assert_str_eq(got, expected);
     free(got);
     free(expected);

@@ -1,0 +1,29 @@
+/*
+ * message_text.h - how values read from a file are shown in messages
+ * (message_text.c). A string is quoted and escaped, so that a name or key
+ * holding terminal escape sequences, newlines or bytes that are not UTF-8
+ * cannot rewrite the user's terminal or forge a line of output; a number is
+ * printed with as many digits as it takes to be itself, so that "at most
+ * 3600, got 3600.0001" never reads "got 3600".
+ */
+#ifndef TWICE_MESSAGE_TEXT_H
+#define TWICE_MESSAGE_TEXT_H
+
+#include <stddef.h>
+
+/** Big enough for message_quote to show a short string whole. */
+#define MESSAGE_QUOTE_SIZE 160
+/** Big enough for any double message_number writes. */
+#define MESSAGE_NUMBER_SIZE 32
+
+/**
+ * Writes s into buf (buflen > 40) in double quotes, with control characters, DEL, C1
+ * controls and bytes that are not UTF-8 escaped (\n, \t, \", \\, \xHH, \u0085). What does
+ * not fit ends in ..." and the length of s in bytes. Returns buf.
+ */
+const char *message_quote(char *buf, size_t buflen, const char *s);
+/** Writes v into buf (MESSAGE_NUMBER_SIZE bytes) in the fewest digits that read back as v.
+ * Returns buf. */
+const char *message_number(char *buf, double v);
+
+#endif

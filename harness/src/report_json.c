@@ -114,23 +114,3 @@ int report_write(json_t *report, const char *dir, const char *name, char *path_o
     snprintf(path_out, path_len, "%s/%s-%s.json", dir, name, stamp);
     return atomic_write(path_out, fill_json, report, err, errlen);
 }
-
-typedef struct format_job {
-    const report_format *format;
-    json_t *report, *checks;
-} format_job;
-
-static int fill_format(FILE *out, void *data)
-{
-    const format_job *job = data;
-    return job->format->write(out, job->report, job->checks);
-}
-
-int report_write_format(const report_format *format, json_t *report, json_t *checks,
-                        const char *path, char *err, size_t errlen)
-{
-    format_job job = {format, report, checks};
-    if (path == NULL)
-        return fill_format(stdout, &job);
-    return atomic_write(path, fill_format, &job, err, errlen);
-}

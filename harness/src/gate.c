@@ -92,17 +92,17 @@ static double spread(const report_summary *s)
 }
 
 /* Whether report is a complete run where something was measured; err says why not. */
-static int measured(const report_doc *report, const char *which, char *err, size_t errlen)
+static int measured(const report_doc *report, char *err, size_t errlen)
 {
+    const char *file = report->source;
     char name[96];
     if (strcmp(report->status, "complete") != 0) {
-        snprintf(err, errlen, "%s: the run did not complete (status \"%s\"): nothing to gate",
-                 which, report->status);
+        snprintf(err, errlen, "%s: the run did not complete (status \"%s\"): nothing to gate", file,
+                 report->status);
         return 0;
     }
     if (report->nmodels == 0) {
-        snprintf(err, errlen, "%s: $.models is empty: nothing was measured, nothing to gate",
-                 which);
+        snprintf(err, errlen, "%s: $.models is empty: nothing was measured, nothing to gate", file);
         return 0;
     }
     for (size_t i = 0; i < report->nmodels; i++) {
@@ -110,7 +110,7 @@ static int measured(const report_doc *report, const char *which, char *err, size
         terminal_quote(m->name, name, sizeof(name));
         if (m->nsteps == 0) {
             snprintf(err, errlen,
-                     "%s: $.models[%zu].steps (model \"%s\") is empty: nothing was measured", which,
+                     "%s: $.models[%zu].steps (model \"%s\") is empty: nothing was measured", file,
                      i, name);
             return 0;
         }
@@ -120,7 +120,7 @@ static int measured(const report_doc *report, const char *which, char *err, size
                 snprintf(err, errlen,
                          "%s: $.models[%zu].steps[%zu] (model \"%s\") has no %s: a complete "
                          "report measured every step",
-                         which, i, j, name, !s->has_summary ? "summary" : "efficiency");
+                         file, i, j, name, !s->has_summary ? "summary" : "efficiency");
                 return 0;
             }
         }
@@ -128,7 +128,7 @@ static int measured(const report_doc *report, const char *which, char *err, size
             snprintf(err, errlen,
                      "%s: $.models[%zu].analysis (model \"%s\") is missing: a complete report "
                      "analysed every model",
-                     which, i, name);
+                     file, i, name);
             return 0;
         }
     }
@@ -237,9 +237,9 @@ int gate_check(gate_checks *checks, const report_doc *report, const report_doc *
                const gate_limits *limits, char *err, size_t errlen)
 {
     memset(checks, 0, sizeof(*checks));
-    if (!measured(report, "the report", err, errlen) ||
-        (baseline != NULL && (!measured(baseline, "the baseline", err, errlen) ||
-                              !comparable(report, baseline, err, errlen))))
+    if (!measured(report, err, errlen) ||
+        (baseline != NULL &&
+         (!measured(baseline, err, errlen) || !comparable(report, baseline, err, errlen))))
         return -1;
     checker c = {.checks = checks};
     for (size_t i = 0; i < report->nmodels; i++) {

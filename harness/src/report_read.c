@@ -429,6 +429,11 @@ int report_read_json(report_doc *doc, json_t *json, const char *name, char *err,
     reader r = {.name = name, .path = "$", .len = 1, .err = err, .errlen = errlen};
     memset(doc, 0, sizeof(*doc));
     doc->json = json_incref(json);
+    if ((doc->source = strdup(name)) == NULL) {
+        report_doc_free(doc);
+        snprintf(err, errlen, "%s: out of memory", name);
+        return -1;
+    }
     if (read_head(&r, json, doc) != 0 || read_scenario(&r, json, doc) != 0 ||
         read_machine(&r, json, doc) != 0 || read_models(&r, json, doc) != 0) {
         report_doc_free(doc);
@@ -492,6 +497,7 @@ void report_doc_free(report_doc *doc)
         free(doc->models[i].steps);
     }
     free(doc->models);
+    free(doc->source);
     json_decref(doc->json);
     memset(doc, 0, sizeof(*doc));
 }

@@ -69,6 +69,7 @@ typedef struct report_doc {
     long long cores;
     report_model *models;
     size_t nmodels;
+    char *source; /* owned: the name the reader was given (the file), for messages */
     json_t *json; /* owned: the parsed file */
 } report_doc;
 

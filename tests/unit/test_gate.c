@@ -169,7 +169,7 @@ Test(gate, reports_that_cannot_be_compared_are_refused)
 
     json_object_set_new(a, "status", json_string("interrupted"));
     cr_assert_eq(gate(a, NULL, &limits, err), -1);
-    cr_assert_str_eq(err, "the report: the run did not complete (status \"interrupted\"): "
+    cr_assert_str_eq(err, "test.json: the run did not complete (status \"interrupted\"): "
                           "nothing to gate");
     json_decref(a);
     json_decref(b);
@@ -182,11 +182,11 @@ Test(gate, a_report_where_nothing_was_measured_is_refused)
     gate_limits limits = {.tolerance = GATE_DEFAULT_TOLERANCE};
     json_t *no_models = report_json("s", json_array());
     cr_assert_eq(gate(no_models, NULL, &limits, err), -1);
-    cr_assert_str_eq(err, "the report: $.models is empty: nothing was measured, nothing to gate");
+    cr_assert_str_eq(err, "test.json: $.models is empty: nothing was measured, nothing to gate");
 
     json_t *no_steps = report_json("s", json_pack("[o]", model_json("thread", json_array())));
     cr_assert_eq(gate(no_steps, NULL, &limits, err), -1);
-    cr_assert_str_eq(err, "the report: $.models[0].steps (model \"thread\") is empty: nothing "
+    cr_assert_str_eq(err, "test.json: $.models[0].steps (model \"thread\") is empty: nothing "
                           "was measured");
 
     json_t *unmeasured = report("s", 100, 0.95, 0.01, 1);
@@ -194,12 +194,12 @@ Test(gate, a_report_where_nothing_was_measured_is_refused)
         json_object_get(json_array_get(json_object_get(unmeasured, "models"), 0), "steps");
     json_object_del(json_array_get(steps, 1), "summary");
     cr_assert_eq(gate(unmeasured, NULL, &limits, err), -1);
-    cr_assert_str_eq(err, "the report: $.models[0].steps[1] (model \"thread\") has no summary: a "
+    cr_assert_str_eq(err, "test.json: $.models[0].steps[1] (model \"thread\") has no summary: a "
                           "complete report measured every step");
 
     json_t *good = report("s", 100, 0.95, 0.01, 1);
     cr_assert_eq(gate(good, no_steps, &limits, err), -1, "nor is such a baseline");
-    cr_assert_str_eq(err, "the baseline: $.models[0].steps (model \"thread\") is empty: nothing "
+    cr_assert_str_eq(err, "test.json: $.models[0].steps (model \"thread\") is empty: nothing "
                           "was measured");
     json_decref(no_models);
     json_decref(no_steps);

@@ -3,9 +3,11 @@
  * on reports that once crashed or hung them (a model without its name, a
  * flag that is a number, nine models in a chart, medians at the ends of a
  * double) and on files that are not reports: the real binary, its exit
- * status, its message, and never a signal.
+ * status, its message, and never a signal. And a run whose server answers
+ * nothing: its analysis says why there is none, and the gate fails on it.
  */
 #include <criterion/criterion.h>
+#include <glob.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -202,4 +204,42 @@ Test(report_verbs_files, html_renders_many_models_and_extreme_medians)
     renders_html(30, 1000);
     renders_html(2, 5e-324);
     renders_html(2, 1.75e308);
+}
+
+/* A server that answers the readiness probe and then nothing: the step's throughput is 0, so
+ * sigma and kappa cannot be estimated. That once gave NaN, an analysis missing from the report
+ * and a gate that skipped it; now the analysis says why it is missing and the gate fails. */
+Test(report_verbs_files, a_run_with_no_throughput_says_why_and_fails_the_gate, .timeout = 60)
+{
+    char scenario[128], reports[128], pattern[160];
+    snprintf(scenario, sizeof(scenario), "%s/scenario.json", dir);
+    snprintf(reports, sizeof(reports), "%s/reports", dir);
+    const char *server =
+        "exec python3 -c \"import socket, time; s = socket.socket(); "
+        "s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('{host}', {port})); "
+        "s.listen(64); c = s.accept()[0]; c.recv(4096); "
+        "c.sendall(b'HTTP/1.1 200 OK\\r\\nContent-Length: 0\\r\\n\\r\\n'); c.close(); "
+        "time.sleep(60)\"";
+    json_t *sc =
+        json_pack("{s:s, s:{s:s, s:s}, s:[i], s:i, s:i, s:i, s:i}", "name", "silent", "target",
+                  "command", server, "route", "/", "servers", 1, "connections_per_server", 2,
+                  "warmup_s", 0, "duration_s", 1, "repetitions", 1);
+    cr_assert_not_null(sc);
+    cr_assert_eq(json_dump_file(sc, scenario, 0), 0);
+    json_decref(sc);
+    const char *const run[] = {"run", scenario, "-o", reports, "--gate", NULL};
+    free(twice(1, run));
+    snprintf(pattern, sizeof(pattern), "%s/*.json", reports);
+    glob_t found;
+    cr_assert_eq(glob(pattern, 0, NULL, &found), 0);
+    cr_assert_eq(found.gl_pathc, 1);
+    json_t *report = json_load_file(found.gl_pathv[0], 0, NULL);
+    globfree(&found);
+    cr_assert_not_null(report);
+    json_t *analysis = json_object_get(model0(report), "analysis");
+    cr_assert_str_eq(json_string_value(json_object_get(report, "status")), "complete");
+    cr_assert_str_eq(json_string_value(json_object_get(analysis, "error")),
+                     "no throughput at 1 servers: sigma and kappa cannot be estimated");
+    cr_assert_str_eq(json_string_value(json_object_get(analysis, "verdict")), "unknown");
+    json_decref(report);
 }

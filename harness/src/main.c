@@ -14,6 +14,7 @@
 #include "report.h"
 #include "run.h"
 #include "scenario.h"
+#include "terminal_text.h"
 
 #define EXIT_BAD_INPUT 2
 
@@ -108,13 +109,16 @@ static int bad_usage(const char *verb, const char *fmt, const char *value)
     return EXIT_BAD_INPUT;
 }
 
-/* Reads the report at path through the one typed reader; says why not on stderr. */
+/* Reads the report at path through the one typed reader; says why not on stderr (escaped:
+ * the parser quotes the file's bytes near a syntax error). */
 static int read_report(report_doc *doc, const char *verb, const char *path)
 {
     char err[1024];
     if (report_read_file(doc, path, err, sizeof(err)) == 0)
         return 0;
-    fprintf(stderr, "twice %s: %s\n", verb, err);
+    fprintf(stderr, "twice %s: ", verb);
+    terminal_text(stderr, err);
+    fputc('\n', stderr);
     return -1;
 }
 

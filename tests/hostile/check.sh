@@ -2,7 +2,8 @@
 # twice validate, report, gate and compare over hostile files: tests/hostile/ (committed,
 # small) and a few generated here (10,000 models, nesting 100,000 deep, a 4 MB string).
 # Every command must end within a timeout, by exit, never by a signal, with status 0, 1
-# or 2; and by the file's name:
+# or 2, with no sanitizer report (in a sanitizer build) and no raw escape character on the
+# terminal (validate's printing is another matter); and by the file's name:
 #   bad-*         the report reader refuses it: report, gate and compare exit 2 and name
 #                 the file
 #   unmeasured-*  a report where nothing (or not everything) was measured: report renders
@@ -46,6 +47,10 @@ run() {
         why="exit $status, expected one of $expected"
     elif [ "$expected" = 2 ] && ! grep -qF "$name" "$scratch/err"; then
         why="the message does not name the file: $(head -c 300 "$scratch/err")"
+    elif grep -qE 'Sanitizer|runtime error:' "$scratch/err"; then
+        why="a sanitizer report: $(grep -m1 -E 'Sanitizer|runtime error:' "$scratch/err")"
+    elif [ "$1" != validate ] && LC_ALL=C grep -q $'\x1b' "$scratch/out" "$scratch/err"; then
+        why="a raw escape character reached the terminal"
     fi
     if [ -n "$why" ]; then
         echo "FAIL twice $*: $why" >&2

@@ -6,6 +6,7 @@
  * the writers never meet an absent field, a NULL string or a wrong type.
  */
 #include <errno.h>
+#include <float.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,9 +84,10 @@ static const char *type_name(const json_t *v)
 }
 
 /*
- * The value at key of obj in *out, checked against type (one of jansson's, or -1 for any
- * number). Absent: an error when required, else *out is NULL. Failing leaves the path at
- * the key; succeeding leaves it where it was.
+ * The value at key of obj in *out, checked against type (one of jansson's, JSON_TRUE
+ * standing for either boolean, or ANY_NUMBER for an integer or a real). Absent: an error when
+ * required, else *out is NULL. Failing leaves the path at the key; succeeding leaves it where it
+ * was.
  */
 #define ANY_NUMBER (-1)
 
@@ -104,10 +106,9 @@ static int field(reader *r, json_t *obj, const char *key, int type, int required
         leave(r, back);
         return 0;
     }
-    int ok = type == ANY_NUMBER    ? json_is_number(v)
-             : type == JSON_TRUE   ? json_is_boolean(v)
-             : type == JSON_STRING ? json_is_string(v)
-                                   : (int)json_typeof(v) == type;
+    int ok = type == ANY_NUMBER  ? json_is_number(v)
+             : type == JSON_TRUE ? json_is_boolean(v)
+                                 : (int)json_typeof(v) == type;
     if (!ok)
         return fail(r, "expected %s, got %s", want, type_name(v));
     leave(r, back);
@@ -153,11 +154,9 @@ static int number_field(reader *r, json_t *obj, const char *key, int required, d
     return 0;
 }
 
-#define NO_MAX 1.7976931348623157e308
-
-static int count_field(reader *r, json_t *obj, const char *key, double *out)
+static int nonnegative_field(reader *r, json_t *obj, const char *key, double *out)
 {
-    return number_field(r, obj, key, 1, 0, 0, NO_MAX, out, NULL);
+    return number_field(r, obj, key, 1, 0, 0, DBL_MAX, out, NULL);
 }
 
 static int bool_field(reader *r, json_t *obj, const char *key, int required, int *out)
@@ -220,24 +219,25 @@ static int read_summary(reader *r, json_t *summary, report_summary *s)
     if (field(r, summary, "throughput", JSON_OBJECT, 1, &x) != 0)
         return -1;
     size_t back = enter_key(r, "throughput");
-    if (count_field(r, x, "median", &s->median) != 0 || count_field(r, x, "min", &s->min) != 0 ||
-        count_field(r, x, "max", &s->max) != 0)
+    if (nonnegative_field(r, x, "median", &s->median) != 0 ||
+        nonnegative_field(r, x, "min", &s->min) != 0 ||
+        nonnegative_field(r, x, "max", &s->max) != 0)
         return -1;
     leave(r, back);
-    if (number_field(r, summary, "efficiency", 0, 0, 0, NO_MAX, &s->efficiency,
+    if (number_field(r, summary, "efficiency", 0, 0, 0, DBL_MAX, &s->efficiency,
                      &s->has_efficiency) != 0 ||
         bool_field(r, summary, "valid", 1, &s->valid) != 0 || read_flags(r, summary, s) != 0 ||
         field(r, summary, "latency_ms", JSON_OBJECT, 1, &latency) != 0)
         return -1;
     back = enter_key(r, "latency_ms");
-    if (count_field(r, latency, "p50", &s->p50_ms) != 0 ||
-        count_field(r, latency, "p99", &s->p99_ms) != 0)
+    if (nonnegative_field(r, latency, "p50", &s->p50_ms) != 0 ||
+        nonnegative_field(r, latency, "p99", &s->p99_ms) != 0)
         return -1;
     leave(r, back);
-    return count_field(r, summary, "requests", &s->requests) != 0 ||
-                   count_field(r, summary, "errors", &s->errors) != 0 ||
-                   count_field(r, summary, "non2xx", &s->non2xx) != 0 ||
-                   count_field(r, summary, "failed_checks", &s->failed_checks) != 0
+    return nonnegative_field(r, summary, "requests", &s->requests) != 0 ||
+                   nonnegative_field(r, summary, "errors", &s->errors) != 0 ||
+                   nonnegative_field(r, summary, "non2xx", &s->non2xx) != 0 ||
+                   nonnegative_field(r, summary, "failed_checks", &s->failed_checks) != 0
                ? -1
                : 0;
 }
@@ -268,10 +268,10 @@ static int read_usl(reader *r, json_t *usl, report_usl *out)
         return -1;
     if (!out->fitted)
         return 0;
-    return number_field(r, usl, "lambda", 1, 0, 0, NO_MAX, &out->lambda, NULL) != 0 ||
+    return number_field(r, usl, "lambda", 1, 0, 0, DBL_MAX, &out->lambda, NULL) != 0 ||
                    number_field(r, usl, "sigma", 1, 0, 0, 1, &out->sigma, NULL) != 0 ||
-                   number_field(r, usl, "kappa", 1, 0, 0, NO_MAX, &out->kappa, NULL) != 0 ||
-                   number_field(r, usl, "r2", 1, -NO_MAX, 0, 1, &out->r2, NULL) != 0
+                   number_field(r, usl, "kappa", 1, 0, 0, DBL_MAX, &out->kappa, NULL) != 0 ||
+                   number_field(r, usl, "r2", 1, -DBL_MAX, 0, 1, &out->r2, NULL) != 0
                ? -1
                : 0;
 }

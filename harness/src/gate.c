@@ -4,251 +4,344 @@
  * which limit. Against a baseline, a step fails only when its throughput
  * dropped by more than the tolerance and by more than the noise the two
  * runs show themselves (their min-max spread): a gate that fails on noise
- * gets switched off.
+ * gets switched off. A report where nothing was measured is not gated at
+ * all: "PASS (0 checks)" would be a gate that checked nothing.
  */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "json_field.h"
 #include "gate.h"
-#include "report.h"
+#include "terminal_text.h"
 
-gate_limits gate_limits_from_report(json_t *report)
+gate_limits gate_limits_from_report(const report_doc *report)
 {
-    gate_limits limits = {.tolerance = GATE_DEFAULT_TOLERANCE};
-    json_t *gate = json_object_get(json_object_get(report, "scenario"), "gate");
-    scenario_gate *t = &limits.thresholds;
-#define TAKE(field)                                                                                \
-    if (json_is_number(json_object_get(gate, #field))) {                                           \
-        t->field = json_num(gate, #field);                                                         \
-        t->has_##field = 1;                                                                        \
-    }
-    TAKE(min_efficiency)
-    TAKE(max_sigma)
-    TAKE(max_p99_ms)
-    TAKE(max_error_rate)
-#undef TAKE
+    gate_limits limits = {.thresholds = report->gate, .tolerance = GATE_DEFAULT_TOLERANCE};
     return limits;
 }
 
-static void add(json_t *checks, int *failed, int pass, const char *note, double figure,
-                const char *limit, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+/* Where a check is added, and what it is about. */
+typedef struct checker {
+    gate_checks *checks;
+    const report_model *model;
+    const report_step *step;
+    int out_of_memory;
+} checker;
 
-static void add(json_t *checks, int *failed, int pass, const char *note, double figure,
-                const char *limit, const char *fmt, ...)
+static void add(checker *c, int pass, const char *note, double figure, const char *limit,
+                const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static void add(checker *c, int pass, const char *note, double figure, const char *limit,
+                const char *fmt, ...)
 {
-    char name[256];
+    gate_checks *checks = c->checks;
+    if (checks->n == checks->cap) {
+        size_t cap = checks->cap != 0 ? checks->cap * 2 : 16;
+        gate_check_result *bigger = realloc(checks->items, cap * sizeof(*bigger));
+        if (bigger == NULL) {
+            c->out_of_memory = 1;
+            return;
+        }
+        checks->items = bigger;
+        checks->cap = cap;
+    }
+    gate_check_result *r = &checks->items[checks->n];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(name, sizeof(name), fmt, ap);
+    int failed = vasprintf(&r->name, fmt, ap) < 0;
     va_end(ap);
-    json_array_append_new(checks, json_pack("{s:s, s:f, s:s, s:b, s:s}", "check", name, "figure",
-                                            figure, "limit", limit, "pass", pass, "note", note));
-    *failed += !pass;
+    if (failed) {
+        c->out_of_memory = 1;
+        return;
+    }
+    r->figure = isfinite(figure) ? figure : 0;
+    snprintf(r->limit, sizeof(r->limit), "%s", limit);
+    r->pass = pass;
+    r->note = note;
+    r->model = c->model;
+    r->step = c->step;
+    r->vs_baseline = 0;
+    checks->n++;
+    checks->failed += !pass;
 }
 
-static json_t *find_step(json_t *report, const char *model, json_int_t servers)
+static const report_model *find_model(const report_doc *report, const char *name)
 {
-    json_t *m, *step;
-    size_t i, j;
-    json_array_foreach(json_object_get(report, "models"), i, m)
-    {
-        if (strcmp(json_string_value(json_object_get(m, "model")), model) != 0)
-            continue;
-        json_array_foreach(json_object_get(m, "steps"), j, step)
-        {
-            if (json_integer_value(json_object_get(step, "servers")) == servers)
-                return step;
-        }
+    for (size_t i = 0; i < report->nmodels; i++) {
+        if (strcmp(report->models[i].name, name) == 0)
+            return &report->models[i];
     }
     return NULL;
 }
 
-static double spread(json_t *summary)
+static const report_step *find_step(const report_doc *report, const char *model, long long servers)
 {
-    json_t *x = json_object_get(summary, "throughput");
-    double median = json_num(x, "median");
-    return median > 0 ? (json_num(x, "max") - json_num(x, "min")) / median : 0;
+    const report_model *m = find_model(report, model);
+    for (size_t j = 0; m != NULL && j < m->nsteps; j++) {
+        if (m->steps[j].servers == servers)
+            return &m->steps[j];
+    }
+    return NULL;
 }
 
-static int comparable(json_t *report, json_t *baseline, char *err, size_t errlen)
+static double spread(const report_summary *s)
 {
-    const char *schema = json_string_value(json_object_get(baseline, "schema"));
-    if (schema == NULL || strcmp(schema, REPORT_SCHEMA) != 0) {
-        snprintf(err, errlen,
-                 "the baseline's schema is \"%s\", not \"%s\": reports of different "
-                 "schemas cannot be compared",
-                 schema != NULL ? schema : "(none)", REPORT_SCHEMA);
+    return s->median > 0 ? (s->max - s->min) / s->median : 0;
+}
+
+/* Whether report is a complete run where something was measured; err says why not. */
+static int measured(const report_doc *report, char *err, size_t errlen)
+{
+    const char *file = report->source;
+    char name[96];
+    if (strcmp(report->status, "complete") != 0) {
+        snprintf(err, errlen, "%s: the run did not complete (status \"%s\"): nothing to gate", file,
+                 report->status);
         return 0;
     }
-    json_t *a = json_object_get(report, "scenario"), *b = json_object_get(baseline, "scenario");
-    json_t *route_a = json_object_get(json_object_get(a, "target"), "route");
-    json_t *route_b = json_object_get(json_object_get(b, "target"), "route");
-    if (!json_equal(json_object_get(a, "name"), json_object_get(b, "name")) ||
-        !json_equal(route_a, route_b)) {
-        snprintf(err, errlen,
-                 "the baseline ran another scenario (\"%s\" %s, against \"%s\" %s): "
-                 "reports of different scenarios cannot be compared",
-                 json_string_value(json_object_get(b, "name")), json_string_value(route_b),
-                 json_string_value(json_object_get(a, "name")), json_string_value(route_a));
+    if (report->nmodels == 0) {
+        snprintf(err, errlen, "%s: $.models is empty: nothing was measured, nothing to gate", file);
         return 0;
+    }
+    for (size_t i = 0; i < report->nmodels; i++) {
+        const report_model *m = &report->models[i];
+        terminal_quote(m->name, name, sizeof(name));
+        if (m->nsteps == 0) {
+            snprintf(err, errlen,
+                     "%s: $.models[%zu].steps (model \"%s\") is empty: nothing was measured", file,
+                     i, name);
+            return 0;
+        }
+        for (size_t j = 0; j < m->nsteps; j++) {
+            const report_step *s = &m->steps[j];
+            if (!s->has_summary || !s->summary.has_efficiency) {
+                snprintf(err, errlen,
+                         "%s: $.models[%zu].steps[%zu] (model \"%s\") has no %s: a complete "
+                         "report measured every step",
+                         file, i, j, name, !s->has_summary ? "summary" : "efficiency");
+                return 0;
+            }
+        }
+        if (!m->analysis.present) {
+            snprintf(err, errlen,
+                     "%s: $.models[%zu].analysis (model \"%s\") is missing: a complete report "
+                     "analysed every model",
+                     file, i, name);
+            return 0;
+        }
     }
     return 1;
 }
 
-static void check_step(json_t *checks, int *failed, const gate_limits *limits, const char *model,
-                       json_t *step, json_t *baseline)
+static int comparable(const report_doc *report, const report_doc *baseline, char *err,
+                      size_t errlen)
+{
+    if (strcmp(report->name, baseline->name) == 0 && strcmp(report->route, baseline->route) == 0)
+        return 1;
+    char a[96], b[96], route_a[96], route_b[96];
+    snprintf(err, errlen,
+             "the baseline ran another scenario (\"%s\" %s, against \"%s\" %s): reports of "
+             "different scenarios cannot be compared",
+             terminal_quote(baseline->name, b, sizeof(b)),
+             terminal_quote(baseline->route, route_b, sizeof(route_b)),
+             terminal_quote(report->name, a, sizeof(a)),
+             terminal_quote(report->route, route_a, sizeof(route_a)));
+    return 0;
+}
+
+static void against_baseline(checker *c, const gate_limits *limits, const report_step *old)
+{
+    const report_summary *now = &c->step->summary, *was = &old->summary;
+    double ratio = was->median > 0 ? now->median / was->median : 1;
+    double allowed = fmax(limits->tolerance, (spread(now) + spread(was)) / 2);
+    char limit[32];
+    snprintf(limit, sizeof(limit), ">= %.2f", 1 - allowed);
+    const char *note = ratio > 1 + allowed   ? "improved"
+                       : ratio < 1 - allowed ? "regressed beyond tolerance and noise"
+                                             : "";
+    add(c, ratio >= 1 - allowed, note, ratio, limit, "throughput vs baseline %s %lld servers",
+        c->model->name, c->step->servers);
+    if (!c->out_of_memory)
+        c->checks->items[c->checks->n - 1].vs_baseline = 1;
+}
+
+static void check_step(checker *c, const gate_limits *limits, const report_doc *baseline)
 {
     const scenario_gate *t = &limits->thresholds;
-    json_int_t n = json_integer_value(json_object_get(step, "servers"));
-    json_t *summary = json_object_get(step, "summary");
-    char limit[64];
-    int valid = json_is_true(json_object_get(summary, "valid"));
-    add(checks, failed, valid, valid ? "" : "flagged: see the report", valid, "1 (valid)",
-        "valid %s %lld servers", model, (long long)n);
+    const report_summary *s = &c->step->summary;
+    const char *model = c->model->name;
+    long long n = c->step->servers;
+    char limit[32];
+    add(c, s->valid, s->valid ? "" : "flagged: see the report", s->valid, "1 (valid)",
+        "valid %s %lld servers", model, n);
     if (t->has_min_efficiency) {
         snprintf(limit, sizeof(limit), ">= %.2f", t->min_efficiency);
-        double e = json_num(summary, "efficiency");
-        add(checks, failed, e >= t->min_efficiency - 1e-9, "", e, limit,
-            "efficiency %s %lld servers", model, (long long)n);
+        add(c, s->efficiency >= t->min_efficiency - 1e-9, "", s->efficiency, limit,
+            "efficiency %s %lld servers", model, n);
     }
     if (t->has_max_p99_ms) {
         snprintf(limit, sizeof(limit), "<= %.1f ms", t->max_p99_ms);
-        double p99 = json_num(json_object_get(summary, "latency_ms"), "p99");
-        add(checks, failed, p99 <= t->max_p99_ms, "", p99, limit, "p99 %s %lld servers", model,
-            (long long)n);
+        add(c, s->p99_ms <= t->max_p99_ms, "", s->p99_ms, limit, "p99 %s %lld servers", model, n);
     }
     if (t->has_max_error_rate) {
-        double requests = json_num(summary, "requests");
-        double bad = json_num(summary, "errors") + json_num(summary, "non2xx") +
-                     json_num(summary, "failed_checks");
-        double rate = requests + json_num(summary, "errors") > 0
-                          ? bad / (requests + json_num(summary, "errors"))
-                          : 0;
+        double attempts = s->requests + s->errors;
+        double bad = s->errors + s->non2xx + s->failed_checks;
+        /* Every figure is finite, but a sum of huge ones need not be. */
+        double rate = attempts > 0 && isfinite(attempts) ? bad / attempts : 0;
         snprintf(limit, sizeof(limit), "<= %g", t->max_error_rate);
-        add(checks, failed, rate <= t->max_error_rate, "", rate, limit,
-            "error rate %s %lld servers", model, (long long)n);
+        add(c, rate <= t->max_error_rate, "", rate, limit, "error rate %s %lld servers", model, n);
     }
-    json_t *old = baseline != NULL ? find_step(baseline, model, n) : NULL;
-    if (old != NULL) {
-        json_t *was = json_object_get(old, "summary");
-        double before = json_num(json_object_get(was, "throughput"), "median");
-        double now = json_num(json_object_get(summary, "throughput"), "median");
-        double ratio = before > 0 ? now / before : 1;
-        double noise = (spread(summary) + spread(was)) / 2;
-        double allowed = fmax(limits->tolerance, noise);
-        snprintf(limit, sizeof(limit), ">= %.2f", 1 - allowed);
-        const char *note = ratio > 1 + allowed   ? "improved"
-                           : ratio < 1 - allowed ? "regressed beyond tolerance and noise"
-                                                 : "";
-        add(checks, failed, ratio >= 1 - allowed, note, ratio, limit,
-            "throughput vs baseline %s %lld servers", model, (long long)n);
-    }
+    const report_step *old = baseline != NULL ? find_step(baseline, model, n) : NULL;
+    if (old != NULL)
+        against_baseline(c, limits, old);
 }
 
-json_t *gate_check(json_t *report, json_t *baseline, const gate_limits *limits, int *failed,
-                   char *err, size_t errlen)
+/* The model's analysis: one that could not be made fails, and so does a sigma limit that
+ * has no fit to check. */
+static void check_model(checker *c, const gate_limits *limits)
 {
-    *failed = 0;
-    const char *schema = json_string_value(json_object_get(report, "schema"));
-    if (schema == NULL || strcmp(schema, REPORT_SCHEMA) != 0) {
-        snprintf(err, errlen, "not a twice report of schema \"%s\"", REPORT_SCHEMA);
-        return NULL;
-    }
-    const char *status = json_string_value(json_object_get(report, "status"));
-    if (status == NULL || strcmp(status, "complete") != 0) {
-        snprintf(err, errlen, "the run did not complete (status \"%s\"): nothing to gate",
-                 status != NULL ? status : "(none)");
-        return NULL;
-    }
-    if (baseline != NULL && !comparable(report, baseline, err, errlen))
-        return NULL;
-    json_t *checks = json_array(), *m, *step;
-    size_t i, j;
-    json_array_foreach(json_object_get(report, "models"), i, m)
-    {
-        const char *model = json_string_value(json_object_get(m, "model"));
-        json_array_foreach(json_object_get(m, "steps"), j, step)
-            check_step(checks, failed, limits, model, step, baseline);
-        json_t *usl = json_object_get(json_object_get(m, "analysis"), "usl");
-        if (limits->thresholds.has_max_sigma && json_is_true(json_object_get(usl, "fitted"))) {
-            char limit[64];
-            snprintf(limit, sizeof(limit), "<= %.4f", limits->thresholds.max_sigma);
-            double sigma = json_num(usl, "sigma");
-            add(checks, failed, sigma <= limits->thresholds.max_sigma, "", sigma, limit, "sigma %s",
-                model);
+    const report_analysis *a = &c->model->analysis;
+    c->step = NULL;
+    if (a->error != NULL)
+        add(c, 0, a->error, 0, "an analysis", "analysis %s", c->model->name);
+    if (!limits->thresholds.has_max_sigma)
+        return;
+    char limit[32];
+    snprintf(limit, sizeof(limit), "<= %.4f", limits->thresholds.max_sigma);
+    if (a->usl.fitted)
+        add(c, a->usl.sigma <= limits->thresholds.max_sigma, "", a->usl.sigma, limit, "sigma %s",
+            c->model->name);
+    else
+        add(c, 0, *a->usl.note != '\0' ? a->usl.note : "no USL fit", 0, limit, "sigma %s",
+            c->model->name);
+}
+
+/* Steps of the baseline that the report lacks: what was measured before and is not now. */
+static void check_missing(checker *c, const report_doc *report, const report_doc *baseline)
+{
+    for (size_t i = 0; i < baseline->nmodels; i++) {
+        const report_model *m = &baseline->models[i];
+        c->model = find_model(report, m->name);
+        c->step = NULL;
+        for (size_t j = 0; j < m->nsteps; j++) {
+            if (c->model == NULL || find_step(report, m->name, m->steps[j].servers) == NULL)
+                add(c, 0, "in the baseline only: not measured", 0, "measured",
+                    "throughput vs baseline %s %lld servers", m->name, m->steps[j].servers);
         }
     }
-    return checks;
 }
 
-void gate_print(FILE *out, json_t *checks, int failed)
+int gate_check(gate_checks *checks, const report_doc *report, const report_doc *baseline,
+               const gate_limits *limits, char *err, size_t errlen)
+{
+    memset(checks, 0, sizeof(*checks));
+    if (!measured(report, err, errlen) ||
+        (baseline != NULL &&
+         (!measured(baseline, err, errlen) || !comparable(report, baseline, err, errlen))))
+        return -1;
+    checker c = {.checks = checks};
+    for (size_t i = 0; i < report->nmodels; i++) {
+        c.model = &report->models[i];
+        for (size_t j = 0; j < c.model->nsteps; j++) {
+            c.step = &c.model->steps[j];
+            check_step(&c, limits, baseline);
+        }
+        check_model(&c, limits);
+    }
+    if (baseline != NULL)
+        check_missing(&c, report, baseline);
+    if (c.out_of_memory) {
+        gate_checks_free(checks);
+        snprintf(err, errlen, "out of memory for the gate's checks");
+        return -1;
+    }
+    return 0;
+}
+
+void gate_checks_free(gate_checks *checks)
+{
+    for (size_t i = 0; i < checks->n; i++)
+        free(checks->items[i].name);
+    free(checks->items);
+    memset(checks, 0, sizeof(*checks));
+}
+
+/* s escaped for the terminal, padded with spaces to width. */
+static void cell(FILE *out, const char *s, size_t width)
+{
+    for (size_t n = terminal_text(out, s); n < width; n++)
+        fputc(' ', out);
+}
+
+void gate_print(FILE *out, const gate_checks *checks)
 {
     fprintf(out, "%-46s %10s %14s  %s\n", "gate", "figure", "limit", "result");
-    json_t *c;
-    size_t i;
-    json_array_foreach(checks, i, c)
-    {
-        const char *note = json_string_value(json_object_get(c, "note"));
-        fprintf(out, "%-46s %10.3f %14s  %s%s%s\n", json_string_value(json_object_get(c, "check")),
-                json_num(c, "figure"), json_string_value(json_object_get(c, "limit")),
-                json_is_true(json_object_get(c, "pass")) ? "PASS" : "FAIL", *note ? " - " : "",
-                note);
+    for (size_t i = 0; i < checks->n; i++) {
+        const gate_check_result *c = &checks->items[i];
+        cell(out, c->name, 46);
+        fprintf(out, " %10.3f %14s  %s%s", c->figure, c->limit, c->pass ? "PASS" : "FAIL",
+                *c->note ? " - " : "");
+        terminal_text(out, c->note);
+        fputc('\n', out);
     }
-    if (failed != 0)
-        fprintf(out, "gate: FAIL (%d of %zu checks failed)\n", failed, json_array_size(checks));
+    if (checks->failed != 0)
+        fprintf(out, "gate: FAIL (%zu of %zu checks failed)\n", checks->failed, checks->n);
     else
-        fprintf(out, "gate: PASS (%zu checks)\n", json_array_size(checks));
+        fprintf(out, "gate: PASS (%zu checks)\n", checks->n);
 }
 
-static json_t *find_check(json_t *checks, const char *name)
+static const gate_check_result *baseline_check_of(const gate_checks *checks,
+                                                  const report_step *step)
 {
-    json_t *c;
-    size_t i;
-    json_array_foreach(checks, i, c)
-    {
-        if (strcmp(json_string_value(json_object_get(c, "check")), name) == 0)
-            return c;
+    for (size_t i = 0; i < checks->n; i++) {
+        if (checks->items[i].vs_baseline && checks->items[i].step == step)
+            return &checks->items[i];
     }
     return NULL;
 }
 
-void gate_print_comparison(FILE *out, json_t *a, json_t *b, json_t *checks)
+static void only_in(FILE *out, const char *model, const report_step *s, const char *side)
+{
+    cell(out, model, 10);
+    if (strcmp(side, "A") == 0)
+        fprintf(out, " %7lld %12.0f %12s %7s  only in A\n", s->servers, s->summary.median, "-",
+                "-");
+    else
+        fprintf(out, " %7lld %12s %12.0f %7s  only in B\n", s->servers, "-", s->summary.median,
+                "-");
+}
+
+void gate_print_comparison(FILE *out, const report_doc *a, const report_doc *b,
+                           const gate_checks *checks)
 {
     fprintf(out, "%-10s %7s %12s %12s %7s  %s\n", "model", "servers", "A req/s", "B req/s", "B/A",
             "judgement");
-    json_t *model, *step;
-    size_t i, j;
-    json_array_foreach(json_object_get(b, "models"), i, model)
-    {
-        const char *name = json_string_value(json_object_get(model, "model"));
-        json_array_foreach(json_object_get(model, "steps"), j, step)
-        {
-            json_int_t n = json_integer_value(json_object_get(step, "servers"));
-            json_t *old = find_step(a, name, n);
-            double now =
-                json_num(json_object_get(json_object_get(step, "summary"), "throughput"), "median");
+    for (size_t i = 0; i < b->nmodels; i++) {
+        const report_model *m = &b->models[i];
+        for (size_t j = 0; j < m->nsteps; j++) {
+            const report_step *now = &m->steps[j], *old = find_step(a, m->name, now->servers);
             if (old == NULL) {
-                fprintf(out, "%-10s %7lld %12s %12.0f %7s  only in B\n", name, (long long)n, "-",
-                        now, "-");
+                only_in(out, m->name, now, "B");
                 continue;
             }
-            double before =
-                json_num(json_object_get(json_object_get(old, "summary"), "throughput"), "median");
-            char check_name[256];
-            snprintf(check_name, sizeof(check_name), "throughput vs baseline %s %lld servers", name,
-                     (long long)n);
-            json_t *c = find_check(checks, check_name);
-            const char *note = json_string_value(json_object_get(c, "note"));
-            fprintf(out, "%-10s %7lld %12.0f %12.0f %7.2f  %s\n", name, (long long)n, before, now,
-                    before > 0 ? now / before : 0,
-                    c == NULL ? "-"
-                    : !json_is_true(json_object_get(c, "pass"))
-                        ? "REGRESSED beyond tolerance and noise"
-                    : note != NULL && *note ? note
-                                            : "same, within tolerance and noise");
+            const gate_check_result *c = baseline_check_of(checks, now);
+            double before = old->summary.median, after = now->summary.median;
+            cell(out, m->name, 10);
+            fprintf(out, " %7lld %12.0f %12.0f %7.2f  %s\n", now->servers, before, after,
+                    before > 0 ? after / before : 0,
+                    c == NULL  ? "-"
+                    : !c->pass ? "REGRESSED beyond tolerance and noise"
+                    : *c->note ? c->note
+                               : "same, within tolerance and noise");
+        }
+    }
+    for (size_t i = 0; i < a->nmodels; i++) {
+        const report_model *m = &a->models[i];
+        for (size_t j = 0; j < m->nsteps; j++) {
+            if (find_step(b, m->name, m->steps[j].servers) == NULL)
+                only_in(out, m->name, &m->steps[j], "A");
         }
     }
 }

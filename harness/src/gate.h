@@ -8,8 +8,7 @@
 
 #include <stdio.h>
 
-#include <jansson.h>
-
+#include "report_read.h"
 #include "scenario.h"
 
 #define GATE_DEFAULT_TOLERANCE 0.10
@@ -19,23 +18,46 @@ typedef struct gate_limits {
     double tolerance;         /* a baseline drop must exceed this fraction to fail */
 } gate_limits;
 
+/** One check: a figure against a limit. */
+typedef struct gate_check_result {
+    char *name;     /* "efficiency thread 2 servers" (owned) */
+    double figure;  /* finite */
+    char limit[32]; /* ">= 0.90" */
+    int pass;
+    const char *note;          /* "" or why: static, or a string of the report checked */
+    const report_model *model; /* of the report checked */
+    const report_step *step;   /* of the report checked; NULL for a check of a whole model or
+                                  of a step in the baseline only */
+    int vs_baseline;           /* a throughput comparison with the baseline */
+} gate_check_result;
+
+/** The checks of one report, in the order they were made. */
+typedef struct gate_checks {
+    gate_check_result *items;
+    size_t n, cap;
+    size_t failed;
+} gate_checks;
+
 /** The scenario's thresholds as stored in a report (none set when it has none). */
-gate_limits gate_limits_from_report(json_t *report);
+gate_limits gate_limits_from_report(const report_doc *report);
 
 /**
- * Checks report against limits and, if given, baseline. Returns a JSON array
- * of checks ({"check", "figure", "limit", "pass", "note"}) and sets *failed
- * to how many failed; NULL with err for reports that cannot be gated (an
- * incomplete run, another schema, a baseline of another scenario).
+ * Checks report against limits and, if given, baseline, into checks (free with
+ * gate_checks_free()). Returns 0, or -1 with err for reports that cannot be
+ * gated: an incomplete run, one where nothing was measured (no models, a model
+ * without steps, a step without a summary), a baseline of another scenario.
  */
-json_t *gate_check(json_t *report, json_t *baseline, const gate_limits *limits, int *failed,
-                   char *err, size_t errlen);
+int gate_check(gate_checks *checks, const report_doc *report, const report_doc *baseline,
+               const gate_limits *limits, char *err, size_t errlen);
+void gate_checks_free(gate_checks *checks);
 /**
  * Prints reports a (before) and b (after) side by side, per model and step,
- * with the judgement of the baseline checks in checks (gate_check(b, a, ...)).
+ * with the judgement of the baseline checks in checks (gate_check(b, a, ...)),
+ * and every model or step that only one of them has.
  */
-void gate_print_comparison(FILE *out, json_t *a, json_t *b, json_t *checks);
+void gate_print_comparison(FILE *out, const report_doc *a, const report_doc *b,
+                           const gate_checks *checks);
 /** The checks as a table, and a last line with the outcome. */
-void gate_print(FILE *out, json_t *checks, int failed);
+void gate_print(FILE *out, const gate_checks *checks);
 
 #endif

@@ -1,6 +1,7 @@
 /*
- * json_field.h - reading a report's fields: a number (0 when absent) or a
- * string ("" when absent), so that writers need no NULL checks per field.
+ * json_field.h - reading the fields of wrk's JSON result (load_wrk.c): a
+ * number (0 when absent) or a string ("" when absent), with no NULL check
+ * per field. Reports have their own typed reader (report_read.h).
  */
 #ifndef TWICE_JSON_FIELD_H
 #define TWICE_JSON_FIELD_H

@@ -10,14 +10,13 @@
 #include <unistd.h>
 
 #include "gate.h"
-#include "json_positions.h"
 #include "message_text.h"
 #include "proc.h"
-#include "read_file.h"
 #include "report.h"
 #include "report_files.h"
 #include "run.h"
 #include "scenario.h"
+#include "terminal_text.h"
 
 #define EXIT_BAD_INPUT 2
 
@@ -115,37 +114,33 @@ static int bad_usage(const char *verb, const char *fmt, const char *value)
     return EXIT_BAD_INPUT;
 }
 
-static json_t *load_json(const char *path)
+/* Reads the report at path through the one typed reader; says why not on stderr (escaped:
+ * the parser quotes the file's bytes near a syntax error). */
+static int read_report(report_doc *doc, const char *verb, const char *path)
 {
     char err[1024];
-    size_t len;
-    char *text = read_file(path, &len, err, sizeof(err));
-    if (text == NULL) {
-        fprintf(stderr, "twice: %s\n", err);
-        return NULL;
-    }
-    json_error_t error;
-    json_t *json =
-        json_text_check(text, len, &error) == 0 ? json_loadb(text, len, 0, &error) : NULL;
-    free(text);
-    if (json == NULL)
-        fprintf(stderr, "twice: %s:%d:%d: %s\n", path, error.line, error.column, error.text);
-    return json;
+    if (report_read_file(doc, path, err, sizeof(err)) == 0)
+        return 0;
+    fprintf(stderr, "twice %s: ", verb);
+    terminal_text(stderr, err);
+    fputc('\n', stderr);
+    return -1;
 }
 
 /* Gates report; returns the exit status (0 pass, 1 fail, 2 cannot gate). */
-static int gate_report(json_t *report, json_t *baseline, const gate_limits *limits)
+static int gate_report(const report_doc *report, const report_doc *baseline,
+                       const gate_limits *limits)
 {
     char err[1024];
-    int failed;
-    json_t *checks = gate_check(report, baseline, limits, &failed, err, sizeof(err));
-    if (checks == NULL) {
+    gate_checks checks;
+    if (gate_check(&checks, report, baseline, limits, err, sizeof(err)) != 0) {
         fprintf(stderr, "twice gate: %s\n", err);
         return EXIT_BAD_INPUT;
     }
-    gate_print(stdout, checks, failed);
-    json_decref(checks);
-    return failed != 0 ? 1 : 0;
+    gate_print(stdout, &checks);
+    int status = checks.failed != 0 ? 1 : 0;
+    gate_checks_free(&checks);
+    return status;
 }
 
 static int parse_fraction(const char *flag, const char *value, double max, double *out)
@@ -197,13 +192,14 @@ static int gate(int argc, char **argv)
         usage(stderr);
         return EXIT_BAD_INPUT;
     }
-    json_t *report = load_json(path), *baseline = NULL;
-    if (report == NULL ||
-        (baseline_path != NULL && (baseline = load_json(baseline_path)) == NULL)) {
-        json_decref(report);
+    report_doc report, baseline;
+    if (read_report(&report, "gate", path) != 0)
+        return EXIT_BAD_INPUT;
+    if (baseline_path != NULL && read_report(&baseline, "gate", baseline_path) != 0) {
+        report_doc_free(&report);
         return EXIT_BAD_INPUT;
     }
-    gate_limits limits = gate_limits_from_report(report);
+    gate_limits limits = gate_limits_from_report(&report);
     scenario_gate *t = &limits.thresholds;
     if (set[0])
         limits.tolerance = values[0];
@@ -215,20 +211,11 @@ static int gate(int argc, char **argv)
         t->max_p99_ms = values[3], t->has_max_p99_ms = 1;
     if (set[4])
         t->max_error_rate = values[4], t->has_max_error_rate = 1;
-    int rc = gate_report(report, baseline, &limits);
-    json_decref(report);
-    json_decref(baseline);
+    int rc = gate_report(&report, baseline_path != NULL ? &baseline : NULL, &limits);
+    report_doc_free(&report);
+    if (baseline_path != NULL)
+        report_doc_free(&baseline);
     return rc;
-}
-
-/* The gate's checks for a report, or an empty list when it cannot be gated. */
-static json_t *checks_for(json_t *report)
-{
-    char err[512];
-    int failed;
-    gate_limits limits = gate_limits_from_report(report);
-    json_t *checks = gate_check(report, NULL, &limits, &failed, err, sizeof(err));
-    return checks != NULL ? checks : json_array();
 }
 
 static int report_verb(int argc, char **argv)
@@ -248,40 +235,36 @@ static int report_verb(int argc, char **argv)
     const report_format *format = report_format_find(format_name);
     if (format == NULL)
         return bad_usage("report", "--format: expected md, junit or html, got '%s'", format_name);
-    json_t *report = load_json(path);
-    if (report == NULL)
+    report_doc report;
+    if (read_report(&report, "report", path) != 0)
         return EXIT_BAD_INPUT;
-    json_t *checks = checks_for(report);
     char err[1024];
-    int rc = report_write_format(format, report, checks, out, err, sizeof(err));
+    int rc = report_render(format, &report, out, err, sizeof(err));
     if (rc != 0)
         fprintf(stderr, "twice report: %s\n", err);
-    json_decref(checks);
-    json_decref(report);
+    report_doc_free(&report);
     return rc == 0 ? 0 : EXIT_BAD_INPUT;
 }
 
-/* Writes the Markdown, JUnit and HTML reports beside the JSON one (same name, other
- * extensions). */
-static int write_siblings(json_t *report, const char *json_path)
+/* Writes the Markdown, JUnit and HTML reports of report beside its JSON file (same name,
+ * other extensions). */
+static int write_siblings(const report_doc *report, const char *json_path)
 {
     const report_format *formats[] = {&report_markdown, &report_junit, &report_html};
-    json_t *checks = checks_for(report);
     int rc = 0;
     for (size_t i = 0; i < 3 && rc == 0; i++) {
         char err[1024];
-        rc = report_write_beside(formats[i], report, checks, json_path, err, sizeof(err));
+        rc = report_render_beside(formats[i], report, json_path, err, sizeof(err));
         if (rc != 0)
             fprintf(stderr, "twice: %s\n", err);
     }
-    json_decref(checks);
     return rc;
 }
 
 /* Saves a run's report in dir, or, should that fail after all (dir was checked before the
  * run, but may have gone since), in the temporary directory: a run's results are never
  * lost to its output directory. 0, or -1 when dir could not take them. */
-static int save_report(json_t *report, const char *dir, const char *name)
+static int save_report(json_t *report, const char *dir, const char *name, report_doc *doc)
 {
     char err[2048], *written;
     int rc = report_write(report, dir, name, &written, err, sizeof(err));
@@ -295,7 +278,9 @@ static int save_report(json_t *report, const char *dir, const char *name)
         fprintf(stderr, "twice: the report was written to %s instead\n", written);
     }
     printf("report: %s\n", written);
-    if (write_siblings(report, written) != 0)
+    /* One path for every reader: what the other formats and the gate see is the JSON file,
+     * read back through the typed reader. */
+    if (read_report(doc, "run", written) != 0 || write_siblings(doc, written) != 0)
         rc = -1;
     free(written);
     return rc;
@@ -319,20 +304,25 @@ static int compare(int argc, char **argv)
     }
     if (npaths != 2)
         return bad_usage("compare", "%s", "name two reports: A (before) and B (after)");
-    json_t *a = load_json(paths[0]), *b = a != NULL ? load_json(paths[1]) : NULL;
+    report_doc a, b;
+    if (read_report(&a, "compare", paths[0]) != 0)
+        return EXIT_BAD_INPUT;
+    if (read_report(&b, "compare", paths[1]) != 0) {
+        report_doc_free(&a);
+        return EXIT_BAD_INPUT;
+    }
     int rc = EXIT_BAD_INPUT;
     char err[1024];
-    int failed;
-    json_t *checks = b != NULL ? gate_check(b, a, &limits, &failed, err, sizeof(err)) : NULL;
-    if (b != NULL && checks == NULL)
+    gate_checks checks;
+    if (gate_check(&checks, &b, &a, &limits, err, sizeof(err)) != 0) {
         fprintf(stderr, "twice compare: %s\n", err);
-    if (checks != NULL) {
-        gate_print_comparison(stdout, a, b, checks);
-        rc = failed != 0 ? 1 : 0;
+    } else {
+        gate_print_comparison(stdout, &a, &b, &checks);
+        rc = checks.failed != 0 ? 1 : 0;
+        gate_checks_free(&checks);
     }
-    json_decref(checks);
-    json_decref(a);
-    json_decref(b);
+    report_doc_free(&a);
+    report_doc_free(&b);
     return rc;
 }
 
@@ -379,13 +369,15 @@ static int run(int argc, char **argv)
     if (rc != 0)
         fprintf(stderr, "twice: %s: %s\n", proc_interrupted ? "interrupted" : "run failed", err);
     run_print_table(stdout, report);
-    if (save_report(report, dir, sc.name) != 0)
+    report_doc doc = {0};
+    if (save_report(report, dir, sc.name, &doc) != 0)
         rc = -1;
     int status = rc == 0 ? 0 : EXIT_BAD_INPUT;
     if (status == 0 && gate_after) {
-        gate_limits limits = gate_limits_from_report(report);
-        status = gate_report(report, NULL, &limits);
+        gate_limits limits = gate_limits_from_report(&doc);
+        status = gate_report(&doc, NULL, &limits);
     }
+    report_doc_free(&doc);
     json_decref(report);
     scenario_free(&sc);
     return status;

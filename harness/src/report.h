@@ -1,6 +1,7 @@
 /*
  * report.h - the JSON report (report_json.c): versioned, with the scenario
  * as run, the machine it ran on, every raw run and each step's summary.
+ * report_read.h reads it back; report_format.h renders what it read.
  */
 #ifndef TWICE_REPORT_H
 #define TWICE_REPORT_H
@@ -8,9 +9,8 @@
 #include <jansson.h>
 
 #include "report_format.h"
+#include "report_read.h"
 #include "scenario.h"
-
-#define REPORT_SCHEMA "twice.report/1"
 
 /** A new report for sc: schema, scenario, machine facts, git commit, start time. */
 json_t *report_new(const scenario *sc, const char *app_path);
@@ -22,15 +22,5 @@ json_t *report_new(const scenario *sc, const char *app_path);
  */
 int report_write(json_t *report, const char *dir, const char *name, char **path_out, char *err,
                  size_t errlen);
-
-/** Writes report (with the gate's checks) in format to path atomically, or to stdout when
- * path is NULL. Replaces a regular file at path, refuses anything else there. 0 or -1 with
- * err. */
-int report_write_format(const report_format *format, json_t *report, json_t *checks,
-                        const char *path, char *err, size_t errlen);
-/** Writes report in format beside the JSON report at json_path: its name with the format's
- * extension for ".json". Never replaces a file. 0 or -1 with err. */
-int report_write_beside(const report_format *format, json_t *report, json_t *checks,
-                        const char *json_path, char *err, size_t errlen);
 
 #endif

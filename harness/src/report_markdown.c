@@ -1,120 +1,172 @@
 /*
  * report_markdown.c - the report as Markdown, short enough for a CI job's
  * summary: what ran, the table, the verdict per model, what was flagged,
- * and the gate.
+ * and the gate. Every string from the report goes through text() (or
+ * code(), inside the route's code span): a model called "**x** | y" shows
+ * as written and cannot break the table or forge a verdict.
  */
+#include <ctype.h>
 #include <string.h>
 
-#include "json_field.h"
 #include "report_format.h"
 
-/* Text from a scenario or a machine, safe inside a table cell and a line. */
+/* A control character as \xNN: visible, and inert in Markdown (a backslash before a letter is
+ * a backslash). Tab and line breaks become spaces, so that a cell stays one line. */
+static int control(FILE *out, unsigned char c)
+{
+    if (c == '\t' || c == '\n' || c == '\r')
+        fputc(' ', out);
+    else if (c < 0x20 || c == 0x7f)
+        fprintf(out, "\\x%02x", c);
+    else
+        return 0;
+    return 1;
+}
+
+/*
+ * Text from a scenario, a machine or a run, safe inside a table cell and a line: every
+ * character with inline meaning is backslash-escaped, and so is what would open a block
+ * (a heading, a list, a rule) when the string starts a line.
+ */
 static void text(FILE *out, const char *s)
 {
-    for (; *s != '\0'; s++) {
-        if (*s == '|' || *s == '*' || *s == '_' || *s == '`' || *s == '<' || *s == '[')
+    const unsigned char *p = (const unsigned char *)s;
+    if (*p == '-' || *p == '+' || *p == '=')
+        fputc('\\', out);
+    for (; isdigit(*p); p++)
+        fputc(*p, out);
+    if (p != (const unsigned char *)s && (*p == '.' || *p == ')'))
+        fputc('\\', out);
+    for (; *p != '\0'; p++) {
+        if (control(out, *p))
+            continue;
+        if (strchr("\\`*_[]<>|~&#!", *p) != NULL)
             fputc('\\', out);
-        fputc(*s == '\n' ? ' ' : *s, out);
+        fputc(*p, out);
     }
 }
 
-static void verdict(FILE *out, json_t *model)
+/* Text inside a code span, where escapes show as written: only a backtick could end it
+ * early, and a control character could still break the line. */
+static void code(FILE *out, const char *s)
 {
-    json_t *analysis = json_object_get(model, "analysis");
-    json_t *usl = json_object_get(analysis, "usl");
-    if (analysis == NULL)
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+        if (!control(out, *p))
+            fputc(*p == '`' ? '\'' : *p, out);
+    }
+}
+
+static void verdict(FILE *out, const report_model *model)
+{
+    const report_analysis *a = &model->analysis;
+    if (!a->present)
         return;
-    fprintf(out, "- **%s**: %s", json_str(model, "model"), json_str(analysis, "verdict"));
-    if (json_is_string(json_object_get(analysis, "limiting_factor")))
-        fprintf(out, " (limited by %s)", json_str(analysis, "limiting_factor"));
-    if (json_is_true(json_object_get(usl, "fitted")))
-        fprintf(out, "; USL σ = %.4f, κ = %.5f, λ = %.0f req/s, R² = %.3f", json_num(usl, "sigma"),
-                json_num(usl, "kappa"), json_num(usl, "lambda"), json_num(usl, "r2"));
-    if (*json_str(usl, "note") != '\0') {
-        fprintf(out, " (");
-        text(out, json_str(usl, "note"));
-        fprintf(out, ")");
+    fputs("- **", out);
+    text(out, model->name);
+    fputs("**: ", out);
+    text(out, a->verdict);
+    if (a->limiting_factor != NULL) {
+        fputs(" (limited by ", out);
+        text(out, a->limiting_factor);
+        fputs(")", out);
     }
-    fprintf(out, "\n");
+    if (a->error != NULL) {
+        fputs(": no analysis: ", out);
+        text(out, a->error);
+    }
+    if (a->usl.fitted)
+        fprintf(out, "; USL σ = %.4f, κ = %.5f, λ = %.0f req/s, R² = %.3f", a->usl.sigma,
+                a->usl.kappa, a->usl.lambda, a->usl.r2);
+    if (*a->usl.note != '\0') {
+        fputs(" (", out);
+        text(out, a->usl.note);
+        fputs(")", out);
+    }
+    fputs("\n", out);
 }
 
-static int write_markdown(FILE *out, json_t *report, json_t *checks)
+static void step_row(FILE *out, const report_model *model, const report_step *step)
 {
-    json_t *scenario = json_object_get(report, "scenario");
-    json_t *machine = json_object_get(report, "machine");
-    fprintf(out, "# twice: ");
-    text(out, json_str(scenario, "name"));
-    fprintf(out, "\n\n");
-    if (*json_str(scenario, "description") != '\0') {
-        text(out, json_str(scenario, "description"));
-        fprintf(out, "\n\n");
+    const report_summary *s = &step->summary;
+    fputs("| ", out);
+    text(out, model->name);
+    fprintf(out, " | %lld | %.0f (%.0f-%.0f) | ", step->servers, s->median, s->min, s->max);
+    if (s->has_efficiency)
+        fprintf(out, "%.2f", s->efficiency);
+    else
+        fputs("-", out);
+    fprintf(out, "%s | %.2f | %.2f | %.0f | %.0f |\n", s->valid ? "" : " ⚠", s->p50_ms, s->p99_ms,
+            s->errors + s->non2xx, s->failed_checks);
+}
+
+static void flags(FILE *out, const report_model *model, const report_step *step)
+{
+    for (size_t k = 0; k < step->summary.nflags; k++) {
+        fputs("- ⚠ ", out);
+        text(out, model->name);
+        fprintf(out, ", %lld servers: ", step->servers);
+        text(out, step->summary.flags[k]);
+        fputs("\n", out);
     }
-    fprintf(out, "Status: %s. Route `", json_str(report, "status"));
-    /* Inside a code span escapes show as written: only a backtick could end it early. */
-    for (const char *c = json_str(json_object_get(scenario, "target"), "route"); *c != '\0'; c++)
-        fputc(*c == '`' ? '\'' : *c, out);
-    fprintf(out, "`. Machine: ");
-    text(out, json_str(machine, "cpu_model"));
-    fprintf(out, ", %lld cores, ",
-            (long long)json_integer_value(json_object_get(machine, "cores")));
-    text(out, json_str(machine, "kernel"));
-    fprintf(out, ".\n\n| model | servers | throughput req/s (min-max) | E(N) | p50 ms | p99 ms | "
-                 "errors | failed checks |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
-    json_t *model, *step;
-    size_t i, j;
-    json_array_foreach(json_object_get(report, "models"), i, model)
-    {
-        json_array_foreach(json_object_get(model, "steps"), j, step)
-        {
-            json_t *s = json_object_get(step, "summary"), *x = json_object_get(s, "throughput");
-            if (s == NULL)
-                continue;
-            fprintf(out, "| %s | %lld | %.0f (%.0f-%.0f) | %.2f%s | %.2f | %.2f | %.0f | %.0f |\n",
-                    json_str(model, "model"),
-                    (long long)json_integer_value(json_object_get(step, "servers")),
-                    json_num(x, "median"), json_num(x, "min"), json_num(x, "max"),
-                    json_num(s, "efficiency"),
-                    json_is_false(json_object_get(s, "valid")) ? " ⚠" : "",
-                    json_num(json_object_get(s, "latency_ms"), "p50"),
-                    json_num(json_object_get(s, "latency_ms"), "p99"),
-                    json_num(s, "errors") + json_num(s, "non2xx"), json_num(s, "failed_checks"));
+}
+
+static void gate(FILE *out, const gate_checks *checks)
+{
+    if (checks->n == 0)
+        return;
+    fprintf(out, "\nGate: **%s** (%zu of %zu checks failed)\n", checks->failed ? "FAIL" : "PASS",
+            checks->failed, checks->n);
+    for (size_t i = 0; i < checks->n; i++) {
+        const gate_check_result *c = &checks->items[i];
+        if (c->pass)
+            continue;
+        fputs("- FAIL ", out);
+        text(out, c->name);
+        fprintf(out, ": %.3f, limit ", c->figure);
+        text(out, c->limit);
+        fputs("\n", out);
+    }
+}
+
+static int write_markdown(FILE *out, const report_doc *report, const gate_checks *checks)
+{
+    fputs("# twice: ", out);
+    text(out, report->name);
+    fputs("\n\n", out);
+    if (*report->description != '\0') {
+        text(out, report->description);
+        fputs("\n\n", out);
+    }
+    fputs("Status: ", out);
+    text(out, report->status);
+    fputs(". Route `", out);
+    code(out, report->route);
+    fputs("`. Machine: ", out);
+    text(out, report->cpu_model);
+    fprintf(out, ", %lld cores, ", report->cores);
+    text(out, report->kernel);
+    fputs(".\n\n| model | servers | throughput req/s (min-max) | E(N) | p50 ms | p99 ms | "
+          "errors | failed checks |\n|---|---:|---:|---:|---:|---:|---:|---:|\n",
+          out);
+    for (size_t i = 0; i < report->nmodels; i++) {
+        for (size_t j = 0; j < report->models[i].nsteps; j++) {
+            if (report->models[i].steps[j].has_summary)
+                step_row(out, &report->models[i], &report->models[i].steps[j]);
         }
     }
-    fprintf(out, "\n");
-    json_array_foreach(json_object_get(report, "models"), i, model) verdict(out, model);
-    json_array_foreach(json_object_get(report, "models"), i, model)
-    {
-        json_array_foreach(json_object_get(model, "steps"), j, step)
-        {
-            json_t *flag;
-            size_t k;
-            json_array_foreach(json_object_get(json_object_get(step, "summary"), "flags"), k, flag)
-            {
-                fprintf(out, "- ⚠ %s, %lld servers: ", json_str(model, "model"),
-                        (long long)json_integer_value(json_object_get(step, "servers")));
-                text(out, json_string_value(flag));
-                fprintf(out, "\n");
-            }
-        }
+    fputs("\n", out);
+    for (size_t i = 0; i < report->nmodels; i++)
+        verdict(out, &report->models[i]);
+    for (size_t i = 0; i < report->nmodels; i++) {
+        for (size_t j = 0; j < report->models[i].nsteps; j++)
+            flags(out, &report->models[i], &report->models[i].steps[j]);
     }
-    if (*json_str(report, "error") != '\0') {
-        fprintf(out, "\n**Error:** ");
-        text(out, json_str(report, "error"));
-        fprintf(out, "\n");
+    if (*report->error != '\0') {
+        fputs("\n**Error:** ", out);
+        text(out, report->error);
+        fputs("\n", out);
     }
-    if (checks != NULL && json_array_size(checks) != 0) {
-        size_t failed = 0;
-        json_t *c;
-        json_array_foreach(checks, i, c) failed += !json_is_true(json_object_get(c, "pass"));
-        fprintf(out, "\nGate: **%s** (%zu of %zu checks failed)\n", failed ? "FAIL" : "PASS",
-                failed, json_array_size(checks));
-        json_array_foreach(checks, i, c)
-        {
-            if (!json_is_true(json_object_get(c, "pass")))
-                fprintf(out, "- FAIL %s: %.3f, limit %s\n", json_str(c, "check"),
-                        json_num(c, "figure"), json_str(c, "limit"));
-        }
-    }
+    gate(out, checks);
     return ferror(out) ? -1 : 0;
 }
 

@@ -235,12 +235,24 @@ static int run_step(const scenario *sc, const run_options *opt, const char *mode
 
 #define LINEAR_EFFICIENCY 0.90 /* every step at least this efficient: the model scaled */
 
-/* The USL fit, and the verdict: linear, sub-linear (and what limits it) or invalid. */
+/* The analysis of a model whose figures cannot be analysed: an unknown verdict and why. */
+static json_t *no_analysis(const char *why)
+{
+    return json_pack("{s:s, s:s, s:n, s:{s:b, s:s}}", "verdict", "unknown", "error", why,
+                     "limiting_factor", "usl", "fitted", 0, "note", why);
+}
+
+/*
+ * The USL fit, and the verdict: linear, sub-linear (and what limits it), invalid, or unknown.
+ * A step without throughput makes sigma and kappa meaningless (X(N) divides): the analysis
+ * then says so in "error", for the report and the gate, rather than holding NaN or nothing.
+ */
 static json_t *analyze(json_t *steps)
 {
     double n[64], x[64], min_efficiency = 1;
     size_t count = 0;
     int valid = 1;
+    char why[160] = "";
     json_t *step;
     size_t i;
     json_array_foreach(steps, i, step)
@@ -248,14 +260,23 @@ static json_t *analyze(json_t *steps)
         json_t *summary = json_object_get(step, "summary");
         if (count < 64) {
             n[count] = (double)json_integer_value(json_object_get(step, "servers"));
-            x[count++] = json_number_value(
+            x[count] = json_number_value(
                 json_object_get(json_object_get(summary, "throughput"), "median"));
+            if (!(x[count] > 0) && *why == '\0')
+                snprintf(why, sizeof(why),
+                         "no throughput at %.0f servers: sigma and kappa cannot be estimated",
+                         n[count]);
+            count++;
         }
         double e = json_number_value(json_object_get(summary, "efficiency"));
         min_efficiency = e < min_efficiency ? e : min_efficiency;
         valid &= json_is_true(json_object_get(summary, "valid"));
     }
+    if (*why != '\0')
+        return no_analysis(why);
     usl_fit fit = usl_fit_points(n, x, count);
+    if (fit.refused)
+        return no_analysis(fit.note);
     json_t *usl = json_pack("{s:b, s:b, s:f, s:f, s:f, s:f, s:s}", "fitted", fit.fitted, "amdahl",
                             fit.amdahl, "lambda", fit.lambda, "sigma", fit.sigma, "kappa",
                             fit.kappa, "r2", fit.r2, "note", fit.note);
@@ -275,8 +296,10 @@ static json_t *analyze(json_t *steps)
         limit = json_string(fit.sigma * (top - 1) >= fit.kappa * top * (top - 1) ? "contention"
                                                                                  : "coherency");
     }
-    return json_pack("{s:o, s:s, s:o, s:f}", "usl", usl, "verdict", verdict, "limiting_factor",
-                     limit, "min_efficiency", min_efficiency);
+    json_t *analysis = json_pack("{s:o, s:s, s:o, s:f}", "usl", usl, "verdict", verdict,
+                                 "limiting_factor", limit, "min_efficiency", min_efficiency);
+    /* Every figure is finite, so only memory can fail this: still, never an absent analysis. */
+    return analysis != NULL ? analysis : no_analysis("the analysis could not be recorded");
 }
 
 /* E(N) for each step of a model, against its first step. */

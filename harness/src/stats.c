@@ -1,6 +1,7 @@
 /*
  * stats.c - median, spread and efficiency.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,5 +29,6 @@ double stats_efficiency(double throughput, unsigned servers, double first_throug
                         unsigned first_servers)
 {
     double per_server = first_throughput / first_servers;
-    return per_server > 0 ? throughput / (servers * per_server) : 0;
+    double e = per_server > 0 ? throughput / (servers * per_server) : 0;
+    return isfinite(e) ? e : 0;
 }

@@ -14,7 +14,8 @@ typedef struct stats_summary {
 stats_summary stats_summarize(const double *values, size_t n);
 /**
  * Efficiency E(N) = X(N) / (N * X(1)): 1 is perfectly linear. When the first
- * step is not one server, X(1) is estimated as X(first) / first.
+ * step is not one server, X(1) is estimated as X(first) / first. 0 when the
+ * first step had no throughput (nothing to compare with), never NaN or infinite.
  */
 double stats_efficiency(double throughput, unsigned servers, double first_throughput,
                         unsigned first_servers);

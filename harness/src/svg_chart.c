@@ -1,8 +1,14 @@
 /*
  * svg_chart.c - see svg_chart.h. Axes start at zero, so that a line that
- * bends away from the linear ideal looks as far from it as it is.
+ * bends away from the linear ideal looks as far from it as it is. Every
+ * coordinate is a value's fraction of the axis' top (never value times a
+ * scale, which overflows for tiny tops), and ticks are counted, not stepped
+ * to: whatever the values, a chart has a handful of ticks.
  */
+#include <float.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "markup.h"
@@ -14,32 +20,74 @@
 #define RIGHT 170
 #define TOP 40
 #define BOTTOM 50
+#define MAX_TICKS 20
 
-chart_series *chart_add(chart *c, const char *label, const char *color, int dashed)
+size_t chart_add(chart *c, const char *color, int dashed, const char *fmt, ...)
 {
-    if (c->nseries == CHART_MAX_SERIES)
-        return NULL;
-    chart_series *s = &c->series[c->nseries++];
+    if (c->nseries == c->cap) {
+        size_t cap = c->cap != 0 ? c->cap * 2 : 8;
+        chart_series *bigger = realloc(c->series, cap * sizeof(*bigger));
+        if (bigger == NULL) {
+            c->out_of_memory = 1;
+            return (size_t)-1;
+        }
+        c->series = bigger;
+        c->cap = cap;
+    }
+    chart_series *s = &c->series[c->nseries];
     memset(s, 0, sizeof(*s));
-    s->label = label;
+    va_list ap;
+    va_start(ap, fmt);
+    int failed = vasprintf(&s->label, fmt, ap) < 0;
+    va_end(ap);
+    if (failed) {
+        c->out_of_memory = 1;
+        return (size_t)-1;
+    }
     s->color = color;
     s->dashed = dashed;
-    return s;
+    return c->nseries++;
 }
 
-void chart_point(chart_series *s, double x, double y)
+void chart_point(chart *c, size_t index, double x, double y)
 {
-    if (s != NULL && s->n < CHART_MAX_POINTS && isfinite(x) && isfinite(y)) {
-        s->x[s->n] = x;
-        s->y[s->n++] = y;
+    if (index >= c->nseries || !isfinite(x) || !isfinite(y))
+        return;
+    chart_series *s = &c->series[index];
+    if (s->n == s->cap) {
+        size_t cap = s->cap != 0 ? s->cap * 2 : 16;
+        double *xs = realloc(s->x, cap * sizeof(*xs));
+        if (xs != NULL)
+            s->x = xs;
+        double *ys = xs != NULL ? realloc(s->y, cap * sizeof(*ys)) : NULL;
+        if (ys == NULL) {
+            c->out_of_memory = 1;
+            return;
+        }
+        s->y = ys;
+        s->cap = cap;
     }
+    s->x[s->n] = x;
+    s->y[s->n++] = y;
 }
 
-/* A round step that gives about five ticks up to max. */
-static double tick_step(double max)
+void chart_free(chart *c)
 {
-    double raw = max / 5, magnitude = pow(10, floor(log10(raw)));
-    double steps[] = {1, 2, 2.5, 5, 10};
+    for (size_t i = 0; i < c->nseries; i++) {
+        free(c->series[i].label);
+        free(c->series[i].x);
+        free(c->series[i].y);
+    }
+    free(c->series);
+    memset(c, 0, sizeof(*c));
+}
+
+/* A round step that gives about five ticks up to top (finite, > 0), itself finite and > 0:
+ * no smaller than the smallest normal double, so that a subnormal top gets a tick at 0. */
+static double tick_step(double top)
+{
+    double raw = fmax(top / 5, DBL_MIN), magnitude = pow(10, floor(log10(raw)));
+    static const double steps[] = {1, 2, 2.5, 5, 10};
     for (size_t i = 0; i < 5; i++) {
         if (raw <= steps[i] * magnitude)
             return steps[i] * magnitude;
@@ -47,7 +95,36 @@ static double tick_step(double max)
     return 10 * magnitude;
 }
 
-void chart_write_svg(FILE *out, const chart *c)
+/* How many ticks after 0 fit below top, at most MAX_TICKS. */
+static int tick_count(double top, double step)
+{
+    double n = floor(top / step + 1e-9);
+    return n > MAX_TICKS ? MAX_TICKS : n < 0 ? 0 : (int)n;
+}
+
+/* v as a fraction of top (> 0), kept within [-1, 1]: pixels stay near the plot. */
+static double fraction(double v, double top)
+{
+    double f = v / top;
+    return isnan(f) ? 0 : f > 1 ? 1 : f < -1 ? -1 : f;
+}
+
+typedef struct frame {
+    double top_x, top_y; /* the values at the ends of the axes */
+    int x0, y0, w, h;    /* the plot's origin and size in pixels */
+} frame;
+
+static double px(const frame *f, double x)
+{
+    return f->x0 + fraction(x, f->top_x) * f->w;
+}
+
+static double py(const frame *f, double y)
+{
+    return f->y0 - fraction(y, f->top_y) * f->h;
+}
+
+static frame frame_of(const chart *c)
 {
     double max_x = 0, max_y = 0;
     for (size_t i = 0; i < c->nseries; i++) {
@@ -56,9 +133,69 @@ void chart_write_svg(FILE *out, const chart *c)
             max_y = fmax(max_y, c->series[i].y[j]);
         }
     }
-    max_x = max_x > 0 ? max_x : 1;
-    max_y = max_y > 0 ? max_y * 1.05 : 1;
-    double sx = (WIDTH - LEFT - RIGHT) / max_x, sy = (HEIGHT - TOP - BOTTOM) / max_y;
+    frame f = {
+        .x0 = LEFT, .y0 = HEIGHT - BOTTOM, .w = WIDTH - LEFT - RIGHT, .h = HEIGHT - TOP - BOTTOM};
+    f.top_x = max_x > 0 ? max_x : 1;
+    /* 5% of headroom, unless that would overflow. */
+    f.top_y = max_y <= 0 ? 1 : max_y > DBL_MAX / 1.05 ? DBL_MAX : max_y * 1.05;
+    return f;
+}
+
+static void axes(FILE *out, const chart *c, const frame *f)
+{
+    fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"axis\"/>\n", f->x0, f->y0,
+            f->x0 + f->w, f->y0);
+    fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"axis\"/>\n", f->x0, f->y0,
+            f->x0, TOP);
+    double xs = f->top_x <= 16 ? 1 : tick_step(f->top_x), ys = tick_step(f->top_y);
+    for (int i = 0, n = tick_count(f->top_x, xs); i <= n; i++)
+        fprintf(out, "<text x=\"%.1f\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">%g</text>\n",
+                px(f, i * xs), f->y0 + 18, i * xs);
+    for (int i = 0, n = tick_count(f->top_y, ys); i <= n; i++) {
+        double y = py(f, i * ys);
+        fprintf(out,
+                "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" class=\"grid\"/>"
+                "<text x=\"%d\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">%g</text>\n",
+                f->x0, y, f->x0 + f->w, y, f->x0 - 6, y + 4, i * ys);
+    }
+    fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"label\" text-anchor=\"middle\">",
+            f->x0 + f->w / 2, HEIGHT - 12);
+    markup_escape(out, c->x_label);
+    fprintf(out,
+            "</text>\n<text x=\"16\" y=\"%d\" class=\"label\" text-anchor=\"middle\" "
+            "transform=\"rotate(-90 16 %d)\">",
+            (TOP + f->y0) / 2, (TOP + f->y0) / 2);
+    markup_escape(out, c->y_label);
+    fprintf(out, "</text>\n");
+}
+
+static void series(FILE *out, const chart_series *s, size_t i, const frame *f)
+{
+    fprintf(out,
+            "<polyline class=\"series\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s "
+            "points=\"",
+            s->color, s->dashed ? " stroke-dasharray=\"6 4\"" : "");
+    for (size_t j = 0; j < s->n; j++)
+        fprintf(out, "%s%.1f,%.1f", j ? " " : "", px(f, s->x[j]), py(f, s->y[j]));
+    fprintf(out, "\"/>\n");
+    for (size_t j = 0; !s->dashed && j < s->n; j++)
+        fprintf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>\n", px(f, s->x[j]),
+                py(f, s->y[j]), s->color);
+    double ly = TOP + 14 + (double)i * 18;
+    fprintf(out,
+            "<line x1=\"%d\" y1=\"%.0f\" x2=\"%d\" y2=\"%.0f\" stroke=\"%s\" "
+            "stroke-width=\"2\"%s/><text x=\"%d\" y=\"%.0f\" class=\"legend\">",
+            WIDTH - RIGHT + 12, ly, WIDTH - RIGHT + 32, ly, s->color,
+            s->dashed ? " stroke-dasharray=\"6 4\"" : "", WIDTH - RIGHT + 38, ly + 4);
+    markup_escape(out, s->label);
+    fprintf(out, "</text>\n");
+}
+
+int chart_write_svg(FILE *out, const chart *c)
+{
+    if (c->out_of_memory)
+        return -1;
+    frame f = frame_of(c);
     fprintf(out,
             "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
             "height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">\n",
@@ -68,51 +205,9 @@ void chart_write_svg(FILE *out, const chart *c)
     fprintf(out, "</title>\n<text x=\"%d\" y=\"22\" class=\"title\">", LEFT);
     markup_escape(out, c->title);
     fprintf(out, "</text>\n");
-    int x0 = LEFT, y0 = HEIGHT - BOTTOM;
-    fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"axis\"/>\n", x0, y0,
-            WIDTH - RIGHT, y0);
-    fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"axis\"/>\n", x0, y0, x0,
-            TOP);
-    double xs = max_x <= 16 ? 1 : tick_step(max_x), ys = tick_step(max_y);
-    for (double t = 0; t <= max_x + 1e-9; t += xs)
-        fprintf(out, "<text x=\"%.1f\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">%g</text>\n",
-                x0 + t * sx, y0 + 18, t);
-    for (double t = 0; t <= max_y + 1e-9; t += ys)
-        fprintf(out,
-                "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" class=\"grid\"/>"
-                "<text x=\"%d\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">%g</text>\n",
-                x0, y0 - t * sy, WIDTH - RIGHT, y0 - t * sy, x0 - 6, y0 - t * sy + 4, t);
-    fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"label\" text-anchor=\"middle\">",
-            (x0 + WIDTH - RIGHT) / 2, HEIGHT - 12);
-    markup_escape(out, c->x_label);
-    fprintf(out,
-            "</text>\n<text x=\"16\" y=\"%d\" class=\"label\" text-anchor=\"middle\" "
-            "transform=\"rotate(-90 16 %d)\">",
-            (TOP + y0) / 2, (TOP + y0) / 2);
-    markup_escape(out, c->y_label);
-    fprintf(out, "</text>\n");
-    for (size_t i = 0; i < c->nseries; i++) {
-        const chart_series *s = &c->series[i];
-        fprintf(out,
-                "<polyline class=\"series\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s "
-                "points=\"",
-                s->color, s->dashed ? " stroke-dasharray=\"6 4\"" : "");
-        for (size_t j = 0; j < s->n; j++)
-            fprintf(out, "%s%.1f,%.1f", j ? " " : "", x0 + s->x[j] * sx, y0 - s->y[j] * sy);
-        fprintf(out, "\"/>\n");
-        if (!s->dashed) {
-            for (size_t j = 0; j < s->n; j++)
-                fprintf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>\n",
-                        x0 + s->x[j] * sx, y0 - s->y[j] * sy, s->color);
-        }
-        int ly = TOP + 14 + (int)i * 18;
-        fprintf(out,
-                "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" "
-                "stroke-width=\"2\"%s/><text x=\"%d\" y=\"%d\" class=\"legend\">",
-                WIDTH - RIGHT + 12, ly, WIDTH - RIGHT + 32, ly, s->color,
-                s->dashed ? " stroke-dasharray=\"6 4\"" : "", WIDTH - RIGHT + 38, ly + 4);
-        markup_escape(out, s->label);
-        fprintf(out, "</text>\n");
-    }
+    axes(out, c, &f);
+    for (size_t i = 0; i < c->nseries; i++)
+        series(out, &c->series[i], i, &f);
     fprintf(out, "</svg>\n");
+    return 0;
 }

@@ -1,6 +1,8 @@
 /*
  * svg_chart.h - line charts as inline SVG (svg_chart.c), for the HTML
  * report: drawn here, so the report needs no script and fetches nothing.
+ * A chart holds any number of series of any number of points, and draws
+ * any finite values (5e-324 and 1.75e308 alike) in output of bounded size.
  */
 #ifndef TWICE_SVG_CHART_H
 #define TWICE_SVG_CHART_H
@@ -8,27 +10,29 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define CHART_MAX_SERIES 12
-#define CHART_MAX_POINTS 128
-
 typedef struct chart_series {
-    const char *label;
-    double x[CHART_MAX_POINTS], y[CHART_MAX_POINTS];
-    size_t n;
+    char *label;       /* owned */
+    const char *color; /* static */
     int dashed;
-    const char *color;
+    double *x, *y; /* n points, owned */
+    size_t n, cap;
 } chart_series;
 
 typedef struct chart {
-    const char *title, *x_label, *y_label;
-    chart_series series[CHART_MAX_SERIES];
-    size_t nseries;
+    const char *title, *x_label, *y_label; /* static */
+    chart_series *series;
+    size_t nseries, cap;
+    int out_of_memory; /* a series or a point could not be kept: writing fails */
 } chart;
 
-/** Adds a series to c and returns it (NULL when full). The label must outlive c. */
-chart_series *chart_add(chart *c, const char *label, const char *color, int dashed);
-void chart_point(chart_series *s, double x, double y);
-/** Writes c as an <svg> element with axes, ticks, a polyline per series and a legend. */
-void chart_write_svg(FILE *out, const chart *c);
+/** Adds a series labelled by fmt to c; returns its index for chart_point(). */
+size_t chart_add(chart *c, const char *color, int dashed, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/** Adds a point to series s of c; a point that is not finite is left out. */
+void chart_point(chart *c, size_t s, double x, double y);
+/** Writes c as an <svg> element with axes, ticks, a polyline per series and a legend; 0, or
+ * -1 when memory ran out while c was built. */
+int chart_write_svg(FILE *out, const chart *c);
+void chart_free(chart *c);
 
 #endif

@@ -45,7 +45,24 @@ static double model(double lambda, double sigma, double kappa, double n)
     return lambda * n / (1 + sigma * (n - 1) + kappa * n * (n - 1));
 }
 
-usl_fit usl_fit_points(const double *n, const double *x, size_t count)
+static usl_fit refused(const char *why)
+{
+    usl_fit fit;
+    memset(&fit, 0, sizeof(fit));
+    fit.refused = 1;
+    fit.note = why;
+    return fit;
+}
+
+/* Whether every figure of fit is finite: the fit goes into JSON, which has no NaN. */
+static int finite_fit(const usl_fit *fit)
+{
+    return isfinite(fit->lambda) && isfinite(fit->sigma) && isfinite(fit->kappa) &&
+           isfinite(fit->r2) && isfinite(fit->peak_n) && isfinite(fit->sigma_se) &&
+           isfinite(fit->kappa_se);
+}
+
+static usl_fit fit_points(const double *n, const double *x, size_t count)
 {
     usl_fit fit;
     memset(&fit, 0, sizeof(fit));
@@ -131,6 +148,17 @@ usl_fit usl_fit_points(const double *n, const double *x, size_t count)
     }
     fit.has_errors = 1;
     return fit;
+}
+
+usl_fit usl_fit_points(const double *n, const double *x, size_t count)
+{
+    /* lambda N / X(N) is the fit's input: a throughput of 0 makes it infinite. */
+    for (size_t i = 0; i < count; i++) {
+        if (!(x[i] > 0) || !isfinite(x[i]) || !(n[i] >= 1) || !isfinite(n[i]))
+            return refused("a step without a finite throughput above 0 cannot be fitted");
+    }
+    usl_fit fit = fit_points(n, x, count);
+    return finite_fit(&fit) ? fit : refused("the fit did not come out finite");
 }
 
 double usl_predict(const usl_fit *fit, double n)

@@ -13,8 +13,10 @@
 #include <stddef.h>
 
 typedef struct usl_fit {
-    int fitted; /* 0: too few points to fit anything */
-    int amdahl; /* 1: kappa was not fitted (too few points, or it came out negative) */
+    int fitted;  /* 0: too few points to fit anything, or refused */
+    int refused; /* 1: these points cannot be fitted (a throughput not > 0, a fit that does
+                    not come out finite): note says why, and every figure is 0 */
+    int amdahl;  /* 1: kappa was not fitted (too few points, or it came out negative) */
     double lambda, sigma, kappa;
     int has_errors; /* 1 when there were points to spare for standard errors */
     double sigma_se, kappa_se;
@@ -26,7 +28,9 @@ typedef struct usl_fit {
 /**
  * Fits points (n[i] servers, x[i] throughput; n distinct and >= 1). Needs
  * 2 server counts for sigma (Amdahl), 3 for sigma and kappa, and one more
- * for standard errors. sigma is kept in [0, 1] and kappa >= 0.
+ * for standard errors. sigma is kept in [0, 1] and kappa >= 0. Every figure
+ * of the result is finite: points that would make one NaN or infinite (a
+ * throughput of 0) are refused, with a note that says so.
  */
 usl_fit usl_fit_points(const double *n, const double *x, size_t count);
 /** The throughput the fit predicts for n servers. */

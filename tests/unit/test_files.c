@@ -242,13 +242,14 @@ Test(files, reports_have_unique_names_inside_their_directory)
         json_decref(back);
     }
     /* The siblings share the JSON's stem and never replace a file. */
-    cr_assert_eq(
-        report_write_beside(&report_markdown, report, json_array(), paths[0], err, sizeof(err)), 0,
-        "%s", err);
-    cr_assert_eq(
-        report_write_beside(&report_markdown, report, json_array(), paths[0], err, sizeof(err)),
-        -1);
+    report_doc doc;
+    cr_assert_eq(report_read_file(&doc, FIXTURES_DIR "/report.json", err, sizeof(err)), 0, "%s",
+                 err);
+    cr_assert_eq(report_render_beside(&report_markdown, &doc, paths[0], err, sizeof(err)), 0, "%s",
+                 err);
+    cr_assert_eq(report_render_beside(&report_markdown, &doc, paths[0], err, sizeof(err)), -1);
     cr_assert(strstr(err, ".md exists: not replaced") != NULL, "%s", err);
+    report_doc_free(&doc);
     for (int i = 0; i < 3; i++)
         free(paths[i]);
     json_decref(report);

@@ -1,50 +1,91 @@
 /*
  * test_gate.c - the gate's decisions: thresholds, a baseline within and
- * beyond its noise, and reports that cannot be compared.
+ * beyond its noise, reports that cannot be compared, reports where nothing
+ * was measured, analyses that could not be made, and compare's view of
+ * models and steps that only one side has.
  */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gate.h"
+#include "report_doc.h"
 
-/* A complete report of one model over 1 and 2 servers: per-server throughput x, efficiency
- * e at 2 servers, repetitions spread +/- spread around the median. */
-static json_t *report(const char *name, double x, double e, double spread, int valid)
+/* The steps of one model over 1 and 2 servers: per-server throughput x, efficiency e at 2
+ * servers, repetitions spread +/- spread around the median. */
+static json_t *steps_of(double x, double e, double spread, int valid)
 {
     json_t *steps = json_array();
     for (int n = 1; n <= 2; n++) {
         double median = n == 1 ? x : 2 * x * e;
         json_array_append_new(
-            steps,
-            json_pack("{s:i, s:{s:{s:f, s:f, s:f}, s:f, s:b, s:{s:f}, s:f, s:f, s:f, s:f}}",
-                      "servers", n, "summary", "throughput", "median", median, "min",
-                      median * (1 - spread), "max", median * (1 + spread), "efficiency",
-                      n == 1 ? 1.0 : e, "valid", valid, "latency_ms", "p99", 12.0, "requests",
-                      10000.0, "errors", 0.0, "non2xx", 0.0, "failed_checks", n == 2 ? 5.0 : 0.0));
+            steps, json_pack("{s:i, s:{s:{s:f, s:f, s:f}, s:f, s:b, s:[], s:{s:f, s:f}, s:f, "
+                             "s:f, s:f, s:f}}",
+                             "servers", n, "summary", "throughput", "median", median, "min",
+                             median * (1 - spread), "max", median * (1 + spread), "efficiency",
+                             n == 1 ? 1.0 : e, "valid", valid, "flags", "latency_ms", "p50", 10.0,
+                             "p99", 12.0, "requests", 10000.0, "errors", 0.0, "non2xx", 0.0,
+                             "failed_checks", n == 2 ? 5.0 : 0.0));
     }
-    return json_pack("{s:s, s:s, s:{s:s, s:{s:s}, s:{s:f, s:f}}, s:[{s:s, s:o, s:{s:{s:b, s:f}}}]}",
-                     "schema", "twice.report/1", "status", "complete", "scenario", "name", name,
-                     "target", "route", "/sleep?ms=10", "gate", "min_efficiency", 0.9,
-                     "max_error_rate", 0.001, "models", "model", "thread", "steps", steps,
-                     "analysis", "usl", "fitted", 1, "sigma", 0.04);
+    return steps;
 }
 
+static json_t *model_json(const char *name, json_t *steps)
+{
+    return json_pack("{s:s, s:o, s:{s:s, s:n, s:{s:b, s:f, s:f, s:f, s:f}}}", "model", name,
+                     "steps", steps, "analysis", "verdict", "sub-linear", "limiting_factor", "usl",
+                     "fitted", 1, "lambda", 100.0, "sigma", 0.04, "kappa", 0.0, "r2", 1.0);
+}
+
+static json_t *report_json(const char *name, json_t *models)
+{
+    return json_pack("{s:s, s:s, s:{s:s, s:{s:s}, s:{s:f, s:f}}, s:{s:s, s:s, s:i}, s:o}", "schema",
+                     "twice.report/1", "status", "complete", "scenario", "name", name, "target",
+                     "route", "/sleep?ms=10", "gate", "min_efficiency", 0.9, "max_error_rate",
+                     0.001, "machine", "cpu_model", "cpu", "kernel", "Linux", "cores", 2, "models",
+                     models);
+}
+
+/* A complete report of one model "thread" (see steps_of()). */
+static json_t *report(const char *name, double x, double e, double spread, int valid)
+{
+    return report_json(name, json_pack("[o]", model_json("thread", steps_of(x, e, spread, valid))));
+}
+
+/* How many checks failed, or -1 with err when the report cannot be gated. */
 static int gate(json_t *r, json_t *baseline, gate_limits *limits, char *err)
 {
-    int failed = -1;
-    json_t *checks = gate_check(r, baseline, limits, &failed, err, 512);
-    if (checks == NULL)
-        return -1;
-    json_decref(checks);
+    report_doc doc, base;
+    read_doc(&doc, json_incref(r));
+    if (baseline != NULL)
+        read_doc(&base, json_incref(baseline));
+    gate_checks checks;
+    int failed = gate_check(&checks, &doc, baseline != NULL ? &base : NULL, limits, err, 512) == 0
+                     ? (int)checks.failed
+                     : -1;
+    if (failed >= 0)
+        gate_checks_free(&checks);
+    report_doc_free(&doc);
+    if (baseline != NULL)
+        report_doc_free(&base);
     return failed;
+}
+
+static gate_limits limits_of(json_t *r)
+{
+    report_doc doc;
+    read_doc(&doc, json_incref(r));
+    gate_limits limits = gate_limits_from_report(&doc);
+    report_doc_free(&doc);
+    return limits;
 }
 
 Test(gate, thresholds_come_from_the_scenario)
 {
     char err[512];
     json_t *good = report("s", 100, 0.95, 0.01, 1);
-    gate_limits limits = gate_limits_from_report(good);
+    gate_limits limits = limits_of(good);
     cr_assert(limits.thresholds.has_min_efficiency && limits.thresholds.has_max_error_rate);
     cr_assert_not(limits.thresholds.has_max_sigma);
     cr_assert_eq(gate(good, NULL, &limits, err), 0, "efficiency 0.95 >= 0.9, 5 of 10000 errors");
@@ -80,12 +121,18 @@ Test(gate, a_baseline_against_itself_passes_and_a_20_percent_drop_fails)
     cr_assert_eq(gate(same, before, &limits, err), 0);
     cr_assert_eq(gate(lower, before, &limits, err), 2, "both steps 20%% lower");
     cr_assert_eq(gate(higher, before, &limits, err), 0, "an improvement is reported, not failed");
-    int failed;
-    json_t *checks = gate_check(higher, before, &limits, &failed, err, sizeof(err));
-    char *text = json_dumps(checks, 0);
-    cr_assert(strstr(text, "improved") != NULL);
-    free(text);
-    json_decref(checks);
+    report_doc now, was;
+    read_doc(&now, json_incref(higher));
+    read_doc(&was, json_incref(before));
+    gate_checks checks;
+    cr_assert_eq(gate_check(&checks, &now, &was, &limits, err, sizeof(err)), 0, "%s", err);
+    size_t improved = 0;
+    for (size_t i = 0; i < checks.n; i++)
+        improved += checks.items[i].vs_baseline && strcmp(checks.items[i].note, "improved") == 0;
+    cr_assert_eq(improved, 2);
+    gate_checks_free(&checks);
+    report_doc_free(&now);
+    report_doc_free(&was);
     json_decref(before);
     json_decref(same);
     json_decref(lower);
@@ -116,16 +163,147 @@ Test(gate, reports_that_cannot_be_compared_are_refused)
     gate_limits limits = {.tolerance = GATE_DEFAULT_TOLERANCE};
     json_t *a = report("one", 100, 0.95, 0.01, 1), *b = report("two", 100, 0.95, 0.01, 1);
     cr_assert_eq(gate(a, b, &limits, err), -1);
-    cr_assert(strstr(err, "reports of different scenarios cannot be compared") != NULL, "%s", err);
-
-    json_object_set_new(b, "schema", json_string("twice.report/0"));
-    json_object_set_new(b, "scenario", json_deep_copy(json_object_get(a, "scenario")));
-    cr_assert_eq(gate(a, b, &limits, err), -1);
-    cr_assert(strstr(err, "reports of different schemas cannot be compared") != NULL, "%s", err);
+    cr_assert_str_eq(err, "the baseline ran another scenario (\"two\" /sleep?ms=10, against "
+                          "\"one\" /sleep?ms=10): reports of different scenarios cannot be "
+                          "compared");
 
     json_object_set_new(a, "status", json_string("interrupted"));
     cr_assert_eq(gate(a, NULL, &limits, err), -1);
-    cr_assert(strstr(err, "did not complete") != NULL, "%s", err);
+    cr_assert_str_eq(err, "test.json: the run did not complete (status \"interrupted\"): "
+                          "nothing to gate");
     json_decref(a);
     json_decref(b);
+}
+
+/* "PASS (0 checks)" gates nothing: a report where nothing was measured is refused. */
+Test(gate, a_report_where_nothing_was_measured_is_refused)
+{
+    char err[512];
+    gate_limits limits = {.tolerance = GATE_DEFAULT_TOLERANCE};
+    json_t *no_models = report_json("s", json_array());
+    cr_assert_eq(gate(no_models, NULL, &limits, err), -1);
+    cr_assert_str_eq(err, "test.json: $.models is empty: nothing was measured, nothing to gate");
+
+    json_t *no_steps = report_json("s", json_pack("[o]", model_json("thread", json_array())));
+    cr_assert_eq(gate(no_steps, NULL, &limits, err), -1);
+    cr_assert_str_eq(err, "test.json: $.models[0].steps (model \"thread\") is empty: nothing "
+                          "was measured");
+
+    json_t *unmeasured = report("s", 100, 0.95, 0.01, 1);
+    json_t *steps =
+        json_object_get(json_array_get(json_object_get(unmeasured, "models"), 0), "steps");
+    json_object_del(json_array_get(steps, 1), "summary");
+    cr_assert_eq(gate(unmeasured, NULL, &limits, err), -1);
+    cr_assert_str_eq(err, "test.json: $.models[0].steps[1] (model \"thread\") has no summary: a "
+                          "complete report measured every step");
+
+    json_t *good = report("s", 100, 0.95, 0.01, 1);
+    cr_assert_eq(gate(good, no_steps, &limits, err), -1, "nor is such a baseline");
+    cr_assert_str_eq(err, "test.json: $.models[0].steps (model \"thread\") is empty: nothing "
+                          "was measured");
+    json_decref(no_models);
+    json_decref(no_steps);
+    json_decref(unmeasured);
+    json_decref(good);
+}
+
+/* An analysis that could not be made (zero throughput) fails the gate, saying why; so does a
+ * sigma limit with no fit to check it against. */
+Test(gate, an_analysis_that_could_not_be_made_fails)
+{
+    char err[512];
+    json_t *r = report("s", 100, 0.95, 0.01, 1);
+    json_t *model = json_array_get(json_object_get(r, "models"), 0);
+    json_object_set_new(model, "analysis",
+                        json_pack("{s:s, s:s, s:{s:b, s:s}}", "verdict", "unknown", "error",
+                                  "no throughput at 1 servers", "usl", "fitted", 0, "note",
+                                  "no throughput at 1 servers"));
+    gate_limits limits = {.tolerance = GATE_DEFAULT_TOLERANCE};
+    cr_assert_eq(gate(r, NULL, &limits, err), 1, "the analysis check");
+    limits.thresholds.has_max_sigma = 1;
+    limits.thresholds.max_sigma = 0.5;
+    cr_assert_eq(gate(r, NULL, &limits, err), 2, "and sigma, which has no fit");
+
+    report_doc doc;
+    read_doc(&doc, json_incref(r));
+    gate_checks checks;
+    cr_assert_eq(gate_check(&checks, &doc, NULL, &limits, err, sizeof(err)), 0);
+    const gate_check_result *last = &checks.items[checks.n - 1], *before = last - 1;
+    cr_assert_str_eq(before->name, "analysis thread");
+    cr_assert_str_eq(before->note, "no throughput at 1 servers");
+    cr_assert_str_eq(last->name, "sigma thread");
+    cr_assert_not(last->pass);
+    gate_checks_free(&checks);
+    report_doc_free(&doc);
+    json_decref(r);
+}
+
+static char *print_comparison(json_t *a_json, json_t *b_json, size_t *failed)
+{
+    report_doc a, b;
+    read_doc(&a, json_incref(a_json));
+    read_doc(&b, json_incref(b_json));
+    gate_limits limits = {.tolerance = GATE_DEFAULT_TOLERANCE};
+    gate_checks checks;
+    char err[512], *text = NULL;
+    size_t len;
+    cr_assert_eq(gate_check(&checks, &b, &a, &limits, err, sizeof(err)), 0, "%s", err);
+    FILE *out = open_memstream(&text, &len);
+    gate_print_comparison(out, &a, &b, &checks);
+    fclose(out);
+    *failed = checks.failed;
+    gate_checks_free(&checks);
+    report_doc_free(&a);
+    report_doc_free(&b);
+    return text;
+}
+
+/* compare names every model and step that only one side has; what the baseline had and the
+ * report lacks fails. */
+Test(gate, compare_names_models_and_steps_on_one_side_only)
+{
+    json_t *a = report_json("s", json_pack("[o, o]", model_json("thread", steps_of(100, 1, 0, 1)),
+                                           model_json("process", steps_of(100, 1, 0, 1))));
+    json_t *b = report_json("s", json_pack("[o, o]", model_json("thread", steps_of(100, 1, 0, 1)),
+                                           model_json("coroutine", steps_of(100, 1, 0, 1))));
+    json_array_remove(json_object_get(json_array_get(json_object_get(b, "models"), 0), "steps"), 1);
+    size_t failed;
+    char *text = print_comparison(a, b, &failed);
+    cr_assert(strstr(text, "thread           1          100          100    1.00  same") != NULL,
+              "%s", text);
+    cr_assert(strstr(text, "thread           2          200            -       -  only in A") !=
+                  NULL,
+              "%s", text);
+    cr_assert(strstr(text, "process          1          100            -       -  only in A") !=
+                  NULL,
+              "%s", text);
+    cr_assert(strstr(text, "coroutine        1            -          100       -  only in B") !=
+                  NULL,
+              "%s", text);
+    cr_assert_eq(failed, 3, "thread 2, process 1 and process 2 were not measured in B");
+    free(text);
+    json_decref(a);
+    json_decref(b);
+}
+
+/* What the gate prints to a terminal carries no escape sequence from the report. */
+Test(gate, names_are_escaped_for_the_terminal)
+{
+    json_t *r = report_json(
+        "s", json_pack("[o]", model_json("\x1b]0;owned\x07\x1b[2J", steps_of(100, 0.95, 0.01, 1))));
+    report_doc doc;
+    read_doc(&doc, r);
+    gate_limits limits = gate_limits_from_report(&doc);
+    gate_checks checks;
+    char err[512], *text = NULL;
+    size_t len;
+    cr_assert_eq(gate_check(&checks, &doc, NULL, &limits, err, sizeof(err)), 0, "%s", err);
+    FILE *out = open_memstream(&text, &len);
+    gate_print(out, &checks);
+    fclose(out);
+    cr_assert_null(memchr(text, '\x1b', len), "%s", text);
+    cr_assert(strstr(text, "valid \\x1b]0;owned\\x07\\x1b[2J 1 servers") != NULL, "%s", text);
+    free(text);
+    gate_checks_free(&checks);
+    report_doc_free(&doc);
 }

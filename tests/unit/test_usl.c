@@ -96,3 +96,28 @@ Test(usl, noisy_data_gets_standard_errors)
     cr_assert_gt(fit.kappa_se, 0);
     cr_assert_gt(fit.r2, 0.99);
 }
+
+static void assert_refused_and_finite(const usl_fit *fit)
+{
+    cr_assert(fit->refused && !fit->fitted);
+    cr_assert(*fit->note != '\0', "it says why");
+    double figures[] = {fit->lambda, fit->sigma,    fit->kappa,   fit->r2,
+                        fit->peak_n, fit->sigma_se, fit->kappa_se};
+    for (size_t i = 0; i < sizeof(figures) / sizeof(figures[0]); i++)
+        cr_assert(isfinite(figures[i]) && figures[i] == 0, "figure %zu: %g", i, figures[i]);
+}
+
+/* Zero throughput at a step once made sigma and kappa NaN (and the analysis vanish from the
+ * report): such points are refused, saying why, and no figure is NaN or infinite. */
+Test(usl, zero_throughput_is_refused_not_nan)
+{
+    double n[] = {1, 2, 4}, zero_first[] = {0, 100, 200}, zero_later[] = {100, 0, 200};
+    usl_fit fit = usl_fit_points(n, zero_first, 3);
+    assert_refused_and_finite(&fit);
+    cr_assert_str_eq(fit.note, "a step without a finite throughput above 0 cannot be fitted");
+    fit = usl_fit_points(n, zero_later, 3);
+    assert_refused_and_finite(&fit);
+    double huge[] = {1.7e308, 1.7e308, 1.7e308};
+    fit = usl_fit_points(n, huge, 3);
+    cr_assert(fit.refused || (isfinite(fit.lambda) && isfinite(fit.r2)), "finite or refused");
+}

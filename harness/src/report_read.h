@@ -1,0 +1,90 @@
+/*
+ * report_read.h - the one reader of JSON reports (report_read.c). It checks a
+ * report once, at the edge, against schema "twice.report/1" (every field the
+ * gate, compare and the writers use: its type and its range) and hands them
+ * C structs. A malformed file is refused with the JSON path of what is wrong;
+ * past this reader nothing touches raw JSON.
+ */
+#ifndef TWICE_REPORT_READ_H
+#define TWICE_REPORT_READ_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "scenario.h"
+
+#define REPORT_SCHEMA "twice.report/1"
+
+/** A step's measured figures, summarized over its repetitions. */
+typedef struct report_summary {
+    double median, min, max; /* throughput, requests per second */
+    double efficiency;       /* E(N) against the model's first step, when has_efficiency */
+    int has_efficiency;      /* 0 in a model the run stopped in before its analysis */
+    int valid;               /* 0: flagged, the figure is not the system's */
+    const char **flags;      /* why it is flagged, nflags of them */
+    size_t nflags;
+    double p50_ms, p99_ms;
+    double requests, errors, non2xx, failed_checks;
+} report_summary;
+
+typedef struct report_step {
+    long long servers; /* >= 1; 0 only in a step that never started (no summary) */
+    int has_summary;   /* 0 when the run stopped before the step was measured */
+    report_summary summary;
+} report_step;
+
+typedef struct report_usl {
+    int fitted;
+    double lambda, sigma, kappa, r2; /* meaningful when fitted */
+    const char *note;                /* "" when nothing is missing */
+} report_usl;
+
+typedef struct report_analysis {
+    int present;                 /* 0: the run stopped before this model was analysed */
+    const char *verdict;         /* "linear", "sub-linear", "invalid", "unknown", ... */
+    const char *limiting_factor; /* NULL when none was named */
+    const char *error;           /* NULL, or why the analysis could not be made */
+    report_usl usl;
+} report_analysis;
+
+typedef struct report_model {
+    const char *name;
+    report_step *steps;
+    size_t nsteps;
+    report_analysis analysis;
+} report_model;
+
+/**
+ * A report as read. Strings point into the parsed JSON the struct holds:
+ * they live until report_doc_free(). Strings are as in the file (anything
+ * but NUL): writers escape them for their output.
+ */
+typedef struct report_doc {
+    const char *status;                     /* "complete", "failed" or "interrupted" */
+    const char *error;                      /* "" unless the run failed */
+    const char *name, *description, *route; /* the scenario's */
+    scenario_gate gate;                     /* the scenario's thresholds */
+    const char *cpu_model, *kernel;         /* the machine's ("" when unknown) */
+    long long cores;
+    report_model *models;
+    size_t nmodels;
+    char *source; /* owned: the name the reader was given (the file), for messages */
+    json_t *json; /* owned: the parsed file */
+} report_doc;
+
+/**
+ * Reads and checks the report in text (len bytes; name only names it in
+ * messages). Returns 0, or -1 with err of the form "NAME: $.models[2].model:
+ * expected a string, got a number" (or NAME:LINE:COLUMN for JSON that does
+ * not parse). On -1 there is nothing to free.
+ */
+int report_read_text(report_doc *doc, const char *name, const char *text, size_t len, char *err,
+                     size_t errlen);
+/** The same from the file at path. */
+int report_read_file(report_doc *doc, const char *path, char *err, size_t errlen);
+/** The same from JSON in memory (not stolen: the doc takes its own reference). */
+int report_read_json(report_doc *doc, json_t *json, const char *name, char *err, size_t errlen);
+void report_doc_free(report_doc *doc);
+
+#endif

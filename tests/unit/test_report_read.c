@@ -1,0 +1,286 @@
+/*
+ * test_report_read.c - the typed report reader: the fixture read into its
+ * structs, what it accepts (failed runs, strings holding anything, many
+ * models) and, for malformed reports at every level, the exact JSON path and
+ * reason of the refusal.
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "read_file.h"
+#include "report_read.h"
+
+static json_t *fixture_json(void)
+{
+    json_error_t error;
+    json_t *json = json_load_file(FIXTURES_DIR "/report.json", 0, &error);
+    cr_assert_not_null(json, "%s", error.text);
+    return json;
+}
+
+/* The value at a dotted path ("models.0.steps.1"), numbers indexing arrays. */
+static json_t *at(json_t *root, const char *path)
+{
+    char copy[256];
+    snprintf(copy, sizeof(copy), "%s", path);
+    json_t *v = root;
+    for (char *save, *part = strtok_r(copy, ".", &save); part != NULL;
+         part = strtok_r(NULL, ".", &save))
+        v = json_is_array(v) ? json_array_get(v, (size_t)atoi(part)) : json_object_get(v, part);
+    cr_assert_not_null(v, "no %s in the fixture", path);
+    return v;
+}
+
+/* Sets key of the object at path to value (stolen), or removes it when value is NULL. */
+static void edit(json_t *root, const char *path, const char *key, json_t *value)
+{
+    json_t *holder = *path != '\0' ? at(root, path) : root;
+    if (value == NULL)
+        cr_assert_eq(json_object_del(holder, key), 0, "no %s in %s", key, path);
+    else
+        json_object_set_new(holder, key, value);
+}
+
+static void refused(json_t *json, const char *expected)
+{
+    report_doc doc;
+    char err[512];
+    cr_assert_eq(report_read_json(&doc, json, "r.json", err, sizeof(err)), -1, "accepted");
+    cr_assert_str_eq(err, expected);
+    json_decref(json);
+}
+
+/* The fixture with key of path set to value (NULL: removed), refused with expected. */
+static void refused_with(const char *path, const char *key, json_t *value, const char *expected)
+{
+    json_t *json = fixture_json();
+    edit(json, path, key, value);
+    refused(json, expected);
+}
+
+Test(report_read, the_fixture_reads_into_structs)
+{
+    report_doc doc;
+    char err[512];
+    cr_assert_eq(report_read_file(&doc, FIXTURES_DIR "/report.json", err, sizeof(err)), 0, "%s",
+                 err);
+    cr_assert_str_eq(doc.status, "complete");
+    cr_assert_str_eq(doc.error, "");
+    cr_assert_str_eq(doc.name, "fixture <&> \"quoted\"");
+    cr_assert_str_eq(doc.route, "/sleep?ms=10&x=<y>");
+    cr_assert(doc.gate.has_min_efficiency && doc.gate.min_efficiency == 0.9);
+    cr_assert(doc.gate.has_max_error_rate && !doc.gate.has_max_sigma);
+    cr_assert_str_eq(doc.cpu_model, "Test CPU");
+    cr_assert_eq(doc.cores, 2);
+    cr_assert_eq(doc.nmodels, 1);
+    const report_model *m = &doc.models[0];
+    cr_assert_str_eq(m->name, "thread");
+    cr_assert_eq(m->nsteps, 2);
+    cr_assert_eq(m->steps[1].servers, 2);
+    cr_assert(m->steps[1].has_summary && !m->steps[1].summary.valid);
+    cr_assert_eq(m->steps[1].summary.median, 1700);
+    cr_assert_eq(m->steps[1].summary.p99_ms, 30.0);
+    cr_assert_eq(m->steps[1].summary.failed_checks, 7);
+    cr_assert_eq(m->steps[1].summary.nflags, 1);
+    cr_assert(strstr(m->steps[1].summary.flags[0], "repetitions too noisy") != NULL);
+    cr_assert(m->analysis.present && m->analysis.usl.fitted);
+    cr_assert_str_eq(m->analysis.verdict, "invalid");
+    cr_assert_null(m->analysis.limiting_factor);
+    cr_assert_null(m->analysis.error);
+    cr_assert_eq(m->analysis.usl.sigma, 0.1765);
+    report_doc_free(&doc);
+}
+
+/* A failed run: a step never started ({}), no analysis, no efficiency. */
+Test(report_read, a_failed_run_is_read_as_far_as_it_went)
+{
+    json_t *json = fixture_json();
+    edit(json, "", "status", json_string("failed"));
+    edit(json, "", "error", json_string("wrk exited with status 1"));
+    edit(json, "models.0", "analysis", NULL);
+    edit(json, "models.0.steps.0.summary", "efficiency", NULL);
+    json_array_append_new(at(json, "models.0.steps"), json_object());
+    report_doc doc;
+    char err[512];
+    cr_assert_eq(report_read_json(&doc, json, "r.json", err, sizeof(err)), 0, "%s", err);
+    cr_assert_str_eq(doc.error, "wrk exited with status 1");
+    cr_assert_eq(doc.models[0].nsteps, 3);
+    cr_assert_not(doc.models[0].steps[0].summary.has_efficiency);
+    cr_assert_not(doc.models[0].steps[2].has_summary);
+    cr_assert_not(doc.models[0].analysis.present);
+    report_doc_free(&doc);
+    json_decref(json);
+}
+
+/* Strings may hold anything JSON can carry; arrays may be of any length. */
+Test(report_read, strings_of_anything_and_many_models_are_accepted)
+{
+    json_t *json = fixture_json();
+    const char *odd = "\x1b[2J\x01\n\r\t<script>\"'&|`*_ \xef\xbf\xbf \xe2\x80\xae";
+    edit(json, "models.0", "model", json_string(odd));
+    edit(json, "machine", "cpu_model", json_null());
+    json_t *models = at(json, "models");
+    for (int i = 0; i < 10000; i++)
+        json_array_append(models, json_array_get(models, 0));
+    report_doc doc;
+    char err[512];
+    cr_assert_eq(report_read_json(&doc, json, "r.json", err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(doc.nmodels, 10001);
+    cr_assert_str_eq(doc.models[10000].name, odd);
+    cr_assert_str_eq(doc.cpu_model, "");
+    report_doc_free(&doc);
+    json_decref(json);
+}
+
+Test(report_read, what_is_not_a_twice_report_is_refused)
+{
+    refused(json_pack("[i]", 1), "r.json: $: expected an object (a twice report), got an array");
+    refused(json_pack("{s:s, s:[i]}", "name", "quick", "servers", 1),
+            "r.json: $.schema: missing: not a twice report (one says \"schema\": "
+            "\"twice.report/1\")");
+    refused_with("", "schema", json_string("twice.report/2"),
+                 "r.json: $.schema: not a twice report of schema \"twice.report/1\"");
+    refused_with("", "schema", json_integer(1),
+                 "r.json: $.schema: expected a string, got an integer");
+    refused_with("", "status", json_string("running"),
+                 "r.json: $.status: expected \"complete\", \"failed\" or \"interrupted\"");
+    refused_with("", "error", json_false(), "r.json: $.error: expected a string, got a boolean");
+}
+
+Test(report_read, the_scenario_and_machine_are_checked)
+{
+    refused_with("", "scenario", NULL, "r.json: $.scenario: missing: expected an object");
+    refused_with("scenario", "name", NULL, "r.json: $.scenario.name: missing: expected a string");
+    refused_with("scenario", "name", json_null(),
+                 "r.json: $.scenario.name: expected a string, got null");
+    refused_with("scenario.target", "route", NULL,
+                 "r.json: $.scenario.target.route: missing: expected a string");
+    refused_with("scenario", "target", json_string("/"),
+                 "r.json: $.scenario.target: expected an object, got a string");
+    refused_with("scenario.gate", "min_efficiency", json_real(1.5),
+                 "r.json: $.scenario.gate.min_efficiency: expected a number > 0 and at most 1, "
+                 "got 1.5");
+    refused_with("scenario.gate", "max_p99_ms", json_integer(0),
+                 "r.json: $.scenario.gate.max_p99_ms: expected a number > 0 and at most 3600000, "
+                 "got 0");
+    refused_with("scenario.gate", "max_sigma", json_string("0.1"),
+                 "r.json: $.scenario.gate.max_sigma: expected a number, got a string");
+    refused_with("", "machine", json_array(),
+                 "r.json: $.machine: expected an object, got an array");
+    refused_with("machine", "cores", json_string("2"),
+                 "r.json: $.machine.cores: expected an integer, got a string");
+    refused_with("machine", "cores", json_integer(0),
+                 "r.json: $.machine.cores: expected an integer >= 1, got 0");
+    refused_with("machine", "cpu_model", json_integer(7),
+                 "r.json: $.machine.cpu_model: expected a string, got an integer");
+}
+
+Test(report_read, models_and_steps_are_checked)
+{
+    refused_with("", "models", NULL, "r.json: $.models: missing: expected an array");
+    refused_with("", "models", json_object(), "r.json: $.models: expected an array, got an object");
+    refused_with("models.0", "model", NULL,
+                 "r.json: $.models[0].model: missing: expected a string");
+    refused_with("models.0", "model", json_integer(3),
+                 "r.json: $.models[0].model: expected a string, got an integer");
+    refused_with("models.0", "steps", json_null(),
+                 "r.json: $.models[0].steps: expected an array, got null");
+    json_t *json = fixture_json();
+    json_array_append_new(at(json, "models"), json_string("thread"));
+    refused(json, "r.json: $.models[1]: expected an object, got a string");
+    json = fixture_json();
+    json_array_set_new(at(json, "models.0.steps"), 1, json_null());
+    refused(json, "r.json: $.models[0].steps[1]: expected an object, got null");
+    refused_with("models.0.steps.0", "servers", json_integer(0),
+                 "r.json: $.models[0].steps[0].servers: expected an integer >= 1, got 0");
+    refused_with("models.0.steps.0", "servers", json_real(1.5),
+                 "r.json: $.models[0].steps[0].servers: expected an integer, got a number");
+    refused_with("models.0.steps.1", "servers", NULL,
+                 "r.json: $.models[0].steps[1].servers: missing: expected an integer");
+    refused_with("models.0.steps.1", "summary", json_true(),
+                 "r.json: $.models[0].steps[1].summary: expected an object, got a boolean");
+}
+
+Test(report_read, summaries_are_checked_field_by_field)
+{
+    refused_with("models.0.steps.1.summary.throughput", "median", json_string("1700"),
+                 "r.json: $.models[0].steps[1].summary.throughput.median: expected a number, got "
+                 "a string");
+    refused_with("models.0.steps.1.summary.throughput", "max", json_real(-1),
+                 "r.json: $.models[0].steps[1].summary.throughput.max: expected a number >= 0 and "
+                 "at most 1.797693135e+308, got -1");
+    refused_with("models.0.steps.0.summary", "throughput", NULL,
+                 "r.json: $.models[0].steps[0].summary.throughput: missing: expected an object");
+    refused_with("models.0.steps.0.summary", "valid", NULL,
+                 "r.json: $.models[0].steps[0].summary.valid: missing: expected a boolean");
+    refused_with("models.0.steps.0.summary", "valid", json_integer(1),
+                 "r.json: $.models[0].steps[0].summary.valid: expected a boolean, got an integer");
+    refused_with("models.0.steps.0.summary", "efficiency", json_string("1"),
+                 "r.json: $.models[0].steps[0].summary.efficiency: expected a number, got a "
+                 "string");
+    refused_with("models.0.steps.0.summary", "flags", json_string("none"),
+                 "r.json: $.models[0].steps[0].summary.flags: expected an array, got a string");
+    json_t *json = fixture_json();
+    json_array_append_new(at(json, "models.0.steps.1.summary.flags"), json_integer(2));
+    refused(json, "r.json: $.models[0].steps[1].summary.flags[1]: expected a string, got an "
+                  "integer");
+    refused_with("models.0.steps.1.summary.latency_ms", "p99", NULL,
+                 "r.json: $.models[0].steps[1].summary.latency_ms.p99: missing: expected a "
+                 "number");
+    refused_with("models.0.steps.1.summary", "failed_checks", json_null(),
+                 "r.json: $.models[0].steps[1].summary.failed_checks: expected a number, got "
+                 "null");
+    refused_with("models.0.steps.1.summary", "requests", json_real(-0.5),
+                 "r.json: $.models[0].steps[1].summary.requests: expected a number >= 0 and at "
+                 "most 1.797693135e+308, got -0.5");
+}
+
+Test(report_read, analyses_are_checked)
+{
+    refused_with("models.0", "analysis", json_array(),
+                 "r.json: $.models[0].analysis: expected an object, got an array");
+    refused_with("models.0.analysis", "verdict", NULL,
+                 "r.json: $.models[0].analysis.verdict: missing: expected a string");
+    refused_with("models.0.analysis", "limiting_factor", json_integer(1),
+                 "r.json: $.models[0].analysis.limiting_factor: expected a string, got an "
+                 "integer");
+    refused_with("models.0.analysis", "error", json_null(),
+                 "r.json: $.models[0].analysis.error: expected a string, got null");
+    refused_with("models.0.analysis", "usl", NULL,
+                 "r.json: $.models[0].analysis.usl: missing: expected an object");
+    refused_with("models.0.analysis.usl", "fitted", json_string("yes"),
+                 "r.json: $.models[0].analysis.usl.fitted: expected a boolean, got a string");
+    refused_with("models.0.analysis.usl", "sigma", json_integer(2),
+                 "r.json: $.models[0].analysis.usl.sigma: expected a number >= 0 and at most 1, "
+                 "got 2");
+    refused_with("models.0.analysis.usl", "lambda", NULL,
+                 "r.json: $.models[0].analysis.usl.lambda: missing: expected a number");
+    refused_with("models.0.analysis.usl", "note", json_array(),
+                 "r.json: $.models[0].analysis.usl.note: expected a string, got an array");
+}
+
+static void text_refused(const char *text, size_t len, const char *expected)
+{
+    report_doc doc;
+    char err[512];
+    cr_assert_eq(report_read_text(&doc, "r.json", text, len, err, sizeof(err)), -1);
+    cr_assert_str_eq(err, expected);
+}
+
+/* What does not parse is named by line and column; a key given twice is refused. */
+Test(report_read, text_that_is_not_json_is_refused_with_its_position)
+{
+    text_refused("", 0, "r.json:1:0: '[' or '{' expected near end of file");
+    text_refused("{\"schema\": \"twice.report/1\",\n \"status\"", 38,
+                 "r.json:2:9: ':' expected near end of file");
+    text_refused("[1\0]", 4, "r.json:1:3: a NUL byte; JSON text cannot hold one (is this a binary file?)");
+    text_refused("{}\n\n  \0", 7, "r.json:3:3: a NUL byte; JSON text cannot hold one (is this a binary file?)");
+    text_refused("{\"a\": 1, \"a\": 2}", 16, "r.json:1:12: duplicate object key near '\"a\"'");
+    text_refused("{\"a\": 1e400}", 12, "r.json:1:11: real number overflow near '1e400'");
+    char deep[4096];
+    memset(deep, '[', sizeof(deep));
+    text_refused(deep, sizeof(deep), "r.json:1:2049: maximum parsing depth reached near '['");
+    cr_assert_eq(report_read_file(&(report_doc){0}, "/nonexistent/r.json", deep, 512), -1);
+    cr_assert_str_eq(deep, "/nonexistent/r.json: No such file or directory");
+}

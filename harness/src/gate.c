@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "gate.h"
-#include "terminal_text.h"
+#include "message_text.h"
 
 gate_limits gate_limits_from_report(const report_doc *report)
 {
@@ -107,7 +107,7 @@ static int measured(const report_doc *report, char *err, size_t errlen)
     }
     for (size_t i = 0; i < report->nmodels; i++) {
         const report_model *m = &report->models[i];
-        terminal_quote(m->name, name, sizeof(name));
+        message_escape(name, sizeof(name), m->name);
         if (m->nsteps == 0) {
             snprintf(err, errlen,
                      "%s: $.models[%zu].steps (model \"%s\") is empty: nothing was measured", file,
@@ -144,10 +144,10 @@ static int comparable(const report_doc *report, const report_doc *baseline, char
     snprintf(err, errlen,
              "the baseline ran another scenario (\"%s\" %s, against \"%s\" %s): reports of "
              "different scenarios cannot be compared",
-             terminal_quote(baseline->name, b, sizeof(b)),
-             terminal_quote(baseline->route, route_b, sizeof(route_b)),
-             terminal_quote(report->name, a, sizeof(a)),
-             terminal_quote(report->route, route_a, sizeof(route_a)));
+             message_escape(b, sizeof(b), baseline->name),
+             message_escape(route_b, sizeof(route_b), baseline->route),
+             message_escape(a, sizeof(a), report->name),
+             message_escape(route_a, sizeof(route_a), report->route));
     return 0;
 }
 
@@ -271,7 +271,7 @@ void gate_checks_free(gate_checks *checks)
 /* s escaped for the terminal, padded with spaces to width. */
 static void cell(FILE *out, const char *s, size_t width)
 {
-    for (size_t n = terminal_text(out, s); n < width; n++)
+    for (size_t n = message_print(out, s); n < width; n++)
         fputc(' ', out);
 }
 
@@ -283,7 +283,7 @@ void gate_print(FILE *out, const gate_checks *checks)
         cell(out, c->name, 46);
         fprintf(out, " %10.3f %14s  %s%s", c->figure, c->limit, c->pass ? "PASS" : "FAIL",
                 *c->note ? " - " : "");
-        terminal_text(out, c->note);
+        message_print(out, c->note);
         fputc('\n', out);
     }
     if (checks->failed != 0)

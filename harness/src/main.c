@@ -14,9 +14,9 @@
 #include "proc.h"
 #include "report.h"
 #include "report_files.h"
+#include "report_table.h"
 #include "run.h"
 #include "scenario.h"
-#include "terminal_text.h"
 
 #define EXIT_BAD_INPUT 2
 
@@ -122,7 +122,7 @@ static int read_report(report_doc *doc, const char *verb, const char *path)
     if (report_read_file(doc, path, err, sizeof(err)) == 0)
         return 0;
     fprintf(stderr, "twice %s: ", verb);
-    terminal_text(stderr, err);
+    message_print(stderr, err);
     fputc('\n', stderr);
     return -1;
 }
@@ -263,8 +263,10 @@ static int write_siblings(const report_doc *report, const char *json_path)
 
 /* Saves a run's report in dir, or, should that fail after all (dir was checked before the
  * run, but may have gone since), in the temporary directory: a run's results are never
- * lost to its output directory. 0, or -1 when dir could not take them. */
-static int save_report(json_t *report, const char *dir, const char *name, report_doc *doc)
+ * lost to its output directory. Then renders doc, the report as read, in the other formats
+ * beside it (none when it could not be read). 0, or -1 when something could not be
+ * written. */
+static int save_report(json_t *report, const char *dir, const char *name, const report_doc *doc)
 {
     char err[2048], *written;
     int rc = report_write(report, dir, name, &written, err, sizeof(err));
@@ -278,9 +280,7 @@ static int save_report(json_t *report, const char *dir, const char *name, report
         fprintf(stderr, "twice: the report was written to %s instead\n", written);
     }
     printf("report: %s\n", written);
-    /* One path for every reader: what the other formats and the gate see is the JSON file,
-     * read back through the typed reader. */
-    if (read_report(doc, "run", written) != 0 || write_siblings(doc, written) != 0)
+    if (doc == NULL || write_siblings(doc, written) != 0)
         rc = -1;
     free(written);
     return rc;
@@ -368,9 +368,17 @@ static int run(int argc, char **argv)
     int rc = run_scenario(&sc, &options, report, err, sizeof(err));
     if (rc != 0)
         fprintf(stderr, "twice: %s: %s\n", proc_interrupted ? "interrupted" : "run failed", err);
-    run_print_table(stdout, report);
+    /* Everything past the run reads the report through the one typed reader. */
     report_doc doc = {0};
-    if (save_report(report, dir, sc.name, &doc) != 0)
+    if (report_read_json(&doc, report, "the run's report", err, sizeof(err)) != 0) {
+        fprintf(stderr, "twice: ");
+        message_print(stderr, err);
+        fputc('\n', stderr);
+        rc = -1;
+    } else {
+        report_print_table(stdout, &doc);
+    }
+    if (save_report(report, dir, sc.name, doc.json != NULL ? &doc : NULL) != 0)
         rc = -1;
     int status = rc == 0 ? 0 : EXIT_BAD_INPUT;
     if (status == 0 && gate_after) {

@@ -28,13 +28,14 @@ static size_t utf8_sequence(const unsigned char *s, size_t left, unsigned *cp)
     return n;
 }
 
-/* The shown form of the character at s: its escape in piece, or the bytes as they are.
- * Returns how many bytes of s it covers. */
-static size_t shown_form(const unsigned char *s, size_t left, char *piece, size_t *piece_len)
+/* The shown form of the character at s: its escape in piece, or the bytes as they are; a
+ * double quote is escaped only inside quotes. Returns how many bytes of s it covers. */
+static size_t shown_form(const unsigned char *s, size_t left, int quoted, char *piece,
+                         size_t *piece_len)
 {
     unsigned cp;
     size_t n;
-    if (*s == '"' || *s == '\\') {
+    if ((*s == '"' && quoted) || *s == '\\') {
         *piece_len = (size_t)snprintf(piece, 8, "\\%c", *s);
         return 1;
     }
@@ -60,26 +61,58 @@ static size_t shown_form(const unsigned char *s, size_t left, char *piece, size_
     return 1;
 }
 
-const char *message_quote(char *buf, size_t buflen, const char *s)
+/* Writes s shown into buf from used on, stopping before room; returns where it ended and sets
+ * *rest to what did not fit ("" when all did). */
+static size_t show_into(char *buf, size_t used, size_t room, const char *s, int quoted,
+                        const char **rest)
 {
     const unsigned char *p = (const unsigned char *)s;
-    size_t total = strlen(s), used = 0, room = buflen - 32; /* 32: the ending of a cut string */
-    buf[used++] = '"';
+    size_t total = strlen(s);
     while (*p != '\0') {
         char piece[8];
         size_t piece_len, covers = shown_form(p, total - (size_t)(p - (const unsigned char *)s),
-                                              piece, &piece_len);
+                                              quoted, piece, &piece_len);
         if (used + piece_len > room)
             break;
         memcpy(buf + used, piece, piece_len);
         used += piece_len;
         p += covers;
     }
-    if (*p == '\0')
+    *rest = (const char *)p;
+    return used;
+}
+
+const char *message_quote(char *buf, size_t buflen, const char *s)
+{
+    const char *rest;
+    buf[0] = '"';
+    size_t used = show_into(buf, 1, buflen - 32, s, 1, &rest); /* 32: the end of a cut one */
+    if (*rest == '\0')
         snprintf(buf + used, buflen - used, "\"");
     else
-        snprintf(buf + used, buflen - used, "...\" (%zu bytes)", total);
+        snprintf(buf + used, buflen - used, "...\" (%zu bytes)", strlen(s));
     return buf;
+}
+
+const char *message_escape(char *buf, size_t buflen, const char *s)
+{
+    const char *rest;
+    if (buflen == 0)
+        return buf;
+    buf[show_into(buf, 0, buflen - 1, s, 0, &rest)] = '\0';
+    return buf;
+}
+
+size_t message_print(FILE *out, const char *s)
+{
+    size_t written = 0, total = strlen(s);
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0';) {
+        char piece[8];
+        size_t piece_len;
+        p += shown_form(p, total - (size_t)(p - (const unsigned char *)s), 0, piece, &piece_len);
+        written += fwrite(piece, 1, piece_len, out);
+    }
+    return written;
 }
 
 const char *message_number(char *buf, double v)

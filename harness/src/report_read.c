@@ -214,6 +214,27 @@ static int read_flags(reader *r, json_t *summary, report_summary *s)
     return 0;
 }
 
+/* The step's bounds ({"littles_law": X, "serial": Y}, each optional): the lowest counts. */
+static int read_bounds(reader *r, json_t *summary, report_summary *s)
+{
+    json_t *bounds, *value;
+    const char *key;
+    s->best_bound = 0;
+    if (field(r, summary, "bounds", JSON_OBJECT, 0, &bounds) != 0)
+        return -1;
+    size_t back = enter_key(r, "bounds");
+    json_object_foreach(bounds, key, value)
+    {
+        double bound;
+        if (number_field(r, bounds, key, 1, 0, 1, DBL_MAX, &bound, NULL) != 0)
+            return -1;
+        if (s->best_bound == 0 || bound < s->best_bound)
+            s->best_bound = bound;
+    }
+    leave(r, back);
+    return 0;
+}
+
 static int read_summary(reader *r, json_t *summary, report_summary *s)
 {
     json_t *x, *latency;
@@ -235,6 +256,8 @@ static int read_summary(reader *r, json_t *summary, report_summary *s)
         nonnegative_field(r, latency, "p99", &s->p99_ms) != 0)
         return -1;
     leave(r, back);
+    if (read_bounds(r, summary, s) != 0)
+        return -1;
     return nonnegative_field(r, summary, "requests", &s->requests) != 0 ||
                    nonnegative_field(r, summary, "errors", &s->errors) != 0 ||
                    nonnegative_field(r, summary, "non2xx", &s->non2xx) != 0 ||
@@ -269,6 +292,14 @@ static int read_usl(reader *r, json_t *usl, report_usl *out)
         return -1;
     if (!out->fitted)
         return 0;
+    json_t *peak = json_object_get(usl, "peak_servers");
+    if (number_field(r, usl, "sigma_se", 0, 0, 0, DBL_MAX, &out->sigma_se, &out->has_errors) !=
+            0 ||
+        number_field(r, usl, "kappa_se", out->has_errors, 0, 0, DBL_MAX, &out->kappa_se, NULL) !=
+            0 ||
+        (!json_is_null(peak) && number_field(r, usl, "peak_servers", 0, 0, 0, DBL_MAX,
+                                             &out->peak_servers, NULL) != 0))
+        return -1;
     return number_field(r, usl, "lambda", 1, 0, 0, DBL_MAX, &out->lambda, NULL) != 0 ||
                    number_field(r, usl, "sigma", 1, 0, 0, 1, &out->sigma, NULL) != 0 ||
                    number_field(r, usl, "kappa", 1, 0, 0, DBL_MAX, &out->kappa, NULL) != 0 ||

@@ -26,6 +26,7 @@ typedef struct report_summary {
     size_t nflags;
     double p50_ms, p99_ms;
     double requests, errors, non2xx, failed_checks;
+    double best_bound; /* the lowest of the step's bounds on throughput; 0 when none is known */
 } report_summary;
 
 typedef struct report_step {
@@ -37,6 +38,9 @@ typedef struct report_step {
 typedef struct report_usl {
     int fitted;
     double lambda, sigma, kappa, r2; /* meaningful when fitted */
+    int has_errors;                  /* 1 when the fit had points to spare for these: */
+    double sigma_se, kappa_se;       /* standard errors */
+    double peak_servers;             /* N at peak throughput; 0 when there is none */
     const char *note;                /* "" when nothing is missing */
 } report_usl;
 

@@ -6,8 +6,6 @@
 #ifndef TWICE_RUN_H
 #define TWICE_RUN_H
 
-#include <stdio.h>
-
 #include <jansson.h>
 
 #include "scenario.h"
@@ -25,7 +23,5 @@ typedef struct run_options {
  */
 int run_scenario(const scenario *sc, const run_options *options, json_t *report, char *err,
                  size_t errlen);
-/** The table of a report's results: per model and step, throughput, efficiency, latency. */
-void run_print_table(FILE *out, json_t *report);
 
 #endif

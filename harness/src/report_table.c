@@ -1,0 +1,78 @@
+/*
+ * report_table.c - see report_table.h. What a run prints when it ends: one
+ * row per step, its flags under it, then one line per model with the
+ * verdict and the USL fit. Every string from the report is escaped for the
+ * terminal (message_text.h).
+ */
+#include "message_text.h"
+#include "report_table.h"
+
+static void print_analysis(FILE *out, const report_model *m)
+{
+    const report_analysis *a = &m->analysis;
+    if (!a->present)
+        return;
+    message_print(out, m->name);
+    fputs(": ", out);
+    message_print(out, a->verdict);
+    if (a->limiting_factor != NULL) {
+        fputs(" (limited by ", out);
+        message_print(out, a->limiting_factor);
+        fputc(')', out);
+    }
+    if (a->error != NULL) {
+        fputs(": ", out);
+        message_print(out, a->error);
+    }
+    const report_usl *usl = &a->usl;
+    if (usl->fitted) {
+        fprintf(out, "; USL: sigma %.4f", usl->sigma);
+        if (usl->has_errors)
+            fprintf(out, " +/- %.4f", usl->sigma_se);
+        fprintf(out, ", kappa %.5f", usl->kappa);
+        if (usl->has_errors)
+            fprintf(out, " +/- %.5f", usl->kappa_se);
+        fprintf(out, ", lambda %.0f req/s, R^2 %.3f", usl->lambda, usl->r2);
+        if (usl->peak_servers > 0)
+            fprintf(out, ", peak at %.1f servers", usl->peak_servers);
+    }
+    if (*usl->note != '\0') {
+        fputs("; ", out);
+        message_print(out, usl->note);
+    }
+    fputc('\n', out);
+}
+
+static void print_step(FILE *out, const report_model *m, const report_step *step)
+{
+    const report_summary *s = &step->summary;
+    char name[64], range[64], bound[32] = "-";
+    if (s->best_bound > 0)
+        snprintf(bound, sizeof(bound), "%.2f of %.0f", s->median / s->best_bound, s->best_bound);
+    snprintf(range, sizeof(range), "%.0f (%.0f-%.0f)", s->median, s->min, s->max);
+    fprintf(out, "%-10s %7lld %26s %6.2f %16s %9.2f %9.2f %7.0f %7.0f%s\n",
+            message_escape(name, sizeof(name), m->name), step->servers, range, s->efficiency,
+            bound, s->p50_ms, s->p99_ms, s->errors + s->non2xx, s->failed_checks,
+            s->valid ? "" : "  INVALID");
+    for (size_t k = 0; k < s->nflags; k++) {
+        fputs("    ! ", out);
+        message_print(out, s->flags[k]);
+        fputc('\n', out);
+    }
+}
+
+void report_print_table(FILE *out, const report_doc *report)
+{
+    fprintf(out, "%-10s %7s %26s %6s %16s %9s %9s %7s %7s\n", "model", "servers",
+            "throughput req/s (min-max)", "E(N)", "of best bound", "p50 ms", "p99 ms", "errors",
+            "failed");
+    for (size_t i = 0; i < report->nmodels; i++) {
+        const report_model *m = &report->models[i];
+        for (size_t j = 0; j < m->nsteps; j++) {
+            if (m->steps[j].has_summary)
+                print_step(out, m, &m->steps[j]);
+        }
+    }
+    for (size_t i = 0; i < report->nmodels; i++)
+        print_analysis(out, &report->models[i]);
+}

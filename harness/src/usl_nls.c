@@ -29,6 +29,9 @@
 #include "usl_nls.h"
 
 #define MAX_SERVERS 1e6
+/* Throughputs further apart than this are no scaling measurement, and would underflow the
+ * solver's scaled units. */
+#define MAX_THROUGHPUT_RATIO 1e12
 #define MAX_ITERATIONS 500
 #define TOLERANCE 1e-12
 
@@ -238,11 +241,22 @@ static int solve(problem *pr, params start, params *out, double cov[USL_PARAMS][
             goto done;
         }
     }
-    gsl_multifit_nlinear_covar(gsl_multifit_nlinear_jac(w), 0.0, covar);
     memset(cov, 0, sizeof(double) * USL_PARAMS * USL_PARAMS);
-    for (size_t i = 0; i < p; i++)
-        for (size_t j = 0; j < p; j++)
-            cov[i][j] = gsl_matrix_get(covar, i, j);
+    if (pr->count > p) {
+        /* With no degrees of freedom there is no interval, whatever J'J is. */
+        gsl_multifit_nlinear_covar(gsl_multifit_nlinear_jac(w), 0.0, covar);
+        for (size_t i = 0; i < p; i++)
+            for (size_t j = 0; j < p; j++)
+                cov[i][j] = gsl_matrix_get(covar, i, j);
+    }
+    for (size_t i = 0; i < p * p; i++) {
+        if (!isfinite(cov[i / p][i % p])) {
+            snprintf(err, errlen,
+                     "the fit is degenerate: these measurements do not determine the "
+                     "parameters (their covariance is not finite)");
+            goto done;
+        }
+    }
     if (!isfinite(out->lambda) || !isfinite(out->sigma) || !isfinite(out->kappa) ||
         !isfinite(*rss)) {
         snprintf(err, errlen, "the fit did not converge (it ended on a value that is not finite)");
@@ -262,6 +276,7 @@ static int check_input(const double *n, const double *x, size_t count, char *err
         snprintf(err, errlen, "no measurements to fit");
         return -1;
     }
+    double lowest = INFINITY, highest = 0;
     for (size_t i = 0; i < count; i++) {
         if (!isfinite(n[i]) || n[i] < 1 || n[i] > MAX_SERVERS) {
             snprintf(err, errlen, "measurement %zu: servers must be from 1 to %g, got %g", i + 1,
@@ -274,6 +289,15 @@ static int check_input(const double *n, const double *x, size_t count, char *err
                      x[i]);
             return -1;
         }
+        lowest = fmin(lowest, x[i]);
+        highest = fmax(highest, x[i]);
+    }
+    if (highest / lowest > MAX_THROUGHPUT_RATIO) {
+        snprintf(err, errlen,
+                 "throughput ranges from %g to %g: more than %g times apart, which no scaling "
+                 "measurement is",
+                 lowest, highest, MAX_THROUGHPUT_RATIO);
+        return -1;
     }
     return 0;
 }

@@ -215,4 +215,9 @@ Test(usl_nls, bad_input_is_refused_with_a_reason)
     char err[256];
     cr_assert_eq(usl_nls_fit(NULL, NULL, 0, &fit, err, sizeof(err)), -1);
     cr_assert_str_eq(err, "no measurements to fit");
+    /* Found by fuzzing: 1e-300 next to 1e300 underflowed the solver's units to a wrong fit. */
+    double n[] = {1, 2}, x[] = {1e300, 1e-300};
+    cr_assert_eq(usl_nls_fit(n, x, 2, &fit, err, sizeof(err)), -1);
+    cr_assert_str_eq(err, "throughput ranges from 1e-300 to 1e+300: more than 1e+12 times apart, "
+                          "which no scaling measurement is");
 }

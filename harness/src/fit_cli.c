@@ -91,17 +91,21 @@ static json_t *notes_json(const char *notes)
     return list;
 }
 
-static void print_json(const usl_nls *fit, const usl_prediction *predictions, const int *ok,
-                       size_t n)
+/* Prints the fit as JSON; -1 (nothing printed) if a figure cannot be written as JSON. */
+static int print_json(const usl_nls *fit, const usl_prediction *predictions, const int *ok,
+                      size_t n)
 {
     json_t *list = json_array();
+    int complete = 1;
     for (size_t i = 0; i < n; i++) {
         const usl_prediction *p = &predictions[i];
-        json_array_append_new(
-            list, json_pack("{s:I, s:o, s:o, s:o}", "servers", (json_int_t)p->servers, "value",
-                            ok[i] ? json_real(p->value) : json_null(), "ci95",
-                            interval_json(ok[i] && p->has_intervals, p->ci_lo, p->ci_hi), "pi95",
-                            interval_json(ok[i] && p->has_intervals, p->pi_lo, p->pi_hi)));
+        complete &=
+            json_array_append_new(
+                list,
+                json_pack("{s:I, s:o, s:o, s:o}", "servers", (json_int_t)p->servers, "value",
+                          ok[i] ? json_real(p->value) : json_null(), "ci95",
+                          interval_json(ok[i] && p->has_intervals, p->ci_lo, p->ci_hi), "pi95",
+                          interval_json(ok[i] && p->has_intervals, p->pi_lo, p->pi_hi))) == 0;
     }
     json_t *out = json_pack(
         "{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:o, s:o}", "model",
@@ -112,10 +116,18 @@ static void print_json(const usl_nls *fit, const usl_prediction *predictions, co
         fit->dof > 0 ? json_real(fit->residual_se) : json_null(), "measurements",
         (json_int_t)fit->points, "server_counts", (json_int_t)fit->counts, "degrees_of_freedom",
         (json_int_t)fit->dof, "notes", notes_json(fit->notes), "predictions", list);
+    /* jansson refuses a NaN or an infinity (json_real gives NULL, and so does the pack that
+     * holds it): say so rather than print an object with a figure missing. */
+    if (out == NULL || !complete) {
+        json_decref(out);
+        fprintf(stderr, "twice fit: a figure of the fit is not a finite number\n");
+        return -1;
+    }
     char *text = json_dumps(out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
     printf("%s\n", text);
     free(text);
     json_decref(out);
+    return 0;
 }
 
 static void print_estimate(const char *name, const usl_estimate *e)
@@ -190,13 +202,14 @@ static int fit_and_print(const fit_request *req)
         if (!ok[i])
             fprintf(stderr, "twice fit: %s\n", err);
     }
+    rc = 0;
     if (req->json)
-        print_json(&fit, predictions, ok, req->npredict);
+        rc = print_json(&fit, predictions, ok, req->npredict);
     else
         print_text(req->path, &fit, predictions, ok, req->npredict);
     free(predictions);
     free(ok);
-    return 0;
+    return rc == 0 ? 0 : EXIT_BAD_INPUT;
 }
 
 int fit_cli(int argc, char **argv)

@@ -32,6 +32,8 @@
 /* Throughputs further apart than this are no scaling measurement, and would underflow the
  * solver's scaled units. */
 #define MAX_THROUGHPUT_RATIO 1e12
+/* Parameters correlated closer than this to +-1 are not determined separately. */
+#define MIN_DECORRELATION 1e-9
 #define MAX_ITERATIONS 500
 #define TOLERANCE 1e-12
 
@@ -197,6 +199,37 @@ static int at_minimum(gsl_multifit_nlinear_workspace *w, const problem *pr)
 }
 
 /*
+ * Refuses a covariance that leaves parameters undetermined: not finite, or two parameters
+ * so correlated that the data cannot tell them apart (as lambda and sigma, both growing
+ * without bound, when the smallest server count is far from 1). Past that point the delta
+ * method's sums cancel to nothing but rounding.
+ */
+static int degenerate(double cov[USL_PARAMS][USL_PARAMS], size_t p, char *err, size_t errlen)
+{
+    static const char *const names[] = {"lambda", "sigma", "kappa"};
+    for (size_t i = 0; i < p; i++) {
+        for (size_t j = 0; j < p; j++) {
+            double c = cov[i][j], scale = sqrt(cov[i][i] * cov[j][j]);
+            if (!isfinite(c)) {
+                snprintf(err, errlen,
+                         "the fit is degenerate: these measurements do not determine %s "
+                         "(its covariance is not finite)",
+                         names[i]);
+                return -1;
+            }
+            if (i < j && scale > 0 && fabs(c) / scale > 1 - MIN_DECORRELATION) {
+                snprintf(err, errlen,
+                         "the fit is degenerate: these measurements cannot tell %s from %s "
+                         "(correlation %.12g); measure more server counts, 1 among them",
+                         names[i], names[j], c / scale);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+/*
  * One least-squares fit of pr from start: *out gets the parameters, cov their covariance
  * ((J'J)^-1 s^2, in the solver's units) and *rss the residual sum of squares. -1 with err
  * when the solver fails, or ends where the law is not positive at every measurement.
@@ -249,14 +282,8 @@ static int solve(problem *pr, params start, params *out, double cov[USL_PARAMS][
             for (size_t j = 0; j < p; j++)
                 cov[i][j] = gsl_matrix_get(covar, i, j);
     }
-    for (size_t i = 0; i < p * p; i++) {
-        if (!isfinite(cov[i / p][i % p])) {
-            snprintf(err, errlen,
-                     "the fit is degenerate: these measurements do not determine the "
-                     "parameters (their covariance is not finite)");
-            goto done;
-        }
-    }
+    if (degenerate(cov, p, err, errlen) != 0)
+        goto done;
     if (!isfinite(out->lambda) || !isfinite(out->sigma) || !isfinite(out->kappa) ||
         !isfinite(*rss)) {
         snprintf(err, errlen, "the fit did not converge (it ended on a value that is not finite)");
@@ -337,7 +364,8 @@ static double quadratic_form(const double cov[USL_PARAMS][USL_PARAMS], const dou
     for (int i = 0; i < USL_PARAMS; i++)
         for (int j = 0; j < USL_PARAMS; j++)
             v += g[i] * cov[i][j] * g[j];
-    return v;
+    /* cov is positive semi-definite: a negative sum is rounding (bounded by degenerate()). */
+    return fmax(v, 0);
 }
 
 /*

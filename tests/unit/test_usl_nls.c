@@ -220,4 +220,11 @@ Test(usl_nls, bad_input_is_refused_with_a_reason)
     cr_assert_eq(usl_nls_fit(n, x, 2, &fit, err, sizeof(err)), -1);
     cr_assert_str_eq(err, "throughput ranges from 1e-300 to 1e+300: more than 1e+12 times apart, "
                           "which no scaling measurement is");
+    /* Found by fuzzing: far from N = 1, lambda and sigma grew together without bound, and the
+     * delta method's sums cancelled to a negative variance. */
+    double far_n[] = {16, 2, 4, 8}, far_x[] = {100, 868, 400, 800};
+    cr_assert_eq(usl_nls_fit(far_n, far_x, 4, &fit, err, sizeof(err)), -1);
+    cr_assert(strstr(err, "the fit is degenerate: these measurements cannot tell lambda from "
+                          "sigma") != NULL,
+              "%s", err);
 }

@@ -158,7 +158,7 @@ static void print_text(const char *path, const usl_nls *fit, const usl_predictio
         print_estimate("peak N*", &fit->peak_n);
         print_estimate("X(N*)", &fit->peak_x);
     } else {
-        printf("peak: none (throughput does not fall past any N)\n");
+        printf("peak: none (there is one only when kappa > 0 and sigma < 1)\n");
     }
     for (size_t i = 0; i < n; i++) {
         const usl_prediction *p = &predictions[i];

@@ -239,10 +239,12 @@ int fit_csv_read(const char *path, fit_data *out, char *err, size_t errlen)
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return -1;
     }
-    int rc = len > FIT_CSV_MAX_BYTES ? -1 : fit_csv_parse(text, len, path, out, err, errlen);
+    int rc = -1;
     if (len > FIT_CSV_MAX_BYTES)
         snprintf(err, errlen, "%s: too big: grew past %u bytes while being read", path,
                  FIT_CSV_MAX_BYTES);
+    else
+        rc = fit_csv_parse(text, len, path, out, err, errlen);
     free(text);
     return rc;
 }

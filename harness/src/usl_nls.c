@@ -409,12 +409,54 @@ static void explain(usl_nls *fit)
                                  : ", but its interval includes 0");
     if (fit->sigma.value >= 1)
         note(fit, "sigma >= 1: throughput does not grow with servers at all.");
-    if (fit->counts > 1)
+    if (fit->dof > 0)
         note(fit,
              "Intervals: 95%%, covariance from the Jacobian at the solution times the "
              "residual variance, Student's t with %zu degrees of freedom; the peak and "
              "predictions by the delta method.",
              fit->dof);
+}
+
+/*
+ * Fits the law the server counts allow (Amdahl's with 2, else the full one), then Amdahl's
+ * when kappa's interval contains 0, or, with no interval for it, when kappa is negative.
+ */
+static int fit_law(usl_nls *fit, problem *pr, const group *groups, double scale, char *err,
+                   size_t errlen)
+{
+    params p;
+    double cov[USL_PARAMS][USL_PARAMS], rss;
+    pr->amdahl = fit->counts == 2;
+    if (solve(pr, grid_start(groups, fit->counts, pr->amdahl), &p, cov, &rss, err, errlen) != 0)
+        return -1;
+    fit->amdahl = pr->amdahl;
+    record(fit, &p, cov, rss, scale, fit->counts >= 4);
+    usl_estimate full_kappa = fit->kappa;
+    int indistinct = full_kappa.has_ci && full_kappa.lo <= 0 && full_kappa.hi >= 0;
+    int negative = !fit->amdahl && !full_kappa.has_ci && full_kappa.value < 0;
+    if (!indistinct && !negative)
+        return 0;
+    pr->amdahl = 1;
+    if (solve(pr, grid_start(groups, fit->counts, 1), &p, cov, &rss, err, errlen) != 0)
+        return -1;
+    fit->amdahl = 1;
+    record(fit, &p, cov, rss, scale, 0);
+    if (negative) {
+        note(fit,
+             "kappa came out negative (%.3g), which is no coherency cost: Amdahl's law "
+             "(kappa = 0) was fitted.",
+             full_kappa.value);
+        return 0;
+    }
+    /* Keep the interval that justified kappa = 0: people will ask for it. */
+    fit->kappa.has_ci = 1;
+    fit->kappa.lo = full_kappa.lo;
+    fit->kappa.hi = full_kappa.hi;
+    note(fit,
+         "kappa's 95%% interval [%.3g, %.3g] (estimate %.3g) contains 0: coherency is not "
+         "distinguishable from 0, so Amdahl's law (kappa = 0) was fitted.",
+         full_kappa.lo, full_kappa.hi, full_kappa.value);
+    return 0;
 }
 
 int usl_nls_fit(const double *n, const double *x, size_t count, usl_nls *fit, char *err,
@@ -443,40 +485,7 @@ int usl_nls_fit(const double *n, const double *x, size_t count, usl_nls *fit, ch
         goto done;
     }
     gsl_error_handler_t *previous = gsl_set_error_handler_off();
-    params p;
-    double cov[USL_PARAMS][USL_PARAMS], rss;
-    pr.amdahl = fit->counts == 2;
-    rc = solve(&pr, grid_start(groups, fit->counts, pr.amdahl), &p, cov, &rss, err, errlen);
-    if (rc == 0) {
-        fit->amdahl = pr.amdahl;
-        record(fit, &p, cov, rss, scale, fit->counts >= 4);
-        usl_estimate full_kappa = fit->kappa;
-        int indistinct = full_kappa.has_ci && full_kappa.lo <= 0 && full_kappa.hi >= 0;
-        int negative = !fit->amdahl && !full_kappa.has_ci && full_kappa.value < 0;
-        if (indistinct || negative) {
-            pr.amdahl = 1;
-            rc = solve(&pr, grid_start(groups, fit->counts, 1), &p, cov, &rss, err, errlen);
-        }
-        if (rc == 0 && pr.amdahl && !fit->amdahl) {
-            fit->amdahl = 1;
-            record(fit, &p, cov, rss, scale, 0);
-            if (indistinct) {
-                /* Keep the interval that justified kappa = 0: people will ask for it. */
-                fit->kappa.has_ci = 1;
-                fit->kappa.lo = full_kappa.lo;
-                fit->kappa.hi = full_kappa.hi;
-                note(fit,
-                     "kappa's 95%% interval [%.3g, %.3g] (estimate %.3g) contains 0: coherency "
-                     "is not distinguishable from 0, so Amdahl's law (kappa = 0) was fitted.",
-                     full_kappa.lo, full_kappa.hi, full_kappa.value);
-            } else {
-                note(fit,
-                     "kappa came out negative (%.3g), which is no coherency cost: Amdahl's law "
-                     "(kappa = 0) was fitted.",
-                     full_kappa.value);
-            }
-        }
-    }
+    rc = fit_law(fit, &pr, groups, scale, err, errlen);
     gsl_set_error_handler(previous);
     if (rc == 0) {
         find_peak(fit);

@@ -161,7 +161,10 @@ int fit_csv_parse(const char *text, size_t len, const char *name, fit_data *out,
     int have_header = 0;
     char why[256];
     const char *p = text, *stop = text + len;
-    field first = trim(text, stop);
+    /* Spreadsheets often start a CSV they export with a UTF-8 byte order mark. */
+    if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+        p += 3;
+    field first = trim(p, stop);
     if (first.start < first.end && *first.start == '{') {
         snprintf(err, errlen,
                  "%s: not a CSV (reading a Twice report is not supported yet): give a CSV with "

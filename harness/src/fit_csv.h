@@ -3,7 +3,7 @@
  * `twice fit` (fit_csv.c). The file has a header `servers,throughput` (any
  * case, spaces allowed around the names), then one row per measurement,
  * repeats allowed; lines starting with '#' and blank lines are skipped, CRLF
- * line ends are accepted.
+ * line ends and a leading UTF-8 byte order mark are accepted.
  */
 #ifndef TWICE_FIT_CSV_H
 #define TWICE_FIT_CSV_H

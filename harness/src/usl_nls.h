@@ -52,7 +52,8 @@ typedef struct usl_prediction {
  * with 2, Amdahl's law (kappa = 0) is fitted; with 3, kappa is fitted without
  * an interval; with 4 or more, kappa gets one, and when it contains 0 the law
  * is refitted as Amdahl's. Returns 0 with *fit filled in, or -1 with the reason
- * in err (bad input, or a solver that did not converge): never a NaN.
+ * in err (bad input, or a solver that did not converge): never a NaN. Not
+ * thread-safe: GSL's error handler, which aborts, is switched off for the call.
  */
 int usl_nls_fit(const double *n, const double *x, size_t count, usl_nls *fit, char *err,
                 size_t errlen);

@@ -105,6 +105,32 @@ static void assert_refused(const char *const *args, const char *message)
     free(err);
 }
 
+Test(fit_cli, a_prediction_the_law_cannot_make_is_null_not_a_nan)
+{
+    /* Super-linear Amdahl: 1 + sigma (N - 1) is below 0 at 20 servers. */
+    char *path = write_temp("servers,throughput\n1,100\n2,220\n");
+    char *out, *err;
+    const char *args[] = {"fit", path, "--json", "--predict", "20", "--predict", "3", NULL};
+    cr_assert_eq(twice(args, &out, &err), 0, "%s", err);
+    unlink(path);
+    cr_assert(strstr(err, "no prediction at 20 servers") != NULL, "%s", err);
+    json_t *root = json_loads(out, 0, NULL);
+    cr_assert_not_null(root, "%s", out);
+    cr_assert_str_eq(json_string_value(json_object_get(root, "model")), "amdahl");
+    cr_assert_lt(json_number_value(json_object_get(json_object_get(root, "sigma"), "value")), 0);
+    cr_assert(json_is_null(json_object_get(json_object_get(root, "sigma"), "ci95")),
+              "two points, two parameters: no interval");
+    cr_assert(json_is_null(json_object_get(root, "residual_se")));
+    cr_assert(json_is_null(json_object_get(root, "peak_servers")));
+    json_t *predictions = json_object_get(root, "predictions");
+    cr_assert(json_is_null(json_object_get(json_array_get(predictions, 0), "value")));
+    cr_assert(json_is_null(json_object_get(json_array_get(predictions, 0), "pi95")));
+    cr_assert(json_is_real(json_object_get(json_array_get(predictions, 1), "value")));
+    json_decref(root);
+    free(out);
+    free(err);
+}
+
 Test(fit_cli, bad_files_exit_2_naming_file_and_line)
 {
     char *path = write_temp("servers,throughput\n1,100\n2,abc\n");

@@ -37,6 +37,11 @@ Test(fit_csv, accepts_case_spaces_crlf_comments_and_repeats)
     }
     fit_data_free(&data);
     cr_assert_null(data.servers);
+
+    const char *exported = "\xef\xbb\xbfservers,throughput\n1,10\n2,19\n";
+    cr_assert_eq(parse(exported, &data, err, sizeof(err)), 0, "a byte order mark: %s", err);
+    cr_assert_eq(data.count, 2);
+    fit_data_free(&data);
 }
 
 Test(fit_csv, every_error_names_its_line)

@@ -6,6 +6,7 @@ packages=(
     cmake pkg-config gcc make            # the build
     libh2o-evloop-dev libssl-dev zlib1g-dev  # HTTP (h2o links OpenSSL and zlib)
     libjansson-dev                       # JSON
+    libgsl-dev                           # the USL fit (nonlinear least squares) and distributions
     libcriterion-dev                     # unit tests
     wrk                                  # load generation
     chromium                             # the HTML report test renders the charts

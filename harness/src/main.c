@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fit_cli.h"
 #include "gate.h"
 #include "message_text.h"
 #include "proc.h"
@@ -28,6 +29,7 @@ static void usage(FILE *out)
             "                  [--max-sigma F] [--max-p99-ms F] [--max-error-rate F]\n"
             "       twice report REPORT --format md|junit|html [-o FILE]\n"
             "       twice compare A.json B.json [--tolerance F]\n"
+            "       twice fit FILE [--predict N]... [--json]\n"
             "       twice validate SCENARIO...   check scenario files without running them\n"
             "       twice --help | --version\n"
             "\n"
@@ -43,6 +45,10 @@ static void usage(FILE *out)
             "gate: checks a report against the scenario's thresholds (flags override them)\n"
             "and, with --baseline, its throughput against an older report's, failing a drop\n"
             "beyond both the tolerance (default 0.10) and the two runs' own noise.\n"
+            "fit: fits the Universal Scalability Law to a CSV of measurements (header\n"
+            "servers,throughput, one row per measurement, repeats allowed) by nonlinear least\n"
+            "squares: sigma, kappa, lambda, the peak, and X(N) for each --predict N, with 95%%\n"
+            "intervals; --json prints them as an object.\n"
             "exit status: 0 success, 1 a gate failed, 2 bad input or a failed run\n");
 }
 
@@ -415,6 +421,8 @@ int main(int argc, char **argv)
         return report_verb(argc - 2, argv + 2);
     if (strcmp(argv[1], "compare") == 0)
         return compare(argc - 2, argv + 2);
+    if (strcmp(argv[1], "fit") == 0)
+        return fit_cli(argc - 2, argv + 2);
     fprintf(stderr, "twice: unknown command \"%s\"\n\n", argv[1]);
     usage(stderr);
     return EXIT_BAD_INPUT;

@@ -57,8 +57,9 @@ static int throughput_chart(FILE *out, const report_doc *report)
                            .kappa = m->analysis.usl.kappa};
             size_t curve = chart_add(&c, color_of(i), 1, "%s USL fit", m->name);
             for (int k = 0; k <= 40; k++) {
-                double n = max_n * k / 40.0;
-                chart_point(&c, curve, n, n == 0 ? 0 : usl_predict(&fit, n));
+                double n = max_n * k / 40.0, x = n == 0 ? 0 : usl_predict(&fit, n);
+                if (x >= 0) /* a super-linear fit (sigma < 0) has no meaning past its pole */
+                    chart_point(&c, curve, n, x);
             }
         }
     }

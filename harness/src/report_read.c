@@ -301,8 +301,9 @@ static int read_usl(reader *r, json_t *usl, report_usl *out)
                                              &out->peak_servers, NULL) != 0))
         return -1;
     return number_field(r, usl, "lambda", 1, 0, 0, DBL_MAX, &out->lambda, NULL) != 0 ||
-                   number_field(r, usl, "sigma", 1, 0, 0, 1, &out->sigma, NULL) != 0 ||
-                   number_field(r, usl, "kappa", 1, 0, 0, DBL_MAX, &out->kappa, NULL) != 0 ||
+                   /* below 0: super-linear (Gunther), reported as it came out */
+                   number_field(r, usl, "sigma", 1, -DBL_MAX, 0, DBL_MAX, &out->sigma, NULL) != 0 ||
+                   number_field(r, usl, "kappa", 1, -DBL_MAX, 0, DBL_MAX, &out->kappa, NULL) != 0 ||
                    number_field(r, usl, "r2", 1, -DBL_MAX, 0, 1, &out->r2, NULL) != 0
                ? -1
                : 0;

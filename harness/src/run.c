@@ -275,7 +275,7 @@ static json_t *analyze(json_t *steps)
     if (*why != '\0')
         return no_analysis(why);
     usl_fit fit = usl_fit_points(n, x, count);
-    if (fit.refused)
+    if (!fit.fitted && count >= 2)
         return no_analysis(fit.note);
     json_t *usl = json_pack("{s:b, s:b, s:f, s:f, s:f, s:f, s:s}", "fitted", fit.fitted, "amdahl",
                             fit.amdahl, "lambda", fit.lambda, "sigma", fit.sigma, "kappa",

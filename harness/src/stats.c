@@ -13,15 +13,21 @@ static int compare(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+double stats_median_sort(double *values, size_t n)
+{
+    qsort(values, n, sizeof(*values), compare);
+    return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
 stats_summary stats_summarize(const double *values, size_t n)
 {
     double sorted[256];
     if (n > 256)
         n = 256;
     memcpy(sorted, values, n * sizeof(*sorted));
-    qsort(sorted, n, sizeof(*sorted), compare);
-    stats_summary s = {.min = sorted[0], .max = sorted[n - 1]};
-    s.median = n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    stats_summary s = {.median = stats_median_sort(sorted, n)};
+    s.min = sorted[0];
+    s.max = sorted[n - 1];
     return s;
 }
 

@@ -10,6 +10,8 @@ typedef struct stats_summary {
     double median, min, max;
 } stats_summary;
 
+/** The median of n values (n >= 1), sorting them in place. */
+double stats_median_sort(double *values, size_t n);
 /** Median, min and max of n values (n >= 1); values are not changed. */
 stats_summary stats_summarize(const double *values, size_t n);
 /**

@@ -166,20 +166,47 @@ int app_stop_checked(app_process *p, int timeout_ms, char **report)
 
 int run_to_exit(const char *program, const char *const *args, int timeout_ms, char **err)
 {
-    char path[] = "/tmp/twice-test-XXXXXX";
-    int err_fd = mkstemp(path);
-    int null_fd = open("/dev/null", O_WRONLY);
-    pid_t pid = spawn(program, args, 0, null_fd, err_fd);
+    return run_capturing(program, args, timeout_ms, NULL, err);
+}
+
+/* A temporary file for a child's output, or /dev/null when nobody wants it (path[0] = 0). */
+static int capture_fd(char *path, int wanted)
+{
+    if (!wanted) {
+        path[0] = '\0';
+        return open("/dev/null", O_WRONLY);
+    }
+    return mkstemp(path);
+}
+
+/* The captured file's contents, and the file removed. */
+static char *collect(char *path)
+{
+    if (path[0] == '\0')
+        return NULL;
+    char *text = read_file(path);
+    unlink(path);
+    return text;
+}
+
+int run_capturing(const char *program, const char *const *args, int timeout_ms, char **out,
+                  char **err)
+{
+    char out_path[] = "/tmp/twice-test-XXXXXX", err_path[] = "/tmp/twice-test-XXXXXX";
+    int out_fd = capture_fd(out_path, out != NULL), err_fd = capture_fd(err_path, 1);
+    pid_t pid = spawn(program, args, 0, out_fd, err_fd);
+    close(out_fd);
     close(err_fd);
-    close(null_fd);
     int status = -1;
     if (wait_exit(pid, timeout_ms, &status) != 0) {
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
         status = -1;
     }
-    *err = read_file(path);
-    unlink(path);
+    char *captured = collect(out_path);
+    if (out != NULL)
+        *out = captured;
+    *err = collect(err_path);
     return status;
 }
 

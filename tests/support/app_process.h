@@ -32,6 +32,9 @@ int app_stop_checked(app_process *p, int timeout_ms, char **report);
 /** Runs program with args to completion (at most timeout_ms) and returns its wait status;
  * its stderr is captured into *err (malloc'd). */
 int run_to_exit(const char *program, const char *const *args, int timeout_ms, char **err);
+/** run_to_exit, with its stdout captured into *out as well (malloc'd) when out is not NULL. */
+int run_capturing(const char *program, const char *const *args, int timeout_ms, char **out,
+                  char **err);
 
 /** The children of parent, from /proc (malloc'd array; *n their count). */
 pid_t *children_of(pid_t parent, size_t *n);

@@ -251,9 +251,11 @@ Test(report_read, analyses_are_checked)
                  "r.json: $.models[0].analysis.usl: missing: expected an object");
     refused_with("models.0.analysis.usl", "fitted", json_string("yes"),
                  "r.json: $.models[0].analysis.usl.fitted: expected a boolean, got a string");
-    refused_with("models.0.analysis.usl", "sigma", json_integer(2),
-                 "r.json: $.models[0].analysis.usl.sigma: expected a number >= 0 and at most 1, "
-                 "got 2");
+    refused_with("models.0.analysis.usl", "sigma", json_string("-0.1"),
+                 "r.json: $.models[0].analysis.usl.sigma: expected a number, got a string");
+    refused_with("models.0.analysis.usl", "peak_servers", json_integer(-3),
+                 "r.json: $.models[0].analysis.usl.peak_servers: expected a number >= 0 and at "
+                 "most 1.797693135e+308, got -3");
     refused_with("models.0.analysis.usl", "lambda", NULL,
                  "r.json: $.models[0].analysis.usl.lambda: missing: expected a number");
     refused_with("models.0.analysis.usl", "note", json_array(),

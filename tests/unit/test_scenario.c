@@ -27,6 +27,7 @@ TestSuite(scenario, .fini = fini);
 static int parse(const char *text)
 {
     err[0] = '\0';
+    scenario_free(&sc); /* what an earlier parse of the test left */
     return scenario_parse(&sc, "s.json", text, strlen(text), err, sizeof(err));
 }
 

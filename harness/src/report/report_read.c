@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "json_positions.h"
+#include "json_type.h"
 #include "read_file.h"
 #include "report_read.h"
 
@@ -63,27 +64,6 @@ static void leave(reader *r, size_t back)
     r->path[back] = '\0';
 }
 
-static const char *type_name(const json_t *v)
-{
-    switch (json_typeof(v)) {
-    case JSON_OBJECT:
-        return "an object";
-    case JSON_ARRAY:
-        return "an array";
-    case JSON_STRING:
-        return "a string";
-    case JSON_INTEGER:
-        return "an integer";
-    case JSON_REAL:
-        return "a number";
-    case JSON_TRUE:
-    case JSON_FALSE:
-        return "a boolean";
-    default:
-        return "null";
-    }
-}
-
 /*
  * The value at key of obj in *out, checked against type (one of jansson's, JSON_TRUE
  * standing for either boolean, or ANY_NUMBER for an integer or a real). Absent: an error when
@@ -111,7 +91,7 @@ static int field(reader *r, json_t *obj, const char *key, int type, int required
              : type == JSON_TRUE ? json_is_boolean(v)
                                  : (int)json_typeof(v) == type;
     if (!ok)
-        return fail(r, "expected %s, got %s", want, type_name(v));
+        return fail(r, "expected %s, got %s", want, json_type_name(v));
     leave(r, back);
     return 0;
 }
@@ -206,7 +186,7 @@ static int read_flags(reader *r, json_t *summary, report_summary *s)
     {
         if (!json_is_string(flag)) {
             enter_index(r, i);
-            return fail(r, "expected a string, got %s", type_name(flag));
+            return fail(r, "expected a string, got %s", json_type_name(flag));
         }
         s->flags[i] = json_string_value(flag);
     }
@@ -271,7 +251,7 @@ static int read_step(reader *r, json_t *step, report_step *out)
 {
     json_t *summary;
     if (!json_is_object(step))
-        return fail(r, "expected an object, got %s", type_name(step));
+        return fail(r, "expected an object, got %s", json_type_name(step));
     if (field(r, step, "summary", JSON_OBJECT, 0, &summary) != 0 ||
         integer_field(r, step, "servers", summary != NULL, 1, &out->servers) != 0)
         return -1;
@@ -330,7 +310,7 @@ static int read_model(reader *r, json_t *model, report_model *out)
     json_t *steps, *step, *analysis;
     size_t i;
     if (!json_is_object(model))
-        return fail(r, "expected an object, got %s", type_name(model));
+        return fail(r, "expected an object, got %s", json_type_name(model));
     if (string_field(r, model, "model", 1, NULL, &out->name) != 0 ||
         field(r, model, "steps", JSON_ARRAY, 1, &steps) != 0 ||
         field(r, model, "analysis", JSON_OBJECT, 0, &analysis) != 0)
@@ -435,7 +415,7 @@ static int read_head(reader *r, json_t *top, report_doc *doc)
 {
     const char *schema;
     if (!json_is_object(top))
-        return fail(r, "expected an object (a twice report), got %s", type_name(top));
+        return fail(r, "expected an object (a twice report), got %s", json_type_name(top));
     if (json_object_get(top, "schema") == NULL) {
         enter_key(r, "schema");
         return fail(r, "missing: not a twice report (one says \"schema\": \"%s\")", REPORT_SCHEMA);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "json_positions.h"
+#include "json_type.h"
 #include "message_text.h"
 #include "read_file.h"
 #include "scenario.h"
@@ -120,32 +121,11 @@ static int check_keys(loader *ld, json_t *obj, const char *const *known, const c
     return 0;
 }
 
-static const char *type_name(const json_t *value)
-{
-    switch (json_typeof(value)) {
-    case JSON_OBJECT:
-        return "an object";
-    case JSON_ARRAY:
-        return "an array";
-    case JSON_STRING:
-        return "a string";
-    case JSON_INTEGER:
-        return "an integer";
-    case JSON_REAL:
-        return "a number";
-    case JSON_TRUE:
-    case JSON_FALSE:
-        return "a boolean";
-    default:
-        return "null";
-    }
-}
-
 /* A value as a message shows it: a string quoted and escaped, anything else by its type. */
 static const char *shown_value(char *buf, size_t buflen, const json_t *value)
 {
     return json_is_string(value) ? message_quote(buf, buflen, json_string_value(value))
-                                 : type_name(value);
+                                 : json_type_name(value);
 }
 
 static int get_string(loader *ld, json_t *obj, const char *path, const char *key, int required,
@@ -161,7 +141,7 @@ static int get_string(loader *ld, json_t *obj, const char *path, const char *key
     }
     if (!json_is_string(value) || json_string_length(value) == 0)
         return fail_at(ld, child, 0, "\"%s\" must be a non-empty string, got %s", child,
-                       json_is_string(value) ? "\"\"" : type_name(value));
+                       json_is_string(value) ? "\"\"" : json_type_name(value));
     *out = strdup(json_string_value(value));
     return *out != NULL ? 0 : -1;
 }
@@ -178,7 +158,7 @@ static int get_number(loader *ld, json_t *obj, const char *path, const char *key
     if (value == NULL)
         return 0;
     if (!json_is_number(value))
-        return fail_at(ld, child, 0, "\"%s\" must be a number, got %s", child, type_name(value));
+        return fail_at(ld, child, 0, "\"%s\" must be a number, got %s", child, json_type_name(value));
     double v = json_number_value(value);
     if ((min_exclusive ? v <= min : v < min) || v > max) {
         char low[MESSAGE_NUMBER_SIZE], high[MESSAGE_NUMBER_SIZE], got[MESSAGE_NUMBER_SIZE];
@@ -201,7 +181,7 @@ static int get_uint(loader *ld, json_t *obj, const char *path, const char *key, 
         return 0;
     if (!json_is_integer(value))
         return fail_at(ld, child, 0, "\"%s\" must be a whole number from %u to %u, got %s", child,
-                       min, max, type_name(value));
+                       min, max, json_type_name(value));
     long long v = json_integer_value(value);
     if (v < min || v > max)
         return fail_at(ld, child, 0, "\"%s\" must be a whole number from %u to %u, got %lld", child,
@@ -240,7 +220,7 @@ static int require_object(loader *ld, json_t *obj, const char *path, const char 
     if (*out == NULL)
         return required ? fail_at(ld, path, 0, "\"%s\" is required", key) : 0;
     if (!json_is_object(*out))
-        return fail_at(ld, key, 0, "\"%s\" must be an object, got %s", key, type_name(*out));
+        return fail_at(ld, key, 0, "\"%s\" must be an object, got %s", key, json_type_name(*out));
     return 0;
 }
 
@@ -416,7 +396,7 @@ int scenario_parse(scenario *sc, const char *path, const char *text, size_t len,
     }
     int front = 0, rc = -1;
     if (!json_is_object(sc->json)) {
-        fail_at(&ld, "", 0, "a scenario is a JSON object, got %s", type_name(sc->json));
+        fail_at(&ld, "", 0, "a scenario is a JSON object, got %s", json_type_name(sc->json));
     } else if (check_keys(&ld, sc->json, top_keys, "") == 0 &&
                get_string(&ld, sc->json, "", "name", 1, &sc->name) == 0 && check_name(&ld) == 0 &&
                get_string(&ld, sc->json, "", "description", 0, &sc->description) == 0 &&

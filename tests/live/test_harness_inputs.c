@@ -20,30 +20,10 @@
 #include <unistd.h>
 
 #include "app_process.h"
+#include "scratch_dir.h"
 
-static char dir[64];
 
-static void make_dir(void)
-{
-    strcpy(dir, "/tmp/twice-inputs-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-}
-
-static void remove_dir(void)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-    cr_assert_eq(system(cmd), 0);
-}
-
-TestSuite(harness_inputs, .init = make_dir, .fini = remove_dir, .timeout = 120);
-
-static char *in_dir(const char *name)
-{
-    char *path;
-    cr_assert_geq(asprintf(&path, "%s/%s", dir, name), 0);
-    return path;
-}
+TestSuite(harness_inputs, .init = scratch_make, .fini = scratch_remove, .timeout = 120);
 
 static void write_bytes(const char *path, const char *bytes, size_t len)
 {
@@ -78,7 +58,7 @@ static void assert_no_control_bytes(const char *text)
 /* A FIFO blocked validate forever, /dev/zero grew without bound, "[1\0]" looped. */
 Test(harness_inputs, validate_refuses_what_is_not_a_scenario_file_at_once)
 {
-    char *fifo = in_dir("fifo"), *nul = in_dir("nul.json"), *big = in_dir("big.json");
+    char *fifo = scratch_path("fifo"), *nul = scratch_path("nul.json"), *big = scratch_path("big.json");
     cr_assert_eq(mkfifo(fifo, 0600), 0);
     write_bytes(nul, "[1\0]", 4);
     int fd = open(big, O_WRONLY | O_CREAT, 0644);
@@ -89,7 +69,7 @@ Test(harness_inputs, validate_refuses_what_is_not_a_scenario_file_at_once)
     } cases[] = {
         {fifo, "is a FIFO, not a regular file"},
         {"/dev/zero", "is a character device, not a regular file"},
-        {dir, "is a directory, not a regular file"},
+        {scratch_dir, "is a directory, not a regular file"},
         {nul, "nul.json:1:3: a NUL byte"},
         {big, "is larger than the 16 MiB limit"},
     };
@@ -107,7 +87,7 @@ Test(harness_inputs, validate_refuses_what_is_not_a_scenario_file_at_once)
 
 Test(harness_inputs, validate_shows_strings_from_files_escaped)
 {
-    char *path = in_dir("s.json");
+    char *path = scratch_path("s.json");
     const char *hostile[] = {
         "{\"name\": \"x\", \"\\u001b]0;owned\\u0007\": 1}",
         "{\"name\": \"\\u001b[2J\\r\\nok\", \"target\": {\"app\": \"twice-app\", \"route\": "
@@ -144,7 +124,7 @@ static const char *const one_step =
 
 static char *scenario_file(const char *file, const char *name, const char *route, int seconds)
 {
-    char *path = in_dir(file), *text;
+    char *path = scratch_path(file), *text;
     cr_assert_geq(asprintf(&text, one_step, name, route, seconds), 0);
     write_bytes(path, text, strlen(text));
     free(text);
@@ -155,7 +135,7 @@ static char *scenario_file(const char *file, const char *name, const char *route
 Test(harness_inputs, a_bad_output_directory_stops_the_run_before_it_measures)
 {
     char *scenario = scenario_file("s.json", "long", "/ctx?id={id}", 30);
-    char *file = in_dir("file"), *under_file = in_dir("file/reports");
+    char *file = scratch_path("file"), *under_file = scratch_path("file/reports");
     write_bytes(file, "x", 1);
     const char *const targets[] = {file, under_file};
     for (size_t i = 0; i < 2; i++) {
@@ -177,7 +157,7 @@ Test(harness_inputs, a_bad_output_directory_stops_the_run_before_it_measures)
 /* A name once put the report outside -o: it is refused before the run. */
 Test(harness_inputs, a_name_cannot_put_the_report_outside_the_output_directory)
 {
-    char *reports = in_dir("reports");
+    char *reports = scratch_path("reports");
     const char *names[] = {"../../escaped", "/tmp/escaped", "a/b"};
     for (size_t i = 0; i < 3; i++) {
         char *scenario = scenario_file("s.json", names[i], "/ctx?id={id}", 1);
@@ -195,7 +175,7 @@ Test(harness_inputs, a_name_cannot_put_the_report_outside_the_output_directory)
 /* `twice report -o` once renamed over whatever was there. */
 Test(harness_inputs, report_output_is_never_a_symlink_fifo_or_device)
 {
-    char *target = in_dir("precious"), *link = in_dir("link.md"), *fifo = in_dir("fifo.md");
+    char *target = scratch_path("precious"), *link = scratch_path("link.md"), *fifo = scratch_path("fifo.md");
     write_bytes(target, "precious", 8);
     cr_assert_eq(symlink(target, link), 0);
     cr_assert_eq(mkfifo(fifo, 0600), 0);
@@ -246,7 +226,7 @@ Test(harness_inputs, two_runs_at_once_keep_both_reports_and_long_routes_arrive_w
     memset(route + strlen(route), 'p', sizeof(route) - strlen(route) - 1);
     strcpy(route + sizeof(route) - 1 - strlen("&id={id}"), "&id={id}");
     char *scenario = scenario_file("s.json", "same", route, 1);
-    char *reports = in_dir("reports");
+    char *reports = scratch_path("reports");
     pid_t pids[2];
     for (int i = 0; i < 2; i++) {
         pids[i] = fork();
@@ -298,8 +278,8 @@ Test(harness_inputs, two_runs_at_once_keep_both_reports_and_long_routes_arrive_w
 Test(harness_inputs, results_outlive_an_output_directory_lost_mid_run)
 {
     char *scenario = scenario_file("s.json", "kept", "/ctx?id={id}", 2);
-    char *reports = in_dir("reports"), *moved = in_dir("moved"), *tmp = in_dir("tmp");
-    char *log = in_dir("log");
+    char *reports = scratch_path("reports"), *moved = scratch_path("moved"), *tmp = scratch_path("tmp");
+    char *log = scratch_path("log");
     cr_assert_eq(mkdir(tmp, 0755), 0);
     pid_t pid = fork();
     if (pid == 0) {

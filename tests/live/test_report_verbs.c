@@ -17,23 +17,10 @@
 #include <unistd.h>
 
 #include "app_process.h"
+#include "scratch_dir.h"
 
-static char dir[64];
 
-static void make_dir(void)
-{
-    strcpy(dir, "/tmp/twice-verbs-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-}
-
-static void remove_dir(void)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-    cr_assert_eq(system(cmd), 0);
-}
-
-TestSuite(report_verbs_files, .init = make_dir, .fini = remove_dir, .timeout = 120);
+TestSuite(report_verbs_files, .init = scratch_make, .fini = scratch_remove, .timeout = 120);
 
 static json_t *fixture(void)
 {
@@ -47,10 +34,10 @@ static json_t *model0(json_t *report)
     return json_array_get(json_object_get(report, "models"), 0);
 }
 
-/* Writes json (stolen) to dir/name, and that path into path. */
+/* Writes json (stolen) to scratch_dir/name, and that path into path. */
 static void write_report(const char *name, json_t *json, char *path, size_t len)
 {
-    snprintf(path, len, "%s/%s", dir, name);
+    snprintf(path, len, "%s/%s", scratch_dir, name);
     cr_assert_eq(json_dump_file(json, path, 0), 0);
     json_decref(json);
 }
@@ -76,7 +63,7 @@ static void every_verb_refuses(const char *path, const char *message)
     const char *const fixture_path = FIXTURES_DIR "/report.json";
     const char *const formats[] = {"md", "junit", "html"};
     char out[128];
-    snprintf(out, sizeof(out), "%s/out", dir);
+    snprintf(out, sizeof(out), "%s/out", scratch_dir);
     for (size_t i = 0; i < 3; i++) {
         const char *const args[] = {"report", path, "--format", formats[i], "-o", out, NULL};
         free(twice(2, args));
@@ -157,7 +144,7 @@ Test(report_verbs_files, a_report_where_nothing_was_measured_cannot_pass_the_gat
     json_t *r = fixture();
     json_object_set_new(r, "models", json_array());
     write_report("empty.json", r, path, sizeof(path));
-    snprintf(out, sizeof(out), "%s/empty.md", dir);
+    snprintf(out, sizeof(out), "%s/empty.md", scratch_dir);
     const char *const report[] = {"report", path, "--format", "md", "-o", out, NULL};
     free(twice(0, report));
     const char *const gate[] = {"gate", path, "--min-efficiency", "0.5", NULL};
@@ -190,7 +177,7 @@ static void renders_html(size_t nmodels, double median)
     json_object_set_new(r, "models", models);
     snprintf(name, sizeof(name), "%zu-models.json", nmodels);
     write_report(name, r, path, sizeof(path));
-    snprintf(out, sizeof(out), "%s/out.html", dir);
+    snprintf(out, sizeof(out), "%s/out.html", scratch_dir);
     const char *const args[] = {"report", path, "--format", "html", "-o", out, NULL};
     free(twice(0, args));
     struct stat st;
@@ -212,8 +199,8 @@ Test(report_verbs_files, html_renders_many_models_and_extreme_medians)
 Test(report_verbs_files, a_run_with_no_throughput_says_why_and_fails_the_gate, .timeout = 60)
 {
     char scenario[128], reports[128], pattern[160];
-    snprintf(scenario, sizeof(scenario), "%s/scenario.json", dir);
-    snprintf(reports, sizeof(reports), "%s/reports", dir);
+    snprintf(scenario, sizeof(scenario), "%s/scenario.json", scratch_dir);
+    snprintf(reports, sizeof(reports), "%s/reports", scratch_dir);
     const char *server =
         "exec python3 -c \"import socket, time; s = socket.socket(); "
         "s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('{host}', {port})); "

@@ -17,31 +17,11 @@
 #include "read_file.h"
 #include "report.h"
 #include "report_files.h"
+#include "scratch_dir.h"
 
-static char dir[64];
 static char err[1024];
 
-static void make_dir(void)
-{
-    strcpy(dir, "/tmp/twice-files-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-}
-
-static void remove_dir(void)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-    cr_assert_eq(system(cmd), 0);
-}
-
-TestSuite(files, .init = make_dir, .fini = remove_dir, .timeout = 20);
-
-static char *in_dir(const char *name)
-{
-    char *path;
-    cr_assert_geq(asprintf(&path, "%s/%s", dir, name), 0);
-    return path;
-}
+TestSuite(files, .init = scratch_make, .fini = scratch_remove, .timeout = 20);
 
 static void write_text(const char *path, const char *text)
 {
@@ -53,7 +33,7 @@ static void write_text(const char *path, const char *text)
 
 Test(files, a_regular_file_is_read_whole)
 {
-    char *path = in_dir("a.json");
+    char *path = scratch_path("a.json");
     write_text(path, "{\"a\": 1}\n");
     size_t len = 0;
     char *text = read_file(path, &len, err, sizeof(err));
@@ -67,14 +47,14 @@ Test(files, a_regular_file_is_read_whole)
 /* A FIFO once blocked forever and /dev/zero grew without bound: both are refused at once. */
 Test(files, only_regular_files_are_read)
 {
-    char *fifo = in_dir("fifo");
+    char *fifo = scratch_path("fifo");
     cr_assert_eq(mkfifo(fifo, 0600), 0);
     struct {
         const char *path, *message;
     } cases[] = {
         {fifo, "is a FIFO, not a regular file"},
         {"/dev/zero", "/dev/zero: is a character device, not a regular file"},
-        {dir, "is a directory, not a regular file"},
+        {scratch_dir, "is a directory, not a regular file"},
         {"/nonexistent/x.json", "/nonexistent/x.json: No such file or directory"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -86,7 +66,7 @@ Test(files, only_regular_files_are_read)
 
 Test(files, input_files_have_a_size_limit)
 {
-    char *path = in_dir("big.json");
+    char *path = scratch_path("big.json");
     int fd = open(path, O_WRONLY | O_CREAT, 0644);
     cr_assert_eq(ftruncate(fd, READ_FILE_MAX_BYTES + 1), 0);
     close(fd);
@@ -116,8 +96,8 @@ static char *contents(const char *path)
 /* `twice report -o FILE` replaced whatever FILE was; now only a regular file is replaced. */
 Test(files, only_a_regular_file_is_replaced)
 {
-    char *target = in_dir("target"), *link = in_dir("link"), *fifo = in_dir("fifo");
-    char *sub = in_dir("sub");
+    char *target = scratch_path("target"), *link = scratch_path("link"), *fifo = scratch_path("fifo");
+    char *sub = scratch_path("sub");
     write_text(target, "precious");
     cr_assert_eq(symlink(target, link), 0);
     cr_assert_eq(mkfifo(fifo, 0600), 0);
@@ -145,7 +125,7 @@ Test(files, only_a_regular_file_is_replaced)
     text = contents(target);
     cr_assert_str_eq(text, "replaced");
     free(text);
-    char *fresh = in_dir("fresh");
+    char *fresh = scratch_path("fresh");
     cr_assert_eq(atomic_write(fresh, fill_text, "new", err, sizeof(err)), 0, "%s", err);
     free(fresh);
     free(target);
@@ -157,8 +137,8 @@ Test(files, only_a_regular_file_is_replaced)
 /* The temporary file is created, never opened through what is planted under its name. */
 Test(files, a_planted_temporary_name_is_not_followed)
 {
-    char *target = in_dir("out.md"), *victim = in_dir("victim"), *tmp;
-    cr_assert_geq(asprintf(&tmp, "%s/.out.md.%d.tmp", dir, (int)getpid()), 0);
+    char *target = scratch_path("out.md"), *victim = scratch_path("victim"), *tmp;
+    cr_assert_geq(asprintf(&tmp, "%s/.out.md.%d.tmp", scratch_dir, (int)getpid()), 0);
     write_text(victim, "precious");
     cr_assert_eq(symlink(victim, tmp), 0);
     cr_assert_eq(atomic_write(target, fill_text, "report", err, sizeof(err)), 0, "%s", err);
@@ -175,11 +155,11 @@ Test(files, a_planted_temporary_name_is_not_followed)
 
 Test(files, new_files_never_clobber)
 {
-    char *stem = in_dir("r"), *first, *second, *third;
+    char *stem = scratch_path("r"), *first, *second, *third;
     cr_assert_eq(atomic_create(stem, "json", 10, fill_text, "one", &first, err, sizeof(err)), 0);
     cr_assert_eq(atomic_create(stem, "json", 10, fill_text, "two", &second, err, sizeof(err)), 0);
     char *expected;
-    cr_assert_geq(asprintf(&expected, "%s/r-2.json", dir), 0);
+    cr_assert_geq(asprintf(&expected, "%s/r-2.json", scratch_dir), 0);
     cr_assert_str_eq(second, expected);
     char *text = contents(first);
     cr_assert_str_eq(text, "one", "the first file is untouched");
@@ -229,14 +209,14 @@ Test(files, reports_have_unique_names_inside_their_directory)
     const char *names[] = {"same", "same", "../../escape"};
     time_t before = time(NULL);
     for (int i = 0; i < 3; i++)
-        cr_assert_eq(report_write(report, dir, names[i], &paths[i], err, sizeof(err)), 0, "%s",
+        cr_assert_eq(report_write(report, scratch_dir, names[i], &paths[i], err, sizeof(err)), 0, "%s",
                      err);
     if (time(NULL) == before) /* the same second, the same name: a suffix */
         cr_assert(strstr(paths[1], "-2.json") != NULL, "%s", paths[1]);
     cr_assert_str_neq(paths[0], paths[1]);
     for (int i = 0; i < 3; i++) {
-        cr_assert_eq(strncmp(paths[i], dir, strlen(dir)), 0, "%s", paths[i]);
-        cr_assert_null(strchr(paths[i] + strlen(dir) + 1, '/'), "%s", paths[i]);
+        cr_assert_eq(strncmp(paths[i], scratch_dir, strlen(scratch_dir)), 0, "%s", paths[i]);
+        cr_assert_null(strchr(paths[i] + strlen(scratch_dir) + 1, '/'), "%s", paths[i]);
         json_t *back = json_load_file(paths[i], 0, NULL);
         cr_assert_not_null(back, "%s", paths[i]);
         json_decref(back);
@@ -258,7 +238,7 @@ Test(files, reports_have_unique_names_inside_their_directory)
 /* The output directory is checked before a run, so that a bad -o costs nothing. */
 Test(files, the_report_directory_is_checked_before_use)
 {
-    char *file = in_dir("file"), *under_file = in_dir("file/reports"), *fresh = in_dir("new");
+    char *file = scratch_path("file"), *under_file = scratch_path("file/reports"), *fresh = scratch_path("new");
     write_text(file, "x");
     cr_assert_eq(report_dir_prepare(file, err, sizeof(err)), -1);
     cr_assert(strstr(err, "is not a directory") != NULL, "%s", err);

@@ -19,11 +19,12 @@
 #include <unistd.h>
 
 #include "app_process.h"
+#include "scratch_dir.h"
 
-TestSuite(harness_run, .timeout = 120);
+TestSuite(harness_run, .init = scratch_make, .fini = scratch_remove, .timeout = 120);
 
 typedef struct fixture {
-    char dir[64];  /* scenario, report and app copy live here */
+    char dir[96];  /* scenario, report and app copy live here (in the scratch folder) */
     char app[128]; /* the copy of twice-app */
     char scenario[128];
     char reports[128];
@@ -32,7 +33,7 @@ typedef struct fixture {
 
 static void setup_fixture(fixture *f, const char *scenario_json_fmt, const char *route_or_cmd)
 {
-    strcpy(f->dir, "/tmp/twice-harness-XXXXXX");
+    snprintf(f->dir, sizeof(f->dir), "%s/run-XXXXXX", scratch_dir);
     cr_assert_not_null(mkdtemp(f->dir));
     snprintf(f->app, sizeof(f->app), "%s/twice-app-under-test", f->dir);
     snprintf(f->scenario, sizeof(f->scenario), "%s/scenario.json", f->dir);

@@ -161,6 +161,18 @@ def method_not_allowed(_):
     return response
 
 
+@app.before_request
+def refuse_nul():
+    """libtwice refuses a target holding a NUL byte, raw or %00, before anything else:
+    decoded, it would cut a path or a parameter short. RAW_URI is gunicorn's raw target."""
+    target = request.environ.get("RAW_URI") or request.full_path
+    found = [i for i in (target.find("\0"), target.find("%00")) if i >= 0]
+    if found:
+        column = min(found) + 1
+        raise HttpError(400, b"the request target holds a NUL byte at column %d; a path or a "
+                        b"query parameter cannot" % column, {"column": column})
+
+
 def route(path):
     """A GET route with no automatic OPTIONS answer: twice-app has none."""
     return app.route(path, methods=["GET"], provide_automatic_options=False)

@@ -64,6 +64,8 @@ static const char *const requests[][2] = {
     {"GET", "/contention?us=a"},
     {"GET", "/contention?us=10000001"},
     {"GET", "/contention?us=1&ms=x"},
+    {"GET", "/ctx?id=a%00b"},
+    {"GET", "/nope%00x?id=%00"},
     {"GET", "/nope"},
     {"GET", "/nope%20x"},
     {"POST", "/json"},

@@ -9,7 +9,6 @@
 #include <criterion/criterion.h>
 #include <jansson.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,7 +90,7 @@ static void same_answers(const char *worker_class, const char *model)
     for (size_t i = 0; i < sizeof(requests) / sizeof(requests[0]); i++)
         peer_same_answer(app.port, flask.port, requests[i][0], requests[i][1], label);
     peer_stop(&flask, label);
-    app_stop(&app, SIGTERM, 10000);
+    peer_stop_twice_app(&app);
     unlink(lock);
 }
 
@@ -209,7 +208,7 @@ Test(peer_flask, gevent_shares_twice_app_contention_lock, .timeout = 120)
     http_response_free(&held);
     http_response_free(&waited);
     peer_stop(&flask, "gunicorn -k gevent");
-    app_stop(&app, SIGTERM, 10000);
+    peer_stop_twice_app(&app);
     unlink(lock);
 }
 
@@ -223,5 +222,5 @@ Test(peer_flask, unusable_lock_file_is_the_same_500, .timeout = 120)
     peer_start_flask(&flask, "sync", lock);
     peer_same_answer(app.port, flask.port, "GET", "/contention?us=1", "unusable lock file");
     peer_stop(&flask, "gunicorn -k sync");
-    app_stop(&app, SIGTERM, 10000);
+    peer_stop_twice_app(&app);
 }

@@ -4,7 +4,6 @@
  * temporary prefix, and a clean exit on SIGTERM.
  */
 #include <criterion/criterion.h>
-#include <signal.h>
 
 #include "app_process.h"
 #include "http_client.h"
@@ -18,6 +17,6 @@ Test(peer_nginx, plaintext_as_twice_app, .timeout = 60)
     peer_start_nginx(&nginx, dir);
     peer_same_answer(app.port, nginx.port, "GET", "/plaintext", "nginx vs twice-app");
     peer_stop(&nginx, "nginx");
-    app_stop(&app, SIGTERM, 10000);
+    peer_stop_twice_app(&app);
     peer_remove_dir(dir);
 }

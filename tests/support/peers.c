@@ -129,6 +129,15 @@ void peer_stop(app_process *p, const char *name)
               "%s: a clean exit on SIGTERM, got status %d", name, status);
 }
 
+void peer_stop_twice_app(app_process *app)
+{
+    char *report;
+    int status = app_stop_checked(app, 10000, &report);
+    cr_assert_null(report, "twice-app: sanitizer report: %s", report);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+              "twice-app: a clean exit on SIGTERM, got status %d", status);
+}
+
 void peer_remove_dir(const char *dir)
 {
     char *err;

@@ -19,6 +19,9 @@ void peer_start_flask(app_process *p, const char *worker_class, const char *lock
 void peer_start_nginx(app_process *p, char *dir);
 /** Stops a peer with SIGTERM and fails the test unless it exits with status 0. */
 void peer_stop(app_process *p, const char *name);
+/** Stops the twice-app a peer was compared with and fails the test on a sanitizer report or
+ * an exit other than a clean one. */
+void peer_stop_twice_app(app_process *app);
 /** Removes the temporary prefix peer_start_nginx() made. */
 void peer_remove_dir(const char *dir);
 

@@ -13,6 +13,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d /tmp/twice-install-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "install: $*" >&2; exit 1; }
+trap 'echo "install: line $LINENO failed: $BASH_COMMAND" >&2' ERR
 
 echo "== cmake --install into a fresh prefix, then moved"
 cmake --install "$build" --prefix "$work/staged" >/dev/null
@@ -39,10 +40,11 @@ cmake -S "$work/consumer" -B "$work/consumer/build" -DCMAKE_PREFIX_PATH="$prefix
 cmake --build "$work/consumer/build" -j2 >/dev/null
 "$work/consumer/build/consumer-shared"
 "$work/consumer/build/consumer-static"
-ldd "$work/consumer/build/consumer-shared" | grep -q "$libdir/libtwice.so" ||
-    fail "consumer-shared does not load the installed libtwice.so"
-! ldd "$work/consumer/build/consumer-static" | grep -q libtwice ||
-    fail "consumer-static loads a shared libtwice"
+# Whole outputs, not pipes into grep -q: under pipefail an early grep exit fails the pipe.
+loaded=$(ldd "$work/consumer/build/consumer-shared")
+[[ $loaded == *"$libdir/libtwice.so"* ]] || fail "consumer-shared does not load the installed libtwice.so"
+loaded=$(ldd "$work/consumer/build/consumer-static")
+[[ $loaded != *libtwice* ]] || fail "consumer-static loads a shared libtwice"
 
 echo "== pkg-config twice"
 export PKG_CONFIG_PATH="$libdir/pkgconfig"

@@ -53,6 +53,10 @@ test -f "$(pkg-config --variable=includedir twice)/twice.h" ||
     fail "twice.pc's includedir has no twice.h (it must follow the moved prefix)"
 cc -o "$work/pc-consumer" "$here/../standalone/consumer.c" $(pkg-config --cflags --libs twice)
 LD_LIBRARY_PATH="$libdir" "$work/pc-consumer"
+# Static: Requires.private and Libs.private must name everything libtwice.a needs.
+cc -o "$work/pc-consumer-static" "$here/../standalone/consumer.c" $(pkg-config --cflags twice) \
+    -Wl,-Bstatic -ltwice -Wl,-Bdynamic $(pkg-config --static --libs twice | sed 's/-ltwice//')
+"$work/pc-consumer-static"
 
 echo "== versions and man pages"
 test "$("$prefix/bin/twice" --version)" = "twice $version" || fail "twice --version"
@@ -76,11 +80,13 @@ JSON
 twice run tiny.json -o out >run.log 2>&1 || { cat run.log; fail "twice run failed"; }
 ls out/installed-*.json >/dev/null || fail "no report written"
 
-echo "== without its wrk script, it says which file it wanted"
+echo "== without its wrk script, it says which file it wanted; TWICE_LUA names another"
 rm "$prefix/share/twice/twice.lua"
 status=0
 twice run tiny.json -o out2 >missing.log 2>&1 || status=$?
 test "$status" -eq 2 || { cat missing.log; fail "expected exit status 2, got $status"; }
 grep -q "$prefix/bin/../share/twice/twice.lua" missing.log ||
     { cat missing.log; fail "the error does not name the missing script"; }
+TWICE_LUA="$here/../../harness/lua/twice.lua" twice run tiny.json -o out3 >lua.log 2>&1 ||
+    { cat lua.log; fail "twice run with TWICE_LUA failed"; }
 echo "install: ok"

@@ -7,11 +7,13 @@
  * that blocks the worker); and the contention lock shared with twice-app.
  */
 #include <criterion/criterion.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -21,6 +23,7 @@
 
 #define CONCURRENT 16
 #define CTX_WAIT_MS 300
+#define LOCK_HOLD_US "3000000"
 
 /* Every route with good and bad parameters, and what no route answers. */
 static const char *const requests[][2] = {
@@ -172,6 +175,17 @@ Test(peer_flask, gevent_keeps_each_request_context, .timeout = 120)
     contexts_stay_apart("gevent");
 }
 
+/* Whether another process holds the lock at path: a try that fails (and releases at once
+ * when it succeeds). */
+static int lock_held(const char *path)
+{
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    cr_assert_geq(fd, 0, "cannot open %s", path);
+    int held = flock(fd, LOCK_EX | LOCK_NB) != 0;
+    close(fd);
+    return held;
+}
+
 /* twice-app holds the lock; Flask's /contention waits for that very lock (the same file),
  * and under gevent it waits without stopping the worker: /plaintext is answered meanwhile. */
 Test(peer_flask, gevent_shares_twice_app_contention_lock, .timeout = 120)
@@ -183,9 +197,12 @@ Test(peer_flask, gevent_shares_twice_app_contention_lock, .timeout = 120)
     cr_assert_eq(app_start(&app, TWICE_APP_PATH, args), 0, "twice-app did not start");
     peer_start_flask(&flask, "gevent", lock);
 
-    int holder = http_send(app.port, "GET", "/contention?us=1500000");
+    int holder = http_send(app.port, "GET", "/contention?us=" LOCK_HOLD_US);
     cr_assert_geq(holder, 0);
-    sleep_ms(300); /* twice-app has the lock */
+    for (int waited = 0; !lock_held(lock); waited += 10) {
+        cr_assert_lt(waited, 10000, "twice-app did not take the lock %s", lock);
+        sleep_ms(10);
+    }
     int waiter = http_send(flask.port, "GET", "/contention?us=1");
     cr_assert_geq(waiter, 0);
     sleep_ms(100);
@@ -193,7 +210,10 @@ Test(peer_flask, gevent_shares_twice_app_contention_lock, .timeout = 120)
     cr_assert_eq(http_get(flask.port, "/plaintext", &plain), 0);
     cr_assert_eq(plain.status, 200);
     struct pollfd pfd = {.fd = waiter, .events = POLLIN};
-    cr_assert_eq(poll(&pfd, 1, 0), 0, "Flask's /contention answered while twice-app held the lock");
+    int answered = poll(&pfd, 1, 0);
+    cr_assert(lock_held(lock), "/plaintext came back only after twice-app's hold ended: the "
+                               "wait for the lock blocked the gevent worker");
+    cr_assert_eq(answered, 0, "Flask's /contention answered while twice-app held the lock");
 
     cr_assert_eq(http_receive(holder, 10000, &held), 0);
     cr_assert_eq(http_receive(waiter, 10000, &waited), 0);
@@ -201,7 +221,7 @@ Test(peer_flask, gevent_shares_twice_app_contention_lock, .timeout = 120)
     cr_assert_eq(waited.status, 200, "%s", waited.body);
     json_t *j = json_loads(waited.body, 0, NULL);
     json_int_t wait_us = json_integer_value(json_object_get(j, "lock_wait_us"));
-    cr_assert_geq(wait_us, 800000, "Flask waited %lld us for a lock held 1.5 s: %s",
+    cr_assert_geq(wait_us, 1000000, "Flask waited %lld us for a lock held " LOCK_HOLD_US " us: %s",
                   (long long)wait_us, waited.body);
     json_decref(j);
     http_response_free(&plain);

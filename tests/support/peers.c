@@ -54,13 +54,26 @@ static void require_python_module(const char *module, const char *package)
     free(err);
 }
 
+/* Started means answering: gunicorn's master accepts connections on its socket before its
+ * worker has loaded the app, and a test that times its requests must not time the boot. */
 static void start_or_fail(app_process *p, const char *const *argv, int port, const char *name)
 {
-    if (app_start_on_port(p, argv, port, START_TIMEOUT_MS) == 0)
-        return;
-    char *output = app_stderr(p);
-    unlink(p->stderr_path);
-    cr_assert_fail("%s did not start on 127.0.0.1:%d: %s", name, port, output);
+    if (app_start_on_port(p, argv, port, START_TIMEOUT_MS) != 0) {
+        char *output = app_stderr(p);
+        unlink(p->stderr_path);
+        cr_assert_fail("%s did not start on 127.0.0.1:%d: %s", name, port, output);
+    }
+    http_response res;
+    int answered = http_request(port, "GET", "/plaintext", NULL, START_TIMEOUT_MS, &res) == 0;
+    int status = answered ? res.status : 0;
+    if (answered)
+        http_response_free(&res);
+    if (status != 200) {
+        char *output = app_stderr(p);
+        app_stop(p, SIGKILL, 5000);
+        cr_assert_fail("%s on 127.0.0.1:%d did not answer GET /plaintext with 200 (got %d): %s",
+                       name, port, status, output);
+    }
 }
 
 void peer_start_flask(app_process *p, const char *worker_class, const char *lock_file)

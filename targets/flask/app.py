@@ -137,6 +137,17 @@ def query_text(name):
                         {"parameter": name, "value": utf8_escape(text)}) from None
 
 
+def raw_target():
+    """The request target as the client sent it: gunicorn's RAW_URI, else Werkzeug's."""
+    return request.environ.get("RAW_URI") or request.full_path
+
+
+def raw_path():
+    """The path percent-decoded into bytes, as libtwice has it: Werkzeug's request.path has
+    already replaced bytes that are not UTF-8."""
+    return unquote_to_bytes(raw_target().partition("?")[0])
+
+
 # ---- errors: the JSON body of libtwice's default error response ------------------------------
 
 
@@ -149,14 +160,14 @@ def http_error(error):
 @app.errorhandler(404)
 def not_found(_):
     return http_error(HttpError(404, b"no route for %s %s" % (
-        request.method.encode(), request.path.encode("utf-8", "surrogateescape"))))
+        request.method.encode(), raw_path())))
 
 
 @app.errorhandler(405)
 def method_not_allowed(_):
     # Every route here is GET, which answers HEAD too.
     response = http_error(HttpError(405, b"method %s is not allowed for %s; allowed: GET, HEAD" % (
-        request.method.encode(), request.path.encode("utf-8", "surrogateescape"))))
+        request.method.encode(), raw_path())))
     response.headers["Allow"] = "GET, HEAD"
     return response
 
@@ -164,8 +175,8 @@ def method_not_allowed(_):
 @app.before_request
 def refuse_nul():
     """libtwice refuses a target holding a NUL byte, raw or %00, before anything else:
-    decoded, it would cut a path or a parameter short. RAW_URI is gunicorn's raw target."""
-    target = request.environ.get("RAW_URI") or request.full_path
+    decoded, it would cut a path or a parameter short."""
+    target = raw_target()
     found = [i for i in (target.find("\0"), target.find("%00")) if i >= 0]
     if found:
         column = min(found) + 1

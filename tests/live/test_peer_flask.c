@@ -70,6 +70,7 @@ static const char *const requests[][2] = {
     {"GET", "/nope%00x?id=%00"},
     {"GET", "/nope"},
     {"GET", "/nope%20x"},
+    {"GET", "/nope%FF/%C3%A9+"},
     {"POST", "/json"},
     {"DELETE", "/ctx?id=1"},
 };

@@ -10,6 +10,8 @@ packages=(
     libcriterion-dev                     # unit tests
     wrk                                  # load generation
     chromium                             # the HTML report test renders the charts
+    python3-flask gunicorn python3-gevent    # the peers: targets/flask under gunicorn
+    nginx-light                          # the peers: targets/nginx
 )
 missing=()
 for p in "${packages[@]}"; do

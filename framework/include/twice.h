@@ -28,6 +28,14 @@ extern "C" {
 
 #define TWICE_VERSION "0.1.0"
 
+/* The shared library exports what this header declares and nothing else: it is built with
+ * hidden visibility, and TW_API marks the public functions. */
+#if defined(__GNUC__) || defined(__clang__)
+#define TW_API __attribute__((visibility("default")))
+#else
+#define TW_API
+#endif
+
 typedef struct tw_app tw_app;
 typedef struct tw_req tw_req;
 typedef struct tw_res tw_res;
@@ -62,12 +70,12 @@ typedef int (*tw_error_fn)(tw_req *req, tw_res *res, const tw_error *error, void
 /* ---- the application ------------------------------------------------------------------- */
 
 /** Creates an empty app. The name shows in logs. Free with tw_app_free(). */
-tw_app *tw_app_new(const char *name);
+TW_API tw_app *tw_app_new(const char *name);
 /** Runs each extension's destroy, then frees the app and everything registered on it. */
-void tw_app_free(tw_app *app);
-const char *tw_app_name(const tw_app *app);
+TW_API void tw_app_free(tw_app *app);
+TW_API const char *tw_app_name(const tw_app *app);
 /** The message of the last failed registration on this app ("" when none). */
-const char *tw_app_errmsg(const tw_app *app);
+TW_API const char *tw_app_errmsg(const tw_app *app);
 
 /**
  * Registers a route. methods is a comma-separated list ("GET", "GET,POST").
@@ -78,18 +86,19 @@ const char *tw_app_errmsg(const tw_app *app);
  * Returns TW_OK, or TW_FAIL with tw_app_errmsg() naming the column of a
  * malformed pattern or the route it duplicates.
  */
-int tw_route(tw_app *app, const char *methods, const char *pattern, tw_handler_fn fn, void *data);
+TW_API int tw_route(tw_app *app, const char *methods, const char *pattern, tw_handler_fn fn,
+                    void *data);
 
 /** Hooks run in registration order; after-request hooks in reverse, as in Flask. */
-int tw_app_before_request(tw_app *app, tw_handler_fn fn, void *data);
-int tw_app_after_request(tw_app *app, tw_handler_fn fn, void *data);
-int tw_app_teardown_request(tw_app *app, tw_teardown_fn fn, void *data);
+TW_API int tw_app_before_request(tw_app *app, tw_handler_fn fn, void *data);
+TW_API int tw_app_after_request(tw_app *app, tw_handler_fn fn, void *data);
+TW_API int tw_app_teardown_request(tw_app *app, tw_teardown_fn fn, void *data);
 /**
  * Handles errors of one status (404, 500, ...), or failing handlers with
  * TW_HANDLER_FAILED. A failure with no handler of its own goes to the 500
  * handler, then to the ops table's error_response.
  */
-int tw_app_error_handler(tw_app *app, int status, tw_error_fn fn, void *data);
+TW_API int tw_app_error_handler(tw_app *app, int status, tw_error_fn fn, void *data);
 
 /* ---- extensions ------------------------------------------------------------------------ */
 
@@ -105,9 +114,9 @@ typedef struct tw_extension {
 
 /** Runs ext->init(app, state) and records the extension under its name. The app keeps the
  * pointers, not copies: ext and state must outlive it. Fails on a duplicate name. */
-int tw_app_register_extension(tw_app *app, const tw_extension *ext, void *state);
+TW_API int tw_app_register_extension(tw_app *app, const tw_extension *ext, void *state);
 /** The state an extension was registered with, or NULL (Flask's app.extensions[name]). */
-void *tw_app_extension(const tw_app *app, const char *name);
+TW_API void *tw_app_extension(const tw_app *app, const char *name);
 
 /* ---- overridable behaviour ------------------------------------------------------------- */
 
@@ -126,77 +135,78 @@ typedef struct tw_app_ops {
     void (*finalize)(tw_app *app, tw_req *req, tw_res *res);
 } tw_app_ops;
 
-const tw_app_ops *tw_default_ops(void);
+TW_API const tw_app_ops *tw_default_ops(void);
 /** Copies ops into the app; NULL fields keep the defaults. */
-void tw_app_set_ops(tw_app *app, const tw_app_ops *ops);
+TW_API void tw_app_set_ops(tw_app *app, const tw_app_ops *ops);
 
 /* ---- the request ----------------------------------------------------------------------- */
 
-const char *tw_req_method(const tw_req *req);
+TW_API const char *tw_req_method(const tw_req *req);
 /** The path, percent-decoded, without the query string. A target holding a NUL byte (raw or
  * "%00") is answered with a 400 before any hook or handler runs. */
-const char *tw_req_path(const tw_req *req);
+TW_API const char *tw_req_path(const tw_req *req);
 /** The raw query string after '?', or "" when there is none. */
-const char *tw_req_query_string(const tw_req *req);
+TW_API const char *tw_req_query_string(const tw_req *req);
 /** A decoded query parameter (the first of that name), or NULL. */
-const char *tw_req_query(const tw_req *req, const char *name);
+TW_API const char *tw_req_query(const tw_req *req, const char *name);
 /**
  * A query parameter as an integer in [min, max]: dflt when absent. A value
  * that is not a decimal integer in range aborts the request with a 400 that
  * names the parameter, the range and the value; returns TW_ABORT then.
  */
-int tw_req_query_int(tw_req *req, const char *name, int64_t min, int64_t max, int64_t dflt,
-                     int64_t *out);
+TW_API int tw_req_query_int(tw_req *req, const char *name, int64_t min, int64_t max, int64_t dflt,
+                            int64_t *out);
 /**
  * A query parameter that must be text: valid UTF-8, which is what JSON strings and most
  * uses of text need. *out is NULL when absent. A value that is not UTF-8 aborts the request
  * with a 400 that names the parameter and shows the value; returns TW_ABORT then.
  */
-int tw_req_query_text(tw_req *req, const char *name, const char **out);
+TW_API int tw_req_query_text(tw_req *req, const char *name, const char **out);
 /** A request header by name, case-insensitive (the first of that name), or NULL. */
-const char *tw_req_header(const tw_req *req, const char *name);
+TW_API const char *tw_req_header(const tw_req *req, const char *name);
 /** The body and its length (NULL and 0 when empty). */
-const char *tw_req_body(const tw_req *req, size_t *len);
+TW_API const char *tw_req_body(const tw_req *req, size_t *len);
 /**
  * The body parsed as JSON, owned by the request. A malformed or empty body
  * aborts the request with a 400 whose JSON says what is wrong and where
  * (line, column); returns TW_ABORT then, and *out is NULL.
  */
-int tw_req_json(tw_req *req, json_t **out);
+TW_API int tw_req_json(tw_req *req, json_t **out);
 /** A route parameter as text, or NULL when the route has none of that name. */
-const char *tw_req_param(const tw_req *req, const char *name);
+TW_API const char *tw_req_param(const tw_req *req, const char *name);
 /** An <int:...> route parameter, or dflt when the route has none of that name. */
-int64_t tw_req_param_int(const tw_req *req, const char *name, int64_t dflt);
-tw_app *tw_req_app(const tw_req *req);
+TW_API int64_t tw_req_param_int(const tw_req *req, const char *name, int64_t dflt);
+TW_API tw_app *tw_req_app(const tw_req *req);
 
 /* ---- the response ---------------------------------------------------------------------- */
 
-void tw_res_status(tw_res *res, int status);
-int tw_res_get_status(const tw_res *res);
+TW_API void tw_res_status(tw_res *res, int status);
+TW_API int tw_res_get_status(const tw_res *res);
 /** Sets a header, replacing any of the same name (case-insensitive). */
-int tw_res_header(tw_res *res, const char *name, const char *value);
+TW_API int tw_res_header(tw_res *res, const char *name, const char *value);
 /** Adds a header, keeping others of the same name (Set-Cookie). */
-int tw_res_add_header(tw_res *res, const char *name, const char *value);
+TW_API int tw_res_add_header(tw_res *res, const char *name, const char *value);
 /** A header of the response, case-insensitive, or NULL. */
-const char *tw_res_get_header(const tw_res *res, const char *name);
+TW_API const char *tw_res_get_header(const tw_res *res, const char *name);
 /** Sets the body (copied). */
-int tw_res_body(tw_res *res, const void *body, size_t len);
-const char *tw_res_get_body(const tw_res *res, size_t *len);
+TW_API int tw_res_body(tw_res *res, const void *body, size_t len);
+TW_API const char *tw_res_get_body(const tw_res *res, size_t *len);
 /** A text/plain response (copied). */
-int tw_res_text(tw_res *res, int status, const char *text);
+TW_API int tw_res_text(tw_res *res, int status, const char *text);
 /** An application/json response; _new steals the reference, the other copies. */
-int tw_res_json(tw_res *res, int status, const json_t *json);
-int tw_res_json_new(tw_res *res, int status, json_t *json);
+TW_API int tw_res_json(tw_res *res, int status, const json_t *json);
+TW_API int tw_res_json_new(tw_res *res, int status, json_t *json);
 /** A redirect (301, 302, 303, 307, 308) to location. */
-int tw_res_redirect(tw_res *res, int status, const char *location);
+TW_API int tw_res_redirect(tw_res *res, int status, const char *location);
 /**
  * Aborts the request with an HTTP error (Flask's abort()): the error handlers
  * then build the response. Returns TW_ABORT for the handler to return.
  */
-int tw_abort(tw_res *res, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+TW_API int tw_abort(tw_res *res, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /** The reason phrase of a status ("Not Found"), or "Unknown". */
-const char *tw_status_reason(int status);
+TW_API const char *tw_status_reason(int status);
 
 /* ---- dispatching without a network ----------------------------------------------------- */
 
@@ -212,10 +222,10 @@ typedef struct tw_header {
     const char *value;
 } tw_header;
 
-tw_res *tw_app_dispatch(tw_app *app, const char *method, const char *target,
-                        const tw_header *headers, size_t nheaders, const void *body,
-                        size_t body_len);
-void tw_res_free(tw_res *res);
+TW_API tw_res *tw_app_dispatch(tw_app *app, const char *method, const char *target,
+                               const tw_header *headers, size_t nheaders, const void *body,
+                               size_t body_len);
+TW_API void tw_res_free(tw_res *res);
 
 /* ---- context locals -------------------------------------------------------------------- */
 
@@ -224,14 +234,14 @@ void tw_res_free(tw_res *res);
  * request it never returns another request's data: it prints "working
  * outside of request context" naming the function, and aborts.
  */
-tw_req *tw_request(void);
+TW_API tw_req *tw_request(void);
 /** Per-request scratch (Flask's g): a JSON object, empty for each request and cleared once the
  * request and its later-calls are done. Same rule outside. */
-json_t *tw_g(void);
+TW_API json_t *tw_g(void);
 /** The app handling the current request (Flask's current_app). Same rule outside. */
-tw_app *tw_current_app(void);
+TW_API tw_app *tw_current_app(void);
 /** 1 inside a request, 0 outside; no side effects. */
-int tw_has_request_context(void);
+TW_API int tw_has_request_context(void);
 
 /* ---- waiting --------------------------------------------------------------------------- */
 
@@ -240,16 +250,16 @@ int tw_has_request_context(void);
  * blocks the handler thread, or yields the coroutine. Usable outside a
  * request too (it then blocks). Returns TW_OK.
  */
-int tw_sleep(uint64_t ms);
+TW_API int tw_sleep(uint64_t ms);
 /** The same for microseconds. */
-int tw_usleep(uint64_t us);
+TW_API int tw_usleep(uint64_t us);
 /** 1 when waits in the current code yield to other requests (a coroutine), 0 when they
  * block the thread: code that polls a shared resource uses it to choose how to wait. */
-int tw_waits_yield(void);
+TW_API int tw_waits_yield(void);
 /** Waits until fd is readable / writable or timeout_ms passes (-1: no limit).
  * Returns 1 ready, 0 timed out, TW_FAIL on error (errno set). */
-int tw_wait_readable(int fd, int timeout_ms);
-int tw_wait_writable(int fd, int timeout_ms);
+TW_API int tw_wait_readable(int fd, int timeout_ms);
+TW_API int tw_wait_writable(int fd, int timeout_ms);
 
 /* ---- work after the response ---------------------------------------------------------- */
 
@@ -264,9 +274,9 @@ int tw_wait_writable(int fd, int timeout_ms);
  * share tw_g() and the request without a lock). Under tw_app_dispatch() the
  * calls run before it returns. Only inside a request: TW_FAIL otherwise.
  */
-int tw_call_later(uint64_t delay_ms, void (*fn)(void *data), void *data);
+TW_API int tw_call_later(uint64_t delay_ms, void (*fn)(void *data), void *data);
 /** tw_call_later(0, fn, data): runs once the current request has been answered. */
-int tw_defer(void (*fn)(void *data), void *data);
+TW_API int tw_defer(void (*fn)(void *data), void *data);
 
 /* ---- serving --------------------------------------------------------------------------- */
 
@@ -286,19 +296,19 @@ typedef struct tw_serve_config {
 } tw_serve_config;
 
 /** The defaults, to be changed field by field. */
-tw_serve_config tw_serve_config_default(void);
+TW_API tw_serve_config tw_serve_config_default(void);
 /** 0 when config can be served; otherwise TW_FAIL and a message naming the bad field and its
  * value in err. Binds nothing. */
-int tw_serve_config_check(const tw_serve_config *config, char *err, size_t errlen);
+TW_API int tw_serve_config_check(const tw_serve_config *config, char *err, size_t errlen);
 /** The names of the concurrency models this build serves with, NULL-terminated. */
-const char *const *tw_models(void);
+TW_API const char *const *tw_models(void);
 
 /**
  * Serves app until SIGTERM or SIGINT, then shuts down gracefully. Returns 0
  * after a clean shutdown, or TW_FAIL with a message on stderr when it could
  * not start (bad address, unknown model, port in use).
  */
-int tw_serve(tw_app *app, const tw_serve_config *config);
+TW_API int tw_serve(tw_app *app, const tw_serve_config *config);
 
 #ifdef __cplusplus
 }

@@ -5,10 +5,14 @@
  * what makes it an order of magnitude faster than swapcontext().
  *
  * void tw__coro_switch(tw_coro_ctx *from, tw_coro_ctx *to)
+ *
+ * Both symbols are .hidden: -fvisibility=hidden does not reach assembly, and
+ * the shared library exports only the public tw_ API.
  */
 #if defined(__x86_64__)
     .text
     .globl  tw__coro_switch
+    .hidden  tw__coro_switch
     .type   tw__coro_switch, @function
 tw__coro_switch:
     /* System V: rbx, rbp, r12-r15 are callee-saved; the return address is on the stack. */
@@ -32,6 +36,7 @@ tw__coro_switch:
     /* First switch into a new context lands here (see tw__coro_ctx_make): entry in rbx,
      * its argument in r12, and a 16-byte aligned stack for the call. */
     .globl  tw__coro_trampoline
+    .hidden  tw__coro_trampoline
     .type   tw__coro_trampoline, @function
 tw__coro_trampoline:
     movq    %r12, %rdi
@@ -42,6 +47,7 @@ tw__coro_trampoline:
 #elif defined(__aarch64__)
     .text
     .globl  tw__coro_switch
+    .hidden  tw__coro_switch
     .type   tw__coro_switch, %function
 tw__coro_switch:
     /* AAPCS64: x19-x28, the frame pointer x29, the link register x30 and the low halves of
@@ -77,6 +83,7 @@ tw__coro_switch:
 
     /* First switch into a new context returns here: entry in x19, its argument in x20. */
     .globl  tw__coro_trampoline
+    .hidden  tw__coro_trampoline
     .type   tw__coro_trampoline, %function
 tw__coro_trampoline:
     mov     x0, x20

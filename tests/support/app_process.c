@@ -6,12 +6,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -65,7 +67,7 @@ static pid_t spawn(const char *program, const char *const *args, int extra_liste
         prctl(PR_SET_PDEATHSIG, SIGKILL);
         dup2(out_fd, STDOUT_FILENO);
         dup2(err_fd, STDERR_FILENO);
-        execv(program, (char *const *)argv);
+        execvp(program, (char *const *)argv);
         _exit(127);
     }
     return pid;
@@ -104,6 +106,58 @@ int app_start(app_process *p, const char *program, const char *const *args)
     }
     p->port = atoi(at + strlen("listening on 127.0.0.1:"));
     return 0;
+}
+
+int free_port(void)
+{
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof(addr);
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int port = -1;
+    if (fd >= 0 && bind(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0 &&
+        getsockname(fd, (struct sockaddr *)&addr, &len) == 0)
+        port = ntohs(addr.sin_port);
+    if (fd >= 0)
+        close(fd);
+    return port;
+}
+
+static int accepts_connections(int port)
+{
+    struct sockaddr_in addr = {.sin_family = AF_INET,
+                               .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+                               .sin_port = htons((uint16_t)port)};
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int ok = fd >= 0 && connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0;
+    if (fd >= 0)
+        close(fd);
+    return ok;
+}
+
+int app_start_on_port(app_process *p, const char *const *argv, int port, int timeout_ms)
+{
+    memset(p, 0, sizeof(*p));
+    strcpy(p->stderr_path, "/tmp/twice-test-XXXXXX");
+    int err_fd = mkstemp(p->stderr_path);
+    if (err_fd < 0 || port <= 0)
+        return -1;
+    p->pid = spawn(argv[0], argv + 1, 0, err_fd, err_fd);
+    close(err_fd);
+    p->port = port;
+    for (int waited = 0; waited < timeout_ms; waited += 20) {
+        int status;
+        if (waitpid(p->pid, &status, WNOHANG) == p->pid) {
+            p->pid = 0; /* reaped: app_stderr() still says why */
+            return -1;
+        }
+        if (accepts_connections(port))
+            return 0;
+        sleep_ms(20);
+    }
+    kill(p->pid, SIGKILL);
+    waitpid(p->pid, NULL, 0);
+    p->pid = 0;
+    return -1;
 }
 
 int wait_exit(pid_t pid, int timeout_ms, int *status)

@@ -1,6 +1,7 @@
 /*
  * app_process.h - starting and stopping real servers for the live tests:
- * twice-app on an ephemeral loopback port, its workers, its exit.
+ * twice-app on an ephemeral loopback port, the peers it is compared with
+ * (gunicorn, nginx) on a free one, their workers, their exit.
  */
 #ifndef TWICE_TEST_APP_PROCESS_H
 #define TWICE_TEST_APP_PROCESS_H
@@ -20,6 +21,16 @@ typedef struct app_process {
  * Returns 0 with p filled in, or -1 (the server exited or stayed silent).
  */
 int app_start(app_process *p, const char *program, const char *const *args);
+/**
+ * Starts a server that does not announce its port (gunicorn, nginx): argv[0] is looked up in
+ * PATH, and argv must make it serve on 127.0.0.1:port. Waits up to timeout_ms for the port to
+ * accept a connection. Returns 0 with p filled in, or -1 when it exited or never accepted
+ * (it is then gone; its output stays in app_stderr(p) until the caller unlinks
+ * p->stderr_path).
+ */
+int app_start_on_port(app_process *p, const char *const *argv, int port, int timeout_ms);
+/** A TCP port on 127.0.0.1 that was free a moment ago, or -1. */
+int free_port(void);
 /** Sends sig, then waits up to timeout_ms for the exit. Returns the wait status, or -1 when
  * it did not exit (it is then killed). */
 int app_stop(app_process *p, int sig, int timeout_ms);

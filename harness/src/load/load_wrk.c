@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "data_dir.h"
 #include "load.h"
 #include "proc.h"
 
@@ -18,8 +19,7 @@
 
 static const char *lua_script(void)
 {
-    const char *env = getenv("TWICE_LUA");
-    return env != NULL ? env : TWICE_LUA_SCRIPT;
+    return data_dir_lua_script();
 }
 
 unsigned load_threads(unsigned connections, unsigned nservers, int direct, double reserved_cores)

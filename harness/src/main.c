@@ -37,8 +37,8 @@ static void usage(FILE *out)
             "writes a JSON report to DIR (default reports/), with Markdown (.md), JUnit\n"
             "(.junit.xml) and HTML with charts (.html) beside it.\n"
             "  -o DIR            where the report goes\n"
-            "  --app PATH        the twice-app to deploy (default: the one built beside twice,\n"
-            "                    else twice-app on PATH; or $TWICE_APP)\n"
+            "  --app PATH        the twice-app to deploy (default: $TWICE_APP, the one built or\n"
+            "                    installed beside twice, else twice-app on PATH)\n"
             "  --allow-uncapped  run without the scenario's CPU caps when they cannot be set\n"
             "                    (the report says so)\n"
             "  --gate            gate the report right after the run\n"
@@ -93,6 +93,8 @@ static int validate(int argc, char **argv)
 }
 
 /* twice-app: the flag, $TWICE_APP, the one built beside this twice, or the one on PATH. */
+/* The twice-app to deploy: the flag, $TWICE_APP, the one built beside twice (the build tree),
+ * the one installed beside it (the same bin directory), else twice-app on PATH. */
 static const char *find_app(const char *flag)
 {
     static char path[PATH_MAX + 32];
@@ -104,9 +106,13 @@ static const char *find_app(const char *flag)
     ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
     if (len > 0) {
         self[len] = '\0';
-        snprintf(path, sizeof(path), "%s/../framework/twice-app", dirname(self));
-        if (access(path, X_OK) == 0)
-            return path;
+        const char *bin = dirname(self);
+        static const char *const beside[] = {"../framework/twice-app", "twice-app"};
+        for (size_t i = 0; i < sizeof(beside) / sizeof(beside[0]); i++) {
+            snprintf(path, sizeof(path), "%s/%s", bin, beside[i]);
+            if (access(path, X_OK) == 0)
+                return path;
+        }
     }
     return "twice-app";
 }

@@ -381,8 +381,9 @@ static int run(int argc, char **argv)
             strcmp(argv[i], "--inventory") == 0) {
             if (i + 1 == argc)
                 return bad_usage("run", "%s needs a value", argv[i]);
-            *(strcmp(argv[i], "-o") == 0 ? &dir : argv[i][2] == 'a' ? &app : &inventory_path) =
-                argv[i + 1];
+            *(strcmp(argv[i], "-o") == 0 ? &dir
+              : argv[i][2] == 'a'        ? &app
+                                         : &inventory_path) = argv[i + 1];
             i++;
         } else if (strcmp(argv[i], "--allow-uncapped") == 0) {
             options.allow_uncapped = 1;

@@ -13,9 +13,9 @@
 #include "testbed.h"
 
 #define EXIT_BAD_INPUT 2
-#define USAGE                                                                                  \
-    "usage: twice testbed up N [--clients K] [--cpu-cap CORES] [--delay-ms MS] [--rate MBIT]\n" \
-    "                          --inventory FILE\n"                                             \
+#define USAGE                                                                                      \
+    "usage: twice testbed up N [--clients K] [--cpu-cap CORES] [--delay-ms MS] [--rate MBIT]\n"    \
+    "                          --inventory FILE\n"                                                 \
     "       twice testbed down"
 
 static int bad_usage(const char *fmt, const char *a, const char *b)

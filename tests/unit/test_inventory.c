@@ -100,15 +100,15 @@ Test(inventory, the_document_and_its_keys)
             "i.json:1:33: unknown key \"zzzzzzzz\" in ssh");
     refused("{}", "i.json:1:1: \"servers\" is required: the server hosts, such as "
                   "[\"root@10.0.0.2\", \"root@10.0.0.3\"]");
-    refused("{\"servers\": [\"root@a\"] \"x\"}",
-            "i.json:1:26: '}' expected near '\"x\"'");
+    refused("{\"servers\": [\"root@a\"] \"x\"}", "i.json:1:26: '}' expected near '\"x\"'");
     refused("{\"servers\": [\"root@a\"], \"servers\": []}",
             "i.json:1:33: duplicate object key near '\"servers\"'");
 }
 
 Test(inventory, host_lists)
 {
-    refused("{\"servers\": []}", "i.json:1:13: \"servers\" must be a list of 1 to 256 hosts, got 0");
+    refused("{\"servers\": []}",
+            "i.json:1:13: \"servers\" must be a list of 1 to 256 hosts, got 0");
     refused("{\"servers\": \"root@a\"}",
             "i.json:1:13: \"servers\" must be a list of 1 to 256 hosts, got a string");
     refused("{\"servers\": [\"root@a\"], \"clients\": [7]}",
@@ -167,8 +167,8 @@ Test(inventory, destinations)
                                    "only, such as [fd00::1]");
     bad_destination("root@[fd00::1]x", "only :PORT may follow the ']' of an IPv6 address");
     bad_destination("root@[fd00::1]:99999", "the port must be a whole number from 1 to 65535");
-    cr_assert_eq(parse("{\"servers\": [\"a.b_c-d@h-1.example:65535\", \"u@[::ffff:1.2.3.4]\"]}"),
-                 0, "%s", err);
+    cr_assert_eq(parse("{\"servers\": [\"a.b_c-d@h-1.example:65535\", \"u@[::ffff:1.2.3.4]\"]}"), 0,
+                 "%s", err);
     cr_assert_eq(inv.servers[0].port, 65535);
     cr_assert_str_eq(inv.servers[0].user, "a.b_c-d");
     cr_assert_str_eq(inv.servers[1].host, "::ffff:1.2.3.4");
@@ -201,14 +201,14 @@ Test(inventory, ssh_settings)
     refused("{\"servers\": [\"root@a\"], \"ssh\": {\"options\": \"A=b\"}}",
             "i.json:1:44: \"ssh.options\" must be a list of at most 32 options such as "
             "\"ConnectTimeout=5\", got a string");
-    const char *unsafe[] = {"ProxyCommand=sh -c x", "=x", "Port=", "Port", "Po-rt=2",
-                            "User=a'b", "LocalCommand=$(x)", "A=b\nc"};
+    const char *unsafe[] = {"ProxyCommand=sh -c x", "=x",    "Port=", "Port", "Po-rt=2", "User=a'b",
+                            "LocalCommand=$(x)",    "A=b\nc"};
     for (size_t i = 0; i < sizeof(unsafe) / sizeof(*unsafe); i++) {
         char text[256], json_escaped[64] = "", message[512], quoted[64];
         for (const char *c = unsafe[i]; *c; c++)
             strcat(json_escaped, *c == '\n' ? "\\n" : (char[]){*c, 0});
-        snprintf(text, sizeof(text), "{\"servers\": [\"root@a\"], \"ssh\": {\"options\": [\"%s\"]}}",
-                 json_escaped);
+        snprintf(text, sizeof(text),
+                 "{\"servers\": [\"root@a\"], \"ssh\": {\"options\": [\"%s\"]}}", json_escaped);
         snprintf(quoted, sizeof(quoted), "\"%s\"", json_escaped);
         snprintf(message, sizeof(message),
                  "i.json:1:45: \"ssh.options[0]\" must be an ssh option Name=value (the name "

@@ -118,8 +118,7 @@ int json_schema_check_keys(json_schema *schema, json_t *obj, const char *const *
             json_schema_fail(schema, child, 1, "unknown key %s; did you mean \"%s\"?", quoted,
                              nearest);
         else
-            json_schema_fail(schema, child, 1, "unknown key %s in %s", quoted,
-                             *path ? path : what);
+            json_schema_fail(schema, child, 1, "unknown key %s in %s", quoted, *path ? path : what);
         free(child);
         return -1;
     }

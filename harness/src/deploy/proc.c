@@ -158,8 +158,7 @@ start_daemon(char *const argv[], int out_fd, const char *join, int report)
     _exit(0);
 }
 
-int proc_spawn_daemon(char *const argv[], int out_fd, const char *join, char *err,
-                      size_t errlen)
+int proc_spawn_daemon(char *const argv[], int out_fd, const char *join, char *err, size_t errlen)
 {
     int report[2];
     if (pipe2(report, O_CLOEXEC) != 0) {

@@ -32,8 +32,7 @@ pid_t proc_spawn(char *const argv[], int stdout_fd, int stderr_fd, char *const e
  * everything it starts is in that group too. 0 once argv runs, or -1 with err (it could not
  * join the group or be run).
  */
-int proc_spawn_daemon(char *const argv[], int out_fd, const char *join, char *err,
-                      size_t errlen);
+int proc_spawn_daemon(char *const argv[], int out_fd, const char *join, char *err, size_t errlen);
 /**
  * Waits up to timeout_ms (< 0: for as long as it takes) for pid (from proc_spawn, so > 0) to
  * exit; 1 with *status set, 0 still running. Once pid is reaped, whatever is left of its process

@@ -17,13 +17,13 @@
 #include "message_text.h"
 #include "read_file.h"
 
-#define USER_MAX 32   /* bytes; what useradd allows */
-#define HOST_MAX 253  /* bytes; a DNS name */
-#define IPV6_MAX 45   /* bytes; the longest textual IPv6 address */
+#define USER_MAX 32  /* bytes; what useradd allows */
+#define HOST_MAX 253 /* bytes; a DNS name */
+#define IPV6_MAX 45  /* bytes; the longest textual IPv6 address */
 #define OPTION_MAX 256
 
-static const char *const top_keys[] = {"servers", "clients", "balancer", "ssh",
-                                       "hosts_may_hold_several", NULL};
+static const char *const top_keys[] = {
+    "servers", "clients", "balancer", "ssh", "hosts_may_hold_several", NULL};
 static const char *const host_keys[] = {"host", "cores", NULL};
 static const char *const ssh_keys[] = {"identity_file", "options", "known_hosts", NULL};
 
@@ -138,8 +138,8 @@ static int parse_host(json_schema *js, json_t *value, const char *path, inventor
             h->cores = json_number_value(cores);
             if (!(h->cores > 0 && h->cores <= 4096))
                 return json_schema_fail(js, cores_path, 0,
-                                        "\"%s\" must be > 0 and at most 4096, got %s",
-                                        cores_path, message_number(got, h->cores));
+                                        "\"%s\" must be > 0 and at most 4096, got %s", cores_path,
+                                        message_number(got, h->cores));
         }
     } else if (!json_is_string(value)) {
         return json_schema_fail(js, path, 0,
@@ -179,8 +179,8 @@ static int parse_hosts(json_schema *js, json_t *top, const char *key, inventory_
         char got[64];
         if (json_is_array(list))
             snprintf(got, sizeof(got), "%zu", json_array_size(list));
-        return json_schema_fail(js, key, 0, "\"%s\" must be a list of 1 to %d hosts, got %s",
-                                key, INVENTORY_MAX_HOSTS,
+        return json_schema_fail(js, key, 0, "\"%s\" must be a list of 1 to %d hosts, got %s", key,
+                                INVENTORY_MAX_HOSTS,
                                 json_is_array(list) ? got : json_type_name(list));
     }
     *hosts = calloc(json_array_size(list), sizeof(**hosts));
@@ -241,8 +241,7 @@ static int parse_options(json_schema *js, json_t *ssh, inventory *inv)
                                 "\"ssh.options\" must be a list of at most %d options such as "
                                 "\"ConnectTimeout=5\", got %s",
                                 INVENTORY_MAX_SSH_OPTIONS,
-                                json_is_array(options) ? "a longer list"
-                                                       : json_type_name(options));
+                                json_is_array(options) ? "a longer list" : json_type_name(options));
     inv->ssh_options = calloc(json_array_size(options) + 1, sizeof(char *));
     if (inv->ssh_options == NULL)
         return json_schema_fail(js, "ssh.options", 0, "out of memory");
@@ -257,9 +256,9 @@ static int parse_options(json_schema *js, json_t *ssh, inventory *inv)
                 "\"%s\" must be an ssh option Name=value (the name letters only, the value "
                 "letters, digits and ._,:/@+=%%~- only, at most %d bytes), got %s",
                 path, OPTION_MAX,
-                json_is_string(option) ? message_quote(quoted, sizeof(quoted),
-                                                       json_string_value(option))
-                                       : json_type_name(option));
+                json_is_string(option)
+                    ? message_quote(quoted, sizeof(quoted), json_string_value(option))
+                    : json_type_name(option));
         if ((inv->ssh_options[i] = strdup(json_string_value(option))) == NULL)
             return json_schema_fail(js, path, 0, "out of memory");
         inv->nssh_options++;
@@ -378,8 +377,7 @@ int inventory_load(inventory *inv, const char *path, char *err, size_t errlen)
     return rc;
 }
 
-int inventory_check_servers(const inventory *inv, unsigned max_servers, char *err,
-                            size_t errlen)
+int inventory_check_servers(const inventory *inv, unsigned max_servers, char *err, size_t errlen)
 {
     if (max_servers <= inv->nservers || inv->hosts_may_hold_several)
         return 0;

@@ -60,8 +60,7 @@ int inventory_parse(inventory *inv, const char *path, const char *text, size_t l
                     size_t errlen);
 /** 0 when a step of max_servers servers fits inv's server hosts (one each, or several when
  * hosts_may_hold_several); -1 with err naming the inventory otherwise. */
-int inventory_check_servers(const inventory *inv, unsigned max_servers, char *err,
-                            size_t errlen);
+int inventory_check_servers(const inventory *inv, unsigned max_servers, char *err, size_t errlen);
 void inventory_free(inventory *inv);
 
 #endif

@@ -93,7 +93,8 @@ static int get_number(loader *ld, json_t *obj, const char *path, const char *key
     if (value == NULL)
         return 0;
     if (!json_is_number(value))
-        return fail_at(ld, child, 0, "\"%s\" must be a number, got %s", child, json_type_name(value));
+        return fail_at(ld, child, 0, "\"%s\" must be a number, got %s", child,
+                       json_type_name(value));
     double v = json_number_value(value);
     if ((min_exclusive ? v <= min : v < min) || v > max) {
         char low[MESSAGE_NUMBER_SIZE], high[MESSAGE_NUMBER_SIZE], got[MESSAGE_NUMBER_SIZE];

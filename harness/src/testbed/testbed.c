@@ -37,8 +37,7 @@ int testbed_check_root(char *err, size_t errlen)
 }
 
 /* Host index of role: its names, address and places. */
-static void host_init(testbed_host *h, unsigned id, char role, unsigned index,
-                      const char *cgroup)
+static void host_init(testbed_host *h, unsigned id, char role, unsigned index, const char *cgroup)
 {
     h->role = role;
     h->index = index;
@@ -61,8 +60,8 @@ static int make_cgroup(const char *dir, double cores, char *err, size_t errlen)
     return cpucap_set_quota(dir, cores, err, errlen);
 }
 
-static int make_host(const testbed_host *h, const char *bridge, const testbed_options *o,
-                     char *err, size_t errlen)
+static int make_host(const testbed_host *h, const char *bridge, const testbed_options *o, char *err,
+                     size_t errlen)
 {
     if (proc_interrupted) {
         snprintf(err, errlen, "interrupted");
@@ -73,8 +72,8 @@ static int make_host(const testbed_host *h, const char *bridge, const testbed_op
         return -1;
     }
     return make_cgroup(h->cgroup, o->cpu_cap, err, errlen) != 0 ||
-                   testbed_net_host(JOURNAL, h, bridge, o->delay_ms, o->rate_mbit, err,
-                                    errlen) != 0 ||
+                   testbed_net_host(JOURNAL, h, bridge, o->delay_ms, o->rate_mbit, err, errlen) !=
+                       0 ||
                    testbed_sshd_start(h, TESTBED_STATE_DIR, err, errlen) != 0
                ? -1
                : 0;
@@ -123,7 +122,8 @@ int testbed_up(const testbed_options *o, char *err, size_t errlen)
         return -1;
     }
     if (access(o->inventory, F_OK) == 0) {
-        snprintf(err, errlen, "--inventory %s: the file exists; the bed writes a new one", o->inventory);
+        snprintf(err, errlen, "--inventory %s: the file exists; the bed writes a new one",
+                 o->inventory);
         return -1;
     }
     if (mkdir(TESTBED_STATE_DIR, 0700) != 0) {

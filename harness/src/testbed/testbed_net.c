@@ -98,11 +98,10 @@ int testbed_net_host(const char *journal, const testbed_host *host, const char *
     const char *ns = host->netns, *link = host->link;
     const char *const add_ns[] = {"ip", "netns", "add", ns, NULL};
     const char *const lo_up[] = {"ip", "-n", ns, "link", "set", "lo", "up", NULL};
-    const char *const add_link[] = {"ip",   "link", "add",  link, "type", "veth",
-                                    "peer", "name", "eth0", "netns", ns, NULL};
+    const char *const add_link[] = {"ip",   "link", "add",  link,    "type", "veth",
+                                    "peer", "name", "eth0", "netns", ns,     NULL};
     const char *const attach[] = {"ip", "link", "set", link, "master", bridge, "up", NULL};
-    const char *const set_address[] = {"ip", "-n", ns, "addr", "add", address, "dev", "eth0",
-                                       NULL};
+    const char *const set_address[] = {"ip", "-n", ns, "addr", "add", address, "dev", "eth0", NULL};
     const char *const eth0_up[] = {"ip", "-n", ns, "link", "set", "eth0", "up", NULL};
     const char *const *const commands[] = {lo_up, attach, set_address, eth0_up, NULL};
     if (exists("/run/netns", ns) || exists("/sys/class/net", link)) {

@@ -31,7 +31,7 @@
 
 static int keygen(const char *path, char *err, size_t errlen)
 {
-    const char *const argv[] = {"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C",
+    const char *const argv[] = {"ssh-keygen",    "-q", "-t", "ed25519", "-N", "", "-C",
                                 "twice-testbed", "-f", path, NULL};
     return testbed_exec(argv, err, errlen);
 }
@@ -83,7 +83,8 @@ static int accepts(const char *address, int port)
     inet_pton(AF_INET, address, &sin.sin_addr);
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     int ok = 0;
-    if (fd >= 0 && (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0 || errno == EINPROGRESS)) {
+    if (fd >= 0 &&
+        (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0 || errno == EINPROGRESS)) {
         struct pollfd p = {.fd = fd, .events = POLLOUT};
         int error = 0;
         socklen_t len = sizeof(error);
@@ -108,8 +109,7 @@ static char *log_tail(const char *log)
     return tail;
 }
 
-int testbed_sshd_start(const testbed_host *host, const char *state_dir, char *err,
-                       size_t errlen)
+int testbed_sshd_start(const testbed_host *host, const char *state_dir, char *err, size_t errlen)
 {
     char key[PATH_MAX + 16], config[PATH_MAX + 16], log[PATH_MAX + 16], procs[PATH_MAX + 16];
     snprintf(key, sizeof(key), "%s/host_key", host->dir);
@@ -118,8 +118,9 @@ int testbed_sshd_start(const testbed_host *host, const char *state_dir, char *er
     snprintf(procs, sizeof(procs), "%s/cgroup.procs", host->cgroup);
     /* sshd refuses to start without its privilege separation directory. */
     if (mkdir("/run/sshd", 0755) != 0 && errno != EEXIST) {
-        snprintf(err, errlen, "cannot create /run/sshd (sshd's privilege separation "
-                              "directory): %s",
+        snprintf(err, errlen,
+                 "cannot create /run/sshd (sshd's privilege separation "
+                 "directory): %s",
                  strerror(errno));
         return -1;
     }
@@ -130,8 +131,9 @@ int testbed_sshd_start(const testbed_host *host, const char *state_dir, char *er
         snprintf(err, errlen, "cannot write %s: %s", log, strerror(errno));
         return -1;
     }
-    char *const argv[] = {"ip", "netns", "exec", (char *)host->netns, TESTBED_SSHD, "-D", "-f",
-                          config, "-E", log, NULL};
+    char *const argv[] = {"ip",         "netns", "exec", (char *)host->netns,
+                          TESTBED_SSHD, "-D",    "-f",   config,
+                          "-E",         log,     NULL};
     int rc = proc_spawn_daemon(argv, log_fd, procs, err, errlen);
     close(log_fd);
     if (rc != 0)
@@ -143,15 +145,16 @@ int testbed_sshd_start(const testbed_host *host, const char *state_dir, char *er
         nanosleep(&pause, NULL);
     }
     char *tail = log_tail(log);
-    snprintf(err, errlen, "the sshd of %s (%s) did not accept connections on port %d within "
-                          "%d s; its log %s ends:\n%s",
+    snprintf(err, errlen,
+             "the sshd of %s (%s) did not accept connections on port %d within "
+             "%d s; its log %s ends:\n%s",
              host->netns, host->address, TESTBED_SSH_PORT, READY_TIMEOUT_MS / 1000, log, tail);
     free(tail);
     return -1;
 }
 
-int testbed_sshd_known_hosts(const testbed_host *hosts, size_t n, const char *state_dir,
-                             char *err, size_t errlen)
+int testbed_sshd_known_hosts(const testbed_host *hosts, size_t n, const char *state_dir, char *err,
+                             size_t errlen)
 {
     char path[PATH_MAX + 16];
     snprintf(path, sizeof(path), "%s/%s", state_dir, TESTBED_KNOWN_HOSTS);

@@ -20,10 +20,9 @@
 int testbed_sshd_client_key(const char *state_dir, char *err, size_t errlen);
 /** host's key and configuration, then its sshd, waited for until it accepts connections on
  * host->address. 0, or -1 with err (and the end of sshd's log). */
-int testbed_sshd_start(const testbed_host *host, const char *state_dir, char *err,
-                       size_t errlen);
+int testbed_sshd_start(const testbed_host *host, const char *state_dir, char *err, size_t errlen);
 /** known_hosts in state_dir: each host's address with its host key. 0, or -1 with err. */
-int testbed_sshd_known_hosts(const testbed_host *hosts, size_t n, const char *state_dir,
-                             char *err, size_t errlen);
+int testbed_sshd_known_hosts(const testbed_host *hosts, size_t n, const char *state_dir, char *err,
+                             size_t errlen);
 
 #endif

@@ -3,6 +3,7 @@
  * bed made or removed, and what was made shown by reading back the
  * inventory it wrote, through the same loader `twice run --inventory` uses.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,13 +19,16 @@
     "                          --inventory FILE\n"                                                 \
     "       twice testbed down"
 
-static int bad_usage(const char *fmt, const char *a, const char *b)
+static int bad_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int bad_usage(const char *fmt, ...)
 {
-    char qa[MESSAGE_QUOTE_SIZE], qb[MESSAGE_QUOTE_SIZE];
+    va_list ap;
+    va_start(ap, fmt);
     fprintf(stderr, "twice testbed: ");
-    fprintf(stderr, fmt, a != NULL ? message_quote(qa, sizeof(qa), a) : "",
-            b != NULL ? message_quote(qb, sizeof(qb), b) : "");
+    vfprintf(stderr, fmt, ap);
     fprintf(stderr, "\n%s\n", USAGE);
+    va_end(ap);
     return EXIT_BAD_INPUT;
 }
 
@@ -49,6 +53,7 @@ typedef struct flag {
 static int up(int argc, char **argv)
 {
     double servers = 0, clients = 2, cpu_cap = 0, delay_ms = 0, rate = 0;
+    char flag_name[MESSAGE_QUOTE_SIZE], value[MESSAGE_QUOTE_SIZE];
     const char *inventory_path = NULL;
     const flag flags[] = {
         {"--clients", "a whole number of client hosts from 1 to 64", 1, TESTBED_MAX_HOSTS, 1,
@@ -62,29 +67,28 @@ static int up(int argc, char **argv)
         for (size_t k = 0; k < sizeof(flags) / sizeof(*flags); k++)
             f = strcmp(argv[i], flags[k].name) == 0 ? &flags[k] : f;
         if (f != NULL || strcmp(argv[i], "--inventory") == 0) {
+            message_quote(flag_name, sizeof(flag_name), argv[i]);
             if (i + 1 == argc)
-                return bad_usage("%s needs a value", argv[i], NULL);
+                return bad_usage("%s needs a value", flag_name);
             if (f == NULL)
                 inventory_path = argv[i + 1];
-            else if (parse_number(argv[i + 1], f->min, f->max, f->whole, f->value) != 0) {
-                char message[256];
-                snprintf(message, sizeof(message), "%%s: expected %s, got %%s", f->expected);
-                return bad_usage(message, argv[i], argv[i + 1]);
-            }
+            else if (parse_number(argv[i + 1], f->min, f->max, f->whole, f->value) != 0)
+                return bad_usage("%s: expected %s, got %s", flag_name, f->expected,
+                                 message_quote(value, sizeof(value), argv[i + 1]));
             i++;
         } else if (argv[i][0] != '-' && servers == 0) {
             if (parse_number(argv[i], 1, TESTBED_MAX_HOSTS, 1, &servers) != 0)
-                return bad_usage("N: expected a whole number of server hosts from 1 to 64, got %s",
-                                 argv[i], NULL);
+                return bad_usage("N: expected a whole number of server hosts from 1 to %d, got %s",
+                                 TESTBED_MAX_HOSTS, message_quote(value, sizeof(value), argv[i]));
         } else {
-            return bad_usage("unexpected argument %s", argv[i], NULL);
+            return bad_usage("unexpected argument %s",
+                             message_quote(value, sizeof(value), argv[i]));
         }
     }
     if (servers == 0)
-        return bad_usage("up: name the number of server hosts%s%s", NULL, NULL);
+        return bad_usage("up: name the number of server hosts");
     if (inventory_path == NULL)
-        return bad_usage("up: --inventory FILE is required: where the bed's inventory goes%s%s",
-                         NULL, NULL);
+        return bad_usage("up: --inventory FILE is required: where the bed's inventory goes");
     char err[2048];
     testbed_options options = {.servers = (unsigned)servers,
                                .clients = (unsigned)clients,
@@ -115,10 +119,11 @@ static int up(int argc, char **argv)
 
 static int down(int argc, char **argv)
 {
-    char err[2048];
+    char err[2048], value[MESSAGE_QUOTE_SIZE];
     int found;
     if (argc != 0)
-        return bad_usage("down takes no arguments, got %s", argv[0], NULL);
+        return bad_usage("down takes no arguments, got %s",
+                         message_quote(value, sizeof(value), argv[0]));
     if (testbed_down(&found, err, sizeof(err)) != 0) {
         fprintf(stderr, "twice testbed down: %s\n", err);
         return EXIT_BAD_INPUT;
@@ -131,7 +136,7 @@ int testbed_cli(int argc, char **argv)
 {
     char err[512];
     if (argc == 0 || (strcmp(argv[0], "up") != 0 && strcmp(argv[0], "down") != 0))
-        return bad_usage("expected up or down%s%s", NULL, NULL);
+        return bad_usage("expected up or down");
     if (testbed_check_root(err, sizeof(err)) != 0) {
         fprintf(stderr, "twice testbed %s: %s\n", argv[0], err);
         return EXIT_BAD_INPUT;

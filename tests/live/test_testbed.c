@@ -501,6 +501,10 @@ Test(testbed, bad_flags_are_named_with_their_value)
     bad_flags((const char *const[]){"testbed", "up", "2", NULL},
               "twice testbed: up: --inventory FILE is required: where the bed's inventory "
               "goes\n");
+    bad_flags((const char *const[]){"testbed", "up", "--inventory", "/tmp/x", NULL},
+              "twice testbed: up: name the number of server hosts\n");
+    bad_flags((const char *const[]){"testbed", "up", "1", "2", NULL},
+              "twice testbed: unexpected argument \"2\"\n");
     bad_flags((const char *const[]){"testbed", "down", "now", NULL},
               "twice testbed: down takes no arguments, got \"now\"\n");
     char existing[] = "/tmp/twice-testbed-test-XXXXXX";

@@ -338,6 +338,25 @@ Test(testbed, down_leaves_nothing_and_is_safe_twice)
     free(err);
 }
 
+Test(testbed, an_inventory_named_relative_is_removed_by_a_down_run_elsewhere)
+{
+    char what[4096], *out, *err;
+    cr_assert_eq(chdir("/tmp"), 0);
+    const char *relative = inventory_path + strlen("/tmp/");
+    int status = twice((const char *const[]){"testbed", "up", "1", "--clients", "1", "--inventory",
+                                             relative, NULL},
+                       &out, &err);
+    cr_assert_eq(status, 0, "%s", err);
+    free(out);
+    free(err);
+    cr_assert_eq(access(inventory_path, F_OK), 0);
+    cr_assert_eq(chdir("/"), 0);
+    cr_assert_eq(twice((const char *const[]){"testbed", "down", NULL}, &out, &err), 0, "%s", err);
+    free(out);
+    free(err);
+    cr_assert_eq(leftovers(what, sizeof(what)), 0, "left after down:%s", what);
+}
+
 Test(testbed, up_refuses_while_a_bed_exists)
 {
     up((const char *const[]){"1", "--clients", "1", NULL});

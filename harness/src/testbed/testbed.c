@@ -8,6 +8,7 @@
  * failed up leaves nothing, and one killed midway leaves a journal for down.
  */
 #include <errno.h>
+#include <limits.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,7 +109,14 @@ static int make_bed(const testbed_options *o, testbed_host *hosts, char *err, si
         testbed_inventory_write(o->inventory, hosts, o->servers, o->clients, o->cpu_cap,
                                 TESTBED_STATE_DIR, err, errlen) != 0)
         return -1;
-    return testbed_journal_add(JOURNAL, TESTBED_MADE_FILE, o->inventory, err, errlen);
+    /* down may run from another directory: the journal holds where the file is for good. */
+    char absolute[PATH_MAX * 2];
+    if (o->inventory[0] == '/' || getcwd(absolute, PATH_MAX) == NULL)
+        snprintf(absolute, sizeof(absolute), "%s", o->inventory);
+    else
+        snprintf(absolute + strlen(absolute), sizeof(absolute) - strlen(absolute), "/%s",
+                 o->inventory);
+    return testbed_journal_add(JOURNAL, TESTBED_MADE_FILE, absolute, err, errlen);
 }
 
 int testbed_up(const testbed_options *o, char *err, size_t errlen)

@@ -37,11 +37,9 @@ int testbed_check_root(char *err, size_t errlen)
     return -1;
 }
 
-/* Host index of role: its names, address and places. */
+/* Host index of role ('s' a server, 'c' a client): its names, address and places. */
 static void host_init(testbed_host *h, unsigned id, char role, unsigned index, const char *cgroup)
 {
-    h->role = role;
-    h->index = index;
     snprintf(h->netns, sizeof(h->netns), TESTBED_PREFIX "%03x-%c%u", id, role, index);
     snprintf(h->link, sizeof(h->link), TESTBED_PREFIX "%03x%c%u", id, role, index);
     snprintf(h->address, sizeof(h->address), "198.18.%d.%u", role == 's' ? 0 : 1, 10 + index);

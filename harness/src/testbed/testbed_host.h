@@ -18,8 +18,6 @@
 #define TESTBED_SSH_PORT 22
 
 typedef struct testbed_host {
-    char role;          /* 's': a server host, 'c': a client host */
-    unsigned index;     /* among the hosts of its role */
     char netns[40];     /* twice-tb-ID-s0 */
     char link[24];      /* twice-tb-IDs0: the veth end in the root namespace; within
                            IFNAMSIZ (16) as the index is below 100 */

@@ -12,6 +12,7 @@ packages=(
     chromium                             # the HTML report test renders the charts
     python3-flask gunicorn python3-gevent    # the peers: targets/flask under gunicorn
     nginx-light                          # the peers: targets/nginx
+    iproute2 openssh-server openssh-client   # the test bed: namespaces, links, netem; sshd per host
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -23,4 +24,13 @@ sudo=()
 [ "$(id -u)" -ne 0 ] && sudo=(sudo)
 export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update -qq
+# openssh-server's install would start the machine's own sshd: the test bed starts one per
+# host of its own and needs no other, so service starts are refused during the install
+# (policy-rc.d exit 101), unless the machine already has a policy.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null
+    "${sudo[@]}" chmod 755 "$policy"
+    trap '"${sudo[@]}" rm -f "$policy"' EXIT
+fi
 "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

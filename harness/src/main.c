@@ -11,6 +11,7 @@
 
 #include "fit_cli.h"
 #include "gate.h"
+#include "inventory.h"
 #include "message_text.h"
 #include "proc.h"
 #include "report.h"
@@ -18,6 +19,7 @@
 #include "report_table.h"
 #include "run.h"
 #include "scenario.h"
+#include "testbed_cli.h"
 
 #define EXIT_BAD_INPUT 2
 
@@ -25,12 +27,15 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: twice run SCENARIO [-o DIR] [--app PATH] [--allow-uncapped] [--gate]\n"
+            "                 [--inventory FILE]\n"
             "       twice gate REPORT [--baseline OLD] [--tolerance F] [--min-efficiency F]\n"
             "                  [--max-sigma F] [--max-p99-ms F] [--max-error-rate F]\n"
             "       twice report REPORT --format md|junit|html [-o FILE]\n"
             "       twice compare A.json B.json [--tolerance F]\n"
             "       twice fit FILE [--predict N]... [--json]\n"
-            "       twice validate SCENARIO...   check scenario files without running them\n"
+            "       twice validate [--inventory FILE] SCENARIO...   check files without running\n"
+            "       twice testbed up N [--clients K] [--cpu-cap CORES] [--delay-ms MS]\n"
+            "                  [--rate MBIT] --inventory FILE | twice testbed down\n"
             "       twice --help | --version\n"
             "\n"
             "run: deploys the scenario's servers step by step, drives wrk, prints a table and\n"
@@ -42,6 +47,8 @@ static void usage(FILE *out)
             "  --allow-uncapped  run without the scenario's CPU caps when they cannot be set\n"
             "                    (the report says so)\n"
             "  --gate            gate the report right after the run\n"
+            "  --inventory FILE  where the servers and the load go (checked; runs are local\n"
+            "                    until the ssh deployer comes)\n"
             "gate: checks a report against the scenario's thresholds (flags override them)\n"
             "and, with --baseline, its throughput against an older report's, failing a drop\n"
             "beyond both the tolerance (default 0.10) and the two runs' own noise.\n"
@@ -49,6 +56,8 @@ static void usage(FILE *out)
             "servers,throughput, one row per measurement, repeats allowed) by nonlinear least\n"
             "squares: sigma, kappa, lambda, the peak, and X(N) for each --predict N, with 95%%\n"
             "intervals; --json prints them as an object.\n"
+            "testbed: emulated hosts on this machine (network namespaces, each with its sshd,\n"
+            "cgroup and link; root only), and the inventory that reaches them.\n"
             "exit status: 0 success, 1 a gate failed, 2 bad input or a failed run\n");
 }
 
@@ -70,8 +79,36 @@ static void describe(const scenario *sc)
     printf(", %g s x %u per step\n", sc->duration_s, sc->repetitions);
 }
 
+/* Loads the inventory at path (when not NULL) and checks that a step of max_servers servers
+ * fits it; says why not on stderr. 0 or -1. */
+static int check_inventory(const char *path, unsigned max_servers)
+{
+    if (path == NULL)
+        return 0;
+    inventory inv;
+    char err[2048];
+    int rc = inventory_load(&inv, path, err, sizeof(err));
+    if (rc == 0)
+        rc = inventory_check_servers(&inv, max_servers, err, sizeof(err));
+    if (rc != 0)
+        fprintf(stderr, "twice: %s\n", err);
+    inventory_free(&inv);
+    return rc;
+}
+
 static int validate(int argc, char **argv)
 {
+    const char *inventory_path = NULL;
+    if (argc >= 2 && strcmp(argv[0], "--inventory") == 0) {
+        inventory_path = argv[1];
+        argc -= 2;
+        argv += 2;
+        if (check_inventory(inventory_path, 0) != 0)
+            return EXIT_BAD_INPUT;
+        printf("%s: ok\n", inventory_path);
+        if (argc == 0)
+            return 0;
+    }
     if (argc == 0) {
         fprintf(stderr, "twice validate: name at least one scenario file\n\n");
         usage(stderr);
@@ -83,6 +120,8 @@ static int validate(int argc, char **argv)
         char err[1024];
         if (scenario_load(&sc, argv[i], err, sizeof(err)) != 0) {
             fprintf(stderr, "twice: %s\n", err);
+            status = EXIT_BAD_INPUT;
+        } else if (check_inventory(inventory_path, sc.servers[sc.nservers - 1]) != 0) {
             status = EXIT_BAD_INPUT;
         } else {
             describe(&sc);
@@ -340,14 +379,17 @@ static int compare(int argc, char **argv)
 
 static int run(int argc, char **argv)
 {
-    const char *path = NULL, *dir = "reports", *app = NULL;
+    const char *path = NULL, *dir = "reports", *app = NULL, *inventory_path = NULL;
     run_options options = {.progress = isatty(STDERR_FILENO)};
     int gate_after = 0;
     for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--app") == 0) {
+        if (strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--app") == 0 ||
+            strcmp(argv[i], "--inventory") == 0) {
             if (i + 1 == argc)
                 return bad_usage("run", "%s needs a value", argv[i]);
-            *(strcmp(argv[i], "-o") == 0 ? &dir : &app) = argv[i + 1];
+            *(strcmp(argv[i], "-o") == 0 ? &dir
+              : argv[i][2] == 'a'        ? &app
+                                         : &inventory_path) = argv[i + 1];
             i++;
         } else if (strcmp(argv[i], "--allow-uncapped") == 0) {
             options.allow_uncapped = 1;
@@ -365,6 +407,10 @@ static int run(int argc, char **argv)
     char err[2048];
     if (scenario_load(&sc, path, err, sizeof(err)) != 0) {
         fprintf(stderr, "twice: %s\n", err);
+        scenario_free(&sc);
+        return EXIT_BAD_INPUT;
+    }
+    if (check_inventory(inventory_path, sc.servers[sc.nservers - 1]) != 0) {
         scenario_free(&sc);
         return EXIT_BAD_INPUT;
     }
@@ -429,6 +475,8 @@ int main(int argc, char **argv)
         return compare(argc - 2, argv + 2);
     if (strcmp(argv[1], "fit") == 0)
         return fit_cli(argc - 2, argv + 2);
+    if (strcmp(argv[1], "testbed") == 0)
+        return testbed_cli(argc - 2, argv + 2);
     fprintf(stderr, "twice: unknown command \"%s\"\n\n", argv[1]);
     usage(stderr);
     return EXIT_BAD_INPUT;

@@ -321,3 +321,59 @@ Test(harness_inputs, results_outlive_an_output_directory_lost_mid_run)
     free(tmp);
     free(log);
 }
+
+/* --inventory: checked by validate and by run before anything is deployed; a step with more
+ * servers than server hosts refused. */
+Test(harness_inputs, inventories_are_checked_by_validate_and_run)
+{
+    char *good = in_dir("two.json"), *bad = in_dir("bad.json"), *out, expected[512];
+    const char *two = "{\"servers\": [\"root@198.18.0.10:22\", \"root@198.18.0.11:22\"],\n"
+                      " \"ssh\": {\"known_hosts\": \"accept-new\"}}\n";
+    const char *typo = "{\"servers\": [\"root@198.18.0.10\"],\n \"ssh\": {\"known_host\": 1}}\n";
+    write_bytes(good, two, strlen(two));
+    write_bytes(bad, typo, strlen(typo));
+
+    cr_assert_eq(twice((const char *const[]){"validate", "--inventory", good, NULL}, 5000, &out), 0,
+                 "%s", out);
+    snprintf(expected, sizeof(expected), "%s: ok\n", good);
+    cr_assert_str_eq(out, expected);
+    free(out);
+
+    snprintf(expected, sizeof(expected),
+             "twice: %s:2:10: unknown key \"known_host\"; did you mean \"known_hosts\"?\n", bad);
+    cr_assert_eq(twice((const char *const[]){"validate", "--inventory", bad, NULL}, 5000, &out), 2);
+    cr_assert_str_eq(out, expected);
+    free(out);
+    cr_assert_eq(twice((const char *const[]){"run", SCENARIOS_DIR "/quick.json", "--inventory", bad,
+                                             "-o", dir, NULL},
+                       5000, &out),
+                 2);
+    cr_assert_str_eq(out, expected);
+    free(out);
+
+    /* quick.json steps up to 4 servers; the inventory has 2 server hosts. */
+    snprintf(expected, sizeof(expected),
+             "twice: %s: lists 2 server hosts, but a step runs 4 servers (one per host; set "
+             "\"hosts_may_hold_several\": true to put several on a host)\n",
+             good);
+    cr_assert_eq(twice((const char *const[]){"validate", "--inventory", good,
+                                             SCENARIOS_DIR "/quick.json", NULL},
+                       5000, &out),
+                 2);
+    cr_assert(strstr(out, expected) != NULL, "%s", out);
+    free(out);
+    cr_assert_eq(twice((const char *const[]){"run", SCENARIOS_DIR "/quick.json", "-o", dir,
+                                             "--inventory", good, NULL},
+                       5000, &out),
+                 2);
+    cr_assert_str_eq(out, expected);
+    free(out);
+    cr_assert_eq(
+        twice((const char *const[]){"run", SCENARIOS_DIR "/quick.json", "--inventory", NULL}, 5000,
+              &out),
+        2);
+    cr_assert(strncmp(out, "twice run: --inventory needs a value\n", 37) == 0, "%s", out);
+    free(out);
+    free(good);
+    free(bad);
+}

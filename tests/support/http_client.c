@@ -1,6 +1,7 @@
 /*
  * http_client.c - the live tests' HTTP client. Deliberately simple: it
- * talks to our own servers on loopback, one request per connection.
+ * talks to our own servers on loopback (or on the test bed's hosts), one
+ * request per connection.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -23,13 +24,13 @@ static long long now_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int http_send_with_body(int port, const char *method, const char *target, const char *body)
+static int send_to(const char *address, int port, const char *method, const char *target,
+                   const char *body)
 {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    struct sockaddr_in addr = {.sin_family = AF_INET,
-                               .sin_port = htons((uint16_t)port),
-                               .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) != 0) {
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    if (inet_pton(AF_INET, address, &addr.sin_addr) != 1 || fd < 0 ||
+        connect(fd, (struct sockaddr *)&addr, sizeof(addr)) != 0) {
         if (fd >= 0)
             close(fd);
         return -1;
@@ -37,15 +38,20 @@ int http_send_with_body(int port, const char *method, const char *target, const 
     size_t body_len = body != NULL ? strlen(body) : 0;
     char head[2048];
     int len = snprintf(head, sizeof(head),
-                       "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                       "%s %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n"
                        "Content-Length: %zu\r\n\r\n",
-                       method, target, body_len);
+                       method, target, address, body_len);
     if (write(fd, head, (size_t)len) != len ||
         (body_len != 0 && write(fd, body, body_len) != (ssize_t)body_len)) {
         close(fd);
         return -1;
     }
     return fd;
+}
+
+int http_send_with_body(int port, const char *method, const char *target, const char *body)
+{
+    return send_to("127.0.0.1", port, method, target, body);
 }
 
 int http_send(int port, const char *method, const char *target)
@@ -109,6 +115,14 @@ int http_request(int port, const char *method, const char *target, const char *b
 int http_get(int port, const char *target, http_response *res)
 {
     return http_request(port, "GET", target, NULL, 5000, res);
+}
+
+int http_get_at(const char *address, int port, const char *target, int timeout_ms,
+                http_response *res)
+{
+    memset(res, 0, sizeof(*res));
+    int fd = send_to(address, port, "GET", target, NULL);
+    return fd < 0 ? -1 : http_receive(fd, timeout_ms, res);
 }
 
 const char *http_header(const http_response *res, const char *name, char *out, size_t outlen)

@@ -20,6 +20,10 @@ int http_request(int port, const char *method, const char *target, const char *b
                  http_response *res);
 /** http_request with GET and a 5 s timeout. */
 int http_get(int port, const char *target, http_response *res);
+/** GET target from an IPv4 address other than loopback (a test-bed host's); as http_request
+ * otherwise. */
+int http_get_at(const char *address, int port, const char *target, int timeout_ms,
+                http_response *res);
 /** A response header's value (case-insensitive name) copied into out, or NULL. */
 const char *http_header(const http_response *res, const char *name, char *out, size_t outlen);
 void http_response_free(http_response *res);

@@ -328,3 +328,58 @@ Test(proc, the_workers_a_server_lost_are_counted_from_its_stderr)
     cr_assert_eq(d.lost_workers[1], 0);
     close(d.stderr_fds[0]);
 }
+
+/* The pid a daemon wrote to path, waited for up to 5 s; 0 when none came. */
+static pid_t daemon_pid(const char *path)
+{
+    for (int waited = 0; waited < 5000; waited += 10) {
+        FILE *f = fopen(path, "r");
+        int pid = 0;
+        int got = f != NULL ? fscanf(f, "%d\n", &pid) : 0;
+        if (f != NULL)
+            fclose(f);
+        if (got == 1 && pid > 0)
+            return pid;
+        sleep_ms(10);
+    }
+    return 0;
+}
+
+Test(proc, a_daemon_is_not_twices_child_and_in_a_session_of_its_own)
+{
+    char path[] = "/tmp/twice-daemon-XXXXXX", script[128], err[256];
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    close(fd);
+    unlink(path);
+    snprintf(script, sizeof(script), "echo $$ > %s.tmp && mv %s.tmp %s && exec sleep 30", path,
+             path, path);
+    char *const argv[] = {"sh", "-c", script, NULL};
+    cr_assert_eq(proc_spawn_daemon(argv, -1, NULL, err, sizeof(err)), 0, "%s", err);
+    pid_t pid = daemon_pid(path);
+    unlink(path);
+    cr_assert_gt(pid, 0, "the daemon never ran");
+    /* Not in twice's session nor its process group, so not signalled with it, and not its
+     * child. */
+    cr_assert_neq(getsid(pid), getsid(0));
+    cr_assert_neq(getpgid(pid), getpgid(0));
+    size_t n;
+    pid_t *children = children_of(getpid(), &n);
+    for (size_t i = 0; i < n; i++)
+        cr_assert_neq(children[i], pid);
+    free(children);
+    kill(pid, SIGKILL);
+    cr_assert_eq(wait_gone(pid, 5000), 0);
+}
+
+Test(proc, a_daemon_that_cannot_run_or_join_its_group_is_an_error)
+{
+    char err[256];
+    char *const missing[] = {"/nonexistent/daemon", NULL};
+    cr_assert_eq(proc_spawn_daemon(missing, -1, NULL, err, sizeof(err)), -1);
+    cr_assert_str_eq(err, "cannot run /nonexistent/daemon: No such file or directory");
+    char *const sleeper[] = {"sleep", "30", NULL};
+    cr_assert_eq(proc_spawn_daemon(sleeper, -1, "/nonexistent/cgroup.procs", err, sizeof(err)), -1);
+    cr_assert_str_eq(err, "cannot start sleep: cannot join /nonexistent/cgroup.procs: No such "
+                          "file or directory");
+}

@@ -131,19 +131,13 @@ static void remove_stale(const char *parent)
 
 int cpucap_prepare(unsigned n, double cores, char *err, size_t errlen)
 {
-    char root[256], own[256], path[720], value[64];
+    char parent[512], path[720];
     if (n > MAX_GROUPS) {
         snprintf(err, errlen, "CPU caps: at most %d servers", MAX_GROUPS);
         return -1;
     }
-    if (find_hierarchy(root, sizeof(root), own, sizeof(own)) != 0) {
-        snprintf(err, errlen,
-                 "CPU caps: no cgroup with the cpu controller on this machine "
-                 "(cgroup v2 cpu or v1 cpu)");
+    if (cpucap_parent(parent, sizeof(parent), err, errlen) != 0)
         return -1;
-    }
-    char parent[512];
-    snprintf(parent, sizeof(parent), "%s%s", root, own);
     remove_stale(parent);
     snprintf(base, sizeof(base), "%s/twice-%d", parent, (int)getpid());
     if (mkdir(base, 0755) != 0) {
@@ -158,11 +152,8 @@ int cpucap_prepare(unsigned n, double cores, char *err, size_t errlen)
         cpucap_release();
         return -1;
     }
-    if (cores > 0 && strcmp(kind, "v2") == 0) {
-        snprintf(path, sizeof(path), "%s/cgroup.subtree_control", base);
-        write_file(path, "+cpu");
-    }
-    long quota = (long)(cores * PERIOD_US);
+    if (cores > 0)
+        cpucap_delegate(base);
     for (groups = 0; groups < n; groups++) {
         snprintf(path, sizeof(path), "%s/s%u", base, groups);
         int rc = mkdir(path, 0755);
@@ -171,20 +162,9 @@ int cpucap_prepare(unsigned n, double cores, char *err, size_t errlen)
             cpucap_release();
             return -1;
         }
-        if (rc == 0 && cores > 0 && strcmp(kind, "v2") == 0) {
-            snprintf(path, sizeof(path), "%s/s%u/cpu.max", base, groups);
-            snprintf(value, sizeof(value), "%ld %d", quota, PERIOD_US);
-            rc = write_file(path, value);
-        } else if (rc == 0 && cores > 0) {
-            snprintf(path, sizeof(path), "%s/s%u/cpu.cfs_period_us", base, groups);
-            snprintf(value, sizeof(value), "%d", PERIOD_US);
-            rc = write_file(path, value);
-            snprintf(path, sizeof(path), "%s/s%u/cpu.cfs_quota_us", base, groups);
-            snprintf(value, sizeof(value), "%ld", quota);
-            rc = rc == 0 ? write_file(path, value) : rc;
-        }
-        if (rc != 0) {
-            snprintf(err, errlen, "CPU caps: cannot set up %s: %s", path, strerror(errno));
+        if (rc != 0 || cpucap_set_quota(path, cores, err, errlen) != 0) {
+            if (rc != 0)
+                snprintf(err, errlen, "CPU caps: cannot set up %s: %s", path, strerror(errno));
             groups++;
             cpucap_release();
             return -1;
@@ -193,6 +173,54 @@ int cpucap_prepare(unsigned n, double cores, char *err, size_t errlen)
                  groups);
     }
     return 0;
+}
+
+int cpucap_set_quota(const char *dir, double cores, char *err, size_t errlen)
+{
+    char path[700], value[64];
+    long quota = (long)(cores * PERIOD_US);
+    int rc = 0;
+    if (cores <= 0)
+        return 0;
+    if (strcmp(kind, "v2") == 0) {
+        snprintf(path, sizeof(path), "%s/cpu.max", dir);
+        snprintf(value, sizeof(value), "%ld %d", quota, PERIOD_US);
+        rc = write_file(path, value);
+    } else {
+        snprintf(path, sizeof(path), "%s/cpu.cfs_period_us", dir);
+        snprintf(value, sizeof(value), "%d", PERIOD_US);
+        rc = write_file(path, value);
+        if (rc == 0) {
+            snprintf(path, sizeof(path), "%s/cpu.cfs_quota_us", dir);
+            snprintf(value, sizeof(value), "%ld", quota);
+            rc = write_file(path, value);
+        }
+    }
+    if (rc != 0)
+        snprintf(err, errlen, "CPU caps: cannot set up %s: %s", path, strerror(errno));
+    return rc;
+}
+
+int cpucap_parent(char *parent, size_t len, char *err, size_t errlen)
+{
+    char root[256], own[256];
+    if (find_hierarchy(root, sizeof(root), own, sizeof(own)) != 0) {
+        snprintf(err, errlen,
+                 "CPU caps: no cgroup with the cpu controller on this machine "
+                 "(cgroup v2 cpu or v1 cpu)");
+        return -1;
+    }
+    snprintf(parent, len, "%s%s", root, own);
+    return 0;
+}
+
+void cpucap_delegate(const char *dir)
+{
+    char path[700];
+    if (strcmp(kind, "v2") == 0) {
+        snprintf(path, sizeof(path), "%s/cgroup.subtree_control", dir);
+        write_file(path, "+cpu");
+    }
 }
 
 const char *cpucap_procs_file(unsigned i)

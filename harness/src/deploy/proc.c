@@ -111,6 +111,87 @@ pid_t proc_spawn(char *const argv[], int stdout_fd, int stderr_fd, char *const e
     return pid;
 }
 
+/* What went wrong in starting a daemon, sent back to proc_spawn_daemon. */
+typedef struct daemon_failure {
+    int joining; /* 1: joining the cgroup, 0: running argv */
+    int error;   /* errno */
+} daemon_failure;
+
+/* The middle process of proc_spawn_daemon: it joins the group in a session of its own, forks
+ * the daemon and exits, so that the daemon is init's child. A failure goes back on report,
+ * whose last copy closes when the daemon execs. */
+static void __attribute__((noreturn))
+start_daemon(char *const argv[], int out_fd, const char *join, int report)
+{
+    daemon_failure failure = {.joining = 1};
+    setsid();
+    if (join != NULL) {
+        FILE *procs = fopen(join, "w");
+        if (procs == NULL || fprintf(procs, "%d\n", (int)getpid()) < 0 || fclose(procs) != 0) {
+            failure.error = errno;
+            ssize_t sent = write(report, &failure, sizeof(failure));
+            (void)sent;
+            _exit(1);
+        }
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+        signal(SIGPIPE, SIG_DFL);
+        int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+        if (null >= 0)
+            dup2(null, STDIN_FILENO);
+        redirect(STDOUT_FILENO, out_fd);
+        redirect(STDERR_FILENO, out_fd);
+        execvp(argv[0], argv);
+        failure = (daemon_failure){.joining = 0, .error = errno};
+        ssize_t sent = write(report, &failure, sizeof(failure));
+        (void)sent;
+        _exit(127);
+    }
+    if (pid < 0) {
+        failure = (daemon_failure){.joining = 0, .error = errno};
+        ssize_t sent = write(report, &failure, sizeof(failure));
+        (void)sent;
+    }
+    _exit(0);
+}
+
+int proc_spawn_daemon(char *const argv[], int out_fd, const char *join, char *err, size_t errlen)
+{
+    int report[2];
+    if (pipe2(report, O_CLOEXEC) != 0) {
+        snprintf(err, errlen, "cannot start %s: pipe: %s", argv[0], strerror(errno));
+        return -1;
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(report[0]);
+        start_daemon(argv, out_fd, join, report[1]);
+    }
+    close(report[1]);
+    if (pid < 0) {
+        snprintf(err, errlen, "cannot start %s: fork: %s", argv[0], strerror(errno));
+        close(report[0]);
+        return -1;
+    }
+    waitpid(pid, NULL, 0);
+    daemon_failure failure;
+    ssize_t got;
+    while ((got = read(report[0], &failure, sizeof(failure))) < 0 && errno == EINTR)
+        continue;
+    close(report[0]);
+    if (got != (ssize_t)sizeof(failure))
+        return 0;
+    if (failure.joining)
+        snprintf(err, errlen, "cannot start %s: cannot join %s: %s", argv[0], join,
+                 strerror(failure.error));
+    else
+        snprintf(err, errlen, "cannot run %s: %s", argv[0], strerror(failure.error));
+    return -1;
+}
+
 int proc_wait(pid_t pid, int timeout_ms, int *status)
 {
     if (pid <= 0)

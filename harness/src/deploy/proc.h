@@ -25,6 +25,15 @@ void proc_install_signal_handlers(void);
 pid_t proc_spawn(char *const argv[], int stdout_fd, int stderr_fd, char *const extra_env[],
                  const char *join, char *err, size_t errlen);
 /**
+ * Starts argv (argv[0] looked up in PATH) as a daemon, the one kind of process twice starts
+ * to outlive it (a test bed's sshd): in a session of its own, a child of init rather than of
+ * twice, unknown to the watchdog, its stdin /dev/null and its stdout and stderr to out_fd
+ * (-1: /dev/null). When join is set, it first joins that cgroup's procs file, so that
+ * everything it starts is in that group too. 0 once argv runs, or -1 with err (it could not
+ * join the group or be run).
+ */
+int proc_spawn_daemon(char *const argv[], int out_fd, const char *join, char *err, size_t errlen);
+/**
  * Waits up to timeout_ms (< 0: for as long as it takes) for pid (from proc_spawn, so > 0) to
  * exit; 1 with *status set, 0 still running. Once pid is reaped, whatever is left of its process
  * group is killed: a server that dies takes its workers and helpers with it.

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json_positions.h"
+#include "json_schema.h"
 #include "json_type.h"
 #include "message_text.h"
 #include "read_file.h"
@@ -21,9 +21,7 @@
 
 typedef struct loader {
     scenario *sc;
-    json_positions positions;
-    char *err;
-    size_t errlen;
+    json_schema schema;
 } loader;
 
 static const char *const top_keys[] = {
@@ -45,80 +43,17 @@ static int fail_at(loader *ld, const char *path, int at_key, const char *fmt, ..
 
 static int fail_at(loader *ld, const char *path, int at_key, const char *fmt, ...)
 {
-    const json_position *pos = json_positions_find(&ld->positions, path);
-    int line = 1, column = 1;
-    if (pos != NULL) {
-        line = at_key && pos->key_line ? pos->key_line : pos->line;
-        column = at_key && pos->key_line ? pos->key_column : pos->column;
-    }
-    int used = snprintf(ld->err, ld->errlen, "%s:%d:%d: ", ld->sc->path, line, column);
     va_list ap;
     va_start(ap, fmt);
-    if (used >= 0 && (size_t)used < ld->errlen)
-        vsnprintf(ld->err + used, ld->errlen - (size_t)used, fmt, ap);
+    json_schema_vfail(&ld->schema, path, at_key, fmt, ap);
     va_end(ap);
     return -1;
-}
-
-static size_t edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    size_t row[64];
-    if (lb >= 64)
-        return (size_t)-1;
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diagonal = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t above = row[j];
-            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            size_t best = diagonal + cost;
-            if (above + 1 < best)
-                best = above + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diagonal = above;
-        }
-    }
-    return row[lb];
 }
 
 /* Every key of obj must be one of known; path names obj ("" for the top). */
 static int check_keys(loader *ld, json_t *obj, const char *const *known, const char *path)
 {
-    const char *key;
-    json_t *value;
-    json_object_foreach(obj, key, value)
-    {
-        int found = 0;
-        const char *nearest = NULL;
-        size_t best = (size_t)-1;
-        for (const char *const *k = known; *k != NULL; k++) {
-            if (strcmp(*k, key) == 0)
-                found = 1;
-            size_t d = edit_distance(key, *k);
-            if (d < best) {
-                best = d;
-                nearest = *k;
-            }
-        }
-        if (found)
-            continue;
-        char *child, quoted[MESSAGE_QUOTE_SIZE];
-        if (asprintf(&child, "%s%s%s", path, *path ? "." : "", key) < 0)
-            return fail_at(ld, path, 0, "out of memory");
-        message_quote(quoted, sizeof(quoted), key);
-        if (nearest != NULL && best <= (strlen(key) + 2) / 3 + 1)
-            fail_at(ld, child, 1, "unknown key %s; did you mean \"%s\"?", quoted, nearest);
-        else
-            fail_at(ld, child, 1, "unknown key %s in %s", quoted, *path ? path : "the scenario");
-        free(child);
-        return -1;
-    }
-    return 0;
+    return json_schema_check_keys(&ld->schema, obj, known, path, "the scenario");
 }
 
 /* A value as a message shows it: a string quoted and escaped, anything else by its type. */
@@ -158,7 +93,8 @@ static int get_number(loader *ld, json_t *obj, const char *path, const char *key
     if (value == NULL)
         return 0;
     if (!json_is_number(value))
-        return fail_at(ld, child, 0, "\"%s\" must be a number, got %s", child, json_type_name(value));
+        return fail_at(ld, child, 0, "\"%s\" must be a number, got %s", child,
+                       json_type_name(value));
     double v = json_number_value(value);
     if ((min_exclusive ? v <= min : v < min) || v > max) {
         char low[MESSAGE_NUMBER_SIZE], high[MESSAGE_NUMBER_SIZE], got[MESSAGE_NUMBER_SIZE];
@@ -382,16 +318,9 @@ int scenario_parse(scenario *sc, const char *path, const char *text, size_t len,
                  SCENARIO_MAX_BYTES >> 10);
         return -1;
     }
-    json_error_t jerr;
-    if (json_text_check(text, len, &jerr) == 0)
-        sc->json = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-    if (sc->json == NULL) {
-        snprintf(err, errlen, "%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
-        return -1;
-    }
-    loader ld = {.sc = sc, .err = err, .errlen = errlen};
-    if (json_positions_scan(&ld.positions, text, len, &jerr) != 0) {
-        snprintf(err, errlen, "%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
+    loader ld = {.sc = sc};
+    if (json_schema_open(&ld.schema, sc->path, text, len, &sc->json, err, errlen) != 0) {
+        json_schema_close(&ld.schema);
         return -1;
     }
     int front = 0, rc = -1;
@@ -415,7 +344,7 @@ int scenario_parse(scenario *sc, const char *path, const char *text, size_t len,
         sc->front = (scenario_front)front;
         rc = 0;
     }
-    json_positions_free(&ld.positions);
+    json_schema_close(&ld.schema);
     return rc;
 }
 

@@ -326,7 +326,7 @@ Test(harness_inputs, results_outlive_an_output_directory_lost_mid_run)
  * servers than server hosts refused. */
 Test(harness_inputs, inventories_are_checked_by_validate_and_run)
 {
-    char *good = in_dir("two.json"), *bad = in_dir("bad.json"), *out, expected[512];
+    char *good = scratch_path("two.json"), *bad = scratch_path("bad.json"), *out, expected[512];
     const char *two = "{\"servers\": [\"root@198.18.0.10:22\", \"root@198.18.0.11:22\"],\n"
                       " \"ssh\": {\"known_hosts\": \"accept-new\"}}\n";
     const char *typo = "{\"servers\": [\"root@198.18.0.10\"],\n \"ssh\": {\"known_host\": 1}}\n";
@@ -345,7 +345,7 @@ Test(harness_inputs, inventories_are_checked_by_validate_and_run)
     cr_assert_str_eq(out, expected);
     free(out);
     cr_assert_eq(twice((const char *const[]){"run", SCENARIOS_DIR "/quick.json", "--inventory", bad,
-                                             "-o", dir, NULL},
+                                             "-o", scratch_dir, NULL},
                        5000, &out),
                  2);
     cr_assert_str_eq(out, expected);
@@ -362,7 +362,7 @@ Test(harness_inputs, inventories_are_checked_by_validate_and_run)
                  2);
     cr_assert(strstr(out, expected) != NULL, "%s", out);
     free(out);
-    cr_assert_eq(twice((const char *const[]){"run", SCENARIOS_DIR "/quick.json", "-o", dir,
+    cr_assert_eq(twice((const char *const[]){"run", SCENARIOS_DIR "/quick.json", "-o", scratch_dir,
                                              "--inventory", good, NULL},
                        5000, &out),
                  2);

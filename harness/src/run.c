@@ -11,12 +11,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "analysis_json.h"
 #include "deploy.h"
 #include "load.h"
 #include "proc.h"
 #include "run.h"
 #include "stats.h"
-#include "usl.h"
 
 typedef struct progress {
     int enabled;
@@ -98,9 +98,9 @@ static json_t *validity_flags(const scenario *sc, json_t *runs, const double *th
     return flags;
 }
 
-static json_t *summarize(json_t *runs, const double *throughputs, size_t n)
+/* The step's figures other than throughput, which the analysis summarises. */
+static json_t *summarize(json_t *runs)
 {
-    stats_summary x = stats_summarize(throughputs, n);
     double errors = 0;
     json_t *run;
     size_t i;
@@ -112,8 +112,7 @@ static json_t *summarize(json_t *runs, const double *throughputs, size_t n)
                   json_number_value(json_object_get(e, "write")) +
                   json_number_value(json_object_get(e, "timeout"));
     }
-    return json_pack("{s:{s:f, s:f, s:f}, s:{s:f, s:f, s:f}, s:f, s:f, s:f, s:f}", "throughput",
-                     "median", x.median, "min", x.min, "max", x.max, "latency_ms", "p50",
+    return json_pack("{s:{s:f, s:f, s:f}, s:f, s:f, s:f, s:f}", "latency_ms", "p50",
                      median_of(runs, "latency_us", "p50") / 1000, "p99",
                      median_of(runs, "latency_us", "p99") / 1000, "p99_9",
                      median_of(runs, "latency_us", "p99_9") / 1000, "requests",
@@ -162,9 +161,11 @@ static json_t *bounds(const scenario *sc, const char *model, unsigned n, unsigne
     return out;
 }
 
-/* One step: n servers of model, warmed up and measured sc->repetitions times. */
+/* One step: n servers of model, warmed up and measured sc->repetitions times, each
+ * throughput into throughputs and whether the step is valid into *valid. */
 static int run_step(const scenario *sc, const run_options *opt, const char *model, unsigned n,
-                    json_t *step, progress *p, size_t m, size_t models, char *err, size_t errlen)
+                    json_t *step, double *throughputs, int *valid, progress *p, size_t m,
+                    size_t models, char *err, size_t errlen)
 {
     deployment d;
     deploy_spec spec = {sc, sc->app != NULL ? model : NULL, opt->app_path, n, opt->allow_uncapped};
@@ -186,7 +187,6 @@ static int run_step(const scenario *sc, const run_options *opt, const char *mode
     json_object_set_new(step, "caps_applied", json_boolean(d.caps_applied));
     json_t *runs = json_array();
     json_object_set_new(step, "runs", runs);
-    double throughputs[100];
     int rc = 0;
     if (sc->warmup_s > 0) {
         load_result warm;
@@ -213,7 +213,7 @@ static int run_step(const scenario *sc, const run_options *opt, const char *mode
     }
     deployer_local.stop(&d);
     if (rc == 0) {
-        json_t *summary = summarize(runs, throughputs, sc->repetitions);
+        json_t *summary = summarize(runs);
         json_t *flags =
             validity_flags(sc, runs, throughputs, sc->repetitions, n, load.threads, d.caps_applied);
         /* A server that lost a worker served part of the step short-handed. */
@@ -225,7 +225,8 @@ static int run_step(const scenario *sc, const run_options *opt, const char *mode
                                  i + 1, n, d.lost_workers[i], d.lost_workers[i] == 1 ? "" : "s",
                                  d.last_loss[i]));
         }
-        json_object_set_new(summary, "valid", json_boolean(json_array_size(flags) == 0));
+        *valid = json_array_size(flags) == 0;
+        json_object_set_new(summary, "valid", json_boolean(*valid));
         json_object_set_new(summary, "bounds", bounds(sc, model, n, load.connections));
         json_object_set_new(summary, "flags", flags);
         json_object_set_new(step, "summary", summary);
@@ -233,91 +234,19 @@ static int run_step(const scenario *sc, const run_options *opt, const char *mode
     return rc;
 }
 
-#define LINEAR_EFFICIENCY 0.90 /* every step at least this efficient: the model scaled */
-
-/* The analysis of a model whose figures cannot be analysed: an unknown verdict and why. */
-static json_t *no_analysis(const char *why)
+/* The model's steps analysed (analyze.h), and the figures written into its JSON. */
+static int analyze_model(const scenario *sc, const double (*throughputs)[SCENARIO_MAX_REPETITIONS],
+                         const int *valid, json_t *model, char *err, size_t errlen)
 {
-    return json_pack("{s:s, s:s, s:n, s:{s:b, s:s}}", "verdict", "unknown", "error", why,
-                     "limiting_factor", "usl", "fitted", 0, "note", why);
-}
-
-/*
- * The USL fit, and the verdict: linear, sub-linear (and what limits it), invalid, or unknown.
- * A step without throughput makes sigma and kappa meaningless (X(N) divides): the analysis
- * then says so in "error", for the report and the gate, rather than holding NaN or nothing.
- */
-static json_t *analyze(json_t *steps)
-{
-    double n[64], x[64], min_efficiency = 1;
-    size_t count = 0;
-    int valid = 1;
-    char why[160] = "";
-    json_t *step;
-    size_t i;
-    json_array_foreach(steps, i, step)
-    {
-        json_t *summary = json_object_get(step, "summary");
-        if (count < 64) {
-            n[count] = (double)json_integer_value(json_object_get(step, "servers"));
-            x[count] = json_number_value(
-                json_object_get(json_object_get(summary, "throughput"), "median"));
-            if (!(x[count] > 0) && *why == '\0')
-                snprintf(why, sizeof(why),
-                         "no throughput at %.0f servers: sigma and kappa cannot be estimated",
-                         n[count]);
-            count++;
-        }
-        double e = json_number_value(json_object_get(summary, "efficiency"));
-        min_efficiency = e < min_efficiency ? e : min_efficiency;
-        valid &= json_is_true(json_object_get(summary, "valid"));
-    }
-    if (*why != '\0')
-        return no_analysis(why);
-    usl_fit fit = usl_fit_points(n, x, count);
-    if (!fit.fitted && count >= 2)
-        return no_analysis(fit.note);
-    json_t *usl = json_pack("{s:b, s:b, s:f, s:f, s:f, s:f, s:s}", "fitted", fit.fitted, "amdahl",
-                            fit.amdahl, "lambda", fit.lambda, "sigma", fit.sigma, "kappa",
-                            fit.kappa, "r2", fit.r2, "note", fit.note);
-    if (fit.has_errors) {
-        json_object_set_new(usl, "sigma_se", json_real(fit.sigma_se));
-        json_object_set_new(usl, "kappa_se", json_real(fit.kappa_se));
-    }
-    json_object_set_new(usl, "peak_servers", fit.peak_n > 0 ? json_real(fit.peak_n) : json_null());
-    const char *verdict = !valid                                ? "invalid"
-                          : count < 2                           ? "unknown"
-                          : min_efficiency >= LINEAR_EFFICIENCY ? "linear"
-                                                                : "sub-linear";
-    json_t *limit = json_null();
-    if (strcmp(verdict, "sub-linear") == 0 && fit.fitted) {
-        /* What costs more at the largest step: waiting for each other, or keeping in step. */
-        double top = n[count - 1];
-        limit = json_string(fit.sigma * (top - 1) >= fit.kappa * top * (top - 1) ? "contention"
-                                                                                 : "coherency");
-    }
-    json_t *analysis = json_pack("{s:o, s:s, s:o, s:f}", "usl", usl, "verdict", verdict,
-                                 "limiting_factor", limit, "min_efficiency", min_efficiency);
-    /* Every figure is finite, so only memory can fail this: still, never an absent analysis. */
-    return analysis != NULL ? analysis : no_analysis("the analysis could not be recorded");
-}
-
-/* E(N) for each step of a model, against its first step. */
-static void add_efficiency(json_t *steps)
-{
-    json_t *first = json_array_get(steps, 0), *step;
-    double x1 = json_number_value(json_object_get(
-        json_object_get(json_object_get(first, "summary"), "throughput"), "median"));
-    unsigned n1 = (unsigned)json_integer_value(json_object_get(first, "servers"));
-    size_t i;
-    json_array_foreach(steps, i, step)
-    {
-        json_t *summary = json_object_get(step, "summary");
-        double x =
-            json_number_value(json_object_get(json_object_get(summary, "throughput"), "median"));
-        unsigned n = (unsigned)json_integer_value(json_object_get(step, "servers"));
-        json_object_set_new(summary, "efficiency", json_real(stats_efficiency(x, n, x1, n1)));
-    }
+    analysis_input in[ANALYSIS_MAX_STEPS];
+    for (size_t s = 0; s < sc->nservers; s++)
+        in[s] = (analysis_input){sc->servers[s], throughputs[s], sc->repetitions, valid[s]};
+    analysis a;
+    if (analysis_run(in, sc->nservers, &a, err, errlen) != 0)
+        return -1;
+    analysis_json_steps(&a, json_object_get(model, "steps"));
+    json_object_set_new(model, "analysis", analysis_json(&a));
+    return 0;
 }
 
 int run_scenario(const scenario *sc, const run_options *options, json_t *report, char *err,
@@ -330,6 +259,8 @@ int run_scenario(const scenario *sc, const run_options *options, json_t *report,
     p.total_s = (double)nmodels * (double)sc->nservers *
                 (sc->warmup_s + sc->duration_s * sc->repetitions + 1);
     json_t *results = json_object_get(report, "models");
+    double throughputs[SCENARIO_MAX_STEPS][SCENARIO_MAX_REPETITIONS];
+    int valid[SCENARIO_MAX_STEPS];
     int rc = 0;
     for (size_t m = 0; m < nmodels && rc == 0; m++) {
         json_t *steps = json_array();
@@ -337,14 +268,12 @@ int run_scenario(const scenario *sc, const run_options *options, json_t *report,
         for (size_t s = 0; s < sc->nservers && rc == 0; s++) {
             json_t *step = json_object();
             json_array_append_new(steps, step);
-            rc = run_step(sc, options, models[m], sc->servers[s], step, &p, m + 1, nmodels, err,
-                          errlen);
+            rc = run_step(sc, options, models[m], sc->servers[s], step, throughputs[s], &valid[s],
+                          &p, m + 1, nmodels, err, errlen);
             p.done_s += 1;
         }
-        if (rc == 0) {
-            add_efficiency(steps);
-            json_object_set_new(json_array_get(results, m), "analysis", analyze(steps));
-        }
+        if (rc == 0)
+            rc = analyze_model(sc, throughputs, valid, json_array_get(results, m), err, errlen);
     }
     if (p.enabled)
         fprintf(stderr, "\r\033[K");

@@ -158,7 +158,8 @@ static int get_number(loader *ld, json_t *obj, const char *path, const char *key
     if (value == NULL)
         return 0;
     if (!json_is_number(value))
-        return fail_at(ld, child, 0, "\"%s\" must be a number, got %s", child, json_type_name(value));
+        return fail_at(ld, child, 0, "\"%s\" must be a number, got %s", child,
+                       json_type_name(value));
     double v = json_number_value(value);
     if ((min_exclusive ? v <= min : v < min) || v > max) {
         char low[MESSAGE_NUMBER_SIZE], high[MESSAGE_NUMBER_SIZE], got[MESSAGE_NUMBER_SIZE];
@@ -406,7 +407,8 @@ int scenario_parse(scenario *sc, const char *path, const char *text, size_t len,
                         &sc->connections_per_server) == 0 &&
                get_seconds(&ld, sc->json, "warmup_s", 0, 1, &sc->warmup_s) == 0 &&
                get_seconds(&ld, sc->json, "duration_s", 1, 5, &sc->duration_s) == 0 &&
-               get_uint(&ld, sc->json, "", "repetitions", 1, 100, 1, &sc->repetitions) == 0 &&
+               get_uint(&ld, sc->json, "", "repetitions", 1, SCENARIO_MAX_REPETITIONS, 1,
+                        &sc->repetitions) == 0 &&
                get_choice(&ld, sc->json, "", "front", fronts, SCENARIO_FRONT_REUSEPORT, &front) ==
                    0 &&
                get_number(&ld, sc->json, "", "cpu_cap", CPU_CAP_MIN, 0, 1024, 0, &sc->cpu_cap,

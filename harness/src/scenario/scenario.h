@@ -13,6 +13,7 @@
 
 #define SCENARIO_MAX_STEPS 64
 #define SCENARIO_MAX_MODELS 3
+#define SCENARIO_MAX_REPETITIONS 100
 /* A scenario is a few hundred bytes; its positions cost some 50 times its size. */
 #define SCENARIO_MAX_BYTES (1u << 20)
 

@@ -1,0 +1,54 @@
+/*
+ * analyze.h - what a model's measured steps say (analyze.c): each step's
+ * throughput summarised over its repetitions, its efficiency E(N) against
+ * the model's first step, the Universal Scalability Law fitted to them, and
+ * the verdict. It takes plain C arrays and returns a struct, so that the run
+ * only measures and records, and the analysis can be tested on known data.
+ */
+#ifndef TWICE_ANALYZE_H
+#define TWICE_ANALYZE_H
+
+#include <stddef.h>
+
+#include "stats.h"
+#include "usl.h"
+
+/* No scenario steps through more server counts (scenario.h's SCENARIO_MAX_STEPS). */
+#define ANALYSIS_MAX_STEPS 64
+/* Every step at least this efficient: the model scaled. */
+#define ANALYSIS_LINEAR_EFFICIENCY 0.90
+
+/** One step as measured: borrowed by analysis_run, which keeps no pointer. */
+typedef struct analysis_input {
+    unsigned servers;          /* >= 1 */
+    const double *throughputs; /* every repetition's, requests per second */
+    size_t nruns;              /* >= 1 */
+    int valid;                 /* 0: the step is flagged, its figure is not the system's */
+} analysis_input;
+
+typedef struct analysis_step {
+    stats_summary throughput; /* median, min and max over the repetitions */
+    double efficiency;        /* E(N) of the medians against the first step */
+} analysis_step;
+
+typedef struct analysis {
+    analysis_step steps[ANALYSIS_MAX_STEPS]; /* in the order given */
+    size_t nsteps;
+    const char *verdict;         /* "linear", "sub-linear", "invalid" or "unknown" (static) */
+    const char *limiting_factor; /* "contention", "coherency" (static), or NULL */
+    double min_efficiency;       /* the lowest E(N) */
+    char error[1024];            /* "" or why the figures could not be analysed */
+    usl_fit usl;
+} analysis;
+
+/**
+ * Analyses nsteps steps (1 to ANALYSIS_MAX_STEPS, each with at least one
+ * repetition) into *out. Returns 0, or -1 with the reason in err when the
+ * input breaks that contract. Figures that cannot be analysed (a step
+ * without throughput, a fit that fails) are not an error: the verdict is
+ * then "unknown" and out->error says why.
+ */
+int analysis_run(const analysis_input *steps, size_t nsteps, analysis *out, char *err,
+                 size_t errlen);
+
+#endif

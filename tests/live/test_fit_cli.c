@@ -147,7 +147,8 @@ Test(fit_cli, bad_files_exit_2_naming_file_and_line)
     assert_refused((const char *[]){"fit", path, NULL}, want);
     unlink(path);
 
-    assert_refused((const char *[]){"fit", "/tmp", NULL}, "twice fit: /tmp: is a directory, not a regular file");
+    assert_refused((const char *[]){"fit", "/tmp", NULL},
+                   "twice fit: /tmp: is a directory, not a regular file");
     assert_refused((const char *[]){"fit", "/nonexistent.csv", NULL},
                    "twice fit: /nonexistent.csv: No such file or directory");
 }

@@ -167,6 +167,13 @@ Test(harness_run, a_tiny_scenario_end_to_end)
     cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "exit %d: %s", status, stderr_of(&f));
     json_t *r = load_report(&f);
     cr_assert_str_eq(json_string_value(json_object_get(r, "schema")), "twice.report/1");
+    /* No seed in the scenario: the run picked one, said which, and kept it in the report. */
+    json_t *seed = json_object_get(json_object_get(r, "statistics"), "seed");
+    cr_assert(json_is_integer(seed));
+    char said[128];
+    snprintf(said, sizeof(said), "shuffled with seed %lld (\"seed\": %lld in the scenario",
+             (long long)json_integer_value(seed), (long long)json_integer_value(seed));
+    cr_assert(strstr(stderr_of(&f), said) != NULL, "%s", stderr_of(&f));
     cr_assert_str_eq(json_string_value(json_object_get(r, "status")), "complete");
     cr_assert_str_eq(json_string_value(json_object_get(json_object_get(r, "scenario"), "name")),
                      "tiny");
@@ -185,7 +192,11 @@ Test(harness_run, a_tiny_scenario_end_to_end)
             cr_assert_eq(json_integer_value(json_object_get(step, "servers")), (json_int_t)s + 1);
             cr_assert_eq(json_integer_value(json_object_get(step, "connections")),
                          4 * ((json_int_t)s + 1));
-            cr_assert_eq(json_array_size(json_object_get(step, "runs")), 2, "every repetition");
+            json_t *runs = json_object_get(step, "runs");
+            cr_assert_eq(json_array_size(runs), 2, "every repetition");
+            for (size_t k = 0; k < 2; k++)
+                cr_assert_eq(json_integer_value(json_object_get(json_array_get(runs, k), "round")),
+                             (json_int_t)k + 1, "one measurement of the step per round");
             cr_assert_gt(json_number_value(
                              json_object_get(json_object_get(summary, "throughput"), "median")),
                          0);
@@ -216,12 +227,13 @@ static void front_spreads_load(const char *front)
 {
     fixture f;
     char format[512];
-    snprintf(format, sizeof(format),
-             "{\"name\": \"front\", \"target\": {\"app\": \"twice-app\", \"route\": \"%%s\","
-             " \"check\": \"json\"}, \"models\": [\"process\"], \"servers\": [1, 2],"
-             " \"connections_per_server\": 4, \"warmup_s\": 0, \"duration_s\": 2,"
-             " \"front\": \"%s\"}",
-             front);
+    snprintf(
+        format, sizeof(format),
+        "{\"name\": \"front\", \"target\": {\"app\": \"twice-app\", \"route\": \"%%s\","
+        " \"check\": \"json\"}, \"models\": [\"process\"], \"servers\": [1, 2],"
+        " \"connections_per_server\": 4, \"warmup_s\": 0, \"duration_s\": 2, \"repetitions\": 2,"
+        " \"front\": \"%s\"}",
+        front);
     setup_fixture(&f, format, "/sleep?ms=10");
     const char *const args[] = {"run", f.scenario, "-o", f.reports, "--app", f.app, NULL};
     int status = finish(start_twice(&f, args, NULL), 60000);
@@ -252,7 +264,7 @@ Test(harness_run, ctrl_c_mid_run_stops_everything_and_says_so)
     setup_fixture(&f,
                   "{\"name\": \"long\", \"target\": {\"app\": \"twice-app\", \"route\": \"%s\"},"
                   " \"models\": [\"thread\"], \"servers\": [2], \"warmup_s\": 0,"
-                  " \"duration_s\": 20}",
+                  " \"duration_s\": 20, \"repetitions\": 1}",
                   "/sleep?ms=5");
     const char *const args[] = {"run", f.scenario, "-o", f.reports, "--app", f.app, NULL};
     pid_t twice = start_twice(&f, args, NULL);
@@ -276,7 +288,7 @@ Test(harness_run, a_server_that_dies_mid_run_fails_the_run)
     snprintf(command, sizeof(command), "exec timeout 2 %s --listen {host}:{port}", TWICE_APP_PATH);
     setup_fixture(&f,
                   "{\"name\": \"dies\", \"target\": {\"command\": \"%s\", \"route\": \"/json\"},"
-                  " \"servers\": [1], \"warmup_s\": 0, \"duration_s\": 4}",
+                  " \"servers\": [1], \"warmup_s\": 0, \"duration_s\": 4, \"repetitions\": 1}",
                   command);
     const char *const args[] = {"run", f.scenario, "-o", f.reports, NULL};
     int status = finish(start_twice(&f, args, NULL), 30000);
@@ -295,7 +307,7 @@ Test(harness_run, a_server_that_never_starts_is_reported_with_its_stderr)
     fixture f;
     setup_fixture(&f,
                   "{\"name\": \"nostart\", \"target\": {\"command\": \"%s\", \"route\": \"/\"},"
-                  " \"servers\": [1], \"warmup_s\": 0, \"duration_s\": 1}",
+                  " \"servers\": [1], \"warmup_s\": 0, \"duration_s\": 1, \"repetitions\": 1}",
                   "echo cannot bind {port} >&2; exit 3");
     const char *const args[] = {"run", f.scenario, "-o", f.reports, NULL};
     int status = finish(start_twice(&f, args, NULL), 30000);
@@ -505,10 +517,11 @@ Test(harness_run, a_killed_twice_takes_a_forking_commands_servers_with_it)
     fixture f;
     /* The shell waits for the server, so the server is twice's grandchild, out of reach of
      * the death signal twice's children get. */
-    setup_fixture(&f,
-                  "{\"name\": \"forks\", \"target\": {\"command\": \"%s\", \"route\": "
-                  "\"/json\"}, \"servers\": [2], \"warmup_s\": 0, \"duration_s\": 20}",
-                  "TWICE_APP_COPY --workers 2 --listen {host}:{port}; echo done");
+    setup_fixture(
+        &f,
+        "{\"name\": \"forks\", \"target\": {\"command\": \"%s\", \"route\": "
+        "\"/json\"}, \"servers\": [2], \"warmup_s\": 0, \"duration_s\": 20, \"repetitions\": 1}",
+        "TWICE_APP_COPY --workers 2 --listen {host}:{port}; echo done");
     name_app_copy(&f);
     const char *const args[] = {"run", f.scenario, "-o", f.reports, NULL};
     pid_t twice = start_twice(&f, args, NULL);
@@ -525,7 +538,7 @@ Test(harness_run, a_killed_twice_leaves_no_file_and_no_cgroup)
     setup_fixture(&f,
                   "{\"name\": \"capped\", \"target\": {\"app\": \"twice-app\", \"route\": "
                   "\"%s\"}, \"models\": [\"thread\"], \"servers\": [1], \"cpu_cap\": 0.5,"
-                  " \"warmup_s\": 0, \"duration_s\": 20}",
+                  " \"warmup_s\": 0, \"duration_s\": 20, \"repetitions\": 1}",
                   "/sleep?ms=5");
     const char *const args[] = {"run", f.scenario,         "-o", f.reports, "--app",
                                 f.app, "--allow-uncapped", NULL};
@@ -602,11 +615,12 @@ Test(harness_run, a_worker_lost_mid_run_flags_the_step)
     setup_fixture(&f,
                   "{\"name\": \"crash\", \"target\": {\"app\": \"twice-app\", \"route\": "
                   "\"%s\", \"workers\": 2}, \"models\": [\"process\"], \"servers\": [1, 2],"
-                  " \"warmup_s\": 0, \"duration_s\": 3}",
+                  " \"warmup_s\": 0, \"duration_s\": 3, \"repetitions\": 1}",
                   "/sleep?ms=5");
     const char *const args[] = {"run", f.scenario, "-o", f.reports, "--app", f.app, NULL};
     pid_t twice = start_twice(&f, args, NULL);
-    /* Mid-run in the first step (one server): one of its two workers crashes. */
+    /* Mid-run in the first measurement (one or two servers, in the round's shuffled order): one
+     * worker crashes. */
     wait_for_load(&f, twice);
     sleep_ms(500);
     pid_t worker = find_worker(&f);
@@ -619,13 +633,17 @@ Test(harness_run, a_worker_lost_mid_run_flags_the_step)
     json_t *r = load_report(&f);
     json_t *model = json_array_get(json_object_get(r, "models"), 0);
     json_t *steps = json_object_get(model, "steps");
-    json_t *first = json_array_get(steps, 0), *second = json_array_get(steps, 1);
-    cr_assert(json_is_false(json_object_get(json_object_get(first, "summary"), "valid")));
-    cr_assert(flags_mention(first, "server 1 of 1 lost 1 worker during the step (last: twice: "
-                                   "worker "),
-              "%s", json_dumps(json_object_get(first, "summary"), 0));
-    cr_assert(flags_mention(first, "was killed by signal 9"));
-    cr_assert(!flags_mention(second, "lost"), "the next step lost nothing");
+    json_t *hit = json_array_get(steps, 0), *other = json_array_get(steps, 1);
+    if (!flags_mention(hit, "lost")) {
+        hit = other;
+        other = json_array_get(steps, 0);
+    }
+    cr_assert(json_is_false(json_object_get(json_object_get(hit, "summary"), "valid")));
+    cr_assert(flags_mention(hit, "round 1: server ") &&
+                  flags_mention(hit, " lost 1 worker (last: twice: worker "),
+              "%s", json_dumps(json_object_get(hit, "summary"), 0));
+    cr_assert(flags_mention(hit, "was killed by signal 9"));
+    cr_assert(!flags_mention(other, "lost"), "the other step lost nothing");
     cr_assert_str_eq(
         json_string_value(json_object_get(json_object_get(model, "analysis"), "verdict")),
         "invalid");
@@ -639,7 +657,7 @@ Test(harness_run, ctrl_c_during_start_up_stops_at_once_and_says_interrupted)
     /* Runs, but never answers on the port twice chose: twice waits for it. */
     setup_fixture(&f,
                   "{\"name\": \"deaf\", \"target\": {\"command\": \"%s\", \"route\": \"/\"},"
-                  " \"servers\": [1], \"warmup_s\": 0, \"duration_s\": 1}",
+                  " \"servers\": [1], \"warmup_s\": 0, \"duration_s\": 1, \"repetitions\": 1}",
                   "exec TWICE_APP_COPY --listen 127.0.0.1:0 # {port}");
     name_app_copy(&f);
     const char *const args[] = {"run", f.scenario, "-o", f.reports, NULL};
@@ -682,10 +700,11 @@ Test(harness_run, a_killed_twice_takes_a_server_that_left_its_process_group_with
     fixture f;
     /* setsid puts the server in a session and process group of its own: only the cgroup
      * twice made for it still holds it. */
-    setup_fixture(&f,
-                  "{\"name\": \"escapes\", \"target\": {\"command\": \"%s\", \"route\": "
-                  "\"/json\"}, \"servers\": [1], \"warmup_s\": 0, \"duration_s\": 20}",
-                  "setsid TWICE_APP_COPY --listen {host}:{port}; echo done");
+    setup_fixture(
+        &f,
+        "{\"name\": \"escapes\", \"target\": {\"command\": \"%s\", \"route\": "
+        "\"/json\"}, \"servers\": [1], \"warmup_s\": 0, \"duration_s\": 20, \"repetitions\": 1}",
+        "setsid TWICE_APP_COPY --listen {host}:{port}; echo done");
     name_app_copy(&f);
     const char *const args[] = {"run", f.scenario, "-o", f.reports, NULL};
     pid_t twice = start_twice(&f, args, NULL);

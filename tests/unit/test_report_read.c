@@ -276,8 +276,10 @@ Test(report_read, text_that_is_not_json_is_refused_with_its_position)
     text_refused("", 0, "r.json:1:0: '[' or '{' expected near end of file");
     text_refused("{\"schema\": \"twice.report/1\",\n \"status\"", 38,
                  "r.json:2:9: ':' expected near end of file");
-    text_refused("[1\0]", 4, "r.json:1:3: a NUL byte; JSON text cannot hold one (is this a binary file?)");
-    text_refused("{}\n\n  \0", 7, "r.json:3:3: a NUL byte; JSON text cannot hold one (is this a binary file?)");
+    text_refused("[1\0]", 4,
+                 "r.json:1:3: a NUL byte; JSON text cannot hold one (is this a binary file?)");
+    text_refused("{}\n\n  \0", 7,
+                 "r.json:3:3: a NUL byte; JSON text cannot hold one (is this a binary file?)");
     text_refused("{\"a\": 1, \"a\": 2}", 16, "r.json:1:12: duplicate object key near '\"a\"'");
     text_refused("{\"a\": 1e400}", 12, "r.json:1:11: real number overflow near '1e400'");
     char deep[4096];

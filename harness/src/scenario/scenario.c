@@ -28,8 +28,8 @@ typedef struct loader {
 
 static const char *const top_keys[] = {
     "name",     "description", "target",      "models", "servers", "connections_per_server",
-    "warmup_s", "duration_s",  "repetitions", "front",  "cpu_cap", "gate",
-    NULL};
+    "warmup_s", "duration_s",  "repetitions", "seed",   "front",   "cpu_cap",
+    "gate",     NULL};
 static const char *const target_keys[] = {"app",     "command", "route", "workers",
                                           "threads", "check",   NULL};
 static const char *const gate_keys[] = {"min_efficiency", "max_sigma", "max_p99_ms",
@@ -359,6 +359,25 @@ static int check_name(loader *ld)
 
 /* A top-level duration: wrk runs whole seconds (its -d takes no fraction), so a fraction
  * would be run as another length than the report says. */
+/* The optional seed of the run's random order: a whole number, exact in any JSON reader. */
+static int parse_seed(loader *ld, json_t *top)
+{
+    json_t *value = json_object_get(top, "seed");
+    scenario *sc = ld->sc;
+    sc->has_seed = value != NULL;
+    if (value == NULL)
+        return 0;
+    if (!json_is_integer(value))
+        return fail_at(ld, "seed", 0, "\"seed\" must be a whole number from 0 to %llu, got %s",
+                       SCENARIO_MAX_SEED, json_type_name(value));
+    if (json_integer_value(value) < 0 ||
+        (unsigned long long)json_integer_value(value) > SCENARIO_MAX_SEED)
+        return fail_at(ld, "seed", 0, "\"seed\" must be a whole number from 0 to %llu, got %lld",
+                       SCENARIO_MAX_SEED, (long long)json_integer_value(value));
+    sc->seed = (uint64_t)json_integer_value(value);
+    return 0;
+}
+
 static int get_seconds(loader *ld, json_t *top, const char *key, double min, double dflt,
                        double *out)
 {
@@ -407,8 +426,9 @@ int scenario_parse(scenario *sc, const char *path, const char *text, size_t len,
                         &sc->connections_per_server) == 0 &&
                get_seconds(&ld, sc->json, "warmup_s", 0, 1, &sc->warmup_s) == 0 &&
                get_seconds(&ld, sc->json, "duration_s", 1, 5, &sc->duration_s) == 0 &&
-               get_uint(&ld, sc->json, "", "repetitions", 1, SCENARIO_MAX_REPETITIONS, 1,
-                        &sc->repetitions) == 0 &&
+               get_uint(&ld, sc->json, "", "repetitions", 1, SCENARIO_MAX_REPETITIONS,
+                        SCENARIO_DEFAULT_REPETITIONS, &sc->repetitions) == 0 &&
+               parse_seed(&ld, sc->json) == 0 &&
                get_choice(&ld, sc->json, "", "front", fronts, SCENARIO_FRONT_REUSEPORT, &front) ==
                    0 &&
                get_number(&ld, sc->json, "", "cpu_cap", CPU_CAP_MIN, 0, 1024, 0, &sc->cpu_cap,

@@ -8,12 +8,17 @@
 #define TWICE_SCENARIO_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
 #define SCENARIO_MAX_STEPS 64
 #define SCENARIO_MAX_MODELS 3
 #define SCENARIO_MAX_REPETITIONS 100
+/* Enough repetitions for a bootstrap interval to mean something. */
+#define SCENARIO_DEFAULT_REPETITIONS 5
+/* Seeds stay below 2^53 so that every JSON reader holds them exactly. */
+#define SCENARIO_MAX_SEED ((1ull << 53) - 1)
 /* A scenario is a few hundred bytes; its positions cost some 50 times its size. */
 #define SCENARIO_MAX_BYTES (1u << 20)
 
@@ -54,6 +59,8 @@ typedef struct scenario {
     unsigned connections_per_server;
     double warmup_s, duration_s;
     unsigned repetitions;
+    int has_seed;  /* 0: the run picks a seed of its own */
+    uint64_t seed; /* of the shuffled order of each round (and the bootstrap) */
     scenario_front front;
     double cpu_cap; /* cores per server; 0: no cap */
     scenario_gate gate;

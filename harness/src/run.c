@@ -258,15 +258,15 @@ static void summarize_step(const scenario *sc, const char *model, step_state *st
 }
 
 /* The model's steps analysed (analyze.h), and the figures written into its JSON. */
-static int analyze_model(const scenario *sc, const step_state *states, json_t *model, char *err,
-                         size_t errlen)
+static int analyze_model(const scenario *sc, const step_state *states, uint64_t seed, json_t *model,
+                         char *err, size_t errlen)
 {
     analysis_input in[ANALYSIS_MAX_STEPS];
     for (size_t s = 0; s < sc->nservers; s++)
         in[s] = (analysis_input){states[s].servers, states[s].throughputs, states[s].nruns,
                                  states[s].valid};
     analysis a;
-    if (analysis_run(in, sc->nservers, &a, err, errlen) != 0)
+    if (analysis_run(in, sc->nservers, seed, &a, err, errlen) != 0)
         return -1;
     analysis_json_steps(&a, json_object_get(model, "steps"));
     json_object_set_new(model, "analysis", analysis_json(&a));
@@ -298,8 +298,9 @@ static int run_model(const scenario *sc, const run_options *opt, position *at, r
     }
     for (size_t s = 0; s < sc->nservers && rc == 0; s++)
         summarize_step(sc, at->model, &states[s]);
+    /* The bootstrap's seed continues the run's sequence: the report's seed gives it too. */
     if (rc == 0)
-        rc = analyze_model(sc, states, model, err, errlen);
+        rc = analyze_model(sc, states, rng_next(order), model, err, errlen);
     for (size_t s = 0; s < sc->nservers; s++)
         json_decref(states[s].losses);
     return rc;
@@ -329,7 +330,7 @@ int run_scenario(const scenario *sc, const run_options *options, json_t *report,
                 "twice: the order of each round is shuffled with seed %llu (\"seed\": %llu in "
                 "the scenario repeats it)\n",
                 (unsigned long long)seed, (unsigned long long)seed);
-    json_object_set_new(report, "statistics", json_pack("{s:I}", "seed", (json_int_t)seed));
+    json_object_set_new(report, "statistics", analysis_json_statistics(seed));
     rng order;
     rng_seed(&order, seed);
     json_t *results = json_object_get(report, "models");

@@ -174,6 +174,9 @@ Test(harness_run, a_tiny_scenario_end_to_end)
     snprintf(said, sizeof(said), "shuffled with seed %lld (\"seed\": %lld in the scenario",
              (long long)json_integer_value(seed), (long long)json_integer_value(seed));
     cr_assert(strstr(stderr_of(&f), said) != NULL, "%s", stderr_of(&f));
+    cr_assert_str_eq(
+        json_string_value(json_object_get(json_object_get(r, "statistics"), "interval")),
+        "bootstrap percentile, 95%, 4000 resamples");
     cr_assert_str_eq(json_string_value(json_object_get(r, "status")), "complete");
     cr_assert_str_eq(json_string_value(json_object_get(json_object_get(r, "scenario"), "name")),
                      "tiny");
@@ -204,6 +207,16 @@ Test(harness_run, a_tiny_scenario_end_to_end)
                                1e-9, "the context probe held under load");
             double e = json_number_value(json_object_get(summary, "efficiency"));
             cr_assert(e > 0.3 && e < 1.7, "efficiency %f", e);
+            /* Each figure with its 95% interval around it. */
+            json_t *x = json_object_get(summary, "throughput");
+            double median = json_number_value(json_object_get(x, "median"));
+            json_t *ci = json_object_get(x, "ci95"),
+                   *eci = json_object_get(summary, "efficiency_ci95");
+            cr_assert(json_array_size(ci) == 2 && json_array_size(eci) == 2);
+            cr_assert(json_number_value(json_array_get(ci, 0)) <= median &&
+                      median <= json_number_value(json_array_get(ci, 1)));
+            cr_assert(json_number_value(json_array_get(eci, 0)) <= e + 1e-12 &&
+                      e <= json_number_value(json_array_get(eci, 1)) + 1e-12);
         }
     }
     json_decref(r);

@@ -28,7 +28,7 @@ Test(analyze, exactly_linear_data_is_linear)
     steps_of(in, servers, x, 4, 5);
     analysis a;
     char err[256];
-    cr_assert_eq(analysis_run(in, 4, &a, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(analysis_run(in, 4, 7, &a, err, sizeof(err)), 0, "%s", err);
     cr_assert_str_eq(a.verdict, "linear");
     cr_assert_null(a.limiting_factor);
     cr_assert_str_eq(a.error, "");
@@ -49,7 +49,7 @@ Test(analyze, half_the_ideal_is_sub_linear_and_limited_by_contention)
     steps_of(in, servers, x, 3, 2);
     analysis a;
     char err[256];
-    cr_assert_eq(analysis_run(in, 3, &a, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(analysis_run(in, 3, 7, &a, err, sizeof(err)), 0, "%s", err);
     cr_assert_str_eq(a.verdict, "sub-linear");
     cr_assert_str_eq(a.limiting_factor, "contention");
     cr_assert_float_eq(a.steps[2].efficiency, 0.25, 1e-9);
@@ -65,7 +65,7 @@ Test(analyze, a_flagged_step_makes_the_verdict_invalid)
     in[1].valid = 0;
     analysis a;
     char err[256];
-    cr_assert_eq(analysis_run(in, 2, &a, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(analysis_run(in, 2, 7, &a, err, sizeof(err)), 0, "%s", err);
     cr_assert_str_eq(a.verdict, "invalid");
 }
 
@@ -77,7 +77,7 @@ Test(analyze, one_server_count_is_unknown)
     steps_of(in, servers, x, 1, 2);
     analysis a;
     char err[256];
-    cr_assert_eq(analysis_run(in, 1, &a, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(analysis_run(in, 1, 7, &a, err, sizeof(err)), 0, "%s", err);
     cr_assert_str_eq(a.verdict, "unknown");
 }
 
@@ -89,7 +89,7 @@ Test(analyze, a_step_without_throughput_is_unknown_and_says_where)
     steps_of(in, servers, x, 3, 1);
     analysis a;
     char err[256];
-    cr_assert_eq(analysis_run(in, 3, &a, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(analysis_run(in, 3, 7, &a, err, sizeof(err)), 0, "%s", err);
     cr_assert_str_eq(a.verdict, "unknown");
     cr_assert(strstr(a.error, "no throughput at 2 servers") != NULL, "%s", a.error);
     cr_assert_eq(a.usl.fitted, 0);
@@ -99,10 +99,76 @@ Test(analyze, input_that_breaks_the_contract_is_refused)
 {
     analysis a;
     char err[256];
-    cr_assert_eq(analysis_run(NULL, 0, &a, err, sizeof(err)), -1);
+    cr_assert_eq(analysis_run(NULL, 0, 7, &a, err, sizeof(err)), -1);
     cr_assert(strstr(err, "0 steps") != NULL, "%s", err);
     double x[1] = {1000};
     analysis_input none = {1, x, 0, 1};
-    cr_assert_eq(analysis_run(&none, 1, &a, err, sizeof(err)), -1);
+    cr_assert_eq(analysis_run(&none, 1, 7, &a, err, sizeof(err)), -1);
     cr_assert(strstr(err, "no repetitions") != NULL, "%s", err);
+}
+
+Test(analyze, intervals_bracket_the_medians_and_come_back_from_the_seed)
+{
+    unsigned servers[] = {1, 2, 4};
+    double x[3][5] = {{980, 1000, 1010, 990, 1020},
+                      {1900, 2050, 1980, 2010, 1950},
+                      {3700, 3900, 3850, 4020, 3600}};
+    analysis_input in[3];
+    steps_of(in, servers, x, 3, 5);
+    analysis a, again;
+    char err[256];
+    cr_assert_eq(analysis_run(in, 3, 11, &a, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(analysis_run(in, 3, 11, &again, err, sizeof(err)), 0, "%s", err);
+    for (size_t i = 0; i < 3; i++) {
+        const analysis_step *s = &a.steps[i];
+        cr_assert(s->throughput_ci.lo <= s->throughput.median &&
+                      s->throughput.median <= s->throughput_ci.hi,
+                  "step %zu: %g outside [%g, %g]", i, s->throughput.median, s->throughput_ci.lo,
+                  s->throughput_ci.hi);
+        cr_assert(s->throughput_ci.lo >= s->throughput.min &&
+                      s->throughput_ci.hi <= s->throughput.max,
+                  "a median of resamples stays within the sample");
+        cr_assert(s->efficiency_ci.lo <= s->efficiency && s->efficiency <= s->efficiency_ci.hi);
+        cr_assert_eq(s->efficiency_ci.lo, again.steps[i].efficiency_ci.lo,
+                     "same seed, same interval");
+        cr_assert_eq(s->efficiency_ci.hi, again.steps[i].efficiency_ci.hi);
+    }
+    cr_assert_eq(a.steps[0].efficiency_ci.lo, 1, "the first step is the reference");
+    cr_assert_eq(a.steps[0].efficiency_ci.hi, 1);
+    /* E(4) from the extreme medians the resamples can reach: 3600/(4*1020) to 4020/(4*980). */
+    cr_assert_gt(a.steps[2].efficiency_ci.lo, 3600.0 / (4 * 1020) - 1e-9);
+    cr_assert_lt(a.steps[2].efficiency_ci.hi, 4020.0 / (4 * 980) + 1e-9);
+    cr_assert_lt(a.steps[2].efficiency_ci.lo, a.steps[2].efficiency_ci.hi, "noise: some width");
+}
+
+Test(analyze, repetitions_that_agree_give_intervals_of_no_width)
+{
+    unsigned servers[] = {1, 3};
+    double x[2][5] = {{500, 500, 500, 500, 500}, {1200, 1200, 1200, 1200, 1200}};
+    analysis_input in[2];
+    steps_of(in, servers, x, 2, 5);
+    analysis a;
+    char err[256];
+    cr_assert_eq(analysis_run(in, 2, 3, &a, err, sizeof(err)), 0, "%s", err);
+    cr_assert_float_eq(a.steps[1].throughput_ci.lo, 1200, 1e-9);
+    cr_assert_float_eq(a.steps[1].throughput_ci.hi, 1200, 1e-9);
+    cr_assert_float_eq(a.steps[1].efficiency_ci.lo, 0.8, 1e-12);
+    cr_assert_float_eq(a.steps[1].efficiency_ci.hi, 0.8, 1e-12);
+}
+
+Test(analyze, a_run_without_throughput_leaves_no_ratio_interval_and_says_so)
+{
+    /* The first step's median is above 0, but one of its runs served nothing: E(N)'s bootstrap
+     * would divide by it. */
+    unsigned servers[] = {1, 2};
+    double x[2][5] = {{1000, 0, 1000}, {2000, 2000, 2000}};
+    analysis_input in[2];
+    steps_of(in, servers, x, 2, 3);
+    analysis a;
+    char err[256];
+    cr_assert_eq(analysis_run(in, 2, 3, &a, err, sizeof(err)), 0, "%s", err);
+    cr_assert_str_eq(a.verdict, "unknown");
+    cr_assert(strstr(a.error, "no interval at 2 servers") != NULL, "%s", a.error);
+    cr_assert_float_eq(a.steps[1].efficiency_ci.lo, a.steps[1].efficiency, 1e-12,
+                       "the point stands in for the interval");
 }

@@ -80,6 +80,15 @@ Test(report_read, the_fixture_reads_into_structs)
     cr_assert_eq(m->steps[1].servers, 2);
     cr_assert(m->steps[1].has_summary && !m->steps[1].summary.valid);
     cr_assert_eq(m->steps[1].summary.median, 1700);
+    cr_assert(m->steps[1].summary.ci.present);
+    cr_assert_eq(m->steps[1].summary.ci.lo, 1550);
+    cr_assert_eq(m->steps[1].summary.ci.hi, 1850);
+    cr_assert(m->steps[1].summary.efficiency_ci.present);
+    cr_assert_eq(m->steps[1].summary.efficiency_ci.lo, 0.78);
+    cr_assert_eq(m->steps[1].summary.efficiency_ci.hi, 0.88);
+    cr_assert_str_eq(doc.interval, "bootstrap percentile, 95%, 4000 resamples");
+    cr_assert(doc.has_seed);
+    cr_assert_eq(doc.seed, 42);
     cr_assert_eq(m->steps[1].summary.p99_ms, 30.0);
     cr_assert_eq(m->steps[1].summary.failed_checks, 7);
     cr_assert_eq(m->steps[1].summary.nflags, 1);
@@ -234,6 +243,44 @@ Test(report_read, summaries_are_checked_field_by_field)
     refused_with("models.0.steps.1.summary", "requests", json_real(-0.5),
                  "r.json: $.models[0].steps[1].summary.requests: expected a number >= 0 and at "
                  "most 1.797693135e+308, got -0.5");
+}
+
+Test(report_read, intervals_and_statistics_are_checked)
+{
+    refused_with("models.0.steps.1.summary.throughput", "ci95", json_pack("[f]", 1.0),
+                 "r.json: $.models[0].steps[1].summary.throughput.ci95: expected [lo, hi], an "
+                 "array of 2 numbers, got 1 items");
+    refused_with("models.0.steps.1.summary.throughput", "ci95", json_pack("[f, s]", 1.0, "2"),
+                 "r.json: $.models[0].steps[1].summary.throughput.ci95[1]: expected a number, got "
+                 "a string");
+    refused_with("models.0.steps.1.summary", "efficiency_ci95", json_pack("[f, f]", 0.9, 0.8),
+                 "r.json: $.models[0].steps[1].summary.efficiency_ci95: expected lo <= hi, got "
+                 "[0.90000000000000002, 0.80000000000000004]");
+    refused_with("models.0.steps.1.summary", "efficiency_ci95", json_pack("[f, f]", -0.1, 0.8),
+                 "r.json: $.models[0].steps[1].summary.efficiency_ci95[0]: expected a number >= 0, "
+                 "got -0.10000000000000001");
+    refused_with("models.0.steps.1.summary", "efficiency_ci95", json_string("0.8-0.9"),
+                 "r.json: $.models[0].steps[1].summary.efficiency_ci95: expected an array, got a "
+                 "string");
+    refused_with("statistics", "seed", json_integer(-1),
+                 "r.json: $.statistics.seed: expected an integer >= 0, got -1");
+    refused_with("statistics", "interval", json_integer(95),
+                 "r.json: $.statistics.interval: expected a string, got an integer");
+    refused_with("", "statistics", json_array(),
+                 "r.json: $.statistics: expected an object, got an array");
+    /* Older reports have no intervals: read, with none present. */
+    json_t *json = fixture_json();
+    edit(json, "", "statistics", NULL);
+    edit(json, "models.0.steps.1.summary.throughput", "ci95", NULL);
+    edit(json, "models.0.steps.1.summary", "efficiency_ci95", NULL);
+    report_doc doc;
+    char err[512];
+    cr_assert_eq(report_read_json(&doc, json, "r.json", err, sizeof(err)), 0, "%s", err);
+    cr_assert(!doc.has_seed && *doc.interval == '\0');
+    cr_assert(!doc.models[0].steps[1].summary.ci.present);
+    cr_assert(!doc.models[0].steps[1].summary.efficiency_ci.present);
+    report_doc_free(&doc);
+    json_decref(json);
 }
 
 Test(report_read, analyses_are_checked)

@@ -10,10 +10,18 @@ void analysis_json_steps(const analysis *a, json_t *steps)
         const analysis_step *s = &a->steps[i];
         json_t *summary = json_object_get(json_array_get(steps, i), "summary");
         json_object_set_new(summary, "throughput",
-                            json_pack("{s:f, s:f, s:f}", "median", s->throughput.median, "min",
-                                      s->throughput.min, "max", s->throughput.max));
+                            json_pack("{s:f, s:f, s:f, s:[f, f]}", "median", s->throughput.median,
+                                      "min", s->throughput.min, "max", s->throughput.max, "ci95",
+                                      s->throughput_ci.lo, s->throughput_ci.hi));
         json_object_set_new(summary, "efficiency", json_real(s->efficiency));
+        json_object_set_new(summary, "efficiency_ci95",
+                            json_pack("[f, f]", s->efficiency_ci.lo, s->efficiency_ci.hi));
     }
+}
+
+json_t *analysis_json_statistics(uint64_t seed)
+{
+    return json_pack("{s:s, s:I}", "interval", ANALYSIS_INTERVAL, "seed", (json_int_t)seed);
 }
 
 static json_t *usl_json(const usl_fit *fit)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "analyze.h"
+#include "rng.h"
 
 /* The analysis of figures that cannot be analysed: an unknown verdict and why. */
 static void unknown(analysis *out, const char *why)
@@ -26,8 +27,45 @@ static const char *limiting_factor(const usl_fit *fit, double top)
     return fit->sigma * (top - 1) >= fit->kappa * top * (top - 1) ? "contention" : "coherency";
 }
 
-int analysis_run(const analysis_input *steps, size_t nsteps, analysis *out, char *err,
-                 size_t errlen)
+/*
+ * The 95% intervals of each step's median and E(N), each from a seed of its own drawn from
+ * seed. E(N) = X(N) / (N X(1)) is the ratio of medians scaled by first / N; the first step is
+ * the reference, E = 1 exactly. Returns 0, or -1 with why (a run without throughput, which
+ * the ratio cannot divide by) in why.
+ */
+static int intervals(const analysis_input *steps, size_t nsteps, uint64_t seed, analysis *out,
+                     char *why, size_t whylen)
+{
+    char reason[256];
+    /* Until the bootstrap gives one, each interval is its point: never an absent figure. */
+    for (size_t i = 0; i < nsteps; i++) {
+        analysis_step *s = &out->steps[i];
+        s->throughput_ci = (bootstrap_interval){s->throughput.median, s->throughput.median};
+        s->efficiency_ci = (bootstrap_interval){s->efficiency, s->efficiency};
+    }
+    for (size_t i = 0; i < nsteps; i++) {
+        analysis_step *s = &out->steps[i];
+        const analysis_input *first = &steps[0];
+        if (bootstrap_median(steps[i].throughputs, steps[i].nruns, ANALYSIS_RESAMPLES,
+                             rng_splitmix64(&seed), &s->throughput_ci, reason,
+                             sizeof(reason)) != 0 ||
+            (i > 0 &&
+             bootstrap_median_ratio(steps[i].throughputs, steps[i].nruns, first->throughputs,
+                                    first->nruns, ANALYSIS_RESAMPLES, rng_splitmix64(&seed),
+                                    &s->efficiency_ci, reason, sizeof(reason)) != 0)) {
+            snprintf(why, whylen, "no interval at %u servers: %s", steps[i].servers, reason);
+            return -1;
+        }
+        double scale = (double)first->servers / steps[i].servers;
+        s->efficiency_ci =
+            i == 0 ? (bootstrap_interval){1, 1}
+                   : (bootstrap_interval){s->efficiency_ci.lo * scale, s->efficiency_ci.hi * scale};
+    }
+    return 0;
+}
+
+int analysis_run(const analysis_input *steps, size_t nsteps, uint64_t seed, analysis *out,
+                 char *err, size_t errlen)
 {
     memset(out, 0, sizeof(*out));
     if (nsteps == 0 || nsteps > ANALYSIS_MAX_STEPS) {
@@ -54,18 +92,22 @@ int analysis_run(const analysis_input *steps, size_t nsteps, analysis *out, char
         out->steps[i].efficiency = e;
         out->min_efficiency = e < out->min_efficiency ? e : out->min_efficiency;
     }
+    char why[sizeof(out->usl.note)];
+    int have_intervals = intervals(steps, nsteps, seed, out, why, sizeof(why)) == 0;
     for (size_t i = 0; i < nsteps; i++) {
         if (!(x[i] > 0)) {
-            char why[160];
             snprintf(why, sizeof(why),
                      "no throughput at %.0f servers: sigma and kappa cannot be estimated", n[i]);
             unknown(out, why);
             return 0;
         }
     }
+    if (!have_intervals) {
+        unknown(out, why);
+        return 0;
+    }
     out->usl = usl_fit_points(n, x, nsteps);
     if (!out->usl.fitted && nsteps >= 2) {
-        char why[sizeof(out->usl.note)];
         snprintf(why, sizeof(why), "%s", out->usl.note);
         unknown(out, why);
         return 0;

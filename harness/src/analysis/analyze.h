@@ -9,7 +9,9 @@
 #define TWICE_ANALYZE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
+#include "bootstrap.h"
 #include "stats.h"
 #include "usl.h"
 
@@ -27,8 +29,11 @@ typedef struct analysis_input {
 } analysis_input;
 
 typedef struct analysis_step {
-    stats_summary throughput; /* median, min and max over the repetitions */
-    double efficiency;        /* E(N) of the medians against the first step */
+    stats_summary throughput;         /* median, min and max over the repetitions */
+    bootstrap_interval throughput_ci; /* 95% bootstrap percentile interval of the median */
+    double efficiency;                /* E(N) of the medians against the first step */
+    bootstrap_interval efficiency_ci; /* of the ratio of medians; [1, 1] for the first step,
+                                         the reference itself */
 } analysis_step;
 
 typedef struct analysis {
@@ -41,14 +46,19 @@ typedef struct analysis {
     usl_fit usl;
 } analysis;
 
+/* The resamples of every bootstrap interval, and how the report names the intervals. */
+#define ANALYSIS_RESAMPLES BOOTSTRAP_DEFAULT_RESAMPLES
+#define ANALYSIS_INTERVAL "bootstrap percentile, 95%, 4000 resamples"
+
 /**
  * Analyses nsteps steps (1 to ANALYSIS_MAX_STEPS, each with at least one
- * repetition) into *out. Returns 0, or -1 with the reason in err when the
+ * repetition) into *out; seed seeds the bootstrap, so that the same figures
+ * and seed give the same intervals. Returns 0, or -1 with the reason in err when the
  * input breaks that contract. Figures that cannot be analysed (a step
  * without throughput, a fit that fails) are not an error: the verdict is
  * then "unknown" and out->error says why.
  */
-int analysis_run(const analysis_input *steps, size_t nsteps, analysis *out, char *err,
-                 size_t errlen);
+int analysis_run(const analysis_input *steps, size_t nsteps, uint64_t seed, analysis *out,
+                 char *err, size_t errlen);
 
 #endif

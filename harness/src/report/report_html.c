@@ -114,7 +114,8 @@ static int step_chart(FILE *out, const report_doc *report, const char *title, co
 static void results_table(FILE *out, const report_doc *report)
 {
     fputs("<table><tr><th>model</th><th>servers</th><th>throughput req/s</th><th>min-max</th>"
-          "<th>E(N)</th><th>p50 ms</th><th>p99 ms</th><th>errors</th><th>failed checks</th>"
+          "<th>95% CI</th><th>E(N)</th><th>95% CI</th><th>p50 ms</th><th>p99 "
+          "ms</th><th>errors</th><th>failed checks</th>"
           "<th>valid</th></tr>\n",
           out);
     for (size_t i = 0; i < report->nmodels; i++) {
@@ -127,10 +128,16 @@ static void results_table(FILE *out, const report_doc *report)
             markup_escape(out, m->name);
             fprintf(out, "</td><td>%lld</td><td>%.0f</td><td>%.0f-%.0f</td><td>",
                     m->steps[j].servers, s->median, s->min, s->max);
+            if (s->ci.present)
+                fprintf(out, "%.0f-%.0f", s->ci.lo, s->ci.hi);
+            fputs("</td><td>", out);
             if (s->has_efficiency)
                 fprintf(out, "%.2f", s->efficiency);
             else
                 fputs("-", out);
+            fputs("</td><td>", out);
+            if (s->efficiency_ci.present)
+                fprintf(out, "%.2f-%.2f", s->efficiency_ci.lo, s->efficiency_ci.hi);
             fprintf(out,
                     "</td><td>%.2f</td><td>%.2f</td><td>%.0f</td><td>%.0f</td><td%s>%s</td>"
                     "</tr>\n",
@@ -227,7 +234,15 @@ static void head(FILE *out, const report_doc *report)
     markup_escape(out, report->cpu_model);
     fprintf(out, ", %lld cores, ", report->cores);
     markup_escape(out, report->kernel);
-    fputs(".</p>\n", out);
+    fputs(".", out);
+    if (*report->interval != '\0') {
+        fputs(" Intervals: ", out);
+        markup_escape(out, report->interval);
+        fputs(".", out);
+    }
+    if (report->has_seed)
+        fprintf(out, " Seed %lld.", report->seed);
+    fputs("</p>\n", out);
     if (*report->error != '\0') {
         fputs("<p class=\"bad\">Error: ", out);
         markup_escape(out, report->error);

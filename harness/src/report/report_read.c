@@ -215,6 +215,37 @@ static int read_bounds(reader *r, json_t *summary, report_summary *s)
     return 0;
 }
 
+/* An optional [lo, hi] of numbers from min up, lo <= hi. */
+static int read_interval(reader *r, json_t *obj, const char *key, double min, report_interval *out)
+{
+    json_t *v;
+    memset(out, 0, sizeof(*out));
+    if (field(r, obj, key, JSON_ARRAY, 0, &v) != 0)
+        return -1;
+    if (v == NULL)
+        return 0;
+    size_t back = enter_key(r, key);
+    if (json_array_size(v) != 2)
+        return fail(r, "expected [lo, hi], an array of 2 numbers, got %zu items",
+                    json_array_size(v));
+    double bound[2];
+    for (size_t i = 0; i < 2; i++) {
+        json_t *item = json_array_get(v, i);
+        size_t at = enter_index(r, i);
+        if (!json_is_number(item))
+            return fail(r, "expected a number, got %s", json_type_name(item));
+        bound[i] = json_number_value(item);
+        if (bound[i] < min || bound[i] > DBL_MAX)
+            return fail(r, "expected a number >= %.10g, got %.17g", min, bound[i]);
+        leave(r, at);
+    }
+    if (bound[0] > bound[1])
+        return fail(r, "expected lo <= hi, got [%.17g, %.17g]", bound[0], bound[1]);
+    leave(r, back);
+    *out = (report_interval){1, bound[0], bound[1]};
+    return 0;
+}
+
 static int read_summary(reader *r, json_t *summary, report_summary *s)
 {
     json_t *x, *latency;
@@ -223,11 +254,12 @@ static int read_summary(reader *r, json_t *summary, report_summary *s)
     size_t back = enter_key(r, "throughput");
     if (nonnegative_field(r, x, "median", &s->median) != 0 ||
         nonnegative_field(r, x, "min", &s->min) != 0 ||
-        nonnegative_field(r, x, "max", &s->max) != 0)
+        nonnegative_field(r, x, "max", &s->max) != 0 || read_interval(r, x, "ci95", 0, &s->ci) != 0)
         return -1;
     leave(r, back);
     if (number_field(r, summary, "efficiency", 0, 0, 0, DBL_MAX, &s->efficiency,
                      &s->has_efficiency) != 0 ||
+        read_interval(r, summary, "efficiency_ci95", 0, &s->efficiency_ci) != 0 ||
         bool_field(r, summary, "valid", 1, &s->valid) != 0 || read_flags(r, summary, s) != 0 ||
         field(r, summary, "latency_ms", JSON_OBJECT, 1, &latency) != 0)
         return -1;
@@ -273,12 +305,11 @@ static int read_usl(reader *r, json_t *usl, report_usl *out)
     if (!out->fitted)
         return 0;
     json_t *peak = json_object_get(usl, "peak_servers");
-    if (number_field(r, usl, "sigma_se", 0, 0, 0, DBL_MAX, &out->sigma_se, &out->has_errors) !=
-            0 ||
+    if (number_field(r, usl, "sigma_se", 0, 0, 0, DBL_MAX, &out->sigma_se, &out->has_errors) != 0 ||
         number_field(r, usl, "kappa_se", out->has_errors, 0, 0, DBL_MAX, &out->kappa_se, NULL) !=
             0 ||
-        (!json_is_null(peak) && number_field(r, usl, "peak_servers", 0, 0, 0, DBL_MAX,
-                                             &out->peak_servers, NULL) != 0))
+        (!json_is_null(peak) &&
+         number_field(r, usl, "peak_servers", 0, 0, 0, DBL_MAX, &out->peak_servers, NULL) != 0))
         return -1;
     return number_field(r, usl, "lambda", 1, 0, 0, DBL_MAX, &out->lambda, NULL) != 0 ||
                    /* below 0: super-linear (Gunther), reported as it came out */
@@ -410,6 +441,26 @@ static int read_machine(reader *r, json_t *top, report_doc *doc)
     return 0;
 }
 
+/* How the run made its intervals and the seed of its order, when the report says. */
+static int read_statistics(reader *r, json_t *top, report_doc *doc)
+{
+    json_t *statistics;
+    doc->interval = "";
+    if (field(r, top, "statistics", JSON_OBJECT, 0, &statistics) != 0)
+        return -1;
+    if (statistics == NULL)
+        return 0;
+    size_t back = enter_key(r, "statistics");
+    json_t *seed;
+    if (string_field(r, statistics, "interval", 0, "", &doc->interval) != 0 ||
+        integer_field(r, statistics, "seed", 0, 0, &doc->seed) != 0)
+        return -1;
+    field(r, statistics, "seed", JSON_INTEGER, 0, &seed);
+    doc->has_seed = seed != NULL;
+    leave(r, back);
+    return 0;
+}
+
 /* A Twice report says so first: anything else (a scenario, another schema) stops here. */
 static int read_head(reader *r, json_t *top, report_doc *doc)
 {
@@ -448,7 +499,8 @@ int report_read_json(report_doc *doc, json_t *json, const char *name, char *err,
         return -1;
     }
     if (read_head(&r, json, doc) != 0 || read_scenario(&r, json, doc) != 0 ||
-        read_machine(&r, json, doc) != 0 || read_models(&r, json, doc) != 0) {
+        read_machine(&r, json, doc) != 0 || read_statistics(&r, json, doc) != 0 ||
+        read_models(&r, json, doc) != 0) {
         report_doc_free(doc);
         return -1;
     }

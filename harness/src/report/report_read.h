@@ -17,12 +17,20 @@
 #define REPORT_SCHEMA "twice.report/1"
 
 /** A step's measured figures, summarized over its repetitions. */
+/** A 95% interval, where the report has one (older reports do not). */
+typedef struct report_interval {
+    int present;
+    double lo, hi; /* lo <= hi */
+} report_interval;
+
 typedef struct report_summary {
     double median, min, max; /* throughput, requests per second */
+    report_interval ci;      /* of the median throughput */
     double efficiency;       /* E(N) against the model's first step, when has_efficiency */
     int has_efficiency;      /* 0 in a model the run stopped in before its analysis */
-    int valid;               /* 0: flagged, the figure is not the system's */
-    const char **flags;      /* why it is flagged, nflags of them */
+    report_interval efficiency_ci;
+    int valid;          /* 0: flagged, the figure is not the system's */
+    const char **flags; /* why it is flagged, nflags of them */
     size_t nflags;
     double p50_ms, p99_ms;
     double requests, errors, non2xx, failed_checks;
@@ -71,6 +79,9 @@ typedef struct report_doc {
     scenario_gate gate;                     /* the scenario's thresholds */
     const char *cpu_model, *kernel;         /* the machine's ("" when unknown) */
     long long cores;
+    const char *interval; /* how the intervals were made; "" in a report without them */
+    int has_seed;         /* 1: the seed of the run's order (and bootstrap) is known */
+    long long seed;
     report_model *models;
     size_t nmodels;
     char *source; /* owned: the name the reader was given (the file), for messages */

@@ -5,6 +5,7 @@
  * terminal (message_text.h).
  */
 #include "message_text.h"
+#include "report_figures.h"
 #include "report_table.h"
 
 static void print_analysis(FILE *out, const report_model *m)
@@ -46,14 +47,14 @@ static void print_analysis(FILE *out, const report_model *m)
 static void print_step(FILE *out, const report_model *m, const report_step *step)
 {
     const report_summary *s = &step->summary;
-    char name[64], range[64], bound[32] = "-";
+    char name[64], range[64], efficiency[64], bound[32] = "-";
     if (s->best_bound > 0)
         snprintf(bound, sizeof(bound), "%.2f of %.0f", s->median / s->best_bound, s->best_bound);
-    snprintf(range, sizeof(range), "%.0f (%.0f-%.0f)", s->median, s->min, s->max);
-    fprintf(out, "%-10s %7lld %26s %6.2f %16s %9.2f %9.2f %7.0f %7.0f%s\n",
-            message_escape(name, sizeof(name), m->name), step->servers, range, s->efficiency,
-            bound, s->p50_ms, s->p99_ms, s->errors + s->non2xx, s->failed_checks,
-            s->valid ? "" : "  INVALID");
+    fprintf(out, "%-10s %7lld %26s %17s %16s %9.2f %9.2f %7.0f %7.0f%s\n",
+            message_escape(name, sizeof(name), m->name), step->servers,
+            report_throughput_text(range, sizeof(range), s),
+            report_efficiency_text(efficiency, sizeof(efficiency), s), bound, s->p50_ms, s->p99_ms,
+            s->errors + s->non2xx, s->failed_checks, s->valid ? "" : "  INVALID");
     for (size_t k = 0; k < s->nflags; k++) {
         fputs("    ! ", out);
         message_print(out, s->flags[k]);
@@ -63,9 +64,9 @@ static void print_step(FILE *out, const report_model *m, const report_step *step
 
 void report_print_table(FILE *out, const report_doc *report)
 {
-    fprintf(out, "%-10s %7s %26s %6s %16s %9s %9s %7s %7s\n", "model", "servers",
-            "throughput req/s (min-max)", "E(N)", "of best bound", "p50 ms", "p99 ms", "errors",
-            "failed");
+    fprintf(out, "%-10s %7s %26s %17s %16s %9s %9s %7s %7s\n", "model", "servers",
+            report_throughput_heading(report), *report->interval != '\0' ? "E(N) [95% CI]" : "E(N)",
+            "of best bound", "p50 ms", "p99 ms", "errors", "failed");
     for (size_t i = 0; i < report->nmodels; i++) {
         const report_model *m = &report->models[i];
         for (size_t j = 0; j < m->nsteps; j++) {

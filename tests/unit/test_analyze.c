@@ -5,6 +5,8 @@
  * contract.
  */
 #include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "analyze.h"
@@ -171,4 +173,65 @@ Test(analyze, a_run_without_throughput_leaves_no_ratio_interval_and_says_so)
     cr_assert(strstr(a.error, "no interval at 2 servers") != NULL, "%s", a.error);
     cr_assert_float_eq(a.steps[1].efficiency_ci.lo, a.steps[1].efficiency, 1e-12,
                        "the point stands in for the interval");
+}
+
+Test(analyze, an_interval_that_straddles_the_threshold_is_inconclusive_and_says_how_many_more)
+{
+    /* X(1) exact; X(2)'s median 1830 gives E(2) = 0.915, but its repetitions reach down to
+     * 1720 (E = 0.86): the interval straddles 0.90. */
+    unsigned servers[] = {1, 2};
+    double x[2][5] = {{1000, 1000, 1000, 1000, 1000}, {1720, 1780, 1830, 1860, 1900}};
+    analysis_input in[2];
+    steps_of(in, servers, x, 2, 5);
+    analysis a;
+    char err[256];
+    cr_assert_eq(analysis_run(in, 2, 5, &a, err, sizeof(err)), 0, "%s", err);
+    const bootstrap_interval *ci = &a.steps[1].efficiency_ci;
+    cr_assert(ci->lo < 0.9 && ci->hi > 0.9, "the data straddle: [%g, %g]", ci->lo, ci->hi);
+    cr_assert_str_eq(a.verdict, "inconclusive");
+    cr_assert_null(a.limiting_factor, "nothing to blame before the verdict is known");
+    /* Half-width h over distance d = 0.015 from 0.90: 5 (h / d)^2 repetitions in all. */
+    double half = (ci->hi - ci->lo) / 2, d = 0.915 - 0.9;
+    unsigned want = (unsigned)ceil(5 * (half / d) * (half / d));
+    cr_assert_eq(a.repetitions_needed, want);
+    cr_assert_gt(a.repetitions_needed, 5);
+    char expected[160];
+    snprintf(expected, sizeof(expected), "about %u repetitions in all would likely decide it",
+             want);
+    cr_assert(strstr(a.verdict_note, "E(2) = 0.92, 95% interval") != NULL, "%s", a.verdict_note);
+    cr_assert(strstr(a.verdict_note, "straddles 0.90") != NULL, "%s", a.verdict_note);
+    cr_assert(strstr(a.verdict_note, expected) != NULL, "%s", a.verdict_note);
+}
+
+Test(analyze, e_n_on_the_threshold_promises_no_number_of_repetitions)
+{
+    unsigned servers[] = {1, 2};
+    double x[2][5] = {{1000, 1000, 1000, 1000, 1000}, {1700, 1760, 1800, 1840, 1900}};
+    analysis_input in[2];
+    steps_of(in, servers, x, 2, 5);
+    analysis a;
+    char err[256];
+    cr_assert_eq(analysis_run(in, 2, 5, &a, err, sizeof(err)), 0, "%s", err);
+    cr_assert_str_eq(a.verdict, "inconclusive");
+    cr_assert_eq(a.repetitions_needed, 0);
+    cr_assert(strstr(a.verdict_note, "sits on the threshold") != NULL, "%s", a.verdict_note);
+}
+
+Test(analyze, one_interval_below_the_threshold_makes_it_sub_linear_whatever_the_others)
+{
+    /* E(2) straddles, E(4) lies wholly below: the finding is sub-linear. */
+    unsigned servers[] = {1, 2, 4};
+    double x[3][5] = {{1000, 1000, 1000, 1000, 1000},
+                      {1720, 1780, 1830, 1860, 1900},
+                      {3000, 3050, 3100, 3150, 3200}};
+    analysis_input in[3];
+    steps_of(in, servers, x, 3, 5);
+    analysis a;
+    char err[256];
+    cr_assert_eq(analysis_run(in, 3, 5, &a, err, sizeof(err)), 0, "%s", err);
+    cr_assert_str_eq(a.verdict, "sub-linear");
+    cr_assert_eq(a.repetitions_needed, 0);
+    cr_assert(strstr(a.verdict_note, "E(4) = 0.78, 95% interval [0.75, 0.80], lies below 0.90") !=
+                  NULL,
+              "%s", a.verdict_note);
 }

@@ -285,6 +285,11 @@ Test(report_read, intervals_and_statistics_are_checked)
 
 Test(report_read, analyses_are_checked)
 {
+    refused_with("models.0.analysis", "repetitions_needed", json_integer(0),
+                 "r.json: $.models[0].analysis.repetitions_needed: expected an integer >= 1, got "
+                 "0");
+    refused_with("models.0.analysis", "verdict_note", json_false(),
+                 "r.json: $.models[0].analysis.verdict_note: expected a string, got a boolean");
     refused_with("models.0", "analysis", json_array(),
                  "r.json: $.models[0].analysis: expected an object, got an array");
     refused_with("models.0.analysis", "verdict", NULL,

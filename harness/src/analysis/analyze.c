@@ -5,6 +5,7 @@
  * analysis says so in its error, for the report and the gate, rather than
  * holding NaN or nothing.
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -64,6 +65,70 @@ static int intervals(const analysis_input *steps, size_t nsteps, uint64_t seed, 
     return 0;
 }
 
+/*
+ * How many repetitions in all would likely move an interval of E(N) that straddles the
+ * threshold off it: the half-width shrinks as 1 / sqrt(n), and must shrink below the distance
+ * from E(N) to the threshold. 0 when E(N) sits on the threshold: no number of repetitions
+ * can be promised.
+ */
+static unsigned repetitions_to_decide(const analysis_step *s, size_t nruns)
+{
+    double half = (s->efficiency_ci.hi - s->efficiency_ci.lo) / 2;
+    double distance = fabs(s->efficiency - ANALYSIS_LINEAR_EFFICIENCY);
+    if (!(distance > 1e-9))
+        return 0;
+    double n = ceil((double)nruns * (half / distance) * (half / distance));
+    return n > nruns ? (n < 1e6 ? (unsigned)n : 1000000) : (unsigned)nruns + 1;
+}
+
+/* The verdict of valid figures from two or more server counts, from the E(N) intervals. */
+static void decide(const analysis_input *steps, analysis *out)
+{
+    const analysis_step *below = NULL; /* the first step whose interval lies below */
+    size_t straddling = 0;
+    int undecidable = 0; /* a straddling E(N) sits on the threshold */
+    for (size_t i = 1; i < out->nsteps; i++) {
+        const analysis_step *s = &out->steps[i];
+        if (s->efficiency_ci.hi < ANALYSIS_LINEAR_EFFICIENCY) {
+            if (below == NULL)
+                snprintf(out->verdict_note, sizeof(out->verdict_note),
+                         "E(%u) = %.2f, 95%% interval [%.2f, %.2f], lies below %.2f",
+                         steps[i].servers, s->efficiency, s->efficiency_ci.lo, s->efficiency_ci.hi,
+                         ANALYSIS_LINEAR_EFFICIENCY);
+            below = s;
+        } else if (s->efficiency_ci.lo < ANALYSIS_LINEAR_EFFICIENCY) {
+            unsigned needed = repetitions_to_decide(s, steps[i].nruns);
+            undecidable |= needed == 0;
+            if (needed > out->repetitions_needed)
+                out->repetitions_needed = needed;
+            if (straddling++ == 0 && below == NULL)
+                snprintf(out->verdict_note, sizeof(out->verdict_note),
+                         "E(%u) = %.2f, 95%% interval [%.2f, %.2f], straddles %.2f",
+                         steps[i].servers, s->efficiency, s->efficiency_ci.lo, s->efficiency_ci.hi,
+                         ANALYSIS_LINEAR_EFFICIENCY);
+        }
+    }
+    if (below != NULL || undecidable)
+        out->repetitions_needed = 0;
+    if (below != NULL) {
+        out->verdict = "sub-linear";
+    } else if (straddling != 0) {
+        out->verdict = "inconclusive";
+        size_t used = strlen(out->verdict_note);
+        if (out->repetitions_needed != 0)
+            snprintf(out->verdict_note + used, sizeof(out->verdict_note) - used,
+                     "%s: about %u repetitions in all would likely decide it",
+                     straddling > 1 ? " (and other steps too)" : "", out->repetitions_needed);
+        else
+            snprintf(out->verdict_note + used, sizeof(out->verdict_note) - used,
+                     ": E(N) sits on the threshold, which no number of repetitions may decide");
+    } else {
+        out->verdict = "linear";
+        snprintf(out->verdict_note, sizeof(out->verdict_note),
+                 "every step's E(N) interval lies at or above %.2f", ANALYSIS_LINEAR_EFFICIENCY);
+    }
+}
+
 int analysis_run(const analysis_input *steps, size_t nsteps, uint64_t seed, analysis *out,
                  char *err, size_t errlen)
 {
@@ -112,10 +177,12 @@ int analysis_run(const analysis_input *steps, size_t nsteps, uint64_t seed, anal
         unknown(out, why);
         return 0;
     }
-    out->verdict = !valid                                              ? "invalid"
-                   : nsteps < 2                                        ? "unknown"
-                   : out->min_efficiency >= ANALYSIS_LINEAR_EFFICIENCY ? "linear"
-                                                                       : "sub-linear";
+    if (!valid)
+        out->verdict = "invalid";
+    else if (nsteps < 2)
+        out->verdict = "unknown";
+    else
+        decide(steps, out);
     if (strcmp(out->verdict, "sub-linear") == 0 && out->usl.fitted)
         out->limiting_factor = limiting_factor(&out->usl, n[nsteps - 1]);
     return 0;

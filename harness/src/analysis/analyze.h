@@ -17,7 +17,11 @@
 
 /* No scenario steps through more server counts (scenario.h's SCENARIO_MAX_STEPS). */
 #define ANALYSIS_MAX_STEPS 64
-/* Every step at least this efficient: the model scaled. */
+/*
+ * Every step at least this efficient: the model scaled. The verdict reads each step's E(N)
+ * interval against it: "linear" when every interval lies at or above it, "sub-linear" when
+ * one lies wholly below it, "inconclusive" when one straddles it (and none is below).
+ */
 #define ANALYSIS_LINEAR_EFFICIENCY 0.90
 
 /** One step as measured: borrowed by analysis_run, which keeps no pointer. */
@@ -39,7 +43,11 @@ typedef struct analysis_step {
 typedef struct analysis {
     analysis_step steps[ANALYSIS_MAX_STEPS]; /* in the order given */
     size_t nsteps;
-    const char *verdict;         /* "linear", "sub-linear", "invalid" or "unknown" (static) */
+    const char *verdict;         /* "linear", "sub-linear", "inconclusive", "invalid" or "unknown"
+                                    (static) */
+    char verdict_note[512];      /* for people: which interval decided, or why none did; or "" */
+    unsigned repetitions_needed; /* when inconclusive: the repetitions in all that would likely
+                                    decide it; 0 when no number can be given */
     const char *limiting_factor; /* "contention", "coherency" (static), or NULL */
     double min_efficiency;       /* the lowest E(N) */
     char error[1024];            /* "" or why the figures could not be analysed */

@@ -160,6 +160,10 @@ static void analysis_item(FILE *out, const report_model *m)
         markup_escape(out, a->limiting_factor);
         fputs(")", out);
     }
+    if (a->present && *a->verdict_note != '\0') {
+        fputs(": ", out);
+        markup_escape(out, a->verdict_note);
+    }
     if (a->error != NULL) {
         fputs(": no analysis: ", out);
         markup_escape(out, a->error);

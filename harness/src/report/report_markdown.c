@@ -71,6 +71,10 @@ static void verdict(FILE *out, const report_model *model)
         text(out, a->limiting_factor);
         fputs(")", out);
     }
+    if (*a->verdict_note != '\0') {
+        fputs(": ", out);
+        text(out, a->verdict_note);
+    }
     if (a->error != NULL) {
         fputs(": no analysis: ", out);
         text(out, a->error);

@@ -324,7 +324,11 @@ static int read_analysis(reader *r, json_t *analysis, report_analysis *out)
 {
     json_t *usl;
     out->present = 1;
+    json_t *needed = json_object_get(analysis, "repetitions_needed");
     if (string_field(r, analysis, "verdict", 1, NULL, &out->verdict) != 0 ||
+        string_field(r, analysis, "verdict_note", 0, "", &out->verdict_note) != 0 ||
+        (!json_is_null(needed) &&
+         integer_field(r, analysis, "repetitions_needed", 0, 1, &out->repetitions_needed) != 0) ||
         nullable_string(r, analysis, "limiting_factor", &out->limiting_factor) != 0 ||
         string_field(r, analysis, "error", 0, NULL, &out->error) != 0 ||
         field(r, analysis, "usl", JSON_OBJECT, 1, &usl) != 0)

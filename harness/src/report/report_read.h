@@ -53,10 +53,13 @@ typedef struct report_usl {
 } report_usl;
 
 typedef struct report_analysis {
-    int present;                 /* 0: the run stopped before this model was analysed */
-    const char *verdict;         /* "linear", "sub-linear", "invalid", "unknown", ... */
-    const char *limiting_factor; /* NULL when none was named */
-    const char *error;           /* NULL, or why the analysis could not be made */
+    int present;         /* 0: the run stopped before this model was analysed */
+    const char *verdict; /* "linear", "sub-linear", "inconclusive", "invalid", "unknown", ... */
+    const char *verdict_note;     /* which interval decided, or why none did; "" when none */
+    long long repetitions_needed; /* inconclusive: repetitions in all likely to decide; 0: none
+                                     given */
+    const char *limiting_factor;  /* NULL when none was named */
+    const char *error;            /* NULL, or why the analysis could not be made */
     report_usl usl;
 } report_analysis;
 

@@ -21,6 +21,10 @@ static void print_analysis(FILE *out, const report_model *m)
         message_print(out, a->limiting_factor);
         fputc(')', out);
     }
+    if (*a->verdict_note != '\0') {
+        fputs(": ", out);
+        message_print(out, a->verdict_note);
+    }
     if (a->error != NULL) {
         fputs(": ", out);
         message_print(out, a->error);

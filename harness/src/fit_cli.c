@@ -10,6 +10,7 @@
 
 #include "fit_cli.h"
 #include "fit_csv.h"
+#include "usl_json.h"
 #include "usl_nls.h"
 
 #define EXIT_BAD_INPUT 2
@@ -64,17 +65,6 @@ static int parse_args(int argc, char **argv, fit_request *req)
     return 0;
 }
 
-static json_t *interval_json(int has, double lo, double hi)
-{
-    return has ? json_pack("[f, f]", lo, hi) : json_null();
-}
-
-static json_t *estimate_json(const usl_estimate *e)
-{
-    return json_pack("{s:f, s:o}", "value", e->value, "ci95",
-                     interval_json(e->has_ci, e->lo, e->hi));
-}
-
 /* Each sentence of the notes, as an array. */
 static json_t *notes_json(const char *notes)
 {
@@ -104,18 +94,17 @@ static int print_json(const usl_nls *fit, const usl_prediction *predictions, con
                 list,
                 json_pack("{s:I, s:o, s:o, s:o}", "servers", (json_int_t)p->servers, "value",
                           ok[i] ? json_real(p->value) : json_null(), "ci95",
-                          interval_json(ok[i] && p->has_intervals, p->ci_lo, p->ci_hi), "pi95",
-                          interval_json(ok[i] && p->has_intervals, p->pi_lo, p->pi_hi))) == 0;
+                          usl_interval_json(ok[i] && p->has_intervals, p->ci_lo, p->ci_hi), "pi95",
+                          usl_interval_json(ok[i] && p->has_intervals, p->pi_lo, p->pi_hi))) == 0;
     }
-    json_t *out = json_pack(
-        "{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:o, s:o}", "model",
-        fit->amdahl ? "amdahl" : "usl", "sigma", estimate_json(&fit->sigma), "kappa",
-        estimate_json(&fit->kappa), "lambda", estimate_json(&fit->lambda), "peak_servers",
-        fit->has_peak ? estimate_json(&fit->peak_n) : json_null(), "peak_throughput",
-        fit->has_peak ? estimate_json(&fit->peak_x) : json_null(), "residual_se",
-        fit->dof > 0 ? json_real(fit->residual_se) : json_null(), "measurements",
-        (json_int_t)fit->points, "server_counts", (json_int_t)fit->counts, "degrees_of_freedom",
-        (json_int_t)fit->dof, "notes", notes_json(fit->notes), "predictions", list);
+    json_t *out = usl_json(fit);
+    if (out != NULL) /* each set steals its value, even when it fails */
+        complete &=
+            (json_object_set_new(out, "model", json_string(fit->amdahl ? "amdahl" : "usl")) |
+             json_object_set_new(out, "notes", notes_json(fit->notes)) |
+             json_object_set_new(out, "predictions", list)) == 0;
+    else
+        json_decref(list);
     /* jansson refuses a NaN or an infinity (json_real gives NULL, and so does the pack that
      * holds it): say so rather than print an object with a figure missing. */
     if (out == NULL || !complete) {

@@ -219,6 +219,18 @@ Test(harness_run, a_tiny_scenario_end_to_end)
                       e <= json_number_value(json_array_get(eci, 1)) + 1e-12);
         }
     }
+    /* The fit on every repetition (2 steps x 2 rounds), each parameter with its interval. */
+    for (size_t m = 0; m < 2; m++) {
+        json_t *analysis = json_object_get(json_array_get(models, m), "analysis");
+        json_t *usl = json_object_get(analysis, "usl");
+        cr_assert(json_is_string(json_object_get(analysis, "verdict_note")));
+        if (!json_is_true(json_object_get(usl, "fitted")))
+            continue; /* a fit can fail on real data: the note says why */
+        cr_assert_eq(json_integer_value(json_object_get(usl, "measurements")), 4);
+        cr_assert(json_is_number(json_object_get(json_object_get(usl, "sigma"), "value")));
+        cr_assert(json_is_boolean(json_object_get(usl, "super_linear")));
+        cr_assert_null(json_object_get(usl, "r2"), "R² is gone");
+    }
     json_decref(r);
     /* Markdown and JUnit beside the JSON, under the same name. */
     int md = 0, junit = 0;

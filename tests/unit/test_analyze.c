@@ -94,7 +94,7 @@ Test(analyze, a_step_without_throughput_is_unknown_and_says_where)
     cr_assert_eq(analysis_run(in, 3, 7, &a, err, sizeof(err)), 0, "%s", err);
     cr_assert_str_eq(a.verdict, "unknown");
     cr_assert(strstr(a.error, "no throughput at 2 servers") != NULL, "%s", a.error);
-    cr_assert_eq(a.usl.fitted, 0);
+    cr_assert_eq(a.fitted, 0);
 }
 
 Test(analyze, input_that_breaks_the_contract_is_refused)
@@ -234,4 +234,49 @@ Test(analyze, one_interval_below_the_threshold_makes_it_sub_linear_whatever_the_
     cr_assert(strstr(a.verdict_note, "E(4) = 0.78, 95% interval [0.75, 0.80], lies below 0.90") !=
                   NULL,
               "%s", a.verdict_note);
+}
+
+Test(analyze, the_law_is_fitted_to_every_repetition_and_linear_data_gives_intervals_around_0)
+{
+    unsigned servers[] = {1, 2, 3, 4};
+    double x[4][5];
+    for (size_t i = 0; i < 4; i++)
+        for (size_t r = 0; r < 5; r++)
+            x[i][r] = 1000.0 * servers[i] * (1 + 0.01 * (double)((r * 3 + i) % 5));
+    analysis_input in[4];
+    steps_of(in, servers, x, 4, 5);
+    analysis a;
+    char err[256];
+    cr_assert_eq(analysis_run(in, 4, 9, &a, err, sizeof(err)), 0, "%s", err);
+    cr_assert(a.fitted);
+    cr_assert_eq(a.usl.points, 20, "every repetition, not the 4 medians");
+    cr_assert_eq(a.usl.counts, 4);
+    cr_assert(a.usl.sigma.has_ci && a.usl.sigma.lo <= 0 && a.usl.sigma.hi >= 0,
+              "sigma [%g, %g] contains 0", a.usl.sigma.lo, a.usl.sigma.hi);
+    cr_assert(a.usl.amdahl || (a.usl.kappa.lo <= 0 && a.usl.kappa.hi >= 0),
+              "kappa is 0 or its interval contains 0");
+    cr_assert_str_eq(a.verdict, "linear");
+    cr_assert_null(a.limiting_factor);
+}
+
+Test(analyze, contention_is_named_only_with_an_interval_above_0)
+{
+    /* X(N) = 1000 / (1 + 0.5 (N - 1)) with a little noise: sigma 0.5, clearly above 0. */
+    unsigned servers[] = {1, 2, 3, 4};
+    double x[4][5];
+    for (size_t i = 0; i < 4; i++)
+        for (size_t r = 0; r < 5; r++)
+            x[i][r] =
+                1000.0 * servers[i] / (1 + 0.5 * (servers[i] - 1)) * (1 + 0.005 * ((double)r - 2));
+    analysis_input in[4];
+    steps_of(in, servers, x, 4, 5);
+    analysis a;
+    char err[256];
+    cr_assert_eq(analysis_run(in, 4, 9, &a, err, sizeof(err)), 0, "%s", err);
+    cr_assert_str_eq(a.verdict, "sub-linear");
+    cr_assert_str_eq(a.limiting_factor, "contention");
+    cr_assert(a.usl.sigma.lo > 0.45 && a.usl.sigma.hi < 0.55, "[%g, %g]", a.usl.sigma.lo,
+              a.usl.sigma.hi);
+    cr_assert(strstr(a.verdict_note, "limited by contention: sigma = 0.5") != NULL, "%s",
+              a.verdict_note);
 }

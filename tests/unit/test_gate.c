@@ -33,9 +33,12 @@ static json_t *steps_of(double x, double e, double spread, int valid)
 
 static json_t *model_json(const char *name, json_t *steps)
 {
-    return json_pack("{s:s, s:o, s:{s:s, s:n, s:{s:b, s:f, s:f, s:f, s:f}}}", "model", name,
-                     "steps", steps, "analysis", "verdict", "sub-linear", "limiting_factor", "usl",
-                     "fitted", 1, "lambda", 100.0, "sigma", 0.04, "kappa", 0.0, "r2", 1.0);
+    return json_pack("{s:s, s:o, s:{s:s, s:n, s:{s:b, s:b, s:b, s:{s:f, s:n}, s:{s:f, s:n}, "
+                     "s:{s:f, s:n}, s:n, s:n, s:n}}}",
+                     "model", name, "steps", steps, "analysis", "verdict", "sub-linear",
+                     "limiting_factor", "usl", "fitted", 1, "amdahl", 1, "super_linear", 0,
+                     "lambda", "value", 100.0, "ci95", "sigma", "value", 0.04, "ci95", "kappa",
+                     "value", 0.0, "ci95", "residual_se", "peak_servers", "peak_throughput");
 }
 
 static json_t *report_json(const char *name, json_t *models)

@@ -97,7 +97,12 @@ Test(report_read, the_fixture_reads_into_structs)
     cr_assert_str_eq(m->analysis.verdict, "invalid");
     cr_assert_null(m->analysis.limiting_factor);
     cr_assert_null(m->analysis.error);
-    cr_assert_eq(m->analysis.usl.sigma, 0.1765);
+    cr_assert_eq(m->analysis.usl.sigma.value, 0.1765);
+    cr_assert(m->analysis.usl.sigma.ci.present && m->analysis.usl.sigma.ci.lo == 0.1544);
+    cr_assert(!m->analysis.usl.kappa.ci.present, "Amdahl: kappa fixed, no interval");
+    cr_assert(m->analysis.usl.amdahl && !m->analysis.usl.super_linear);
+    cr_assert(m->analysis.usl.has_residual_se && m->analysis.usl.residual_se == 9.8);
+    cr_assert(!m->analysis.usl.has_peak);
     report_doc_free(&doc);
 }
 
@@ -303,13 +308,27 @@ Test(report_read, analyses_are_checked)
                  "r.json: $.models[0].analysis.usl: missing: expected an object");
     refused_with("models.0.analysis.usl", "fitted", json_string("yes"),
                  "r.json: $.models[0].analysis.usl.fitted: expected a boolean, got a string");
-    refused_with("models.0.analysis.usl", "sigma", json_string("-0.1"),
-                 "r.json: $.models[0].analysis.usl.sigma: expected a number, got a string");
-    refused_with("models.0.analysis.usl", "peak_servers", json_integer(-3),
-                 "r.json: $.models[0].analysis.usl.peak_servers: expected a number >= 0 and at "
-                 "most 1.797693135e+308, got -3");
+    refused_with("models.0.analysis.usl", "sigma", json_real(-0.1),
+                 "r.json: $.models[0].analysis.usl.sigma: expected an object, got a number");
+    refused_with("models.0.analysis.usl.sigma", "value", json_string("-0.1"),
+                 "r.json: $.models[0].analysis.usl.sigma.value: expected a number, got a string");
+    refused_with("models.0.analysis.usl.sigma", "ci95", json_pack("[f, f]", 0.2, 0.1),
+                 "r.json: $.models[0].analysis.usl.sigma.ci95: expected lo <= hi, got "
+                 "[0.20000000000000001, 0.10000000000000001]");
+    refused_with("models.0.analysis.usl", "peak_servers",
+                 json_pack("{s:i, s:n}", "value", -3, "ci95"),
+                 "r.json: $.models[0].analysis.usl.peak_servers.value: expected a number >= 0 and "
+                 "at most 1.797693135e+308, got -3");
+    refused_with("models.0.analysis.usl", "peak_servers",
+                 json_pack("{s:i, s:n}", "value", 3, "ci95"),
+                 "r.json: $.models[0].analysis.usl.peak_throughput: expected an object, got null");
+    refused_with("models.0.analysis.usl", "residual_se", json_real(-1),
+                 "r.json: $.models[0].analysis.usl.residual_se: expected a number >= 0 and at most "
+                 "1.797693135e+308, got -1");
+    refused_with("models.0.analysis.usl", "super_linear", NULL,
+                 "r.json: $.models[0].analysis.usl.super_linear: missing: expected a boolean");
     refused_with("models.0.analysis.usl", "lambda", NULL,
-                 "r.json: $.models[0].analysis.usl.lambda: missing: expected a number");
+                 "r.json: $.models[0].analysis.usl.lambda: missing: expected an object");
     refused_with("models.0.analysis.usl", "note", json_array(),
                  "r.json: $.models[0].analysis.usl.note: expected a string, got an array");
 }

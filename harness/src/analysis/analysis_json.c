@@ -3,6 +3,7 @@
  * analysis holds is finite, so jansson can write them all.
  */
 #include "analysis_json.h"
+#include "usl_json.h"
 
 void analysis_json_steps(const analysis *a, json_t *steps)
 {
@@ -24,17 +25,23 @@ json_t *analysis_json_statistics(uint64_t seed)
     return json_pack("{s:s, s:I}", "interval", ANALYSIS_INTERVAL, "seed", (json_int_t)seed);
 }
 
-static json_t *usl_json(const usl_fit *fit)
+/*
+ * The fit: usl_json's figures, whether kappa was fixed at 0 (Amdahl), whether sigma came out
+ * below 0 (super-linear, Gunther's reading, reported as it came out), and the notes. Without a
+ * fit, only why.
+ */
+static json_t *fit_json(const analysis *a)
 {
-    json_t *usl = json_pack("{s:b, s:b, s:f, s:f, s:f, s:f, s:s}", "fitted", fit->fitted, "amdahl",
-                            fit->amdahl, "lambda", fit->lambda, "sigma", fit->sigma, "kappa",
-                            fit->kappa, "r2", fit->r2, "note", fit->note);
-    if (fit->has_errors) {
-        json_object_set_new(usl, "sigma_se", json_real(fit->sigma_se));
-        json_object_set_new(usl, "kappa_se", json_real(fit->kappa_se));
-    }
-    json_object_set_new(usl, "peak_servers",
-                        fit->peak_n > 0 ? json_real(fit->peak_n) : json_null());
+    if (!a->fitted)
+        return json_pack("{s:b, s:s}", "fitted", 0, "note", a->usl.notes);
+    json_t *usl = usl_json(&a->usl);
+    if (usl == NULL)
+        return json_pack("{s:b, s:s}", "fitted", 0, "note",
+                         "a figure of the fit is not a finite number");
+    json_object_set_new(usl, "fitted", json_true());
+    json_object_set_new(usl, "amdahl", json_boolean(a->usl.amdahl));
+    json_object_set_new(usl, "super_linear", json_boolean(a->usl.sigma.value < 0));
+    json_object_set_new(usl, "note", json_string(a->usl.notes));
     return usl;
 }
 
@@ -42,11 +49,14 @@ json_t *analysis_json(const analysis *a)
 {
     if (*a->error != '\0')
         return json_pack("{s:s, s:s, s:n, s:{s:b, s:s}}", "verdict", a->verdict, "error", a->error,
-                         "limiting_factor", "usl", "fitted", 0, "note", a->usl.note);
-    json_t *out = json_pack(
-        "{s:o, s:s, s:o, s:f}", "usl", usl_json(&a->usl), "verdict", a->verdict, "limiting_factor",
-        a->limiting_factor != NULL ? json_string(a->limiting_factor) : json_null(),
-        "min_efficiency", a->min_efficiency);
+                         "limiting_factor", "usl", "fitted", 0, "note", a->usl.notes);
+    json_t *out =
+        json_pack("{s:o, s:s, s:s, s:o, s:o, s:f}", "usl", fit_json(a), "verdict", a->verdict,
+                  "verdict_note", a->verdict_note, "repetitions_needed",
+                  a->repetitions_needed != 0 ? json_integer(a->repetitions_needed) : json_null(),
+                  "limiting_factor",
+                  a->limiting_factor != NULL ? json_string(a->limiting_factor) : json_null(),
+                  "min_efficiency", a->min_efficiency);
     /* Every figure is finite, so only memory can fail this: still, never an absent analysis. */
     return out != NULL ? out
                        : json_pack("{s:s, s:s, s:n, s:{s:b, s:s}}", "verdict", "unknown", "error",

@@ -1,16 +1,17 @@
 /*
  * analyze.c - see analyze.h. The order of the work: summarise each step,
- * compare each with the first (E(N)), fit the law to the medians, then
- * decide. A step without throughput stops the fit (X(N) divides), and the
- * analysis says so in its error, for the report and the gate, rather than
- * holding NaN or nothing.
+ * compare each with the first (E(N)) with intervals, fit the law to every
+ * repetition, then decide (verdict.c). A step without throughput stops the fit (X(N) divides), and
+ * the analysis says so in its error, for the report and the gate, rather than holding NaN or
+ * nothing.
  */
-#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analyze.h"
 #include "rng.h"
+#include "verdict.h"
 
 /* The analysis of figures that cannot be analysed: an unknown verdict and why. */
 static void unknown(analysis *out, const char *why)
@@ -18,14 +19,45 @@ static void unknown(analysis *out, const char *why)
     out->verdict = "unknown";
     out->limiting_factor = NULL;
     snprintf(out->error, sizeof(out->error), "%s", why);
+    out->fitted = 0;
     memset(&out->usl, 0, sizeof(out->usl));
-    snprintf(out->usl.note, sizeof(out->usl.note), "%s", why);
+    snprintf(out->usl.notes, sizeof(out->usl.notes), "%s", why);
 }
 
-/* What costs more at the largest step: waiting for each other, or keeping in step. */
-static const char *limiting_factor(const usl_fit *fit, double top)
+/*
+ * The law fitted to every repetition (not the medians: the fit then knows the noise, and its
+ * intervals say so). 0, or -1 with why: the fit failed with two server counts or more. With
+ * one, there is no fit and the notes say why, which is not an error.
+ */
+static int fit_every_run(const analysis_input *steps, size_t nsteps, analysis *out, char *why,
+                         size_t whylen)
 {
-    return fit->sigma * (top - 1) >= fit->kappa * top * (top - 1) ? "contention" : "coherency";
+    size_t count = 0;
+    for (size_t i = 0; i < nsteps; i++)
+        count += steps[i].nruns;
+    double *n = malloc(count * sizeof(*n)), *x = malloc(count * sizeof(*x));
+    int rc = 0;
+    if (n == NULL || x == NULL) {
+        snprintf(why, whylen, "out of memory for %zu measurements", count);
+        rc = -1;
+    } else {
+        count = 0;
+        for (size_t i = 0; i < nsteps; i++) {
+            for (size_t r = 0; r < steps[i].nruns; r++) {
+                n[count] = steps[i].servers;
+                x[count++] = steps[i].throughputs[r];
+            }
+        }
+        out->fitted = usl_nls_fit(n, x, count, &out->usl, why, whylen) == 0;
+        if (!out->fitted) {
+            rc = nsteps >= 2 ? -1 : 0;
+            memset(&out->usl, 0, sizeof(out->usl));
+            snprintf(out->usl.notes, sizeof(out->usl.notes), "%s", why);
+        }
+    }
+    free(n);
+    free(x);
+    return rc;
 }
 
 /*
@@ -65,70 +97,6 @@ static int intervals(const analysis_input *steps, size_t nsteps, uint64_t seed, 
     return 0;
 }
 
-/*
- * How many repetitions in all would likely move an interval of E(N) that straddles the
- * threshold off it: the half-width shrinks as 1 / sqrt(n), and must shrink below the distance
- * from E(N) to the threshold. 0 when E(N) sits on the threshold: no number of repetitions
- * can be promised.
- */
-static unsigned repetitions_to_decide(const analysis_step *s, size_t nruns)
-{
-    double half = (s->efficiency_ci.hi - s->efficiency_ci.lo) / 2;
-    double distance = fabs(s->efficiency - ANALYSIS_LINEAR_EFFICIENCY);
-    if (!(distance > 1e-9))
-        return 0;
-    double n = ceil((double)nruns * (half / distance) * (half / distance));
-    return n > nruns ? (n < 1e6 ? (unsigned)n : 1000000) : (unsigned)nruns + 1;
-}
-
-/* The verdict of valid figures from two or more server counts, from the E(N) intervals. */
-static void decide(const analysis_input *steps, analysis *out)
-{
-    const analysis_step *below = NULL; /* the first step whose interval lies below */
-    size_t straddling = 0;
-    int undecidable = 0; /* a straddling E(N) sits on the threshold */
-    for (size_t i = 1; i < out->nsteps; i++) {
-        const analysis_step *s = &out->steps[i];
-        if (s->efficiency_ci.hi < ANALYSIS_LINEAR_EFFICIENCY) {
-            if (below == NULL)
-                snprintf(out->verdict_note, sizeof(out->verdict_note),
-                         "E(%u) = %.2f, 95%% interval [%.2f, %.2f], lies below %.2f",
-                         steps[i].servers, s->efficiency, s->efficiency_ci.lo, s->efficiency_ci.hi,
-                         ANALYSIS_LINEAR_EFFICIENCY);
-            below = s;
-        } else if (s->efficiency_ci.lo < ANALYSIS_LINEAR_EFFICIENCY) {
-            unsigned needed = repetitions_to_decide(s, steps[i].nruns);
-            undecidable |= needed == 0;
-            if (needed > out->repetitions_needed)
-                out->repetitions_needed = needed;
-            if (straddling++ == 0 && below == NULL)
-                snprintf(out->verdict_note, sizeof(out->verdict_note),
-                         "E(%u) = %.2f, 95%% interval [%.2f, %.2f], straddles %.2f",
-                         steps[i].servers, s->efficiency, s->efficiency_ci.lo, s->efficiency_ci.hi,
-                         ANALYSIS_LINEAR_EFFICIENCY);
-        }
-    }
-    if (below != NULL || undecidable)
-        out->repetitions_needed = 0;
-    if (below != NULL) {
-        out->verdict = "sub-linear";
-    } else if (straddling != 0) {
-        out->verdict = "inconclusive";
-        size_t used = strlen(out->verdict_note);
-        if (out->repetitions_needed != 0)
-            snprintf(out->verdict_note + used, sizeof(out->verdict_note) - used,
-                     "%s: about %u repetitions in all would likely decide it",
-                     straddling > 1 ? " (and other steps too)" : "", out->repetitions_needed);
-        else
-            snprintf(out->verdict_note + used, sizeof(out->verdict_note) - used,
-                     ": E(N) sits on the threshold, which no number of repetitions may decide");
-    } else {
-        out->verdict = "linear";
-        snprintf(out->verdict_note, sizeof(out->verdict_note),
-                 "every step's E(N) interval lies at or above %.2f", ANALYSIS_LINEAR_EFFICIENCY);
-    }
-}
-
 int analysis_run(const analysis_input *steps, size_t nsteps, uint64_t seed, analysis *out,
                  char *err, size_t errlen)
 {
@@ -157,7 +125,7 @@ int analysis_run(const analysis_input *steps, size_t nsteps, uint64_t seed, anal
         out->steps[i].efficiency = e;
         out->min_efficiency = e < out->min_efficiency ? e : out->min_efficiency;
     }
-    char why[sizeof(out->usl.note)];
+    char why[sizeof(out->usl.notes)];
     int have_intervals = intervals(steps, nsteps, seed, out, why, sizeof(why)) == 0;
     for (size_t i = 0; i < nsteps; i++) {
         if (!(x[i] > 0)) {
@@ -171,9 +139,7 @@ int analysis_run(const analysis_input *steps, size_t nsteps, uint64_t seed, anal
         unknown(out, why);
         return 0;
     }
-    out->usl = usl_fit_points(n, x, nsteps);
-    if (!out->usl.fitted && nsteps >= 2) {
-        snprintf(why, sizeof(why), "%s", out->usl.note);
+    if (fit_every_run(steps, nsteps, out, why, sizeof(why)) != 0) {
         unknown(out, why);
         return 0;
     }
@@ -182,8 +148,6 @@ int analysis_run(const analysis_input *steps, size_t nsteps, uint64_t seed, anal
     else if (nsteps < 2)
         out->verdict = "unknown";
     else
-        decide(steps, out);
-    if (strcmp(out->verdict, "sub-linear") == 0 && out->usl.fitted)
-        out->limiting_factor = limiting_factor(&out->usl, n[nsteps - 1]);
+        verdict_decide(steps, out);
     return 0;
 }

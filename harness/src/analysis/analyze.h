@@ -13,7 +13,7 @@
 
 #include "bootstrap.h"
 #include "stats.h"
-#include "usl.h"
+#include "usl_nls.h"
 
 /* No scenario steps through more server counts (scenario.h's SCENARIO_MAX_STEPS). */
 #define ANALYSIS_MAX_STEPS 64
@@ -51,7 +51,8 @@ typedef struct analysis {
     const char *limiting_factor; /* "contention", "coherency" (static), or NULL */
     double min_efficiency;       /* the lowest E(N) */
     char error[1024];            /* "" or why the figures could not be analysed */
-    usl_fit usl;
+    int fitted;                  /* 0: no USL fit (usl.notes says why) */
+    usl_nls usl;                 /* fitted to every repetition of every step */
 } analysis;
 
 /* The resamples of every bootstrap interval, and how the report names the intervals. */

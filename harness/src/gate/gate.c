@@ -211,8 +211,8 @@ static void check_model(checker *c, const gate_limits *limits)
     char limit[32];
     snprintf(limit, sizeof(limit), "<= %.4f", limits->thresholds.max_sigma);
     if (a->usl.fitted)
-        add(c, a->usl.sigma <= limits->thresholds.max_sigma, "", a->usl.sigma, limit, "sigma %s",
-            c->model->name);
+        add(c, a->usl.sigma.value <= limits->thresholds.max_sigma, "", a->usl.sigma.value, limit,
+            "sigma %s", c->model->name);
     else
         add(c, 0, *a->usl.note != '\0' ? a->usl.note : "no USL fit", 0, limit, "sigma %s",
             c->model->name);

@@ -18,4 +18,15 @@ char *report_throughput_text(char *buf, size_t len, const report_summary *s);
 /** "0.85 [0.78-0.88]", "0.85" without an interval, or "-" without E(N); returns buf. */
 char *report_efficiency_text(char *buf, size_t len, const report_summary *s);
 
+/**
+ * The fit in words and figures, for every writer: "sigma 0.0512 [0.0401, 0.0623], kappa ...,
+ * lambda 1000 [990, 1010] req/s, residual SE 12.3, peak 14.2 [12.1, 16.3] servers", with the
+ * names the writer gives (plain, or Greek letters). Only figures and the names: nothing from
+ * the report's strings, so nothing to escape. Returns buf.
+ */
+typedef struct report_usl_names {
+    const char *sigma, *kappa, *lambda;
+} report_usl_names;
+char *report_usl_text(char *buf, size_t len, const report_usl *usl, const report_usl_names *names);
+
 #endif

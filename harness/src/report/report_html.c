@@ -10,7 +10,8 @@
 #include "markup.h"
 #include "report_format.h"
 #include "svg_chart.h"
-#include "usl.h"
+#include "report_figures.h"
+#include "usl_nls.h"
 
 static const char *color_of(size_t model)
 {
@@ -51,13 +52,13 @@ static int throughput_chart(FILE *out, const report_doc *report)
         chart_point(&c, ideal, 0, 0);
         chart_point(&c, ideal, max_n, per_server * max_n);
         if (m->analysis.usl.fitted) {
-            usl_fit fit = {.fitted = 1,
-                           .lambda = m->analysis.usl.lambda,
-                           .sigma = m->analysis.usl.sigma,
-                           .kappa = m->analysis.usl.kappa};
+            const report_usl *fit = &m->analysis.usl;
             size_t curve = chart_add(&c, color_of(i), 1, "%s USL fit", m->name);
             for (int k = 0; k <= 40; k++) {
-                double n = max_n * k / 40.0, x = n == 0 ? 0 : usl_predict(&fit, n);
+                double n = max_n * k / 40.0;
+                double x =
+                    n == 0 ? 0
+                           : usl_nls_law(fit->lambda.value, fit->sigma.value, fit->kappa.value, n);
                 if (x >= 0) /* a super-linear fit (sigma < 0) has no meaning past its pole */
                     chart_point(&c, curve, n, x);
             }
@@ -168,9 +169,10 @@ static void analysis_item(FILE *out, const report_model *m)
         fputs(": no analysis: ", out);
         markup_escape(out, a->error);
     }
+    static const report_usl_names names = {"&sigma;", "&kappa;", "&lambda;"};
+    char fit[512];
     if (a->usl.fitted)
-        fprintf(out, "; USL &sigma; = %.4f, &kappa; = %.5f, &lambda; = %.0f req/s, R&sup2; = %.3f",
-                a->usl.sigma, a->usl.kappa, a->usl.lambda, a->usl.r2);
+        fprintf(out, "; USL %s", report_usl_text(fit, sizeof(fit), &a->usl, &names));
     if (a->usl.note != NULL && *a->usl.note != '\0') {
         fputs(" <i>(", out);
         markup_escape(out, a->usl.note);

@@ -79,9 +79,10 @@ static void verdict(FILE *out, const report_model *model)
         fputs(": no analysis: ", out);
         text(out, a->error);
     }
+    static const report_usl_names names = {"σ", "κ", "λ"};
+    char fit[512];
     if (a->usl.fitted)
-        fprintf(out, "; USL σ = %.4f, κ = %.5f, λ = %.0f req/s, R² = %.3f", a->usl.sigma,
-                a->usl.kappa, a->usl.lambda, a->usl.r2);
+        fprintf(out, "; USL %s", report_usl_text(fit, sizeof(fit), &a->usl, &names));
     if (*a->usl.note != '\0') {
         fputs(" (", out);
         text(out, a->usl.note);

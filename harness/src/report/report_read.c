@@ -297,6 +297,22 @@ static int read_step(reader *r, json_t *step, report_step *out)
     return 0;
 }
 
+/* {"value": v, "ci95": [lo, hi] or null}, v in [min, max]. */
+static int read_estimate(reader *r, json_t *obj, const char *key, double min, report_estimate *out)
+{
+    json_t *e;
+    memset(out, 0, sizeof(*out));
+    if (field(r, obj, key, JSON_OBJECT, 1, &e) != 0)
+        return -1;
+    size_t back = enter_key(r, key);
+    if (number_field(r, e, "value", 1, min, 0, DBL_MAX, &out->value, NULL) != 0 ||
+        (!json_is_null(json_object_get(e, "ci95")) &&
+         read_interval(r, e, "ci95", -DBL_MAX, &out->ci) != 0))
+        return -1;
+    leave(r, back);
+    return 0;
+}
+
 static int read_usl(reader *r, json_t *usl, report_usl *out)
 {
     if (bool_field(r, usl, "fitted", 1, &out->fitted) != 0 ||
@@ -304,18 +320,20 @@ static int read_usl(reader *r, json_t *usl, report_usl *out)
         return -1;
     if (!out->fitted)
         return 0;
-    json_t *peak = json_object_get(usl, "peak_servers");
-    if (number_field(r, usl, "sigma_se", 0, 0, 0, DBL_MAX, &out->sigma_se, &out->has_errors) != 0 ||
-        number_field(r, usl, "kappa_se", out->has_errors, 0, 0, DBL_MAX, &out->kappa_se, NULL) !=
-            0 ||
-        (!json_is_null(peak) &&
-         number_field(r, usl, "peak_servers", 0, 0, 0, DBL_MAX, &out->peak_servers, NULL) != 0))
-        return -1;
-    return number_field(r, usl, "lambda", 1, 0, 0, DBL_MAX, &out->lambda, NULL) != 0 ||
+    json_t *residual = json_object_get(usl, "residual_se");
+    out->has_peak = !json_is_null(json_object_get(usl, "peak_servers"));
+    return bool_field(r, usl, "amdahl", 1, &out->amdahl) != 0 ||
+                   bool_field(r, usl, "super_linear", 1, &out->super_linear) != 0 ||
+                   read_estimate(r, usl, "lambda", 0, &out->lambda) != 0 ||
                    /* below 0: super-linear (Gunther), reported as it came out */
-                   number_field(r, usl, "sigma", 1, -DBL_MAX, 0, DBL_MAX, &out->sigma, NULL) != 0 ||
-                   number_field(r, usl, "kappa", 1, -DBL_MAX, 0, DBL_MAX, &out->kappa, NULL) != 0 ||
-                   number_field(r, usl, "r2", 1, -DBL_MAX, 0, 1, &out->r2, NULL) != 0
+                   read_estimate(r, usl, "sigma", -DBL_MAX, &out->sigma) != 0 ||
+                   read_estimate(r, usl, "kappa", -DBL_MAX, &out->kappa) != 0 ||
+                   (!json_is_null(residual) &&
+                    number_field(r, usl, "residual_se", 1, 0, 0, DBL_MAX, &out->residual_se,
+                                 &out->has_residual_se) != 0) ||
+                   (out->has_peak &&
+                    (read_estimate(r, usl, "peak_servers", 0, &out->peak_servers) != 0 ||
+                     read_estimate(r, usl, "peak_throughput", 0, &out->peak_throughput) != 0))
                ? -1
                : 0;
 }

@@ -43,13 +43,22 @@ typedef struct report_step {
     report_summary summary;
 } report_step;
 
+/** A fitted figure and its 95% interval (absent where the fit gives none). */
+typedef struct report_estimate {
+    double value;
+    report_interval ci;
+} report_estimate;
+
 typedef struct report_usl {
-    int fitted;
-    double lambda, sigma, kappa, r2; /* meaningful when fitted */
-    int has_errors;                  /* 1 when the fit had points to spare for these: */
-    double sigma_se, kappa_se;       /* standard errors */
-    double peak_servers;             /* N at peak throughput; 0 when there is none */
-    const char *note;                /* "" when nothing is missing */
+    int fitted;       /* the rest is meaningful when fitted */
+    int amdahl;       /* kappa fixed at 0 */
+    int super_linear; /* sigma < 0 */
+    report_estimate lambda, sigma, kappa;
+    int has_residual_se; /* 0 without degrees of freedom */
+    double residual_se;
+    int has_peak; /* throughput peaks at peak_servers */
+    report_estimate peak_servers, peak_throughput;
+    const char *note; /* "" when nothing is missing */
 } report_usl;
 
 typedef struct report_analysis {

@@ -30,17 +30,10 @@ static void print_analysis(FILE *out, const report_model *m)
         message_print(out, a->error);
     }
     const report_usl *usl = &a->usl;
-    if (usl->fitted) {
-        fprintf(out, "; USL: sigma %.4f", usl->sigma);
-        if (usl->has_errors)
-            fprintf(out, " +/- %.4f", usl->sigma_se);
-        fprintf(out, ", kappa %.5f", usl->kappa);
-        if (usl->has_errors)
-            fprintf(out, " +/- %.5f", usl->kappa_se);
-        fprintf(out, ", lambda %.0f req/s, R^2 %.3f", usl->lambda, usl->r2);
-        if (usl->peak_servers > 0)
-            fprintf(out, ", peak at %.1f servers", usl->peak_servers);
-    }
+    static const report_usl_names names = {"sigma", "kappa", "lambda"};
+    char fit[512];
+    if (usl->fitted)
+        fprintf(out, "; USL: %s", report_usl_text(fit, sizeof(fit), usl, &names));
     if (*usl->note != '\0') {
         fputs("; ", out);
         message_print(out, usl->note);

@@ -266,7 +266,8 @@ static int analyze_model(const scenario *sc, const step_state *states, uint64_t 
         in[s] = (analysis_input){states[s].servers, states[s].throughputs, states[s].nruns,
                                  states[s].valid};
     analysis a;
-    if (analysis_run(in, sc->nservers, seed, &a, err, errlen) != 0)
+    analysis_options options = {seed, sc->predict, sc->npredict};
+    if (analysis_run(in, sc->nservers, &options, &a, err, errlen) != 0)
         return -1;
     analysis_json_steps(&a, json_object_get(model, "steps"));
     json_object_set_new(model, "analysis", analysis_json(&a));

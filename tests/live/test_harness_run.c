@@ -156,7 +156,8 @@ static const char *const app_scenario =
     "{\"name\": \"tiny\", \"target\": {\"app\": \"twice-app\", \"route\": \"%s\","
     " \"check\": \"ctx\", \"threads\": 4},"
     " \"models\": [\"process\", \"coroutine\"], \"servers\": [1, 2],"
-    " \"connections_per_server\": 4, \"warmup_s\": 0, \"duration_s\": 1, \"repetitions\": 2}";
+    " \"connections_per_server\": 4, \"warmup_s\": 0, \"duration_s\": 1, \"repetitions\": 2,"
+    " \"predict\": [4]}";
 
 Test(harness_run, a_tiny_scenario_end_to_end)
 {
@@ -224,6 +225,12 @@ Test(harness_run, a_tiny_scenario_end_to_end)
         json_t *analysis = json_object_get(json_array_get(models, m), "analysis");
         json_t *usl = json_object_get(analysis, "usl");
         cr_assert(json_is_string(json_object_get(analysis, "verdict_note")));
+        json_t *prediction = json_array_get(json_object_get(analysis, "predictions"), 0);
+        cr_assert_eq(json_integer_value(json_object_get(prediction, "servers")), 4);
+        cr_assert(json_is_null(json_object_get(prediction, "measured")), "4 was not measured");
+        cr_assert(json_is_number(json_object_get(prediction, "value")) ||
+                      *json_string_value(json_object_get(prediction, "note")) != '\0',
+                  "a prediction, or why none");
         if (!json_is_true(json_object_get(usl, "fitted")))
             continue; /* a fit can fail on real data: the note says why */
         cr_assert_eq(json_integer_value(json_object_get(usl, "measurements")), 4);

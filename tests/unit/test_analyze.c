@@ -30,7 +30,8 @@ Test(analyze, exactly_linear_data_is_linear)
     steps_of(in, servers, x, 4, 5);
     analysis a;
     char err[256];
-    cr_assert_eq(analysis_run(in, 4, 7, &a, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(analysis_run(in, 4, &(analysis_options){.seed = 7}, &a, err, sizeof(err)), 0, "%s",
+                 err);
     cr_assert_str_eq(a.verdict, "linear");
     cr_assert_null(a.limiting_factor);
     cr_assert_str_eq(a.error, "");
@@ -51,7 +52,8 @@ Test(analyze, half_the_ideal_is_sub_linear_and_limited_by_contention)
     steps_of(in, servers, x, 3, 2);
     analysis a;
     char err[256];
-    cr_assert_eq(analysis_run(in, 3, 7, &a, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(analysis_run(in, 3, &(analysis_options){.seed = 7}, &a, err, sizeof(err)), 0, "%s",
+                 err);
     cr_assert_str_eq(a.verdict, "sub-linear");
     cr_assert_str_eq(a.limiting_factor, "contention");
     cr_assert_float_eq(a.steps[2].efficiency, 0.25, 1e-9);
@@ -67,7 +69,8 @@ Test(analyze, a_flagged_step_makes_the_verdict_invalid)
     in[1].valid = 0;
     analysis a;
     char err[256];
-    cr_assert_eq(analysis_run(in, 2, 7, &a, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(analysis_run(in, 2, &(analysis_options){.seed = 7}, &a, err, sizeof(err)), 0, "%s",
+                 err);
     cr_assert_str_eq(a.verdict, "invalid");
 }
 
@@ -79,7 +82,8 @@ Test(analyze, one_server_count_is_unknown)
     steps_of(in, servers, x, 1, 2);
     analysis a;
     char err[256];
-    cr_assert_eq(analysis_run(in, 1, 7, &a, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(analysis_run(in, 1, &(analysis_options){.seed = 7}, &a, err, sizeof(err)), 0, "%s",
+                 err);
     cr_assert_str_eq(a.verdict, "unknown");
 }
 
@@ -91,7 +95,8 @@ Test(analyze, a_step_without_throughput_is_unknown_and_says_where)
     steps_of(in, servers, x, 3, 1);
     analysis a;
     char err[256];
-    cr_assert_eq(analysis_run(in, 3, 7, &a, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(analysis_run(in, 3, &(analysis_options){.seed = 7}, &a, err, sizeof(err)), 0, "%s",
+                 err);
     cr_assert_str_eq(a.verdict, "unknown");
     cr_assert(strstr(a.error, "no throughput at 2 servers") != NULL, "%s", a.error);
     cr_assert_eq(a.fitted, 0);
@@ -101,11 +106,11 @@ Test(analyze, input_that_breaks_the_contract_is_refused)
 {
     analysis a;
     char err[256];
-    cr_assert_eq(analysis_run(NULL, 0, 7, &a, err, sizeof(err)), -1);
+    cr_assert_eq(analysis_run(NULL, 0, &(analysis_options){.seed = 7}, &a, err, sizeof(err)), -1);
     cr_assert(strstr(err, "0 steps") != NULL, "%s", err);
     double x[1] = {1000};
     analysis_input none = {1, x, 0, 1};
-    cr_assert_eq(analysis_run(&none, 1, 7, &a, err, sizeof(err)), -1);
+    cr_assert_eq(analysis_run(&none, 1, &(analysis_options){.seed = 7}, &a, err, sizeof(err)), -1);
     cr_assert(strstr(err, "no repetitions") != NULL, "%s", err);
 }
 
@@ -119,8 +124,10 @@ Test(analyze, intervals_bracket_the_medians_and_come_back_from_the_seed)
     steps_of(in, servers, x, 3, 5);
     analysis a, again;
     char err[256];
-    cr_assert_eq(analysis_run(in, 3, 11, &a, err, sizeof(err)), 0, "%s", err);
-    cr_assert_eq(analysis_run(in, 3, 11, &again, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(analysis_run(in, 3, &(analysis_options){.seed = 11}, &a, err, sizeof(err)), 0,
+                 "%s", err);
+    cr_assert_eq(analysis_run(in, 3, &(analysis_options){.seed = 11}, &again, err, sizeof(err)), 0,
+                 "%s", err);
     for (size_t i = 0; i < 3; i++) {
         const analysis_step *s = &a.steps[i];
         cr_assert(s->throughput_ci.lo <= s->throughput.median &&
@@ -151,7 +158,8 @@ Test(analyze, repetitions_that_agree_give_intervals_of_no_width)
     steps_of(in, servers, x, 2, 5);
     analysis a;
     char err[256];
-    cr_assert_eq(analysis_run(in, 2, 3, &a, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(analysis_run(in, 2, &(analysis_options){.seed = 3}, &a, err, sizeof(err)), 0, "%s",
+                 err);
     cr_assert_float_eq(a.steps[1].throughput_ci.lo, 1200, 1e-9);
     cr_assert_float_eq(a.steps[1].throughput_ci.hi, 1200, 1e-9);
     cr_assert_float_eq(a.steps[1].efficiency_ci.lo, 0.8, 1e-12);
@@ -168,7 +176,8 @@ Test(analyze, a_run_without_throughput_leaves_no_ratio_interval_and_says_so)
     steps_of(in, servers, x, 2, 3);
     analysis a;
     char err[256];
-    cr_assert_eq(analysis_run(in, 2, 3, &a, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(analysis_run(in, 2, &(analysis_options){.seed = 3}, &a, err, sizeof(err)), 0, "%s",
+                 err);
     cr_assert_str_eq(a.verdict, "unknown");
     cr_assert(strstr(a.error, "no interval at 2 servers") != NULL, "%s", a.error);
     cr_assert_float_eq(a.steps[1].efficiency_ci.lo, a.steps[1].efficiency, 1e-12,
@@ -185,7 +194,8 @@ Test(analyze, an_interval_that_straddles_the_threshold_is_inconclusive_and_says_
     steps_of(in, servers, x, 2, 5);
     analysis a;
     char err[256];
-    cr_assert_eq(analysis_run(in, 2, 5, &a, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(analysis_run(in, 2, &(analysis_options){.seed = 5}, &a, err, sizeof(err)), 0, "%s",
+                 err);
     const bootstrap_interval *ci = &a.steps[1].efficiency_ci;
     cr_assert(ci->lo < 0.9 && ci->hi > 0.9, "the data straddle: [%g, %g]", ci->lo, ci->hi);
     cr_assert_str_eq(a.verdict, "inconclusive");
@@ -211,7 +221,8 @@ Test(analyze, e_n_on_the_threshold_promises_no_number_of_repetitions)
     steps_of(in, servers, x, 2, 5);
     analysis a;
     char err[256];
-    cr_assert_eq(analysis_run(in, 2, 5, &a, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(analysis_run(in, 2, &(analysis_options){.seed = 5}, &a, err, sizeof(err)), 0, "%s",
+                 err);
     cr_assert_str_eq(a.verdict, "inconclusive");
     cr_assert_eq(a.repetitions_needed, 0);
     cr_assert(strstr(a.verdict_note, "sits on the threshold") != NULL, "%s", a.verdict_note);
@@ -228,7 +239,8 @@ Test(analyze, one_interval_below_the_threshold_makes_it_sub_linear_whatever_the_
     steps_of(in, servers, x, 3, 5);
     analysis a;
     char err[256];
-    cr_assert_eq(analysis_run(in, 3, 5, &a, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(analysis_run(in, 3, &(analysis_options){.seed = 5}, &a, err, sizeof(err)), 0, "%s",
+                 err);
     cr_assert_str_eq(a.verdict, "sub-linear");
     cr_assert_eq(a.repetitions_needed, 0);
     cr_assert(strstr(a.verdict_note, "E(4) = 0.78, 95% interval [0.75, 0.80], lies below 0.90") !=
@@ -247,7 +259,8 @@ Test(analyze, the_law_is_fitted_to_every_repetition_and_linear_data_gives_interv
     steps_of(in, servers, x, 4, 5);
     analysis a;
     char err[256];
-    cr_assert_eq(analysis_run(in, 4, 9, &a, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(analysis_run(in, 4, &(analysis_options){.seed = 9}, &a, err, sizeof(err)), 0, "%s",
+                 err);
     cr_assert(a.fitted);
     cr_assert_eq(a.usl.points, 20, "every repetition, not the 4 medians");
     cr_assert_eq(a.usl.counts, 4);
@@ -272,11 +285,77 @@ Test(analyze, contention_is_named_only_with_an_interval_above_0)
     steps_of(in, servers, x, 4, 5);
     analysis a;
     char err[256];
-    cr_assert_eq(analysis_run(in, 4, 9, &a, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(analysis_run(in, 4, &(analysis_options){.seed = 9}, &a, err, sizeof(err)), 0, "%s",
+                 err);
     cr_assert_str_eq(a.verdict, "sub-linear");
     cr_assert_str_eq(a.limiting_factor, "contention");
     cr_assert(a.usl.sigma.lo > 0.45 && a.usl.sigma.hi < 0.55, "[%g, %g]", a.usl.sigma.lo,
               a.usl.sigma.hi);
     cr_assert(strstr(a.verdict_note, "limited by contention: sigma = 0.5") != NULL, "%s",
               a.verdict_note);
+}
+
+/* X(N) of the law with sigma 0.05, kappa 0.002, lambda 1000, each repetition off by up to 1%. */
+static void law_steps(analysis_input *in, double (*x)[5], const unsigned *servers, size_t nsteps)
+{
+    for (size_t i = 0; i < nsteps; i++) {
+        double n = servers[i], law = 1000 * n / (1 + 0.05 * (n - 1) + 0.002 * n * (n - 1));
+        for (size_t r = 0; r < 5; r++)
+            x[i][r] = law * (1 + 0.005 * ((double)((r * 7 + i * 3) % 5) - 2));
+        in[i] = (analysis_input){servers[i], x[i], 5, 1};
+    }
+}
+
+Test(analyze, predictions_come_with_an_interval_and_measured_ones_are_verified_from_the_others)
+{
+    unsigned servers[] = {1, 2, 3, 4, 6, 8}, predict[] = {16, 6};
+    double x[6][5];
+    analysis_input in[6];
+    law_steps(in, x, servers, 6);
+    analysis a;
+    char err[256];
+    analysis_options options = {.seed = 1, .predict = predict, .npredict = 2};
+    cr_assert_eq(analysis_run(in, 6, &options, &a, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(a.npredictions, 2);
+    const analysis_prediction *beyond = &a.predictions[0], *six = &a.predictions[1];
+    double law16 = 1000 * 16 / (1 + 0.05 * 15 + 0.002 * 16 * 15);
+    cr_assert(beyond->ok && !beyond->measured);
+    cr_assert(beyond->law.pi_lo <= law16 && law16 <= beyond->law.pi_hi, "%g in [%g, %g]", law16,
+              beyond->law.pi_lo, beyond->law.pi_hi);
+    cr_assert(six->ok && six->measured && six->held, "%s", six->note);
+    cr_assert_float_eq(six->median, a.steps[4].throughput.median, 1e-9);
+    cr_assert(strstr(a.verdict_note, "the prediction at 6 servers held: measured ") != NULL, "%s",
+              a.verdict_note);
+}
+
+Test(analyze, a_measurement_outside_the_prediction_interval_is_said_not_to_hold)
+{
+    unsigned servers[] = {1, 2, 3, 4, 6, 8}, predict[] = {8};
+    double x[6][5];
+    analysis_input in[6];
+    law_steps(in, x, servers, 6);
+    for (size_t r = 0; r < 5; r++)
+        x[5][r] *= 0.5; /* 8 servers gave half what the law of the others says */
+    analysis a;
+    char err[256];
+    analysis_options options = {.seed = 1, .predict = predict, .npredict = 1};
+    cr_assert_eq(analysis_run(in, 6, &options, &a, err, sizeof(err)), 0, "%s", err);
+    cr_assert(a.predictions[0].ok && a.predictions[0].measured && !a.predictions[0].held);
+    cr_assert(strstr(a.verdict_note, "the prediction at 8 servers did not hold") != NULL, "%s",
+              a.verdict_note);
+}
+
+Test(analyze, no_prediction_without_a_fit_says_why)
+{
+    unsigned servers[] = {1, 2}, predict[] = {2};
+    double x[2][5] = {{1000, 1010}, {2000, 1990}};
+    analysis_input in[2];
+    steps_of(in, servers, x, 2, 2);
+    analysis a;
+    char err[256];
+    analysis_options options = {.seed = 1, .predict = predict, .npredict = 1};
+    cr_assert_eq(analysis_run(in, 2, &options, &a, err, sizeof(err)), 0, "%s", err);
+    cr_assert(!a.predictions[0].ok && a.predictions[0].measured);
+    cr_assert(strstr(a.predictions[0].note, "no fit without the 2-server step") != NULL, "%s",
+              a.predictions[0].note);
 }

@@ -103,6 +103,11 @@ Test(report_read, the_fixture_reads_into_structs)
     cr_assert(m->analysis.usl.amdahl && !m->analysis.usl.super_linear);
     cr_assert(m->analysis.usl.has_residual_se && m->analysis.usl.residual_se == 9.8);
     cr_assert(!m->analysis.usl.has_peak);
+    cr_assert_eq(m->analysis.npredictions, 1);
+    cr_assert_eq(m->analysis.predictions[0].servers, 4);
+    cr_assert(m->analysis.predictions[0].has_value && m->analysis.predictions[0].value == 2526);
+    cr_assert(m->analysis.predictions[0].pi.present && m->analysis.predictions[0].pi.hi == 2642);
+    cr_assert(!m->analysis.predictions[0].measured && !m->analysis.predictions[0].has_held);
     report_doc_free(&doc);
 }
 
@@ -293,6 +298,23 @@ Test(report_read, analyses_are_checked)
     refused_with("models.0.analysis", "repetitions_needed", json_integer(0),
                  "r.json: $.models[0].analysis.repetitions_needed: expected an integer >= 1, got "
                  "0");
+    json_t *json = fixture_json();
+    json_t *p = json_array_get(at(json, "models.0.analysis.predictions"), 0);
+    json_object_set_new(p, "servers", json_integer(0));
+    refused(json, "r.json: $.models[0].analysis.predictions[0].servers: expected an integer >= 1, "
+                  "got 0");
+    json = fixture_json();
+    p = json_array_get(at(json, "models.0.analysis.predictions"), 0);
+    json_object_set_new(p, "held", json_string("yes"));
+    refused(json, "r.json: $.models[0].analysis.predictions[0].held: expected a boolean, got a "
+                  "string");
+    json = fixture_json();
+    p = json_array_get(at(json, "models.0.analysis.predictions"), 0);
+    json_object_set_new(p, "pi95", json_pack("[i, i]", 3, 1));
+    refused(json, "r.json: $.models[0].analysis.predictions[0].pi95: expected lo <= hi, got [3, "
+                  "1]");
+    refused_with("models.0.analysis", "predictions", json_object(),
+                 "r.json: $.models[0].analysis.predictions: expected an array, got an object");
     refused_with("models.0.analysis", "verdict_note", json_false(),
                  "r.json: $.models[0].analysis.verdict_note: expected a string, got a boolean");
     refused_with("models.0", "analysis", json_array(),

@@ -45,6 +45,24 @@ static json_t *fit_json(const analysis *a)
     return usl;
 }
 
+/* Each prediction: its figure and interval, and, where N was measured, whether it held. */
+static json_t *predictions_json(const analysis *a)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; i < a->npredictions; i++) {
+        const analysis_prediction *p = &a->predictions[i];
+        int intervals = p->ok && p->law.has_intervals;
+        json_array_append_new(
+            list,
+            json_pack("{s:I, s:o, s:o, s:o, s:o, s:s}", "servers", (json_int_t)p->servers, "value",
+                      p->ok ? json_real(p->law.value) : json_null(), "pi95",
+                      usl_interval_json(intervals, p->law.pi_lo, p->law.pi_hi), "measured",
+                      p->measured ? json_real(p->median) : json_null(), "held",
+                      p->measured && p->ok ? json_boolean(p->held) : json_null(), "note", p->note));
+    }
+    return list;
+}
+
 json_t *analysis_json(const analysis *a)
 {
     if (*a->error != '\0')
@@ -57,6 +75,7 @@ json_t *analysis_json(const analysis *a)
                   "limiting_factor",
                   a->limiting_factor != NULL ? json_string(a->limiting_factor) : json_null(),
                   "min_efficiency", a->min_efficiency);
+    json_object_set_new(out, "predictions", predictions_json(a));
     /* Every figure is finite, so only memory can fail this: still, never an absent analysis. */
     return out != NULL ? out
                        : json_pack("{s:s, s:s, s:n, s:{s:b, s:s}}", "verdict", "unknown", "error",

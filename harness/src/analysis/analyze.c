@@ -6,10 +6,11 @@
  * nothing.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "analyze.h"
+#include "fit_runs.h"
+#include "predict.h"
 #include "rng.h"
 #include "verdict.h"
 
@@ -32,32 +33,12 @@ static void unknown(analysis *out, const char *why)
 static int fit_every_run(const analysis_input *steps, size_t nsteps, analysis *out, char *why,
                          size_t whylen)
 {
-    size_t count = 0;
-    for (size_t i = 0; i < nsteps; i++)
-        count += steps[i].nruns;
-    double *n = malloc(count * sizeof(*n)), *x = malloc(count * sizeof(*x));
-    int rc = 0;
-    if (n == NULL || x == NULL) {
-        snprintf(why, whylen, "out of memory for %zu measurements", count);
-        rc = -1;
-    } else {
-        count = 0;
-        for (size_t i = 0; i < nsteps; i++) {
-            for (size_t r = 0; r < steps[i].nruns; r++) {
-                n[count] = steps[i].servers;
-                x[count++] = steps[i].throughputs[r];
-            }
-        }
-        out->fitted = usl_nls_fit(n, x, count, &out->usl, why, whylen) == 0;
-        if (!out->fitted) {
-            rc = nsteps >= 2 ? -1 : 0;
-            memset(&out->usl, 0, sizeof(out->usl));
-            snprintf(out->usl.notes, sizeof(out->usl.notes), "%s", why);
-        }
-    }
-    free(n);
-    free(x);
-    return rc;
+    out->fitted = fit_runs(steps, nsteps, 0, &out->usl, why, whylen) == 0;
+    if (out->fitted)
+        return 0;
+    memset(&out->usl, 0, sizeof(out->usl));
+    snprintf(out->usl.notes, sizeof(out->usl.notes), "%s", why);
+    return nsteps >= 2 ? -1 : 0;
 }
 
 /*
@@ -97,12 +78,17 @@ static int intervals(const analysis_input *steps, size_t nsteps, uint64_t seed, 
     return 0;
 }
 
-int analysis_run(const analysis_input *steps, size_t nsteps, uint64_t seed, analysis *out,
-                 char *err, size_t errlen)
+int analysis_run(const analysis_input *steps, size_t nsteps, const analysis_options *options,
+                 analysis *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof(*out));
     if (nsteps == 0 || nsteps > ANALYSIS_MAX_STEPS) {
         snprintf(err, errlen, "%zu steps to analyse: expected 1 to %d", nsteps, ANALYSIS_MAX_STEPS);
+        return -1;
+    }
+    if (options->npredict > ANALYSIS_MAX_PREDICT) {
+        snprintf(err, errlen, "%zu predictions asked for: at most %d", options->npredict,
+                 ANALYSIS_MAX_PREDICT);
         return -1;
     }
     double n[ANALYSIS_MAX_STEPS], x[ANALYSIS_MAX_STEPS];
@@ -126,7 +112,7 @@ int analysis_run(const analysis_input *steps, size_t nsteps, uint64_t seed, anal
         out->min_efficiency = e < out->min_efficiency ? e : out->min_efficiency;
     }
     char why[sizeof(out->usl.notes)];
-    int have_intervals = intervals(steps, nsteps, seed, out, why, sizeof(why)) == 0;
+    int have_intervals = intervals(steps, nsteps, options->seed, out, why, sizeof(why)) == 0;
     for (size_t i = 0; i < nsteps; i++) {
         if (!(x[i] > 0)) {
             snprintf(why, sizeof(why),
@@ -149,5 +135,6 @@ int analysis_run(const analysis_input *steps, size_t nsteps, uint64_t seed, anal
         out->verdict = "unknown";
     else
         verdict_decide(steps, out);
+    predict_all(steps, options->predict, options->npredict, out);
     return 0;
 }

@@ -40,6 +40,30 @@ typedef struct analysis_step {
                                          the reference itself */
 } analysis_step;
 
+/* No scenario asks for more predictions (scenario.h's SCENARIO_MAX_PREDICT). */
+#define ANALYSIS_MAX_PREDICT 64
+
+/**
+ * X(N) predicted by the fit, with its 95% prediction interval. When the scenario measured N
+ * too, the prediction comes from a fit to the other steps only, and says whether the
+ * measured median fell inside it: predict, then verify.
+ */
+typedef struct analysis_prediction {
+    unsigned servers;
+    int ok;             /* 0: no prediction (note says why) */
+    usl_prediction law; /* when ok */
+    int measured;       /* 1: N was measured, and the fit left it out */
+    double median;      /* the measured median, when measured */
+    int held;           /* when measured and ok: the median lies in the prediction interval */
+    char note[256];
+} analysis_prediction;
+
+typedef struct analysis_options {
+    uint64_t seed;           /* of the bootstrap */
+    const unsigned *predict; /* server counts to predict X(N) at, npredict of them */
+    size_t npredict;
+} analysis_options;
+
 typedef struct analysis {
     analysis_step steps[ANALYSIS_MAX_STEPS]; /* in the order given */
     size_t nsteps;
@@ -53,6 +77,8 @@ typedef struct analysis {
     char error[1024];            /* "" or why the figures could not be analysed */
     int fitted;                  /* 0: no USL fit (usl.notes says why) */
     usl_nls usl;                 /* fitted to every repetition of every step */
+    analysis_prediction predictions[ANALYSIS_MAX_PREDICT]; /* options' predict, in order */
+    size_t npredictions;
 } analysis;
 
 /* The resamples of every bootstrap interval, and how the report names the intervals. */
@@ -61,13 +87,14 @@ typedef struct analysis {
 
 /**
  * Analyses nsteps steps (1 to ANALYSIS_MAX_STEPS, each with at least one
- * repetition) into *out; seed seeds the bootstrap, so that the same figures
- * and seed give the same intervals. Returns 0, or -1 with the reason in err when the
+ * repetition) into *out, with the predictions options asks for (at most
+ * ANALYSIS_MAX_PREDICT); options' seed seeds the bootstrap, so that the same
+ * figures and seed give the same intervals. Returns 0, or -1 with the reason in err when the
  * input breaks that contract. Figures that cannot be analysed (a step
  * without throughput, a fit that fails) are not an error: the verdict is
  * then "unknown" and out->error says why.
  */
-int analysis_run(const analysis_input *steps, size_t nsteps, uint64_t seed, analysis *out,
-                 char *err, size_t errlen);
+int analysis_run(const analysis_input *steps, size_t nsteps, const analysis_options *options,
+                 analysis *out, char *err, size_t errlen);
 
 #endif

@@ -78,3 +78,19 @@ char *report_usl_text(char *buf, size_t len, const report_usl *usl, const report
     }
     return buf;
 }
+
+char *report_prediction_text(char *buf, size_t len, const report_prediction *p)
+{
+    *buf = '\0';
+    if (!p->has_value)
+        append(buf, len, "X(%lld): no prediction", p->servers);
+    else
+        append(buf, len, "X(%lld) predicted %.0f", p->servers, p->value);
+    if (p->has_value && p->pi.present)
+        append(buf, len, ", 95%% prediction interval [%.0f, %.0f]", p->pi.lo, p->pi.hi);
+    if (p->measured)
+        append(buf, len, "; measured %.0f", p->median);
+    if (p->has_held)
+        append(buf, len, ": %s", p->held ? "held" : "did not hold");
+    return buf;
+}

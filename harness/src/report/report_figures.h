@@ -29,4 +29,10 @@ typedef struct report_usl_names {
 } report_usl_names;
 char *report_usl_text(char *buf, size_t len, const report_usl *usl, const report_usl_names *names);
 
+/**
+ * "X(16) predicted 5123 [4800, 5400]; measured 5010: held" (figures only: the writer adds
+ * the prediction's note, escaped), or "X(16): no prediction". Returns buf.
+ */
+char *report_prediction_text(char *buf, size_t len, const report_prediction *p);
+
 #endif

@@ -178,6 +178,21 @@ static void analysis_item(FILE *out, const report_model *m)
         markup_escape(out, a->usl.note);
         fputs(")</i>", out);
     }
+    if (a->npredictions != 0)
+        fputs("<ul>", out);
+    for (size_t i = 0; i < a->npredictions; i++) {
+        char prediction[256];
+        fprintf(out, "<li>%s",
+                report_prediction_text(prediction, sizeof(prediction), &a->predictions[i]));
+        if (*a->predictions[i].note != '\0') {
+            fputs(" <i>(", out);
+            markup_escape(out, a->predictions[i].note);
+            fputs(")</i>", out);
+        }
+        fputs("</li>", out);
+    }
+    if (a->npredictions != 0)
+        fputs("</ul>", out);
     fputs("</li>\n", out);
 }
 

@@ -89,6 +89,17 @@ static void verdict(FILE *out, const report_model *model)
         fputs(")", out);
     }
     fputs("\n", out);
+    for (size_t i = 0; i < a->npredictions; i++) {
+        char prediction[256];
+        fprintf(out, "  - %s",
+                report_prediction_text(prediction, sizeof(prediction), &a->predictions[i]));
+        if (*a->predictions[i].note != '\0') {
+            fputs(" (", out);
+            text(out, a->predictions[i].note);
+            fputs(")", out);
+        }
+        fputs("\n", out);
+    }
 }
 
 static void step_row(FILE *out, const report_model *model, const report_step *step)

@@ -338,6 +338,50 @@ static int read_usl(reader *r, json_t *usl, report_usl *out)
                : 0;
 }
 
+static int read_prediction(reader *r, json_t *p, report_prediction *out)
+{
+    if (!json_is_object(p))
+        return fail(r, "expected an object, got %s", json_type_name(p));
+    json_t *value = json_object_get(p, "value"), *median = json_object_get(p, "measured"),
+           *held = json_object_get(p, "held");
+    out->has_value = value != NULL && !json_is_null(value);
+    out->measured = median != NULL && !json_is_null(median);
+    out->has_held = held != NULL && !json_is_null(held);
+    return integer_field(r, p, "servers", 1, 1, &out->servers) != 0 ||
+                   (out->has_value &&
+                    number_field(r, p, "value", 1, -DBL_MAX, 0, DBL_MAX, &out->value, NULL) != 0) ||
+                   (!json_is_null(json_object_get(p, "pi95")) &&
+                    read_interval(r, p, "pi95", -DBL_MAX, &out->pi) != 0) ||
+                   (out->measured &&
+                    number_field(r, p, "measured", 1, 0, 0, DBL_MAX, &out->median, NULL) != 0) ||
+                   (out->has_held && bool_field(r, p, "held", 1, &out->held) != 0) ||
+                   string_field(r, p, "note", 0, "", &out->note) != 0
+               ? -1
+               : 0;
+}
+
+/* The predictions asked for ("predict" in the scenario); none in older reports. */
+static int read_predictions(reader *r, json_t *analysis, report_analysis *out)
+{
+    json_t *list, *p;
+    size_t i;
+    if (field(r, analysis, "predictions", JSON_ARRAY, 0, &list) != 0)
+        return -1;
+    out->npredictions = json_array_size(list);
+    if ((out->predictions = array_of(r, out->npredictions, sizeof(*out->predictions))) == NULL)
+        return -1;
+    size_t back = enter_key(r, "predictions");
+    json_array_foreach(list, i, p)
+    {
+        size_t at = enter_index(r, i);
+        if (read_prediction(r, p, &out->predictions[i]) != 0)
+            return -1;
+        leave(r, at);
+    }
+    leave(r, back);
+    return 0;
+}
+
 static int read_analysis(reader *r, json_t *analysis, report_analysis *out)
 {
     json_t *usl;
@@ -355,7 +399,7 @@ static int read_analysis(reader *r, json_t *analysis, report_analysis *out)
     if (read_usl(r, usl, &out->usl) != 0)
         return -1;
     leave(r, back);
-    return 0;
+    return read_predictions(r, analysis, out);
 }
 
 static int read_model(reader *r, json_t *model, report_model *out)
@@ -566,6 +610,7 @@ void report_doc_free(report_doc *doc)
         for (size_t j = 0; doc->models[i].steps != NULL && j < doc->models[i].nsteps; j++)
             free(doc->models[i].steps[j].summary.flags);
         free(doc->models[i].steps);
+        free(doc->models[i].analysis.predictions);
     }
     free(doc->models);
     free(doc->source);

@@ -61,6 +61,18 @@ typedef struct report_usl {
     const char *note; /* "" when nothing is missing */
 } report_usl;
 
+/** X(N) the fit predicted; where N was measured too, whether the measurement held it. */
+typedef struct report_prediction {
+    long long servers; /* >= 1 */
+    int has_value;     /* 0: no prediction (note says why) */
+    double value;
+    report_interval pi; /* the 95% prediction interval, where there is one */
+    int measured;       /* N was measured: median is its median throughput */
+    double median;
+    int has_held, held; /* whether the median lies in pi, when it was checked */
+    const char *note;   /* "" when nothing is missing */
+} report_prediction;
+
 typedef struct report_analysis {
     int present;         /* 0: the run stopped before this model was analysed */
     const char *verdict; /* "linear", "sub-linear", "inconclusive", "invalid", "unknown", ... */
@@ -70,6 +82,8 @@ typedef struct report_analysis {
     const char *limiting_factor;  /* NULL when none was named */
     const char *error;            /* NULL, or why the analysis could not be made */
     report_usl usl;
+    report_prediction *predictions; /* npredictions of them (none in older reports) */
+    size_t npredictions;
 } report_analysis;
 
 typedef struct report_model {

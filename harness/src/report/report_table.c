@@ -39,6 +39,16 @@ static void print_analysis(FILE *out, const report_model *m)
         message_print(out, usl->note);
     }
     fputc('\n', out);
+    for (size_t i = 0; i < a->npredictions; i++) {
+        char text[256];
+        fprintf(out, "    %s", report_prediction_text(text, sizeof(text), &a->predictions[i]));
+        if (*a->predictions[i].note != '\0') {
+            fputs(" (", out);
+            message_print(out, a->predictions[i].note);
+            fputc(')', out);
+        }
+        fputc('\n', out);
+    }
 }
 
 static void print_step(FILE *out, const report_model *m, const report_step *step)

@@ -396,6 +396,28 @@ Test(harness_run, gate_exit_statuses)
         "0.01", NULL};
     status = finish(start_twice(&f, itself, NULL), 10000);
     cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "against itself: %d", status);
+    /* Every repetition 20% lower: beyond the tolerance and significant (p = 0.008). */
+    char lower[256];
+    snprintf(lower, sizeof(lower), "%s/lower-report.json", f.dir);
+    r = json_load_file(report, 0, NULL);
+    json_array_foreach(json_object_get(json_array_get(json_object_get(r, "models"), 0), "steps"), i,
+                       step)
+    {
+        json_t *run, *x = json_object_get(json_object_get(step, "summary"), "throughput");
+        size_t k;
+        json_array_foreach(json_object_get(step, "runs"), k, run) json_object_set_new(
+            run, "throughput",
+            json_real(json_number_value(json_object_get(run, "throughput")) * 0.8));
+        json_object_set_new(x, "median",
+                            json_real(json_number_value(json_object_get(x, "median")) * 0.8));
+    }
+    cr_assert_eq(json_dump_file(r, lower, 0), 0);
+    json_decref(r);
+    const char *const dropped[] = {
+        "gate", lower, "--baseline", report, "--min-efficiency", "0.5", "--max-error-rate",
+        "0.01", NULL};
+    status = finish(start_twice(&f, dropped, NULL), 10000);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1, "a significant drop: %d", status);
     const char *const missing[] = {"gate", "/nonexistent.json", NULL};
     status = finish(start_twice(&f, missing, NULL), 10000);
     cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2, "no report: %d", status);

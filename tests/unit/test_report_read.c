@@ -80,6 +80,8 @@ Test(report_read, the_fixture_reads_into_structs)
     cr_assert_eq(m->steps[1].servers, 2);
     cr_assert(m->steps[1].has_summary && !m->steps[1].summary.valid);
     cr_assert_eq(m->steps[1].summary.median, 1700);
+    cr_assert_eq(m->steps[1].nruns, 5, "every repetition's throughput");
+    cr_assert_eq(m->steps[1].runs[2], 1900);
     cr_assert(m->steps[1].summary.ci.present);
     cr_assert_eq(m->steps[1].summary.ci.lo, 1550);
     cr_assert_eq(m->steps[1].summary.ci.hi, 1850);
@@ -257,6 +259,13 @@ Test(report_read, summaries_are_checked_field_by_field)
 
 Test(report_read, intervals_and_statistics_are_checked)
 {
+    json_t *runs = fixture_json();
+    json_object_set_new(json_array_get(at(runs, "models.0.steps.1.runs"), 3), "throughput",
+                        json_string("1790"));
+    refused(runs, "r.json: $.models[0].steps[1].runs[3].throughput: expected a number, got a "
+                  "string");
+    refused_with("models.0.steps.1", "runs", json_pack("[i]", 5),
+                 "r.json: $.models[0].steps[1].runs[0]: expected an object, got an integer");
     refused_with("models.0.steps.1.summary.throughput", "ci95", json_pack("[f]", 1.0),
                  "r.json: $.models[0].steps[1].summary.throughput.ci95: expected [lo, hi], an "
                  "array of 2 numbers, got 1 items");

@@ -140,6 +140,11 @@ static void gate(FILE *out, const gate_checks *checks)
         text(out, c->name);
         fprintf(out, ": %.3f, limit ", c->figure);
         text(out, c->limit);
+        if (*c->detail != '\0') {
+            fputs(" (", out);
+            text(out, c->detail);
+            fputs(")", out);
+        }
         fputs("\n", out);
     }
 }

@@ -278,6 +278,30 @@ static int read_summary(reader *r, json_t *summary, report_summary *s)
                : 0;
 }
 
+/* Each repetition's throughput, for the gate's test against a baseline; none when absent. */
+static int read_runs(reader *r, json_t *step, report_step *out)
+{
+    json_t *runs, *run;
+    size_t i;
+    if (field(r, step, "runs", JSON_ARRAY, 0, &runs) != 0)
+        return -1;
+    out->nruns = json_array_size(runs);
+    if ((out->runs = array_of(r, out->nruns, sizeof(*out->runs))) == NULL)
+        return -1;
+    size_t back = enter_key(r, "runs");
+    json_array_foreach(runs, i, run)
+    {
+        size_t at = enter_index(r, i);
+        if (!json_is_object(run))
+            return fail(r, "expected an object, got %s", json_type_name(run));
+        if (nonnegative_field(r, run, "throughput", &out->runs[i]) != 0)
+            return -1;
+        leave(r, at);
+    }
+    leave(r, back);
+    return 0;
+}
+
 /* A step the run never reached has no summary, and may have no server count either. */
 static int read_step(reader *r, json_t *step, report_step *out)
 {
@@ -285,7 +309,8 @@ static int read_step(reader *r, json_t *step, report_step *out)
     if (!json_is_object(step))
         return fail(r, "expected an object, got %s", json_type_name(step));
     if (field(r, step, "summary", JSON_OBJECT, 0, &summary) != 0 ||
-        integer_field(r, step, "servers", summary != NULL, 1, &out->servers) != 0)
+        integer_field(r, step, "servers", summary != NULL, 1, &out->servers) != 0 ||
+        read_runs(r, step, out) != 0)
         return -1;
     out->has_summary = summary != NULL;
     if (summary == NULL)
@@ -607,8 +632,10 @@ int report_read_file(report_doc *doc, const char *path, char *err, size_t errlen
 void report_doc_free(report_doc *doc)
 {
     for (size_t i = 0; doc->models != NULL && i < doc->nmodels; i++) {
-        for (size_t j = 0; doc->models[i].steps != NULL && j < doc->models[i].nsteps; j++)
+        for (size_t j = 0; doc->models[i].steps != NULL && j < doc->models[i].nsteps; j++) {
             free(doc->models[i].steps[j].summary.flags);
+            free(doc->models[i].steps[j].runs);
+        }
         free(doc->models[i].steps);
         free(doc->models[i].analysis.predictions);
     }

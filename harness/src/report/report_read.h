@@ -39,7 +39,9 @@ typedef struct report_summary {
 
 typedef struct report_step {
     long long servers; /* >= 1; 0 only in a step that never started (no summary) */
-    int has_summary;   /* 0 when the run stopped before the step was measured */
+    double *runs;      /* every repetition's throughput (runs[].throughput), nruns of them */
+    size_t nruns;
+    int has_summary; /* 0 when the run stopped before the step was measured */
     report_summary summary;
 } report_step;
 

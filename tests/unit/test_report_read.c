@@ -99,16 +99,16 @@ Test(report_read, the_fixture_reads_into_structs)
     cr_assert_str_eq(m->analysis.verdict, "invalid");
     cr_assert_null(m->analysis.limiting_factor);
     cr_assert_null(m->analysis.error);
-    cr_assert_eq(m->analysis.usl.sigma.value, 0.1765);
-    cr_assert(m->analysis.usl.sigma.ci.present && m->analysis.usl.sigma.ci.lo == 0.1544);
+    cr_assert_eq(m->analysis.usl.sigma.value, 0.1751);
+    cr_assert(m->analysis.usl.sigma.ci.present && m->analysis.usl.sigma.ci.lo == 0.0222);
     cr_assert(!m->analysis.usl.kappa.ci.present, "Amdahl: kappa fixed, no interval");
     cr_assert(m->analysis.usl.amdahl && !m->analysis.usl.super_linear);
-    cr_assert(m->analysis.usl.has_residual_se && m->analysis.usl.residual_se == 9.8);
+    cr_assert(m->analysis.usl.has_residual_se && m->analysis.usl.residual_se == 108.8);
     cr_assert(!m->analysis.usl.has_peak);
     cr_assert_eq(m->analysis.npredictions, 1);
     cr_assert_eq(m->analysis.predictions[0].servers, 4);
-    cr_assert(m->analysis.predictions[0].has_value && m->analysis.predictions[0].value == 2526);
-    cr_assert(m->analysis.predictions[0].pi.present && m->analysis.predictions[0].pi.hi == 2642);
+    cr_assert(m->analysis.predictions[0].has_value && m->analysis.predictions[0].value == 2622.5);
+    cr_assert(m->analysis.predictions[0].pi.present && m->analysis.predictions[0].pi.hi == 3232.03);
     cr_assert(!m->analysis.predictions[0].measured && !m->analysis.predictions[0].has_held);
     report_doc_free(&doc);
 }

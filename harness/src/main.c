@@ -29,7 +29,7 @@ static void usage(FILE *out)
             "                  [--max-sigma F] [--max-p99-ms F] [--max-error-rate F] [--strict]\n"
             "       twice report REPORT --format md|junit|html [-o FILE]\n"
             "       twice compare A.json B.json [--tolerance F]\n"
-            "       twice fit FILE [--predict N]... [--json]\n"
+            "       twice fit FILE [--model NAME] [--predict N]... [--json]\n"
             "       twice validate SCENARIO...   check scenario files without running them\n"
             "       twice --help | --version\n"
             "\n"
@@ -49,9 +49,10 @@ static void usage(FILE *out)
             "a step whose whole 95%% interval of E(N) lies below it; one that straddles it is\n"
             "inconclusive, a failure only with --strict.\n"
             "fit: fits the Universal Scalability Law to a CSV of measurements (header\n"
-            "servers,throughput, one row per measurement, repeats allowed) by nonlinear least\n"
-            "squares: sigma, kappa, lambda, the peak, and X(N) for each --predict N, with 95%%\n"
-            "intervals; --json prints them as an object.\n"
+            "servers,throughput, one row per measurement, repeats allowed), or to each model\n"
+            "of a Twice report (--model NAME picks one), by nonlinear least squares: sigma,\n"
+            "kappa, lambda, the peak, and X(N) for each --predict N, with 95%% intervals;\n"
+            "--json prints them as an object (an array of them for a report's models).\n"
             "exit status: 0 success, 1 a gate failed, 2 bad input or a failed run\n");
 }
 

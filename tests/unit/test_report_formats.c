@@ -80,6 +80,7 @@ Test(report_formats, html_is_self_contained_escaped_and_charted)
     cr_assert_eq(count(html, "<svg"), 3, "throughput, efficiency, latency");
     /* Throughput: measured, linear ideal and USL fit; efficiency: one; latency: p50 and p99. */
     cr_assert_eq(count(html, "<polyline"), 6);
+    cr_assert_eq(count(html, "class=\"error-bar\""), 2, "each step's 95%% interval of throughput");
     cr_assert(strstr(html, "fixture &lt;&amp;&gt; &quot;quoted&quot;") != NULL, "name escaped");
     cr_assert(strstr(html, "&lt;tags&gt;") != NULL, "description escaped");
     cr_assert(strstr(html, "<tags>") == NULL && strstr(html, "<&>") == NULL);

@@ -1,9 +1,10 @@
 /*
  * report_html.c - the report as one self-contained HTML page: charts drawn
- * as inline SVG (throughput against servers with the linear ideal and the
- * USL fit, efficiency per step, latency percentiles) and the tables. No
- * script and no fetch: it opens anywhere, offline, and every string that
- * came from the report is escaped.
+ * as inline SVG (throughput against servers, each median with its 95%
+ * interval as an error bar, the linear ideal and the USL fit; efficiency per
+ * step; latency percentiles) and the tables. No script and no fetch: it
+ * opens anywhere, offline, and every string that came from the report is
+ * escaped.
  */
 #include <math.h>
 
@@ -46,7 +47,9 @@ static int throughput_chart(FILE *out, const report_doc *report)
             if (!m->steps[j].has_summary)
                 continue;
             double n = (double)m->steps[j].servers;
-            chart_point(&c, measured, n, m->steps[j].summary.median);
+            const report_interval *ci = &m->steps[j].summary.ci; /* its 95% interval */
+            chart_point_range(&c, measured, n, m->steps[j].summary.median,
+                              ci->present ? ci->lo : NAN, ci->present ? ci->hi : NAN);
             max_n = fmax(max_n, n);
         }
         chart_point(&c, ideal, 0, 0);

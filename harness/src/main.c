@@ -29,10 +29,10 @@ static void usage(FILE *out)
             "usage: twice run SCENARIO [-o DIR] [--app PATH] [--allow-uncapped] [--gate]\n"
             "                 [--inventory FILE]\n"
             "       twice gate REPORT [--baseline OLD] [--tolerance F] [--min-efficiency F]\n"
-            "                  [--max-sigma F] [--max-p99-ms F] [--max-error-rate F]\n"
+            "                  [--max-sigma F] [--max-p99-ms F] [--max-error-rate F] [--strict]\n"
             "       twice report REPORT --format md|junit|html [-o FILE]\n"
             "       twice compare A.json B.json [--tolerance F]\n"
-            "       twice fit FILE [--predict N]... [--json]\n"
+            "       twice fit FILE [--model NAME] [--predict N]... [--json]\n"
             "       twice validate [--inventory FILE] SCENARIO...   check files without running\n"
             "       twice testbed up N [--clients K] [--cpu-cap CORES] [--delay-ms MS]\n"
             "                  [--rate MBIT] --inventory FILE | twice testbed down\n"
@@ -51,11 +51,15 @@ static void usage(FILE *out)
             "                    until the ssh deployer comes)\n"
             "gate: checks a report against the scenario's thresholds (flags override them)\n"
             "and, with --baseline, its throughput against an older report's, failing a drop\n"
-            "beyond both the tolerance (default 0.10) and the two runs' own noise.\n"
+            "of the median beyond the tolerance (default 0.10) that is also significant\n"
+            "(Mann-Whitney U over both reports' repetitions, p < 0.05). --min-efficiency fails\n"
+            "a step whose whole 95%% interval of E(N) lies below it; one that straddles it is\n"
+            "inconclusive, a failure only with --strict.\n"
             "fit: fits the Universal Scalability Law to a CSV of measurements (header\n"
-            "servers,throughput, one row per measurement, repeats allowed) by nonlinear least\n"
-            "squares: sigma, kappa, lambda, the peak, and X(N) for each --predict N, with 95%%\n"
-            "intervals; --json prints them as an object.\n"
+            "servers,throughput, one row per measurement, repeats allowed), or to each model\n"
+            "of a Twice report (--model NAME picks one), by nonlinear least squares: sigma,\n"
+            "kappa, lambda, the peak, and X(N) for each --predict N, with 95%% intervals;\n"
+            "--json prints them as an object (an array of them for a report's models).\n"
             "testbed: emulated hosts on this machine (network namespaces, each with its sshd,\n"
             "cgroup and link; root only), and the inventory that reaches them.\n"
             "exit status: 0 success, 1 a gate failed, 2 bad input or a failed run\n");
@@ -210,6 +214,7 @@ static int parse_fraction(const char *flag, const char *value, double max, doubl
 static int gate(int argc, char **argv)
 {
     const char *path = NULL, *baseline_path = NULL;
+    int strict = 0;
     double values[5];
     int set[5] = {0};
     static const char *const flags[] = {"--tolerance", "--min-efficiency", "--max-sigma",
@@ -230,6 +235,8 @@ static int gate(int argc, char **argv)
             continue;
         if (strcmp(argv[i], "--baseline") == 0 && i + 1 < argc)
             baseline_path = argv[++i];
+        else if (strcmp(argv[i], "--strict") == 0)
+            strict = 1;
         else if (argv[i][0] != '-' && path == NULL)
             path = argv[i];
         else {
@@ -251,6 +258,7 @@ static int gate(int argc, char **argv)
         return EXIT_BAD_INPUT;
     }
     gate_limits limits = gate_limits_from_report(&report);
+    limits.strict = strict;
     scenario_gate *t = &limits.thresholds;
     if (set[0])
         limits.tolerance = values[0];

@@ -1,22 +1,25 @@
 /*
  * run.c - the harness's main job: scenario -> deploy -> load -> samples ->
- * summary. Every step is deployed from scratch, so that one step's state
- * (caches, connections, a struggling server) never leaks into the next, and
- * torn down whatever happens.
+ * summary. Repetitions are interleaved: each round measures every server
+ * count once, in a shuffled order. Every measurement is deployed from
+ * scratch, so that one step's state (caches, connections, a struggling
+ * server) never leaks into the next, and torn down whatever happens.
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "analysis_json.h"
 #include "deploy.h"
 #include "load.h"
 #include "proc.h"
+#include "rng.h"
 #include "run.h"
 #include "stats.h"
-#include "usl.h"
 
 typedef struct progress {
     int enabled;
@@ -26,14 +29,14 @@ typedef struct progress {
 } progress;
 
 static void show(const progress *p, const char *model, size_t m, size_t models, unsigned servers,
-                 unsigned rep, unsigned reps)
+                 unsigned round, unsigned rounds)
 {
     if (!p->enabled)
         return;
     double elapsed = difftime(time(NULL), p->started);
     double left = p->total_s - p->done_s;
-    fprintf(stderr, "\r\033[K[%zu/%zu %s] %u server%s, run %u/%u - %.0fs elapsed, ~%.0fs left", m,
-            models, model, servers, servers == 1 ? "" : "s", rep, reps, elapsed,
+    fprintf(stderr, "\r\033[K[%zu/%zu %s] round %u/%u, %u server%s - %.0fs elapsed, ~%.0fs left", m,
+            models, model, round, rounds, servers, servers == 1 ? "" : "s", elapsed,
             left > 0 ? left : 0);
     fflush(stderr);
 }
@@ -98,9 +101,9 @@ static json_t *validity_flags(const scenario *sc, json_t *runs, const double *th
     return flags;
 }
 
-static json_t *summarize(json_t *runs, const double *throughputs, size_t n)
+/* The step's figures other than throughput, which the analysis summarises. */
+static json_t *summarize(json_t *runs)
 {
-    stats_summary x = stats_summarize(throughputs, n);
     double errors = 0;
     json_t *run;
     size_t i;
@@ -112,8 +115,7 @@ static json_t *summarize(json_t *runs, const double *throughputs, size_t n)
                   json_number_value(json_object_get(e, "write")) +
                   json_number_value(json_object_get(e, "timeout"));
     }
-    return json_pack("{s:{s:f, s:f, s:f}, s:{s:f, s:f, s:f}, s:f, s:f, s:f, s:f}", "throughput",
-                     "median", x.median, "min", x.min, "max", x.max, "latency_ms", "p50",
+    return json_pack("{s:{s:f, s:f, s:f}, s:f, s:f, s:f, s:f}", "latency_ms", "p50",
                      median_of(runs, "latency_us", "p50") / 1000, "p99",
                      median_of(runs, "latency_us", "p99") / 1000, "p99_9",
                      median_of(runs, "latency_us", "p99_9") / 1000, "requests",
@@ -162,12 +164,33 @@ static json_t *bounds(const scenario *sc, const char *model, unsigned n, unsigne
     return out;
 }
 
-/* One step: n servers of model, warmed up and measured sc->repetitions times. */
-static int run_step(const scenario *sc, const run_options *opt, const char *model, unsigned n,
-                    json_t *step, progress *p, size_t m, size_t models, char *err, size_t errlen)
+/* What a step gathers over the rounds, until its model is analysed. */
+typedef struct step_state {
+    unsigned servers;
+    json_t *step; /* its object in the report (borrowed) */
+    double throughputs[SCENARIO_MAX_REPETITIONS];
+    size_t nruns;
+    unsigned connections, threads;
+    int caps_applied;
+    json_t *losses; /* flags for workers lost in any round (owned) */
+    int valid;
+} step_state;
+
+/* Where the run is, for the progress line. */
+typedef struct position {
+    const char *model;
+    size_t m, models;
+    unsigned round, rounds;
+} position;
+
+/* One measurement of a step: n servers deployed, warmed up, measured once, torn down. */
+static int measure_once(const scenario *sc, const run_options *opt, step_state *st,
+                        const position *at, progress *p, char *err, size_t errlen)
 {
     deployment d;
-    deploy_spec spec = {sc, sc->app != NULL ? model : NULL, opt->app_path, n, opt->allow_uncapped};
+    unsigned n = st->servers;
+    deploy_spec spec = {sc, sc->app != NULL ? at->model : NULL, opt->app_path, n,
+                        opt->allow_uncapped};
     if (deployer_local.start(&d, &spec, err, errlen) != 0)
         return -1;
     int direct = sc->front == SCENARIO_FRONT_DIRECT;
@@ -180,144 +203,117 @@ static int run_step(const scenario *sc, const run_options *opt, const char *mode
                       .threads = load_threads(sc->connections_per_server * n, n, direct,
                                               d.caps_applied ? sc->cpu_cap * n : 0),
                       .duration_s = sc->warmup_s};
-    json_object_set_new(step, "servers", json_integer(n));
-    json_object_set_new(step, "connections", json_integer(load.connections));
-    json_object_set_new(step, "wrk_threads", json_integer(load.threads));
-    json_object_set_new(step, "caps_applied", json_boolean(d.caps_applied));
-    json_t *runs = json_array();
-    json_object_set_new(step, "runs", runs);
-    double throughputs[100];
+    st->connections = load.connections;
+    st->threads = load.threads;
+    st->caps_applied = d.caps_applied;
+    json_object_set_new(st->step, "connections", json_integer(load.connections));
+    json_object_set_new(st->step, "wrk_threads", json_integer(load.threads));
+    json_object_set_new(st->step, "caps_applied", json_boolean(d.caps_applied));
+    show(p, at->model, at->m, at->models, n, at->round, at->rounds);
     int rc = 0;
     if (sc->warmup_s > 0) {
         load_result warm;
-        show(p, model, m, models, n, 0, sc->repetitions);
         if ((rc = load_run(&load, &warm, err, errlen)) == 0)
             load_result_free(&warm);
         p->done_s += sc->warmup_s;
     }
     load.duration_s = sc->duration_s;
-    for (unsigned r = 0; r < sc->repetitions && rc == 0; r++) {
-        load_result result;
-        show(p, model, m, models, n, r + 1, sc->repetitions);
-        rc = load_run(&load, &result, err, errlen);
-        if (rc == 0) {
-            throughputs[r] = result.throughput;
-            json_t *raw = json_incref(result.raw);
-            json_object_set_new(raw, "throughput", json_real(result.throughput));
-            json_array_append_new(runs, raw);
-            load_result_free(&result);
-            /* A server that died mid-run makes the numbers meaningless: say so, stop. */
-            rc = deployer_local.check(&d, err, errlen);
-        }
-        p->done_s += sc->duration_s;
+    load_result result;
+    if (rc == 0 && (rc = load_run(&load, &result, err, errlen)) == 0) {
+        st->throughputs[st->nruns++] = result.throughput;
+        json_t *raw = json_incref(result.raw);
+        json_object_set_new(raw, "throughput", json_real(result.throughput));
+        json_object_set_new(raw, "round", json_integer(at->round));
+        json_array_append_new(json_object_get(st->step, "runs"), raw);
+        load_result_free(&result);
+        /* A server that died mid-run makes the numbers meaningless: say so, stop. */
+        rc = deployer_local.check(&d, err, errlen);
     }
+    p->done_s += sc->duration_s + 1;
     deployer_local.stop(&d);
-    if (rc == 0) {
-        json_t *summary = summarize(runs, throughputs, sc->repetitions);
-        json_t *flags =
-            validity_flags(sc, runs, throughputs, sc->repetitions, n, load.threads, d.caps_applied);
-        /* A server that lost a worker served part of the step short-handed. */
-        for (unsigned i = 0; i < n; i++) {
-            if (d.lost_workers[i] != 0)
-                json_array_append_new(
-                    flags,
-                    json_sprintf("server %u of %u lost %u worker%s during the step (last: %s)",
-                                 i + 1, n, d.lost_workers[i], d.lost_workers[i] == 1 ? "" : "s",
-                                 d.last_loss[i]));
-        }
-        json_object_set_new(summary, "valid", json_boolean(json_array_size(flags) == 0));
-        json_object_set_new(summary, "bounds", bounds(sc, model, n, load.connections));
-        json_object_set_new(summary, "flags", flags);
-        json_object_set_new(step, "summary", summary);
+    /* A server that lost a worker served part of the step short-handed. */
+    for (unsigned i = 0; i < n && rc == 0; i++) {
+        if (d.lost_workers[i] != 0)
+            json_array_append_new(
+                st->losses, json_sprintf("round %u: server %u of %u lost %u worker%s (last: %s)",
+                                         at->round, i + 1, n, d.lost_workers[i],
+                                         d.lost_workers[i] == 1 ? "" : "s", d.last_loss[i]));
     }
     return rc;
 }
 
-#define LINEAR_EFFICIENCY 0.90 /* every step at least this efficient: the model scaled */
-
-/* The analysis of a model whose figures cannot be analysed: an unknown verdict and why. */
-static json_t *no_analysis(const char *why)
+/* The step's summary, once every round measured it: its figures, its flags, its bounds. */
+static void summarize_step(const scenario *sc, const char *model, step_state *st)
 {
-    return json_pack("{s:s, s:s, s:n, s:{s:b, s:s}}", "verdict", "unknown", "error", why,
-                     "limiting_factor", "usl", "fitted", 0, "note", why);
+    json_t *runs = json_object_get(st->step, "runs");
+    json_t *summary = summarize(runs);
+    json_t *flags = validity_flags(sc, runs, st->throughputs, st->nruns, st->servers, st->threads,
+                                   st->caps_applied);
+    json_array_extend(flags, st->losses);
+    st->valid = json_array_size(flags) == 0;
+    json_object_set_new(summary, "valid", json_boolean(st->valid));
+    json_object_set_new(summary, "bounds", bounds(sc, model, st->servers, st->connections));
+    json_object_set_new(summary, "flags", flags);
+    json_object_set_new(st->step, "summary", summary);
+}
+
+/* The model's steps analysed (analyze.h), and the figures written into its JSON. */
+static int analyze_model(const scenario *sc, const step_state *states, uint64_t seed, json_t *model,
+                         char *err, size_t errlen)
+{
+    analysis_input in[ANALYSIS_MAX_STEPS];
+    for (size_t s = 0; s < sc->nservers; s++)
+        in[s] = (analysis_input){states[s].servers, states[s].throughputs, states[s].nruns,
+                                 states[s].valid};
+    analysis a;
+    analysis_options options = {seed, sc->predict, sc->npredict};
+    if (analysis_run(in, sc->nservers, &options, &a, err, errlen) != 0)
+        return -1;
+    analysis_json_steps(&a, json_object_get(model, "steps"));
+    json_object_set_new(model, "analysis", analysis_json(&a));
+    return 0;
 }
 
 /*
- * The USL fit, and the verdict: linear, sub-linear (and what limits it), invalid, or unknown.
- * A step without throughput makes sigma and kappa meaningless (X(N) divides): the analysis
- * then says so in "error", for the report and the gate, rather than holding NaN or nothing.
+ * One model: in each round, every server count once, in an order shuffled afresh from order
+ * (seeded), so that drift over the run (a machine warming up, another job starting) spreads
+ * over every step instead of masquerading as a scaling trend.
  */
-static json_t *analyze(json_t *steps)
+static int run_model(const scenario *sc, const run_options *opt, position *at, rng *order,
+                     json_t *model, progress *p, char *err, size_t errlen)
 {
-    double n[64], x[64], min_efficiency = 1;
-    size_t count = 0;
-    int valid = 1;
-    char why[160] = "";
-    json_t *step;
-    size_t i;
-    json_array_foreach(steps, i, step)
-    {
-        json_t *summary = json_object_get(step, "summary");
-        if (count < 64) {
-            n[count] = (double)json_integer_value(json_object_get(step, "servers"));
-            x[count] = json_number_value(
-                json_object_get(json_object_get(summary, "throughput"), "median"));
-            if (!(x[count] > 0) && *why == '\0')
-                snprintf(why, sizeof(why),
-                         "no throughput at %.0f servers: sigma and kappa cannot be estimated",
-                         n[count]);
-            count++;
-        }
-        double e = json_number_value(json_object_get(summary, "efficiency"));
-        min_efficiency = e < min_efficiency ? e : min_efficiency;
-        valid &= json_is_true(json_object_get(summary, "valid"));
+    step_state states[SCENARIO_MAX_STEPS];
+    json_t *steps = json_object_get(model, "steps");
+    for (size_t s = 0; s < sc->nservers; s++) {
+        states[s] = (step_state){.servers = sc->servers[s], .losses = json_array()};
+        states[s].step = json_pack("{s:I, s:[]}", "servers", (json_int_t)sc->servers[s], "runs");
+        json_array_append_new(steps, states[s].step);
     }
-    if (*why != '\0')
-        return no_analysis(why);
-    usl_fit fit = usl_fit_points(n, x, count);
-    if (!fit.fitted && count >= 2)
-        return no_analysis(fit.note);
-    json_t *usl = json_pack("{s:b, s:b, s:f, s:f, s:f, s:f, s:s}", "fitted", fit.fitted, "amdahl",
-                            fit.amdahl, "lambda", fit.lambda, "sigma", fit.sigma, "kappa",
-                            fit.kappa, "r2", fit.r2, "note", fit.note);
-    if (fit.has_errors) {
-        json_object_set_new(usl, "sigma_se", json_real(fit.sigma_se));
-        json_object_set_new(usl, "kappa_se", json_real(fit.kappa_se));
+    int rc = 0;
+    for (unsigned r = 0; r < sc->repetitions && rc == 0; r++) {
+        size_t shuffled[SCENARIO_MAX_STEPS];
+        rng_permutation(order, shuffled, sc->nservers);
+        at->round = r + 1;
+        for (size_t k = 0; k < sc->nservers && rc == 0; k++)
+            rc = measure_once(sc, opt, &states[shuffled[k]], at, p, err, errlen);
     }
-    json_object_set_new(usl, "peak_servers", fit.peak_n > 0 ? json_real(fit.peak_n) : json_null());
-    const char *verdict = !valid                                ? "invalid"
-                          : count < 2                           ? "unknown"
-                          : min_efficiency >= LINEAR_EFFICIENCY ? "linear"
-                                                                : "sub-linear";
-    json_t *limit = json_null();
-    if (strcmp(verdict, "sub-linear") == 0 && fit.fitted) {
-        /* What costs more at the largest step: waiting for each other, or keeping in step. */
-        double top = n[count - 1];
-        limit = json_string(fit.sigma * (top - 1) >= fit.kappa * top * (top - 1) ? "contention"
-                                                                                 : "coherency");
-    }
-    json_t *analysis = json_pack("{s:o, s:s, s:o, s:f}", "usl", usl, "verdict", verdict,
-                                 "limiting_factor", limit, "min_efficiency", min_efficiency);
-    /* Every figure is finite, so only memory can fail this: still, never an absent analysis. */
-    return analysis != NULL ? analysis : no_analysis("the analysis could not be recorded");
+    for (size_t s = 0; s < sc->nservers && rc == 0; s++)
+        summarize_step(sc, at->model, &states[s]);
+    /* The bootstrap's seed continues the run's sequence: the report's seed gives it too. */
+    if (rc == 0)
+        rc = analyze_model(sc, states, rng_next(order), model, err, errlen);
+    for (size_t s = 0; s < sc->nservers; s++)
+        json_decref(states[s].losses);
+    return rc;
 }
 
-/* E(N) for each step of a model, against its first step. */
-static void add_efficiency(json_t *steps)
+/* A seed nobody chose: from the kernel, cut to what JSON readers hold exactly. */
+static uint64_t random_seed(void)
 {
-    json_t *first = json_array_get(steps, 0), *step;
-    double x1 = json_number_value(json_object_get(
-        json_object_get(json_object_get(first, "summary"), "throughput"), "median"));
-    unsigned n1 = (unsigned)json_integer_value(json_object_get(first, "servers"));
-    size_t i;
-    json_array_foreach(steps, i, step)
-    {
-        json_t *summary = json_object_get(step, "summary");
-        double x =
-            json_number_value(json_object_get(json_object_get(summary, "throughput"), "median"));
-        unsigned n = (unsigned)json_integer_value(json_object_get(step, "servers"));
-        json_object_set_new(summary, "efficiency", json_real(stats_efficiency(x, n, x1, n1)));
-    }
+    uint64_t seed;
+    if (getrandom(&seed, sizeof(seed), 0) != (ssize_t)sizeof(seed))
+        seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+    return seed & SCENARIO_MAX_SEED;
 }
 
 int run_scenario(const scenario *sc, const run_options *options, json_t *report, char *err,
@@ -327,24 +323,24 @@ int run_scenario(const scenario *sc, const run_options *options, json_t *report,
     const char *const *models = sc->app != NULL ? (const char *const *)sc->models : external;
     size_t nmodels = sc->app != NULL ? sc->nmodels : 1;
     progress p = {.enabled = options->progress, .started = time(NULL)};
-    p.total_s = (double)nmodels * (double)sc->nservers *
-                (sc->warmup_s + sc->duration_s * sc->repetitions + 1);
+    p.total_s = (double)nmodels * (double)sc->nservers * sc->repetitions *
+                (sc->warmup_s + sc->duration_s + 1);
+    uint64_t seed = sc->has_seed ? sc->seed : random_seed();
+    if (!sc->has_seed)
+        fprintf(stderr,
+                "twice: the order of each round is shuffled with seed %llu (\"seed\": %llu in "
+                "the scenario repeats it)\n",
+                (unsigned long long)seed, (unsigned long long)seed);
+    json_object_set_new(report, "statistics", analysis_json_statistics(seed));
+    rng order;
+    rng_seed(&order, seed);
     json_t *results = json_object_get(report, "models");
     int rc = 0;
     for (size_t m = 0; m < nmodels && rc == 0; m++) {
-        json_t *steps = json_array();
-        json_array_append_new(results, json_pack("{s:s, s:o}", "model", models[m], "steps", steps));
-        for (size_t s = 0; s < sc->nservers && rc == 0; s++) {
-            json_t *step = json_object();
-            json_array_append_new(steps, step);
-            rc = run_step(sc, options, models[m], sc->servers[s], step, &p, m + 1, nmodels, err,
-                          errlen);
-            p.done_s += 1;
-        }
-        if (rc == 0) {
-            add_efficiency(steps);
-            json_object_set_new(json_array_get(results, m), "analysis", analyze(steps));
-        }
+        json_t *model = json_pack("{s:s, s:[]}", "model", models[m], "steps");
+        json_array_append_new(results, model);
+        position at = {models[m], m + 1, nmodels, 0, sc->repetitions};
+        rc = run_model(sc, options, &at, &order, model, &p, err, errlen);
     }
     if (p.enabled)
         fprintf(stderr, "\r\033[K");

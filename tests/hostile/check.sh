@@ -24,7 +24,7 @@ base = json.load(open(sys.argv[1]))
 out = sys.argv[2]
 many = copy.deepcopy(base)
 many["models"] = [dict(copy.deepcopy(base["models"][0]), model="m%d" % i) for i in range(10000)]
-json.dump(many, open(out + "/ok-10k-models.json", "w"))
+json.dump(many, open(out + "/ok-10k-models.json", "w"), separators=(",", ":"))  # under 16 MiB
 open(out + "/bad-deep-100k.json", "w").write("[" * 100000 + "]" * 100000)
 long = copy.deepcopy(base)
 long["models"][0]["model"] = "x" * (4 << 20)

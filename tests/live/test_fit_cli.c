@@ -147,7 +147,8 @@ Test(fit_cli, bad_files_exit_2_naming_file_and_line)
     assert_refused((const char *[]){"fit", path, NULL}, want);
     unlink(path);
 
-    assert_refused((const char *[]){"fit", "/tmp", NULL}, "twice fit: /tmp: is a directory, not a regular file");
+    assert_refused((const char *[]){"fit", "/tmp", NULL},
+                   "twice fit: /tmp: is a directory, not a regular file");
     assert_refused((const char *[]){"fit", "/nonexistent.csv", NULL},
                    "twice fit: /nonexistent.csv: No such file or directory");
 }
@@ -164,4 +165,85 @@ Test(fit_cli, bad_flags_exit_2_naming_flag_and_value)
                    "twice fit: unexpected argument \"--jsn\"");
     assert_refused((const char *[]){"fit", CSV, CSV, NULL}, "unexpected argument");
     assert_refused((const char *[]){"fit", NULL}, "twice fit: name a CSV file of measurements");
+}
+
+/* A Twice report: each model's repetitions fitted, one block or object per model. */
+Test(fit_cli, a_report_is_fitted_model_by_model)
+{
+    char *out, *err;
+    const char *report = FIXTURES_DIR "/report.json";
+    const char *all[] = {"fit", report, "--json", NULL};
+    cr_assert_eq(twice(all, &out, &err), 0, "%s", err);
+    json_t *root = json_loads(out, 0, NULL);
+    cr_assert(json_is_array(root) && json_array_size(root) == 1, "an array, one per model: %s",
+              out);
+    json_t *thread = json_array_get(root, 0);
+    cr_assert_str_eq(json_string_value(json_object_get(thread, "report_model")), "thread");
+    cr_assert_eq(json_integer_value(json_object_get(thread, "measurements")), 10,
+                 "every repetition of both steps");
+    assert_estimate(thread, "sigma", 0.17, 0.18);
+    json_decref(root);
+    free(out);
+    free(err);
+
+    const char *one[] = {"fit", report, "--model", "thread", "--json", "--predict", "4", NULL};
+    cr_assert_eq(twice(one, &out, &err), 0, "%s", err);
+    root = json_loads(out, 0, NULL);
+    cr_assert(json_is_object(root), "--model: the one object: %s", out);
+    json_t *p = json_array_get(json_object_get(root, "predictions"), 0);
+    cr_assert_float_eq(json_number_value(json_object_get(p, "value")), 2622.5, 0.1);
+    json_decref(root);
+    free(out);
+    free(err);
+
+    const char *table[] = {"fit", report, NULL};
+    cr_assert_eq(twice(table, &out, &err), 0, "%s", err);
+    cr_assert(strstr(out, "report.json, model thread: 10 measurements at 2 server counts") != NULL,
+              "%s", out);
+    free(out);
+    free(err);
+}
+
+Test(fit_cli, a_report_without_the_model_or_without_repetitions_exits_2)
+{
+    char *out, *err;
+    const char *report = FIXTURES_DIR "/report.json";
+    const char *nope[] = {"fit", report, "--model", "fibers", NULL};
+    cr_assert_eq(twice(nope, &out, &err), 2);
+    cr_assert(strstr(err, "--model \"fibers\": no model of that name in $.models[].model") != NULL,
+              "%s", err);
+    free(out);
+    free(err);
+    const char *csv[] = {"fit", CSV, "--model", "thread", NULL};
+    cr_assert_eq(twice(csv, &out, &err), 2);
+    cr_assert(strstr(err, "--model picks a model of a Twice report, and this is a CSV") != NULL,
+              "%s", err);
+    free(out);
+    free(err);
+    /* An older report: no runs to fit. */
+    char path[] = "/tmp/twice-fit-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    json_t *r = json_load_file(report, 0, NULL);
+    json_t *step;
+    size_t i;
+    json_array_foreach(json_object_get(json_array_get(json_object_get(r, "models"), 0), "steps"), i,
+                       step) json_object_del(step, "runs");
+    cr_assert_eq(json_dumpfd(r, fd, 0), 0);
+    close(fd);
+    json_decref(r);
+    const char *old[] = {"fit", path, NULL};
+    cr_assert_eq(twice(old, &out, &err), 2);
+    cr_assert(strstr(err, "$.models[0] (model \"thread\"): no repetitions to fit") != NULL, "%s",
+              err);
+    unlink(path);
+    free(out);
+    free(err);
+    const char *bad[] = {"fit", FIXTURES_DIR "/../hostile/bad-median-string.json", NULL};
+    cr_assert_eq(twice(bad, &out, &err), 2);
+    cr_assert(strstr(err, "$.models[0].steps[0].summary.throughput.median: expected a number") !=
+                  NULL,
+              "the reader's JSON path: %s", err);
+    free(out);
+    free(err);
 }

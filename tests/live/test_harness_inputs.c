@@ -120,7 +120,7 @@ Test(harness_inputs, validate_shows_strings_from_files_escaped)
 static const char *const one_step =
     "{\"name\": \"%s\", \"target\": {\"app\": \"twice-app\", \"route\": \"%s\", \"check\": "
     "\"ctx\"}, \"models\": [\"coroutine\"], \"servers\": [1], \"connections_per_server\": 2,"
-    " \"warmup_s\": 0, \"duration_s\": %d}";
+    " \"warmup_s\": 0, \"duration_s\": %d, \"repetitions\": 1}";
 
 static char *scenario_file(const char *file, const char *name, const char *route, int seconds)
 {

@@ -13,29 +13,39 @@
 #include "report_doc.h"
 
 /* The steps of one model over 1 and 2 servers: per-server throughput x, efficiency e at 2
- * servers, repetitions spread +/- spread around the median. */
+ * servers, five repetitions spread evenly over +/- spread around the median, and E(2)'s
+ * interval e +/- spread. */
 static json_t *steps_of(double x, double e, double spread, int valid)
 {
     json_t *steps = json_array();
     for (int n = 1; n <= 2; n++) {
         double median = n == 1 ? x : 2 * x * e;
+        json_t *runs = json_array();
+        for (int r = -2; r <= 2; r++)
+            json_array_append_new(runs,
+                                  json_pack("{s:f}", "throughput", median * (1 + spread * r / 2)));
         json_array_append_new(
-            steps, json_pack("{s:i, s:{s:{s:f, s:f, s:f}, s:f, s:b, s:[], s:{s:f, s:f}, s:f, "
-                             "s:f, s:f, s:f}}",
-                             "servers", n, "summary", "throughput", "median", median, "min",
-                             median * (1 - spread), "max", median * (1 + spread), "efficiency",
-                             n == 1 ? 1.0 : e, "valid", valid, "flags", "latency_ms", "p50", 10.0,
-                             "p99", 12.0, "requests", 10000.0, "errors", 0.0, "non2xx", 0.0,
-                             "failed_checks", n == 2 ? 5.0 : 0.0));
+            steps,
+            json_pack("{s:i, s:o, s:{s:{s:f, s:f, s:f}, s:f, s:[f, f], s:b, s:[], s:{s:f, s:f}, "
+                      "s:f, s:f, s:f, s:f}}",
+                      "servers", n, "runs", runs, "summary", "throughput", "median", median, "min",
+                      median * (1 - spread), "max", median * (1 + spread), "efficiency",
+                      n == 1 ? 1.0 : e, "efficiency_ci95", n == 1 ? 1.0 : e - spread,
+                      n == 1 ? 1.0 : e + spread, "valid", valid, "flags", "latency_ms", "p50", 10.0,
+                      "p99", 12.0, "requests", 10000.0, "errors", 0.0, "non2xx", 0.0,
+                      "failed_checks", n == 2 ? 5.0 : 0.0));
     }
     return steps;
 }
 
 static json_t *model_json(const char *name, json_t *steps)
 {
-    return json_pack("{s:s, s:o, s:{s:s, s:n, s:{s:b, s:f, s:f, s:f, s:f}}}", "model", name,
-                     "steps", steps, "analysis", "verdict", "sub-linear", "limiting_factor", "usl",
-                     "fitted", 1, "lambda", 100.0, "sigma", 0.04, "kappa", 0.0, "r2", 1.0);
+    return json_pack("{s:s, s:o, s:{s:s, s:n, s:{s:b, s:b, s:b, s:{s:f, s:n}, s:{s:f, s:n}, "
+                     "s:{s:f, s:n}, s:n, s:n, s:n}}}",
+                     "model", name, "steps", steps, "analysis", "verdict", "sub-linear",
+                     "limiting_factor", "usl", "fitted", 1, "amdahl", 1, "super_linear", 0,
+                     "lambda", "value", 100.0, "ci95", "sigma", "value", 0.04, "ci95", "kappa",
+                     "value", 0.0, "ci95", "residual_se", "peak_servers", "peak_throughput");
 }
 
 static json_t *report_json(const char *name, json_t *models)
@@ -139,22 +149,115 @@ Test(gate, a_baseline_against_itself_passes_and_a_20_percent_drop_fails)
     json_decref(higher);
 }
 
-Test(gate, a_drop_within_the_runs_noise_passes)
+/* The checks of r against baseline, for their notes and details (free with gate_checks_free). */
+static gate_checks checks_of(json_t *r, json_t *baseline, const gate_limits *limits)
+{
+    report_doc now, was;
+    char err[512];
+    read_doc(&now, json_incref(r));
+    if (baseline != NULL)
+        read_doc(&was, json_incref(baseline));
+    gate_checks checks;
+    cr_assert_eq(
+        gate_check(&checks, &now, baseline != NULL ? &was : NULL, limits, err, sizeof(err)), 0,
+        "%s", err);
+    /* The checks keep their names and details; the notes tested here are static. */
+    report_doc_free(&now);
+    if (baseline != NULL)
+        report_doc_free(&was);
+    return checks;
+}
+
+static const gate_check_result *baseline_check(const gate_checks *checks, long long servers)
+{
+    for (size_t i = 0; i < checks->n; i++) {
+        if (checks->items[i].vs_baseline && checks->items[i].step != NULL &&
+            strstr(checks->items[i].name, servers == 1 ? " 1 servers" : " 2 servers") != NULL)
+            return &checks->items[i];
+    }
+    cr_assert_fail("no baseline check at %lld servers", servers);
+    return NULL;
+}
+
+Test(gate, a_drop_that_is_not_significant_passes)
 {
     char err[512];
-    /* Runs that spread +/- 15% themselves: a 12% drop is within their noise. */
+    /* Repetitions that spread +/- 15% themselves: a 12% drop of the median is beyond the
+     * tolerance, but Mann-Whitney finds it not significant (U = 6 of 25, p = 0.22). */
     json_t *before = report("s", 100, 0.95, 0.15, 1);
     json_t *noisy_drop = report("s", 88, 0.95, 0.15, 1);
     gate_limits limits = {.tolerance = GATE_DEFAULT_TOLERANCE};
     cr_assert_eq(gate(noisy_drop, before, &limits, err), 0);
-    /* The same 12% drop between steady runs is a regression. */
+    gate_checks checks = checks_of(noisy_drop, before, &limits);
+    const gate_check_result *c = baseline_check(&checks, 1);
+    cr_assert(c->pass);
+    cr_assert_str_eq(c->note, "dropped beyond tolerance, but not significantly");
+    cr_assert_str_eq(c->detail, "median -12.0%, Mann-Whitney p = 0.222 (5 vs 5 repetitions)");
+    gate_checks_free(&checks);
+    /* The same 12% drop between steady runs is significant (p = 2/252): a regression. */
     json_t *steady_before = report("s", 100, 0.95, 0.01, 1);
     json_t *steady_drop = report("s", 88, 0.95, 0.01, 1);
     cr_assert_eq(gate(steady_drop, steady_before, &limits, err), 2);
+    checks = checks_of(steady_drop, steady_before, &limits);
+    c = baseline_check(&checks, 2);
+    cr_assert(!c->pass);
+    cr_assert_str_eq(c->note, "regressed: beyond tolerance and significant");
+    cr_assert_str_eq(c->detail, "median -12.0%, Mann-Whitney p = 0.00794 (5 vs 5 repetitions)");
+    gate_checks_free(&checks);
+    /* A significant drop within the tolerance passes. */
+    json_t *small_drop = report("s", 95, 0.95, 0.01, 1);
+    cr_assert_eq(gate(small_drop, steady_before, &limits, err), 0);
     json_decref(before);
     json_decref(noisy_drop);
     json_decref(steady_before);
     json_decref(steady_drop);
+    json_decref(small_drop);
+}
+
+Test(gate, a_drop_in_reports_without_repetitions_cannot_be_tested_and_fails)
+{
+    char err[512];
+    json_t *before = report("s", 100, 0.95, 0.15, 1);
+    json_t *drop = report("s", 80, 0.95, 0.15, 1);
+    json_t *step;
+    size_t i;
+    json_array_foreach(json_object_get(json_array_get(json_object_get(drop, "models"), 0), "steps"),
+                       i, step) json_object_del(step, "runs");
+    gate_limits limits = {.tolerance = GATE_DEFAULT_TOLERANCE};
+    cr_assert_eq(gate(drop, before, &limits, err), 2);
+    gate_checks checks = checks_of(drop, before, &limits);
+    cr_assert_str_eq(baseline_check(&checks, 1)->note,
+                     "regressed beyond tolerance; no repetitions to test");
+    cr_assert_str_eq(baseline_check(&checks, 1)->detail, "median -20.0%, untested");
+    gate_checks_free(&checks);
+    json_decref(before);
+    json_decref(drop);
+}
+
+Test(gate, an_efficiency_interval_that_straddles_the_limit_is_inconclusive_and_fails_if_strict)
+{
+    char err[512];
+    json_t *r = report("s", 100, 0.89, 0.03, 1); /* E(2) = 0.89, interval [0.86, 0.92] */
+    gate_limits limits = limits_of(r);
+    cr_assert_eq(gate(r, NULL, &limits, err), 0, "inconclusive is no failure");
+    gate_checks checks = checks_of(r, NULL, &limits);
+    const gate_check_result *e = NULL;
+    for (size_t i = 0; i < checks.n; i++)
+        if (strcmp(checks.items[i].name, "efficiency thread 2 servers") == 0)
+            e = &checks.items[i];
+    cr_assert_not_null(e);
+    cr_assert(e->pass);
+    cr_assert_str_eq(e->note, "inconclusive: the 95% interval straddles the limit");
+    cr_assert_str_eq(e->detail, "95% interval [0.860, 0.920]");
+    gate_checks_free(&checks);
+    limits.strict = 1;
+    cr_assert_eq(gate(r, NULL, &limits, err), 1, "--strict fails it");
+    json_decref(r);
+    /* Its point below the limit, but the interval reaching above: not a failure either. */
+    json_t *near = report("s", 100, 0.88, 0.05, 1);
+    limits.strict = 0;
+    cr_assert_eq(gate(near, NULL, &limits, err), 0);
+    json_decref(near);
 }
 
 Test(gate, reports_that_cannot_be_compared_are_refused)

@@ -80,6 +80,7 @@ Test(report_formats, html_is_self_contained_escaped_and_charted)
     cr_assert_eq(count(html, "<svg"), 3, "throughput, efficiency, latency");
     /* Throughput: measured, linear ideal and USL fit; efficiency: one; latency: p50 and p99. */
     cr_assert_eq(count(html, "<polyline"), 6);
+    cr_assert_eq(count(html, "class=\"error-bar\""), 2, "each step's 95%% interval of throughput");
     cr_assert(strstr(html, "fixture &lt;&amp;&gt; &quot;quoted&quot;") != NULL, "name escaped");
     cr_assert(strstr(html, "&lt;tags&gt;") != NULL, "description escaped");
     cr_assert(strstr(html, "<tags>") == NULL && strstr(html, "<&>") == NULL);
@@ -117,10 +118,14 @@ static json_t *hostile(const char *name, size_t nmodels, double median)
                                  "errors", 0.0, "non2xx", 0.0, "failed_checks", 0.0));
         json_array_append_new(
             models,
-            json_pack("{s:s++, s:o, s:{s:s, s:s, s:s, s:{s:b, s:f, s:f, s:f, s:f, s:s}}}", "model",
-                      name, "#", i == 0 ? "0" : "n", "steps", steps, "analysis", "verdict", name,
-                      "limiting_factor", name, "error", name, "usl", "fitted", 1, "lambda", median,
-                      "sigma", 0.5, "kappa", 0.25, "r2", -3.0, "note", name));
+            json_pack("{s:s++, s:o, s:{s:s, s:s, s:s, s:s, s:{s:b, s:b, s:b, s:{s:f, s:[f, f]}, "
+                      "s:{s:f, s:n}, s:{s:f, s:n}, s:f, s:n, s:n, s:s}}}",
+                      "model", name, "#", i == 0 ? "0" : "n", "steps", steps, "analysis", "verdict",
+                      name, "verdict_note", name, "limiting_factor", name, "error", name, "usl",
+                      "fitted", 1, "amdahl", 0, "super_linear", 0, "lambda", "value", median,
+                      "ci95", median, median, "sigma", "value", 0.5, "ci95", "kappa", "value", 0.25,
+                      "ci95", "residual_se", median, "peak_servers", "peak_throughput", "note",
+                      name));
     }
     return json_pack("{s:s, s:s, s:s, s:{s:s, s:s, s:{s:s}, s:{s:f, s:f}}, s:{s:s, s:s, s:i}, "
                      "s:o}",

@@ -80,6 +80,17 @@ Test(report_read, the_fixture_reads_into_structs)
     cr_assert_eq(m->steps[1].servers, 2);
     cr_assert(m->steps[1].has_summary && !m->steps[1].summary.valid);
     cr_assert_eq(m->steps[1].summary.median, 1700);
+    cr_assert_eq(m->steps[1].nruns, 5, "every repetition's throughput");
+    cr_assert_eq(m->steps[1].runs[2], 1900);
+    cr_assert(m->steps[1].summary.ci.present);
+    cr_assert_eq(m->steps[1].summary.ci.lo, 1550);
+    cr_assert_eq(m->steps[1].summary.ci.hi, 1850);
+    cr_assert(m->steps[1].summary.efficiency_ci.present);
+    cr_assert_eq(m->steps[1].summary.efficiency_ci.lo, 0.78);
+    cr_assert_eq(m->steps[1].summary.efficiency_ci.hi, 0.88);
+    cr_assert_str_eq(doc.interval, "bootstrap percentile, 95%, 4000 resamples");
+    cr_assert(doc.has_seed);
+    cr_assert_eq(doc.seed, 42);
     cr_assert_eq(m->steps[1].summary.p99_ms, 30.0);
     cr_assert_eq(m->steps[1].summary.failed_checks, 7);
     cr_assert_eq(m->steps[1].summary.nflags, 1);
@@ -88,7 +99,17 @@ Test(report_read, the_fixture_reads_into_structs)
     cr_assert_str_eq(m->analysis.verdict, "invalid");
     cr_assert_null(m->analysis.limiting_factor);
     cr_assert_null(m->analysis.error);
-    cr_assert_eq(m->analysis.usl.sigma, 0.1765);
+    cr_assert_eq(m->analysis.usl.sigma.value, 0.1751);
+    cr_assert(m->analysis.usl.sigma.ci.present && m->analysis.usl.sigma.ci.lo == 0.0222);
+    cr_assert(!m->analysis.usl.kappa.ci.present, "Amdahl: kappa fixed, no interval");
+    cr_assert(m->analysis.usl.amdahl && !m->analysis.usl.super_linear);
+    cr_assert(m->analysis.usl.has_residual_se && m->analysis.usl.residual_se == 108.8);
+    cr_assert(!m->analysis.usl.has_peak);
+    cr_assert_eq(m->analysis.npredictions, 1);
+    cr_assert_eq(m->analysis.predictions[0].servers, 4);
+    cr_assert(m->analysis.predictions[0].has_value && m->analysis.predictions[0].value == 2622.5);
+    cr_assert(m->analysis.predictions[0].pi.present && m->analysis.predictions[0].pi.hi == 3232.03);
+    cr_assert(!m->analysis.predictions[0].measured && !m->analysis.predictions[0].has_held);
     report_doc_free(&doc);
 }
 
@@ -236,8 +257,75 @@ Test(report_read, summaries_are_checked_field_by_field)
                  "most 1.797693135e+308, got -0.5");
 }
 
+Test(report_read, intervals_and_statistics_are_checked)
+{
+    json_t *runs = fixture_json();
+    json_object_set_new(json_array_get(at(runs, "models.0.steps.1.runs"), 3), "throughput",
+                        json_string("1790"));
+    refused(runs, "r.json: $.models[0].steps[1].runs[3].throughput: expected a number, got a "
+                  "string");
+    refused_with("models.0.steps.1", "runs", json_pack("[i]", 5),
+                 "r.json: $.models[0].steps[1].runs[0]: expected an object, got an integer");
+    refused_with("models.0.steps.1.summary.throughput", "ci95", json_pack("[f]", 1.0),
+                 "r.json: $.models[0].steps[1].summary.throughput.ci95: expected [lo, hi], an "
+                 "array of 2 numbers, got 1 items");
+    refused_with("models.0.steps.1.summary.throughput", "ci95", json_pack("[f, s]", 1.0, "2"),
+                 "r.json: $.models[0].steps[1].summary.throughput.ci95[1]: expected a number, got "
+                 "a string");
+    refused_with("models.0.steps.1.summary", "efficiency_ci95", json_pack("[f, f]", 0.9, 0.8),
+                 "r.json: $.models[0].steps[1].summary.efficiency_ci95: expected lo <= hi, got "
+                 "[0.90000000000000002, 0.80000000000000004]");
+    refused_with("models.0.steps.1.summary", "efficiency_ci95", json_pack("[f, f]", -0.1, 0.8),
+                 "r.json: $.models[0].steps[1].summary.efficiency_ci95[0]: expected a number >= 0, "
+                 "got -0.10000000000000001");
+    refused_with("models.0.steps.1.summary", "efficiency_ci95", json_string("0.8-0.9"),
+                 "r.json: $.models[0].steps[1].summary.efficiency_ci95: expected an array, got a "
+                 "string");
+    refused_with("statistics", "seed", json_integer(-1),
+                 "r.json: $.statistics.seed: expected an integer >= 0, got -1");
+    refused_with("statistics", "interval", json_integer(95),
+                 "r.json: $.statistics.interval: expected a string, got an integer");
+    refused_with("", "statistics", json_array(),
+                 "r.json: $.statistics: expected an object, got an array");
+    /* Older reports have no intervals: read, with none present. */
+    json_t *json = fixture_json();
+    edit(json, "", "statistics", NULL);
+    edit(json, "models.0.steps.1.summary.throughput", "ci95", NULL);
+    edit(json, "models.0.steps.1.summary", "efficiency_ci95", NULL);
+    report_doc doc;
+    char err[512];
+    cr_assert_eq(report_read_json(&doc, json, "r.json", err, sizeof(err)), 0, "%s", err);
+    cr_assert(!doc.has_seed && *doc.interval == '\0');
+    cr_assert(!doc.models[0].steps[1].summary.ci.present);
+    cr_assert(!doc.models[0].steps[1].summary.efficiency_ci.present);
+    report_doc_free(&doc);
+    json_decref(json);
+}
+
 Test(report_read, analyses_are_checked)
 {
+    refused_with("models.0.analysis", "repetitions_needed", json_integer(0),
+                 "r.json: $.models[0].analysis.repetitions_needed: expected an integer >= 1, got "
+                 "0");
+    json_t *json = fixture_json();
+    json_t *p = json_array_get(at(json, "models.0.analysis.predictions"), 0);
+    json_object_set_new(p, "servers", json_integer(0));
+    refused(json, "r.json: $.models[0].analysis.predictions[0].servers: expected an integer >= 1, "
+                  "got 0");
+    json = fixture_json();
+    p = json_array_get(at(json, "models.0.analysis.predictions"), 0);
+    json_object_set_new(p, "held", json_string("yes"));
+    refused(json, "r.json: $.models[0].analysis.predictions[0].held: expected a boolean, got a "
+                  "string");
+    json = fixture_json();
+    p = json_array_get(at(json, "models.0.analysis.predictions"), 0);
+    json_object_set_new(p, "pi95", json_pack("[i, i]", 3, 1));
+    refused(json, "r.json: $.models[0].analysis.predictions[0].pi95: expected lo <= hi, got [3, "
+                  "1]");
+    refused_with("models.0.analysis", "predictions", json_object(),
+                 "r.json: $.models[0].analysis.predictions: expected an array, got an object");
+    refused_with("models.0.analysis", "verdict_note", json_false(),
+                 "r.json: $.models[0].analysis.verdict_note: expected a string, got a boolean");
     refused_with("models.0", "analysis", json_array(),
                  "r.json: $.models[0].analysis: expected an object, got an array");
     refused_with("models.0.analysis", "verdict", NULL,
@@ -251,13 +339,27 @@ Test(report_read, analyses_are_checked)
                  "r.json: $.models[0].analysis.usl: missing: expected an object");
     refused_with("models.0.analysis.usl", "fitted", json_string("yes"),
                  "r.json: $.models[0].analysis.usl.fitted: expected a boolean, got a string");
-    refused_with("models.0.analysis.usl", "sigma", json_string("-0.1"),
-                 "r.json: $.models[0].analysis.usl.sigma: expected a number, got a string");
-    refused_with("models.0.analysis.usl", "peak_servers", json_integer(-3),
-                 "r.json: $.models[0].analysis.usl.peak_servers: expected a number >= 0 and at "
-                 "most 1.797693135e+308, got -3");
+    refused_with("models.0.analysis.usl", "sigma", json_real(-0.1),
+                 "r.json: $.models[0].analysis.usl.sigma: expected an object, got a number");
+    refused_with("models.0.analysis.usl.sigma", "value", json_string("-0.1"),
+                 "r.json: $.models[0].analysis.usl.sigma.value: expected a number, got a string");
+    refused_with("models.0.analysis.usl.sigma", "ci95", json_pack("[f, f]", 0.2, 0.1),
+                 "r.json: $.models[0].analysis.usl.sigma.ci95: expected lo <= hi, got "
+                 "[0.20000000000000001, 0.10000000000000001]");
+    refused_with("models.0.analysis.usl", "peak_servers",
+                 json_pack("{s:i, s:n}", "value", -3, "ci95"),
+                 "r.json: $.models[0].analysis.usl.peak_servers.value: expected a number >= 0 and "
+                 "at most 1.797693135e+308, got -3");
+    refused_with("models.0.analysis.usl", "peak_servers",
+                 json_pack("{s:i, s:n}", "value", 3, "ci95"),
+                 "r.json: $.models[0].analysis.usl.peak_throughput: expected an object, got null");
+    refused_with("models.0.analysis.usl", "residual_se", json_real(-1),
+                 "r.json: $.models[0].analysis.usl.residual_se: expected a number >= 0 and at most "
+                 "1.797693135e+308, got -1");
+    refused_with("models.0.analysis.usl", "super_linear", NULL,
+                 "r.json: $.models[0].analysis.usl.super_linear: missing: expected a boolean");
     refused_with("models.0.analysis.usl", "lambda", NULL,
-                 "r.json: $.models[0].analysis.usl.lambda: missing: expected a number");
+                 "r.json: $.models[0].analysis.usl.lambda: missing: expected an object");
     refused_with("models.0.analysis.usl", "note", json_array(),
                  "r.json: $.models[0].analysis.usl.note: expected a string, got an array");
 }
@@ -276,8 +378,10 @@ Test(report_read, text_that_is_not_json_is_refused_with_its_position)
     text_refused("", 0, "r.json:1:0: '[' or '{' expected near end of file");
     text_refused("{\"schema\": \"twice.report/1\",\n \"status\"", 38,
                  "r.json:2:9: ':' expected near end of file");
-    text_refused("[1\0]", 4, "r.json:1:3: a NUL byte; JSON text cannot hold one (is this a binary file?)");
-    text_refused("{}\n\n  \0", 7, "r.json:3:3: a NUL byte; JSON text cannot hold one (is this a binary file?)");
+    text_refused("[1\0]", 4,
+                 "r.json:1:3: a NUL byte; JSON text cannot hold one (is this a binary file?)");
+    text_refused("{}\n\n  \0", 7,
+                 "r.json:3:3: a NUL byte; JSON text cannot hold one (is this a binary file?)");
     text_refused("{\"a\": 1, \"a\": 2}", 16, "r.json:1:12: duplicate object key near '\"a\"'");
     text_refused("{\"a\": 1e400}", 12, "r.json:1:11: real number overflow near '1e400'");
     char deep[4096];

@@ -40,7 +40,9 @@ Test(scenario, a_full_scenario)
                        "  \"models\": [\"process\", \"coroutine\"],\n"
                        "  \"servers\": [1, 2, 4, 8],\n"
                        "  \"connections_per_server\": 32, \"warmup_s\": 1, \"duration_s\": 2,\n"
-                       "  \"repetitions\": 3, \"front\": \"direct\", \"cpu_cap\": 0.5,\n"
+                       "  \"repetitions\": 3, \"seed\": 9007199254740991, \"front\": \"direct\",\n"
+                       "  \"predict\": [16, 4],\n"
+                       "  \"cpu_cap\": 0.5,\n"
                        "  \"gate\": {\"min_efficiency\": 0.9, \"max_p99_ms\": 50}\n"
                        "}\n";
     cr_assert_eq(parse(text), 0, "%s", err);
@@ -59,6 +61,11 @@ Test(scenario, a_full_scenario)
     cr_assert_float_eq(sc.warmup_s, 1, 1e-9);
     cr_assert_float_eq(sc.duration_s, 2, 1e-9);
     cr_assert_eq(sc.repetitions, 3);
+    cr_assert(sc.has_seed);
+    cr_assert_eq(sc.seed, 9007199254740991u);
+    cr_assert_eq(sc.npredict, 2);
+    cr_assert_eq(sc.predict[0], 16);
+    cr_assert_eq(sc.predict[1], 4);
     cr_assert_eq(sc.front, SCENARIO_FRONT_DIRECT);
     cr_assert_float_eq(sc.cpu_cap, 0.5, 1e-9);
     cr_assert(sc.gate.has_min_efficiency && !sc.gate.has_max_sigma && sc.gate.has_max_p99_ms);
@@ -76,7 +83,8 @@ Test(scenario, defaults_and_an_external_command)
     cr_assert_eq(sc.connections_per_server, 16);
     cr_assert_float_eq(sc.duration_s, 5, 1e-9);
     cr_assert_float_eq(sc.warmup_s, 1, 1e-9);
-    cr_assert_eq(sc.repetitions, 1);
+    cr_assert_eq(sc.repetitions, 5, "enough repetitions for an interval");
+    cr_assert(!sc.has_seed, "the run picks one");
     cr_assert_eq(sc.front, SCENARIO_FRONT_REUSEPORT);
     cr_assert_eq(sc.check, SCENARIO_CHECK_STATUS);
     cr_assert_float_eq(sc.cpu_cap, 0, 1e-9);
@@ -109,6 +117,23 @@ Test(scenario, bad_files_say_what_and_where)
         {"{\"name\": \"x\", " BASE_TARGET ", \"models\": [\"process\"], \"servers\": [1],\n"
          "  \"repetitions\": \"3\"}",
          "s.json:2:18: \"repetitions\" must be a whole number from 1 to 100, got a string"},
+        {"{\"name\": \"x\", " BASE_TARGET ", \"models\": [\"process\"], \"servers\": [1],\n"
+         "  \"predict\": [8, 0]}",
+         "s.json:2:18: \"predict[1]\" must be a whole number of servers from 1 to 1000000"},
+        {"{\"name\": \"x\", " BASE_TARGET ", \"models\": [\"process\"], \"servers\": [1],\n"
+         "  \"predict\": 8}",
+         "s.json:2:14: \"predict\" must be a list of server counts, such as [8, 16], got an "
+         "integer"},
+        {"{\"name\": \"x\", " BASE_TARGET ", \"models\": [\"process\"], \"servers\": [1],\n"
+         "  \"seed\": -1}",
+         "s.json:2:11: \"seed\" must be a whole number from 0 to 9007199254740991, got -1"},
+        {"{\"name\": \"x\", " BASE_TARGET ", \"models\": [\"process\"], \"servers\": [1],\n"
+         "  \"seed\": 9007199254740992}",
+         "s.json:2:11: \"seed\" must be a whole number from 0 to 9007199254740991, got "
+         "9007199254740992"},
+        {"{\"name\": \"x\", " BASE_TARGET ", \"models\": [\"process\"], \"servers\": [1],\n"
+         "  \"seed\": 1.5}",
+         "s.json:2:11: \"seed\" must be a whole number from 0 to 9007199254740991, got a number"},
         {"{\"name\": \"x\", " BASE_TARGET ", \"models\": [\"fibers\"], \"servers\": [1]}",
          "s.json:1:76: unknown model \"fibers\""},
         {"{\"name\": \"x\", " BASE_TARGET ", \"servers\": [1]}", "\"models\" is required"},

@@ -37,6 +37,37 @@ Test(rng, xoshiro256starstar_reference_vectors)
         cr_assert_eq(rng_next(&r), want[i], "output %d", i);
 }
 
+Test(rng, a_permutation_holds_every_index_once_and_comes_back_from_its_seed)
+{
+    size_t first[7], again[7], seen_first_place[7] = {0};
+    rng r, r2;
+    rng_seed(&r, 2026);
+    rng_seed(&r2, 2026);
+    for (int trial = 0; trial < 7000; trial++) {
+        rng_permutation(&r, first, 7);
+        rng_permutation(&r2, again, 7);
+        cr_assert_arr_eq(first, again, sizeof(first), "the same seed, the same order");
+        int count[7] = {0};
+        for (size_t i = 0; i < 7; i++) {
+            cr_assert_lt(first[i], 7u);
+            count[first[i]]++;
+        }
+        for (size_t i = 0; i < 7; i++)
+            cr_assert_eq(count[i], 1, "trial %d: index %zu appears %d times", trial, i, count[i]);
+        seen_first_place[first[0]]++;
+    }
+    /* Uniform: each index leads about 1000 times in 7000 (sd about 30). */
+    for (size_t i = 0; i < 7; i++)
+        cr_assert(seen_first_place[i] > 850 && seen_first_place[i] < 1150,
+                  "index %zu led %zu times", i, seen_first_place[i]);
+    rng_seed(&r2, 2027);
+    rng_permutation(&r2, again, 7);
+    rng_seed(&r, 2026);
+    rng_permutation(&r, first, 7);
+    cr_assert(memcmp(first, again, sizeof(first)) != 0, "another seed, another order");
+    rng_permutation(&r, first, 0); /* nothing to order: no draw, no write */
+}
+
 Test(rng, uniform_and_bounded_draws_stay_in_range_and_spread_evenly)
 {
     rng r;

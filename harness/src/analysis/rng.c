@@ -51,3 +51,14 @@ uint64_t rng_below(rng *r, uint64_t bound)
     while (x < limit);
     return x % bound;
 }
+
+void rng_permutation(rng *r, size_t *order, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    for (size_t i = n; i > 1; i--) {
+        size_t j = (size_t)rng_below(r, i), last = order[i - 1];
+        order[i - 1] = order[j];
+        order[j] = last;
+    }
+}

@@ -8,6 +8,7 @@
 #ifndef TWICE_RNG_H
 #define TWICE_RNG_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct rng {
@@ -22,6 +23,8 @@ uint64_t rng_next(rng *r);
 double rng_uniform(rng *r);
 /** A uniform integer in [0, bound), without modulo bias; bound >= 1. */
 uint64_t rng_below(rng *r, uint64_t bound);
+/** order[0..n) becomes a uniformly random permutation of 0..n-1 (Fisher-Yates). */
+void rng_permutation(rng *r, size_t *order, size_t n);
 /** One step of splitmix64 on *state: the seeding function, exposed for its test vectors. */
 uint64_t rng_splitmix64(uint64_t *state);
 

@@ -497,6 +497,12 @@ done:
     return rc;
 }
 
+double usl_nls_law(double lambda, double sigma, double kappa, double n)
+{
+    params p = {lambda, sigma, kappa};
+    return lambda * n / denominator(&p, n);
+}
+
 int usl_nls_predict(const usl_nls *fit, double servers, usl_prediction *out, char *err,
                     size_t errlen)
 {

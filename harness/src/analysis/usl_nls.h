@@ -59,6 +59,12 @@ int usl_nls_fit(const double *n, const double *x, size_t count, usl_nls *fit, ch
                 size_t errlen);
 
 /**
+ * The law itself: lambda n / (1 + sigma (n - 1) + kappa n (n - 1)), for a curve through
+ * figures read back from a report. Negative or infinite past a super-linear fit's pole.
+ */
+double usl_nls_law(double lambda, double sigma, double kappa, double n);
+
+/**
  * The throughput fit predicts for servers (> 0), with its intervals. Returns 0,
  * or -1 with the reason in err when the law has no finite positive value there
  * (a super-linear fit whose denominator reaches 0).

@@ -1,10 +1,13 @@
 /*
  * gate.c - the gate. Every threshold becomes one check per step (or per
  * model, for sigma), so that a CI log shows exactly which figure broke
- * which limit. Against a baseline, a step fails only when its throughput
- * dropped by more than the tolerance and by more than the noise the two
- * runs show themselves (their min-max spread): a gate that fails on noise
- * gets switched off. A report where nothing was measured is not gated at
+ * which limit. An efficiency limit reads the step's E(N) interval: it fails
+ * when the whole interval lies below the limit, and an interval that
+ * straddles it is inconclusive (reported, failed only under --strict).
+ * Against a baseline, a step fails only when its median throughput dropped
+ * by more than the tolerance and the drop is significant: Mann-Whitney U
+ * between the two reports' repetitions, p < 0.05. A gate that fails on
+ * noise gets switched off. A report where nothing was measured is not gated at
  * all: "PASS (0 checks)" would be a gate that checked nothing.
  */
 #include <math.h>
@@ -14,6 +17,7 @@
 #include <string.h>
 
 #include "gate.h"
+#include "mann_whitney.h"
 #include "message_text.h"
 
 gate_limits gate_limits_from_report(const report_doc *report)
@@ -63,6 +67,7 @@ static void add(checker *c, int pass, const char *note, double figure, const cha
     r->model = c->model;
     r->step = c->step;
     r->vs_baseline = 0;
+    r->detail[0] = '\0';
     checks->n++;
     checks->failed += !pass;
 }
@@ -84,11 +89,6 @@ static const report_step *find_step(const report_doc *report, const char *model,
             return &m->steps[j];
     }
     return NULL;
-}
-
-static double spread(const report_summary *s)
-{
-    return s->median > 0 ? (s->max - s->min) / s->median : 0;
 }
 
 /* Whether report is a complete run where something was measured; err says why not. */
@@ -151,20 +151,72 @@ static int comparable(const report_doc *report, const report_doc *baseline, char
     return 0;
 }
 
+/* The last check added, for its detail; NULL when memory ran out adding it. */
+static gate_check_result *last(checker *c)
+{
+    return c->out_of_memory ? NULL : &c->checks->items[c->checks->n - 1];
+}
+
+/*
+ * The step's median throughput against the baseline's. A drop fails only when it is beyond the
+ * tolerance and significant (p < GATE_SIGNIFICANCE, Mann-Whitney U over both reports'
+ * repetitions): both figures are printed. A report without repetitions (an older schema) gives
+ * nothing to test: a drop beyond the tolerance then fails, saying so.
+ */
 static void against_baseline(checker *c, const gate_limits *limits, const report_step *old)
 {
     const report_summary *now = &c->step->summary, *was = &old->summary;
     double ratio = was->median > 0 ? now->median / was->median : 1;
-    double allowed = fmax(limits->tolerance, (spread(now) + spread(was)) / 2);
+    int beyond = ratio < 1 - limits->tolerance;
+    mann_whitney test = {.p = 1};
+    char why[128];
+    int tested = c->step->nruns != 0 && old->nruns != 0 &&
+                 mann_whitney_test(c->step->runs, c->step->nruns, old->runs, old->nruns, &test, why,
+                                   sizeof(why)) == 0;
+    int significant = tested && test.p < GATE_SIGNIFICANCE;
+    int pass = !beyond || (tested && !significant);
     char limit[32];
-    snprintf(limit, sizeof(limit), ">= %.2f", 1 - allowed);
-    const char *note = ratio > 1 + allowed   ? "improved"
-                       : ratio < 1 - allowed ? "regressed beyond tolerance and noise"
-                                             : "";
-    add(c, ratio >= 1 - allowed, note, ratio, limit, "throughput vs baseline %s %lld servers",
-        c->model->name, c->step->servers);
-    if (!c->out_of_memory)
-        c->checks->items[c->checks->n - 1].vs_baseline = 1;
+    snprintf(limit, sizeof(limit), ">= %.2f or p >= %.2f", 1 - limits->tolerance,
+             GATE_SIGNIFICANCE);
+    const char *note = !pass && tested ? "regressed: beyond tolerance and significant"
+                       : !pass         ? "regressed beyond tolerance; no repetitions to test"
+                       : ratio > 1 + limits->tolerance && significant ? "improved"
+                       : beyond ? "dropped beyond tolerance, but not significantly"
+                                : "";
+    add(c, pass, note, ratio, limit, "throughput vs baseline %s %lld servers", c->model->name,
+        c->step->servers);
+    gate_check_result *r = last(c);
+    if (r == NULL)
+        return;
+    r->vs_baseline = 1;
+    if (tested)
+        snprintf(r->detail, sizeof(r->detail),
+                 "median %+.1f%%, Mann-Whitney p = %.3g (%zu vs %zu repetitions)",
+                 (ratio - 1) * 100, test.p, c->step->nruns, old->nruns);
+    else
+        snprintf(r->detail, sizeof(r->detail), "median %+.1f%%, untested", (ratio - 1) * 100);
+}
+
+/*
+ * E(N) against min_efficiency, through its interval where the report has one: below when the
+ * whole interval is, inconclusive when it straddles the limit (a pass, unless strict).
+ */
+static void efficiency_check(checker *c, const gate_limits *limits)
+{
+    const report_summary *s = &c->step->summary;
+    double min = limits->thresholds.min_efficiency;
+    char limit[32];
+    snprintf(limit, sizeof(limit), ">= %.2f", min);
+    int below =
+        s->efficiency_ci.present ? s->efficiency_ci.hi < min - 1e-9 : s->efficiency < min - 1e-9;
+    int straddles = s->efficiency_ci.present && !below && s->efficiency_ci.lo < min - 1e-9;
+    add(c, !below && !(straddles && limits->strict),
+        straddles ? "inconclusive: the 95% interval straddles the limit" : "", s->efficiency, limit,
+        "efficiency %s %lld servers", c->model->name, c->step->servers);
+    gate_check_result *r = last(c);
+    if (r != NULL && s->efficiency_ci.present)
+        snprintf(r->detail, sizeof(r->detail), "95%% interval [%.3f, %.3f]", s->efficiency_ci.lo,
+                 s->efficiency_ci.hi);
 }
 
 static void check_step(checker *c, const gate_limits *limits, const report_doc *baseline)
@@ -176,11 +228,8 @@ static void check_step(checker *c, const gate_limits *limits, const report_doc *
     char limit[32];
     add(c, s->valid, s->valid ? "" : "flagged: see the report", s->valid, "1 (valid)",
         "valid %s %lld servers", model, n);
-    if (t->has_min_efficiency) {
-        snprintf(limit, sizeof(limit), ">= %.2f", t->min_efficiency);
-        add(c, s->efficiency >= t->min_efficiency - 1e-9, "", s->efficiency, limit,
-            "efficiency %s %lld servers", model, n);
-    }
+    if (t->has_min_efficiency)
+        efficiency_check(c, limits);
     if (t->has_max_p99_ms) {
         snprintf(limit, sizeof(limit), "<= %.1f ms", t->max_p99_ms);
         add(c, s->p99_ms <= t->max_p99_ms, "", s->p99_ms, limit, "p99 %s %lld servers", model, n);
@@ -211,8 +260,8 @@ static void check_model(checker *c, const gate_limits *limits)
     char limit[32];
     snprintf(limit, sizeof(limit), "<= %.4f", limits->thresholds.max_sigma);
     if (a->usl.fitted)
-        add(c, a->usl.sigma <= limits->thresholds.max_sigma, "", a->usl.sigma, limit, "sigma %s",
-            c->model->name);
+        add(c, a->usl.sigma.value <= limits->thresholds.max_sigma, "", a->usl.sigma.value, limit,
+            "sigma %s", c->model->name);
     else
         add(c, 0, *a->usl.note != '\0' ? a->usl.note : "no USL fit", 0, limit, "sigma %s",
             c->model->name);
@@ -277,13 +326,15 @@ static void cell(FILE *out, const char *s, size_t width)
 
 void gate_print(FILE *out, const gate_checks *checks)
 {
-    fprintf(out, "%-46s %10s %14s  %s\n", "gate", "figure", "limit", "result");
+    fprintf(out, "%-46s %10s %20s  %s\n", "gate", "figure", "limit", "result");
     for (size_t i = 0; i < checks->n; i++) {
         const gate_check_result *c = &checks->items[i];
         cell(out, c->name, 46);
-        fprintf(out, " %10.3f %14s  %s%s", c->figure, c->limit, c->pass ? "PASS" : "FAIL",
+        fprintf(out, " %10.3f %20s  %s%s", c->figure, c->limit, c->pass ? "PASS" : "FAIL",
                 *c->note ? " - " : "");
         message_print(out, c->note);
+        if (*c->detail != '\0')
+            fprintf(out, " (%s)", c->detail);
         fputc('\n', out);
     }
     if (checks->failed != 0)
@@ -332,9 +383,11 @@ void gate_print_comparison(FILE *out, const report_doc *a, const report_doc *b,
             fprintf(out, " %7lld %12.0f %12.0f %7.2f  %s\n", now->servers, before, after,
                     before > 0 ? after / before : 0,
                     c == NULL  ? "-"
-                    : !c->pass ? "REGRESSED beyond tolerance and noise"
+                    : !c->pass ? "REGRESSED"
                     : *c->note ? c->note
-                               : "same, within tolerance and noise");
+                               : "same, within tolerance");
+            if (c != NULL && *c->detail != '\0')
+                fprintf(out, "%*s(%s)\n", 53, "", c->detail);
         }
     }
     for (size_t i = 0; i < a->nmodels; i++) {

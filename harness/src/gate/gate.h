@@ -1,7 +1,9 @@
 /*
  * gate.h - deciding whether a report passes (gate.c): thresholds on each
- * step and model, and a comparison with a baseline report that knows a drop
- * within the runs' own noise is not a regression.
+ * step and model, read against the report's intervals, and a comparison with
+ * a baseline report that fails a drop only when it is both beyond the
+ * tolerance and significant (Mann-Whitney U over the two reports'
+ * repetitions, p < GATE_SIGNIFICANCE).
  */
 #ifndef TWICE_GATE_H
 #define TWICE_GATE_H
@@ -12,10 +14,13 @@
 #include "scenario.h"
 
 #define GATE_DEFAULT_TOLERANCE 0.10
+/* A baseline drop is significant below this two-sided p-value. */
+#define GATE_SIGNIFICANCE 0.05
 
 typedef struct gate_limits {
     scenario_gate thresholds; /* from the scenario, overridden by flags */
     double tolerance;         /* a baseline drop must exceed this fraction to fail */
+    int strict;               /* 1: an efficiency whose interval straddles the limit fails */
 } gate_limits;
 
 /** One check: a figure against a limit. */
@@ -25,6 +30,7 @@ typedef struct gate_check_result {
     char limit[32]; /* ">= 0.90" */
     int pass;
     const char *note;          /* "" or why: static, or a string of the report checked */
+    char detail[128];          /* "" or the figures behind the judgement (a drop and its p) */
     const report_model *model; /* of the report checked */
     const report_step *step;   /* of the report checked; NULL for a check of a whole model or
                                   of a step in the baseline only */

@@ -1,16 +1,18 @@
 /*
  * report_html.c - the report as one self-contained HTML page: charts drawn
- * as inline SVG (throughput against servers with the linear ideal and the
- * USL fit, efficiency per step, latency percentiles) and the tables. No
- * script and no fetch: it opens anywhere, offline, and every string that
- * came from the report is escaped.
+ * as inline SVG (throughput against servers, each median with its 95%
+ * interval as an error bar, the linear ideal and the USL fit; efficiency per
+ * step; latency percentiles) and the tables. No script and no fetch: it
+ * opens anywhere, offline, and every string that came from the report is
+ * escaped.
  */
 #include <math.h>
 
 #include "markup.h"
 #include "report_format.h"
 #include "svg_chart.h"
-#include "usl.h"
+#include "report_figures.h"
+#include "usl_nls.h"
 
 static const char *color_of(size_t model)
 {
@@ -45,19 +47,21 @@ static int throughput_chart(FILE *out, const report_doc *report)
             if (!m->steps[j].has_summary)
                 continue;
             double n = (double)m->steps[j].servers;
-            chart_point(&c, measured, n, m->steps[j].summary.median);
+            const report_interval *ci = &m->steps[j].summary.ci; /* its 95% interval */
+            chart_point_range(&c, measured, n, m->steps[j].summary.median,
+                              ci->present ? ci->lo : NAN, ci->present ? ci->hi : NAN);
             max_n = fmax(max_n, n);
         }
         chart_point(&c, ideal, 0, 0);
         chart_point(&c, ideal, max_n, per_server * max_n);
         if (m->analysis.usl.fitted) {
-            usl_fit fit = {.fitted = 1,
-                           .lambda = m->analysis.usl.lambda,
-                           .sigma = m->analysis.usl.sigma,
-                           .kappa = m->analysis.usl.kappa};
+            const report_usl *fit = &m->analysis.usl;
             size_t curve = chart_add(&c, color_of(i), 1, "%s USL fit", m->name);
             for (int k = 0; k <= 40; k++) {
-                double n = max_n * k / 40.0, x = n == 0 ? 0 : usl_predict(&fit, n);
+                double n = max_n * k / 40.0;
+                double x =
+                    n == 0 ? 0
+                           : usl_nls_law(fit->lambda.value, fit->sigma.value, fit->kappa.value, n);
                 if (x >= 0) /* a super-linear fit (sigma < 0) has no meaning past its pole */
                     chart_point(&c, curve, n, x);
             }
@@ -114,7 +118,8 @@ static int step_chart(FILE *out, const report_doc *report, const char *title, co
 static void results_table(FILE *out, const report_doc *report)
 {
     fputs("<table><tr><th>model</th><th>servers</th><th>throughput req/s</th><th>min-max</th>"
-          "<th>E(N)</th><th>p50 ms</th><th>p99 ms</th><th>errors</th><th>failed checks</th>"
+          "<th>95% CI</th><th>E(N)</th><th>95% CI</th><th>p50 ms</th><th>p99 "
+          "ms</th><th>errors</th><th>failed checks</th>"
           "<th>valid</th></tr>\n",
           out);
     for (size_t i = 0; i < report->nmodels; i++) {
@@ -127,10 +132,16 @@ static void results_table(FILE *out, const report_doc *report)
             markup_escape(out, m->name);
             fprintf(out, "</td><td>%lld</td><td>%.0f</td><td>%.0f-%.0f</td><td>",
                     m->steps[j].servers, s->median, s->min, s->max);
+            if (s->ci.present)
+                fprintf(out, "%.0f-%.0f", s->ci.lo, s->ci.hi);
+            fputs("</td><td>", out);
             if (s->has_efficiency)
                 fprintf(out, "%.2f", s->efficiency);
             else
                 fputs("-", out);
+            fputs("</td><td>", out);
+            if (s->efficiency_ci.present)
+                fprintf(out, "%.2f-%.2f", s->efficiency_ci.lo, s->efficiency_ci.hi);
             fprintf(out,
                     "</td><td>%.2f</td><td>%.2f</td><td>%.0f</td><td>%.0f</td><td%s>%s</td>"
                     "</tr>\n",
@@ -153,18 +164,38 @@ static void analysis_item(FILE *out, const report_model *m)
         markup_escape(out, a->limiting_factor);
         fputs(")", out);
     }
+    if (a->present && *a->verdict_note != '\0') {
+        fputs(": ", out);
+        markup_escape(out, a->verdict_note);
+    }
     if (a->error != NULL) {
         fputs(": no analysis: ", out);
         markup_escape(out, a->error);
     }
+    static const report_usl_names names = {"&sigma;", "&kappa;", "&lambda;"};
+    char fit[512];
     if (a->usl.fitted)
-        fprintf(out, "; USL &sigma; = %.4f, &kappa; = %.5f, &lambda; = %.0f req/s, R&sup2; = %.3f",
-                a->usl.sigma, a->usl.kappa, a->usl.lambda, a->usl.r2);
+        fprintf(out, "; USL %s", report_usl_text(fit, sizeof(fit), &a->usl, &names));
     if (a->usl.note != NULL && *a->usl.note != '\0') {
         fputs(" <i>(", out);
         markup_escape(out, a->usl.note);
         fputs(")</i>", out);
     }
+    if (a->npredictions != 0)
+        fputs("<ul>", out);
+    for (size_t i = 0; i < a->npredictions; i++) {
+        char prediction[256];
+        fprintf(out, "<li>%s",
+                report_prediction_text(prediction, sizeof(prediction), &a->predictions[i]));
+        if (*a->predictions[i].note != '\0') {
+            fputs(" <i>(", out);
+            markup_escape(out, a->predictions[i].note);
+            fputs(")</i>", out);
+        }
+        fputs("</li>", out);
+    }
+    if (a->npredictions != 0)
+        fputs("</ul>", out);
     fputs("</li>\n", out);
 }
 
@@ -227,7 +258,15 @@ static void head(FILE *out, const report_doc *report)
     markup_escape(out, report->cpu_model);
     fprintf(out, ", %lld cores, ", report->cores);
     markup_escape(out, report->kernel);
-    fputs(".</p>\n", out);
+    fputs(".", out);
+    if (*report->interval != '\0') {
+        fputs(" Intervals: ", out);
+        markup_escape(out, report->interval);
+        fputs(".", out);
+    }
+    if (report->has_seed)
+        fprintf(out, " Seed %lld.", report->seed);
+    fputs("</p>\n", out);
     if (*report->error != '\0') {
         fputs("<p class=\"bad\">Error: ", out);
         markup_escape(out, report->error);

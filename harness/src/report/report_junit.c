@@ -24,6 +24,11 @@ static int write_junit(FILE *out, const report_doc *report, const gate_checks *c
         }
         fprintf(out, "\">\n    <failure message=\"%.3f, limit ", c->figure);
         markup_escape(out, c->limit);
+        if (*c->detail != '\0') {
+            fputs(" (", out);
+            markup_escape(out, c->detail);
+            fputs(")", out);
+        }
         fputs("\">", out);
         markup_escape(out, c->note);
         fputs("</failure>\n  </testcase>\n", out);

@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "report_figures.h"
 #include "report_format.h"
 
 /* A control character as \xNN: visible, and inert in Markdown (a backslash before a letter is
@@ -70,31 +71,46 @@ static void verdict(FILE *out, const report_model *model)
         text(out, a->limiting_factor);
         fputs(")", out);
     }
+    if (*a->verdict_note != '\0') {
+        fputs(": ", out);
+        text(out, a->verdict_note);
+    }
     if (a->error != NULL) {
         fputs(": no analysis: ", out);
         text(out, a->error);
     }
+    static const report_usl_names names = {"σ", "κ", "λ"};
+    char fit[512];
     if (a->usl.fitted)
-        fprintf(out, "; USL σ = %.4f, κ = %.5f, λ = %.0f req/s, R² = %.3f", a->usl.sigma,
-                a->usl.kappa, a->usl.lambda, a->usl.r2);
+        fprintf(out, "; USL %s", report_usl_text(fit, sizeof(fit), &a->usl, &names));
     if (*a->usl.note != '\0') {
         fputs(" (", out);
         text(out, a->usl.note);
         fputs(")", out);
     }
     fputs("\n", out);
+    for (size_t i = 0; i < a->npredictions; i++) {
+        char prediction[256];
+        fprintf(out, "  - %s",
+                report_prediction_text(prediction, sizeof(prediction), &a->predictions[i]));
+        if (*a->predictions[i].note != '\0') {
+            fputs(" (", out);
+            text(out, a->predictions[i].note);
+            fputs(")", out);
+        }
+        fputs("\n", out);
+    }
 }
 
 static void step_row(FILE *out, const report_model *model, const report_step *step)
 {
     const report_summary *s = &step->summary;
+    char throughput[64], efficiency[64];
     fputs("| ", out);
     text(out, model->name);
-    fprintf(out, " | %lld | %.0f (%.0f-%.0f) | ", step->servers, s->median, s->min, s->max);
-    if (s->has_efficiency)
-        fprintf(out, "%.2f", s->efficiency);
-    else
-        fputs("-", out);
+    fprintf(out, " | %lld | %s | %s", step->servers,
+            report_throughput_text(throughput, sizeof(throughput), s),
+            report_efficiency_text(efficiency, sizeof(efficiency), s));
     fprintf(out, "%s | %.2f | %.2f | %.0f | %.0f |\n", s->valid ? "" : " ⚠", s->p50_ms, s->p99_ms,
             s->errors + s->non2xx, s->failed_checks);
 }
@@ -124,6 +140,11 @@ static void gate(FILE *out, const gate_checks *checks)
         text(out, c->name);
         fprintf(out, ": %.3f, limit ", c->figure);
         text(out, c->limit);
+        if (*c->detail != '\0') {
+            fputs(" (", out);
+            text(out, c->detail);
+            fputs(")", out);
+        }
         fputs("\n", out);
     }
 }
@@ -145,9 +166,18 @@ static int write_markdown(FILE *out, const report_doc *report, const gate_checks
     text(out, report->cpu_model);
     fprintf(out, ", %lld cores, ", report->cores);
     text(out, report->kernel);
-    fputs(".\n\n| model | servers | throughput req/s (min-max) | E(N) | p50 ms | p99 ms | "
-          "errors | failed checks |\n|---|---:|---:|---:|---:|---:|---:|---:|\n",
-          out);
+    fputs(".", out);
+    if (*report->interval != '\0') {
+        fputs(" Intervals: ", out);
+        text(out, report->interval);
+        fputs(".", out);
+    }
+    if (report->has_seed)
+        fprintf(out, " Seed %lld.", report->seed);
+    fprintf(out,
+            "\n\n| model | servers | %s | E(N)%s | p50 ms | p99 ms | errors | failed checks |\n"
+            "|---|---:|---:|---:|---:|---:|---:|---:|\n",
+            report_throughput_heading(report), *report->interval != '\0' ? " [95% CI]" : "");
     for (size_t i = 0; i < report->nmodels; i++) {
         for (size_t j = 0; j < report->models[i].nsteps; j++) {
             if (report->models[i].steps[j].has_summary)

@@ -215,6 +215,37 @@ static int read_bounds(reader *r, json_t *summary, report_summary *s)
     return 0;
 }
 
+/* An optional [lo, hi] of numbers from min up, lo <= hi. */
+static int read_interval(reader *r, json_t *obj, const char *key, double min, report_interval *out)
+{
+    json_t *v;
+    memset(out, 0, sizeof(*out));
+    if (field(r, obj, key, JSON_ARRAY, 0, &v) != 0)
+        return -1;
+    if (v == NULL)
+        return 0;
+    size_t back = enter_key(r, key);
+    if (json_array_size(v) != 2)
+        return fail(r, "expected [lo, hi], an array of 2 numbers, got %zu items",
+                    json_array_size(v));
+    double bound[2];
+    for (size_t i = 0; i < 2; i++) {
+        json_t *item = json_array_get(v, i);
+        size_t at = enter_index(r, i);
+        if (!json_is_number(item))
+            return fail(r, "expected a number, got %s", json_type_name(item));
+        bound[i] = json_number_value(item);
+        if (bound[i] < min || bound[i] > DBL_MAX)
+            return fail(r, "expected a number >= %.10g, got %.17g", min, bound[i]);
+        leave(r, at);
+    }
+    if (bound[0] > bound[1])
+        return fail(r, "expected lo <= hi, got [%.17g, %.17g]", bound[0], bound[1]);
+    leave(r, back);
+    *out = (report_interval){1, bound[0], bound[1]};
+    return 0;
+}
+
 static int read_summary(reader *r, json_t *summary, report_summary *s)
 {
     json_t *x, *latency;
@@ -223,11 +254,12 @@ static int read_summary(reader *r, json_t *summary, report_summary *s)
     size_t back = enter_key(r, "throughput");
     if (nonnegative_field(r, x, "median", &s->median) != 0 ||
         nonnegative_field(r, x, "min", &s->min) != 0 ||
-        nonnegative_field(r, x, "max", &s->max) != 0)
+        nonnegative_field(r, x, "max", &s->max) != 0 || read_interval(r, x, "ci95", 0, &s->ci) != 0)
         return -1;
     leave(r, back);
     if (number_field(r, summary, "efficiency", 0, 0, 0, DBL_MAX, &s->efficiency,
                      &s->has_efficiency) != 0 ||
+        read_interval(r, summary, "efficiency_ci95", 0, &s->efficiency_ci) != 0 ||
         bool_field(r, summary, "valid", 1, &s->valid) != 0 || read_flags(r, summary, s) != 0 ||
         field(r, summary, "latency_ms", JSON_OBJECT, 1, &latency) != 0)
         return -1;
@@ -246,6 +278,30 @@ static int read_summary(reader *r, json_t *summary, report_summary *s)
                : 0;
 }
 
+/* Each repetition's throughput, for the gate's test against a baseline; none when absent. */
+static int read_runs(reader *r, json_t *step, report_step *out)
+{
+    json_t *runs, *run;
+    size_t i;
+    if (field(r, step, "runs", JSON_ARRAY, 0, &runs) != 0)
+        return -1;
+    out->nruns = json_array_size(runs);
+    if ((out->runs = array_of(r, out->nruns, sizeof(*out->runs))) == NULL)
+        return -1;
+    size_t back = enter_key(r, "runs");
+    json_array_foreach(runs, i, run)
+    {
+        size_t at = enter_index(r, i);
+        if (!json_is_object(run))
+            return fail(r, "expected an object, got %s", json_type_name(run));
+        if (nonnegative_field(r, run, "throughput", &out->runs[i]) != 0)
+            return -1;
+        leave(r, at);
+    }
+    leave(r, back);
+    return 0;
+}
+
 /* A step the run never reached has no summary, and may have no server count either. */
 static int read_step(reader *r, json_t *step, report_step *out)
 {
@@ -253,13 +309,30 @@ static int read_step(reader *r, json_t *step, report_step *out)
     if (!json_is_object(step))
         return fail(r, "expected an object, got %s", json_type_name(step));
     if (field(r, step, "summary", JSON_OBJECT, 0, &summary) != 0 ||
-        integer_field(r, step, "servers", summary != NULL, 1, &out->servers) != 0)
+        integer_field(r, step, "servers", summary != NULL, 1, &out->servers) != 0 ||
+        read_runs(r, step, out) != 0)
         return -1;
     out->has_summary = summary != NULL;
     if (summary == NULL)
         return 0;
     size_t back = enter_key(r, "summary");
     if (read_summary(r, summary, &out->summary) != 0)
+        return -1;
+    leave(r, back);
+    return 0;
+}
+
+/* {"value": v, "ci95": [lo, hi] or null}, v in [min, max]. */
+static int read_estimate(reader *r, json_t *obj, const char *key, double min, report_estimate *out)
+{
+    json_t *e;
+    memset(out, 0, sizeof(*out));
+    if (field(r, obj, key, JSON_OBJECT, 1, &e) != 0)
+        return -1;
+    size_t back = enter_key(r, key);
+    if (number_field(r, e, "value", 1, min, 0, DBL_MAX, &out->value, NULL) != 0 ||
+        (!json_is_null(json_object_get(e, "ci95")) &&
+         read_interval(r, e, "ci95", -DBL_MAX, &out->ci) != 0))
         return -1;
     leave(r, back);
     return 0;
@@ -272,28 +345,77 @@ static int read_usl(reader *r, json_t *usl, report_usl *out)
         return -1;
     if (!out->fitted)
         return 0;
-    json_t *peak = json_object_get(usl, "peak_servers");
-    if (number_field(r, usl, "sigma_se", 0, 0, 0, DBL_MAX, &out->sigma_se, &out->has_errors) !=
-            0 ||
-        number_field(r, usl, "kappa_se", out->has_errors, 0, 0, DBL_MAX, &out->kappa_se, NULL) !=
-            0 ||
-        (!json_is_null(peak) && number_field(r, usl, "peak_servers", 0, 0, 0, DBL_MAX,
-                                             &out->peak_servers, NULL) != 0))
-        return -1;
-    return number_field(r, usl, "lambda", 1, 0, 0, DBL_MAX, &out->lambda, NULL) != 0 ||
+    json_t *residual = json_object_get(usl, "residual_se");
+    out->has_peak = !json_is_null(json_object_get(usl, "peak_servers"));
+    return bool_field(r, usl, "amdahl", 1, &out->amdahl) != 0 ||
+                   bool_field(r, usl, "super_linear", 1, &out->super_linear) != 0 ||
+                   read_estimate(r, usl, "lambda", 0, &out->lambda) != 0 ||
                    /* below 0: super-linear (Gunther), reported as it came out */
-                   number_field(r, usl, "sigma", 1, -DBL_MAX, 0, DBL_MAX, &out->sigma, NULL) != 0 ||
-                   number_field(r, usl, "kappa", 1, -DBL_MAX, 0, DBL_MAX, &out->kappa, NULL) != 0 ||
-                   number_field(r, usl, "r2", 1, -DBL_MAX, 0, 1, &out->r2, NULL) != 0
+                   read_estimate(r, usl, "sigma", -DBL_MAX, &out->sigma) != 0 ||
+                   read_estimate(r, usl, "kappa", -DBL_MAX, &out->kappa) != 0 ||
+                   (!json_is_null(residual) &&
+                    number_field(r, usl, "residual_se", 1, 0, 0, DBL_MAX, &out->residual_se,
+                                 &out->has_residual_se) != 0) ||
+                   (out->has_peak &&
+                    (read_estimate(r, usl, "peak_servers", 0, &out->peak_servers) != 0 ||
+                     read_estimate(r, usl, "peak_throughput", 0, &out->peak_throughput) != 0))
                ? -1
                : 0;
+}
+
+static int read_prediction(reader *r, json_t *p, report_prediction *out)
+{
+    if (!json_is_object(p))
+        return fail(r, "expected an object, got %s", json_type_name(p));
+    json_t *value = json_object_get(p, "value"), *median = json_object_get(p, "measured"),
+           *held = json_object_get(p, "held");
+    out->has_value = value != NULL && !json_is_null(value);
+    out->measured = median != NULL && !json_is_null(median);
+    out->has_held = held != NULL && !json_is_null(held);
+    return integer_field(r, p, "servers", 1, 1, &out->servers) != 0 ||
+                   (out->has_value &&
+                    number_field(r, p, "value", 1, -DBL_MAX, 0, DBL_MAX, &out->value, NULL) != 0) ||
+                   (!json_is_null(json_object_get(p, "pi95")) &&
+                    read_interval(r, p, "pi95", -DBL_MAX, &out->pi) != 0) ||
+                   (out->measured &&
+                    number_field(r, p, "measured", 1, 0, 0, DBL_MAX, &out->median, NULL) != 0) ||
+                   (out->has_held && bool_field(r, p, "held", 1, &out->held) != 0) ||
+                   string_field(r, p, "note", 0, "", &out->note) != 0
+               ? -1
+               : 0;
+}
+
+/* The predictions asked for ("predict" in the scenario); none in older reports. */
+static int read_predictions(reader *r, json_t *analysis, report_analysis *out)
+{
+    json_t *list, *p;
+    size_t i;
+    if (field(r, analysis, "predictions", JSON_ARRAY, 0, &list) != 0)
+        return -1;
+    out->npredictions = json_array_size(list);
+    if ((out->predictions = array_of(r, out->npredictions, sizeof(*out->predictions))) == NULL)
+        return -1;
+    size_t back = enter_key(r, "predictions");
+    json_array_foreach(list, i, p)
+    {
+        size_t at = enter_index(r, i);
+        if (read_prediction(r, p, &out->predictions[i]) != 0)
+            return -1;
+        leave(r, at);
+    }
+    leave(r, back);
+    return 0;
 }
 
 static int read_analysis(reader *r, json_t *analysis, report_analysis *out)
 {
     json_t *usl;
     out->present = 1;
+    json_t *needed = json_object_get(analysis, "repetitions_needed");
     if (string_field(r, analysis, "verdict", 1, NULL, &out->verdict) != 0 ||
+        string_field(r, analysis, "verdict_note", 0, "", &out->verdict_note) != 0 ||
+        (!json_is_null(needed) &&
+         integer_field(r, analysis, "repetitions_needed", 0, 1, &out->repetitions_needed) != 0) ||
         nullable_string(r, analysis, "limiting_factor", &out->limiting_factor) != 0 ||
         string_field(r, analysis, "error", 0, NULL, &out->error) != 0 ||
         field(r, analysis, "usl", JSON_OBJECT, 1, &usl) != 0)
@@ -302,7 +424,7 @@ static int read_analysis(reader *r, json_t *analysis, report_analysis *out)
     if (read_usl(r, usl, &out->usl) != 0)
         return -1;
     leave(r, back);
-    return 0;
+    return read_predictions(r, analysis, out);
 }
 
 static int read_model(reader *r, json_t *model, report_model *out)
@@ -410,6 +532,26 @@ static int read_machine(reader *r, json_t *top, report_doc *doc)
     return 0;
 }
 
+/* How the run made its intervals and the seed of its order, when the report says. */
+static int read_statistics(reader *r, json_t *top, report_doc *doc)
+{
+    json_t *statistics;
+    doc->interval = "";
+    if (field(r, top, "statistics", JSON_OBJECT, 0, &statistics) != 0)
+        return -1;
+    if (statistics == NULL)
+        return 0;
+    size_t back = enter_key(r, "statistics");
+    json_t *seed;
+    if (string_field(r, statistics, "interval", 0, "", &doc->interval) != 0 ||
+        integer_field(r, statistics, "seed", 0, 0, &doc->seed) != 0)
+        return -1;
+    field(r, statistics, "seed", JSON_INTEGER, 0, &seed);
+    doc->has_seed = seed != NULL;
+    leave(r, back);
+    return 0;
+}
+
 /* A Twice report says so first: anything else (a scenario, another schema) stops here. */
 static int read_head(reader *r, json_t *top, report_doc *doc)
 {
@@ -448,7 +590,8 @@ int report_read_json(report_doc *doc, json_t *json, const char *name, char *err,
         return -1;
     }
     if (read_head(&r, json, doc) != 0 || read_scenario(&r, json, doc) != 0 ||
-        read_machine(&r, json, doc) != 0 || read_models(&r, json, doc) != 0) {
+        read_machine(&r, json, doc) != 0 || read_statistics(&r, json, doc) != 0 ||
+        read_models(&r, json, doc) != 0) {
         report_doc_free(doc);
         return -1;
     }
@@ -489,9 +632,12 @@ int report_read_file(report_doc *doc, const char *path, char *err, size_t errlen
 void report_doc_free(report_doc *doc)
 {
     for (size_t i = 0; doc->models != NULL && i < doc->nmodels; i++) {
-        for (size_t j = 0; doc->models[i].steps != NULL && j < doc->models[i].nsteps; j++)
+        for (size_t j = 0; doc->models[i].steps != NULL && j < doc->models[i].nsteps; j++) {
             free(doc->models[i].steps[j].summary.flags);
+            free(doc->models[i].steps[j].runs);
+        }
         free(doc->models[i].steps);
+        free(doc->models[i].analysis.predictions);
     }
     free(doc->models);
     free(doc->source);

@@ -17,12 +17,20 @@
 #define REPORT_SCHEMA "twice.report/1"
 
 /** A step's measured figures, summarized over its repetitions. */
+/** A 95% interval, where the report has one (older reports do not). */
+typedef struct report_interval {
+    int present;
+    double lo, hi; /* lo <= hi */
+} report_interval;
+
 typedef struct report_summary {
     double median, min, max; /* throughput, requests per second */
+    report_interval ci;      /* of the median throughput */
     double efficiency;       /* E(N) against the model's first step, when has_efficiency */
     int has_efficiency;      /* 0 in a model the run stopped in before its analysis */
-    int valid;               /* 0: flagged, the figure is not the system's */
-    const char **flags;      /* why it is flagged, nflags of them */
+    report_interval efficiency_ci;
+    int valid;          /* 0: flagged, the figure is not the system's */
+    const char **flags; /* why it is flagged, nflags of them */
     size_t nflags;
     double p50_ms, p99_ms;
     double requests, errors, non2xx, failed_checks;
@@ -31,25 +39,53 @@ typedef struct report_summary {
 
 typedef struct report_step {
     long long servers; /* >= 1; 0 only in a step that never started (no summary) */
-    int has_summary;   /* 0 when the run stopped before the step was measured */
+    double *runs;      /* every repetition's throughput (runs[].throughput), nruns of them */
+    size_t nruns;
+    int has_summary; /* 0 when the run stopped before the step was measured */
     report_summary summary;
 } report_step;
 
+/** A fitted figure and its 95% interval (absent where the fit gives none). */
+typedef struct report_estimate {
+    double value;
+    report_interval ci;
+} report_estimate;
+
 typedef struct report_usl {
-    int fitted;
-    double lambda, sigma, kappa, r2; /* meaningful when fitted */
-    int has_errors;                  /* 1 when the fit had points to spare for these: */
-    double sigma_se, kappa_se;       /* standard errors */
-    double peak_servers;             /* N at peak throughput; 0 when there is none */
-    const char *note;                /* "" when nothing is missing */
+    int fitted;       /* the rest is meaningful when fitted */
+    int amdahl;       /* kappa fixed at 0 */
+    int super_linear; /* sigma < 0 */
+    report_estimate lambda, sigma, kappa;
+    int has_residual_se; /* 0 without degrees of freedom */
+    double residual_se;
+    int has_peak; /* throughput peaks at peak_servers */
+    report_estimate peak_servers, peak_throughput;
+    const char *note; /* "" when nothing is missing */
 } report_usl;
 
+/** X(N) the fit predicted; where N was measured too, whether the measurement held it. */
+typedef struct report_prediction {
+    long long servers; /* >= 1 */
+    int has_value;     /* 0: no prediction (note says why) */
+    double value;
+    report_interval pi; /* the 95% prediction interval, where there is one */
+    int measured;       /* N was measured: median is its median throughput */
+    double median;
+    int has_held, held; /* whether the median lies in pi, when it was checked */
+    const char *note;   /* "" when nothing is missing */
+} report_prediction;
+
 typedef struct report_analysis {
-    int present;                 /* 0: the run stopped before this model was analysed */
-    const char *verdict;         /* "linear", "sub-linear", "invalid", "unknown", ... */
-    const char *limiting_factor; /* NULL when none was named */
-    const char *error;           /* NULL, or why the analysis could not be made */
+    int present;         /* 0: the run stopped before this model was analysed */
+    const char *verdict; /* "linear", "sub-linear", "inconclusive", "invalid", "unknown", ... */
+    const char *verdict_note;     /* which interval decided, or why none did; "" when none */
+    long long repetitions_needed; /* inconclusive: repetitions in all likely to decide; 0: none
+                                     given */
+    const char *limiting_factor;  /* NULL when none was named */
+    const char *error;            /* NULL, or why the analysis could not be made */
     report_usl usl;
+    report_prediction *predictions; /* npredictions of them (none in older reports) */
+    size_t npredictions;
 } report_analysis;
 
 typedef struct report_model {
@@ -71,6 +107,9 @@ typedef struct report_doc {
     scenario_gate gate;                     /* the scenario's thresholds */
     const char *cpu_model, *kernel;         /* the machine's ("" when unknown) */
     long long cores;
+    const char *interval; /* how the intervals were made; "" in a report without them */
+    int has_seed;         /* 1: the seed of the run's order (and bootstrap) is known */
+    long long seed;
     report_model *models;
     size_t nmodels;
     char *source; /* owned: the name the reader was given (the file), for messages */

@@ -5,6 +5,7 @@
  * terminal (message_text.h).
  */
 #include "message_text.h"
+#include "report_figures.h"
 #include "report_table.h"
 
 static void print_analysis(FILE *out, const report_model *m)
@@ -20,40 +21,47 @@ static void print_analysis(FILE *out, const report_model *m)
         message_print(out, a->limiting_factor);
         fputc(')', out);
     }
+    if (*a->verdict_note != '\0') {
+        fputs(": ", out);
+        message_print(out, a->verdict_note);
+    }
     if (a->error != NULL) {
         fputs(": ", out);
         message_print(out, a->error);
     }
     const report_usl *usl = &a->usl;
-    if (usl->fitted) {
-        fprintf(out, "; USL: sigma %.4f", usl->sigma);
-        if (usl->has_errors)
-            fprintf(out, " +/- %.4f", usl->sigma_se);
-        fprintf(out, ", kappa %.5f", usl->kappa);
-        if (usl->has_errors)
-            fprintf(out, " +/- %.5f", usl->kappa_se);
-        fprintf(out, ", lambda %.0f req/s, R^2 %.3f", usl->lambda, usl->r2);
-        if (usl->peak_servers > 0)
-            fprintf(out, ", peak at %.1f servers", usl->peak_servers);
-    }
+    static const report_usl_names names = {"sigma", "kappa", "lambda"};
+    char fit[512];
+    if (usl->fitted)
+        fprintf(out, "; USL: %s", report_usl_text(fit, sizeof(fit), usl, &names));
     if (*usl->note != '\0') {
         fputs("; ", out);
         message_print(out, usl->note);
     }
     fputc('\n', out);
+    for (size_t i = 0; i < a->npredictions; i++) {
+        char text[256];
+        fprintf(out, "    %s", report_prediction_text(text, sizeof(text), &a->predictions[i]));
+        if (*a->predictions[i].note != '\0') {
+            fputs(" (", out);
+            message_print(out, a->predictions[i].note);
+            fputc(')', out);
+        }
+        fputc('\n', out);
+    }
 }
 
 static void print_step(FILE *out, const report_model *m, const report_step *step)
 {
     const report_summary *s = &step->summary;
-    char name[64], range[64], bound[32] = "-";
+    char name[64], range[64], efficiency[64], bound[32] = "-";
     if (s->best_bound > 0)
         snprintf(bound, sizeof(bound), "%.2f of %.0f", s->median / s->best_bound, s->best_bound);
-    snprintf(range, sizeof(range), "%.0f (%.0f-%.0f)", s->median, s->min, s->max);
-    fprintf(out, "%-10s %7lld %26s %6.2f %16s %9.2f %9.2f %7.0f %7.0f%s\n",
-            message_escape(name, sizeof(name), m->name), step->servers, range, s->efficiency,
-            bound, s->p50_ms, s->p99_ms, s->errors + s->non2xx, s->failed_checks,
-            s->valid ? "" : "  INVALID");
+    fprintf(out, "%-10s %7lld %26s %17s %16s %9.2f %9.2f %7.0f %7.0f%s\n",
+            message_escape(name, sizeof(name), m->name), step->servers,
+            report_throughput_text(range, sizeof(range), s),
+            report_efficiency_text(efficiency, sizeof(efficiency), s), bound, s->p50_ms, s->p99_ms,
+            s->errors + s->non2xx, s->failed_checks, s->valid ? "" : "  INVALID");
     for (size_t k = 0; k < s->nflags; k++) {
         fputs("    ! ", out);
         message_print(out, s->flags[k]);
@@ -63,9 +71,9 @@ static void print_step(FILE *out, const report_model *m, const report_step *step
 
 void report_print_table(FILE *out, const report_doc *report)
 {
-    fprintf(out, "%-10s %7s %26s %6s %16s %9s %9s %7s %7s\n", "model", "servers",
-            "throughput req/s (min-max)", "E(N)", "of best bound", "p50 ms", "p99 ms", "errors",
-            "failed");
+    fprintf(out, "%-10s %7s %26s %17s %16s %9s %9s %7s %7s\n", "model", "servers",
+            report_throughput_heading(report), *report->interval != '\0' ? "E(N) [95% CI]" : "E(N)",
+            "of best bound", "p50 ms", "p99 ms", "errors", "failed");
     for (size_t i = 0; i < report->nmodels; i++) {
         const report_model *m = &report->models[i];
         for (size_t j = 0; j < m->nsteps; j++) {

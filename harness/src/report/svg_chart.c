@@ -49,26 +49,39 @@ size_t chart_add(chart *c, const char *color, int dashed, const char *fmt, ...)
     return c->nseries++;
 }
 
-void chart_point(chart *c, size_t index, double x, double y)
+/* Grows *array to cap doubles; 0, or -1 (the array kept as it was) when memory runs out. */
+static int grow(double **array, size_t cap)
+{
+    double *bigger = realloc(*array, cap * sizeof(*bigger));
+    if (bigger == NULL)
+        return -1;
+    *array = bigger;
+    return 0;
+}
+
+void chart_point_range(chart *c, size_t index, double x, double y, double lo, double hi)
 {
     if (index >= c->nseries || !isfinite(x) || !isfinite(y))
         return;
     chart_series *s = &c->series[index];
     if (s->n == s->cap) {
         size_t cap = s->cap != 0 ? s->cap * 2 : 16;
-        double *xs = realloc(s->x, cap * sizeof(*xs));
-        if (xs != NULL)
-            s->x = xs;
-        double *ys = xs != NULL ? realloc(s->y, cap * sizeof(*ys)) : NULL;
-        if (ys == NULL) {
+        if (grow(&s->x, cap) != 0 || grow(&s->y, cap) != 0 || grow(&s->lo, cap) != 0 ||
+            grow(&s->hi, cap) != 0) {
             c->out_of_memory = 1;
             return;
         }
-        s->y = ys;
         s->cap = cap;
     }
     s->x[s->n] = x;
+    s->lo[s->n] = lo;
+    s->hi[s->n] = hi;
     s->y[s->n++] = y;
+}
+
+void chart_point(chart *c, size_t index, double x, double y)
+{
+    chart_point_range(c, index, x, y, NAN, NAN);
 }
 
 void chart_free(chart *c)
@@ -77,6 +90,8 @@ void chart_free(chart *c)
         free(c->series[i].label);
         free(c->series[i].x);
         free(c->series[i].y);
+        free(c->series[i].lo);
+        free(c->series[i].hi);
     }
     free(c->series);
     memset(c, 0, sizeof(*c));
@@ -131,6 +146,8 @@ static frame frame_of(const chart *c)
         for (size_t j = 0; j < c->series[i].n; j++) {
             max_x = fmax(max_x, c->series[i].x[j]);
             max_y = fmax(max_y, c->series[i].y[j]);
+            if (isfinite(c->series[i].hi[j]))
+                max_y = fmax(max_y, c->series[i].hi[j]);
         }
     }
     frame f = {
@@ -181,6 +198,15 @@ static void series(FILE *out, const chart_series *s, size_t i, const frame *f)
     for (size_t j = 0; !s->dashed && j < s->n; j++)
         fprintf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>\n", px(f, s->x[j]),
                 py(f, s->y[j]), s->color);
+    for (size_t j = 0; j < s->n; j++) {
+        if (!isfinite(s->lo[j]) || !isfinite(s->hi[j]))
+            continue;
+        double x = px(f, s->x[j]), lo = py(f, s->lo[j]), hi = py(f, s->hi[j]);
+        fprintf(out,
+                "<path class=\"error-bar\" stroke=\"%s\" fill=\"none\" d=\"M%.1f,%.1fV%.1f"
+                "M%.1f,%.1fh8M%.1f,%.1fh8\"/>\n",
+                s->color, x, lo, hi, x - 4, lo, x - 4, hi);
+    }
     double ly = TOP + 14 + (double)i * 18;
     fprintf(out,
             "<line x1=\"%d\" y1=\"%.0f\" x2=\"%d\" y2=\"%.0f\" stroke=\"%s\" "

@@ -3,6 +3,7 @@
  * report: drawn here, so the report needs no script and fetches nothing.
  * A chart holds any number of series of any number of points, and draws
  * any finite values (5e-324 and 1.75e308 alike) in output of bounded size.
+ * A point may carry an error bar (a 95% interval, say).
  */
 #ifndef TWICE_SVG_CHART_H
 #define TWICE_SVG_CHART_H
@@ -14,7 +15,8 @@ typedef struct chart_series {
     char *label;       /* owned */
     const char *color; /* static */
     int dashed;
-    double *x, *y; /* n points, owned */
+    double *x, *y;   /* n points, owned */
+    double *lo, *hi; /* each point's error bar, owned; NaN where it has none */
     size_t n, cap;
 } chart_series;
 
@@ -30,6 +32,8 @@ size_t chart_add(chart *c, const char *color, int dashed, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /** Adds a point to series s of c; a point that is not finite is left out. */
 void chart_point(chart *c, size_t s, double x, double y);
+/** The same with an error bar from lo to hi (drawn when both are finite). */
+void chart_point_range(chart *c, size_t s, double x, double y, double lo, double hi);
 /** Writes c as an <svg> element with axes, ticks, a polyline per series and a legend; 0, or
  * -1 when memory ran out while c was built. */
 int chart_write_svg(FILE *out, const chart *c);

@@ -26,8 +26,8 @@ typedef struct loader {
 
 static const char *const top_keys[] = {
     "name",     "description", "target",      "models", "servers", "connections_per_server",
-    "warmup_s", "duration_s",  "repetitions", "front",  "cpu_cap", "gate",
-    NULL};
+    "warmup_s", "duration_s",  "repetitions", "seed",   "predict", "front",
+    "cpu_cap",  "gate",        NULL};
 static const char *const target_keys[] = {"app",     "command", "route", "workers",
                                           "threads", "check",   NULL};
 static const char *const gate_keys[] = {"min_efficiency", "max_sigma", "max_p99_ms",
@@ -294,6 +294,52 @@ static int check_name(loader *ld)
 
 /* A top-level duration: wrk runs whole seconds (its -d takes no fraction), so a fraction
  * would be run as another length than the report says. */
+/* The optional server counts to predict: "predict, then verify". */
+static int parse_predict(loader *ld, json_t *top)
+{
+    scenario *sc = ld->sc;
+    json_t *predict = json_object_get(top, "predict");
+    if (predict == NULL)
+        return 0;
+    if (!json_is_array(predict))
+        return fail_at(ld, "predict", 0,
+                       "\"predict\" must be a list of server counts, such as [8, 16], got %s",
+                       json_type_name(predict));
+    if (json_array_size(predict) > SCENARIO_MAX_PREDICT)
+        return fail_at(ld, "predict", 0, "\"predict\" has %zu server counts; at most %d",
+                       json_array_size(predict), SCENARIO_MAX_PREDICT);
+    for (size_t i = 0; i < json_array_size(predict); i++) {
+        json_t *n = json_array_get(predict, i);
+        char path[64];
+        snprintf(path, sizeof(path), "predict[%zu]", i);
+        if (!json_is_integer(n) || json_integer_value(n) < 1 ||
+            json_integer_value(n) > SCENARIO_MAX_PREDICT_SERVERS)
+            return fail_at(ld, path, 0, "\"%s\" must be a whole number of servers from 1 to %d",
+                           path, SCENARIO_MAX_PREDICT_SERVERS);
+        sc->predict[sc->npredict++] = (unsigned)json_integer_value(n);
+    }
+    return 0;
+}
+
+/* The optional seed of the run's random order: a whole number, exact in any JSON reader. */
+static int parse_seed(loader *ld, json_t *top)
+{
+    json_t *value = json_object_get(top, "seed");
+    scenario *sc = ld->sc;
+    sc->has_seed = value != NULL;
+    if (value == NULL)
+        return 0;
+    if (!json_is_integer(value))
+        return fail_at(ld, "seed", 0, "\"seed\" must be a whole number from 0 to %llu, got %s",
+                       SCENARIO_MAX_SEED, json_type_name(value));
+    if (json_integer_value(value) < 0 ||
+        (unsigned long long)json_integer_value(value) > SCENARIO_MAX_SEED)
+        return fail_at(ld, "seed", 0, "\"seed\" must be a whole number from 0 to %llu, got %lld",
+                       SCENARIO_MAX_SEED, (long long)json_integer_value(value));
+    sc->seed = (uint64_t)json_integer_value(value);
+    return 0;
+}
+
 static int get_seconds(loader *ld, json_t *top, const char *key, double min, double dflt,
                        double *out)
 {
@@ -335,7 +381,9 @@ int scenario_parse(scenario *sc, const char *path, const char *text, size_t len,
                         &sc->connections_per_server) == 0 &&
                get_seconds(&ld, sc->json, "warmup_s", 0, 1, &sc->warmup_s) == 0 &&
                get_seconds(&ld, sc->json, "duration_s", 1, 5, &sc->duration_s) == 0 &&
-               get_uint(&ld, sc->json, "", "repetitions", 1, 100, 1, &sc->repetitions) == 0 &&
+               get_uint(&ld, sc->json, "", "repetitions", 1, SCENARIO_MAX_REPETITIONS,
+                        SCENARIO_DEFAULT_REPETITIONS, &sc->repetitions) == 0 &&
+               parse_seed(&ld, sc->json) == 0 && parse_predict(&ld, sc->json) == 0 &&
                get_choice(&ld, sc->json, "", "front", fronts, SCENARIO_FRONT_REUSEPORT, &front) ==
                    0 &&
                get_number(&ld, sc->json, "", "cpu_cap", CPU_CAP_MIN, 0, 1024, 0, &sc->cpu_cap,

@@ -8,11 +8,20 @@
 #define TWICE_SCENARIO_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
 #define SCENARIO_MAX_STEPS 64
+/* Server counts a scenario may ask the fit to predict, and the largest one. */
+#define SCENARIO_MAX_PREDICT 64
+#define SCENARIO_MAX_PREDICT_SERVERS 1000000
 #define SCENARIO_MAX_MODELS 3
+#define SCENARIO_MAX_REPETITIONS 100
+/* Enough repetitions for a bootstrap interval to mean something. */
+#define SCENARIO_DEFAULT_REPETITIONS 5
+/* Seeds stay below 2^53 so that every JSON reader holds them exactly. */
+#define SCENARIO_MAX_SEED ((1ull << 53) - 1)
 /* A scenario is a few hundred bytes; its positions cost some 50 times its size. */
 #define SCENARIO_MAX_BYTES (1u << 20)
 
@@ -53,6 +62,10 @@ typedef struct scenario {
     unsigned connections_per_server;
     double warmup_s, duration_s;
     unsigned repetitions;
+    unsigned predict[SCENARIO_MAX_PREDICT]; /* server counts to predict X(N) at, from the fit */
+    size_t npredict;
+    int has_seed;  /* 0: the run picks a seed of its own */
+    uint64_t seed; /* of the shuffled order of each round (and the bootstrap) */
     scenario_front front;
     double cpu_cap; /* cores per server; 0: no cap */
     scenario_gate gate;

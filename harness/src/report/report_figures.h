@@ -1,0 +1,38 @@
+/*
+ * report_figures.h - a step's figures as the terminal table, Markdown and
+ * HTML print them (report_figures.c), so that the three say the same: the
+ * median with its 95% interval where the report has one, else with the
+ * min-max range of older reports.
+ */
+#ifndef TWICE_REPORT_FIGURES_H
+#define TWICE_REPORT_FIGURES_H
+
+#include <stddef.h>
+
+#include "report_read.h"
+
+/** The column's heading for a step's throughput in report. */
+const char *report_throughput_heading(const report_doc *report);
+/** "1000 [990-1010]" (95% interval) or "1000 (990-1010)" (min-max) into buf; returns buf. */
+char *report_throughput_text(char *buf, size_t len, const report_summary *s);
+/** "0.85 [0.78-0.88]", "0.85" without an interval, or "-" without E(N); returns buf. */
+char *report_efficiency_text(char *buf, size_t len, const report_summary *s);
+
+/**
+ * The fit in words and figures, for every writer: "sigma 0.0512 [0.0401, 0.0623], kappa ...,
+ * lambda 1000 [990, 1010] req/s, residual SE 12.3, peak 14.2 [12.1, 16.3] servers", with the
+ * names the writer gives (plain, or Greek letters). Only figures and the names: nothing from
+ * the report's strings, so nothing to escape. Returns buf.
+ */
+typedef struct report_usl_names {
+    const char *sigma, *kappa, *lambda;
+} report_usl_names;
+char *report_usl_text(char *buf, size_t len, const report_usl *usl, const report_usl_names *names);
+
+/**
+ * "X(16) predicted 5123 [4800, 5400]; measured 5010: held" (figures only: the writer adds
+ * the prediction's note, escaped), or "X(16): no prediction". Returns buf.
+ */
+char *report_prediction_text(char *buf, size_t len, const report_prediction *p);
+
+#endif

@@ -74,40 +74,68 @@ static int port_listed(unsigned port, const uint16_t *ports, size_t nports)
     return nports == 0;
 }
 
-/* Counts the ESTABLISHED sockets of set whose local (or remote) port is listed, in the socket
- * tables pid sees. The count, or -1 with err. */
+/* Marks in seen the sockets of set (sorted) that are ESTABLISHED with a listed local (or
+ * remote) port in the socket table at path. 0, or -1 with errno when it cannot be read. */
+static int mark_established(const char *path, const struct inode_set *set, unsigned char *seen,
+                            int by_local_port, const uint16_t *ports, size_t nports)
+{
+    FILE *f = fopen(path, "re");
+    if (f == NULL)
+        return -1;
+    char *line = NULL;
+    size_t size = 0;
+    while (getline(&line, &size, f) > 0) {
+        struct tcp_table_entry entry;
+        if (tcp_table_parse_line(line, &entry) != 0 || entry.state != TCP_TABLE_ESTABLISHED ||
+            entry.inode == 0 ||
+            !port_listed(by_local_port ? entry.local_port : entry.remote_port, ports, nports))
+            continue;
+        const uint64_t *found =
+            bsearch(&entry.inode, set->inodes, set->count, sizeof(*set->inodes), compare_inodes);
+        if (found != NULL)
+            seen[found - set->inodes] = 1;
+    }
+    free(line);
+    fclose(f);
+    return 0;
+}
+
+/*
+ * Counts the ESTABLISHED sockets of set whose local (or remote) port is listed, in the socket
+ * tables pid sees. The kernel hands a table out a page per read and resumes each read by its
+ * position in a hash bucket, so a socket opened or closed elsewhere meanwhile can make one
+ * entry be skipped (or shown twice). Each socket counts once however often it is seen, and
+ * the tables are read twice: an entry skipped by one pass is found by the other. The count,
+ * or -1 with err.
+ */
 static long count_established(pid_t pid, struct inode_set *set, int by_local_port,
                               const uint16_t *ports, size_t nports, char *err, size_t errlen)
 {
     static const char *const tables[] = {"tcp", "tcp6"};
     if (set->count > 0)
         qsort(set->inodes, set->count, sizeof(*set->inodes), compare_inodes);
-    long count = 0;
-    for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
-        char path[64];
-        snprintf(path, sizeof(path), "/proc/%d/net/%s", (int)pid, tables[t]);
-        FILE *f = fopen(path, "re");
-        if (f == NULL) {
-            /* A kernel without IPv6 has no tcp6; no tcp at all means pid is gone. */
-            if (t > 0 && errno == ENOENT)
-                continue;
-            snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
-            return -1;
-        }
-        char *line = NULL;
-        size_t size = 0;
-        while (getline(&line, &size, f) > 0) {
-            struct tcp_table_entry entry;
-            if (tcp_table_parse_line(line, &entry) == 0 && entry.state == TCP_TABLE_ESTABLISHED &&
-                entry.inode != 0 &&
-                port_listed(by_local_port ? entry.local_port : entry.remote_port, ports, nports) &&
-                bsearch(&entry.inode, set->inodes, set->count, sizeof(*set->inodes),
-                        compare_inodes) != NULL)
-                count++;
-        }
-        free(line);
-        fclose(f);
+    unsigned char *seen = calloc(set->count + 1, 1);
+    if (seen == NULL) {
+        snprintf(err, errlen, "out of memory counting the connections of process %d", (int)pid);
+        return -1;
     }
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
+            char path[64];
+            snprintf(path, sizeof(path), "/proc/%d/net/%s", (int)pid, tables[t]);
+            /* A kernel without IPv6 has no tcp6; no tcp at all means pid is gone. */
+            if (mark_established(path, set, seen, by_local_port, ports, nports) != 0 &&
+                (t == 0 || errno != ENOENT)) {
+                snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+                free(seen);
+                return -1;
+            }
+        }
+    }
+    long count = 0;
+    for (size_t i = 0; i < set->count; i++)
+        count += seen[i];
+    free(seen);
     return count;
 }
 
@@ -136,7 +164,9 @@ long measure_server_connections(pid_t pgid, const uint16_t *local_ports, size_t 
     pid_t readable = 0;
     int out_of_memory = 0;
     for (size_t i = 0; i < count && !out_of_memory; i++) {
-        /* A member that exited since the listing holds no connection any more. */
+        /* A zombie, or a member that exited since the listing, holds no connection. */
+        if (members[i].stat.state == 'Z')
+            continue;
         if (add_socket_inodes(members[i].pid, &set) == 0)
             readable = readable != 0 ? readable : members[i].pid;
         else

@@ -38,7 +38,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     struct proc_stat stat;
     if (proc_stat_parse(text, &stat) == 0)
-        check(stat.state != '\0');
+        check(stat.state != '\0' && stat.utime <= INT64_MAX && stat.stime <= INT64_MAX &&
+              stat.cutime <= INT64_MAX && stat.cstime <= INT64_MAX);
     double run_s, wait_s;
     if (schedstat_parse(text, &run_s, &wait_s) == 0) {
         check_seconds(run_s);

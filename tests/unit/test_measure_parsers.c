@@ -36,6 +36,7 @@ Test(measure_parsers, proc_stat_refuses_text_without_comm_or_fields)
     cr_assert_eq(proc_stat_parse("", &s), -1);
     cr_assert_eq(proc_stat_parse("12 no-parenthesis S 1 2 3", &s), -1);
     cr_assert_eq(proc_stat_parse("12 (x) S 1 2 3 4 5 6 7 8 9", &s), -1);
+    cr_assert_eq(proc_stat_parse("12 (x) S 1 2 3 0 -1 0 0 0 0 0 -5 4 0 0 20", &s), -1);
 }
 
 Test(measure_parsers, proc_stat_read_says_a_missing_process_is_gone)
@@ -118,6 +119,11 @@ Test(measure_parsers, tcp_table_lines_of_both_families)
                                       &e),
                  -1);
     cr_assert_eq(tcp_table_parse_line("   0: 0100007F:0050 0100007F:0051 01\n", &e), -1);
+    /* scanf takes a signed hexadecimal number: a state of "-7" must not become 0xfffffff9. */
+    cr_assert_eq(tcp_table_parse_line("   3: 0100007F:1F90 0100006F:C007 -7 00000000:00000000 "
+                                      "00:00000000 00000000 0 0 5 0\n",
+                                      &e),
+                 -1);
 }
 
 Test(measure_parsers, key_value_files)

@@ -19,20 +19,21 @@ int proc_stat_parse(const char *text, struct proc_stat *out)
         return -1;
     char state;
     int ppid, pgrp;
-    unsigned long long utime, stime, cutime, cstime;
+    long long utime, stime, cutime, cstime;
     /* Fields 3 to 17: state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt
-     * cmajflt utime stime cutime cstime. cutime and cstime are signed in the kernel's format
-     * but never negative. */
-    if (sscanf(comm_end + 1, " %c %d %d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %llu %llu",
-               &state, &ppid, &pgrp, &utime, &stime, &cutime, &cstime) != 7)
+     * cmajflt utime stime cutime cstime. Read signed, as the kernel writes cutime and cstime
+     * (tpgid is -1 without a terminal), so that a negative time is refused, not wrapped. */
+    if (sscanf(comm_end + 1, " %c %d %d %*d %*d %*d %*u %*u %*u %*u %*u %lld %lld %lld %lld",
+               &state, &ppid, &pgrp, &utime, &stime, &cutime, &cstime) != 7 ||
+        utime < 0 || stime < 0 || cutime < 0 || cstime < 0)
         return -1;
     out->state = state;
     out->ppid = ppid;
     out->pgrp = pgrp;
-    out->utime = utime;
-    out->stime = stime;
-    out->cutime = cutime;
-    out->cstime = cstime;
+    out->utime = (uint64_t)utime;
+    out->stime = (uint64_t)stime;
+    out->cutime = (uint64_t)cutime;
+    out->cstime = (uint64_t)cstime;
     return 0;
 }
 

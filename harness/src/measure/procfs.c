@@ -66,9 +66,12 @@ int procfs_key_u64(const char *text, const char *key, uint64_t *value)
     size_t keylen = strlen(key);
     for (const char *line = text; line != NULL && *line != '\0';) {
         const char *end = strchr(line, '\n');
-        char after = line[keylen];
-        if (strncmp(line, key, keylen) == 0 && (after == ' ' || after == ':' || after == '\t'))
-            return procfs_u64(line + keylen + (after == ':'), value);
+        /* Only a line that starts with key has a character after it to look at. */
+        if (strncmp(line, key, keylen) == 0) {
+            char after = line[keylen];
+            if (after == ' ' || after == ':' || after == '\t')
+                return procfs_u64(line + keylen + (after == ':'), value);
+        }
         line = end != NULL ? end + 1 : NULL;
     }
     return -1;

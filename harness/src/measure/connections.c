@@ -126,8 +126,10 @@ static long count_established(pid_t pid, struct inode_set *set, int by_local_por
             /* A kernel without IPv6 has no tcp6; no tcp at all means pid is gone. */
             if (mark_established(path, set, seen, by_local_port, ports, nports) != 0 &&
                 (t == 0 || errno != ENOENT)) {
-                snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+                int cause = errno;
+                snprintf(err, errlen, "cannot read %s: %s", path, strerror(cause));
                 free(seen);
+                errno = cause; /* the caller tells a process that exited from other failures */
                 return -1;
             }
         }
@@ -161,26 +163,31 @@ long measure_server_connections(pid_t pgid, const uint16_t *local_ports, size_t 
     if (proc_group_members(pgid, &members, &count, err, errlen) != 0)
         return -1;
     struct inode_set set = {0};
-    pid_t readable = 0;
+    size_t readable = 0; /* members[0..readable) are those whose descriptors were listed */
     int out_of_memory = 0;
     for (size_t i = 0; i < count && !out_of_memory; i++) {
         /* A zombie, or a member that exited since the listing, holds no connection. */
         if (members[i].stat.state == 'Z')
             continue;
         if (add_socket_inodes(members[i].pid, &set) == 0)
-            readable = readable != 0 ? readable : members[i].pid;
+            members[readable++] = members[i];
         else
             out_of_memory = errno == ENOMEM;
     }
-    free(members);
     long connections = -1;
+    int gone = 1;
+    /* The socket table is read through a member; one that exits meanwhile takes its view of
+     * the table with it (ENOENT), and the next member is asked. */
+    for (size_t i = 0; i < readable && !out_of_memory && gone; i++) {
+        connections = count_established(members[i].pid, &set, 1, local_ports, nports, err, errlen);
+        gone = connections < 0 && (errno == ENOENT || errno == ESRCH);
+    }
+    free(members);
     if (out_of_memory)
         snprintf(err, errlen, "out of memory counting the sockets of process group %d", (int)pgid);
-    else if (readable == 0)
+    else if (gone)
         snprintf(err, errlen, "process group %d has no live process to count connections of",
                  (int)pgid);
-    else
-        connections = count_established(readable, &set, 1, local_ports, nports, err, errlen);
     free(set.inodes);
-    return connections;
+    return out_of_memory || gone ? -1 : connections;
 }

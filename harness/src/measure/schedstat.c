@@ -40,7 +40,8 @@ static int add_threads(pid_t pid, struct schedstat *out)
             continue;
         snprintf(path, sizeof(path), "%s/%.20s/schedstat", dir_path, entry->d_name);
         /* A thread that exited since the listing is no longer there to count. */
-        if (procfs_read(path, text, sizeof(text)) < 0 || schedstat_parse(text, &run_s, &wait_s))
+        if (procfs_read(path, text, sizeof(text)) < 0 ||
+            schedstat_parse(text, &run_s, &wait_s) != 0)
             continue;
         out->run_s += run_s;
         out->wait_s += wait_s;

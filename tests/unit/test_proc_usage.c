@@ -74,10 +74,16 @@ static void *burn_thread(void *arg)
 static void two_threads_on_one_cpu(void *arg)
 {
     (void)arg;
-    cpu_set_t one;
+    /* The first CPU this process may use (a container's cpuset may not include CPU 0). */
+    cpu_set_t allowed, one;
     CPU_ZERO(&one);
-    CPU_SET(0, &one);
-    sched_setaffinity(0, sizeof(one), &one);
+    if (sched_getaffinity(0, sizeof(allowed), &allowed) != 0)
+        _exit(1);
+    for (int cpu = 0; cpu < CPU_SETSIZE && CPU_COUNT(&one) == 0; cpu++)
+        if (CPU_ISSET(cpu, &allowed))
+            CPU_SET(cpu, &one);
+    if (sched_setaffinity(0, sizeof(one), &one) != 0)
+        _exit(1);
     sem_init(&burnt, 0, 0);
     pthread_t threads[2];
     for (int i = 0; i < 2; i++)

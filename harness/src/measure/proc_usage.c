@@ -54,13 +54,11 @@ struct proc_usage proc_usage_diff(const struct proc_usage *start, const struct p
 {
     struct proc_usage d = *end;
     d.flags |= start->flags;
-    d.user_s = end->user_s - start->user_s;
-    d.system_s = end->system_s - start->system_s;
-    if (d.user_s < 0 || d.system_s < 0) {
+    int went_back = 0;
+    d.user_s = procfs_counter_diff(end->user_s, start->user_s, &went_back);
+    d.system_s = procfs_counter_diff(end->system_s, start->system_s, &went_back);
+    if (went_back)
         d.flags |= PROC_USAGE_LOST_CPU;
-        d.user_s = d.user_s < 0 ? 0 : d.user_s;
-        d.system_s = d.system_s < 0 ? 0 : d.system_s;
-    }
     return d;
 }
 

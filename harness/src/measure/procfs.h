@@ -29,4 +29,14 @@ int procfs_key_u64(const char *text, const char *key, uint64_t *value);
 /** The kernel's clock tick (USER_HZ) in seconds: the unit of /proc/PID/stat and /proc/stat. */
 double procfs_tick_s(void);
 
+/** end - start of a counter that only grows, or 0 with *went_back set when it did not (what
+ * it counted left: an exited thread, a reaped process). */
+static inline double procfs_counter_diff(double end, double start, int *went_back)
+{
+    if (end >= start)
+        return end - start;
+    *went_back = 1;
+    return 0;
+}
+
 #endif

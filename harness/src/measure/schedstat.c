@@ -73,12 +73,10 @@ struct schedstat schedstat_diff(const struct schedstat *start, const struct sche
 {
     struct schedstat d = *end;
     d.flags |= start->flags;
-    d.run_s = end->run_s - start->run_s;
-    d.wait_s = end->wait_s - start->wait_s;
-    if (d.run_s < 0 || d.wait_s < 0) {
+    int went_back = 0;
+    d.run_s = procfs_counter_diff(end->run_s, start->run_s, &went_back);
+    d.wait_s = procfs_counter_diff(end->wait_s, start->wait_s, &went_back);
+    if (went_back)
         d.flags |= SCHEDSTAT_LOST_THREADS;
-        d.run_s = d.run_s < 0 ? 0 : d.run_s;
-        d.wait_s = d.wait_s < 0 ? 0 : d.wait_s;
-    }
     return d;
 }

@@ -184,6 +184,9 @@ Test(harness_run, a_tiny_scenario_end_to_end)
                      "tiny");
     json_t *machine = json_object_get(r, "machine");
     cr_assert_gt(json_integer_value(json_object_get(machine, "cores")), 0);
+    /* wrk prints its version, then its usage: the version is the first line. */
+    const char *wrk = json_string_value(json_object_get(machine, "wrk"));
+    cr_assert(wrk != NULL && strncmp(wrk, "wrk ", 4) == 0, "machine.wrk: %s", wrk);
     cr_assert(strstr(json_string_value(json_object_get(machine, "twice_app")), "twice-app") !=
               NULL);
     json_t *models = json_object_get(r, "models");

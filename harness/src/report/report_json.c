@@ -33,7 +33,8 @@ static char *first_line_of(char *const argv[])
     int status;
     if (pid > 0 && !proc_wait(pid, 5000, &status))
         proc_stop_group(pid, 100);
-    char *text = out >= 0 ? proc_output_tail(out, 512) : strdup("");
+    /* The first line is the version: wrk prints its usage after it. */
+    char *text = out >= 0 ? proc_output(out, 0, NULL) : strdup("");
     if (out >= 0)
         close(out);
     text[strcspn(text, "\n")] = '\0';
@@ -57,6 +58,12 @@ static json_t *cpu_model(void)
     return json_null();
 }
 
+#ifdef __clang__
+#define COMPILER "clang " __clang_version__
+#else
+#define COMPILER "gcc " __VERSION__
+#endif
+
 static json_t *machine_facts(const char *app_path)
 {
     struct utsname u;
@@ -69,7 +76,7 @@ static json_t *machine_facts(const char *app_path)
     json_t *facts =
         json_pack("{s:o, s:I, s:s, s:s, s:s, s:s, s:s}", "cpu_model", cpu_model(), "cores",
                   (json_int_t)sysconf(_SC_NPROCESSORS_ONLN), "kernel", kernel, "compiler",
-                  "gcc " __VERSION__, "jansson", JANSSON_VERSION, "wrk", wrk, "twice_app", app);
+                  COMPILER, "jansson", JANSSON_VERSION, "wrk", wrk, "twice_app", app);
     free(wrk);
     free(app);
     return facts;

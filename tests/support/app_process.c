@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -73,17 +74,31 @@ static pid_t spawn(const char *program, const char *const *args, int extra_liste
     return pid;
 }
 
+/* An anonymous file for a child's output, named "/proc/self/fd/N" in path: it has no name on
+ * disk, so nothing of it is left whatever happens to the test. The descriptor, or -1. */
+static int output_file(char *path, size_t len)
+{
+    int fd = memfd_create("twice-test-output", MFD_CLOEXEC);
+    snprintf(path, len, "/proc/self/fd/%d", fd);
+    return fd;
+}
+
+void app_release(app_process *p)
+{
+    if (p->stderr_path[0] != '\0' && p->stderr_fd >= 0) /* never started: nothing to let go */
+        close(p->stderr_fd);
+    p->stderr_fd = -1;
+}
+
 int app_start(app_process *p, const char *program, const char *const *args)
 {
     memset(p, 0, sizeof(*p));
-    strcpy(p->stderr_path, "/tmp/twice-test-XXXXXX");
-    int err_fd = mkstemp(p->stderr_path);
+    int err_fd = p->stderr_fd = output_file(p->stderr_path, sizeof(p->stderr_path));
     int out[2];
     if (err_fd < 0 || pipe2(out, O_CLOEXEC) != 0)
         return -1;
     p->pid = spawn(program, args, 1, out[1], err_fd);
     close(out[1]);
-    close(err_fd);
     char line[512] = "";
     size_t len = 0;
     /* Up to 5 s for the announcement: "... listening on 127.0.0.1:PORT ...". */
@@ -137,12 +152,10 @@ static int accepts_connections(int port)
 int app_start_on_port(app_process *p, const char *const *argv, int port, int timeout_ms)
 {
     memset(p, 0, sizeof(*p));
-    strcpy(p->stderr_path, "/tmp/twice-test-XXXXXX");
-    int err_fd = mkstemp(p->stderr_path);
+    int err_fd = p->stderr_fd = output_file(p->stderr_path, sizeof(p->stderr_path));
     if (err_fd < 0 || port <= 0)
         return -1;
     p->pid = spawn(argv[0], argv + 1, 0, err_fd, err_fd);
-    close(err_fd);
     p->port = port;
     for (int waited = 0; waited < timeout_ms; waited += 20) {
         int status;
@@ -185,7 +198,7 @@ int app_stop(app_process *p, int sig, int timeout_ms)
         status = -1;
     }
     p->pid = 0;
-    unlink(p->stderr_path);
+    app_release(p);
     return status;
 }
 
@@ -207,7 +220,7 @@ int app_stop_checked(app_process *p, int timeout_ms, char **report)
         p->pid = 0;
     }
     char *err = read_file(p->stderr_path);
-    unlink(p->stderr_path);
+    app_release(p);
     const char *found = strstr(err, "ERROR: AddressSanitizer");
     if (found == NULL)
         found = strstr(err, "WARNING: ThreadSanitizer");
@@ -223,44 +236,43 @@ int run_to_exit(const char *program, const char *const *args, int timeout_ms, ch
     return run_capturing(program, args, timeout_ms, NULL, err);
 }
 
-/* A temporary file for a child's output, or /dev/null when nobody wants it (path[0] = 0). */
-static int capture_fd(char *path, int wanted)
+/* Where a child's output goes: an anonymous file named in path, or /dev/null when nobody
+ * wants it (path[0] = 0). */
+static int capture_fd(char *path, size_t len, int wanted)
 {
     if (!wanted) {
         path[0] = '\0';
-        return open("/dev/null", O_WRONLY);
+        return open("/dev/null", O_WRONLY | O_CLOEXEC);
     }
-    return mkstemp(path);
+    return output_file(path, len);
 }
 
-/* The captured file's contents, and the file removed. */
-static char *collect(char *path)
+/* What was captured (NULL for /dev/null), and the descriptor closed. */
+static char *collect(const char *path, int fd)
 {
-    if (path[0] == '\0')
-        return NULL;
-    char *text = read_file(path);
-    unlink(path);
+    char *text = path[0] != '\0' ? read_file(path) : NULL;
+    if (fd >= 0)
+        close(fd);
     return text;
 }
 
 int run_capturing(const char *program, const char *const *args, int timeout_ms, char **out,
                   char **err)
 {
-    char out_path[] = "/tmp/twice-test-XXXXXX", err_path[] = "/tmp/twice-test-XXXXXX";
-    int out_fd = capture_fd(out_path, out != NULL), err_fd = capture_fd(err_path, 1);
+    char out_path[64], err_path[64];
+    int out_fd = capture_fd(out_path, sizeof(out_path), out != NULL);
+    int err_fd = capture_fd(err_path, sizeof(err_path), 1);
     pid_t pid = spawn(program, args, 0, out_fd, err_fd);
-    close(out_fd);
-    close(err_fd);
     int status = -1;
     if (wait_exit(pid, timeout_ms, &status) != 0) {
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
         status = -1;
     }
-    char *captured = collect(out_path);
+    char *captured = collect(out_path, out_fd);
     if (out != NULL)
         *out = captured;
-    *err = collect(err_path);
+    *err = collect(err_path, err_fd);
     return status;
 }
 

@@ -12,7 +12,8 @@
 typedef struct app_process {
     pid_t pid;
     int port;
-    char stderr_path[64]; /* the server's stderr goes to this file */
+    int stderr_fd;        /* the server's stderr: an anonymous file (memfd), gone with the test */
+    char stderr_path[64]; /* "/proc/self/fd/N" for it, to read it by name */
 } app_process;
 
 /**
@@ -25,8 +26,8 @@ int app_start(app_process *p, const char *program, const char *const *args);
  * Starts a server that does not announce its port (gunicorn, nginx): argv[0] is looked up in
  * PATH, and argv must make it serve on 127.0.0.1:port. Waits up to timeout_ms for the port to
  * accept a connection. Returns 0 with p filled in, or -1 when it exited or never accepted
- * (it is then gone; its output stays in app_stderr(p) until the caller unlinks
- * p->stderr_path).
+ * (it is then gone; its output stays in app_stderr(p) until the caller calls
+ * app_release(p)).
  */
 int app_start_on_port(app_process *p, const char *const *argv, int port, int timeout_ms);
 /** A TCP port on 127.0.0.1 that was free a moment ago, or -1. */
@@ -34,6 +35,8 @@ int free_port(void);
 /** Sends sig, then waits up to timeout_ms for the exit. Returns the wait status, or -1 when
  * it did not exit (it is then killed). */
 int app_stop(app_process *p, int sig, int timeout_ms);
+/** Lets go of what a stopped or failed server left: its captured stderr. */
+void app_release(app_process *p);
 /** The server's stderr so far (malloc'd, NUL-terminated). */
 char *app_stderr(const app_process *p);
 /** Stops the server with SIGTERM and returns its wait status (-1: it had to be killed). A

@@ -60,7 +60,7 @@ static void start_or_fail(app_process *p, const char *const *argv, int port, con
 {
     if (app_start_on_port(p, argv, port, START_TIMEOUT_MS) != 0) {
         char *output = app_stderr(p);
-        unlink(p->stderr_path);
+        app_release(p);
         cr_assert_fail("%s did not start on 127.0.0.1:%d: %s", name, port, output);
     }
     http_response res;

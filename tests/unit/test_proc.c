@@ -91,6 +91,24 @@ static void allow_fork(const char *parent, const char *dir)
     rmdir(dir);
 }
 
+/* One second of wrk against port 1, where nothing listens: what fails first is the point. */
+static int load_port_one(char *err, size_t errlen)
+{
+    int ports[] = {1};
+    load_spec load = {.route = "/",
+                      .ports = ports,
+                      .nports = 1,
+                      .shared_port = 1,
+                      .connections = 1,
+                      .threads = 1,
+                      .duration_s = 1};
+    load_result result;
+    int rc = load_run(&load, &result, err, errlen);
+    if (rc == 0)
+        load_result_free(&result);
+    return rc;
+}
+
 Test(proc, a_failed_fork_is_an_error_that_names_what_could_not_start)
 {
     char err[256], parent[512], dir[600];
@@ -107,16 +125,7 @@ Test(proc, a_failed_fork_is_an_error_that_names_what_could_not_start)
     char spawn_err[256] = "", wrk_err[256] = "", deploy_err[256] = "";
     pid = proc_spawn(argv, -1, -1, NULL, NULL, spawn_err, sizeof(spawn_err));
 
-    int ports[] = {1};
-    load_spec load = {.route = "/",
-                      .ports = ports,
-                      .nports = 1,
-                      .shared_port = 1,
-                      .connections = 1,
-                      .threads = 1,
-                      .duration_s = 1};
-    load_result result;
-    int load_rc = load_run(&load, &result, wrk_err, sizeof(wrk_err));
+    int load_rc = load_port_one(wrk_err, sizeof(wrk_err));
 
     scenario sc = {
         .command = (char *)"sleep 10 # {port}", .route = (char *)"/", .workers = 1, .threads = 1};
@@ -280,16 +289,7 @@ Test(proc, wrk_failing_says_how_and_then_what_it_said)
     cr_assert_eq(write(fd, "x = \"unterminated\n", 18), 18);
     close(fd);
     setenv("TWICE_LUA", script, 1);
-    int ports[] = {1};
-    load_spec load = {.route = "/",
-                      .ports = ports,
-                      .nports = 1,
-                      .shared_port = 1,
-                      .connections = 1,
-                      .threads = 1,
-                      .duration_s = 1};
-    load_result result;
-    int rc = load_run(&load, &result, err, sizeof(err));
+    int rc = load_port_one(err, sizeof(err));
     unlink(script);
     cr_assert_eq(rc, -1);
     cr_assert(strstr(err, "wrk exited with status 1; its stderr ends:\n") != NULL, "%s", err);

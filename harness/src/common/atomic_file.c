@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "atomic_file.h"
+#include "read_file.h"
 
 /* A written file waiting for its name: unnamed (O_TMPFILE), or under a temporary name. */
 typedef struct pending_file {
@@ -111,23 +112,12 @@ static int name_pending(const pending_file *f, const char *target)
     return linkat(AT_FDCWD, self, AT_FDCWD, target, AT_SYMLINK_FOLLOW);
 }
 
-static const char *kind_of(mode_t mode)
-{
-    return S_ISLNK(mode)    ? "a symbolic link"
-           : S_ISDIR(mode)  ? "a directory"
-           : S_ISFIFO(mode) ? "a FIFO"
-           : S_ISCHR(mode)  ? "a character device"
-           : S_ISBLK(mode)  ? "a block device"
-           : S_ISSOCK(mode) ? "a socket"
-                            : "not a regular file";
-}
-
 int atomic_write(const char *path, atomic_fill fill, void *data, char *err, size_t errlen)
 {
     struct stat st;
     if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
         snprintf(err, errlen, "%s is %s: only a regular file is replaced", path,
-                 kind_of(st.st_mode));
+                 file_kind(st.st_mode));
         return -1;
     }
     pending_file f;

@@ -15,19 +15,15 @@
 
 #include "read_file.h"
 
-static const char *kind_of(mode_t mode)
+const char *file_kind(mode_t mode)
 {
-    if (S_ISDIR(mode))
-        return "a directory";
-    if (S_ISFIFO(mode))
-        return "a FIFO";
-    if (S_ISCHR(mode))
-        return "a character device";
-    if (S_ISBLK(mode))
-        return "a block device";
-    if (S_ISSOCK(mode))
-        return "a socket";
-    return "not a regular file";
+    return S_ISLNK(mode)    ? "a symbolic link"
+           : S_ISDIR(mode)  ? "a directory"
+           : S_ISFIFO(mode) ? "a FIFO"
+           : S_ISCHR(mode)  ? "a character device"
+           : S_ISBLK(mode)  ? "a block device"
+           : S_ISSOCK(mode) ? "a socket"
+                            : "not a regular file";
 }
 
 static int too_large(const char *path, char *err, size_t errlen)
@@ -41,7 +37,7 @@ static int too_large(const char *path, char *err, size_t errlen)
 static int check_stat(const char *path, const struct stat *st, char *err, size_t errlen)
 {
     if (!S_ISREG(st->st_mode)) {
-        snprintf(err, errlen, "%s: is %s, not a regular file", path, kind_of(st->st_mode));
+        snprintf(err, errlen, "%s: is %s, not a regular file", path, file_kind(st->st_mode));
         return -1;
     }
     if (st->st_size > (off_t)READ_FILE_MAX_BYTES)

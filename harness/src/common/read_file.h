@@ -9,6 +9,7 @@
 #define TWICE_READ_FILE_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 /** The largest input file read_file accepts. */
 #define READ_FILE_MAX_BYTES (16u << 20)
@@ -19,5 +20,7 @@
  * regular file, is larger than READ_FILE_MAX_BYTES, or cannot be read.
  */
 char *read_file(const char *path, size_t *len, char *err, size_t errlen);
+/** What a file that is not a regular one is, for messages ("a FIFO", "a symbolic link"). */
+const char *file_kind(mode_t mode);
 
 #endif

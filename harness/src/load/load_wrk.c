@@ -14,6 +14,7 @@
 #include "data_dir.h"
 #include "load.h"
 #include "proc.h"
+#include "proc_usage.h"
 
 #define RESULT_MARK "TWICE_RESULT "
 
@@ -197,10 +198,9 @@ int load_run(const load_spec *spec, load_result *out, char *err, size_t errlen)
         free(output);
         /* wrk is the only child reaped meanwhile: the difference is its CPU time. */
         getrusage(RUSAGE_CHILDREN, &after);
-        double cpu = (double)(after.ru_utime.tv_sec - before.ru_utime.tv_sec) +
-                     (double)(after.ru_stime.tv_sec - before.ru_stime.tv_sec) +
-                     (double)(after.ru_utime.tv_usec - before.ru_utime.tv_usec) / 1e6 +
-                     (double)(after.ru_stime.tv_usec - before.ru_stime.tv_usec) / 1e6;
+        double user_s, system_s;
+        proc_usage_rusage_diff(&before, &after, &user_s, &system_s);
+        double cpu = user_s + system_s;
         if (rc == 0 && out->duration_s > 0) {
             out->cpu_fraction = cpu / (out->duration_s * spec->threads);
             json_object_set_new(out->raw, "wrk_cpu", json_real(out->cpu_fraction));

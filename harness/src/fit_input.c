@@ -65,7 +65,6 @@ static int report_sets(const report_doc *doc, const char *model, fit_set *sets, 
     else if (*nsets == 0)
         snprintf(err, errlen, "%s: $.models is empty: nothing to fit", doc->source);
     return *nsets != 0 ? 0 : -1;
-    return 0;
 }
 
 int fit_sets_read(const char *path, const char *model, fit_set **sets, size_t *nsets, char *err,
@@ -94,7 +93,7 @@ int fit_sets_read(const char *path, const char *model, fit_set **sets, size_t *n
         snprintf(err, errlen, "%s: out of memory", path);
     } else {
         *nsets = 1;
-        rc = fit_csv_read(path, &(*sets)[0].data, err, errlen); /* its own checks, its own read */
+        rc = fit_csv_text(text, len, path, &(*sets)[0].data, err, errlen);
     }
     free(text);
     if (rc != 0) {

@@ -135,7 +135,6 @@ static int validate(int argc, char **argv)
     return status;
 }
 
-/* twice-app: the flag, $TWICE_APP, the one built beside this twice, or the one on PATH. */
 /* The twice-app to deploy: the flag, $TWICE_APP, the one built beside twice (the build tree),
  * the one installed beside it (the same bin directory), else twice-app on PATH. */
 static const char *find_app(const char *flag)

@@ -219,6 +219,17 @@ fail:
     return -1;
 }
 
+int fit_csv_text(const char *text, size_t len, const char *name, fit_data *out, char *err,
+                 size_t errlen)
+{
+    memset(out, 0, sizeof(*out));
+    if (len > FIT_CSV_MAX_BYTES) {
+        snprintf(err, errlen, "%s: too big: %zu bytes, at most %u", name, len, FIT_CSV_MAX_BYTES);
+        return -1;
+    }
+    return fit_csv_parse(text, len, name, out, err, errlen);
+}
+
 int fit_csv_read(const char *path, fit_data *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof(*out));
@@ -226,11 +237,7 @@ int fit_csv_read(const char *path, fit_data *out, char *err, size_t errlen)
     char *text = read_file(path, &len, err, errlen);
     if (text == NULL)
         return -1;
-    int rc = -1;
-    if (len > FIT_CSV_MAX_BYTES)
-        snprintf(err, errlen, "%s: too big: %zu bytes, at most %u", path, len, FIT_CSV_MAX_BYTES);
-    else
-        rc = fit_csv_parse(text, len, path, out, err, errlen);
+    int rc = fit_csv_text(text, len, path, out, err, errlen);
     free(text);
     return rc;
 }

@@ -32,6 +32,9 @@ int fit_csv_parse(const char *text, size_t len, const char *name, fit_data *out,
                   size_t errlen);
 /** Reads and parses path, which must be a regular file of at most FIT_CSV_MAX_BYTES. */
 int fit_csv_read(const char *path, fit_data *out, char *err, size_t errlen);
+/** The same from a file's text already in memory (name names it in messages). */
+int fit_csv_text(const char *text, size_t len, const char *name, fit_data *out, char *err,
+                 size_t errlen);
 void fit_data_free(fit_data *data);
 
 #endif

@@ -308,14 +308,10 @@ static int report_verb(int argc, char **argv)
  * other extensions). */
 static int write_siblings(const report_doc *report, const char *json_path)
 {
-    const report_format *formats[] = {&report_markdown, &report_junit, &report_html};
-    int rc = 0;
-    for (size_t i = 0; i < 3 && rc == 0; i++) {
-        char err[1024];
-        rc = report_render_beside(formats[i], report, json_path, err, sizeof(err));
-        if (rc != 0)
-            fprintf(stderr, "twice: %s\n", err);
-    }
+    char err[1024];
+    int rc = report_render_beside(report, json_path, err, sizeof(err));
+    if (rc != 0)
+        fprintf(stderr, "twice: %s\n", err);
     return rc;
 }
 

@@ -22,7 +22,6 @@
 #include "app_process.h"
 #include "scratch_dir.h"
 
-
 TestSuite(harness_inputs, .init = scratch_make, .fini = scratch_remove, .timeout = 120);
 
 static void write_bytes(const char *path, const char *bytes, size_t len)
@@ -58,7 +57,8 @@ static void assert_no_control_bytes(const char *text)
 /* A FIFO blocked validate forever, /dev/zero grew without bound, "[1\0]" looped. */
 Test(harness_inputs, validate_refuses_what_is_not_a_scenario_file_at_once)
 {
-    char *fifo = scratch_path("fifo"), *nul = scratch_path("nul.json"), *big = scratch_path("big.json");
+    char *fifo = scratch_path("fifo"), *nul = scratch_path("nul.json"),
+         *big = scratch_path("big.json");
     cr_assert_eq(mkfifo(fifo, 0600), 0);
     write_bytes(nul, "[1\0]", 4);
     int fd = open(big, O_WRONLY | O_CREAT, 0644);
@@ -175,7 +175,8 @@ Test(harness_inputs, a_name_cannot_put_the_report_outside_the_output_directory)
 /* `twice report -o` once renamed over whatever was there. */
 Test(harness_inputs, report_output_is_never_a_symlink_fifo_or_device)
 {
-    char *target = scratch_path("precious"), *link = scratch_path("link.md"), *fifo = scratch_path("fifo.md");
+    char *target = scratch_path("precious"), *link = scratch_path("link.md"),
+         *fifo = scratch_path("fifo.md");
     write_bytes(target, "precious", 8);
     cr_assert_eq(symlink(target, link), 0);
     cr_assert_eq(mkfifo(fifo, 0600), 0);
@@ -278,7 +279,8 @@ Test(harness_inputs, two_runs_at_once_keep_both_reports_and_long_routes_arrive_w
 Test(harness_inputs, results_outlive_an_output_directory_lost_mid_run)
 {
     char *scenario = scenario_file("s.json", "kept", "/ctx?id={id}", 2);
-    char *reports = scratch_path("reports"), *moved = scratch_path("moved"), *tmp = scratch_path("tmp");
+    char *reports = scratch_path("reports"), *moved = scratch_path("moved"),
+         *tmp = scratch_path("tmp");
     char *log = scratch_path("log");
     cr_assert_eq(mkdir(tmp, 0755), 0);
     pid_t pid = fork();

@@ -19,7 +19,6 @@
 #include "app_process.h"
 #include "scratch_dir.h"
 
-
 TestSuite(report_verbs_files, .init = scratch_make, .fini = scratch_remove, .timeout = 120);
 
 static json_t *fixture(void)

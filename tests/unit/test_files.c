@@ -96,7 +96,8 @@ static char *contents(const char *path)
 /* `twice report -o FILE` replaced whatever FILE was; now only a regular file is replaced. */
 Test(files, only_a_regular_file_is_replaced)
 {
-    char *target = scratch_path("target"), *link = scratch_path("link"), *fifo = scratch_path("fifo");
+    char *target = scratch_path("target"), *link = scratch_path("link"),
+         *fifo = scratch_path("fifo");
     char *sub = scratch_path("sub");
     write_text(target, "precious");
     cr_assert_eq(symlink(target, link), 0);
@@ -209,8 +210,8 @@ Test(files, reports_have_unique_names_inside_their_directory)
     const char *names[] = {"same", "same", "../../escape"};
     time_t before = time(NULL);
     for (int i = 0; i < 3; i++)
-        cr_assert_eq(report_write(report, scratch_dir, names[i], &paths[i], err, sizeof(err)), 0, "%s",
-                     err);
+        cr_assert_eq(report_write(report, scratch_dir, names[i], &paths[i], err, sizeof(err)), 0,
+                     "%s", err);
     if (time(NULL) == before) /* the same second, the same name: a suffix */
         cr_assert(strstr(paths[1], "-2.json") != NULL, "%s", paths[1]);
     cr_assert_str_neq(paths[0], paths[1]);
@@ -225,9 +226,8 @@ Test(files, reports_have_unique_names_inside_their_directory)
     report_doc doc;
     cr_assert_eq(report_read_file(&doc, FIXTURES_DIR "/report.json", err, sizeof(err)), 0, "%s",
                  err);
-    cr_assert_eq(report_render_beside(&report_markdown, &doc, paths[0], err, sizeof(err)), 0, "%s",
-                 err);
-    cr_assert_eq(report_render_beside(&report_markdown, &doc, paths[0], err, sizeof(err)), -1);
+    cr_assert_eq(report_render_beside(&doc, paths[0], err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(report_render_beside(&doc, paths[0], err, sizeof(err)), -1);
     cr_assert(strstr(err, ".md exists: not replaced") != NULL, "%s", err);
     report_doc_free(&doc);
     for (int i = 0; i < 3; i++)
@@ -238,7 +238,8 @@ Test(files, reports_have_unique_names_inside_their_directory)
 /* The output directory is checked before a run, so that a bad -o costs nothing. */
 Test(files, the_report_directory_is_checked_before_use)
 {
-    char *file = scratch_path("file"), *under_file = scratch_path("file/reports"), *fresh = scratch_path("new");
+    char *file = scratch_path("file"), *under_file = scratch_path("file/reports"),
+         *fresh = scratch_path("new");
     write_text(file, "x");
     cr_assert_eq(report_dir_prepare(file, err, sizeof(err)), -1);
     cr_assert(strstr(err, "is not a directory") != NULL, "%s", err);

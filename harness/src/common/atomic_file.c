@@ -32,9 +32,8 @@ static char *temp_name(const char *path)
     const char *slash = strrchr(path, '/');
     int dirlen = slash != NULL ? (int)(slash - path + 1) : 0;
     char *tmp;
-    return asprintf(&tmp, "%.*s.%s.%d.tmp", dirlen, path, path + dirlen, (int)getpid()) < 0
-               ? NULL
-               : tmp;
+    return asprintf(&tmp, "%.*s.%s.%d.tmp", dirlen, path, path + dirlen, (int)getpid()) < 0 ? NULL
+                                                                                            : tmp;
 }
 
 /* Creates ".NAME.PID.tmp" exclusively; one with our pid is a leftover of an earlier process
@@ -60,8 +59,8 @@ static void discard(pending_file *f)
 
 /* Writes the content meant for path through fill into a file beside it. 0, or -1 with err and
  * nothing left behind. */
-static int write_pending(const char *path, atomic_fill fill, void *data, pending_file *f,
-                         char *err, size_t errlen)
+static int write_pending(const char *path, atomic_fill fill, void *data, pending_file *f, char *err,
+                         size_t errlen)
 {
     *f = (pending_file){.fd = -1};
     const char *slash = strrchr(path, '/');
@@ -124,9 +123,8 @@ int atomic_write(const char *path, atomic_fill fill, void *data, char *err, size
     if (write_pending(path, fill, data, &f, err, errlen) != 0)
         return -1;
     char *tmp = f.named;
-    if (tmp == NULL && (tmp = temp_name(path)) != NULL &&
-        name_pending(&f, tmp) != 0 && (errno != EEXIST || unlink(tmp) != 0 ||
-                                       name_pending(&f, tmp) != 0)) {
+    if (tmp == NULL && (tmp = temp_name(path)) != NULL && name_pending(&f, tmp) != 0 &&
+        (errno != EEXIST || unlink(tmp) != 0 || name_pending(&f, tmp) != 0)) {
         snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
         free(tmp);
         discard(&f);

@@ -34,10 +34,10 @@ const report_format *report_format_find(const char *name);
 int report_render(const report_format *format, const report_doc *report, const char *path,
                   char *err, size_t errlen);
 /**
- * Writes report in format beside the JSON report at json_path: its name with the format's
- * extension for ".json". Never replaces a file. 0 or -1 with err.
+ * Writes report in every format beside the JSON report at json_path: its name with each
+ * format's extension for ".json", the gate's checks computed once for all. Never replaces a
+ * file. 0 or -1 with err (at the first format that could not be written).
  */
-int report_render_beside(const report_format *format, const report_doc *report,
-                         const char *json_path, char *err, size_t errlen);
+int report_render_beside(const report_doc *report, const char *json_path, char *err, size_t errlen);
 
 #endif

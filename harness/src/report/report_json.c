@@ -75,8 +75,8 @@ static json_t *machine_facts(const char *app_path)
     char *wrk = first_line_of(wrk_argv), *app = first_line_of(app_argv);
     json_t *facts =
         json_pack("{s:o, s:I, s:s, s:s, s:s, s:s, s:s}", "cpu_model", cpu_model(), "cores",
-                  (json_int_t)sysconf(_SC_NPROCESSORS_ONLN), "kernel", kernel, "compiler",
-                  COMPILER, "jansson", JANSSON_VERSION, "wrk", wrk, "twice_app", app);
+                  (json_int_t)sysconf(_SC_NPROCESSORS_ONLN), "kernel", kernel, "compiler", COMPILER,
+                  "jansson", JANSSON_VERSION, "wrk", wrk, "twice_app", app);
     free(wrk);
     free(app);
     return facts;

@@ -9,10 +9,13 @@
 #include "atomic_file.h"
 #include "report_format.h"
 
+/* Every format beyond JSON, in the order twice run writes them. */
+static const report_format *const formats[] = {&report_markdown, &report_junit, &report_html};
+#define NFORMATS (sizeof(formats) / sizeof(formats[0]))
+
 const report_format *report_format_find(const char *name)
 {
-    static const report_format *const formats[] = {&report_markdown, &report_junit, &report_html};
-    for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+    for (size_t i = 0; i < NFORMATS; i++) {
         if (strcmp(formats[i]->name, name) == 0)
             return formats[i];
     }
@@ -53,23 +56,26 @@ int report_render(const report_format *format, const report_doc *report, const c
     return rc;
 }
 
-int report_render_beside(const report_format *format, const report_doc *report,
-                         const char *json_path, char *err, size_t errlen)
+int report_render_beside(const report_doc *report, const char *json_path, char *err, size_t errlen)
 {
     size_t stem_len = strlen(json_path);
     if (stem_len > 5 && strcmp(json_path + stem_len - 5, ".json") == 0)
         stem_len -= 5;
-    char *stem = strndup(json_path, stem_len), *written = NULL;
+    char *stem = strndup(json_path, stem_len);
     if (stem == NULL) {
         snprintf(err, errlen, "cannot write beside %s: out of memory", json_path);
         return -1;
     }
-    gate_checks checks;
+    gate_checks checks; /* once for every format */
     own_checks(report, &checks);
-    render_job job = {format, report, &checks};
-    int rc = atomic_create(stem, format->extension, 1, fill, &job, &written, err, errlen);
+    int rc = 0;
+    for (size_t i = 0; i < NFORMATS && rc == 0; i++) {
+        render_job job = {formats[i], report, &checks};
+        char *written = NULL;
+        rc = atomic_create(stem, formats[i]->extension, 1, fill, &job, &written, err, errlen);
+        free(written);
+    }
     gate_checks_free(&checks);
     free(stem);
-    free(written);
     return rc;
 }

@@ -6,20 +6,19 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "app_process.h"
+#include "loopback.h"
 
 void sleep_ms(int ms)
 {
@@ -74,18 +73,25 @@ static pid_t spawn(const char *program, const char *const *args, int extra_liste
     return pid;
 }
 
-/* An anonymous file for a child's output, named "/proc/self/fd/N" in path: it has no name on
- * disk, so nothing of it is left whatever happens to the test. The descriptor, or -1. */
-static int output_file(char *path, size_t len)
+/* An anonymous file for a child's output: it has no name on disk, so nothing of it is left
+ * whatever happens to the test. The descriptor, or -1. */
+static int output_file(void)
 {
-    int fd = memfd_create("twice-test-output", MFD_CLOEXEC);
-    snprintf(path, len, "/proc/self/fd/%d", fd);
-    return fd;
+    return memfd_create("twice-test-output", MFD_CLOEXEC);
+}
+
+/* What the output file fd holds so far (malloc'd), read through its /proc name from the
+ * start, whatever the writers' offset. */
+static char *output_text(int fd)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+    return read_file(path);
 }
 
 void app_release(app_process *p)
 {
-    if (p->stderr_path[0] != '\0' && p->stderr_fd >= 0) /* never started: nothing to let go */
+    if (p->stderr_fd >= 0)
         close(p->stderr_fd);
     p->stderr_fd = -1;
 }
@@ -93,7 +99,7 @@ void app_release(app_process *p)
 int app_start(app_process *p, const char *program, const char *const *args)
 {
     memset(p, 0, sizeof(*p));
-    int err_fd = p->stderr_fd = output_file(p->stderr_path, sizeof(p->stderr_path));
+    int err_fd = p->stderr_fd = output_file();
     int out[2];
     if (err_fd < 0 || pipe2(out, O_CLOEXEC) != 0)
         return -1;
@@ -125,34 +131,26 @@ int app_start(app_process *p, const char *program, const char *const *args)
 
 int free_port(void)
 {
-    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof(addr);
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    int port = -1;
-    if (fd >= 0 && bind(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0 &&
-        getsockname(fd, (struct sockaddr *)&addr, &len) == 0)
-        port = ntohs(addr.sin_port);
-    if (fd >= 0)
-        close(fd);
+    uint16_t port;
+    int fd = loopback_bind(0, 0, 0, &port);
+    if (fd < 0)
+        return -1;
+    close(fd);
     return port;
 }
 
 static int accepts_connections(int port)
 {
-    struct sockaddr_in addr = {.sin_family = AF_INET,
-                               .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
-                               .sin_port = htons((uint16_t)port)};
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    int ok = fd >= 0 && connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0;
+    int fd = loopback_connect((uint16_t)port);
     if (fd >= 0)
         close(fd);
-    return ok;
+    return fd >= 0;
 }
 
 int app_start_on_port(app_process *p, const char *const *argv, int port, int timeout_ms)
 {
     memset(p, 0, sizeof(*p));
-    int err_fd = p->stderr_fd = output_file(p->stderr_path, sizeof(p->stderr_path));
+    int err_fd = p->stderr_fd = output_file();
     if (err_fd < 0 || port <= 0)
         return -1;
     p->pid = spawn(argv[0], argv + 1, 0, err_fd, err_fd);
@@ -204,7 +202,7 @@ int app_stop(app_process *p, int sig, int timeout_ms)
 
 char *app_stderr(const app_process *p)
 {
-    return read_file(p->stderr_path);
+    return output_text(p->stderr_fd);
 }
 
 int app_stop_checked(app_process *p, int timeout_ms, char **report)
@@ -219,7 +217,7 @@ int app_stop_checked(app_process *p, int timeout_ms, char **report)
         }
         p->pid = 0;
     }
-    char *err = read_file(p->stderr_path);
+    char *err = output_text(p->stderr_fd);
     app_release(p);
     const char *found = strstr(err, "ERROR: AddressSanitizer");
     if (found == NULL)
@@ -236,21 +234,16 @@ int run_to_exit(const char *program, const char *const *args, int timeout_ms, ch
     return run_capturing(program, args, timeout_ms, NULL, err);
 }
 
-/* Where a child's output goes: an anonymous file named in path, or /dev/null when nobody
- * wants it (path[0] = 0). */
-static int capture_fd(char *path, size_t len, int wanted)
+/* Where a child's output goes: an anonymous file, or /dev/null when nobody wants it. */
+static int capture_fd(int wanted)
 {
-    if (!wanted) {
-        path[0] = '\0';
-        return open("/dev/null", O_WRONLY | O_CLOEXEC);
-    }
-    return output_file(path, len);
+    return wanted ? output_file() : open("/dev/null", O_WRONLY | O_CLOEXEC);
 }
 
-/* What was captured (NULL for /dev/null), and the descriptor closed. */
-static char *collect(const char *path, int fd)
+/* What was captured (NULL when nobody wanted it), and the descriptor closed. */
+static char *collect(int fd, int wanted)
 {
-    char *text = path[0] != '\0' ? read_file(path) : NULL;
+    char *text = wanted ? output_text(fd) : NULL;
     if (fd >= 0)
         close(fd);
     return text;
@@ -259,9 +252,7 @@ static char *collect(const char *path, int fd)
 int run_capturing(const char *program, const char *const *args, int timeout_ms, char **out,
                   char **err)
 {
-    char out_path[64], err_path[64];
-    int out_fd = capture_fd(out_path, sizeof(out_path), out != NULL);
-    int err_fd = capture_fd(err_path, sizeof(err_path), 1);
+    int out_fd = capture_fd(out != NULL), err_fd = capture_fd(1);
     pid_t pid = spawn(program, args, 0, out_fd, err_fd);
     int status = -1;
     if (wait_exit(pid, timeout_ms, &status) != 0) {
@@ -269,10 +260,10 @@ int run_capturing(const char *program, const char *const *args, int timeout_ms, 
         waitpid(pid, NULL, 0);
         status = -1;
     }
-    char *captured = collect(out_path, out_fd);
+    char *captured = collect(out_fd, out != NULL);
     if (out != NULL)
         *out = captured;
-    *err = collect(err_path, err_fd);
+    *err = collect(err_fd, 1);
     return status;
 }
 

@@ -12,8 +12,7 @@
 typedef struct app_process {
     pid_t pid;
     int port;
-    int stderr_fd;        /* the server's stderr: an anonymous file (memfd), gone with the test */
-    char stderr_path[64]; /* "/proc/self/fd/N" for it, to read it by name */
+    int stderr_fd; /* the server's stderr: an anonymous file (memfd), gone with the test */
 } app_process;
 
 /**

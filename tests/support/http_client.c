@@ -104,12 +104,19 @@ int http_receive(int fd, int timeout_ms, http_response *res)
     return rc;
 }
 
+/* One request to address:port and its whole response. */
+static int request_at(const char *address, int port, const char *method, const char *target,
+                      const char *body, int timeout_ms, http_response *res)
+{
+    memset(res, 0, sizeof(*res));
+    int fd = send_to(address, port, method, target, body);
+    return fd < 0 ? -1 : http_receive(fd, timeout_ms, res);
+}
+
 int http_request(int port, const char *method, const char *target, const char *body, int timeout_ms,
                  http_response *res)
 {
-    memset(res, 0, sizeof(*res));
-    int fd = http_send_with_body(port, method, target, body);
-    return fd < 0 ? -1 : http_receive(fd, timeout_ms, res);
+    return request_at("127.0.0.1", port, method, target, body, timeout_ms, res);
 }
 
 int http_get(int port, const char *target, http_response *res)
@@ -120,9 +127,7 @@ int http_get(int port, const char *target, http_response *res)
 int http_get_at(const char *address, int port, const char *target, int timeout_ms,
                 http_response *res)
 {
-    memset(res, 0, sizeof(*res));
-    int fd = send_to(address, port, "GET", target, NULL);
-    return fd < 0 ? -1 : http_receive(fd, timeout_ms, res);
+    return request_at(address, port, "GET", target, NULL, timeout_ms, res);
 }
 
 const char *http_header(const http_response *res, const char *name, char *out, size_t outlen)

@@ -6,7 +6,6 @@
  * one, since it is almost always a typo.
  */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,19 +36,6 @@ static const char *const model_names[] = {"process", "thread", "coroutine", NULL
 /* cgroups' smallest CPU quota is 1 ms per period; the cap's period is 100 ms (cpucap.c). */
 #define CPU_CAP_MIN 0.01
 
-/* Reports an error at path's value (or at its key, when at_key); returns -1. */
-static int fail_at(loader *ld, const char *path, int at_key, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int fail_at(loader *ld, const char *path, int at_key, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    json_schema_vfail(&ld->schema, path, at_key, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
 /* Every key of obj must be one of known; path names obj ("" for the top). */
 static int check_keys(loader *ld, json_t *obj, const char *const *known, const char *path)
 {
@@ -67,16 +53,16 @@ static int get_string(loader *ld, json_t *obj, const char *path, const char *key
                       char **out)
 {
     char child[512];
-    snprintf(child, sizeof(child), "%s%s%s", path, *path ? "." : "", key);
+    json_schema_child(child, sizeof(child), path, key);
     json_t *value = json_object_get(obj, key);
     if (value == NULL) {
         if (required)
-            return fail_at(ld, path, 0, "\"%s\" is required", child);
+            return json_schema_fail(&ld->schema, path, 0, "\"%s\" is required", child);
         return 0;
     }
     if (!json_is_string(value) || json_string_length(value) == 0)
-        return fail_at(ld, child, 0, "\"%s\" must be a non-empty string, got %s", child,
-                       json_is_string(value) ? "\"\"" : json_type_name(value));
+        return json_schema_fail(&ld->schema, child, 0, "\"%s\" must be a non-empty string, got %s",
+                                child, json_is_string(value) ? "\"\"" : json_type_name(value));
     *out = strdup(json_string_value(value));
     return *out != NULL ? 0 : -1;
 }
@@ -85,7 +71,7 @@ static int get_number(loader *ld, json_t *obj, const char *path, const char *key
                       int min_exclusive, double max, double dflt, double *out, int *present)
 {
     char child[512];
-    snprintf(child, sizeof(child), "%s%s%s", path, *path ? "." : "", key);
+    json_schema_child(child, sizeof(child), path, key);
     json_t *value = json_object_get(obj, key);
     *out = dflt;
     if (present != NULL)
@@ -93,14 +79,15 @@ static int get_number(loader *ld, json_t *obj, const char *path, const char *key
     if (value == NULL)
         return 0;
     if (!json_is_number(value))
-        return fail_at(ld, child, 0, "\"%s\" must be a number, got %s", child,
-                       json_type_name(value));
+        return json_schema_fail(&ld->schema, child, 0, "\"%s\" must be a number, got %s", child,
+                                json_type_name(value));
     double v = json_number_value(value);
     if ((min_exclusive ? v <= min : v < min) || v > max) {
         char low[MESSAGE_NUMBER_SIZE], high[MESSAGE_NUMBER_SIZE], got[MESSAGE_NUMBER_SIZE];
-        return fail_at(ld, child, 0, "\"%s\" must be %s %s and at most %s, got %s", child,
-                       min_exclusive ? ">" : ">=", message_number(low, min),
-                       message_number(high, max), message_number(got, v));
+        return json_schema_fail(&ld->schema, child, 0,
+                                "\"%s\" must be %s %s and at most %s, got %s", child,
+                                min_exclusive ? ">" : ">=", message_number(low, min),
+                                message_number(high, max), message_number(got, v));
     }
     *out = v;
     return 0;
@@ -110,18 +97,20 @@ static int get_uint(loader *ld, json_t *obj, const char *path, const char *key, 
                     unsigned max, unsigned dflt, unsigned *out)
 {
     char child[512];
-    snprintf(child, sizeof(child), "%s%s%s", path, *path ? "." : "", key);
+    json_schema_child(child, sizeof(child), path, key);
     json_t *value = json_object_get(obj, key);
     *out = dflt;
     if (value == NULL)
         return 0;
     if (!json_is_integer(value))
-        return fail_at(ld, child, 0, "\"%s\" must be a whole number from %u to %u, got %s", child,
-                       min, max, json_type_name(value));
+        return json_schema_fail(&ld->schema, child, 0,
+                                "\"%s\" must be a whole number from %u to %u, got %s", child, min,
+                                max, json_type_name(value));
     long long v = json_integer_value(value);
     if (v < min || v > max)
-        return fail_at(ld, child, 0, "\"%s\" must be a whole number from %u to %u, got %lld", child,
-                       min, max, v);
+        return json_schema_fail(&ld->schema, child, 0,
+                                "\"%s\" must be a whole number from %u to %u, got %lld", child, min,
+                                max, v);
     *out = (unsigned)v;
     return 0;
 }
@@ -131,7 +120,7 @@ static int get_choice(loader *ld, json_t *obj, const char *path, const char *key
                       const char *const *names, int dflt, int *out)
 {
     char child[512], list[256] = "";
-    snprintf(child, sizeof(child), "%s%s%s", path, *path ? "." : "", key);
+    json_schema_child(child, sizeof(child), path, key);
     json_t *value = json_object_get(obj, key);
     *out = dflt;
     if (value == NULL)
@@ -145,8 +134,8 @@ static int get_choice(loader *ld, json_t *obj, const char *path, const char *key
                  names[i]);
     }
     char quoted[MESSAGE_QUOTE_SIZE];
-    return fail_at(ld, child, 0, "\"%s\" must be one of %s, got %s", child, list,
-                   shown_value(quoted, sizeof(quoted), value));
+    return json_schema_fail(&ld->schema, child, 0, "\"%s\" must be one of %s, got %s", child, list,
+                            shown_value(quoted, sizeof(quoted), value));
 }
 
 static int require_object(loader *ld, json_t *obj, const char *path, const char *key, int required,
@@ -154,9 +143,10 @@ static int require_object(loader *ld, json_t *obj, const char *path, const char 
 {
     *out = json_object_get(obj, key);
     if (*out == NULL)
-        return required ? fail_at(ld, path, 0, "\"%s\" is required", key) : 0;
+        return required ? json_schema_fail(&ld->schema, path, 0, "\"%s\" is required", key) : 0;
     if (!json_is_object(*out))
-        return fail_at(ld, key, 0, "\"%s\" must be an object, got %s", key, json_type_name(*out));
+        return json_schema_fail(&ld->schema, key, 0, "\"%s\" must be an object, got %s", key,
+                                json_type_name(*out));
     return 0;
 }
 
@@ -177,19 +167,21 @@ static int parse_target(loader *ld, json_t *top)
         return -1;
     sc->check = (scenario_check)check;
     if ((sc->app == NULL) == (sc->command == NULL))
-        return fail_at(ld, "target", 0,
-                       "\"target\" needs exactly one of \"app\" (\"twice-app\") and \"command\"");
+        return json_schema_fail(
+            &ld->schema, "target", 0,
+            "\"target\" needs exactly one of \"app\" (\"twice-app\") and \"command\"");
     char quoted[MESSAGE_QUOTE_SIZE], why[512];
     if (sc->app != NULL && strcmp(sc->app, "twice-app") != 0)
-        return fail_at(ld, "target.app", 0,
-                       "\"target.app\" must be \"twice-app\" (for any other server, use "
-                       "\"command\"), got %s",
-                       message_quote(quoted, sizeof(quoted), sc->app));
+        return json_schema_fail(&ld->schema, "target.app", 0,
+                                "\"target.app\" must be \"twice-app\" (for any other server, use "
+                                "\"command\"), got %s",
+                                message_quote(quoted, sizeof(quoted), sc->app));
     if (sc->command != NULL && strstr(sc->command, "{port}") == NULL)
-        return fail_at(ld, "target.command", 0,
-                       "\"target.command\" must contain {port}, where each server's port goes");
+        return json_schema_fail(
+            &ld->schema, "target.command", 0,
+            "\"target.command\" must contain {port}, where each server's port goes");
     if (scenario_route_check(sc->route, why, sizeof(why)) != 0)
-        return fail_at(ld, "target.route", 0, "\"target.route\" %s", why);
+        return json_schema_fail(&ld->schema, "target.route", 0, "\"target.route\" %s", why);
     return 0;
 }
 
@@ -200,18 +192,19 @@ static int parse_models(loader *ld, json_t *top)
     if (sc->command != NULL) {
         /* An external server has its own concurrency: there is nothing to choose. */
         if (models != NULL)
-            return fail_at(ld, "models", 1,
-                           "\"models\" applies to twice-app only; an external command has none");
+            return json_schema_fail(
+                &ld->schema, "models", 1,
+                "\"models\" applies to twice-app only; an external command has none");
         return 0;
     }
     if (models == NULL)
-        return fail_at(ld, "", 0, "\"models\" is required: a list of %s",
-                       "process, thread, coroutine");
+        return json_schema_fail(&ld->schema, "", 0, "\"models\" is required: a list of %s",
+                                "process, thread, coroutine");
     if (!json_is_array(models) || json_array_size(models) == 0 ||
         json_array_size(models) > SCENARIO_MAX_MODELS)
-        return fail_at(ld, "models", 0,
-                       "\"models\" must be a list of 1 to 3 of \"process\", \"thread\", "
-                       "\"coroutine\"");
+        return json_schema_fail(&ld->schema, "models", 0,
+                                "\"models\" must be a list of 1 to 3 of \"process\", \"thread\", "
+                                "\"coroutine\"");
     for (size_t i = 0; i < json_array_size(models); i++) {
         json_t *m = json_array_get(models, i);
         char path[64];
@@ -221,13 +214,14 @@ static int parse_models(loader *ld, json_t *top)
             known |= json_is_string(m) && strcmp(json_string_value(m), *name) == 0;
         char quoted[MESSAGE_QUOTE_SIZE];
         if (!known)
-            return fail_at(ld, path, 0,
-                           "unknown model %s; the models are \"process\", \"thread\", "
-                           "\"coroutine\"",
-                           shown_value(quoted, sizeof(quoted), m));
+            return json_schema_fail(&ld->schema, path, 0,
+                                    "unknown model %s; the models are \"process\", \"thread\", "
+                                    "\"coroutine\"",
+                                    shown_value(quoted, sizeof(quoted), m));
         for (size_t j = 0; j < sc->nmodels; j++) {
             if (strcmp(sc->models[j], json_string_value(m)) == 0)
-                return fail_at(ld, path, 0, "model \"%s\" is listed twice", sc->models[j]);
+                return json_schema_fail(&ld->schema, path, 0, "model \"%s\" is listed twice",
+                                        sc->models[j]);
         }
         sc->models[sc->nmodels++] = strdup(json_string_value(m));
     }
@@ -239,24 +233,28 @@ static int parse_servers(loader *ld, json_t *top)
     scenario *sc = ld->sc;
     json_t *servers = json_object_get(top, "servers");
     if (servers == NULL)
-        return fail_at(ld, "", 0,
-                       "\"servers\" is required: the server counts to step "
-                       "through, such as [1, 2, 4]");
+        return json_schema_fail(&ld->schema, "", 0,
+                                "\"servers\" is required: the server counts to step "
+                                "through, such as [1, 2, 4]");
     if (!json_is_array(servers) || json_array_size(servers) == 0)
-        return fail_at(ld, "servers", 0,
-                       "\"servers\" must be a non-empty list of server counts, such as [1, 2, 4]");
+        return json_schema_fail(
+            &ld->schema, "servers", 0,
+            "\"servers\" must be a non-empty list of server counts, such as [1, 2, 4]");
     if (json_array_size(servers) > SCENARIO_MAX_STEPS)
-        return fail_at(ld, "servers", 0, "\"servers\" has more than %d steps", SCENARIO_MAX_STEPS);
+        return json_schema_fail(&ld->schema, "servers", 0, "\"servers\" has more than %d steps",
+                                SCENARIO_MAX_STEPS);
     for (size_t i = 0; i < json_array_size(servers); i++) {
         json_t *n = json_array_get(servers, i);
         char path[64];
         snprintf(path, sizeof(path), "servers[%zu]", i);
         if (!json_is_integer(n) || json_integer_value(n) < 1 || json_integer_value(n) > 256)
-            return fail_at(ld, path, 0, "a server count must be a whole number from 1 to 256");
+            return json_schema_fail(&ld->schema, path, 0,
+                                    "a server count must be a whole number from 1 to 256");
         unsigned count = (unsigned)json_integer_value(n);
         if (sc->nservers > 0 && count <= sc->servers[sc->nservers - 1])
-            return fail_at(ld, path, 0, "server counts must increase, but %u follows %u", count,
-                           sc->servers[sc->nservers - 1]);
+            return json_schema_fail(&ld->schema, path, 0,
+                                    "server counts must increase, but %u follows %u", count,
+                                    sc->servers[sc->nservers - 1]);
         sc->servers[sc->nservers++] = count;
     }
     return 0;
@@ -288,7 +286,7 @@ static int check_name(loader *ld)
 {
     char why[512];
     if (scenario_name_check(ld->sc->name, why, sizeof(why)) != 0)
-        return fail_at(ld, "name", 0, "\"name\" %s", why);
+        return json_schema_fail(&ld->schema, "name", 0, "\"name\" %s", why);
     return 0;
 }
 
@@ -302,20 +300,23 @@ static int parse_predict(loader *ld, json_t *top)
     if (predict == NULL)
         return 0;
     if (!json_is_array(predict))
-        return fail_at(ld, "predict", 0,
-                       "\"predict\" must be a list of server counts, such as [8, 16], got %s",
-                       json_type_name(predict));
+        return json_schema_fail(
+            &ld->schema, "predict", 0,
+            "\"predict\" must be a list of server counts, such as [8, 16], got %s",
+            json_type_name(predict));
     if (json_array_size(predict) > SCENARIO_MAX_PREDICT)
-        return fail_at(ld, "predict", 0, "\"predict\" has %zu server counts; at most %d",
-                       json_array_size(predict), SCENARIO_MAX_PREDICT);
+        return json_schema_fail(&ld->schema, "predict", 0,
+                                "\"predict\" has %zu server counts; at most %d",
+                                json_array_size(predict), SCENARIO_MAX_PREDICT);
     for (size_t i = 0; i < json_array_size(predict); i++) {
         json_t *n = json_array_get(predict, i);
         char path[64];
         snprintf(path, sizeof(path), "predict[%zu]", i);
         if (!json_is_integer(n) || json_integer_value(n) < 1 ||
             json_integer_value(n) > SCENARIO_MAX_PREDICT_SERVERS)
-            return fail_at(ld, path, 0, "\"%s\" must be a whole number of servers from 1 to %d",
-                           path, SCENARIO_MAX_PREDICT_SERVERS);
+            return json_schema_fail(&ld->schema, path, 0,
+                                    "\"%s\" must be a whole number of servers from 1 to %d", path,
+                                    SCENARIO_MAX_PREDICT_SERVERS);
         sc->predict[sc->npredict++] = (unsigned)json_integer_value(n);
     }
     return 0;
@@ -330,12 +331,14 @@ static int parse_seed(loader *ld, json_t *top)
     if (value == NULL)
         return 0;
     if (!json_is_integer(value))
-        return fail_at(ld, "seed", 0, "\"seed\" must be a whole number from 0 to %llu, got %s",
-                       SCENARIO_MAX_SEED, json_type_name(value));
+        return json_schema_fail(&ld->schema, "seed", 0,
+                                "\"seed\" must be a whole number from 0 to %llu, got %s",
+                                SCENARIO_MAX_SEED, json_type_name(value));
     if (json_integer_value(value) < 0 ||
         (unsigned long long)json_integer_value(value) > SCENARIO_MAX_SEED)
-        return fail_at(ld, "seed", 0, "\"seed\" must be a whole number from 0 to %llu, got %lld",
-                       SCENARIO_MAX_SEED, (long long)json_integer_value(value));
+        return json_schema_fail(&ld->schema, "seed", 0,
+                                "\"seed\" must be a whole number from 0 to %llu, got %lld",
+                                SCENARIO_MAX_SEED, (long long)json_integer_value(value));
     sc->seed = (uint64_t)json_integer_value(value);
     return 0;
 }
@@ -347,9 +350,10 @@ static int get_seconds(loader *ld, json_t *top, const char *key, double min, dou
     if (get_number(ld, top, "", key, min, 0, 3600, dflt, out, NULL) != 0)
         return -1;
     if (*out != floor(*out))
-        return fail_at(ld, key, 0,
-                       "\"%s\" must be a whole number of seconds (wrk runs whole seconds), got %s",
-                       key, message_number(got, *out));
+        return json_schema_fail(
+            &ld->schema, key, 0,
+            "\"%s\" must be a whole number of seconds (wrk runs whole seconds), got %s", key,
+            message_number(got, *out));
     return 0;
 }
 
@@ -371,7 +375,8 @@ int scenario_parse(scenario *sc, const char *path, const char *text, size_t len,
     }
     int front = 0, rc = -1;
     if (!json_is_object(sc->json)) {
-        fail_at(&ld, "", 0, "a scenario is a JSON object, got %s", json_type_name(sc->json));
+        json_schema_fail(&ld.schema, "", 0, "a scenario is a JSON object, got %s",
+                         json_type_name(sc->json));
     } else if (check_keys(&ld, sc->json, top_keys, "") == 0 &&
                get_string(&ld, sc->json, "", "name", 1, &sc->name) == 0 && check_name(&ld) == 0 &&
                get_string(&ld, sc->json, "", "description", 0, &sc->description) == 0 &&

@@ -46,6 +46,23 @@ static void redirect(int target, int fd)
         dup2(source, target);
 }
 
+/* A child's signals as a program expects them: twice's own handlers are not for it. */
+static void default_signals(void)
+{
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGPIPE, SIG_DFL);
+}
+
+/* Moves the calling process into the cgroup whose cgroup.procs file is procs: 0, or an errno. */
+static int join_cgroup(const char *procs)
+{
+    FILE *f = fopen(procs, "w");
+    if (f == NULL || fprintf(f, "%d\n", (int)getpid()) < 0 || fclose(f) != 0)
+        return errno != 0 ? errno : EIO;
+    return 0;
+}
+
 /* The child's side of proc_spawn: it runs nothing of its own until the parent has handed its
  * group to the watchdog and says so on go. */
 static void __attribute__((noreturn))
@@ -58,19 +75,15 @@ become_child(char *const argv[], int stdout_fd, int stderr_fd, char *const extra
     char byte;
     if (getppid() != parent || read(go, &byte, 1) != 1)
         _exit(127);
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
-    signal(SIGPIPE, SIG_DFL);
+    default_signals();
     redirect(STDOUT_FILENO, stdout_fd);
     redirect(STDERR_FILENO, stderr_fd);
     for (char *const *env = extra_env; env != NULL && *env != NULL; env++)
         putenv(*env);
-    if (join != NULL) {
-        FILE *procs = fopen(join, "w");
-        if (procs == NULL || fprintf(procs, "%d\n", (int)getpid()) < 0 || fclose(procs) != 0) {
-            fprintf(stderr, "cannot join %s: %s\n", join, strerror(errno));
-            _exit(126);
-        }
+    int error = join != NULL ? join_cgroup(join) : 0;
+    if (error != 0) {
+        fprintf(stderr, "cannot join %s: %s\n", join, strerror(error));
+        _exit(126);
     }
     execvp(argv[0], argv);
     fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
@@ -125,20 +138,14 @@ start_daemon(char *const argv[], int out_fd, const char *join, int report)
 {
     daemon_failure failure = {.joining = 1};
     setsid();
-    if (join != NULL) {
-        FILE *procs = fopen(join, "w");
-        if (procs == NULL || fprintf(procs, "%d\n", (int)getpid()) < 0 || fclose(procs) != 0) {
-            failure.error = errno;
-            ssize_t sent = write(report, &failure, sizeof(failure));
-            (void)sent;
-            _exit(1);
-        }
+    if (join != NULL && (failure.error = join_cgroup(join)) != 0) {
+        ssize_t sent = write(report, &failure, sizeof(failure));
+        (void)sent;
+        _exit(1);
     }
     pid_t pid = fork();
     if (pid == 0) {
-        signal(SIGINT, SIG_DFL);
-        signal(SIGTERM, SIG_DFL);
-        signal(SIGPIPE, SIG_DFL);
+        default_signals();
         int null = open("/dev/null", O_RDWR | O_CLOEXEC);
         if (null >= 0)
             dup2(null, STDIN_FILENO);

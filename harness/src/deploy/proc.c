@@ -201,10 +201,17 @@ int proc_spawn_daemon(char *const argv[], int out_fd, const char *join, char *er
 
 int proc_wait(pid_t pid, int timeout_ms, int *status)
 {
+    return proc_wait_usage(pid, timeout_ms, status, NULL);
+}
+
+int proc_wait_usage(pid_t pid, int timeout_ms, int *status, struct rusage *usage)
+{
     if (pid <= 0)
         abort(); /* waitpid(-1) or waitpid(0) would reap some other child */
+    if (usage != NULL)
+        memset(usage, 0, sizeof(*usage));
     for (int waited = 0;; waited += 5) {
-        pid_t got = waitpid(pid, status, WNOHANG);
+        pid_t got = wait4(pid, status, WNOHANG, usage);
         if (got == pid) {
             /* The group's number stays taken while anything of it is alive, so this reaches
              * only what the child left behind. */

@@ -8,6 +8,7 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 
 /** Set by SIGINT/SIGTERM once proc_install_signal_handlers() ran: the run must stop. */
@@ -39,6 +40,9 @@ int proc_spawn_daemon(char *const argv[], int out_fd, const char *join, char *er
  * group is killed: a server that dies takes its workers and helpers with it.
  */
 int proc_wait(pid_t pid, int timeout_ms, int *status);
+/** proc_wait, and when pid is reaped here, its own CPU and memory figures in *usage (its
+ * waited-for descendants' included; zeros when it was reaped elsewhere or is still running). */
+int proc_wait_usage(pid_t pid, int timeout_ms, int *status, struct rusage *usage);
 /** SIGTERM to pid's process group, then SIGKILL after grace_ms; reaps pid. */
 void proc_stop_group(pid_t pid, int grace_ms);
 /** "exited with status 3" / "was killed by signal 9 (Killed)" for a wait status. */

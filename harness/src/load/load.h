@@ -4,6 +4,9 @@
 #ifndef TWICE_LOAD_H
 #define TWICE_LOAD_H
 
+#include <sys/types.h>
+#include <time.h>
+
 #include <jansson.h>
 
 #include "scenario.h"
@@ -29,10 +32,28 @@ typedef struct load_spec {
     double duration_s;
 } load_spec;
 
+/** A wrk started by load_start and not yet finished. Fields are load_wrk.c's own. */
+typedef struct load_process {
+    pid_t pid; /* wrk, the leader of its own process group */
+    int out_fd, err_fd;
+    char *route_env, *ports_env;
+    unsigned threads;
+    double duration_s;
+    struct timespec started;
+} load_process;
+
 /**
- * Runs wrk for spec with the harness's Lua script and fills out. Returns 0,
- * or -1 with err saying what went wrong (wrk missing, failed, interrupted).
+ * Starts wrk for spec with the harness's Lua script and returns at once, so that the caller
+ * can watch the window while it runs. 0, or -1 with err (nothing to finish then).
  */
+int load_start(const load_spec *spec, load_process *lp, char *err, size_t errlen);
+/**
+ * Waits for a started wrk to end (it stops by itself after its duration) and fills out.
+ * 0, or -1 with err saying what went wrong (wrk failed, ran past its time, interrupted);
+ * lp is done with either way.
+ */
+int load_finish(load_process *lp, load_result *out, char *err, size_t errlen);
+/** load_start then load_finish: a run nobody watches. */
 int load_run(const load_spec *spec, load_result *out, char *err, size_t errlen);
 /** Reads the script's "TWICE_RESULT {...}" line out of wrk's stdout. 0 or -1 with err. */
 int load_parse_output(const char *output, load_result *out, char *err, size_t errlen);

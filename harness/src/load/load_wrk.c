@@ -8,13 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "data_dir.h"
 #include "load.h"
 #include "proc.h"
-#include "proc_usage.h"
 
 #define RESULT_MARK "TWICE_RESULT "
 
@@ -132,19 +132,31 @@ char *load_ports_env(const int *ports, unsigned nports)
     return env;
 }
 
-int load_run(const load_spec *spec, load_result *out, char *err, size_t errlen)
+/* Frees what load_start allocated and closes wrk's outputs. */
+static void release(load_process *lp)
+{
+    if (lp->out_fd >= 0)
+        close(lp->out_fd);
+    if (lp->err_fd >= 0)
+        close(lp->err_fd);
+    free(lp->route_env);
+    free(lp->ports_env);
+    *lp = (load_process){.out_fd = -1, .err_fd = -1};
+}
+
+int load_start(const load_spec *spec, load_process *lp, char *err, size_t errlen)
 {
     static const char *const checks[] = {"status", "plaintext", "json", "ctx"};
-    char threads[16], connections[16], duration[32], url[64];
-    char check_env[64], *route_env = NULL, *ports_env = NULL;
+    char threads[16], connections[16], duration[32], url[64], check_env[64];
+    *lp = (load_process){
+        .out_fd = -1, .err_fd = -1, .threads = spec->threads, .duration_s = spec->duration_s};
     /* Sized to what they hold: a route or a ports list cut short would load something else. */
-    if (asprintf(&route_env, "TWICE_ROUTE=%s", spec->route) < 0)
-        route_env = NULL;
+    if (asprintf(&lp->route_env, "TWICE_ROUTE=%s", spec->route) < 0)
+        lp->route_env = NULL;
     if (!spec->shared_port)
-        ports_env = load_ports_env(spec->ports, spec->nports);
-    if (route_env == NULL || (!spec->shared_port && ports_env == NULL)) {
-        free(route_env);
-        free(ports_env);
+        lp->ports_env = load_ports_env(spec->ports, spec->nports);
+    if (lp->route_env == NULL || (!spec->shared_port && lp->ports_env == NULL)) {
+        release(lp);
         snprintf(err, errlen, "cannot start wrk: out of memory");
         return -1;
     }
@@ -153,38 +165,38 @@ int load_run(const load_spec *spec, load_result *out, char *err, size_t errlen)
     snprintf(duration, sizeof(duration), "%.0fs", spec->duration_s < 1 ? 1 : spec->duration_s);
     snprintf(url, sizeof(url), "http://127.0.0.1:%d/", spec->ports[0]);
     snprintf(check_env, sizeof(check_env), "TWICE_CHECK=%s", checks[spec->check]);
-    char *env[] = {check_env, route_env, ports_env, NULL};
+    char *env[] = {check_env, lp->route_env, lp->ports_env, NULL};
     char *argv[] = {"wrk",    "-t",        threads, "-c", connections,          "-d",
                     duration, "--timeout", "10s",   "-s", (char *)lua_script(), url,
                     NULL};
-    struct rusage before, after;
-    getrusage(RUSAGE_CHILDREN, &before);
-    int wrk_out = proc_output_fd("twice-wrk-out", err, errlen);
-    int wrk_err = wrk_out >= 0 ? proc_output_fd("twice-wrk-err", err, errlen) : -1;
-    pid_t pid = wrk_err >= 0 ? proc_spawn(argv, wrk_out, wrk_err, env, NULL, err, errlen) : -1;
-    if (pid < 0) {
-        if (wrk_out >= 0)
-            close(wrk_out);
-        if (wrk_err >= 0)
-            close(wrk_err);
-        free(route_env);
-        free(ports_env);
+    lp->out_fd = proc_output_fd("twice-wrk-out", err, errlen);
+    lp->err_fd = lp->out_fd >= 0 ? proc_output_fd("twice-wrk-err", err, errlen) : -1;
+    clock_gettime(CLOCK_MONOTONIC, &lp->started);
+    lp->pid =
+        lp->err_fd >= 0 ? proc_spawn(argv, lp->out_fd, lp->err_fd, env, NULL, err, errlen) : -1;
+    if (lp->pid < 0) {
+        release(lp);
         return -1;
     }
-    int status = 0, rc = -1;
+    return 0;
+}
+
+int load_finish(load_process *lp, load_result *out, char *err, size_t errlen)
+{
+    int status = 0, rc = -1, done = 0;
+    struct rusage usage = {0};
     /* wrk stops by itself after its duration; the margin covers its start and its timeouts. */
-    int limit_ms = (int)(spec->duration_s * 1000) + 30000;
-    int done = 0;
+    int limit_ms = (int)(lp->duration_s * 1000) + 30000;
     for (int waited = 0; waited < limit_ms && !done && !proc_interrupted; waited += 50)
-        done = proc_wait(pid, 50, &status);
+        done = proc_wait_usage(lp->pid, 50, &status, &usage);
     if (!done) {
-        proc_stop_group(pid, 1000);
+        proc_stop_group(lp->pid, 1000);
         if (proc_interrupted)
             snprintf(err, errlen, "while wrk was running");
         else
             snprintf(err, errlen, "wrk ran past %d ms", limit_ms);
     } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        char how[64], *tail = proc_stderr_note(wrk_err, 400);
+        char how[64], *tail = proc_stderr_note(lp->err_fd, 400);
         proc_describe_status(status, how, sizeof(how));
         snprintf(err, errlen, "wrk %s%s%s", how,
                  WIFEXITED(status) && WEXITSTATUS(status) == 127 ? " (is wrk installed? "
@@ -193,22 +205,24 @@ int load_run(const load_spec *spec, load_result *out, char *err, size_t errlen)
                  tail);
         free(tail);
     } else {
-        char *output = proc_output(wrk_out, 0, NULL);
+        char *output = proc_output(lp->out_fd, 0, NULL);
         rc = load_parse_output(output, out, err, errlen);
         free(output);
-        /* wrk is the only child reaped meanwhile: the difference is its CPU time. */
-        getrusage(RUSAGE_CHILDREN, &after);
-        double user_s, system_s;
-        proc_usage_rusage_diff(&before, &after, &user_s, &system_s);
-        double cpu = user_s + system_s;
+        double cpu = (double)usage.ru_utime.tv_sec + (double)usage.ru_utime.tv_usec / 1e6 +
+                     (double)usage.ru_stime.tv_sec + (double)usage.ru_stime.tv_usec / 1e6;
         if (rc == 0 && out->duration_s > 0) {
-            out->cpu_fraction = cpu / (out->duration_s * spec->threads);
+            out->cpu_fraction = cpu / (out->duration_s * lp->threads);
             json_object_set_new(out->raw, "wrk_cpu", json_real(out->cpu_fraction));
         }
     }
-    close(wrk_out);
-    close(wrk_err);
-    free(route_env);
-    free(ports_env);
+    release(lp);
     return rc;
+}
+
+int load_run(const load_spec *spec, load_result *out, char *err, size_t errlen)
+{
+    load_process lp;
+    if (load_start(spec, &lp, err, errlen) != 0)
+        return -1;
+    return load_finish(&lp, out, err, errlen);
 }

@@ -13,6 +13,7 @@ packages=(
     python3-flask gunicorn python3-gevent    # the peers: targets/flask under gunicorn
     nginx-light                          # the peers: targets/nginx
     iproute2 openssh-server openssh-client   # the test bed: namespaces, links, netem; sshd per host
+    haproxy                              # the haproxy front (twice starts its own, never the service)
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -24,8 +25,8 @@ sudo=()
 [ "$(id -u)" -ne 0 ] && sudo=(sudo)
 export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update -qq
-# openssh-server's install would start the machine's own sshd: the test bed starts one per
-# host of its own and needs no other, so service starts are refused during the install
+# openssh-server's and haproxy's installs would start the machine's own sshd and haproxy:
+# Twice starts its own (one sshd per test-bed host, one haproxy per run) and needs no other, so service starts are refused during the install
 # (policy-rc.d exit 101), unless the machine already has a policy.
 policy=/usr/sbin/policy-rc.d
 if [ ! -e "$policy" ]; then

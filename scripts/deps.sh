@@ -26,8 +26,9 @@ sudo=()
 export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update -qq
 # openssh-server's and haproxy's installs would start the machine's own sshd and haproxy:
-# Twice starts its own (one sshd per test-bed host, one haproxy per run) and needs no other, so service starts are refused during the install
-# (policy-rc.d exit 101), unless the machine already has a policy.
+# Twice starts its own (one sshd per test-bed host, one haproxy per run) and needs no other,
+# so service starts are refused during the install (policy-rc.d exit 101), unless the machine
+# already has a policy.
 policy=/usr/sbin/policy-rc.d
 if [ ! -e "$policy" ]; then
     printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null

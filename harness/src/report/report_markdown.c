@@ -150,7 +150,7 @@ static void fronts(FILE *out, const report_doc *report)
             }
             fputs(": ", out);
             if (!report_front_figures(out, step))
-                fputs("the kernel or wrk spread the load; nothing counted per server", out);
+                fputs("nothing counted per server", out);
             fputs("\n", out);
         }
     }

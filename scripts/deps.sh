@@ -9,6 +9,7 @@ packages=(
     libgsl-dev                           # the USL fit (nonlinear least squares) and distributions
     libcriterion-dev                     # unit tests
     wrk                                  # load generation
+    haproxy                              # the haproxy front (twice starts its own)
     chromium                             # the HTML report test renders the charts
     python3-flask gunicorn python3-gevent    # the peers: targets/flask under gunicorn
     nginx-light                          # the peers: targets/nginx
@@ -24,8 +25,9 @@ sudo=()
 [ "$(id -u)" -ne 0 ] && sudo=(sudo)
 export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update -qq
-# openssh-server's install would start the machine's own sshd: the test bed starts one per
-# host of its own and needs no other, so service starts are refused during the install
+# openssh-server's and haproxy's installs would start the machine's own sshd and HAProxy: the
+# test bed starts an sshd per host and the haproxy front a HAProxy per step, and neither needs
+# the system's, so service starts are refused during the install
 # (policy-rc.d exit 101), unless the machine already has a policy.
 policy=/usr/sbin/policy-rc.d
 if [ ! -e "$policy" ]; then

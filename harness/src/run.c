@@ -208,8 +208,12 @@ static int measure_once(const scenario *sc, const run_options *opt, step_state *
 {
     deployment d;
     unsigned n = st->servers;
-    deploy_spec spec = {sc, sc->app != NULL ? at->model : NULL, opt->app_path, n,
-                        opt->allow_uncapped, sc->front->servers_share_port};
+    deploy_spec spec = {.sc = sc,
+                        .model = sc->app != NULL ? at->model : NULL,
+                        .app_path = opt->app_path,
+                        .n = n,
+                        .allow_uncapped = opt->allow_uncapped,
+                        .shared_port = sc->front->servers_share_port};
     if (deployer_local.start(&d, &spec, err, errlen) != 0)
         return -1;
     front_run fr;

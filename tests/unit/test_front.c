@@ -61,8 +61,8 @@ Test(front, plain_fronts_point_wrk_at_the_servers)
 Test(front, a_balancer_runs_here_until_remote_hosts_have_a_runner)
 {
     inventory_host local = {.destination = "local", .local = 1};
-    inventory_host remote = {.destination = "bench@198.18.0.9", .user = "bench",
-                             .host = "198.18.0.9"};
+    inventory_host remote = {
+        .destination = "bench@198.18.0.9", .user = "bench", .host = "198.18.0.9"};
     cr_assert_eq(front_check_host(&front_haproxy, NULL, err, sizeof(err)), 0);
     cr_assert_eq(front_check_host(&front_haproxy, &local, err, sizeof(err)), 0);
     cr_assert_eq(front_check_host(&front_direct, &remote, err, sizeof(err)), 0,
@@ -122,13 +122,12 @@ Test(front, the_haproxy_config_has_every_server_and_the_stats_socket)
 Test(front, show_stat_is_read_by_column_names)
 {
     haproxy_server_stat s[2];
-    const char *text = HEADER
-        "twice,FRONTEND,,0,30,0,OPEN,,,60,\n"
-        "servers,s2,0,0,12,0,UP,1,L4OK,40,\n"
-        "servers,s1,0,0,11,0,DOWN,1,L4CON,,\n"
-        "servers,BACKEND,0,0,23,0,UP,2,,80,\n"
-        "other,s9,0,0,1,0,UP,1,L4OK,1,\n"
-        "\n";
+    const char *text = HEADER "twice,FRONTEND,,0,30,0,OPEN,,,60,\n"
+                              "servers,s2,0,0,12,0,UP,1,L4OK,40,\n"
+                              "servers,s1,0,0,11,0,DOWN,1,L4CON,,\n"
+                              "servers,BACKEND,0,0,23,0,UP,2,,80,\n"
+                              "other,s9,0,0,1,0,UP,1,L4OK,1,\n"
+                              "\n";
     cr_assert_eq(haproxy_stat_parse(text, "servers", 2, s, err, sizeof(err)), 0, "%s", err);
     cr_assert_eq(s[0].sessions, 11);
     cr_assert(!s[0].has_requests, "an empty req_tot is no count");
@@ -156,27 +155,33 @@ Test(front, show_stat_that_is_wrong_is_refused_with_its_line)
         unsigned n;
         const char *message;
     } cases[] = {
-        {"", 1, "not HAProxy's `show stat` output: line 1 should start with \"# pxname,\", got \"\""},
+        {"", 1,
+         "not HAProxy's `show stat` output: line 1 should start with \"# pxname,\", got \"\""},
         {"Unknown command\n", 1, "line 1 should start with \"# pxname,\", got \"Unknown command\""},
         {"# pxname,svname,status\ns1\n", 1, "header (line 1) has no \"stot\" column"},
         {"# svname,stot,status\n", 1, "header (line 1) has no \"pxname\" column"},
-        {HEADER "servers,s1,0,0\n", 1, "`show stat` line 2 has 4 fields; the header's columns "
-                                       "need 10"},
-        {HEADER "servers,s1,0,0,12x,0,UP,1,L4OK,1,\n", 1, "line 2: \"stot\" is \"12x\", not a "
-                                                          "count"},
+        {HEADER "servers,s1,0,0\n", 1,
+         "`show stat` line 2 has 4 fields; the header's columns "
+         "need 10"},
+        {HEADER "servers,s1,0,0,12x,0,UP,1,L4OK,1,\n", 1,
+         "line 2: \"stot\" is \"12x\", not a "
+         "count"},
         {HEADER "servers,s1,0,0,-1,0,UP,1,L4OK,1,\n", 1, "\"stot\" is \"-1\", not a count"},
         {HEADER "servers,s1,0,0,99999999999999999999999,0,UP,1,L4OK,1,\n", 1,
          "\"stot\" is \"99999999999999999999999\", not a count"},
-        {HEADER "servers,s1,0,0,1,0,UP,1,L4OK,1e3,\n", 1, "line 2: \"req_tot\" is \"1e3\", not a "
-                                                          "count"},
+        {HEADER "servers,s1,0,0,1,0,UP,1,L4OK,1e3,\n", 1,
+         "line 2: \"req_tot\" is \"1e3\", not a "
+         "count"},
         {HEADER "servers,s1,0,0,1,0,UP,1,L4OK,1,\nservers,s1,0,0,1,0,UP,1,L4OK,1,\n", 2,
          "line 3: server s1 is listed twice"},
-        {HEADER "servers,s3,0,0,1,0,UP,1,L4OK,1,\n", 2, "line 2: server \"s3\" is not one of s1..s2"},
+        {HEADER "servers,s3,0,0,1,0,UP,1,L4OK,1,\n", 2,
+         "line 2: server \"s3\" is not one of s1..s2"},
         {HEADER "servers,s01,0,0,1,0,UP,1,L4OK,1,\n", 2, "server \"s01\" is not one of s1..s2"},
         {HEADER "servers,web\x1b[2J,0,0,1,0,UP,1,L4OK,1,\n", 2,
          "server \"web\\x1b[2J\" is not one of s1..s2"},
-        {HEADER "servers,s1,0,0,1,0,UP,1,L4OK,1,\n", 2, "has no row for server s2 of backend "
-                                                        "servers"},
+        {HEADER "servers,s1,0,0,1,0,UP,1,L4OK,1,\n", 2,
+         "has no row for server s2 of backend "
+         "servers"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         cr_assert_eq(haproxy_stat_parse(cases[i].text, "servers", cases[i].n, s, err, sizeof(err)),
@@ -188,9 +193,9 @@ Test(front, show_stat_that_is_wrong_is_refused_with_its_line)
 /* runs[k].front as the HAProxy front writes it. */
 static json_t *run_with(double cpu, json_int_t a, json_int_t b)
 {
-    return json_pack("{s:{s:s, s:s, s:f, s:[{s:I, s:I}, {s:I, s:I}]}}", "front", "name",
-                     "haproxy", "balance", "roundrobin", "cpu", cpu, "servers", "sessions",
-                     (json_int_t)1, "requests", a, "sessions", (json_int_t)1, "requests", b);
+    return json_pack("{s:{s:s, s:s, s:f, s:[{s:I, s:I}, {s:I, s:I}]}}", "front", "name", "haproxy",
+                     "balance", "roundrobin", "cpu", cpu, "servers", "sessions", (json_int_t)1,
+                     "requests", a, "sessions", (json_int_t)1, "requests", b);
 }
 
 Test(front, a_steps_summary_of_its_front)

@@ -181,11 +181,10 @@ static json_t *fixture_with_front(const char *name)
     json_t *steps = json_object_get(json_array_get(json_object_get(json, "models"), 0), "steps");
     json_t *one = json_array_get(steps, 0), *two = json_array_get(steps, 1);
     size_t i;
-    json_array_foreach(json_object_get(two, "runs"), i, run)
-        json_object_set_new(run, "front",
-                            json_pack("{s:s, s:f, s:[{s:i, s:i}, {s:i, s:i}]}", "name", name, "cpu",
-                                      0.4, "servers", "sessions", 1, "requests", 200, "sessions", 1,
-                                      "requests", 190));
+    json_array_foreach(json_object_get(two, "runs"), i, run) json_object_set_new(
+        run, "front",
+        json_pack("{s:s, s:f, s:[{s:i, s:i}, {s:i, s:i}]}", "name", name, "cpu", 0.4, "servers",
+                  "sessions", 1, "requests", 200, "sessions", 1, "requests", 190));
     json_object_set_new(json_object_get(two, "summary"), "front",
                         json_pack("{s:s, s:s, s:f, s:f}", "name", name, "balance", "roundrobin",
                                   "cpu", 0.42, "spread", 0.0526));
@@ -219,8 +218,8 @@ Test(report_formats, markdown_and_table_show_the_front)
     report_doc_free(&doc);
     read_doc(&doc, fixture_with_front("**x** | y"));
     md = render(&report_markdown, &doc, &len);
-    cr_assert(strstr(md, "- thread, 2 servers: \\*\\*x\\*\\* \\| y (roundrobin): ") != NULL,
-              "%s", md);
+    cr_assert(strstr(md, "- thread, 2 servers: \\*\\*x\\*\\* \\| y (roundrobin): ") != NULL, "%s",
+              md);
     free(md);
     report_doc_free(&doc);
     /* A report without a front (the fixture) has no Front section. */

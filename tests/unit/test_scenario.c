@@ -213,8 +213,8 @@ Test(scenario, front_and_balance)
     cr_assert_eq(parse_with("\"f\"", "\"front\": \"haproxy\""), 0, "%s", err);
     cr_assert_eq(sc.front, &front_haproxy);
     cr_assert_str_eq(sc.balance, "roundrobin", "HAProxy's default");
-    cr_assert_eq(parse_with("\"f\"", "\"front\": \"haproxy\", \"balance\": \"leastconn\""), 0,
-                 "%s", err);
+    cr_assert_eq(parse_with("\"f\"", "\"front\": \"haproxy\", \"balance\": \"leastconn\""), 0, "%s",
+                 err);
     cr_assert_str_eq(sc.balance, "leastconn");
     cr_assert_eq(parse_with("\"f\"", ""), 0, "%s", err);
     cr_assert_eq(sc.front, &front_reuseport, "the default front");
@@ -223,7 +223,7 @@ Test(scenario, front_and_balance)
         const char *extra, *message;
     } cases[] = {
         {"\"front\": \"nginx\"", "s.json:1:113: \"front\" must be one of \"reuseport\", "
-                                   "\"direct\", \"haproxy\", got \"nginx\""},
+                                 "\"direct\", \"haproxy\", got \"nginx\""},
         {"\"front\": 1", "\"front\" must be one of \"reuseport\", \"direct\", \"haproxy\", got "
                          "an integer"},
         {"\"front\": \"haproxy\", \"balance\": \"random\"",

@@ -179,8 +179,8 @@ static int local_start(deployment *d, const deploy_spec *spec, char *err, size_t
     int shared_port = spec->shared_port;
     /* twice-app binds port 0 and says which port it got: no window in which another program
      * could take a port chosen for it (SO_REUSEPORT would let them share it, silently). With
-     * a shared port (the reuseport front) the others then bind the first one's port. Any other command
-     * needs its port chosen for it. */
+     * a shared port (the reuseport front) the others then bind the first one's port. Any other
+     * command needs its port chosen for it. */
     int app = spec->sc->app != NULL;
     int shared = shared_port && !app ? loopback_free_port() : 0;
     /* Each server gets a cgroup where this machine lets twice make one (root, or a delegated

@@ -28,10 +28,10 @@
 typedef struct front_spec {
     const int *ports; /* the servers' ports on 127.0.0.1, one per server */
     unsigned n;
-    const char *balance;         /* the balancing algorithm (a front with balances); NULL: its
-                                    first */
-    const inventory_host *host;  /* where a balancer runs; NULL: this machine */
-    int port;                    /* a balancer's listening port; 0: a free one */
+    const char *balance;        /* the balancing algorithm (a front with balances); NULL: its
+                                   first */
+    const inventory_host *host; /* where a balancer runs; NULL: this machine */
+    int port;                   /* a balancer's listening port; 0: a free one */
 } front_spec;
 
 /** A started front: where the load generator goes, and the front's own state. */

@@ -114,8 +114,8 @@ static char *ask_stats(const haproxy_state *h, char *err, size_t errlen)
 static int read_stats(haproxy_state *h, char *err, size_t errlen)
 {
     char *text = ask_stats(h, err, errlen);
-    int rc = text != NULL ? haproxy_stat_parse(text, HAPROXY_BACKEND, h->n, h->now, err, errlen)
-                          : -1;
+    int rc =
+        text != NULL ? haproxy_stat_parse(text, HAPROXY_BACKEND, h->n, h->now, err, errlen) : -1;
     free(text);
     return rc;
 }
@@ -129,8 +129,8 @@ static int check_alive(haproxy_state *h, const char *when, char *err, size_t err
     h->pid = 0;
     char how[64], *tail = proc_stderr_note(h->stderr_fd, 800);
     int missing = WIFEXITED(status) && WEXITSTATUS(status) == 127;
-    snprintf(err, errlen, "haproxy %s %s%s%s", proc_describe_status(status, how, sizeof(how)),
-             when, missing ? " (is haproxy installed? apt-get install haproxy)" : "", tail);
+    snprintf(err, errlen, "haproxy %s %s%s%s", proc_describe_status(status, how, sizeof(how)), when,
+             missing ? " (is haproxy installed? apt-get install haproxy)" : "", tail);
     free(tail);
     return -1;
 }
@@ -184,8 +184,8 @@ static int wait_ready(haproxy_state *h, char *err, size_t errlen)
 static int write_config(haproxy_state *h, const front_spec *spec, int port, const char *balance,
                         char *err, size_t errlen)
 {
-    const char *tmp = getenv("TMPDIR") != NULL && *getenv("TMPDIR") != '\0' ? getenv("TMPDIR")
-                                                                           : "/tmp";
+    const char *tmp =
+        getenv("TMPDIR") != NULL && *getenv("TMPDIR") != '\0' ? getenv("TMPDIR") : "/tmp";
     struct sockaddr_un addr;
     snprintf(h->dir, sizeof(h->dir), "%s/twice-haproxy-XXXXXX", tmp);
     /* The stats socket's path must fit a unix socket address. */
@@ -305,14 +305,17 @@ static json_t *server_counts(const haproxy_state *h, char *err, size_t errlen)
         const haproxy_server_stat *a = &h->marked[i], *b = &h->now[i];
         int requests = a->has_requests && b->has_requests;
         if (b->sessions < a->sessions || (requests && b->requests < a->requests)) {
-            snprintf(err, errlen, "haproxy's counters for server %u of %u went back during the "
-                                  "run", i + 1, h->n);
+            snprintf(err, errlen,
+                     "haproxy's counters for server %u of %u went back during the "
+                     "run",
+                     i + 1, h->n);
             json_decref(servers);
             return NULL;
         }
         json_t *one = json_pack("{s:I}", "sessions", (json_int_t)(b->sessions - a->sessions));
         if (requests)
-            json_object_set_new(one, "requests", json_integer((json_int_t)(b->requests - a->requests)));
+            json_object_set_new(one, "requests",
+                                json_integer((json_int_t)(b->requests - a->requests)));
         json_array_append_new(servers, one);
     }
     return servers;
@@ -338,5 +341,5 @@ static json_t *haproxy_collect(front_run *fr, char *err, size_t errlen)
                      "cpu", cpu, "servers", servers);
 }
 
-const front front_haproxy = {"haproxy",     0,           0,           1, balances, haproxy_start,
-                             haproxy_mark, haproxy_collect, haproxy_stop};
+const front front_haproxy = {
+    "haproxy", 0, 0, 1, balances, haproxy_start, haproxy_mark, haproxy_collect, haproxy_stop};

@@ -15,5 +15,6 @@ static int reuseport_start(front_run *fr, const front_spec *spec, char *err, siz
     return 0;
 }
 
-const front front_reuseport = {"reuseport",      1, 0, 0, NULL, reuseport_start, front_plain_mark,
-                               front_plain_collect, front_plain_stop};
+const front front_reuseport = {
+    "reuseport",     1, 0, 0, NULL, reuseport_start, front_plain_mark, front_plain_collect,
+    front_plain_stop};

@@ -45,9 +45,9 @@ json_t *front_summary(const front *f, const char *balance, json_t *runs)
     if (ncpu == 0)
         return out;
     json_object_set_new(out, "cpu", json_real(stats_summarize(cpu, ncpu).median));
-    json_object_set_new(out, "spread", nspread != 0
-                                           ? json_real(stats_summarize(spread, nspread).median)
-                                           : json_null());
+    json_object_set_new(out, "spread",
+                        nspread != 0 ? json_real(stats_summarize(spread, nspread).median)
+                                     : json_null());
     return out;
 }
 
@@ -67,7 +67,7 @@ void front_flags(json_t *runs, json_t *flags)
         }
     }
     if (busiest > FRONT_SATURATED_CPU)
-        json_array_append_new(flags, json_sprintf("balancer saturated: %s used %.0f%% of its core",
-                                                  name != NULL ? name : "the balancer",
-                                                  busiest * 100));
+        json_array_append_new(flags,
+                              json_sprintf("balancer saturated: %s used %.0f%% of its core",
+                                           name != NULL ? name : "the balancer", busiest * 100));
 }

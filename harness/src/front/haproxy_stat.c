@@ -62,8 +62,8 @@ static int read_header(char *line, int *index, char *err, size_t errlen)
 }
 
 /* A count: decimal digits only, within 2^53 (a JSON reader holds it exactly). */
-static int read_count(const char *field, size_t line, const char *column,
-                      unsigned long long *out, char *err, size_t errlen)
+static int read_count(const char *field, size_t line, const char *column, unsigned long long *out,
+                      char *err, size_t errlen)
 {
     char *end;
     errno = 0;
@@ -114,8 +114,7 @@ static int read_row(char **fields, const int *index, size_t line, unsigned n,
         return -1;
     const char *requests = index[COL_REQ_TOT] >= 0 ? fields[index[COL_REQ_TOT]] : "";
     s->has_requests = *requests != '\0';
-    if (s->has_requests &&
-        read_count(requests, line, "req_tot", &s->requests, err, errlen) != 0)
+    if (s->has_requests && read_count(requests, line, "req_tot", &s->requests, err, errlen) != 0)
         return -1;
     message_escape(s->status, sizeof(s->status), fields[index[COL_STATUS]]);
     message_escape(s->check, sizeof(s->check),
@@ -166,8 +165,8 @@ int haproxy_stat_parse(const char *text, const char *backend, unsigned n, haprox
 {
     size_t len = strlen(text);
     if (len > HAPROXY_STAT_MAX_BYTES) {
-        snprintf(err, errlen, "HAProxy's `show stat` answer is %zu bytes; at most %u expected",
-                 len, HAPROXY_STAT_MAX_BYTES);
+        snprintf(err, errlen, "HAProxy's `show stat` answer is %zu bytes; at most %u expected", len,
+                 HAPROXY_STAT_MAX_BYTES);
         return -1;
     }
     char *copy = strdup(text);

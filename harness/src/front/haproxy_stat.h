@@ -16,11 +16,11 @@
 
 /** One server of the backend, as its row says. */
 typedef struct haproxy_server_stat {
-    char status[32];         /* "UP", "DOWN", "MAINT", "UP 1/3"... (escaped, cut to fit) */
-    char check[32];          /* check_status: "L4OK", "L4CON", "INI"...; "" when none */
+    char status[32];             /* "UP", "DOWN", "MAINT", "UP 1/3"... (escaped, cut to fit) */
+    char check[32];              /* check_status: "L4OK", "L4CON", "INI"...; "" when none */
     unsigned long long sessions; /* stot: sessions (connections) it was given */
     unsigned long long requests; /* req_tot: HTTP requests, when has_requests */
-    int has_requests;        /* 0: no req_tot column, or no value in it (TCP mode) */
+    int has_requests;            /* 0: no req_tot column, or no value in it (TCP mode) */
 } haproxy_server_stat;
 
 /**

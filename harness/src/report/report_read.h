@@ -56,7 +56,7 @@ typedef struct report_step {
     double *server_requests; /* what the front counted per server (runs[].front.servers[]:
                                 requests, else sessions), summed over the runs */
     size_t nservers_counted; /* 0 when the front counts nothing */
-    int has_summary; /* 0 when the run stopped before the step was measured */
+    int has_summary;         /* 0 when the run stopped before the step was measured */
     report_summary summary;
 } report_step;
 

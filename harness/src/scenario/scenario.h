@@ -60,11 +60,11 @@ typedef struct scenario {
     unsigned repetitions;
     unsigned predict[SCENARIO_MAX_PREDICT]; /* server counts to predict X(N) at, from the fit */
     size_t npredict;
-    int has_seed;  /* 0: the run picks a seed of its own */
-    uint64_t seed; /* of the shuffled order of each round (and the bootstrap) */
+    int has_seed;        /* 0: the run picks a seed of its own */
+    uint64_t seed;       /* of the shuffled order of each round (and the bootstrap) */
     const front *front;  /* how load reaches the servers (front.h); reuseport by default */
     const char *balance; /* the front's balancing algorithm (static), NULL for a front without */
-    double cpu_cap; /* cores per server; 0: no cap */
+    double cpu_cap;      /* cores per server; 0: no cap */
     scenario_gate gate;
     json_t *json; /* the file as parsed, for the report */
 } scenario;

@@ -96,10 +96,15 @@ static json_t *validity_flags(const scenario *sc, json_t *runs, const double *th
                                                   "variation %.2f > %.2f",
                                                   sqrt(var) / mean, NOISY_CV));
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    if (capped && sc->cpu_cap * servers + threads > (double)cores + 1e-9)
+    double front_cores = sc->front->own_cores; /* a balancer's, on this machine */
+    if (capped && sc->cpu_cap * servers + threads + front_cores > (double)cores + 1e-9)
         json_array_append_new(flags, json_sprintf("CPU caps (%g x %u) and the load generator "
-                                                  "(%u threads) need more than the %ld cores",
-                                                  sc->cpu_cap, servers, threads, cores));
+                                                  "(%u threads)%s%s%s need more than the %ld "
+                                                  "cores",
+                                                  sc->cpu_cap, servers, threads,
+                                                  front_cores > 0 ? " and the " : "",
+                                                  front_cores > 0 ? sc->front->name : "",
+                                                  front_cores > 0 ? " balancer" : "", cores));
     return flags;
 }
 

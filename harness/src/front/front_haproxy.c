@@ -87,9 +87,13 @@ static char *ask_stats(const haproxy_state *h, char *err, size_t errlen)
             break;
         }
         if (len + 1 == cap) {
-            char *more = cap <= HAPROXY_STAT_MAX_BYTES ? realloc(text, cap * 2) : NULL;
-            problem = more == NULL ? "the answer is too long" : NULL;
-            text = more != NULL ? more : text;
+            int too_long = cap > HAPROXY_STAT_MAX_BYTES;
+            char *more = too_long ? NULL : realloc(text, cap * 2);
+            if (more == NULL) {
+                problem = too_long ? "the answer is longer than any `show stat`" : "out of memory";
+                break;
+            }
+            text = more;
             cap *= 2;
             continue;
         }

@@ -11,6 +11,7 @@
 
 #include "fit_cli.h"
 #include "gate.h"
+#include "front.h"
 #include "inventory.h"
 #include "message_text.h"
 #include "proc.h"
@@ -83,9 +84,10 @@ static void describe(const scenario *sc)
     printf(", %g s x %u per step\n", sc->duration_s, sc->repetitions);
 }
 
-/* Loads the inventory at path (when not NULL) and checks that a step of max_servers servers
- * fits it; says why not on stderr. 0 or -1. */
-static int check_inventory(const char *path, unsigned max_servers)
+/* Loads the inventory at path (when not NULL) and checks that sc (when not NULL) fits it: its
+ * largest step on the server hosts, its front where the balancer goes; says why not on stderr.
+ * 0 or -1. */
+static int check_inventory(const char *path, const scenario *sc)
 {
     if (path == NULL)
         return 0;
@@ -93,9 +95,14 @@ static int check_inventory(const char *path, unsigned max_servers)
     char err[2048];
     int rc = inventory_load(&inv, path, err, sizeof(err));
     if (rc == 0)
-        rc = inventory_check_servers(&inv, max_servers, err, sizeof(err));
-    if (rc != 0)
+        rc = inventory_check_servers(&inv, sc != NULL ? sc->servers[sc->nservers - 1] : 0, err,
+                                     sizeof(err));
+    if (rc != 0) {
         fprintf(stderr, "twice: %s\n", err);
+    } else if (sc != NULL && front_check_host(sc->front, inv.balancer, err, sizeof(err)) != 0) {
+        fprintf(stderr, "twice: %s: %s\n", path, err);
+        rc = -1;
+    }
     inventory_free(&inv);
     return rc;
 }
@@ -107,7 +114,7 @@ static int validate(int argc, char **argv)
         inventory_path = argv[1];
         argc -= 2;
         argv += 2;
-        if (check_inventory(inventory_path, 0) != 0)
+        if (check_inventory(inventory_path, NULL) != 0)
             return EXIT_BAD_INPUT;
         printf("%s: ok\n", inventory_path);
         if (argc == 0)
@@ -125,7 +132,7 @@ static int validate(int argc, char **argv)
         if (scenario_load(&sc, argv[i], err, sizeof(err)) != 0) {
             fprintf(stderr, "twice: %s\n", err);
             status = EXIT_BAD_INPUT;
-        } else if (check_inventory(inventory_path, sc.servers[sc.nservers - 1]) != 0) {
+        } else if (check_inventory(inventory_path, &sc) != 0) {
             status = EXIT_BAD_INPUT;
         } else {
             describe(&sc);
@@ -413,7 +420,7 @@ static int run(int argc, char **argv)
         scenario_free(&sc);
         return EXIT_BAD_INPUT;
     }
-    if (check_inventory(inventory_path, sc.servers[sc.nservers - 1]) != 0) {
+    if (check_inventory(inventory_path, &sc) != 0) {
         scenario_free(&sc);
         return EXIT_BAD_INPUT;
     }

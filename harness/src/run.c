@@ -15,6 +15,8 @@
 
 #include "analysis_json.h"
 #include "deploy.h"
+#include "front.h"
+#include "front_summary.h"
 #include "load.h"
 #include "proc.h"
 #include "rng.h"
@@ -94,10 +96,15 @@ static json_t *validity_flags(const scenario *sc, json_t *runs, const double *th
                                                   "variation %.2f > %.2f",
                                                   sqrt(var) / mean, NOISY_CV));
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    if (capped && sc->cpu_cap * servers + threads > (double)cores + 1e-9)
+    double front_cores = sc->front->own_cores; /* a balancer's, on this machine */
+    if (capped && sc->cpu_cap * servers + threads + front_cores > (double)cores + 1e-9)
         json_array_append_new(flags, json_sprintf("CPU caps (%g x %u) and the load generator "
-                                                  "(%u threads) need more than the %ld cores",
-                                                  sc->cpu_cap, servers, threads, cores));
+                                                  "(%u threads)%s%s%s need more than the %ld "
+                                                  "cores",
+                                                  sc->cpu_cap, servers, threads,
+                                                  front_cores > 0 ? " and the " : "",
+                                                  front_cores > 0 ? sc->front->name : "",
+                                                  front_cores > 0 ? " balancer" : "", cores));
     return flags;
 }
 
@@ -183,25 +190,52 @@ typedef struct position {
     unsigned round, rounds;
 } position;
 
-/* One measurement of a step: n servers deployed, warmed up, measured once, torn down. */
+/* The measured load, with the front's view of it (runs[k].front) when it has one. */
+static int measure_load(const load_spec *load, front_run *fr, load_result *result, char *err,
+                        size_t errlen)
+{
+    if (fr->ops->mark(fr, err, errlen) != 0 || load_run(load, result, err, errlen) != 0)
+        return -1;
+    json_t *seen = fr->ops->collect(fr, err, errlen);
+    if (seen == NULL && *err != '\0') {
+        load_result_free(result);
+        return -1;
+    }
+    if (seen != NULL)
+        json_object_set_new(result->raw, "front", seen);
+    return 0;
+}
+
+/* One measurement of a step: n servers deployed behind the front, warmed up, measured once,
+ * torn down (the front first, so that it never sees a server go). */
 static int measure_once(const scenario *sc, const run_options *opt, step_state *st,
                         const position *at, progress *p, char *err, size_t errlen)
 {
     deployment d;
     unsigned n = st->servers;
-    deploy_spec spec = {sc, sc->app != NULL ? at->model : NULL, opt->app_path, n,
-                        opt->allow_uncapped};
+    deploy_spec spec = {.sc = sc,
+                        .model = sc->app != NULL ? at->model : NULL,
+                        .app_path = opt->app_path,
+                        .n = n,
+                        .allow_uncapped = opt->allow_uncapped,
+                        .shared_port = sc->front->servers_share_port};
     if (deployer_local.start(&d, &spec, err, errlen) != 0)
         return -1;
-    int direct = sc->front == SCENARIO_FRONT_DIRECT;
+    front_run fr;
+    front_spec where = {.ports = d.ports, .n = n, .balance = sc->balance};
+    if (sc->front->start(&fr, &where, err, errlen) != 0) {
+        deployer_local.stop(&d);
+        return -1;
+    }
+    int spreads = sc->front->load_spreads;
+    double reserved = (d.caps_applied ? sc->cpu_cap * n : 0) + sc->front->own_cores;
     load_spec load = {.route = sc->route,
                       .check = sc->check,
-                      .ports = d.ports,
-                      .nports = n,
-                      .shared_port = !direct,
+                      .ports = fr.ports,
+                      .nports = fr.nports,
+                      .shared_port = !spreads,
                       .connections = sc->connections_per_server * n,
-                      .threads = load_threads(sc->connections_per_server * n, n, direct,
-                                              d.caps_applied ? sc->cpu_cap * n : 0),
+                      .threads = load_threads(sc->connections_per_server * n, n, spreads, reserved),
                       .duration_s = sc->warmup_s};
     st->connections = load.connections;
     st->threads = load.threads;
@@ -219,7 +253,7 @@ static int measure_once(const scenario *sc, const run_options *opt, step_state *
     }
     load.duration_s = sc->duration_s;
     load_result result;
-    if (rc == 0 && (rc = load_run(&load, &result, err, errlen)) == 0) {
+    if (rc == 0 && (rc = measure_load(&load, &fr, &result, err, errlen)) == 0) {
         st->throughputs[st->nruns++] = result.throughput;
         json_t *raw = json_incref(result.raw);
         json_object_set_new(raw, "throughput", json_real(result.throughput));
@@ -230,6 +264,7 @@ static int measure_once(const scenario *sc, const run_options *opt, step_state *
         rc = deployer_local.check(&d, err, errlen);
     }
     p->done_s += sc->duration_s + 1;
+    sc->front->stop(&fr);
     deployer_local.stop(&d);
     /* A server that lost a worker served part of the step short-handed. */
     for (unsigned i = 0; i < n && rc == 0; i++) {
@@ -250,10 +285,12 @@ static void summarize_step(const scenario *sc, const char *model, step_state *st
     json_t *flags = validity_flags(sc, runs, st->throughputs, st->nruns, st->servers, st->threads,
                                    st->caps_applied);
     json_array_extend(flags, st->losses);
+    front_flags(runs, flags);
     st->valid = json_array_size(flags) == 0;
     json_object_set_new(summary, "valid", json_boolean(st->valid));
     json_object_set_new(summary, "bounds", bounds(sc, model, st->servers, st->connections));
     json_object_set_new(summary, "flags", flags);
+    json_object_set_new(summary, "front", front_summary(sc->front, sc->balance, runs));
     json_object_set_new(st->step, "summary", summary);
 }
 

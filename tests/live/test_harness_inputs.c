@@ -379,3 +379,46 @@ Test(harness_inputs, inventories_are_checked_by_validate_and_run)
     free(good);
     free(bad);
 }
+
+/* The HAProxy front runs its balancer on this machine only, for now: an inventory that puts
+ * it elsewhere is refused by validate and by run, before anything starts. */
+Test(harness_inputs, a_balancer_elsewhere_is_refused_for_now)
+{
+    char *remote = scratch_path("remote-lb.json"), *local = scratch_path("local-lb.json"), *out,
+         expected[512];
+    const char *far = "{\"servers\": [\"local\"], \"hosts_may_hold_several\": true,\n"
+                      " \"balancer\": \"root@198.18.0.20\"}\n";
+    const char *here = "{\"servers\": [\"local\"], \"hosts_may_hold_several\": true,\n"
+                       " \"balancer\": \"local\"}\n";
+    write_bytes(remote, far, strlen(far));
+    write_bytes(local, here, strlen(here));
+    snprintf(expected, sizeof(expected),
+             "twice: %s: the haproxy front runs its balancer on this machine only, for now; the "
+             "inventory's \"balancer\" is \"root@198.18.0.20\" (say \"local\", or leave it out)\n",
+             remote);
+    cr_assert_eq(twice((const char *const[]){"validate", "--inventory", remote,
+                                             SCENARIOS_DIR "/haproxy.json", NULL},
+                       5000, &out),
+                 2);
+    cr_assert(strstr(out, expected) != NULL, "the inventory alone is fine, not with it: %s", out);
+    free(out);
+    cr_assert_eq(twice((const char *const[]){"run", SCENARIOS_DIR "/haproxy.json", "-o",
+                                             scratch_dir, "--inventory", remote, NULL},
+                       5000, &out),
+                 2);
+    cr_assert_str_eq(out, expected);
+    free(out);
+    /* Where the front has no balancer, or the balancer is here, nothing to refuse. */
+    cr_assert_eq(twice((const char *const[]){"validate", "--inventory", remote,
+                                             SCENARIOS_DIR "/quick.json", NULL},
+                       5000, &out),
+                 0, "%s", out);
+    free(out);
+    cr_assert_eq(twice((const char *const[]){"validate", "--inventory", local,
+                                             SCENARIOS_DIR "/haproxy.json", NULL},
+                       5000, &out),
+                 0, "%s", out);
+    free(out);
+    free(remote);
+    free(local);
+}

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "app_process.h"
+#include "cgroups_possible.h"
 #include "scratch_dir.h"
 
 TestSuite(harness_run, .init = scratch_make, .fini = scratch_remove, .timeout = 120);
@@ -736,21 +737,6 @@ Test(harness_run, ctrl_c_during_start_up_stops_at_once_and_says_interrupted)
     cr_assert_str_eq(json_string_value(json_object_get(r, "status")), "interrupted");
     json_decref(r);
     assert_nothing_left(&f);
-}
-
-/* 1 when twice can make cgroups here: root, and a cgroup hierarchy with the cpu controller. */
-static int cgroups_possible(void)
-{
-    char controllers[256] = "";
-    FILE *f = fopen("/sys/fs/cgroup/cgroup.controllers", "r");
-    if (f != NULL) {
-        if (fgets(controllers, sizeof(controllers), f) == NULL)
-            controllers[0] = '\0';
-        fclose(f);
-    }
-    return getuid() == 0 &&
-           (strstr(controllers, "cpu") != NULL || access("/sys/fs/cgroup/cpu", W_OK) == 0 ||
-            access("/sys/fs/cgroup/cpu,cpuacct", W_OK) == 0);
 }
 
 Test(harness_run, a_killed_twice_takes_a_server_that_left_its_process_group_with_it)

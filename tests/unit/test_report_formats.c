@@ -13,6 +13,7 @@
 #include "read_file.h"
 #include "report.h"
 #include "report_doc.h"
+#include "report_table.h"
 
 /* format's output for doc, gated against its own thresholds (malloc'd). */
 static char *render(const report_format *format, const report_doc *doc, size_t *len)
@@ -166,6 +167,65 @@ Test(report_formats, markdown_escapes_every_string_from_the_report)
     read_doc(&doc, hostile("12. not a list", 1, 100));
     md = render(&report_markdown, &doc, &len);
     cr_assert(strstr(md, "\n12\\. not a list\n") != NULL, "%s", md);
+    free(md);
+    report_doc_free(&doc);
+}
+
+/* The fixture with its steps behind a front: HAProxy's counts on the second step's runs, a
+ * front without figures on the first; the front's name is name. */
+static json_t *fixture_with_front(const char *name)
+{
+    json_error_t error;
+    json_t *json = json_load_file(FIXTURES_DIR "/report.json", 0, &error), *run;
+    cr_assert_not_null(json, "%s", error.text);
+    json_t *steps = json_object_get(json_array_get(json_object_get(json, "models"), 0), "steps");
+    json_t *one = json_array_get(steps, 0), *two = json_array_get(steps, 1);
+    size_t i;
+    json_array_foreach(json_object_get(two, "runs"), i, run) json_object_set_new(
+        run, "front",
+        json_pack("{s:s, s:f, s:[{s:i, s:i}, {s:i, s:i}]}", "name", name, "cpu", 0.4, "servers",
+                  "sessions", 1, "requests", 200, "sessions", 1, "requests", 190));
+    json_object_set_new(json_object_get(two, "summary"), "front",
+                        json_pack("{s:s, s:s, s:f, s:f}", "name", name, "balance", "roundrobin",
+                                  "cpu", 0.42, "spread", 0.0526));
+    json_object_set_new(json_object_get(one, "summary"), "front", json_pack("{s:s}", "name", name));
+    return json;
+}
+
+/* The Markdown's Front section: each step's front, and the balancer's figures where it has
+ * them; the front's name escaped like every string. The terminal table says the same. */
+Test(report_formats, markdown_and_table_show_the_front)
+{
+    report_doc doc;
+    size_t len;
+    read_doc(&doc, fixture_with_front("haproxy"));
+    char *md = render(&report_markdown, &doc, &len);
+    cr_assert(strstr(md, "\n### Front\n\n"
+                         "- thread, 1 servers: haproxy: nothing counted per server\n"
+                         "- thread, 2 servers: haproxy (roundrobin): CPU 42% of its core; requests "
+                         "per server 1000, 950; spread 5.3%\n") != NULL,
+              "%s", md);
+    free(md);
+    char *table = NULL;
+    FILE *out = open_memstream(&table, &len);
+    report_print_table(out, &doc);
+    fclose(out);
+    cr_assert(strncmp(table, "front: haproxy\n", 15) == 0, "%s", table);
+    cr_assert(strstr(table, "\n    balancer: CPU 42% of its core; requests per server 1000, 950; "
+                            "spread 5.3%\n") != NULL,
+              "%s", table);
+    free(table);
+    report_doc_free(&doc);
+    read_doc(&doc, fixture_with_front("**x** | y"));
+    md = render(&report_markdown, &doc, &len);
+    cr_assert(strstr(md, "- thread, 2 servers: \\*\\*x\\*\\* \\| y (roundrobin): ") != NULL, "%s",
+              md);
+    free(md);
+    report_doc_free(&doc);
+    /* A report without a front (the fixture) has no Front section. */
+    fixture(&doc);
+    md = render(&report_markdown, &doc, &len);
+    cr_assert_null(strstr(md, "Front"), "%s", md);
     free(md);
     report_doc_free(&doc);
 }

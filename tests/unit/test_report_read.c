@@ -257,6 +257,110 @@ Test(report_read, summaries_are_checked_field_by_field)
                  "most 1.797693135e+308, got -0.5");
 }
 
+/* The fixture's second step (2 servers, 5 runs) behind HAProxy: each run's counts and the
+ * summary's front. */
+static json_t *with_front(void)
+{
+    json_t *json = fixture_json();
+    json_t *runs = at(json, "models.0.steps.1.runs"), *run;
+    size_t i;
+    json_array_foreach(runs, i, run)
+    {
+        json_object_set_new(run, "front",
+                            json_pack("{s:s, s:s, s:f, s:[{s:i, s:i}, {s:i}]}", "name", "haproxy",
+                                      "balance", "leastconn", "cpu", 0.5, "servers", "sessions", 10,
+                                      "requests", 100 + (int)i, "sessions", 90));
+    }
+    edit(json, "models.0.steps.1.summary", "front",
+         json_pack("{s:s, s:s, s:f, s:f}", "name", "haproxy", "balance", "leastconn", "cpu", 0.5,
+                   "spread", 0.12));
+    edit(json, "models.0.steps.0.summary", "front", json_pack("{s:s}", "name", "haproxy"));
+    return json;
+}
+
+Test(report_read, the_front_is_read_where_there_is_one)
+{
+    report_doc doc;
+    char err[512];
+    json_t *json = with_front();
+    cr_assert_eq(report_read_json(&doc, json, "r.json", err, sizeof(err)), 0, "%s", err);
+    const report_step *two = &doc.models[0].steps[1];
+    const report_front *f = &two->summary.front;
+    cr_assert(f->present && f->has_cpu && f->has_spread);
+    cr_assert_str_eq(f->name, "haproxy");
+    cr_assert_str_eq(f->balance, "leastconn");
+    cr_assert_float_eq(f->cpu, 0.5, 1e-12);
+    cr_assert_float_eq(f->spread, 0.12, 1e-12);
+    cr_assert_eq(two->nservers_counted, 2);
+    /* Requests where HAProxy counted them (100..104 over 5 runs), else sessions (5 x 90). */
+    cr_assert_float_eq(two->server_requests[0], 510, 1e-9);
+    cr_assert_float_eq(two->server_requests[1], 450, 1e-9);
+    const report_front *one = &doc.models[0].steps[0].summary.front;
+    cr_assert(one->present && !one->has_cpu && !one->has_spread);
+    cr_assert_str_eq(one->balance, "", "no balance: an empty string, never NULL");
+    cr_assert_eq(doc.models[0].steps[0].nservers_counted, 0);
+    report_doc_free(&doc);
+    /* An older report has no front: nothing is present. */
+    json = fixture_json();
+    cr_assert_eq(report_read_json(&doc, json, "r.json", err, sizeof(err)), 0, "%s", err);
+    cr_assert(!doc.models[0].steps[1].summary.front.present);
+    report_doc_free(&doc);
+    json_decref(json);
+    /* A spread of null: a server got nothing in every run. */
+    json = with_front();
+    edit(json, "models.0.steps.1.summary.front", "spread", json_null());
+    cr_assert_eq(report_read_json(&doc, json, "r.json", err, sizeof(err)), 0, "%s", err);
+    cr_assert(!doc.models[0].steps[1].summary.front.has_spread);
+    report_doc_free(&doc);
+    json_decref(json);
+}
+
+/* Each refusal: one edit of with_front(), with the path and the reason. */
+static void front_refused(const char *path, const char *key, json_t *value, const char *expected)
+{
+    json_t *json = with_front();
+    edit(json, path, key, value);
+    refused(json, expected);
+}
+
+Test(report_read, the_front_is_checked_field_by_field)
+{
+    front_refused("models.0.steps.1.summary", "front", json_string("haproxy"),
+                  "r.json: $.models[0].steps[1].summary.front: expected an object, got a string");
+    front_refused("models.0.steps.1.summary.front", "name", NULL,
+                  "r.json: $.models[0].steps[1].summary.front.name: missing: expected a string");
+    front_refused("models.0.steps.1.summary.front", "cpu", json_real(-0.1),
+                  "r.json: $.models[0].steps[1].summary.front.cpu: expected a number >= 0 and at "
+                  "most 1.797693135e+308, got -0.10000000000000001");
+    front_refused("models.0.steps.1.summary.front", "spread", json_string("1%"),
+                  "r.json: $.models[0].steps[1].summary.front.spread: expected a number, got a "
+                  "string");
+    front_refused("models.0.steps.1.summary.front", "balance", json_integer(1),
+                  "r.json: $.models[0].steps[1].summary.front.balance: expected a string, got an "
+                  "integer");
+    front_refused("models.0.steps.1.runs.2", "front", json_array(),
+                  "r.json: $.models[0].steps[1].runs[2].front: expected an object, got an array");
+    front_refused("models.0.steps.1.runs.2.front", "cpu", NULL,
+                  "r.json: $.models[0].steps[1].runs[2].front.cpu: missing: expected a number");
+    front_refused("models.0.steps.1.runs.0.front", "servers", json_object(),
+                  "r.json: $.models[0].steps[1].runs[0].front.servers: expected an array, got an "
+                  "object");
+    front_refused("models.0.steps.1.runs.3.front", "servers", json_pack("[{s:i}]", "sessions", 1),
+                  "r.json: $.models[0].steps[1].runs[3].front.servers: expected 2 servers, as in "
+                  "the step's other runs, got 1");
+    front_refused("models.0.steps.1.runs.1.front.servers.1", "sessions", json_integer(-3),
+                  "r.json: $.models[0].steps[1].runs[1].front.servers[1].sessions: expected an "
+                  "integer >= 0, got -3");
+    front_refused("models.0.steps.1.runs.1.front.servers.0", "requests", json_real(1.5),
+                  "r.json: $.models[0].steps[1].runs[1].front.servers[0].requests: expected an "
+                  "integer, got a number");
+    json_t *json = with_front();
+    json_array_append_new(at(json, "models.0.steps.1.runs.4.front.servers"), json_integer(7));
+    json_array_remove(at(json, "models.0.steps.1.runs.4.front.servers"), 0);
+    refused(json, "r.json: $.models[0].steps[1].runs[4].front.servers[1]: expected an object, "
+                  "got an integer");
+}
+
 Test(report_read, intervals_and_statistics_are_checked)
 {
     json_t *runs = fixture_json();

@@ -66,7 +66,8 @@ Test(scenario, a_full_scenario)
     cr_assert_eq(sc.npredict, 2);
     cr_assert_eq(sc.predict[0], 16);
     cr_assert_eq(sc.predict[1], 4);
-    cr_assert_eq(sc.front, SCENARIO_FRONT_DIRECT);
+    cr_assert_eq(sc.front, &front_direct);
+    cr_assert_null(sc.balance, "direct balances nothing");
     cr_assert_float_eq(sc.cpu_cap, 0.5, 1e-9);
     cr_assert(sc.gate.has_min_efficiency && !sc.gate.has_max_sigma && sc.gate.has_max_p99_ms);
     cr_assert_float_eq(sc.gate.min_efficiency, 0.9, 1e-9);
@@ -85,7 +86,7 @@ Test(scenario, defaults_and_an_external_command)
     cr_assert_float_eq(sc.warmup_s, 1, 1e-9);
     cr_assert_eq(sc.repetitions, 5, "enough repetitions for an interval");
     cr_assert(!sc.has_seed, "the run picks one");
-    cr_assert_eq(sc.front, SCENARIO_FRONT_REUSEPORT);
+    cr_assert_eq(sc.front, &front_reuseport);
     cr_assert_eq(sc.check, SCENARIO_CHECK_STATUS);
     cr_assert_float_eq(sc.cpu_cap, 0, 1e-9);
 }
@@ -146,8 +147,8 @@ Test(scenario, bad_files_say_what_and_where)
          "\"servers\": [1]}",
          "\"target.command\" must contain {port}"},
         {"{\"name\": \"x\", " BASE_TARGET ", \"models\": [\"process\"], \"servers\": [1], "
-         "\"front\": \"haproxy\"}",
-         "\"front\" must be one of \"reuseport\", \"direct\", got \"haproxy\""},
+         "\"front\": \"nginx\"}",
+         "\"front\" must be one of \"reuseport\", \"direct\", \"haproxy\", got \"nginx\""},
         {"{\"name\": \"x\", " BASE_TARGET ", \"models\": [\"process\"], \"servers\": [1], "
          "\"gate\": {\"min_eficiency\": 0.9}}",
          "did you mean \"min_efficiency\"?"},
@@ -180,7 +181,8 @@ Test(scenario, every_shipped_scenario_is_valid)
 {
     const char *shipped[] = {SCENARIOS_DIR "/quick.json",      SCENARIOS_DIR "/io-wait.json",
                              SCENARIOS_DIR "/cpu-capped.json", SCENARIOS_DIR "/context.json",
-                             SCENARIOS_DIR "/contention.json", SCENARIOS_DIR "/models.json"};
+                             SCENARIOS_DIR "/contention.json", SCENARIOS_DIR "/models.json",
+                             SCENARIOS_DIR "/haproxy.json"};
     for (size_t i = 0; i < sizeof(shipped) / sizeof(shipped[0]); i++) {
         cr_assert_eq(scenario_load(&sc, shipped[i], err, sizeof(err)), 0, "%s", err);
         scenario_free(&sc);
@@ -203,6 +205,38 @@ static int parse_with(const char *name_json, const char *extra)
     int rc = parse(text);
     free(text);
     return rc;
+}
+
+/* "front" names a front from front.c's table; "balance" goes with a front that balances. */
+Test(scenario, front_and_balance)
+{
+    cr_assert_eq(parse_with("\"f\"", "\"front\": \"haproxy\""), 0, "%s", err);
+    cr_assert_eq(sc.front, &front_haproxy);
+    cr_assert_str_eq(sc.balance, "roundrobin", "HAProxy's default");
+    cr_assert_eq(parse_with("\"f\"", "\"front\": \"haproxy\", \"balance\": \"leastconn\""), 0, "%s",
+                 err);
+    cr_assert_str_eq(sc.balance, "leastconn");
+    cr_assert_eq(parse_with("\"f\"", ""), 0, "%s", err);
+    cr_assert_eq(sc.front, &front_reuseport, "the default front");
+    cr_assert_null(sc.balance);
+    struct {
+        const char *extra, *message;
+    } cases[] = {
+        {"\"front\": \"nginx\"", "s.json:1:113: \"front\" must be one of \"reuseport\", "
+                                 "\"direct\", \"haproxy\", got \"nginx\""},
+        {"\"front\": 1", "\"front\" must be one of \"reuseport\", \"direct\", \"haproxy\", got "
+                         "an integer"},
+        {"\"front\": \"haproxy\", \"balance\": \"random\"",
+         "\"balance\" must be one of \"roundrobin\", \"leastconn\", got \"random\""},
+        {"\"front\": \"direct\", \"balance\": \"leastconn\"",
+         "s.json:1:123: \"balance\" applies to a front that balances (\"haproxy\"); front "
+         "\"direct\" has none"},
+        {"\"balance\": \"roundrobin\"", "front \"reuseport\" has none"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        cr_assert_eq(parse_with("\"f\"", cases[i].extra), -1, "%s", cases[i].extra);
+        cr_assert(strstr(err, cases[i].message) != NULL, "case %zu: %s", i, err);
+    }
 }
 
 /* A NUL byte is refused where it is, whatever jansson made of it: "[1\0]" once made the
@@ -477,7 +511,7 @@ Test(scenario, the_largest_step_must_fit_the_machine)
     cr_assert(strstr(err, "opens 40000 connections to one server port, but loopback has 28232 "
                           "ports to connect from (net.ipv4.ip_local_port_range)") != NULL,
               "%s", err);
-    sc.front = SCENARIO_FRONT_DIRECT;
+    sc.front = &front_direct;
     cr_assert_eq(scenario_check_machine(&sc, &many_files, err, sizeof(err)), -1,
                  "each server's port takes its own 200, but the threads do not fit");
     cr_assert_str_eq(err, "s.json: \"target.workers\" 4 x 64 \"target.threads\" x 200 servers is "

@@ -15,7 +15,7 @@
 typedef struct deployment {
     unsigned n;
     pid_t pids[DEPLOY_MAX_SERVERS];            /* 0 once a server is stopped or found dead */
-    int ports[DEPLOY_MAX_SERVERS];             /* all equal with the reuseport front */
+    int ports[DEPLOY_MAX_SERVERS];             /* all equal when the servers share one */
     int stderr_fds[DEPLOY_MAX_SERVERS];        /* each server's stderr (proc_output_fd), or -1 */
     size_t stderr_read[DEPLOY_MAX_SERVERS];    /* how much of it check has looked through */
     unsigned lost_workers[DEPLOY_MAX_SERVERS]; /* workers that died and were replaced */
@@ -29,6 +29,7 @@ typedef struct deploy_spec {
     const char *app_path; /* the twice-app binary */
     unsigned n;
     int allow_uncapped; /* run without caps when they cannot be set */
+    int shared_port;    /* 1: every server binds one port (the front says, front.h) */
 } deploy_spec;
 
 typedef struct deployer {

@@ -94,3 +94,22 @@ char *report_prediction_text(char *buf, size_t len, const report_prediction *p)
         append(buf, len, ": %s", p->held ? "held" : "did not hold");
     return buf;
 }
+
+int report_front_figures(FILE *out, const report_step *step)
+{
+    const report_front *f = &step->summary.front;
+    const char *sep = "";
+    if (f->has_cpu) {
+        fprintf(out, "CPU %.0f%% of its core", f->cpu * 100);
+        sep = "; ";
+    }
+    if (step->nservers_counted > 0) {
+        fprintf(out, "%srequests per server ", sep);
+        for (size_t i = 0; i < step->nservers_counted; i++)
+            fprintf(out, "%s%.0f", i ? ", " : "", step->server_requests[i]);
+        sep = "; ";
+    }
+    if (f->has_spread)
+        fprintf(out, "%sspread %.1f%%", sep, f->spread * 100);
+    return f->has_cpu || step->nservers_counted > 0 || f->has_spread;
+}

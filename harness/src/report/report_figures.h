@@ -8,6 +8,7 @@
 #define TWICE_REPORT_FIGURES_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "report_read.h"
 
@@ -34,5 +35,12 @@ char *report_usl_text(char *buf, size_t len, const report_usl *usl, const report
  * the prediction's note, escaped), or "X(16): no prediction". Returns buf.
  */
 char *report_prediction_text(char *buf, size_t len, const report_prediction *p);
+
+/**
+ * What a step's balancer saw, figures only (the writer adds the front's name and balance,
+ * escaped): "CPU 42% of its core; requests per server 1200, 1180; spread 1.7%", each part only
+ * where the report has it. Returns 0 when it has none of them (nothing written).
+ */
+int report_front_figures(FILE *out, const report_step *step);
 
 #endif

@@ -126,6 +126,36 @@ static void flags(FILE *out, const report_model *model, const report_step *step)
     }
 }
 
+/* The front of each step, and where it has one, what its balancer saw: its CPU, the requests
+ * per server (over all the step's runs) and their spread. Nothing for an older report. */
+static void fronts(FILE *out, const report_doc *report)
+{
+    int any = 0;
+    for (size_t i = 0; i < report->nmodels; i++) {
+        for (size_t j = 0; j < report->models[i].nsteps; j++) {
+            const report_step *step = &report->models[i].steps[j];
+            const report_front *f = &step->summary.front;
+            if (!step->has_summary || !f->present)
+                continue;
+            if (!any++)
+                fputs("\n### Front\n\n", out);
+            fputs("- ", out);
+            text(out, report->models[i].name);
+            fprintf(out, ", %lld servers: ", step->servers);
+            text(out, f->name);
+            if (*f->balance != '\0') {
+                fputs(" (", out);
+                text(out, f->balance);
+                fputs(")", out);
+            }
+            fputs(": ", out);
+            if (!report_front_figures(out, step))
+                fputs("nothing counted per server", out);
+            fputs("\n", out);
+        }
+    }
+}
+
 static void gate(FILE *out, const gate_checks *checks)
 {
     if (checks->n == 0)
@@ -191,6 +221,7 @@ static int write_markdown(FILE *out, const report_doc *report, const gate_checks
         for (size_t j = 0; j < report->models[i].nsteps; j++)
             flags(out, &report->models[i], &report->models[i].steps[j]);
     }
+    fronts(out, report);
     if (*report->error != '\0') {
         fputs("\n**Error:** ", out);
         text(out, report->error);

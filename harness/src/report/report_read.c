@@ -246,6 +246,27 @@ static int read_interval(reader *r, json_t *obj, const char *key, double min, re
     return 0;
 }
 
+/* The summary's "front", when there is one: its name, and the balancer's figures. */
+static int read_front(reader *r, json_t *summary, report_front *out)
+{
+    json_t *front;
+    memset(out, 0, sizeof(*out));
+    if (field(r, summary, "front", JSON_OBJECT, 0, &front) != 0)
+        return -1;
+    if (front == NULL)
+        return 0;
+    out->present = 1;
+    size_t back = enter_key(r, "front");
+    if (string_field(r, front, "name", 1, NULL, &out->name) != 0 ||
+        string_field(r, front, "balance", 0, "", &out->balance) != 0 ||
+        number_field(r, front, "cpu", 0, 0, 0, DBL_MAX, &out->cpu, &out->has_cpu) != 0 ||
+        (!json_is_null(json_object_get(front, "spread")) &&
+         number_field(r, front, "spread", 0, 0, 0, DBL_MAX, &out->spread, &out->has_spread) != 0))
+        return -1;
+    leave(r, back);
+    return 0;
+}
+
 static int read_summary(reader *r, json_t *summary, report_summary *s)
 {
     json_t *x, *latency;
@@ -268,7 +289,7 @@ static int read_summary(reader *r, json_t *summary, report_summary *s)
         nonnegative_field(r, latency, "p99", &s->p99_ms) != 0)
         return -1;
     leave(r, back);
-    if (read_bounds(r, summary, s) != 0)
+    if (read_bounds(r, summary, s) != 0 || read_front(r, summary, &s->front) != 0)
         return -1;
     return nonnegative_field(r, summary, "requests", &s->requests) != 0 ||
                    nonnegative_field(r, summary, "errors", &s->errors) != 0 ||
@@ -276,6 +297,53 @@ static int read_summary(reader *r, json_t *summary, report_summary *s)
                    nonnegative_field(r, summary, "failed_checks", &s->failed_checks) != 0
                ? -1
                : 0;
+}
+
+/*
+ * A run's "front" (a front that counts: HAProxy): its name, its CPU and each server's counts,
+ * added to the step's per-server requests. Every run of a step has the same servers.
+ */
+static int read_run_front(reader *r, json_t *run, report_step *out)
+{
+    json_t *front, *servers, *server;
+    const char *name, *balance;
+    double cpu;
+    if (field(r, run, "front", JSON_OBJECT, 0, &front) != 0)
+        return -1;
+    if (front == NULL)
+        return 0;
+    size_t back = enter_key(r, "front");
+    if (string_field(r, front, "name", 1, NULL, &name) != 0 ||
+        string_field(r, front, "balance", 0, "", &balance) != 0 ||
+        nonnegative_field(r, front, "cpu", &cpu) != 0 ||
+        field(r, front, "servers", JSON_ARRAY, 1, &servers) != 0)
+        return -1;
+    size_t n = json_array_size(servers), at = enter_key(r, "servers");
+    if (out->server_requests == NULL) {
+        out->nservers_counted = n;
+        if ((out->server_requests = array_of(r, n, sizeof(*out->server_requests))) == NULL)
+            return -1;
+    } else if (n != out->nservers_counted) {
+        return fail(r, "expected %zu servers, as in the step's other runs, got %zu",
+                    out->nservers_counted, n);
+    }
+    size_t i;
+    json_array_foreach(servers, i, server)
+    {
+        size_t item = enter_index(r, i);
+        long long sessions, requests;
+        if (!json_is_object(server))
+            return fail(r, "expected an object, got %s", json_type_name(server));
+        if (integer_field(r, server, "sessions", 1, 0, &sessions) != 0 ||
+            integer_field(r, server, "requests", 0, 0, &requests) != 0)
+            return -1;
+        out->server_requests[i] +=
+            (double)(json_object_get(server, "requests") != NULL ? requests : sessions);
+        leave(r, item);
+    }
+    leave(r, at);
+    leave(r, back);
+    return 0;
 }
 
 /* Each repetition's throughput, for the gate's test against a baseline; none when absent. */
@@ -294,7 +362,8 @@ static int read_runs(reader *r, json_t *step, report_step *out)
         size_t at = enter_index(r, i);
         if (!json_is_object(run))
             return fail(r, "expected an object, got %s", json_type_name(run));
-        if (nonnegative_field(r, run, "throughput", &out->runs[i]) != 0)
+        if (nonnegative_field(r, run, "throughput", &out->runs[i]) != 0 ||
+            read_run_front(r, run, out) != 0)
             return -1;
         leave(r, at);
     }
@@ -635,6 +704,7 @@ void report_doc_free(report_doc *doc)
         for (size_t j = 0; doc->models[i].steps != NULL && j < doc->models[i].nsteps; j++) {
             free(doc->models[i].steps[j].summary.flags);
             free(doc->models[i].steps[j].runs);
+            free(doc->models[i].steps[j].server_requests);
         }
         free(doc->models[i].steps);
         free(doc->models[i].analysis.predictions);

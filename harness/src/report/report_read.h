@@ -23,6 +23,17 @@ typedef struct report_interval {
     double lo, hi; /* lo <= hi */
 } report_interval;
 
+/** A step's front, as its summary says (older reports have none). */
+typedef struct report_front {
+    int present;
+    const char *name;    /* "reuseport", "direct", "haproxy"... */
+    const char *balance; /* the balancer's algorithm; "" for a front without one */
+    int has_cpu;         /* the balancer's CPU, a share of one core (median over the runs) */
+    double cpu;
+    int has_spread; /* max/min - 1 of the servers' requests (median over the runs) */
+    double spread;
+} report_front;
+
 typedef struct report_summary {
     double median, min, max; /* throughput, requests per second */
     report_interval ci;      /* of the median throughput */
@@ -35,13 +46,17 @@ typedef struct report_summary {
     double p50_ms, p99_ms;
     double requests, errors, non2xx, failed_checks;
     double best_bound; /* the lowest of the step's bounds on throughput; 0 when none is known */
+    report_front front;
 } report_summary;
 
 typedef struct report_step {
     long long servers; /* >= 1; 0 only in a step that never started (no summary) */
     double *runs;      /* every repetition's throughput (runs[].throughput), nruns of them */
     size_t nruns;
-    int has_summary; /* 0 when the run stopped before the step was measured */
+    double *server_requests; /* what the front counted per server (runs[].front.servers[]:
+                                requests, else sessions), summed over the runs */
+    size_t nservers_counted; /* 0 when the front counts nothing */
+    int has_summary;         /* 0 when the run stopped before the step was measured */
     report_summary summary;
 } report_step;
 

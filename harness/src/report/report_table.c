@@ -62,6 +62,11 @@ static void print_step(FILE *out, const report_model *m, const report_step *step
             report_throughput_text(range, sizeof(range), s),
             report_efficiency_text(efficiency, sizeof(efficiency), s), bound, s->p50_ms, s->p99_ms,
             s->errors + s->non2xx, s->failed_checks, s->valid ? "" : "  INVALID");
+    if (s->front.present && (s->front.has_cpu || step->nservers_counted > 0)) {
+        fputs("    balancer: ", out);
+        report_front_figures(out, step);
+        fputc('\n', out);
+    }
     for (size_t k = 0; k < s->nflags; k++) {
         fputs("    ! ", out);
         message_print(out, s->flags[k]);
@@ -69,8 +74,30 @@ static void print_step(FILE *out, const report_model *m, const report_step *step
     }
 }
 
+/* "front: haproxy (roundrobin)" over the table: every step of a run has the same. */
+static void print_front(FILE *out, const report_doc *report)
+{
+    for (size_t i = 0; i < report->nmodels; i++) {
+        for (size_t j = 0; j < report->models[i].nsteps; j++) {
+            const report_front *f = &report->models[i].steps[j].summary.front;
+            if (!report->models[i].steps[j].has_summary || !f->present)
+                continue;
+            fputs("front: ", out);
+            message_print(out, f->name);
+            if (*f->balance != '\0') {
+                fputs(" (", out);
+                message_print(out, f->balance);
+                fputc(')', out);
+            }
+            fputc('\n', out);
+            return;
+        }
+    }
+}
+
 void report_print_table(FILE *out, const report_doc *report)
 {
+    print_front(out, report);
     fprintf(out, "%-10s %7s %26s %17s %16s %9s %9s %7s %7s\n", "model", "servers",
             report_throughput_heading(report), *report->interval != '\0' ? "E(N) [95% CI]" : "E(N)",
             "of best bound", "p50 ms", "p99 ms", "errors", "failed");

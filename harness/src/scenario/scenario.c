@@ -26,7 +26,7 @@ typedef struct loader {
 static const char *const top_keys[] = {
     "name",     "description", "target",      "models", "servers", "connections_per_server",
     "warmup_s", "duration_s",  "repetitions", "seed",   "predict", "front",
-    "cpu_cap",  "gate",        NULL};
+    "balance",  "cpu_cap",     "gate",        NULL};
 static const char *const target_keys[] = {"app",     "command", "route", "workers",
                                           "threads", "check",   NULL};
 static const char *const gate_keys[] = {"min_efficiency", "max_sigma", "max_p99_ms",
@@ -343,6 +343,29 @@ static int parse_seed(loader *ld, json_t *top)
     return 0;
 }
 
+/* "front" by name (front.h), and "balance" for a front that balances, one of its own. */
+static int parse_front(loader *ld, json_t *top)
+{
+    scenario *sc = ld->sc;
+    const char *const *names = front_names();
+    int front, balance;
+    if (get_choice(ld, top, "", "front", names, 0, &front) != 0)
+        return -1;
+    sc->front = front_by_name(names[front]);
+    if (sc->front->balances == NULL) {
+        if (json_object_get(top, "balance") != NULL)
+            return json_schema_fail(&ld->schema, "balance", 1,
+                                    "\"balance\" applies to a front that balances (\"haproxy\"); "
+                                    "front \"%s\" has none",
+                                    sc->front->name);
+        return 0;
+    }
+    if (get_choice(ld, top, "", "balance", sc->front->balances, 0, &balance) != 0)
+        return -1;
+    sc->balance = sc->front->balances[balance];
+    return 0;
+}
+
 static int get_seconds(loader *ld, json_t *top, const char *key, double min, double dflt,
                        double *out)
 {
@@ -360,7 +383,6 @@ static int get_seconds(loader *ld, json_t *top, const char *key, double min, dou
 int scenario_parse(scenario *sc, const char *path, const char *text, size_t len, char *err,
                    size_t errlen)
 {
-    static const char *const fronts[] = {"reuseport", "direct", NULL};
     memset(sc, 0, sizeof(*sc));
     sc->path = strdup(path);
     if (len > SCENARIO_MAX_BYTES) {
@@ -373,7 +395,7 @@ int scenario_parse(scenario *sc, const char *path, const char *text, size_t len,
         json_schema_close(&ld.schema);
         return -1;
     }
-    int front = 0, rc = -1;
+    int rc = -1;
     if (!json_is_object(sc->json)) {
         json_schema_fail(&ld.schema, "", 0, "a scenario is a JSON object, got %s",
                          json_type_name(sc->json));
@@ -389,12 +411,10 @@ int scenario_parse(scenario *sc, const char *path, const char *text, size_t len,
                get_uint(&ld, sc->json, "", "repetitions", 1, SCENARIO_MAX_REPETITIONS,
                         SCENARIO_DEFAULT_REPETITIONS, &sc->repetitions) == 0 &&
                parse_seed(&ld, sc->json) == 0 && parse_predict(&ld, sc->json) == 0 &&
-               get_choice(&ld, sc->json, "", "front", fronts, SCENARIO_FRONT_REUSEPORT, &front) ==
-                   0 &&
+               parse_front(&ld, sc->json) == 0 &&
                get_number(&ld, sc->json, "", "cpu_cap", CPU_CAP_MIN, 0, 1024, 0, &sc->cpu_cap,
                           NULL) == 0 &&
                parse_gate(&ld, sc->json) == 0) {
-        sc->front = (scenario_front)front;
         rc = 0;
     }
     json_schema_close(&ld.schema);

@@ -12,6 +12,8 @@
 
 #include <jansson.h>
 
+#include "front.h"
+
 #define SCENARIO_MAX_STEPS 64
 /* Server counts a scenario may ask the fit to predict, and the largest one. */
 #define SCENARIO_MAX_PREDICT 64
@@ -32,12 +34,6 @@ typedef enum {
     SCENARIO_CHECK_JSON,      /* the body parses as JSON */
     SCENARIO_CHECK_CTX,       /* /ctx: "before" and "after" equal the id sent */
 } scenario_check;
-
-/** How load reaches N servers. */
-typedef enum {
-    SCENARIO_FRONT_REUSEPORT, /* one port shared by every server; the kernel balances */
-    SCENARIO_FRONT_DIRECT,    /* a port per server; wrk threads are spread over them */
-} scenario_front;
 
 typedef struct scenario_gate {
     double min_efficiency; /* each threshold applies only when its has_ flag is set */
@@ -64,10 +60,11 @@ typedef struct scenario {
     unsigned repetitions;
     unsigned predict[SCENARIO_MAX_PREDICT]; /* server counts to predict X(N) at, from the fit */
     size_t npredict;
-    int has_seed;  /* 0: the run picks a seed of its own */
-    uint64_t seed; /* of the shuffled order of each round (and the bootstrap) */
-    scenario_front front;
-    double cpu_cap; /* cores per server; 0: no cap */
+    int has_seed;        /* 0: the run picks a seed of its own */
+    uint64_t seed;       /* of the shuffled order of each round (and the bootstrap) */
+    const front *front;  /* how load reaches the servers (front.h); reuseport by default */
+    const char *balance; /* the front's balancing algorithm (static), NULL for a front without */
+    double cpu_cap;      /* cores per server; 0: no cap */
     scenario_gate gate;
     json_t *json; /* the file as parsed, for the report */
 } scenario;

@@ -62,9 +62,10 @@ int scenario_check_machine(const scenario *sc, const machine_limits *limits, cha
 {
     unsigned long long n = sc->nservers > 0 ? sc->servers[sc->nservers - 1] : 0;
     unsigned long long connections = (unsigned long long)sc->connections_per_server * n;
-    /* The reuseport front sends every connection to one port; direct, each server's own. */
+    /* A front that spreads the load over the servers' ports (direct) sends each its own
+     * connections; the others send them all to one port (shared, or a balancer's). */
     unsigned long long per_port =
-        sc->front == SCENARIO_FRONT_REUSEPORT ? connections : sc->connections_per_server;
+        sc->front->load_spreads ? sc->connections_per_server : connections;
     if (connections + WRK_OWN_FILES > limits->open_files) {
         snprintf(err, errlen,
                  "%s: \"connections_per_server\" %u x %llu servers is %llu connections at the "

@@ -1,0 +1,58 @@
+/*
+ * haproxy_config.c - see haproxy_config.h. The settings that matter for a
+ * measurement, and why:
+ *   - nbthread 1: the balancer takes one core, which is what the run reserves
+ *     for it and what its CPU figure is a fraction of;
+ *   - no maxconn on the servers: HAProxy must not queue what the servers
+ *     could take, or the queue, not the servers, would be measured;
+ *   - timeouts above wrk's own 10 s: wrk, not HAProxy, decides when a request
+ *     took too long, so errors are counted in one place;
+ *   - health checks every 200 ms with rise 1: the run waits until every server
+ *     is UP, and that should take a moment, not seconds;
+ *   - no "log" line: nothing goes to syslog; HAProxy's warnings and alerts go
+ *     to its stderr (-db), which twice keeps for error messages.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "haproxy_config.h"
+
+char *haproxy_config_text(const haproxy_config_spec *spec)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    if (out == NULL)
+        return NULL;
+    fprintf(out,
+            "# Written by twice for one step: %u server%s behind one frontend.\n"
+            "global\n"
+            "    nbthread 1\n"
+            "    stats socket %s/" HAPROXY_STATS_SOCKET " level operator\n"
+            "\n"
+            "defaults\n"
+            "    mode http\n"
+            "    timeout connect 5s\n"
+            "    timeout client 15s\n"
+            "    timeout server 15s\n"
+            "    timeout queue 15s\n"
+            "    timeout http-request 15s\n"
+            "    timeout http-keep-alive 15s\n"
+            "    timeout check 2s\n"
+            "\n"
+            "frontend twice\n"
+            "    bind 127.0.0.1:%d\n"
+            "    default_backend " HAPROXY_BACKEND "\n"
+            "\n"
+            "backend " HAPROXY_BACKEND "\n"
+            "    balance %s\n"
+            "    default-server inter 200ms rise 1 fall 3\n",
+            spec->n, spec->n == 1 ? "" : "s", spec->dir, spec->listen_port, spec->balance);
+    for (unsigned i = 0; i < spec->n; i++)
+        fprintf(out, "    server s%u 127.0.0.1:%d check\n", i + 1, spec->ports[i]);
+    if (fclose(out) != 0) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}

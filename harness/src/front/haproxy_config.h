@@ -1,0 +1,28 @@
+/*
+ * haproxy_config.h - the HAProxy configuration twice writes for one step
+ * (haproxy_config.c): one frontend on loopback, one backend with a server
+ * line per twice server, health checks on, stats on a socket in the step's
+ * private folder, nothing to syslog.
+ */
+#ifndef TWICE_HAPROXY_CONFIG_H
+#define TWICE_HAPROXY_CONFIG_H
+
+#include <stddef.h>
+
+/* The backend's name in the config and in `show stat`; server i (from 0) is "s<i+1>". */
+#define HAPROXY_BACKEND "servers"
+#define HAPROXY_STATS_SOCKET "stats.sock"
+#define HAPROXY_CONFIG_FILE "haproxy.cfg"
+
+typedef struct haproxy_config_spec {
+    const char *dir;  /* the private folder: the stats socket is dir/stats.sock */
+    int listen_port;  /* the frontend's port on 127.0.0.1 */
+    const int *ports; /* the servers' ports on 127.0.0.1 */
+    unsigned n;
+    const char *balance; /* "roundrobin" or "leastconn" */
+} haproxy_config_spec;
+
+/** The configuration text (malloc'd), or NULL when memory runs out. */
+char *haproxy_config_text(const haproxy_config_spec *spec);
+
+#endif

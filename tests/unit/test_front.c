@@ -1,0 +1,238 @@
+/*
+ * test_front.c - the fronts' pieces that need no process: the table looked up
+ * by name, where a balancer may run, the HAProxy configuration twice writes,
+ * the reader of HAProxy's `show stat` CSV (good, columns moved or missing,
+ * garbage), and what a step's summary makes of the runs' counts.
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "front.h"
+#include "front_summary.h"
+#include "haproxy_config.h"
+#include "haproxy_stat.h"
+
+static char err[1024];
+
+Test(front, fronts_are_found_by_name)
+{
+    cr_assert_eq(front_by_name("reuseport"), &front_reuseport);
+    cr_assert_eq(front_by_name("direct"), &front_direct);
+    cr_assert_eq(front_by_name("haproxy"), &front_haproxy);
+    cr_assert_null(front_by_name("HAProxy"), "names are exact");
+    cr_assert_null(front_by_name(""));
+    cr_assert_null(front_by_name(NULL));
+    const char *const *names = front_names();
+    cr_assert_str_eq(names[0], "reuseport", "the first is the default");
+    cr_assert_str_eq(names[1], "direct");
+    cr_assert_str_eq(names[2], "haproxy");
+    cr_assert_null(names[3]);
+    /* What the run and the scenario's checks ask of each. */
+    cr_assert(front_reuseport.servers_share_port && !front_reuseport.load_spreads);
+    cr_assert(!front_direct.servers_share_port && front_direct.load_spreads);
+    cr_assert(!front_haproxy.servers_share_port && !front_haproxy.load_spreads);
+    cr_assert_null(front_direct.balances);
+    cr_assert_str_eq(front_haproxy.balances[0], "roundrobin");
+    cr_assert_str_eq(front_haproxy.balances[1], "leastconn");
+    cr_assert_null(front_haproxy.balances[2]);
+}
+
+/* Fronts without a process of their own: the load goes to the servers' ports. */
+Test(front, plain_fronts_point_wrk_at_the_servers)
+{
+    int ports[] = {4001, 4002, 4003};
+    front_spec spec = {.ports = ports, .n = 3};
+    front_run fr;
+    cr_assert_eq(front_direct.start(&fr, &spec, err, sizeof(err)), 0);
+    cr_assert_eq(fr.nports, 3);
+    cr_assert_eq(fr.ports[2], 4003);
+    cr_assert_null(fr.balance);
+    err[0] = 'x';
+    cr_assert_null(front_direct.collect(&fr, err, sizeof(err)));
+    cr_assert_str_eq(err, "", "nothing to say is not an error");
+    front_direct.stop(&fr);
+    cr_assert_eq(front_reuseport.start(&fr, &spec, err, sizeof(err)), 0);
+    cr_assert_eq(fr.nports, 1, "one port shared by every server");
+    cr_assert_eq(fr.ports[0], 4001);
+    front_reuseport.stop(&fr);
+}
+
+Test(front, a_balancer_runs_here_until_remote_hosts_have_a_runner)
+{
+    inventory_host local = {.destination = "local", .local = 1};
+    inventory_host remote = {
+        .destination = "bench@198.18.0.9", .user = "bench", .host = "198.18.0.9"};
+    cr_assert_eq(front_check_host(&front_haproxy, NULL, err, sizeof(err)), 0);
+    cr_assert_eq(front_check_host(&front_haproxy, &local, err, sizeof(err)), 0);
+    cr_assert_eq(front_check_host(&front_direct, &remote, err, sizeof(err)), 0,
+                 "a front without a balancer does not care");
+    cr_assert_eq(front_check_host(&front_haproxy, &remote, err, sizeof(err)), -1);
+    cr_assert_str_eq(err, "the haproxy front runs its balancer on this machine only, for now; "
+                          "the inventory's \"balancer\" is \"bench@198.18.0.9\" (say \"local\", or "
+                          "leave it out)");
+    /* start() refuses it too, before it makes anything. */
+    int ports[] = {4001};
+    front_spec spec = {.ports = ports, .n = 1, .host = &remote};
+    front_run fr;
+    cr_assert_eq(front_haproxy.start(&fr, &spec, err, sizeof(err)), -1);
+    cr_assert(strstr(err, "bench@198.18.0.9") != NULL, "%s", err);
+    cr_assert_null(fr.state);
+}
+
+static int count(const char *text, const char *what)
+{
+    int n = 0;
+    for (const char *p = text; (p = strstr(p, what)) != NULL; p += strlen(what))
+        n++;
+    return n;
+}
+
+Test(front, the_haproxy_config_has_every_server_and_the_stats_socket)
+{
+    int ports[] = {4001, 4002, 4003};
+    haproxy_config_spec spec = {"/tmp/twice-haproxy-abc", 5000, ports, 3, "leastconn"};
+    char *text = haproxy_config_text(&spec);
+    cr_assert_not_null(text);
+    cr_assert(strstr(text, "\n    stats socket /tmp/twice-haproxy-abc/stats.sock level "
+                           "operator\n") != NULL,
+              "%s", text);
+    cr_assert(strstr(text, "\n    bind 127.0.0.1:5000\n") != NULL, "%s", text);
+    cr_assert(strstr(text, "\n    balance leastconn\n") != NULL, "%s", text);
+    cr_assert(strstr(text, "\n    nbthread 1\n") != NULL, "%s", text);
+    cr_assert(strstr(text, "\n    mode http\n") != NULL, "%s", text);
+    cr_assert(strstr(text, "\n    server s1 127.0.0.1:4001 check\n"
+                           "    server s2 127.0.0.1:4002 check\n"
+                           "    server s3 127.0.0.1:4003 check\n") != NULL,
+              "%s", text);
+    cr_assert_eq(count(text, "    server "), 3, "one line per server: %s", text);
+    cr_assert_eq(count(text, "maxconn"), 0, "no server is limited: %s", text);
+    cr_assert_eq(count(text, "log"), 0, "nothing to syslog: %s", text);
+    free(text);
+    spec = (haproxy_config_spec){"/d", 5000, ports, 1, "roundrobin"};
+    text = haproxy_config_text(&spec);
+    cr_assert(strstr(text, "\n    balance roundrobin\n") != NULL, "%s", text);
+    cr_assert_eq(count(text, "    server "), 1, "%s", text);
+    free(text);
+}
+
+/* HAProxy 2.6's own header, cut to the columns that matter and a few around them. */
+#define HEADER "# pxname,svname,qcur,scur,stot,bin,status,weight,check_status,req_tot,\n"
+
+Test(front, show_stat_is_read_by_column_names)
+{
+    haproxy_server_stat s[2];
+    const char *text = HEADER "twice,FRONTEND,,0,30,0,OPEN,,,60,\n"
+                              "servers,s2,0,0,12,0,UP,1,L4OK,40,\n"
+                              "servers,s1,0,0,11,0,DOWN,1,L4CON,,\n"
+                              "servers,BACKEND,0,0,23,0,UP,2,,80,\n"
+                              "other,s9,0,0,1,0,UP,1,L4OK,1,\n"
+                              "\n";
+    cr_assert_eq(haproxy_stat_parse(text, "servers", 2, s, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(s[0].sessions, 11);
+    cr_assert(!s[0].has_requests, "an empty req_tot is no count");
+    cr_assert_str_eq(s[0].status, "DOWN");
+    cr_assert_str_eq(s[0].check, "L4CON");
+    cr_assert(!haproxy_stat_up(&s[0]));
+    cr_assert_eq(s[1].sessions, 12);
+    cr_assert(s[1].has_requests);
+    cr_assert_eq(s[1].requests, 40);
+    cr_assert(haproxy_stat_up(&s[1]));
+    /* Columns in another order, and no req_tot at all (an older HAProxy): still read. */
+    const char *moved = "# svname,pxname,status,stot\n"
+                        "s1,servers,UP,7\n";
+    cr_assert_eq(haproxy_stat_parse(moved, "servers", 1, s, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(s[0].sessions, 7);
+    cr_assert(!s[0].has_requests);
+    cr_assert(!haproxy_stat_up(&s[0]), "UP before its first check is not yet UP");
+}
+
+Test(front, show_stat_that_is_wrong_is_refused_with_its_line)
+{
+    haproxy_server_stat s[2];
+    struct {
+        const char *text;
+        unsigned n;
+        const char *message;
+    } cases[] = {
+        {"", 1,
+         "not HAProxy's `show stat` output: line 1 should start with \"# pxname,\", got \"\""},
+        {"Unknown command\n", 1, "line 1 should start with \"# pxname,\", got \"Unknown command\""},
+        {"# pxname,svname,status\ns1\n", 1, "header (line 1) has no \"stot\" column"},
+        {"# svname,stot,status\n", 1, "header (line 1) has no \"pxname\" column"},
+        {HEADER "servers,s1,0,0\n", 1,
+         "`show stat` line 2 has 4 fields; the header's columns "
+         "need 10"},
+        {HEADER "servers,s1,0,0,12x,0,UP,1,L4OK,1,\n", 1,
+         "line 2: \"stot\" is \"12x\", not a "
+         "count"},
+        {HEADER "servers,s1,0,0,-1,0,UP,1,L4OK,1,\n", 1, "\"stot\" is \"-1\", not a count"},
+        {HEADER "servers,s1,0,0,99999999999999999999999,0,UP,1,L4OK,1,\n", 1,
+         "\"stot\" is \"99999999999999999999999\", not a count"},
+        {HEADER "servers,s1,0,0,1,0,UP,1,L4OK,1e3,\n", 1,
+         "line 2: \"req_tot\" is \"1e3\", not a "
+         "count"},
+        {HEADER "servers,s1,0,0,1,0,UP,1,L4OK,1,\nservers,s1,0,0,1,0,UP,1,L4OK,1,\n", 2,
+         "line 3: server s1 is listed twice"},
+        {HEADER "servers,s3,0,0,1,0,UP,1,L4OK,1,\n", 2,
+         "line 2: server \"s3\" is not one of s1..s2"},
+        {HEADER "servers,s01,0,0,1,0,UP,1,L4OK,1,\n", 2, "server \"s01\" is not one of s1..s2"},
+        {HEADER "servers,web\x1b[2J,0,0,1,0,UP,1,L4OK,1,\n", 2,
+         "server \"web\\x1b[2J\" is not one of s1..s2"},
+        {HEADER "servers,s1,0,0,1,0,UP,1,L4OK,1,\n", 2,
+         "has no row for server s2 of backend "
+         "servers"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        cr_assert_eq(haproxy_stat_parse(cases[i].text, "servers", cases[i].n, s, err, sizeof(err)),
+                     -1, "case %zu accepted", i);
+        cr_assert(strstr(err, cases[i].message) != NULL, "case %zu: %s", i, err);
+    }
+}
+
+/* runs[k].front as the HAProxy front writes it. */
+static json_t *run_with(double cpu, json_int_t a, json_int_t b)
+{
+    return json_pack("{s:{s:s, s:s, s:f, s:[{s:I, s:I}, {s:I, s:I}]}}", "front", "name", "haproxy",
+                     "balance", "roundrobin", "cpu", cpu, "servers", "sessions", (json_int_t)1,
+                     "requests", a, "sessions", (json_int_t)1, "requests", b);
+}
+
+Test(front, a_steps_summary_of_its_front)
+{
+    json_t *runs = json_pack("[o, o, o]", run_with(0.4, 100, 110), run_with(0.5, 100, 100),
+                             run_with(0.6, 120, 100));
+    json_t *summary = front_summary(&front_haproxy, "roundrobin", runs);
+    cr_assert_str_eq(json_string_value(json_object_get(summary, "name")), "haproxy");
+    cr_assert_str_eq(json_string_value(json_object_get(summary, "balance")), "roundrobin");
+    cr_assert_float_eq(json_number_value(json_object_get(summary, "cpu")), 0.5, 1e-12);
+    cr_assert_float_eq(json_number_value(json_object_get(summary, "spread")), 0.1, 1e-12,
+                       "the median of 0.1, 0 and 0.2");
+    json_decref(summary);
+    json_t *flags = json_array();
+    front_flags(runs, flags);
+    cr_assert_eq(json_array_size(flags), 0, "60% of a core is not saturated");
+    json_array_append_new(runs, run_with(0.95, 1, 1));
+    front_flags(runs, flags);
+    cr_assert_str_eq(json_string_value(json_array_get(flags, 0)),
+                     "balancer saturated: haproxy used 95% of its core");
+    json_decref(flags);
+    json_decref(runs);
+    /* A server that got nothing: no spread to speak of. */
+    runs = json_pack("[o]", run_with(0.1, 0, 50));
+    summary = front_summary(&front_haproxy, "roundrobin", runs);
+    cr_assert(json_is_null(json_object_get(summary, "spread")));
+    json_decref(summary);
+    json_decref(runs);
+    /* A front that counts nothing: its name alone. */
+    runs = json_pack("[{s:f}]", "throughput", 1.0);
+    summary = front_summary(&front_direct, NULL, runs);
+    cr_assert_eq(json_object_size(summary), 1);
+    cr_assert_str_eq(json_string_value(json_object_get(summary, "name")), "direct");
+    flags = json_array();
+    front_flags(runs, flags);
+    cr_assert_eq(json_array_size(flags), 0);
+    json_decref(flags);
+    json_decref(summary);
+    json_decref(runs);
+}

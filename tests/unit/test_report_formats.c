@@ -13,6 +13,7 @@
 #include "read_file.h"
 #include "report.h"
 #include "report_doc.h"
+#include "report_table.h"
 
 /* format's output for doc, gated against its own thresholds (malloc'd). */
 static char *render(const report_format *format, const report_doc *doc, size_t *len)
@@ -29,19 +30,35 @@ static char *render(const report_format *format, const report_doc *doc, size_t *
     return text;
 }
 
-static void fixture(report_doc *doc)
+static void fixture_at(report_doc *doc, const char *path)
 {
     char err[256];
-    cr_assert_eq(report_read_file(doc, FIXTURES_DIR "/report.json", err, sizeof(err)), 0, "%s",
-                 err);
+    cr_assert_eq(report_read_file(doc, path, err, sizeof(err)), 0, "%s", err);
 }
 
-static void matches_expected(const report_format *format, const char *expected_path)
+static void fixture(report_doc *doc)
+{
+    fixture_at(doc, FIXTURES_DIR "/report.json");
+}
+
+/* The fixture with measured resources, loss breakdowns and a disturbed step. */
+#define RESOURCES_FIXTURE FIXTURES_DIR "/report-resources.json"
+
+static size_t count(const char *haystack, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = haystack; (p = strstr(p, needle)) != NULL; p++)
+        n++;
+    return n;
+}
+
+/* format's output for the report at path is the file at expected_path. */
+static void renders_as(const report_format *format, const char *path, const char *expected_path)
 {
     report_doc doc;
     size_t len;
     char err[256];
-    fixture(&doc);
+    fixture_at(&doc, path);
     char *got = render(format, &doc, &len);
     char *expected = read_file(expected_path, NULL, err, sizeof(err));
     cr_assert_not_null(expected, "%s", err);
@@ -53,20 +70,67 @@ static void matches_expected(const report_format *format, const char *expected_p
 
 Test(report_formats, markdown)
 {
-    matches_expected(&report_markdown, FIXTURES_DIR "/report.md");
+    renders_as(&report_markdown, FIXTURES_DIR "/report.json", FIXTURES_DIR "/report.md");
 }
 
 Test(report_formats, junit)
 {
-    matches_expected(&report_junit, FIXTURES_DIR "/report.junit.xml");
+    renders_as(&report_junit, FIXTURES_DIR "/report.json", FIXTURES_DIR "/report.junit.xml");
 }
 
-static size_t count(const char *haystack, const char *needle)
+/* Resources as columns, a disturbed step marked so, and a section per model on where the lost
+ * efficiency went: each part's loss, the largest's share and every part's evidence. */
+Test(report_formats, markdown_with_resources_and_breakdowns)
 {
-    size_t n = 0;
-    for (const char *p = haystack; (p = strstr(p, needle)) != NULL; p++)
-        n++;
-    return n;
+    renders_as(&report_markdown, RESOURCES_FIXTURE, FIXTURES_DIR "/report-resources.md");
+}
+
+/* A step's breakdown is its first test case's output and fails nothing; a disturbed step fails
+ * its validity, saying what disturbed it. */
+Test(report_formats, junit_with_breakdowns_and_a_disturbed_step)
+{
+    renders_as(&report_junit, RESOURCES_FIXTURE, FIXTURES_DIR "/report-resources.junit.xml");
+    cr_assert_eq(system("xmllint --noout " FIXTURES_DIR "/report-resources.junit.xml"), 0,
+                 "the expected file is well-formed XML (a share below 1%% is written &lt;1%%)");
+}
+
+/* The terminal table: a resources line and a breakdown line under each step that has them,
+ * a disturbed step INVALID with its flag; an older report prints none of it. */
+Test(report_formats, terminal_table_shows_resources_and_the_loss)
+{
+    report_doc doc;
+    char *text = NULL;
+    size_t len;
+    fixture_at(&doc, RESOURCES_FIXTURE);
+    FILE *out = open_memstream(&text, &len);
+    report_print_table(out, &doc);
+    fclose(out);
+    cr_assert_eq(count(text, "    resources: "), 6, "%s", text);
+    cr_assert(strstr(text,
+                     "    resources: CPU 8.00 s per window (user 5.60, system 2.40), peak RSS "
+                     "14.4 MiB (largest server), 22250 requests per CPU-second\n") != NULL,
+              "%s", text);
+    cr_assert(strstr(text, "    lost 11%: front imbalance 9%, system 2%; largest: front "
+                           "imbalance, 82% of the loss\n") != NULL,
+              "%s", text);
+    cr_assert(strstr(text, "    lost 2%: system 2%, CPU starvation <1%; largest: system, 75% of "
+                           "the loss\n") != NULL,
+              "%s", text);
+    cr_assert_eq(count(text, "    lost "), 3, "only the steps with a breakdown: %s", text);
+    cr_assert(strstr(text, "  INVALID: disturbed\n    ! disturbed: other processes used 0.62") !=
+                  NULL,
+              "%s", text);
+    free(text);
+    report_doc_free(&doc);
+    fixture(&doc);
+    out = open_memstream(&text, &len);
+    report_print_table(out, &doc);
+    fclose(out);
+    cr_assert_null(strstr(text, "resources:"), "%s", text);
+    cr_assert_null(strstr(text, "lost"), "%s", text);
+    cr_assert(strstr(text, "  INVALID\n    ! repetitions too noisy") != NULL, "%s", text);
+    free(text);
+    report_doc_free(&doc);
 }
 
 /* The HTML is checked for structure (its rendering is checked in Chromium, tests/html). */

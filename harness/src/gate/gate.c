@@ -226,8 +226,12 @@ static void check_step(checker *c, const gate_limits *limits, const report_doc *
     const char *model = c->model->name;
     long long n = c->step->servers;
     char limit[32];
-    add(c, s->valid, s->valid ? "" : "flagged: see the report", s->valid, "1 (valid)",
-        "valid %s %lld servers", model, n);
+    /* A disturbed step says what disturbed it: the figure is the machine's, not the system's. */
+    add(c, s->valid,
+        s->disturbed ? s->disturbed_flag
+        : s->valid   ? ""
+                     : "flagged: see the report",
+        s->valid, "1 (valid)", "valid %s %lld servers", model, n);
     if (t->has_min_efficiency)
         efficiency_check(c, limits);
     if (t->has_max_p99_ms) {

@@ -5,9 +5,7 @@
  * Everything optional gets its default here, so that the gate, compare and
  * the writers never meet an absent field, a NULL string or a wrong type.
  */
-#include <errno.h>
 #include <float.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

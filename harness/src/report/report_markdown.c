@@ -142,7 +142,10 @@ static void breakdown_table(FILE *out, const report_model *model)
     fputs("\n\n| servers | ideal req/s | measured req/s | lost req/s", out);
     for (report_loss_part p = 0; p < REPORT_LOSS_PARTS; p++)
         fprintf(out, " | %s", report_loss_part_label(p));
-    fputs(" |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n", out);
+    fputs(" |\n|---:|---:|---:|---:|", out);
+    for (report_loss_part p = 0; p < REPORT_LOSS_PARTS; p++)
+        fputs("---:|", out);
+    fputs("\n", out);
     for (size_t j = 0; j < model->nsteps; j++) {
         const report_breakdown *b = &model->steps[j].summary.breakdown;
         if (!b->present)

@@ -16,6 +16,7 @@
 #include "read_file.h"
 #include "report.h"
 #include "report_doc.h"
+#include "report_figures.h"
 #include "report_table.h"
 #include "svg_chart.h"
 
@@ -404,4 +405,19 @@ Test(report_formats, stacked_bars_draw_any_finite_value_in_bounded_output)
         free(svg);
         bar_chart_free(&c);
     }
+}
+
+/* Shares of losses at the ends of what a double holds are still percentages. */
+Test(report_formats, loss_shares_of_huge_figures_stay_finite)
+{
+    report_breakdown b = {.present = 1,
+                          .ideal = 1.7976931348623157e308,
+                          .lost = 1.7976931348623157e308,
+                          .largest = REPORT_LOSS_CPU_STARVATION};
+    b.parts[REPORT_LOSS_CPU_STARVATION] = (report_loss){1, 1.7976931348623157e308, ""};
+    b.parts[REPORT_LOSS_SYSTEM] = (report_loss){1, 5e-324, ""};
+    char text[256];
+    cr_assert_str_eq(report_breakdown_text(text, sizeof(text), &b),
+                     "lost 100%: CPU starvation 100%, system <1%; largest: CPU starvation, 100% "
+                     "of the loss");
 }

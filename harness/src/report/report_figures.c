@@ -166,8 +166,8 @@ char *report_resources_text(char *buf, size_t len, const report_step_resources *
 /* share of whole as a whole percentage; "<1%" for a share that is not 0 but below 1%. */
 static const char *percent(char *buf, size_t len, double share, double whole)
 {
-    double p = whole > 0 ? 100 * share / whole : 0;
-    if (p > 0 && p < 1)
+    double p = whole > 0 ? 100 * (share / whole) : 0; /* 100 * share may overflow */
+    if (share > 0 && p < 1)                           /* even when share / whole underflows to 0 */
         snprintf(buf, len, "<1%%");
     else
         snprintf(buf, len, "%.0f%%", p);

@@ -4,6 +4,9 @@
  * .steps[0]") so that the first thing wrong is named exactly where it is.
  * Everything optional gets its default here, so that the gate, compare and
  * the writers never meet an absent field, a NULL string or a wrong type.
+ * The field checks are report_reader.c's; what a run measured beside
+ * throughput (resources, the loss breakdown) is read by
+ * report_read_resources.c.
  */
 #include <float.h>
 #include <stdio.h>

@@ -1,8 +1,8 @@
 /*
  * fuzz_report.c - the report reader over arbitrary bytes. What it accepts is
- * then gated, compared with itself and rendered in every format (into
- * /dev/null): a report the reader lets through must be one nothing
- * downstream can crash on, loop on or leak.
+ * then gated, compared with itself and rendered in every format and as the
+ * terminal table (into /dev/null): a report the reader lets through must be
+ * one nothing downstream can crash on, loop on or leak.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -10,6 +10,7 @@
 #include "gate.h"
 #include "report_format.h"
 #include "report_read.h"
+#include "report_table.h"
 
 static void render(FILE *out, const report_doc *doc)
 {
@@ -26,6 +27,7 @@ static void render(FILE *out, const report_doc *doc)
         checks = (gate_checks){0};
     for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
         formats[i]->write(out, doc, &checks);
+    report_print_table(out, doc);
     gate_checks_free(&checks);
 }
 

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Opens the HTML report of the fixture in headless Chromium (Debian's chromium) and checks
 # what a person would see: the charts rendered (SVG with its lines and points in the DOM
-# Chromium built), no console errors, and a screenshot that is a real picture.
-# usage: chromium.sh TWICE_BINARY FIXTURE_REPORT
+# Chromium built, and the stacked bars of the loss where the report has them), no console
+# errors, and a screenshot that is a real picture.
+# usage: chromium.sh TWICE_BINARY FIXTURE_REPORT [CHARTS [SEGMENTS]]
+#   CHARTS: how many charts the page has (3 by default); SEGMENTS: how many bar segments
 set -euo pipefail
 twice=$1
 fixture=$2
+charts=${3:-3}
+segments=${4:-0}
 browser=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$browser" ]; then
     echo "chromium is not installed (apt-get install chromium; scripts/deps.sh does)" >&2
@@ -23,8 +27,12 @@ timeout 120 "$browser" "${flags[@]}" --dump-dom "file://$work/report.html" \
 svgs=$(grep -o '<svg' "$work/dom.html" | wc -l)
 lines=$(grep -o '<polyline' "$work/dom.html" | wc -l)
 points=$(grep -o '<circle' "$work/dom.html" | wc -l)
-echo "rendered DOM: $svgs svg, $lines polylines, $points points"
-[ "$svgs" -eq 3 ] || { echo "expected 3 charts in the rendered page, found $svgs" >&2; exit 1; }
+bars=$({ grep -o '<rect class="segment"' "$work/dom.html" || true; } | wc -l)
+echo "rendered DOM: $svgs svg, $lines polylines, $points points, $bars bar segments"
+[ "$svgs" -eq "$charts" ] ||
+    { echo "expected $charts charts in the rendered page, found $svgs" >&2; exit 1; }
+[ "$bars" -eq "$segments" ] ||
+    { echo "expected $segments bar segments in the rendered page, found $bars" >&2; exit 1; }
 [ "$lines" -ge 6 ] && [ "$points" -ge 4 ] || { echo "the charts have no lines or points" >&2; exit 1; }
 if grep -E 'CONSOLE|Uncaught|SyntaxError' "$work/console.log"; then
     echo "console errors while rendering the report" >&2

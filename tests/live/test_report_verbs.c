@@ -3,8 +3,10 @@
  * on reports that once crashed or hung them (a model without its name, a
  * flag that is a number, nine models in a chart, medians at the ends of a
  * double) and on files that are not reports: the real binary, its exit
- * status, its message, and never a signal. And a run whose server answers
- * nothing: its analysis says why there is none, and the gate fails on it.
+ * status, its message, and never a signal. Breakdowns that do not add up are
+ * refused; compare shows requests per CPU-second when both reports have it.
+ * And a run whose server answers nothing: its analysis says why there is
+ * none, and the gate fails on it.
  */
 #include <criterion/criterion.h>
 #include <glob.h>
@@ -228,4 +230,82 @@ Test(report_verbs_files, a_run_with_no_throughput_says_why_and_fails_the_gate, .
                      "no throughput at 1 servers: sigma and kappa cannot be estimated");
     cr_assert_str_eq(json_string_value(json_object_get(analysis, "verdict")), "unknown");
     json_decref(report);
+}
+
+/* The fixture with measured resources, loss breakdowns and a disturbed step. */
+static json_t *resources_fixture(void)
+{
+    json_t *json = json_load_file(FIXTURES_DIR "/report-resources.json", 0, NULL);
+    cr_assert_not_null(json);
+    return json;
+}
+
+static json_t *summary_of(json_t *report, size_t model, size_t step)
+{
+    json_t *m = json_array_get(json_object_get(report, "models"), model);
+    return json_object_get(json_array_get(json_object_get(m, "steps"), step), "summary");
+}
+
+/* A breakdown whose parts do not add up, or name a cause nobody measured, is refused by every
+ * verb with its JSON path. */
+Test(report_verbs_files, a_malformed_breakdown_is_refused_by_every_verb)
+{
+    char path[128], message[256];
+    json_t *r = resources_fixture();
+    json_t *parts = json_object_get(json_object_get(summary_of(r, 0, 2), "breakdown"), "parts");
+    json_object_set_new(json_array_get(parts, 2), "lost", json_real(-1));
+    write_report("negative-part.json", r, path, sizeof(path));
+    snprintf(message, sizeof(message),
+             "%s: $.models[0].steps[2].summary.breakdown.parts[2].lost: expected a number >= 0",
+             path);
+    every_verb_refuses(path, message);
+    r = resources_fixture();
+    parts = json_object_get(json_object_get(summary_of(r, 0, 2), "breakdown"), "parts");
+    json_object_set_new(json_array_get(parts, 4), "lost", json_real(100));
+    write_report("parts-short.json", r, path, sizeof(path));
+    snprintf(message, sizeof(message),
+             "%s: $.models[0].steps[2].summary.breakdown.parts: the parts sum to 1900, not to "
+             "\"lost\" 2200 (beyond rounding)",
+             path);
+    every_verb_refuses(path, message);
+}
+
+/* twice compare with resources on both sides: requests per CPU-second beside throughput, its
+ * ratio, and once the line that says why; with resources on one side only, neither. */
+Test(report_verbs_files, compare_shows_requests_per_cpu_second_beside_throughput)
+{
+    char a_path[128], b_path[128];
+    json_t *a = resources_fixture();
+    json_array_remove(json_object_get(a, "models"), 1); /* the disturbed model fails the gate */
+    json_t *b = json_deep_copy(a);
+    json_object_set_new(json_object_get(summary_of(b, 0, 2), "resources"), "requests_per_cpu_s",
+                        json_real(20025));
+    write_report("a.json", json_incref(a), a_path, sizeof(a_path));
+    write_report("b.json", b, b_path, sizeof(b_path));
+    const char *const compare[] = {"compare", a_path, b_path, NULL};
+    char *out = NULL, *err = NULL;
+    int ws = run_capturing(TWICE_PATH, compare, 30000, &out, &err);
+    cr_assert(WIFEXITED(ws) && WEXITSTATUS(ws) == 0, "status %d: %s", ws, err);
+    cr_assert(strstr(out, "A req/CPU-s  B req/CPU-s     B/A  judgement\n") != NULL, "%s", out);
+    cr_assert(strstr(out, "thread           4        17800        17800    1.00        22250 "
+                          "       20025    0.90  same") != NULL,
+              "%s", out);
+    const char *note = "req/CPU-s: requests per server CPU-second, the figure that stays steady";
+    cr_assert(strstr(out, note) != NULL && strstr(strstr(out, note) + 1, note) == NULL, "%s", out);
+    free(out);
+    free(err);
+    /* A without resources: throughput only, as before. */
+    json_t *step;
+    size_t j;
+    json_array_foreach(json_object_get(model0(a), "steps"), j, step)
+        json_object_del(json_object_get(step, "summary"), "resources");
+    write_report("a.json", a, a_path, sizeof(a_path));
+    out = err = NULL;
+    ws = run_capturing(TWICE_PATH, compare, 30000, &out, &err);
+    cr_assert(WIFEXITED(ws) && WEXITSTATUS(ws) == 0, "status %d: %s", ws, err);
+    cr_assert_null(strstr(out, "req/CPU-s"), "%s", out);
+    cr_assert(strstr(out, "thread           4        17800        17800    1.00  same") != NULL,
+              "%s", out);
+    free(out);
+    free(err);
 }

@@ -1,8 +1,9 @@
 /*
  * test_gate.c - the gate's decisions: thresholds, a baseline within and
  * beyond its noise, reports that cannot be compared, reports where nothing
- * was measured, analyses that could not be made, and compare's view of
- * models and steps that only one side has.
+ * was measured, analyses that could not be made, a disturbed step, and
+ * compare's view of models and steps that only one side has and of requests
+ * per CPU-second.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -55,6 +56,12 @@ static json_t *report_json(const char *name, json_t *models)
                      "route", "/sleep?ms=10", "gate", "min_efficiency", 0.9, "max_error_rate",
                      0.001, "machine", "cpu_model", "cpu", "kernel", "Linux", "cores", 2, "models",
                      models);
+}
+
+/* The first model of report r. */
+static json_t *model0_of(json_t *r)
+{
+    return json_array_get(json_object_get(r, "models"), 0);
 }
 
 /* A complete report of one model "thread" (see steps_of()). */
@@ -407,6 +414,96 @@ Test(gate, names_are_escaped_for_the_terminal)
     cr_assert_null(memchr(text, '\x1b', len), "%s", text);
     cr_assert(strstr(text, "valid \\x1b]0;owned\\x07\\x1b[2J 1 servers") != NULL, "%s", text);
     free(text);
+    gate_checks_free(&checks);
+    report_doc_free(&doc);
+}
+
+/* Gives every step of every model in r resources whose requests per server CPU-second are
+ * per_cpu (null when per_cpu < 0), one entry per server. */
+static void with_resources(json_t *r, double per_cpu)
+{
+    json_t *model, *step;
+    size_t i, j;
+    json_array_foreach(json_object_get(r, "models"), i, model)
+    {
+        json_array_foreach(json_object_get(model, "steps"), j, step)
+        {
+            json_int_t n = json_integer_value(json_object_get(step, "servers"));
+            json_t *servers = json_array();
+            for (json_int_t k = 0; k < n; k++)
+                json_array_append_new(servers,
+                                      json_pack("{s:f, s:f, s:f}", "cpu_user_s", 1.0,
+                                                "cpu_system_s", 0.5, "peak_rss_bytes", 1e7));
+            json_object_set_new(json_object_get(step, "summary"), "resources",
+                                json_pack("{s:o, s:f, s:o}", "servers", servers, "cpu_s",
+                                          1.5 * (double)n, "requests_per_cpu_s",
+                                          per_cpu >= 0 ? json_real(per_cpu) : json_null()));
+        }
+    }
+}
+
+/* When both reports measured the servers' CPU, compare shows requests per CPU-second and their
+ * ratio beside throughput, and says once why that figure is there. */
+Test(gate, compare_shows_requests_per_cpu_second_when_both_reports_have_it)
+{
+    json_t *a = report("s", 100, 1, 0, 1), *b = report("s", 100, 0.8, 0, 1);
+    size_t failed;
+    char *text = print_comparison(a, b, &failed);
+    cr_assert_null(strstr(text, "req/CPU-s"), "neither has resources: %s", text);
+    free(text);
+    with_resources(a, 24000);
+    text = print_comparison(a, b, &failed);
+    cr_assert_null(strstr(text, "req/CPU-s"), "only A has resources: %s", text);
+    free(text);
+    with_resources(b, 23760);
+    text = print_comparison(a, b, &failed);
+    cr_assert(strstr(text, "model      servers      A req/s      B req/s     B/A  A req/CPU-s  "
+                           "B req/CPU-s     B/A  judgement\n") != NULL,
+              "%s", text);
+    cr_assert(strstr(text, "thread           2          200          160    0.80        24000 "
+                           "       23760    0.99  REGRESSED\n") != NULL,
+              "%s", text);
+    cr_assert_eq(failed, 1, "the throughput drop still fails the gate");
+    const char *note = "req/CPU-s: requests per server CPU-second, the figure that stays steady "
+                       "on a noisy machine";
+    cr_assert(strstr(text, note) != NULL && strstr(strstr(text, note) + 1, note) == NULL,
+              "said once: %s", text);
+    free(text);
+    with_resources(b, -1);
+    text = print_comparison(a, b, &failed);
+    cr_assert(strstr(text, "thread           1          100          100    1.00        24000 "
+                           "           -       -  same") != NULL,
+              "unknown in B: %s", text);
+    free(text);
+    json_decref(a);
+    json_decref(b);
+}
+
+/* A step disturbed by other work on the machine fails its validity, and says what disturbed
+ * it instead of "see the report". */
+Test(gate, a_disturbed_step_fails_naming_what_disturbed_it)
+{
+    json_t *r = report("s", 100, 0.95, 0.01, 1);
+    json_t *summary =
+        json_object_get(json_array_get(json_object_get(model0_of(r), "steps"), 1), "summary");
+    json_object_set_new(summary, "valid", json_false());
+    json_object_set_new(summary, "disturbed", json_true());
+    json_object_set_new(summary, "flags",
+                        json_pack("[s]", "disturbed: foreign CPU 0.62 s per second > 0.25"));
+    report_doc doc;
+    read_doc(&doc, r);
+    gate_limits limits = gate_limits_from_report(&doc);
+    gate_checks checks;
+    char err[512];
+    cr_assert_eq(gate_check(&checks, &doc, NULL, &limits, err, sizeof(err)), 0, "%s", err);
+    const gate_check_result *valid = NULL;
+    for (size_t i = 0; i < checks.n; i++) {
+        if (strcmp(checks.items[i].name, "valid thread 2 servers") == 0)
+            valid = &checks.items[i];
+    }
+    cr_assert_not_null(valid);
+    cr_assert_not(valid->pass);
+    cr_assert_str_eq(valid->note, "disturbed: foreign CPU 0.62 s per second > 0.25");
     gate_checks_free(&checks);
     report_doc_free(&doc);
 }

@@ -1,10 +1,13 @@
 /*
- * test_report_formats.c - the Markdown, JUnit and HTML reports of a fixed
- * JSON report, compared with the expected files beside it (tests/fixtures);
- * and of hostile ones: names that are markup, controls that XML forbids,
- * many models, figures at the ends of what a double holds.
+ * test_report_formats.c - the Markdown, JUnit and HTML reports and the
+ * terminal table of fixed JSON reports (one with measured resources and loss
+ * breakdowns), compared with the expected files beside them
+ * (tests/fixtures); of hostile ones: names that are markup, controls that
+ * XML forbids, many models, figures at the ends of what a double holds; and
+ * the stacked bar chart the HTML report draws the loss with.
  */
 #include <criterion/criterion.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,7 +16,9 @@
 #include "read_file.h"
 #include "report.h"
 #include "report_doc.h"
+#include "report_figures.h"
 #include "report_table.h"
+#include "svg_chart.h"
 
 /* format's output for doc, gated against its own thresholds (malloc'd). */
 static char *render(const report_format *format, const report_doc *doc, size_t *len)
@@ -30,19 +35,35 @@ static char *render(const report_format *format, const report_doc *doc, size_t *
     return text;
 }
 
-static void fixture(report_doc *doc)
+static void fixture_at(report_doc *doc, const char *path)
 {
     char err[256];
-    cr_assert_eq(report_read_file(doc, FIXTURES_DIR "/report.json", err, sizeof(err)), 0, "%s",
-                 err);
+    cr_assert_eq(report_read_file(doc, path, err, sizeof(err)), 0, "%s", err);
 }
 
-static void matches_expected(const report_format *format, const char *expected_path)
+static void fixture(report_doc *doc)
+{
+    fixture_at(doc, FIXTURES_DIR "/report.json");
+}
+
+/* The fixture with measured resources, loss breakdowns and a disturbed step. */
+#define RESOURCES_FIXTURE FIXTURES_DIR "/report-resources.json"
+
+static size_t count(const char *haystack, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = haystack; (p = strstr(p, needle)) != NULL; p++)
+        n++;
+    return n;
+}
+
+/* format's output for the report at path is the file at expected_path. */
+static void renders_as(const report_format *format, const char *path, const char *expected_path)
 {
     report_doc doc;
     size_t len;
     char err[256];
-    fixture(&doc);
+    fixture_at(&doc, path);
     char *got = render(format, &doc, &len);
     char *expected = read_file(expected_path, NULL, err, sizeof(err));
     cr_assert_not_null(expected, "%s", err);
@@ -54,20 +75,67 @@ static void matches_expected(const report_format *format, const char *expected_p
 
 Test(report_formats, markdown)
 {
-    matches_expected(&report_markdown, FIXTURES_DIR "/report.md");
+    renders_as(&report_markdown, FIXTURES_DIR "/report.json", FIXTURES_DIR "/report.md");
 }
 
 Test(report_formats, junit)
 {
-    matches_expected(&report_junit, FIXTURES_DIR "/report.junit.xml");
+    renders_as(&report_junit, FIXTURES_DIR "/report.json", FIXTURES_DIR "/report.junit.xml");
 }
 
-static size_t count(const char *haystack, const char *needle)
+/* Resources as columns, a disturbed step marked so, and a section per model on where the lost
+ * efficiency went: each part's loss, the largest's share and every part's evidence. */
+Test(report_formats, markdown_with_resources_and_breakdowns)
 {
-    size_t n = 0;
-    for (const char *p = haystack; (p = strstr(p, needle)) != NULL; p++)
-        n++;
-    return n;
+    renders_as(&report_markdown, RESOURCES_FIXTURE, FIXTURES_DIR "/report-resources.md");
+}
+
+/* A step's breakdown is its first test case's output and fails nothing; a disturbed step fails
+ * its validity, saying what disturbed it. */
+Test(report_formats, junit_with_breakdowns_and_a_disturbed_step)
+{
+    renders_as(&report_junit, RESOURCES_FIXTURE, FIXTURES_DIR "/report-resources.junit.xml");
+    cr_assert_eq(system("xmllint --noout " FIXTURES_DIR "/report-resources.junit.xml"), 0,
+                 "the expected file is well-formed XML (a share below 1%% is written &lt;1%%)");
+}
+
+/* The terminal table: a resources line and a breakdown line under each step that has them,
+ * a disturbed step INVALID with its flag; an older report prints none of it. */
+Test(report_formats, terminal_table_shows_resources_and_the_loss)
+{
+    report_doc doc;
+    char *text = NULL;
+    size_t len;
+    fixture_at(&doc, RESOURCES_FIXTURE);
+    FILE *out = open_memstream(&text, &len);
+    report_print_table(out, &doc);
+    fclose(out);
+    cr_assert_eq(count(text, "    resources: "), 6, "%s", text);
+    cr_assert(strstr(text,
+                     "    resources: CPU 8.00 s per window (user 5.60, system 2.40), peak RSS "
+                     "14.4 MiB (largest server), 22250 requests per CPU-second\n") != NULL,
+              "%s", text);
+    cr_assert(strstr(text, "    lost 11%: front imbalance 9%, system 2%; largest: front "
+                           "imbalance, 82% of the loss\n") != NULL,
+              "%s", text);
+    cr_assert(strstr(text, "    lost 2%: system 2%, CPU starvation <1%; largest: system, 75% of "
+                           "the loss\n") != NULL,
+              "%s", text);
+    cr_assert_eq(count(text, "    lost "), 3, "only the steps with a breakdown: %s", text);
+    cr_assert(strstr(text, "  INVALID: disturbed\n    ! disturbed: other processes used 0.62") !=
+                  NULL,
+              "%s", text);
+    free(text);
+    report_doc_free(&doc);
+    fixture(&doc);
+    out = open_memstream(&text, &len);
+    report_print_table(out, &doc);
+    fclose(out);
+    cr_assert_null(strstr(text, "resources:"), "%s", text);
+    cr_assert_null(strstr(text, "lost"), "%s", text);
+    cr_assert(strstr(text, "  INVALID\n    ! repetitions too noisy") != NULL, "%s", text);
+    free(text);
+    report_doc_free(&doc);
 }
 
 /* The HTML is checked for structure (its rendering is checked in Chromium, tests/html). */
@@ -281,4 +349,134 @@ Test(report_formats, html_charts_any_number_of_models_and_any_finite_value)
     html_stays_bounded(9, 1.75e308);
     html_stays_bounded(3, 1.7976931348623157e308);
     html_stays_bounded(2, 0);
+}
+
+/* With resources: a chart of requests per CPU-second, their columns, and per model with a
+ * breakdown a stacked bar chart of the loss, its table and its evidence. */
+Test(report_formats, html_charts_the_loss_and_requests_per_cpu_second)
+{
+    report_doc doc;
+    size_t len;
+    fixture_at(&doc, RESOURCES_FIXTURE);
+    char *html = render(&report_html, &doc, &len);
+    cr_assert_eq(count(html, "<svg"), 6, "4 charts of steps and one of the loss per model");
+    cr_assert(strstr(html, "<title>Requests per server CPU-second</title>") != NULL);
+    cr_assert_eq(count(html, "class=\"legend\">thread</text>"), 3,
+                 "thread in the legends of throughput, efficiency and requests per CPU-second");
+    cr_assert(strstr(html, "<th>req per CPU-s</th>") != NULL);
+    cr_assert(strstr(html, "<td>8.00</td><td>14.4</td><td>22250</td>") != NULL);
+    cr_assert(strstr(html, "FLAGGED: disturbed") != NULL);
+    cr_assert_eq(count(html, "<h2>Where the lost efficiency went</h2>"), 1);
+    cr_assert(strstr(html, "<title>Where thread lost throughput</title>") != NULL);
+    cr_assert(strstr(html, "<title>Where process lost throughput</title>") != NULL);
+    cr_assert_eq(count(html, "class=\"segment\""), 6, "only the parts that lost anything");
+    cr_assert(
+        strstr(html, "<title>4 servers: front imbalance 1800 req/s (82% of the bar)</title>") !=
+        NULL);
+    cr_assert(strstr(html, "<td>4</td><td>20000</td><td>17800</td><td>2200</td><td>1800</td>"
+                           "<td>0</td><td>0</td><td>0</td><td>400</td>") != NULL);
+    cr_assert(strstr(html, "lost 2%: system 2%, CPU starvation &lt;1%") != NULL);
+    cr_assert(strstr(html, "<li>front imbalance: server 3 held 9 of 64 connections") != NULL);
+    free(html);
+    report_doc_free(&doc);
+    /* An older report: none of it. */
+    fixture(&doc);
+    html = render(&report_html, &doc, &len);
+    cr_assert_null(strstr(html, "lost efficiency"));
+    cr_assert_null(strstr(html, "CPU-s"));
+    free(html);
+    report_doc_free(&doc);
+}
+
+static char *bar_svg(const bar_chart *c)
+{
+    char *svg = NULL;
+    size_t len;
+    FILE *out = open_memstream(&svg, &len);
+    cr_assert_eq(bar_chart_write_svg(out, c), 0);
+    fclose(out);
+    return svg;
+}
+
+/* Segments stack from 0 in the kinds' order, each as tall as its value; what is not a
+ * positive finite value is left out; every label is escaped; a legend entry per kind. */
+Test(report_formats, stacked_bars_stack_their_segments)
+{
+    static const char *const kinds[] = {"<a>", "b & c"}, *const colors[] = {"#111", "#222"};
+    bar_chart c = {.title = "t<",
+                   .x_label = "x",
+                   .y_label = "y",
+                   .unit = "u",
+                   .kind_labels = kinds,
+                   .kind_colors = colors,
+                   .nkinds = 2};
+    size_t first = bar_chart_add(&c, "first \"%d\"", 1), second = bar_chart_add(&c, "second");
+    bar_chart_add(&c, "empty");
+    bar_chart_value(&c, first, 0, 1);
+    bar_chart_value(&c, first, 1, 3);
+    bar_chart_value(&c, second, 1, 2);
+    bar_chart_value(&c, second, 0, -5);
+    bar_chart_value(&c, second, 0, NAN);
+    bar_chart_value(&c, 7, 0, 1);
+    bar_chart_value(&c, first, 2, 1);
+    char *svg = bar_svg(&c);
+    /* The top is 4 and 5% more; the plot is 270 pixels tall from y = 310. */
+    cr_assert(strstr(svg, "<rect class=\"segment\" x=\"96.7\" y=\"245.7\" width=\"80.0\" "
+                          "height=\"64.3\" fill=\"#111\"><title>first &quot;1&quot;: &lt;a&gt; 1 "
+                          "u (25% of the bar)</title></rect>") != NULL,
+              "%s", svg);
+    cr_assert(strstr(svg, "y=\"52.9\" width=\"80.0\" height=\"192.9\" fill=\"#222\"><title>first "
+                          "&quot;1&quot;: b &amp; c 3 u (75% of the bar)") != NULL,
+              "%s", svg);
+    cr_assert(strstr(svg, "<title>second: b &amp; c 2 u (100% of the bar)</title>") != NULL, "%s",
+              svg);
+    cr_assert_eq(count(svg, "class=\"segment\""), 3, "%s", svg);
+    cr_assert(strstr(svg, ">empty</text>") != NULL, "an empty bar keeps its label");
+    cr_assert_eq(count(svg, "class=\"legend\""), 2);
+    cr_assert(strstr(svg, "<title>t&lt;</title>") != NULL);
+    free(svg);
+    bar_chart_free(&c);
+}
+
+/* Values at the ends of what a double holds, and many bars: finished, bounded, no NaN. */
+Test(report_formats, stacked_bars_draw_any_finite_value_in_bounded_output)
+{
+    static const char *const kinds[] = {"a", "b", "c"}, *const colors[] = {"#1", "#2", "#3"};
+    const double values[] = {5e-324, 1.75e308, 1.7976931348623157e308, 0};
+    for (size_t v = 0; v < sizeof(values) / sizeof(values[0]); v++) {
+        bar_chart c = {.title = "t",
+                       .x_label = "x",
+                       .y_label = "y",
+                       .unit = "u",
+                       .kind_labels = kinds,
+                       .kind_colors = colors,
+                       .nkinds = 3};
+        for (int i = 0; i < 500; i++) {
+            size_t bar = bar_chart_add(&c, "%d", i);
+            for (size_t k = 0; k < 3; k++)
+                bar_chart_value(&c, bar, k, values[v]);
+        }
+        char *svg = bar_svg(&c);
+        cr_assert_lt(strlen(svg), 500 * 600 + 4000, "%zu bytes", strlen(svg));
+        cr_assert(strstr(svg, "nan") == NULL && strstr(svg, "inf") == NULL, "value %g", values[v]);
+        cr_assert_eq(count(svg, "class=\"segment\""), values[v] > 0 ? 1500 : 0);
+        cr_assert(strstr(svg, "</svg>\n") != NULL);
+        free(svg);
+        bar_chart_free(&c);
+    }
+}
+
+/* Shares of losses at the ends of what a double holds are still percentages. */
+Test(report_formats, loss_shares_of_huge_figures_stay_finite)
+{
+    report_breakdown b = {.present = 1,
+                          .ideal = 1.7976931348623157e308,
+                          .lost = 1.7976931348623157e308,
+                          .largest = REPORT_LOSS_CPU_STARVATION};
+    b.parts[REPORT_LOSS_CPU_STARVATION] = (report_loss){1, 1.7976931348623157e308, ""};
+    b.parts[REPORT_LOSS_SYSTEM] = (report_loss){1, 5e-324, ""};
+    char text[256];
+    cr_assert_str_eq(report_breakdown_text(text, sizeof(text), &b),
+                     "lost 100%: CPU starvation 100%, system <1%; largest: CPU starvation, 100% "
+                     "of the loss");
 }

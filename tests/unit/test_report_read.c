@@ -9,14 +9,28 @@
 #include <string.h>
 
 #include "read_file.h"
+#include "report_doc.h"
 #include "report_read.h"
+
+static json_t *fixture_named(const char *file)
+{
+    char path[512];
+    json_error_t error;
+    snprintf(path, sizeof(path), "%s/%s", FIXTURES_DIR, file);
+    json_t *json = json_load_file(path, 0, &error);
+    cr_assert_not_null(json, "%s: %s", path, error.text);
+    return json;
+}
 
 static json_t *fixture_json(void)
 {
-    json_error_t error;
-    json_t *json = json_load_file(FIXTURES_DIR "/report.json", 0, &error);
-    cr_assert_not_null(json, "%s", error.text);
-    return json;
+    return fixture_named("report.json");
+}
+
+/* The fixture with measured resources, loss breakdowns and a disturbed step. */
+static json_t *resources_json(void)
+{
+    return fixture_named("report-resources.json");
 }
 
 /* The value at a dotted path ("models.0.steps.1"), numbers indexing arrays. */
@@ -55,6 +69,15 @@ static void refused(json_t *json, const char *expected)
 static void refused_with(const char *path, const char *key, json_t *value, const char *expected)
 {
     json_t *json = fixture_json();
+    edit(json, path, key, value);
+    refused(json, expected);
+}
+
+/* The same over the fixture with resources. */
+static void resources_refused_with(const char *path, const char *key, json_t *value,
+                                   const char *expected)
+{
+    json_t *json = resources_json();
     edit(json, path, key, value);
     refused(json, expected);
 }
@@ -493,4 +516,215 @@ Test(report_read, text_that_is_not_json_is_refused_with_its_position)
     text_refused(deep, sizeof(deep), "r.json:1:2049: maximum parsing depth reached near '['");
     cr_assert_eq(report_read_file(&(report_doc){0}, "/nonexistent/r.json", deep, 512), -1);
     cr_assert_str_eq(deep, "/nonexistent/r.json: No such file or directory");
+}
+
+Test(report_read, measured_resources_and_breakdowns_read_into_structs)
+{
+    report_doc doc;
+    read_doc(&doc, resources_json());
+    cr_assert_eq(doc.nmodels, 2);
+    const report_step *one = &doc.models[0].steps[0], *four = &doc.models[0].steps[2];
+    cr_assert_eq(four->nruns, 3);
+    const report_window_resources *w = &four->run_resources[1];
+    cr_assert(w->present);
+    cr_assert_eq(w->window_s, 10.0);
+    cr_assert_eq(w->nservers, 4, "one per server");
+    cr_assert_eq(w->servers[0].cpu_user_s, 1.4);
+    cr_assert_eq(w->servers[0].cpu_system_s, 0.6);
+    cr_assert_eq(w->servers[3].peak_rss_bytes, 12000000 + 3 * 1048576);
+    cr_assert_not(w->servers[0].has_throttling, "null: no cgroup");
+    cr_assert(w->servers[0].has_connections && w->servers[0].connections == 16);
+    cr_assert(w->servers[0].has_requests && w->servers[0].requests == 44500);
+    cr_assert(w->has_wrk && w->wrk_connections_open == 64 && w->wrk_cpu_s == 0.9);
+    cr_assert(w->has_machine && w->machine_cores == 2 && w->machine_foreign_cpu_s == 0.1);
+    cr_assert_str_eq(w->notes, "");
+    const report_step_resources *r = &four->summary.resources;
+    cr_assert(r->present && r->nservers == 4);
+    cr_assert_eq(r->cpu_s, 8.0);
+    cr_assert(r->has_requests_per_cpu_s && r->requests_per_cpu_s == 22250);
+    cr_assert(r->servers[2].has_requests_per_cpu_s && r->servers[2].requests_per_cpu_s == 22250);
+    cr_assert_not(one->summary.breakdown.present, "null at 1 server");
+    const report_breakdown *b = &four->summary.breakdown;
+    cr_assert(b->present);
+    cr_assert_eq(b->ideal, 20000);
+    cr_assert_eq(b->measured, 17800);
+    cr_assert_eq(b->lost, 2200);
+    cr_assert_eq(b->largest, REPORT_LOSS_FRONT_IMBALANCE);
+    cr_assert(b->parts[REPORT_LOSS_FRONT_IMBALANCE].present);
+    cr_assert_eq(b->parts[REPORT_LOSS_FRONT_IMBALANCE].lost, 1800);
+    cr_assert_eq(b->parts[REPORT_LOSS_SYSTEM].lost, 400);
+    cr_assert(strstr(b->parts[REPORT_LOSS_FRONT_IMBALANCE].evidence, "9 of 64") != NULL);
+    cr_assert_str_eq(report_loss_part_name(REPORT_LOSS_CPU_STARVATION), "cpu_starvation");
+    cr_assert_not(four->summary.disturbed);
+    const report_summary *disturbed = &doc.models[1].steps[2].summary;
+    cr_assert(disturbed->disturbed && !disturbed->valid);
+    cr_assert_str_eq(disturbed->disturbed_flag, disturbed->flags[0]);
+    cr_assert(strncmp(disturbed->disturbed_flag, "disturbed: other processes used 0.62", 36) == 0);
+    report_doc_free(&doc);
+}
+
+/* Older reports have none of it: read, with nothing present. Null reads as absent. */
+Test(report_read, resources_and_breakdowns_are_optional)
+{
+    report_doc doc;
+    read_doc(&doc, fixture_json());
+    const report_step *step = &doc.models[0].steps[1];
+    cr_assert_not(step->summary.resources.present);
+    cr_assert_not(step->summary.breakdown.present);
+    cr_assert_not(step->summary.disturbed);
+    cr_assert_null(step->summary.disturbed_flag);
+    cr_assert_not(step->run_resources[0].present);
+    report_doc_free(&doc);
+    json_t *json = resources_json();
+    edit(json, "models.0.steps.2.summary", "resources", json_null());
+    edit(json, "models.0.steps.2.runs.0", "resources", json_null());
+    edit(json, "models.0.steps.2.runs.1.resources", "wrk", NULL);
+    edit(json, "models.0.steps.2.runs.1.resources", "machine", json_null());
+    edit(json, "models.0.steps.2.runs.1.resources.servers.0", "connections", json_null());
+    edit(json, "models.0.steps.2.runs.1.resources.servers.0", "throttled_s", json_real(0.5));
+    edit(json, "models.0.steps.2.summary.resources", "requests_per_cpu_s", json_null());
+    read_doc(&doc, json);
+    step = &doc.models[0].steps[2];
+    cr_assert_not(step->summary.resources.present);
+    cr_assert_not(step->run_resources[0].present);
+    cr_assert(step->run_resources[1].present);
+    cr_assert_not(step->run_resources[1].has_wrk);
+    cr_assert_not(step->run_resources[1].has_machine);
+    cr_assert_not(step->run_resources[1].servers[0].has_connections);
+    cr_assert(step->run_resources[1].servers[0].has_throttling);
+    cr_assert_eq(step->run_resources[1].servers[0].throttled_s, 0.5);
+    report_doc_free(&doc);
+}
+
+#define RUN "models.0.steps.1.runs.0.resources"
+#define RUN_PATH "r.json: $.models[0].steps[1].runs[0].resources"
+
+Test(report_read, window_resources_are_checked)
+{
+    resources_refused_with("models.0.steps.1.runs.0", "resources", json_string("none"),
+                           RUN_PATH ": expected an object, got a string");
+    resources_refused_with(RUN, "window_s", NULL, RUN_PATH ".window_s: missing: expected a number");
+    resources_refused_with(RUN, "servers", json_pack("[{}]"),
+                           RUN_PATH ".servers: expected one entry per server (2), got 1");
+    resources_refused_with(RUN, "servers", json_pack("[{}, i]", 1),
+                           RUN_PATH ".servers[1]: expected an object, got an integer");
+    resources_refused_with(RUN ".servers.1", "cpu_user_s", json_real(-1),
+                           RUN_PATH ".servers[1].cpu_user_s: expected a number >= 0 and at most "
+                                    "1.797693135e+308, got -1");
+    resources_refused_with(RUN ".servers.0", "peak_rss_bytes", NULL,
+                           RUN_PATH ".servers[0].peak_rss_bytes: missing: expected a number");
+    resources_refused_with(RUN ".servers.0", "throttled_s", json_string("0"),
+                           RUN_PATH ".servers[0].throttled_s: expected a number, got a string");
+    resources_refused_with(RUN ".servers.0", "connections", json_integer(-3),
+                           RUN_PATH ".servers[0].connections: expected a number >= 0 and at most "
+                                    "1.797693135e+308, got -3");
+    resources_refused_with(RUN ".wrk", "connections_open", json_true(),
+                           RUN_PATH ".wrk.connections_open: expected a number, got a boolean");
+    resources_refused_with(RUN, "wrk", json_array(),
+                           RUN_PATH ".wrk: expected an object, got an array");
+    resources_refused_with(RUN ".machine", "cores", json_integer(0),
+                           RUN_PATH ".machine.cores: expected a number > 0 and at most "
+                                    "1.797693135e+308, got 0");
+    resources_refused_with(RUN ".machine", "foreign_cpu_s", NULL,
+                           RUN_PATH ".machine.foreign_cpu_s: missing: expected a number");
+    resources_refused_with(RUN, "notes", json_integer(1),
+                           RUN_PATH ".notes: expected a string, got an integer");
+}
+
+#define SUMMARY "models.0.steps.2.summary"
+#define SUMMARY_PATH "r.json: $.models[0].steps[2].summary"
+
+Test(report_read, step_resources_are_checked)
+{
+    resources_refused_with(SUMMARY, "resources", json_integer(1),
+                           SUMMARY_PATH ".resources: expected an object, got an integer");
+    resources_refused_with(SUMMARY ".resources", "servers", json_pack("[{}, {}, {}, {}, {}]"),
+                           SUMMARY_PATH ".resources.servers: expected one entry per server (4), "
+                                        "got 5");
+    resources_refused_with(SUMMARY ".resources", "cpu_s", NULL,
+                           SUMMARY_PATH ".resources.cpu_s: missing: expected a number");
+    resources_refused_with(SUMMARY ".resources", "requests_per_cpu_s", json_real(-2),
+                           SUMMARY_PATH ".resources.requests_per_cpu_s: expected a number >= 0 "
+                                        "and at most 1.797693135e+308, got -2");
+    resources_refused_with(SUMMARY ".resources.servers.3", "cpu_system_s", json_null(),
+                           SUMMARY_PATH ".resources.servers[3].cpu_system_s: expected a number, "
+                                        "got null");
+    resources_refused_with(SUMMARY ".resources.servers.3", "requests_per_cpu_s", json_string("1"),
+                           SUMMARY_PATH ".resources.servers[3].requests_per_cpu_s: expected a "
+                                        "number, got a string");
+}
+
+/* parts[index] of the thread model's 4-server breakdown, with key set to value (NULL:
+ * removed). */
+static void part_refused(size_t index, const char *key, json_t *value, const char *expected)
+{
+    json_t *json = resources_json();
+    json_t *part = json_array_get(at(json, SUMMARY ".breakdown.parts"), index);
+    if (value == NULL)
+        json_object_del(part, key);
+    else
+        json_object_set_new(part, key, value);
+    refused(json, expected);
+}
+
+Test(report_read, breakdowns_are_checked)
+{
+    resources_refused_with(SUMMARY, "breakdown", json_array(),
+                           SUMMARY_PATH ".breakdown: expected an object, got an array");
+    resources_refused_with(SUMMARY ".breakdown", "ideal", NULL,
+                           SUMMARY_PATH ".breakdown.ideal: missing: expected a number");
+    resources_refused_with(SUMMARY ".breakdown", "lost", json_real(1000),
+                           SUMMARY_PATH ".breakdown.lost: expected \"ideal\" - \"measured\" "
+                                        "(2200), got 1000");
+    resources_refused_with(SUMMARY ".breakdown", "parts", json_object(),
+                           SUMMARY_PATH ".breakdown.parts: expected an array, got an object");
+    part_refused(2, "lost", json_real(-1),
+                 SUMMARY_PATH ".breakdown.parts[2].lost: expected a number >= 0 and at most "
+                              "1.797693135e+308, got -1");
+    part_refused(1, "part", json_string("gremlins"),
+                 SUMMARY_PATH ".breakdown.parts[1].part: unknown part (expected "
+                              "\"front_imbalance\", \"throttling\", \"cpu_starvation\", "
+                              "\"load_generator\" or \"system\")");
+    part_refused(1, "part", json_string("system"),
+                 SUMMARY_PATH ".breakdown.parts[4].part: \"system\" is listed twice");
+    part_refused(0, "part", NULL,
+                 SUMMARY_PATH ".breakdown.parts[0].part: missing: expected a string");
+    part_refused(3, "evidence", json_integer(5),
+                 SUMMARY_PATH ".breakdown.parts[3].evidence: expected a string, got an integer");
+    part_refused(4, "lost", json_real(300),
+                 SUMMARY_PATH ".breakdown.parts: the parts sum to 2100, not to \"lost\" 2200 "
+                              "(beyond rounding)");
+    json_t *json = resources_json();
+    json_array_append_new(at(json, SUMMARY ".breakdown.parts"), json_null());
+    refused(json, SUMMARY_PATH ".breakdown.parts[5]: expected an object, got null");
+    resources_refused_with(SUMMARY ".breakdown", "largest", json_string("system"),
+                           SUMMARY_PATH ".breakdown.largest: \"front_imbalance\" lost 1800, "
+                                        "more than \"system\" (400)");
+    resources_refused_with(SUMMARY ".breakdown", "largest", json_string("luck"),
+                           SUMMARY_PATH ".breakdown.largest: expected the name of a part listed "
+                                        "in \"parts\"");
+    resources_refused_with(SUMMARY ".breakdown", "largest", NULL,
+                           SUMMARY_PATH ".breakdown.largest: missing: expected a string");
+    /* Within rounding: parts rounded to a tenth of a request per second still add up. */
+    json = resources_json();
+    json_object_set_new(json_array_get(at(json, SUMMARY ".breakdown.parts"), 4), "lost",
+                        json_real(400.4));
+    report_doc doc;
+    read_doc(&doc, json);
+    cr_assert_eq(doc.models[0].steps[2].summary.breakdown.parts[REPORT_LOSS_SYSTEM].lost, 400.4);
+    report_doc_free(&doc);
+}
+
+Test(report_read, a_disturbed_step_must_be_flagged_and_invalid)
+{
+    const char *path = "models.1.steps.2.summary";
+    resources_refused_with(path, "disturbed", json_string("yes"),
+                           "r.json: $.models[1].steps[2].summary.disturbed: expected a boolean, "
+                           "got a string");
+    resources_refused_with(path, "valid", json_true(),
+                           "r.json: $.models[1].steps[2].summary.disturbed: true, but the step is "
+                           "valid: a disturbed step is not");
+    resources_refused_with(path, "flags", json_pack("[s]", "generator saturated"),
+                           "r.json: $.models[1].steps[2].summary.disturbed: true, but no flag "
+                           "says \"disturbed: ...\" with the figure that tripped it");
 }

@@ -19,6 +19,7 @@
 #include "gate.h"
 #include "mann_whitney.h"
 #include "message_text.h"
+#include "report_figures.h"
 
 gate_limits gate_limits_from_report(const report_doc *report)
 {
@@ -226,8 +227,12 @@ static void check_step(checker *c, const gate_limits *limits, const report_doc *
     const char *model = c->model->name;
     long long n = c->step->servers;
     char limit[32];
-    add(c, s->valid, s->valid ? "" : "flagged: see the report", s->valid, "1 (valid)",
-        "valid %s %lld servers", model, n);
+    /* A disturbed step says what disturbed it: the figure is the machine's, not the system's. */
+    add(c, s->valid,
+        s->disturbed ? s->disturbed_flag
+        : s->valid   ? ""
+                     : "flagged: see the report",
+        s->valid, "1 (valid)", "valid %s %lld servers", model, n);
     if (t->has_min_efficiency)
         efficiency_check(c, limits);
     if (t->has_max_p99_ms) {
@@ -353,48 +358,87 @@ static const gate_check_result *baseline_check_of(const gate_checks *checks,
     return NULL;
 }
 
-static void only_in(FILE *out, const char *model, const report_step *s, const char *side)
+/* A step's requests per server CPU-second in a column, "-" when unknown. */
+static void per_cpu_cell(FILE *out, const report_step *s)
 {
-    cell(out, model, 10);
-    if (strcmp(side, "A") == 0)
-        fprintf(out, " %7lld %12.0f %12s %7s  only in A\n", s->servers, s->summary.median, "-",
-                "-");
+    const report_step_resources *r = s != NULL ? &s->summary.resources : NULL;
+    if (r != NULL && r->present && r->has_requests_per_cpu_s)
+        fprintf(out, " %12.0f", r->requests_per_cpu_s);
     else
-        fprintf(out, " %7lld %12s %12.0f %7s  only in B\n", s->servers, "-", s->summary.median,
-                "-");
+        fprintf(out, " %12s", "-");
+}
+
+/* Both steps' requests per CPU-second and their ratio B/A, "-" where either is unknown. */
+static void per_cpu_cells(FILE *out, const report_step *old, const report_step *now)
+{
+    per_cpu_cell(out, old);
+    per_cpu_cell(out, now);
+    const report_step_resources *a = old != NULL ? &old->summary.resources : NULL,
+                                *b = now != NULL ? &now->summary.resources : NULL;
+    if (a != NULL && b != NULL && a->present && b->present && a->has_requests_per_cpu_s &&
+        b->has_requests_per_cpu_s && a->requests_per_cpu_s > 0)
+        fprintf(out, " %7.2f", b->requests_per_cpu_s / a->requests_per_cpu_s);
+    else
+        fprintf(out, " %7s", "-");
+}
+
+static void only_in(FILE *out, const char *model, const report_step *s, const char *side,
+                    int per_cpu)
+{
+    int in_a = strcmp(side, "A") == 0;
+    cell(out, model, 10);
+    if (in_a)
+        fprintf(out, " %7lld %12.0f %12s %7s", s->servers, s->summary.median, "-", "-");
+    else
+        fprintf(out, " %7lld %12s %12.0f %7s", s->servers, "-", s->summary.median, "-");
+    if (per_cpu)
+        per_cpu_cells(out, in_a ? s : NULL, in_a ? NULL : s);
+    fprintf(out, "  only in %s\n", side);
 }
 
 void gate_print_comparison(FILE *out, const report_doc *a, const report_doc *b,
                            const gate_checks *checks)
 {
-    fprintf(out, "%-10s %7s %12s %12s %7s  %s\n", "model", "servers", "A req/s", "B req/s", "B/A",
-            "judgement");
+    /* Requests per CPU-second only when both sides measured the servers' CPU. */
+    int per_cpu = report_has_resources(a) && report_has_resources(b);
+    fprintf(out, "%-10s %7s %12s %12s %7s", "model", "servers", "A req/s", "B req/s", "B/A");
+    if (per_cpu)
+        fprintf(out, " %12s %12s %7s", "A req/CPU-s", "B req/CPU-s", "B/A");
+    fprintf(out, "  %s\n", "judgement");
     for (size_t i = 0; i < b->nmodels; i++) {
         const report_model *m = &b->models[i];
         for (size_t j = 0; j < m->nsteps; j++) {
             const report_step *now = &m->steps[j], *old = find_step(a, m->name, now->servers);
             if (old == NULL) {
-                only_in(out, m->name, now, "B");
+                only_in(out, m->name, now, "B", per_cpu);
                 continue;
             }
             const gate_check_result *c = baseline_check_of(checks, now);
             double before = old->summary.median, after = now->summary.median;
             cell(out, m->name, 10);
-            fprintf(out, " %7lld %12.0f %12.0f %7.2f  %s\n", now->servers, before, after,
-                    before > 0 ? after / before : 0,
+            fprintf(out, " %7lld %12.0f %12.0f %7.2f", now->servers, before, after,
+                    before > 0 ? after / before : 0);
+            if (per_cpu)
+                per_cpu_cells(out, old, now);
+            fprintf(out, "  %s\n",
                     c == NULL  ? "-"
                     : !c->pass ? "REGRESSED"
                     : *c->note ? c->note
                                : "same, within tolerance");
             if (c != NULL && *c->detail != '\0')
-                fprintf(out, "%*s(%s)\n", 53, "", c->detail);
+                fprintf(out, "%*s(%s)\n", per_cpu ? 87 : 53, "", c->detail);
         }
     }
     for (size_t i = 0; i < a->nmodels; i++) {
         const report_model *m = &a->models[i];
         for (size_t j = 0; j < m->nsteps; j++) {
             if (find_step(b, m->name, m->steps[j].servers) == NULL)
-                only_in(out, m->name, &m->steps[j], "A");
+                only_in(out, m->name, &m->steps[j], "A", per_cpu);
         }
     }
+    if (per_cpu)
+        fputs("req/CPU-s: requests per server CPU-second, the figure that stays steady on a "
+              "noisy machine (throughput moves with whatever else runs; the work per request "
+              "does not)\n",
+              out);
 }

@@ -59,7 +59,9 @@ void gate_checks_free(gate_checks *checks);
 /**
  * Prints reports a (before) and b (after) side by side, per model and step,
  * with the judgement of the baseline checks in checks (gate_check(b, a, ...)),
- * and every model or step that only one of them has.
+ * and every model or step that only one of them has. When both reports measured
+ * the servers' resources, each step's requests per server CPU-second too, with
+ * their ratio B/A.
  */
 void gate_print_comparison(FILE *out, const report_doc *a, const report_doc *b,
                            const gate_checks *checks);

@@ -1,6 +1,7 @@
 /*
  * report_figures.c - see report_figures.h.
  */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -112,4 +113,110 @@ int report_front_figures(FILE *out, const report_step *step)
     if (f->has_spread)
         fprintf(out, "%sspread %.1f%%", sep, f->spread * 100);
     return f->has_cpu || step->nservers_counted > 0 || f->has_spread;
+}
+
+int report_has_resources(const report_doc *report)
+{
+    for (size_t i = 0; i < report->nmodels; i++) {
+        for (size_t j = 0; j < report->models[i].nsteps; j++) {
+            if (report->models[i].steps[j].summary.resources.present)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+int report_has_breakdown(const report_doc *report)
+{
+    for (size_t i = 0; i < report->nmodels; i++) {
+        for (size_t j = 0; j < report->models[i].nsteps; j++) {
+            if (report->models[i].steps[j].summary.breakdown.present)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+const char *report_loss_part_label(report_loss_part part)
+{
+    static const char *const labels[REPORT_LOSS_PARTS] = {
+        [REPORT_LOSS_FRONT_IMBALANCE] = "front imbalance",
+        [REPORT_LOSS_THROTTLING] = "throttling",
+        [REPORT_LOSS_CPU_STARVATION] = "CPU starvation",
+        [REPORT_LOSS_LOAD_GENERATOR] = "load generator",
+        [REPORT_LOSS_SYSTEM] = "system",
+    };
+    return part < REPORT_LOSS_PARTS ? labels[part] : "unknown";
+}
+
+double report_largest_rss(const report_step_resources *r)
+{
+    double largest = 0;
+    for (size_t i = 0; i < r->nservers; i++)
+        largest = fmax(largest, r->servers[i].peak_rss_bytes);
+    return largest;
+}
+
+char *report_requests_per_cpu_text(char *buf, size_t len, const report_step_resources *r)
+{
+    if (r->present && r->has_requests_per_cpu_s)
+        snprintf(buf, len, "%.0f", r->requests_per_cpu_s);
+    else
+        snprintf(buf, len, "-");
+    return buf;
+}
+
+char *report_resources_text(char *buf, size_t len, const report_step_resources *r)
+{
+    double user = 0, system = 0;
+    for (size_t i = 0; i < r->nservers; i++) {
+        user += r->servers[i].cpu_user_s;
+        system += r->servers[i].cpu_system_s;
+    }
+    char per_cpu[64];
+    snprintf(buf, len,
+             "CPU %.2f s per window (user %.2f, system %.2f), peak RSS %.1f MiB (largest "
+             "server), %s requests per CPU-second",
+             r->cpu_s, user, system, report_largest_rss(r) / 1048576,
+             report_requests_per_cpu_text(per_cpu, sizeof(per_cpu), r));
+    return buf;
+}
+
+/* share of whole as a whole percentage; "<1%" for a share that is not 0 but below 1%. */
+static const char *percent(char *buf, size_t len, double share, double whole)
+{
+    double p = whole > 0 ? 100 * (share / whole) : 0; /* 100 * share may overflow */
+    if (share > 0 && p < 1)                           /* even when share / whole underflows to 0 */
+        snprintf(buf, len, "<1%%");
+    else
+        snprintf(buf, len, "%.0f%%", p);
+    return buf;
+}
+
+char *report_breakdown_text(char *buf, size_t len, const report_breakdown *b)
+{
+    char share[16];
+    *buf = '\0';
+    append(buf, len, "lost %s", percent(share, sizeof(share), b->lost, b->ideal));
+    /* Largest first: a selection over five parts, ties in the report's order. */
+    int shown[REPORT_LOSS_PARTS] = {0};
+    const char *sep = ": ";
+    for (;;) {
+        int next = -1;
+        for (int p = 0; p < REPORT_LOSS_PARTS; p++) {
+            if (!shown[p] && b->parts[p].present && b->parts[p].lost > 0 &&
+                (next < 0 || b->parts[p].lost > b->parts[next].lost))
+                next = p;
+        }
+        if (next < 0)
+            break;
+        shown[next] = 1;
+        append(buf, len, "%s%s %s", sep, report_loss_part_label((report_loss_part)next),
+               percent(share, sizeof(share), b->parts[next].lost, b->ideal));
+        sep = ", ";
+    }
+    if (b->lost > 0)
+        append(buf, len, "; largest: %s, %s of the loss", report_loss_part_label(b->largest),
+               percent(share, sizeof(share), b->parts[b->largest].lost, b->lost));
+    return buf;
 }

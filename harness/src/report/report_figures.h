@@ -2,7 +2,8 @@
  * report_figures.h - a step's figures as the terminal table, Markdown and
  * HTML print them (report_figures.c), so that the three say the same: the
  * median with its 95% interval where the report has one, else with the
- * min-max range of older reports.
+ * min-max range of older reports; the resources the servers used; where the
+ * lost throughput went.
  */
 #ifndef TWICE_REPORT_FIGURES_H
 #define TWICE_REPORT_FIGURES_H
@@ -42,5 +43,27 @@ char *report_prediction_text(char *buf, size_t len, const report_prediction *p);
  * where the report has it. Returns 0 when it has none of them (nothing written).
  */
 int report_front_figures(FILE *out, const report_step *step);
+/** Whether any step of report carries resources (and any a breakdown): writers add their
+ * columns and sections only then, so that an older report reads as it always did. */
+int report_has_resources(const report_doc *report);
+int report_has_breakdown(const report_doc *report);
+
+/** The part in words ("front imbalance"). */
+const char *report_loss_part_label(report_loss_part part);
+/** The largest peak RSS of the step's servers, in bytes. */
+double report_largest_rss(const report_step_resources *r);
+/** The step's requests per server CPU-second, "25000", or "-" when unknown; returns buf. */
+char *report_requests_per_cpu_text(char *buf, size_t len, const report_step_resources *r);
+/**
+ * "CPU 8.00 s per window (user 5.60, system 2.40), peak RSS 14.3 MiB (largest server), 22250
+ * requests per CPU-second"; returns buf.
+ */
+char *report_resources_text(char *buf, size_t len, const report_step_resources *r);
+/**
+ * "lost 11%: front imbalance 9%, system 2%; largest: front imbalance, 82% of the loss": each
+ * part that lost anything as a share of the ideal, largest first ("<1%" for a part below 1%:
+ * escape it for markup); returns buf.
+ */
+char *report_breakdown_text(char *buf, size_t len, const report_breakdown *b);
 
 #endif

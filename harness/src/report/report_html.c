@@ -2,16 +2,18 @@
  * report_html.c - the report as one self-contained HTML page: charts drawn
  * as inline SVG (throughput against servers, each median with its 95%
  * interval as an error bar, the linear ideal and the USL fit; efficiency per
- * step; latency percentiles) and the tables. No script and no fetch: it
- * opens anywhere, offline, and every string that came from the report is
- * escaped.
+ * step; latency percentiles; requests per server CPU-second, when measured)
+ * and the tables, then where the lost efficiency went (report_html_loss.c).
+ * No script and no fetch: it opens anywhere, offline, and every string that
+ * came from the report is escaped.
  */
 #include <math.h>
 
 #include "markup.h"
-#include "report_format.h"
-#include "svg_chart.h"
 #include "report_figures.h"
+#include "report_format.h"
+#include "report_html_loss.h"
+#include "svg_chart.h"
 #include "usl_nls.h"
 
 static const char *color_of(size_t model)
@@ -93,6 +95,13 @@ static double p99_of(const report_summary *s)
     return s->p99_ms;
 }
 
+static double requests_per_cpu_of(const report_summary *s)
+{
+    return s->resources.present && s->resources.has_requests_per_cpu_s
+               ? s->resources.requests_per_cpu_s
+               : NAN;
+}
+
 /* Figures of each step's summary per model, against servers. */
 static int step_chart(FILE *out, const report_doc *report, const char *title, const char *y_label,
                       const figure *figures, size_t nfigures)
@@ -115,13 +124,28 @@ static int step_chart(FILE *out, const report_doc *report, const char *title, co
     return rc;
 }
 
+/* The servers' CPU-seconds, largest peak RSS and requests per CPU-second, as table cells. */
+static void resource_cells(FILE *out, const report_step_resources *r)
+{
+    char per_cpu[64];
+    if (r->present)
+        fprintf(out, "<td>%.2f</td><td>%.1f</td><td>%s</td>", r->cpu_s,
+                report_largest_rss(r) / 1048576,
+                report_requests_per_cpu_text(per_cpu, sizeof(per_cpu), r));
+    else
+        fputs("<td>-</td><td>-</td><td>-</td>", out);
+}
+
 static void results_table(FILE *out, const report_doc *report)
 {
-    fputs("<table><tr><th>model</th><th>servers</th><th>throughput req/s</th><th>min-max</th>"
-          "<th>95% CI</th><th>E(N)</th><th>95% CI</th><th>p50 ms</th><th>p99 "
-          "ms</th><th>errors</th><th>failed checks</th>"
-          "<th>valid</th></tr>\n",
-          out);
+    int with_resources = report_has_resources(report);
+    fprintf(out,
+            "<table><tr><th>model</th><th>servers</th><th>throughput req/s</th><th>min-max</th>"
+            "<th>95%% CI</th><th>E(N)</th><th>95%% CI</th><th>p50 ms</th><th>p99 "
+            "ms</th><th>errors</th><th>failed checks</th>"
+            "<th>valid</th>%s</tr>\n",
+            with_resources ? "<th>servers' CPU s</th><th>peak RSS MiB</th><th>req per CPU-s</th>"
+                           : "");
     for (size_t i = 0; i < report->nmodels; i++) {
         const report_model *m = &report->models[i];
         for (size_t j = 0; j < m->nsteps; j++) {
@@ -142,11 +166,15 @@ static void results_table(FILE *out, const report_doc *report)
             fputs("</td><td>", out);
             if (s->efficiency_ci.present)
                 fprintf(out, "%.2f-%.2f", s->efficiency_ci.lo, s->efficiency_ci.hi);
-            fprintf(out,
-                    "</td><td>%.2f</td><td>%.2f</td><td>%.0f</td><td>%.0f</td><td%s>%s</td>"
-                    "</tr>\n",
+            fprintf(out, "</td><td>%.2f</td><td>%.2f</td><td>%.0f</td><td>%.0f</td><td%s>%s</td>",
                     s->p50_ms, s->p99_ms, s->errors + s->non2xx, s->failed_checks,
-                    s->valid ? "" : " class=\"bad\"", s->valid ? "yes" : "FLAGGED");
+                    s->valid ? "" : " class=\"bad\"",
+                    s->disturbed ? "FLAGGED: disturbed"
+                    : s->valid   ? "yes"
+                                 : "FLAGGED");
+            if (with_resources)
+                resource_cells(out, &s->resources);
+            fputs("</tr>\n", out);
         }
     }
     fputs("</table>\n", out);
@@ -278,16 +306,21 @@ static int write_html(FILE *out, const report_doc *report, const gate_checks *ch
 {
     static const figure efficiency[] = {{"efficiency", efficiency_of}};
     static const figure percentiles[] = {{"p50", p50_of}, {"p99", p99_of}};
+    static const figure per_cpu[] = {{"requests per CPU-second", requests_per_cpu_of}};
     head(out, report);
     fputs("<div class=\"charts\">\n", out);
     if (throughput_chart(out, report) != 0 ||
         step_chart(out, report, "Efficiency E(N) per step", "E(N)", efficiency, 1) != 0 ||
-        step_chart(out, report, "Latency percentiles", "milliseconds", percentiles, 2) != 0)
+        step_chart(out, report, "Latency percentiles", "milliseconds", percentiles, 2) != 0 ||
+        (report_has_resources(report) && step_chart(out, report, "Requests per server CPU-second",
+                                                    "requests per CPU-second", per_cpu, 1) != 0))
         return -1;
     fputs("</div>\n<h2>Results</h2>\n", out);
     results_table(out, report);
     fputs("<h2>Analysis</h2>\n", out);
     analysis_list(out, report);
+    if (report_html_loss(out, report) != 0)
+        return -1;
     gate_table(out, checks);
     fputs("</body></html>\n", out);
     return ferror(out) ? -1 : 0;

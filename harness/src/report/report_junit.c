@@ -1,11 +1,43 @@
 /*
  * report_junit.c - the gate as JUnit XML: one test case per check, so that
- * any CI system shows a failed threshold as a failed test, by name. Every
- * name comes from the report and goes through markup_escape(): the file is
- * well-formed XML whatever the scenario and its models are called.
+ * any CI system shows a failed threshold as a failed test, by name. A step's
+ * first test case (its validity: a disturbed or otherwise flagged step fails
+ * it) also carries, as its output, where the step's lost throughput went.
+ * Every name comes from the report and goes through markup_escape(): the
+ * file is well-formed XML whatever the scenario and its models are called.
  */
 #include "markup.h"
+#include "report_figures.h"
 #include "report_format.h"
+
+/* Whether check i is its step's first, the one that carries what the step says beyond the
+ * gate's figures (a step's checks are made one after another). */
+static int first_of_step(const gate_checks *checks, size_t i)
+{
+    const gate_check_result *c = &checks->items[i];
+    return c->step != NULL && !c->vs_baseline && (i == 0 || checks->items[i - 1].step != c->step);
+}
+
+/* Where the step's lost throughput went, with each part's evidence: for the reader of a CI
+ * log, never a failure by itself. */
+static void breakdown_out(FILE *out, const gate_check_result *c)
+{
+    const report_breakdown *b = &c->step->summary.breakdown;
+    char line[512];
+    fputs("    <system-out>", out);
+    markup_escape(out, c->model->name);
+    fprintf(out, " %lld servers: ", c->step->servers);
+    markup_escape(out, report_breakdown_text(line, sizeof(line), b)); /* "<1%" is markup */
+    fputs("\n", out);
+    for (report_loss_part p = 0; p < REPORT_LOSS_PARTS; p++) {
+        if (!b->parts[p].present || *b->parts[p].evidence == '\0')
+            continue;
+        fprintf(out, "%s: ", report_loss_part_label(p));
+        markup_escape(out, b->parts[p].evidence);
+        fputs("\n", out);
+    }
+    fputs("</system-out>\n", out);
+}
 
 static int write_junit(FILE *out, const report_doc *report, const gate_checks *checks)
 {
@@ -18,20 +50,27 @@ static int write_junit(FILE *out, const report_doc *report, const gate_checks *c
         markup_escape(out, report->name);
         fputs("\" name=\"", out);
         markup_escape(out, c->name);
-        if (c->pass) {
+        int breakdown = first_of_step(checks, i) && c->step->summary.breakdown.present;
+        if (c->pass && !breakdown) {
             fputs("\"/>\n", out);
             continue;
         }
-        fprintf(out, "\">\n    <failure message=\"%.3f, limit ", c->figure);
-        markup_escape(out, c->limit);
-        if (*c->detail != '\0') {
-            fputs(" (", out);
-            markup_escape(out, c->detail);
-            fputs(")", out);
+        fputs("\">\n", out);
+        if (!c->pass) {
+            fprintf(out, "    <failure message=\"%.3f, limit ", c->figure);
+            markup_escape(out, c->limit);
+            if (*c->detail != '\0') {
+                fputs(" (", out);
+                markup_escape(out, c->detail);
+                fputs(")", out);
+            }
+            fputs("\">", out);
+            markup_escape(out, c->note);
+            fputs("</failure>\n", out);
         }
-        fputs("\">", out);
-        markup_escape(out, c->note);
-        fputs("</failure>\n  </testcase>\n", out);
+        if (breakdown)
+            breakdown_out(out, c);
+        fputs("  </testcase>\n", out);
     }
     fputs("</testsuite>\n", out);
     return ferror(out) ? -1 : 0;

@@ -1,7 +1,8 @@
 /*
  * report_markdown.c - the report as Markdown, short enough for a CI job's
- * summary: what ran, the table, the verdict per model, what was flagged,
- * and the gate. Every string from the report goes through text() (or
+ * summary: what ran, the table (with the servers' resources when they were
+ * measured), the verdict per model, what was flagged, where the lost
+ * efficiency went, and the gate. Every string from the report goes through text() (or
  * code(), inside the route's code span): a model called "**x** | y" shows
  * as written and cannot break the table or forge a verdict.
  */
@@ -102,7 +103,19 @@ static void verdict(FILE *out, const report_model *model)
     }
 }
 
-static void step_row(FILE *out, const report_model *model, const report_step *step)
+/* The servers' CPU-seconds, largest peak RSS and requests per CPU-second, as table cells. */
+static void resource_cells(FILE *out, const report_step_resources *r)
+{
+    char per_cpu[64];
+    if (r->present)
+        fprintf(out, " %.2f | %.1f | %s |", r->cpu_s, report_largest_rss(r) / 1048576,
+                report_requests_per_cpu_text(per_cpu, sizeof(per_cpu), r));
+    else
+        fputs(" - | - | - |", out);
+}
+
+static void step_row(FILE *out, const report_model *model, const report_step *step,
+                     int with_resources)
 {
     const report_summary *s = &step->summary;
     char throughput[64], efficiency[64];
@@ -111,8 +124,78 @@ static void step_row(FILE *out, const report_model *model, const report_step *st
     fprintf(out, " | %lld | %s | %s", step->servers,
             report_throughput_text(throughput, sizeof(throughput), s),
             report_efficiency_text(efficiency, sizeof(efficiency), s));
-    fprintf(out, "%s | %.2f | %.2f | %.0f | %.0f |\n", s->valid ? "" : " ⚠", s->p50_ms, s->p99_ms,
-            s->errors + s->non2xx, s->failed_checks);
+    fprintf(out, "%s | %.2f | %.2f | %.0f | %.0f |",
+            s->disturbed ? " ⚠ disturbed"
+            : s->valid   ? ""
+                         : " ⚠",
+            s->p50_ms, s->p99_ms, s->errors + s->non2xx, s->failed_checks);
+    if (with_resources)
+        resource_cells(out, &s->resources);
+    fputs("\n", out);
+}
+
+/* A model's breakdowns: one row per step that has one, the loss of each part in req/s. */
+static void breakdown_table(FILE *out, const report_model *model)
+{
+    fputs("\n### ", out);
+    text(out, model->name);
+    fputs("\n\n| servers | ideal req/s | measured req/s | lost req/s", out);
+    for (report_loss_part p = 0; p < REPORT_LOSS_PARTS; p++)
+        fprintf(out, " | %s", report_loss_part_label(p));
+    fputs(" |\n|---:|---:|---:|---:|", out);
+    for (report_loss_part p = 0; p < REPORT_LOSS_PARTS; p++)
+        fputs("---:|", out);
+    fputs("\n", out);
+    for (size_t j = 0; j < model->nsteps; j++) {
+        const report_breakdown *b = &model->steps[j].summary.breakdown;
+        if (!b->present)
+            continue;
+        fprintf(out, "| %lld | %.0f | %.0f | %.0f", model->steps[j].servers, b->ideal, b->measured,
+                b->lost);
+        for (report_loss_part p = 0; p < REPORT_LOSS_PARTS; p++) {
+            if (b->parts[p].present)
+                fprintf(out, " | %.0f", b->parts[p].lost);
+            else
+                fputs(" | -", out);
+        }
+        fputs(" |\n", out);
+    }
+    fputs("\n", out);
+    for (size_t j = 0; j < model->nsteps; j++) {
+        const report_breakdown *b = &model->steps[j].summary.breakdown;
+        char line[512];
+        if (!b->present)
+            continue;
+        fprintf(out, "- %lld servers: ", model->steps[j].servers);
+        text(out, report_breakdown_text(line, sizeof(line), b));
+        fputs("\n", out);
+        for (report_loss_part p = 0; p < REPORT_LOSS_PARTS; p++) {
+            if (!b->parts[p].present || *b->parts[p].evidence == '\0')
+                continue;
+            fprintf(out, "  - %s: ", report_loss_part_label(p));
+            text(out, b->parts[p].evidence);
+            fputs("\n", out);
+        }
+    }
+}
+
+/* Where the lost efficiency went, per model that has a breakdown at any step. */
+static void breakdowns(FILE *out, const report_doc *report)
+{
+    if (!report_has_breakdown(report))
+        return;
+    fputs("\n## Where the lost efficiency went\n\nThe ideal is N times X(1); each part is "
+          "the throughput it cost, from what was measured.\n",
+          out);
+    for (size_t i = 0; i < report->nmodels; i++) {
+        const report_model *m = &report->models[i];
+        for (size_t j = 0; j < m->nsteps; j++) {
+            if (m->steps[j].summary.breakdown.present) {
+                breakdown_table(out, m);
+                break;
+            }
+        }
+    }
 }
 
 static void flags(FILE *out, const report_model *model, const report_step *step)
@@ -204,14 +287,17 @@ static int write_markdown(FILE *out, const report_doc *report, const gate_checks
     }
     if (report->has_seed)
         fprintf(out, " Seed %lld.", report->seed);
+    int with_resources = report_has_resources(report);
     fprintf(out,
-            "\n\n| model | servers | %s | E(N)%s | p50 ms | p99 ms | errors | failed checks |\n"
-            "|---|---:|---:|---:|---:|---:|---:|---:|\n",
-            report_throughput_heading(report), *report->interval != '\0' ? " [95% CI]" : "");
+            "\n\n| model | servers | %s | E(N)%s | p50 ms | p99 ms | errors | failed checks |%s\n"
+            "|---|---:|---:|---:|---:|---:|---:|---:|%s\n",
+            report_throughput_heading(report), *report->interval != '\0' ? " [95% CI]" : "",
+            with_resources ? " servers' CPU s | peak RSS MiB | req per CPU-s |" : "",
+            with_resources ? "---:|---:|---:|" : "");
     for (size_t i = 0; i < report->nmodels; i++) {
         for (size_t j = 0; j < report->models[i].nsteps; j++) {
             if (report->models[i].steps[j].has_summary)
-                step_row(out, &report->models[i], &report->models[i].steps[j]);
+                step_row(out, &report->models[i], &report->models[i].steps[j], with_resources);
         }
     }
     fputs("\n", out);
@@ -222,6 +308,7 @@ static int write_markdown(FILE *out, const report_doc *report, const gate_checks
             flags(out, &report->models[i], &report->models[i].steps[j]);
     }
     fronts(out, report);
+    breakdowns(out, report);
     if (*report->error != '\0') {
         fputs("\n**Error:** ", out);
         text(out, report->error);

@@ -16,7 +16,6 @@
 
 #define REPORT_SCHEMA "twice.report/1"
 
-/** A step's measured figures, summarized over its repetitions. */
 /** A 95% interval, where the report has one (older reports do not). */
 typedef struct report_interval {
     int present;
@@ -34,6 +33,81 @@ typedef struct report_front {
     double spread;
 } report_front;
 
+/** One server's use of the machine over one measurement window (runs[].resources.servers[]). */
+typedef struct report_server_window {
+    double cpu_user_s, cpu_system_s, cpu_s; /* core-seconds */
+    double peak_rss_bytes;                  /* of its process group */
+    double runqueue_wait_s;                 /* its threads' wait for a CPU */
+    int has_throttling;                     /* 0: no cgroup (the next three are 0) */
+    double throttled_s, nr_throttled, nr_periods;
+    int has_connections; /* 0: not counted */
+    double connections;
+    int has_requests; /* 0: not known */
+    double requests;
+} report_server_window;
+
+/** What one measurement window used (runs[].resources); present is 0 in older reports. */
+typedef struct report_window_resources {
+    int present;
+    double window_s;
+    report_server_window *servers; /* one per server, in server order */
+    size_t nservers;
+    int has_wrk; /* the load generator's figures */
+    double wrk_cpu_s, wrk_runqueue_wait_s, wrk_connections_open, wrk_connections_asked;
+    int has_machine;
+    double machine_cores, machine_busy_s, machine_foreign_cpu_s;
+    const char *notes; /* what could not be measured; "" when nothing */
+} report_window_resources;
+
+/** One server's resources over a step: medians over its runs (summary.resources.servers[]). */
+typedef struct report_server_resources {
+    double cpu_user_s, cpu_system_s, peak_rss_bytes;
+    int has_requests_per_cpu_s; /* 0 when its CPU was 0 or its requests unknown */
+    double requests_per_cpu_s;
+} report_server_resources;
+
+/** A step's resources (summary.resources); present is 0 in older reports. */
+typedef struct report_step_resources {
+    int present;
+    report_server_resources *servers; /* one per server, in server order */
+    size_t nservers;
+    double cpu_s; /* all servers together, per window */
+    int has_requests_per_cpu_s;
+    double requests_per_cpu_s; /* the step's requests per server CPU-second */
+} report_step_resources;
+
+/** Where a step's lost throughput went, in the order the report lists the parts. */
+typedef enum report_loss_part {
+    REPORT_LOSS_FRONT_IMBALANCE,
+    REPORT_LOSS_THROTTLING,
+    REPORT_LOSS_CPU_STARVATION,
+    REPORT_LOSS_LOAD_GENERATOR,
+    REPORT_LOSS_SYSTEM,
+    REPORT_LOSS_PARTS
+} report_loss_part;
+
+/** The part's name in the JSON ("front_imbalance"). */
+const char *report_loss_part_name(report_loss_part part);
+
+typedef struct report_loss {
+    int present;          /* 0: the report does not list this part */
+    double lost;          /* requests per second, >= 0 */
+    const char *evidence; /* the measurement behind it; "" when none */
+} report_loss;
+
+/**
+ * summary.breakdown: the ideal N * X(1), the measured X(N), and the loss between them split in
+ * parts that sum to it (checked by the reader within rounding). present is 0 for a step without
+ * one (N = 1, E(N) >= 1, no valid X(1), or an older report).
+ */
+typedef struct report_breakdown {
+    int present;
+    double ideal, measured, lost; /* requests per second */
+    report_loss parts[REPORT_LOSS_PARTS];
+    report_loss_part largest; /* a present part with the largest loss */
+} report_breakdown;
+
+/** A step's measured figures, summarized over its repetitions. */
 typedef struct report_summary {
     double median, min, max; /* throughput, requests per second */
     report_interval ci;      /* of the median throughput */
@@ -47,11 +121,16 @@ typedef struct report_summary {
     double requests, errors, non2xx, failed_checks;
     double best_bound; /* the lowest of the step's bounds on throughput; 0 when none is known */
     report_front front;
+    report_step_resources resources;
+    report_breakdown breakdown;
+    int disturbed; /* other work on the machine tripped a threshold: a flag says which figure */
+    const char *disturbed_flag; /* that flag ("disturbed: ..."), when disturbed; else NULL */
 } report_summary;
 
 typedef struct report_step {
     long long servers; /* >= 1; 0 only in a step that never started (no summary) */
     double *runs;      /* every repetition's throughput (runs[].throughput), nruns of them */
+    report_window_resources *run_resources; /* each repetition's resources, nruns of them */
     size_t nruns;
     double *server_requests; /* what the front counted per server (runs[].front.servers[]:
                                 requests, else sessions), summed over the runs */

@@ -1,8 +1,9 @@
 /*
  * report_table.c - see report_table.h. What a run prints when it ends: one
- * row per step, its flags under it, then one line per model with the
- * verdict and the USL fit. Every string from the report is escaped for the
- * terminal (message_text.h).
+ * row per step, its flags under it, the resources its servers used and
+ * where its lost throughput went (when the report measured them), then one
+ * line per model with the verdict and the USL fit. Every string from the
+ * report is escaped for the terminal (message_text.h).
  */
 #include "message_text.h"
 #include "report_figures.h"
@@ -61,7 +62,10 @@ static void print_step(FILE *out, const report_model *m, const report_step *step
             message_escape(name, sizeof(name), m->name), step->servers,
             report_throughput_text(range, sizeof(range), s),
             report_efficiency_text(efficiency, sizeof(efficiency), s), bound, s->p50_ms, s->p99_ms,
-            s->errors + s->non2xx, s->failed_checks, s->valid ? "" : "  INVALID");
+            s->errors + s->non2xx, s->failed_checks,
+            s->disturbed ? "  INVALID: disturbed"
+            : s->valid   ? ""
+                         : "  INVALID");
     if (s->front.present && (s->front.has_cpu || step->nservers_counted > 0)) {
         fputs("    balancer: ", out);
         report_front_figures(out, step);
@@ -72,6 +76,12 @@ static void print_step(FILE *out, const report_model *m, const report_step *step
         message_print(out, s->flags[k]);
         fputc('\n', out);
     }
+    char line[512];
+    if (s->resources.present)
+        fprintf(out, "    resources: %s\n",
+                report_resources_text(line, sizeof(line), &s->resources));
+    if (s->breakdown.present)
+        fprintf(out, "    %s\n", report_breakdown_text(line, sizeof(line), &s->breakdown));
 }
 
 /* "front: haproxy (roundrobin)" over the table: every step of a run has the same. */

@@ -9,8 +9,9 @@
 
 #include "report_read.h"
 
-/** Per model and step: throughput, efficiency, its best bound, latency, errors and flags;
- * then each model's verdict and USL fit. */
+/** Per model and step: throughput, efficiency, its best bound, latency, errors and flags, the
+ * servers' resources and the loss breakdown where the report has them; then each model's
+ * verdict and USL fit. */
 void report_print_table(FILE *out, const report_doc *report);
 
 #endif

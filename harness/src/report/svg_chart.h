@@ -1,9 +1,12 @@
 /*
- * svg_chart.h - line charts as inline SVG (svg_chart.c), for the HTML
- * report: drawn here, so the report needs no script and fetches nothing.
- * A chart holds any number of series of any number of points, and draws
- * any finite values (5e-324 and 1.75e308 alike) in output of bounded size.
- * A point may carry an error bar (a 95% interval, say).
+ * svg_chart.h - line charts and stacked bar charts as inline SVG
+ * (svg_chart.c), for the HTML report: drawn here, so the report needs no
+ * script and fetches nothing. A line chart holds any number of series of
+ * any number of points, and draws any finite values (5e-324 and 1.75e308
+ * alike) in output of bounded size. A point may carry an error bar (a 95%
+ * interval, say). A bar chart holds any number of bars, each a stack of
+ * segments of the chart's kinds (a legend entry each); every segment has a
+ * title that names its bar, its kind, its value and its share of the bar.
  */
 #ifndef TWICE_SVG_CHART_H
 #define TWICE_SVG_CHART_H
@@ -38,5 +41,30 @@ void chart_point_range(chart *c, size_t s, double x, double y, double lo, double
  * -1 when memory ran out while c was built. */
 int chart_write_svg(FILE *out, const chart *c);
 void chart_free(chart *c);
+
+typedef struct chart_bar {
+    char *label;    /* owned: under the bar and in its segments' titles */
+    double *values; /* one per kind of the chart, owned; 0 where the bar has none */
+} chart_bar;
+
+typedef struct bar_chart {
+    const char *title, *x_label, *y_label; /* the caller's, alive while the chart is written */
+    const char *unit;                      /* of the values, for the segments' titles */
+    const char *const *kind_labels;        /* nkinds of them: the legend, in stacking order */
+    const char *const *kind_colors;
+    size_t nkinds;
+    chart_bar *bars;
+    size_t nbars, cap;
+    int out_of_memory; /* a bar could not be kept: writing fails */
+} bar_chart;
+
+/** Adds a bar labelled by fmt to c (whose kinds are set); returns its index. */
+size_t bar_chart_add(bar_chart *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/** Sets the segment of kind in bar to value; a value that is not finite and > 0 is left out. */
+void bar_chart_value(bar_chart *c, size_t bar, size_t kind, double value);
+/** Writes c as an <svg> element with a y axis from 0, a stacked bar per bar (bottom to top in
+ * the kinds' order) and a legend; 0, or -1 when memory ran out while c was built. */
+int bar_chart_write_svg(FILE *out, const bar_chart *c);
+void bar_chart_free(bar_chart *c);
 
 #endif

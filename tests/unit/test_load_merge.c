@@ -193,6 +193,7 @@ Test(load_merge, a_malformed_histogram_is_refused_naming_the_pair)
         {"\"nothing\":1", "\"histogram\" is missing"},
         {"\"histogram\":null", "\"histogram_bins\" is missing"},
         {"\"histogram\":null,\"histogram_bins\":12", "the script leaves out only histograms of"},
+        {"\"histogram\":null,\"histogram_bins\":-1250000", "\"histogram_bins\" is negative"},
         {"\"histogram\":[[1,9223372036854775807],[2,9223372036854775807],[3,2]]",
          "\"histogram[2][1]\": the counts add up past 64 bits"},
     };

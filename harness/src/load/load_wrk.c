@@ -67,7 +67,8 @@ static int read_histogram(json_t *raw, load_result *out, char *err, size_t errle
                      bins, LOAD_HISTOGRAM_MAX_BINS);
             rc = -1;
         }
-        out->histogram_left_out = (size_t)bins;
+        if (rc == 0)
+            out->histogram_left_out = (size_t)bins;
     } else if (pairs == NULL) {
         snprintf(err, errlen, NOT_THE_SCRIPTS "\"histogram\" is missing");
         rc = -1;

@@ -278,7 +278,70 @@ static int read_summary(reader *r, json_t *summary, report_summary *s)
                : 0;
 }
 
-/* Each repetition's throughput, for the gate's test against a baseline; none when absent. */
+/* One client of a run: {"host", "connections", "threads", "requests", "throughput",
+ * "latency_ms": {"p50", "p99"}, "errors", "wrk_cpu"}. */
+static int read_client(reader *r, json_t *client, report_client *out)
+{
+    json_t *latency;
+    if (!json_is_object(client))
+        return fail(r, "expected an object, got %s", json_type_name(client));
+    if (string_field(r, client, "host", 1, NULL, &out->host) != 0 ||
+        integer_field(r, client, "connections", 1, 1, &out->connections) != 0 ||
+        integer_field(r, client, "threads", 1, 1, &out->threads) != 0 ||
+        nonnegative_field(r, client, "requests", &out->requests) != 0 ||
+        nonnegative_field(r, client, "throughput", &out->throughput) != 0 ||
+        field(r, client, "latency_ms", JSON_OBJECT, 1, &latency) != 0)
+        return -1;
+    size_t back = enter_key(r, "latency_ms");
+    if (nonnegative_field(r, latency, "p50", &out->p50_ms) != 0 ||
+        nonnegative_field(r, latency, "p99", &out->p99_ms) != 0)
+        return -1;
+    leave(r, back);
+    if (out->threads > out->connections) {
+        enter_key(r, "threads");
+        return fail(r, "expected at most the client's %lld connections, got %lld", out->connections,
+                    out->threads);
+    }
+    return nonnegative_field(r, client, "errors", &out->errors) != 0 ||
+                   nonnegative_field(r, client, "wrk_cpu", &out->wrk_cpu) != 0
+               ? -1
+               : 0;
+}
+
+/* A run's clients (optional): each one's figures, whose requests add up to the run's. */
+static int read_clients(reader *r, json_t *run, report_run_clients *out)
+{
+    json_t *clients, *client;
+    size_t j;
+    if (field(r, run, "clients", JSON_ARRAY, 0, &clients) != 0)
+        return -1;
+    if (clients == NULL)
+        return 0;
+    size_t back = enter_key(r, "clients");
+    if (json_array_size(clients) == 0)
+        return fail(r, "expected one client at least, got an empty array");
+    out->n = json_array_size(clients);
+    if ((out->clients = array_of(r, out->n, sizeof(*out->clients))) == NULL)
+        return -1;
+    double requests = 0;
+    json_array_foreach(clients, j, client)
+    {
+        size_t at = enter_index(r, j);
+        if (read_client(r, client, &out->clients[j]) != 0)
+            return -1;
+        requests += out->clients[j].requests;
+        leave(r, at);
+    }
+    json_t *total = json_object_get(run, "requests");
+    if (json_is_number(total) && json_number_value(total) != requests)
+        return fail(r, "the clients' requests add up to %.17g, the run's are %.17g", requests,
+                    json_number_value(total));
+    leave(r, back);
+    return 0;
+}
+
+/* Each repetition's throughput, for the gate's test against a baseline, and its clients;
+ * none when absent. */
 static int read_runs(reader *r, json_t *step, report_step *out)
 {
     json_t *runs, *run;
@@ -286,7 +349,8 @@ static int read_runs(reader *r, json_t *step, report_step *out)
     if (field(r, step, "runs", JSON_ARRAY, 0, &runs) != 0)
         return -1;
     out->nruns = json_array_size(runs);
-    if ((out->runs = array_of(r, out->nruns, sizeof(*out->runs))) == NULL)
+    if ((out->runs = array_of(r, out->nruns, sizeof(*out->runs))) == NULL ||
+        (out->run_clients = array_of(r, out->nruns, sizeof(*out->run_clients))) == NULL)
         return -1;
     size_t back = enter_key(r, "runs");
     json_array_foreach(runs, i, run)
@@ -294,7 +358,8 @@ static int read_runs(reader *r, json_t *step, report_step *out)
         size_t at = enter_index(r, i);
         if (!json_is_object(run))
             return fail(r, "expected an object, got %s", json_type_name(run));
-        if (nonnegative_field(r, run, "throughput", &out->runs[i]) != 0)
+        if (nonnegative_field(r, run, "throughput", &out->runs[i]) != 0 ||
+            read_clients(r, run, &out->run_clients[i]) != 0)
             return -1;
         leave(r, at);
     }
@@ -633,8 +698,12 @@ void report_doc_free(report_doc *doc)
 {
     for (size_t i = 0; doc->models != NULL && i < doc->nmodels; i++) {
         for (size_t j = 0; doc->models[i].steps != NULL && j < doc->models[i].nsteps; j++) {
-            free(doc->models[i].steps[j].summary.flags);
-            free(doc->models[i].steps[j].runs);
+            report_step *step = &doc->models[i].steps[j];
+            free(step->summary.flags);
+            free(step->runs);
+            for (size_t k = 0; step->run_clients != NULL && k < step->nruns; k++)
+                free(step->run_clients[k].clients);
+            free(step->run_clients);
         }
         free(doc->models[i].steps);
         free(doc->models[i].analysis.predictions);

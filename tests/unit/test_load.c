@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "load.h"
@@ -166,4 +167,37 @@ Test(stats, efficiency_against_the_first_step)
     /* First step of 2 servers: X(1) is estimated as X(2) / 2. */
     cr_assert_float_eq(stats_efficiency(400, 4, 200, 2), 1.0, 1e-9);
     cr_assert_float_eq(stats_efficiency(100, 2, 0, 1), 0, 1e-9, "no baseline, no efficiency");
+}
+
+/* What cannot start is refused before any wrk starts: the clients start together or not. */
+Test(load, clients_that_cannot_all_start_are_refused_before_any_starts)
+{
+    int ports[] = {1};
+    inventory_host clients[] = {
+        {.destination = "local", .local = 1},
+        {.destination = "root@198.18.0.9", .user = "root", .host = "198.18.0.9"}};
+    load_spec spec = {.route = "/",
+                      .ports = ports,
+                      .nports = 1,
+                      .shared_port = 1,
+                      .connections = 4,
+                      .threads = 2,
+                      .duration_s = 1,
+                      .clients = clients,
+                      .nclients = 2};
+    load_process lp;
+    char err[512];
+    cr_assert_eq(load_start(&spec, &lp, err, sizeof(err)), -1);
+    cr_assert(strstr(err, "client 2 of 2 (root@198.18.0.9): running wrk on root@198.18.0.9 is "
+                          "not possible yet") != NULL,
+              "%s", err);
+    cr_assert_null(lp.clients);
+    clients[1] = clients[0];
+    spec.connections = 1;
+    cr_assert_eq(load_start(&spec, &lp, err, sizeof(err)), -1);
+    cr_assert_str_eq(err, "the step's 1 connection cannot be split over 2 clients: each needs "
+                          "one at least");
+    cr_assert_null(lp.clients);
+    int status;
+    cr_assert_eq(waitpid(-1, &status, WNOHANG), -1, "no wrk was started");
 }

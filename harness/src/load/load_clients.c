@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "load_merge.h"
 #include "load_runner.h"
@@ -52,8 +53,6 @@ static int start_client(const load_spec *spec, load_process *lp, size_t j, unsig
 {
     load_client *c = &lp->clients[j];
     const inventory_host *host = spec->clients != NULL ? &spec->clients[j] : NULL;
-    if ((c->runner = load_runner_for(host, err, errlen)) == NULL)
-        return -1;
     load_command cmd;
     if (load_command_build(spec, c->connections, c->threads, first, &cmd, err, errlen) != 0)
         return -1;
@@ -87,8 +86,16 @@ int load_start(const load_spec *spec, load_process *lp, char *err, size_t errlen
             c->threads = 1;
         if (c->threads > c->connections)
             c->threads = c->connections;
+        char why[512];
+        if ((c->runner = load_runner_for(spec->clients != NULL ? &spec->clients[j] : NULL, why,
+                                         sizeof(why))) == NULL) {
+            client_error(lp, j, why, err, errlen);
+            release(lp);
+            return -1;
+        }
     }
-    /* Shares are settled for all before any wrk starts, so that they start together. */
+    /* Shares and runners are settled for all before any wrk starts, so that they start
+     * together, or none does. */
     if (lp->clients[n - 1].connections == 0) {
         snprintf(err, errlen,
                  "the step's %u connection%s cannot be split over %zu clients: each needs one "
@@ -137,23 +144,27 @@ static int client_result(const load_client *c, load_result *out, char *why, size
     return rc;
 }
 
-/* Waits until every client's wrk ended, one failed, time ran out or the run was interrupted;
- * the index of the client to blame, or nclients when all ended (why set otherwise). */
-static size_t wait_all(load_process *lp, char *why, size_t len)
+/*
+ * Waits until every client's wrk ended, one of them failed, time ran out or the run was
+ * interrupted. 0 when all ended well; -1 with why and *blamed, the client at fault (nclients
+ * when none is: an interruption).
+ */
+static int wait_all(load_process *lp, size_t *blamed, char *why, size_t len)
 {
     /* Each wrk stops by itself after its duration; the margin covers its start and timeouts. */
     int limit_ms = (int)(lp->duration_s * 1000) + 30000;
     size_t running = lp->nclients;
     for (int waited = 0; running > 0; waited += 50) {
-        if (proc_interrupted || waited >= limit_ms) {
-            size_t j = 0;
-            while (lp->clients[j].ended)
-                j++;
-            if (proc_interrupted)
-                snprintf(why, len, "interrupted while wrk was running");
-            else
-                snprintf(why, len, "wrk ran past %d ms", limit_ms);
-            return j;
+        if (proc_interrupted) {
+            *blamed = lp->nclients;
+            snprintf(why, len, "while wrk was running");
+            return -1;
+        }
+        if (waited >= limit_ms) {
+            for (*blamed = 0; lp->clients[*blamed].ended; ++*blamed)
+                ;
+            snprintf(why, len, "wrk ran past %d ms", limit_ms);
+            return -1;
         }
         /* One short wait per round, on the first wrk still running; a look at the others. */
         int slice = 50;
@@ -165,11 +176,15 @@ static size_t wait_all(load_process *lp, char *why, size_t len)
             }
             c->ended = 1;
             running--;
-            if (!WIFEXITED(c->status) || WEXITSTATUS(c->status) != 0)
-                return j;
+            if (!WIFEXITED(c->status) || WEXITSTATUS(c->status) != 0) {
+                load_result none; /* a failed wrk leaves no result, only its story */
+                client_result(c, &none, why, len);
+                *blamed = j;
+                return -1;
+            }
         }
     }
-    return lp->nclients;
+    return 0;
 }
 
 /* Client c's figures for the report, beside the merged ones. */
@@ -186,15 +201,13 @@ int load_finish(load_process *lp, load_result *out, char *err, size_t errlen)
 {
     char why[1024];
     memset(out, 0, sizeof(*out));
-    size_t n = lp->nclients, blamed = wait_all(lp, why, sizeof(why));
-    if (blamed < n && lp->clients[blamed].ended) {
-        load_result unused; /* a failed wrk leaves no result: only its story */
-        client_result(&lp->clients[blamed], &unused, why, sizeof(why));
-    }
-    load_result *results = calloc(n, sizeof(*results));
-    int rc = blamed == n && results != NULL ? 0 : -1;
-    if (results == NULL)
+    size_t n = lp->nclients, blamed = n;
+    load_result *results = NULL;
+    int rc = wait_all(lp, &blamed, why, sizeof(why));
+    if (rc == 0 && (results = calloc(n, sizeof(*results))) == NULL) {
         snprintf(why, sizeof(why), "out of memory for the clients' results");
+        rc = -1;
+    }
     for (size_t j = 0; j < n && rc == 0; j++) {
         if ((rc = client_result(&lp->clients[j], &results[j], why, sizeof(why))) != 0)
             blamed = j;

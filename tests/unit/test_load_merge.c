@@ -278,3 +278,22 @@ Test(load_merge, a_saturated_client_is_flagged_by_name)
     json_decref(flags);
     json_decref(runs);
 }
+
+/* Counts that add up past what a JSON integer holds are refused, never wrapped around. */
+Test(load_merge, counts_past_64_bits_are_refused)
+{
+    load_result r[2], merged;
+    char err[512];
+    for (int i = 0; i < 2; i++) {
+        char *line = with_histogram("\"histogram\":[[5,1]]");
+        cr_assert_eq(load_parse_output(line, &r[i], err, sizeof(err)), 0, "%s", err);
+        free(line);
+        json_object_set_new(r[i].raw, "bytes", json_integer(INT64_MAX));
+    }
+    cr_assert_eq(load_merge(r, 2, &merged, err, sizeof(err)), -1);
+    cr_assert_str_eq(err, "cannot merge the clients' results: their \"bytes\" add up past 64 bits");
+    cr_assert_null(merged.raw);
+    cr_assert_null(merged.histogram.bins);
+    load_result_free(&r[0]);
+    load_result_free(&r[1]);
+}

@@ -13,40 +13,59 @@
 
 #include "load_merge.h"
 
-/* The sum over the results of raw's group.key (group NULL: a top-level key). */
-static json_int_t raw_sum(const load_result *results, size_t n, const char *group, const char *key)
+/* The sum over the results of raw's group.key (group NULL: a top-level key) in *total; -1 when
+ * it does not fit a JSON integer. */
+static int raw_sum(const load_result *results, size_t n, const char *group, const char *key,
+                   json_int_t *total)
 {
-    json_int_t total = 0;
+    *total = 0;
     for (size_t i = 0; i < n; i++) {
         json_t *holder = group != NULL ? json_object_get(results[i].raw, group) : results[i].raw;
-        total += json_integer_value(json_object_get(holder, key));
+        if (__builtin_add_overflow(*total, json_integer_value(json_object_get(holder, key)), total))
+            return -1;
     }
-    return total;
+    return 0;
 }
 
 /* The merged figures under the keys twice.lua writes, so that a report reads one client and
- * several the same way. */
-static json_t *merged_raw(const load_result *results, size_t n, const load_result *out,
-                          const latency_figures *f)
+ * several the same way, in *raw; -1 with err when a count adds up past 64 bits or without
+ * memory. */
+static int merged_raw(const load_result *results, size_t n, const load_result *out,
+                      const latency_figures *f, json_t **raw, char *err, size_t errlen)
 {
+    static const char *const counts[][2] = {
+        {NULL, "requests"},      {NULL, "bytes"},      {"errors", "connect"}, {"errors", "read"},
+        {"errors", "write"},     {"errors", "status"}, {"errors", "timeout"}, {NULL, "non2xx"},
+        {NULL, "failed_checks"}, {NULL, "threads"}};
     json_int_t duration_us = 0;
     for (size_t i = 0; i < n; i++) {
         json_int_t d = json_integer_value(json_object_get(results[i].raw, "duration_us"));
         duration_us = d > duration_us ? d : duration_us;
     }
-    return json_pack(
-        "{s:I, s:I, s:I, s:{s:I, s:I, s:I, s:I, s:I}, s:I, s:I, s:I,"
-        " s:{s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f}, s:f}",
-        "requests", raw_sum(results, n, NULL, "requests"), "duration_us", duration_us, "bytes",
-        raw_sum(results, n, NULL, "bytes"), "errors", "connect",
-        raw_sum(results, n, "errors", "connect"), "read", raw_sum(results, n, "errors", "read"),
-        "write", raw_sum(results, n, "errors", "write"), "status",
-        raw_sum(results, n, "errors", "status"), "timeout",
-        raw_sum(results, n, "errors", "timeout"), "non2xx", raw_sum(results, n, NULL, "non2xx"),
-        "failed_checks", raw_sum(results, n, NULL, "failed_checks"), "threads",
-        raw_sum(results, n, NULL, "threads"), "latency_us", "mean", f->mean, "stdev", f->stdev,
-        "max", f->max, "p50", f->p50, "p75", f->p75, "p90", f->p90, "p99", f->p99, "p99_9", f->p999,
-        "wrk_cpu", out->cpu_fraction);
+    *raw = json_pack("{s:I, s:{}, s:{s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f}, s:f}", "duration_us",
+                     duration_us, "errors", "latency_us", "mean", f->mean, "stdev", f->stdev, "max",
+                     f->max, "p50", f->p50, "p75", f->p75, "p90", f->p90, "p99", f->p99, "p99_9",
+                     f->p999, "wrk_cpu", out->cpu_fraction);
+    for (size_t k = 0; *raw != NULL && k < sizeof(counts) / sizeof(counts[0]); k++) {
+        json_int_t total;
+        json_t *holder = counts[k][0] != NULL ? json_object_get(*raw, counts[k][0]) : *raw;
+        if (raw_sum(results, n, counts[k][0], counts[k][1], &total) != 0) {
+            snprintf(err, errlen,
+                     "cannot merge the clients' results: their \"%s%s%s\" add up "
+                     "past 64 bits",
+                     counts[k][0] != NULL ? counts[k][0] : "", counts[k][0] != NULL ? "." : "",
+                     counts[k][1]);
+            json_decref(*raw);
+            *raw = NULL;
+            return -1;
+        }
+        json_object_set_new(holder, counts[k][1], json_integer(total));
+    }
+    if (*raw == NULL) {
+        snprintf(err, errlen, "cannot merge the clients' results: out of memory");
+        return -1;
+    }
+    return 0;
 }
 
 int load_merge(const load_result *results, size_t n, load_result *out, char *err, size_t errlen)
@@ -85,8 +104,7 @@ int load_merge(const load_result *results, size_t n, load_result *out, char *err
     for (size_t i = 0; i < sizeof(ms) / sizeof(ms[0]); i++)
         out->latency_ms[i] = ms[i] / 1000.0;
     out->throughput = out->duration_s > 0 ? out->requests / out->duration_s : 0;
-    if ((out->raw = merged_raw(results, n, out, &f)) == NULL) {
-        snprintf(err, errlen, "cannot merge the clients' results: out of memory");
+    if (merged_raw(results, n, out, &f, &out->raw, err, errlen) != 0) {
         load_result_free(out);
         memset(out, 0, sizeof(*out));
         return -1;

@@ -292,6 +292,12 @@ Test(load_merge, counts_past_64_bits_are_refused)
     }
     cr_assert_eq(load_merge(r, 2, &merged, err, sizeof(err)), -1);
     cr_assert_str_eq(err, "cannot merge the clients' results: their \"bytes\" add up past 64 bits");
+    for (int i = 0; i < 2; i++) {
+        json_object_set_new(r[i].raw, "bytes", json_integer(1));
+        r[i].histogram.bins[0].count = r[i].histogram.count = UINT64_MAX / 2 + 1;
+    }
+    cr_assert_eq(load_merge(r, 2, &merged, err, sizeof(err)), -1);
+    cr_assert_str_eq(err, "cannot merge the clients' latencies: their counts add up past 64 bits");
     cr_assert_null(merged.raw);
     cr_assert_null(merged.histogram.bins);
     load_result_free(&r[0]);

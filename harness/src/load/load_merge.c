@@ -8,6 +8,7 @@
  * figure is read off the sum, with wrk's own definitions, so that merging
  * one client gives back that client's figures.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -72,12 +73,19 @@ int load_merge(const load_result *results, size_t n, load_result *out, char *err
 {
     memset(out, 0, sizeof(*out));
     latency_histogram parts[n > 0 ? n : 1];
+    uint64_t samples = 0;
     for (size_t i = 0; i < n; i++) {
         if (results[i].histogram_left_out != 0) {
             snprintf(err, errlen,
                      "client %zu of %zu: its latencies cannot be merged exactly: wrk recorded "
                      "%zu distinct latencies, more than the %d its result line carries",
                      i + 1, n, results[i].histogram_left_out, LOAD_HISTOGRAM_MAX_BINS);
+            return -1;
+        }
+        if (__builtin_add_overflow(samples, results[i].histogram.count, &samples)) {
+            snprintf(err, errlen,
+                     "cannot merge the clients' latencies: their counts add up past 64 bits");
+            memset(out, 0, sizeof(*out));
             return -1;
         }
         parts[i] = results[i].histogram;

@@ -2,24 +2,28 @@
 -- (not only counts them), spreads wrk's threads over the servers' ports for
 -- the direct front, and ends with one line for twice to read:
 --     TWICE_RESULT {json}
+-- The line carries wrk's whole latency histogram, so that twice can merge the
+-- results of several clients exactly (harness/src/load/load_merge.c).
 -- Settings come from the environment, which every Lua state wrk makes can read:
---   TWICE_CHECK  status | plaintext | json | ctx
---   TWICE_ROUTE  the path to request; "{id}" in it becomes a unique id per request
---   TWICE_PORTS  "p1,p2,...": thread i goes to port i mod n (direct front); unset: the URL's
+--   TWICE_CHECK    status | plaintext | json | ctx
+--   TWICE_ROUTE    the path to request; "{id}" in it becomes a unique id per request
+--   TWICE_SERVERS  "host:port,..." ([v6]:port): thread i goes to server i mod n (direct
+--                  front); unset: the URL's
 
 local check = os.getenv("TWICE_CHECK") or "status"
 local route = os.getenv("TWICE_ROUTE") or "/"
-local ports = os.getenv("TWICE_PORTS")
+local servers = os.getenv("TWICE_SERVERS")
 local threads = {}
 
 function setup(thread)
    thread:set("thread_id", #threads + 1)
-   if ports then
+   if servers then
       local list = {}
-      for port in string.gmatch(ports, "[^,]+") do
-         list[#list + 1] = port
+      for server in string.gmatch(servers, "[^,]+") do
+         list[#list + 1] = server
       end
-      thread.addr = wrk.lookup("127.0.0.1", list[(#threads % #list) + 1])[1]
+      local host, port = string.match(list[(#threads % #list) + 1], "^%[?(.-)%]?:(%d+)$")
+      thread.addr = wrk.lookup(host, port)[1]
    end
    table.insert(threads, thread)
 end
@@ -145,6 +149,57 @@ function response(status, headers, body)
    end
 end
 
+-- The most (latency, count) pairs the line carries; beyond it the histogram is left out and
+-- its size said instead (LOAD_HISTOGRAM_MAX_BINS in harness/src/load/load_histogram.h).
+local HISTOGRAM_MAX_BINS = 100000
+
+-- wrk's stats object, read in place through LuaJIT's FFI. latency(i) walks the histogram from
+-- its smallest latency up to the i-th one, so reading every bin through it costs the sum of
+-- their distances from the minimum: minutes for a histogram spread over wrk's 10 s timeout.
+-- This layout (wrk 4's src/stats.h) is used only once it agrees with what the public calls
+-- say; otherwise the bins come from latency(i), slower but the same.
+local ffi_ok, ffi = pcall(require, "ffi")
+if ffi_ok then
+   ffi_ok = pcall(ffi.cdef, [[
+      typedef struct { uint64_t count, limit, min, max; uint64_t data[?]; } twice_wrk_stats;
+   ]])
+end
+
+local function bins_in_place(latency, n)
+   if not ffi_ok then return nil end
+   local s = ffi.cast("twice_wrk_stats **", latency)[0]
+   local lo, hi = tonumber(s.min), tonumber(s.max)
+   if lo ~= latency.min or hi ~= latency.max or tonumber(s.limit) <= hi then return nil end
+   local bins = {}
+   for v = lo, hi do
+      local c = tonumber(s.data[v])
+      if c ~= 0 then bins[#bins + 1] = string.format("[%d,%d]", v, c) end
+   end
+   local first_v, first_c = latency(1)
+   if #bins ~= n or bins[1] ~= string.format("[%d,%d]", first_v, first_c) then return nil end
+   return bins
+end
+
+local function bins_through_calls(latency, n)
+   local bins = {}
+   for i = 1, n do
+      local v, c = latency(i)
+      bins[i] = string.format("[%d,%d]", v, c)
+   end
+   return bins
+end
+
+-- '"histogram":[[us,count],...]' for every distinct latency, in increasing order, or null
+-- and "histogram_bins" when there are more than HISTOGRAM_MAX_BINS.
+local function histogram_json(latency)
+   local n = #latency
+   if n > HISTOGRAM_MAX_BINS then
+      return string.format('"histogram":null,"histogram_bins":%d', n)
+   end
+   local bins = n > 0 and (bins_in_place(latency, n) or bins_through_calls(latency, n)) or {}
+   return '"histogram":[' .. table.concat(bins, ",") .. "]"
+end
+
 function done(summary, latency, requests)
    local failed_total, non2xx_total = 0, 0
    for _, thread in ipairs(threads) do
@@ -157,11 +212,11 @@ function done(summary, latency, requests)
       '"errors":{"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d},' ..
       '"non2xx":%d,"failed_checks":%d,"threads":%d,' ..
       '"latency_us":{"mean":%.1f,"stdev":%.1f,"max":%d,' ..
-      '"p50":%d,"p75":%d,"p90":%d,"p99":%d,"p99_9":%d}}\n',
+      '"p50":%d,"p75":%d,"p90":%d,"p99":%d,"p99_9":%d},%s}\n',
       summary.requests, summary.duration, summary.bytes,
       e.connect, e.read, e.write, e.status, e.timeout,
       non2xx_total, failed_total, #threads,
       latency.mean, latency.stdev, latency.max,
       latency:percentile(50), latency:percentile(75), latency:percentile(90),
-      latency:percentile(99), latency:percentile(99.9)))
+      latency:percentile(99), latency:percentile(99.9), histogram_json(latency)))
 end

@@ -13,6 +13,7 @@
 #include "gate.h"
 #include "front.h"
 #include "inventory.h"
+#include "load_runner.h"
 #include "message_text.h"
 #include "proc.h"
 #include "report.h"
@@ -86,8 +87,9 @@ static void describe(const scenario *sc)
 
 /* Loads the inventory at path (when not NULL) and checks that sc (when not NULL) fits it: its
  * largest step on the server hosts, its front where the balancer goes; says why not on stderr.
- * 0 or -1. */
-static int check_inventory(const char *path, const scenario *sc)
+ * 0 or -1. When keep is set and the inventory is good, it is left there for the caller to use
+ * and free; *keep untouched otherwise. */
+static int check_inventory(const char *path, const scenario *sc, inventory *keep)
 {
     if (path == NULL)
         return 0;
@@ -103,8 +105,24 @@ static int check_inventory(const char *path, const scenario *sc)
         fprintf(stderr, "twice: %s: %s\n", path, err);
         rc = -1;
     }
-    inventory_free(&inv);
+    if (rc == 0 && keep != NULL)
+        *keep = inv;
+    else
+        inventory_free(&inv);
     return rc;
+}
+
+/* 0 when every client host of inv can run wrk; says which cannot on stderr otherwise. */
+static int check_clients(const inventory *inv)
+{
+    char err[512];
+    for (size_t j = 0; j < inv->nclients; j++) {
+        if (load_runner_for(&inv->clients[j], err, sizeof(err)) == NULL) {
+            fprintf(stderr, "twice: %s: client %zu: %s\n", inv->path, j + 1, err);
+            return -1;
+        }
+    }
+    return 0;
 }
 
 static int validate(int argc, char **argv)
@@ -114,7 +132,7 @@ static int validate(int argc, char **argv)
         inventory_path = argv[1];
         argc -= 2;
         argv += 2;
-        if (check_inventory(inventory_path, NULL) != 0)
+        if (check_inventory(inventory_path, NULL, NULL) != 0)
             return EXIT_BAD_INPUT;
         printf("%s: ok\n", inventory_path);
         if (argc == 0)
@@ -132,7 +150,7 @@ static int validate(int argc, char **argv)
         if (scenario_load(&sc, argv[i], err, sizeof(err)) != 0) {
             fprintf(stderr, "twice: %s\n", err);
             status = EXIT_BAD_INPUT;
-        } else if (check_inventory(inventory_path, &sc) != 0) {
+        } else if (check_inventory(inventory_path, &sc, NULL) != 0) {
             status = EXIT_BAD_INPUT;
         } else {
             describe(&sc);
@@ -420,13 +438,22 @@ static int run(int argc, char **argv)
         scenario_free(&sc);
         return EXIT_BAD_INPUT;
     }
-    if (check_inventory(inventory_path, &sc) != 0) {
+    inventory inv;
+    if (check_inventory(inventory_path, &sc, &inv) != 0) {
         scenario_free(&sc);
         return EXIT_BAD_INPUT;
     }
-    /* Before anything is measured: a run must not end with nowhere to put its results. */
-    if (report_dir_prepare(dir, err, sizeof(err)) != 0) {
+    options.inventory = inventory_path != NULL ? &inv : NULL;
+    /* Before anything is measured: every client must be able to run wrk, and a run must not
+     * end with nowhere to put its results. */
+    int refused = options.inventory != NULL && check_clients(&inv) != 0;
+    if (!refused && report_dir_prepare(dir, err, sizeof(err)) != 0) {
         fprintf(stderr, "twice run: -o %s: %s\n", dir, err);
+        refused = 1;
+    }
+    if (refused) {
+        if (options.inventory != NULL)
+            inventory_free(&inv);
         scenario_free(&sc);
         return EXIT_BAD_INPUT;
     }
@@ -455,6 +482,8 @@ static int run(int argc, char **argv)
     }
     report_doc_free(&doc);
     json_decref(report);
+    if (options.inventory != NULL)
+        inventory_free(&inv);
     scenario_free(&sc);
     return status;
 }

@@ -75,22 +75,12 @@ static json_t *validity_flags(const scenario *sc, json_t *runs, const double *th
                               unsigned servers, unsigned threads, int capped)
 {
     json_t *flags = json_array();
-    double mean = 0, var = 0, busiest = 0;
+    double mean = 0, var = 0;
     for (size_t i = 0; i < n; i++)
         mean += throughputs[i] / (double)n;
     for (size_t i = 0; i < n; i++)
         var += (throughputs[i] - mean) * (throughputs[i] - mean) / (double)(n > 1 ? n - 1 : 1);
-    json_t *run;
-    size_t i;
-    json_array_foreach(runs, i, run)
-    {
-        double cpu = json_number_value(json_object_get(run, "wrk_cpu"));
-        busiest = cpu > busiest ? cpu : busiest;
-    }
-    if (busiest > SATURATED_CPU)
-        json_array_append_new(flags, json_sprintf("load generator saturated: wrk used %.0f%% of "
-                                                  "its %u threads",
-                                                  busiest * 100, threads));
+    load_saturation_flags(runs, SATURATED_CPU, flags);
     if (n > 1 && mean > 0 && sqrt(var) / mean > NOISY_CV)
         json_array_append_new(flags, json_sprintf("repetitions too noisy: coefficient of "
                                                   "variation %.2f > %.2f",
@@ -236,7 +226,12 @@ static int measure_once(const scenario *sc, const run_options *opt, step_state *
                       .shared_port = !spreads,
                       .connections = sc->connections_per_server * n,
                       .threads = load_threads(sc->connections_per_server * n, n, spreads, reserved),
-                      .duration_s = sc->warmup_s};
+                      .duration_s = sc->warmup_s,
+                      .clients = opt->inventory != NULL ? opt->inventory->clients : NULL,
+                      .nclients = opt->inventory != NULL ? opt->inventory->nclients : 0};
+    /* Every client runs one thread at least. */
+    if (load.threads < load.nclients)
+        load.threads = (unsigned)load.nclients;
     st->connections = load.connections;
     st->threads = load.threads;
     st->caps_applied = d.caps_applied;

@@ -81,8 +81,8 @@ static int finish(pid_t pid, int timeout_ms)
     return status;
 }
 
-/* Processes still running the fixture's copy of twice-app, each sent sig unless it is 0. */
-static int signal_leftovers(const fixture *f, int sig)
+/* Processes still running whose argv[0] is argv0, each sent sig unless it is 0. */
+static int signal_named(const char *argv0, int sig)
 {
     int count = 0;
     DIR *proc = opendir("/proc");
@@ -98,7 +98,7 @@ static int signal_leftovers(const fixture *f, int sig)
         size_t n = fread(cmdline, 1, sizeof(cmdline) - 1, c);
         cmdline[n] = '\0';
         fclose(c);
-        if (strcmp(cmdline, f->app) == 0 && process_alive(atoi(entry->d_name))) {
+        if (strcmp(cmdline, argv0) == 0 && process_alive(atoi(entry->d_name))) {
             count++;
             if (sig != 0)
                 kill(atoi(entry->d_name), sig);
@@ -106,6 +106,12 @@ static int signal_leftovers(const fixture *f, int sig)
     }
     closedir(proc);
     return count;
+}
+
+/* Processes still running the fixture's copy of twice-app, each sent sig unless it is 0. */
+static int signal_leftovers(const fixture *f, int sig)
+{
+    return signal_named(f->app, sig);
 }
 
 static int leftovers(const fixture *f)
@@ -763,4 +769,119 @@ Test(harness_run, a_killed_twice_takes_a_server_that_left_its_process_group_with
     signal_leftovers(&f, SIGKILL);
     cr_assert_gt(cgroups, 0, "twice made no cgroup for its server");
     cr_assert_eq(left, 0, "the server outlived twice");
+}
+
+/* An inventory of two local load clients for the fixture's servers, written beside them. */
+static void two_local_clients(const fixture *f, char *path, size_t len)
+{
+    snprintf(path, len, "%s/inventory.json", f->dir);
+    FILE *out = fopen(path, "w");
+    cr_assert_not_null(out);
+    fputs("{\"servers\": [\"local\"], \"hosts_may_hold_several\": true,"
+          " \"clients\": [\"local\", \"local\"]}\n",
+          out);
+    fclose(out);
+}
+
+static const char *const clients_scenario =
+    "{\"name\": \"clients\", \"target\": {\"app\": \"twice-app\", \"route\": \"%s\","
+    " \"check\": \"json\"}, \"models\": [\"coroutine\"], \"servers\": [1, 2],"
+    " \"connections_per_server\": 3, \"warmup_s\": 0, \"duration_s\": 1, \"repetitions\": 1}";
+
+/* Two clients at once against 1 and then 2 real servers: the merged run is exactly the sum of
+ * the clients' requests, its p99 lies between theirs (a percentile of the merged histogram,
+ * not an average), and the clients' connections are the step's, remainder included (3 = 2 +
+ * 1). */
+Test(harness_run, two_clients_load_at_once_and_merge_exactly)
+{
+    fixture f;
+    char inventory[256];
+    setup_fixture(&f, clients_scenario, "/sleep?ms=2");
+    two_local_clients(&f, inventory, sizeof(inventory));
+    const char *const args[] = {"run", f.scenario,    "-o",      f.reports, "--app",
+                                f.app, "--inventory", inventory, NULL};
+    int status = finish(start_twice(&f, args, NULL), 60000);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "exit %d: %s", status, stderr_of(&f));
+    json_t *r = load_report(&f);
+    json_t *steps = json_object_get(json_array_get(json_object_get(r, "models"), 0), "steps");
+    cr_assert_eq(json_array_size(steps), 2);
+    for (size_t s = 0; s < 2; s++) {
+        json_t *step = json_array_get(steps, s);
+        json_t *run = json_array_get(json_object_get(step, "runs"), 0);
+        json_t *clients = json_object_get(run, "clients");
+        cr_assert_eq(json_array_size(clients), 2, "step %zu: one entry per client", s);
+        double requests = 0, p99[2];
+        json_int_t connections = 0;
+        for (size_t j = 0; j < 2; j++) {
+            json_t *c = json_array_get(clients, j);
+            cr_assert_str_eq(json_string_value(json_object_get(c, "host")), "local");
+            requests += json_number_value(json_object_get(c, "requests"));
+            connections += json_integer_value(json_object_get(c, "connections"));
+            p99[j] = json_number_value(json_object_get(json_object_get(c, "latency_ms"), "p99"));
+            cr_assert_gt(json_number_value(json_object_get(c, "requests")), 0,
+                         "step %zu: client %zu loaded the servers", s, j + 1);
+        }
+        cr_assert_eq(json_integer_value(json_object_get(json_array_get(clients, 0), "connections")),
+                     s == 0 ? 2 : 3, "the remainder goes to the first client");
+        cr_assert_eq(connections, json_integer_value(json_object_get(step, "connections")));
+        cr_assert_eq(json_number_value(json_object_get(run, "requests")), requests,
+                     "step %zu: merged requests are the clients' sum", s);
+        double merged =
+            json_number_value(json_object_get(json_object_get(run, "latency_us"), "p99")) / 1000;
+        double lo = p99[0] < p99[1] ? p99[0] : p99[1], hi = p99[0] < p99[1] ? p99[1] : p99[0];
+        cr_assert(merged >= lo - 1e-9 && merged <= hi + 1e-9,
+                  "step %zu: merged p99 %f outside the clients' [%f, %f]", s, merged, lo, hi);
+        cr_assert_float_eq(
+            json_number_value(json_object_get(json_object_get(step, "summary"), "requests")),
+            requests, 1e-9);
+    }
+    json_decref(r);
+    assert_nothing_left(&f);
+}
+
+/* A client whose wrk cannot start fails the step at once, naming the client, and the other
+ * client's wrk (a 20 s run) is stopped with it rather than waited for. The wrapper starts the
+ * real wrk under a name of its own, for the check that none is left. */
+Test(harness_run, a_failing_client_fails_the_step_and_leaves_no_wrk)
+{
+    fixture f;
+    char inventory[256], bin[160], wrapper[200], wrk_name[200];
+    setup_fixture(&f,
+                  "{\"name\": \"clients\", \"target\": {\"app\": \"twice-app\", \"route\":"
+                  " \"%s\", \"check\": \"json\"}, \"models\": [\"coroutine\"], \"servers\": [1],"
+                  " \"connections_per_server\": 3, \"warmup_s\": 0, \"duration_s\": 20,"
+                  " \"repetitions\": 1}",
+                  "/sleep?ms=2");
+    two_local_clients(&f, inventory, sizeof(inventory));
+    snprintf(bin, sizeof(bin), "%s/bin", f.dir);
+    snprintf(wrapper, sizeof(wrapper), "%s/wrk", bin);
+    snprintf(wrk_name, sizeof(wrk_name), "%s/wrk-of-client-1", f.dir);
+    cr_assert_eq(mkdir(bin, 0755), 0);
+    FILE *out = fopen(wrapper, "w");
+    cr_assert_not_null(out);
+    /* Client 2 has 1 of the 3 connections. */
+    fprintf(out,
+            "#!/bin/bash\n"
+            "case \" $* \" in *\" -c 1 \"*) echo \"wrk: cannot start: test says no\" >&2; exit 1;; "
+            "esac\n"
+            "exec -a '%s' /usr/bin/wrk \"$@\"\n",
+            wrk_name);
+    fclose(out);
+    cr_assert_eq(chmod(wrapper, 0755), 0);
+    char path[512];
+    snprintf(path, sizeof(path), "%s:/usr/bin:/bin", bin);
+    const char *const args[] = {"run", f.scenario,    "-o",      f.reports, "--app",
+                                f.app, "--inventory", inventory, NULL};
+    int status = finish(start_twice(&f, args, path), 15000);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2, "exit %d: %s", status, stderr_of(&f));
+    cr_assert(strstr(stderr_of(&f), "client 2 of 2 (local): wrk exited with status 1; its "
+                                    "stderr ends:\nwrk: cannot start: test says no") != NULL,
+              "%s", stderr_of(&f));
+    json_t *r = load_report(&f);
+    cr_assert_str_eq(json_string_value(json_object_get(r, "status")), "failed");
+    cr_assert(strstr(json_string_value(json_object_get(r, "error")), "client 2 of 2 (local)") !=
+              NULL);
+    json_decref(r);
+    cr_assert_eq(signal_named(wrk_name, 0), 0, "client 1's wrk is still running");
+    assert_nothing_left(&f);
 }

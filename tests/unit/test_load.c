@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "load.h"
@@ -18,7 +19,7 @@ static const char *const wrk_output =
     "\"errors\":{\"connect\":1,\"read\":2,\"write\":0,\"status\":0,\"timeout\":3},"
     "\"non2xx\":4,\"failed_checks\":5,\"threads\":2,\"latency_us\":{\"mean\":1142.1,"
     "\"stdev\":58.3,\"max\":2000,\"p50\":1132,\"p75\":1170,\"p90\":1215,\"p99\":1324,"
-    "\"p99_9\":1487}}\n"
+    "\"p99_9\":1487},\"histogram\":[[1000,7000],[1132,200],[2000,34]]}\n"
     "Requests/sec:   6580.29\n";
 
 Test(load, the_result_line_is_read)
@@ -94,21 +95,42 @@ Test(load, every_field_of_the_result_is_checked)
     cr_assert(strstr(err, "not a JSON object") != NULL, "%s", err);
 }
 
-/* A fixed buffer once cut this list after about 170 servers: every port must be there. */
-Test(load, the_ports_list_holds_every_server)
+/* A fixed buffer once cut this list after about 170 servers: every server must be there. */
+Test(load, the_servers_list_holds_every_server)
 {
     int ports[256];
     for (int i = 0; i < 256; i++)
         ports[i] = 65535 - i;
-    char *env = load_ports_env(ports, 256);
-    cr_assert_not_null(env);
-    cr_assert_eq(strncmp(env, "TWICE_PORTS=65535,65534,", 24), 0, "%s", env);
+    char *url, *env;
+    cr_assert_eq(load_target(NULL, ports, 256, 0, 0, &url, &env), 0);
+    cr_assert_str_eq(url, "http://127.0.0.1:65535/");
+    cr_assert_eq(strncmp(env, "TWICE_SERVERS=127.0.0.1:65535,127.0.0.1:65534,", 46), 0, "%s", env);
     size_t commas = 0;
     for (const char *p = env; *p != '\0'; p++)
         commas += *p == ',';
     cr_assert_eq(commas, 255);
-    cr_assert(strlen(env) > 1024 && strcmp(env + strlen(env) - 6, ",65280") == 0, "%s", env);
+    cr_assert(strlen(env) > 1024 && strcmp(env + strlen(env) - 16, ",127.0.0.1:65280") == 0, "%s",
+              env);
+    free(url);
     free(env);
+}
+
+/* A remote client reaches the servers at their addresses; a second client's threads start
+ * where the first one's ended, so that together they go round every server. */
+Test(load, the_target_takes_the_servers_addresses)
+{
+    const char *addresses[] = {"198.18.0.2", "fd00::3", "server-c"};
+    int ports[] = {8001, 8002, 8003};
+    char *url, *env;
+    cr_assert_eq(load_target(addresses, ports, 3, 0, 1, &url, &env), 0);
+    cr_assert_str_eq(url, "http://[fd00::3]:8002/");
+    cr_assert_str_eq(env, "TWICE_SERVERS=[fd00::3]:8002,server-c:8003,198.18.0.2:8001");
+    free(url);
+    free(env);
+    cr_assert_eq(load_target(addresses, ports, 3, 1, 2, &url, &env), 0);
+    cr_assert_str_eq(url, "http://198.18.0.2:8001/", "one shared port: the first server's");
+    cr_assert_null(env);
+    free(url);
 }
 
 Test(load, threads_reach_every_server_for_the_direct_front)
@@ -145,4 +167,37 @@ Test(stats, efficiency_against_the_first_step)
     /* First step of 2 servers: X(1) is estimated as X(2) / 2. */
     cr_assert_float_eq(stats_efficiency(400, 4, 200, 2), 1.0, 1e-9);
     cr_assert_float_eq(stats_efficiency(100, 2, 0, 1), 0, 1e-9, "no baseline, no efficiency");
+}
+
+/* What cannot start is refused before any wrk starts: the clients start together or not. */
+Test(load, clients_that_cannot_all_start_are_refused_before_any_starts)
+{
+    int ports[] = {1};
+    inventory_host clients[] = {
+        {.destination = "local", .local = 1},
+        {.destination = "root@198.18.0.9", .user = "root", .host = "198.18.0.9"}};
+    load_spec spec = {.route = "/",
+                      .ports = ports,
+                      .nports = 1,
+                      .shared_port = 1,
+                      .connections = 4,
+                      .threads = 2,
+                      .duration_s = 1,
+                      .clients = clients,
+                      .nclients = 2};
+    load_process lp;
+    char err[512];
+    cr_assert_eq(load_start(&spec, &lp, err, sizeof(err)), -1);
+    cr_assert(strstr(err, "client 2 of 2 (root@198.18.0.9): running wrk on root@198.18.0.9 is "
+                          "not possible yet") != NULL,
+              "%s", err);
+    cr_assert_null(lp.clients);
+    clients[1] = clients[0];
+    spec.connections = 1;
+    cr_assert_eq(load_start(&spec, &lp, err, sizeof(err)), -1);
+    cr_assert_str_eq(err, "the step's 1 connection cannot be split over 2 clients: each needs "
+                          "one at least");
+    cr_assert_null(lp.clients);
+    int status;
+    cr_assert_eq(waitpid(-1, &status, WNOHANG), -1, "no wrk was started");
 }

@@ -480,3 +480,40 @@ Test(report_formats, loss_shares_of_huge_figures_stay_finite)
                      "lost 100%: CPU starvation 100%, system <1%; largest: CPU starvation, 100% "
                      "of the loss");
 }
+/* A step measured from several clients gets a table of each client's figures per run; the
+ * fixture's steps, from one client, get none (the markdown test above). */
+Test(report_formats, markdown_shows_each_load_client_of_a_step)
+{
+    json_error_t error;
+    json_t *json = json_load_file(FIXTURES_DIR "/report.json", 0, &error);
+    cr_assert_not_null(json, "%s", error.text);
+    json_t *runs = json_object_get(
+        json_array_get(json_object_get(json_array_get(json_object_get(json, "models"), 0), "steps"),
+                       1),
+        "runs");
+    json_object_set_new(json_array_get(runs, 0), "clients",
+                        json_pack("[{s:s, s:i, s:i, s:f, s:f, s:{s:f, s:f}, s:f, s:f},"
+                                  " {s:s, s:i, s:i, s:f, s:f, s:{s:f, s:f}, s:f, s:f}]",
+                                  "host", "local", "connections", 3, "threads", 1, "requests",
+                                  100.0, "throughput", 95.5, "latency_ms", "p50", 1.5, "p99", 3.25,
+                                  "errors", 0.0, "wrk_cpu", 0.25, "host", "ops|x@198.18.0.7",
+                                  "connections", 2, "threads", 2, "requests", 200.0, "throughput",
+                                  190.0, "latency_ms", "p50", 1.0, "p99", 2.0, "errors", 1.0,
+                                  "wrk_cpu", 0.95));
+    report_doc doc;
+    read_doc(&doc, json);
+    size_t len;
+    char *md = render(&report_markdown, &doc, &len);
+    cr_assert(strstr(md, "Load clients, thread, 2 servers:\n\n| run | client | connections |") !=
+                  NULL,
+              "%s", md);
+    cr_assert(strstr(md, "| 1 | local | 3 | 1 | 100 | 96 | 1.50 | 3.25 | 0 | 25% |\n") != NULL,
+              "%s", md);
+    cr_assert(
+        strstr(md, "| 1 | ops\\|x@198.18.0.7 | 2 | 2 | 200 | 190 | 1.00 | 2.00 | 1 | 95% |\n") !=
+            NULL,
+        "a host is text from the report, escaped: %s", md);
+    cr_assert_eq(strstr(md, "Load clients, thread, 1 servers"), NULL, "one client: no table");
+    free(md);
+    report_doc_free(&doc);
+}

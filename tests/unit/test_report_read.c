@@ -728,3 +728,72 @@ Test(report_read, a_disturbed_step_must_be_flagged_and_invalid)
                            "r.json: $.models[1].steps[2].summary.disturbed: true, but no flag "
                            "says \"disturbed: ...\" with the figure that tripped it");
 }
+
+/* Two clients' figures for a run, requests 100 and 200. */
+static json_t *two_clients(void)
+{
+    return json_pack("[{s:s, s:i, s:i, s:f, s:f, s:{s:f, s:f}, s:f, s:f},"
+                     " {s:s, s:i, s:i, s:f, s:f, s:{s:f, s:f}, s:f, s:f}]",
+                     "host", "local", "connections", 2, "threads", 1, "requests", 100.0,
+                     "throughput", 95.5, "latency_ms", "p50", 1.5, "p99", 3.0, "errors", 0.0,
+                     "wrk_cpu", 0.25, "host", "root@198.18.0.7", "connections", 2, "threads", 2,
+                     "requests", 200.0, "throughput", 190.0, "latency_ms", "p50", 1.0, "p99", 2.0,
+                     "errors", 1.0, "wrk_cpu", 0.95);
+}
+
+/* The fixture with two clients in the second step's first run, edited at path/key. */
+static void clients_refused_with(const char *path, const char *key, json_t *value,
+                                 const char *expected)
+{
+    json_t *json = fixture_json();
+    edit(json, "models.0.steps.1.runs.0", "clients", two_clients());
+    edit(json, path, key, value);
+    refused(json, expected);
+}
+
+/* runs[k].clients is optional (reports before several clients lack it); present, every
+ * client's every field is checked and named by its path. */
+Test(report_read, a_runs_clients_are_read_and_checked)
+{
+    json_t *json = fixture_json();
+    edit(json, "models.0.steps.1.runs.0", "clients", two_clients());
+    report_doc doc;
+    char err[512];
+    cr_assert_eq(report_read_json(&doc, json, "r.json", err, sizeof(err)), 0, "%s", err);
+    json_decref(json);
+    const report_step *step = &doc.models[0].steps[1];
+    cr_assert_eq(step->run_clients[0].n, 2);
+    cr_assert_eq(step->run_clients[1].n, 0, "a run without clients");
+    const report_client *c = &step->run_clients[0].clients[1];
+    cr_assert_str_eq(c->host, "root@198.18.0.7");
+    cr_assert(c->connections == 2 && c->threads == 2 && c->requests == 200 &&
+              c->throughput == 190 && c->p50_ms == 1 && c->p99_ms == 2 && c->errors == 1 &&
+              c->wrk_cpu == 0.95);
+    report_doc_free(&doc);
+
+    const char *run = "models.0.steps.1.runs.0", *first = "models.0.steps.1.runs.0.clients.0";
+    clients_refused_with(run, "clients", json_array(),
+                         "r.json: $.models[0].steps[1].runs[0].clients: expected one client at "
+                         "least, got an empty array");
+    clients_refused_with(run, "clients", json_string("local"),
+                         "r.json: $.models[0].steps[1].runs[0].clients: expected an array, got a "
+                         "string");
+    clients_refused_with("models.0.steps.1.runs.0.clients.1", "host", NULL,
+                         "r.json: $.models[0].steps[1].runs[0].clients[1].host: missing: "
+                         "expected a string");
+    clients_refused_with(first, "connections", json_integer(0),
+                         "r.json: $.models[0].steps[1].runs[0].clients[0].connections: expected "
+                         "an integer >= 1, got 0");
+    clients_refused_with(first, "threads", json_integer(3),
+                         "r.json: $.models[0].steps[1].runs[0].clients[0].threads: expected at "
+                         "most the client's 2 connections, got 3");
+    clients_refused_with("models.0.steps.1.runs.0.clients.0.latency_ms", "p99", json_string("slow"),
+                         "r.json: $.models[0].steps[1].runs[0].clients[0].latency_ms.p99: "
+                         "expected a number, got a string");
+    clients_refused_with(first, "wrk_cpu", json_real(-0.5),
+                         "r.json: $.models[0].steps[1].runs[0].clients[0].wrk_cpu: expected a "
+                         "number >= 0 and at most 1.797693135e+308, got -0.5");
+    clients_refused_with(run, "requests", json_real(999),
+                         "r.json: $.models[0].steps[1].runs[0].clients: the clients' requests add "
+                         "up to 300, the run's are 999");
+}

@@ -1,5 +1,9 @@
 /*
- * load.h - driving load with wrk and reading what it measured (load_wrk.c).
+ * load.h - driving load with wrk from one or several clients and reading what
+ * it measured. load_clients.c starts one wrk per client host at once and
+ * merges their results exactly (load_merge.h); load_wrk.c builds each wrk's
+ * command and reads the line the harness's script prints; where a wrk runs
+ * is a runner's business (load_runner.h).
  */
 #ifndef TWICE_LOAD_H
 #define TWICE_LOAD_H
@@ -9,6 +13,8 @@
 
 #include <jansson.h>
 
+#include "inventory.h"
+#include "load_histogram.h"
 #include "scenario.h"
 
 typedef struct load_result {
@@ -17,7 +23,13 @@ typedef struct load_result {
     double errors;                           /* connect + read + write + timeout */
     double non2xx, failed_checks;
     double cpu_fraction; /* wrk's CPU time / (duration x its threads): near 1 is saturated */
-    json_t *raw;         /* what the wrk script reported, and wrk_cpu, for the report */
+    /* Every latency wrk recorded, after its correction for coordinated omission (so its count
+     * exceeds requests: count requests from the summary, percentiles from this). */
+    latency_histogram histogram;
+    size_t histogram_left_out; /* > 0: the script left the histogram out, it had this many bins */
+    json_t *raw; /* what the wrk script reported (its histogram taken out), and wrk_cpu; for the
+                    report. After a merge, the merged figures under the same keys, and
+                    "clients": each client's own figures. */
 } load_result;
 
 enum { LAT_MEAN, LAT_STDEV, LAT_MAX, LAT_P50, LAT_P90, LAT_P99, LAT_P999 };
@@ -25,31 +37,49 @@ enum { LAT_MEAN, LAT_STDEV, LAT_MAX, LAT_P50, LAT_P90, LAT_P99, LAT_P999 };
 typedef struct load_spec {
     const char *route; /* with {id} where ids go */
     scenario_check check;
-    const int *ports; /* the servers' ports */
+    const char *const *addresses; /* each server's address as the clients reach it (a name or
+                                     an IP address); NULL: 127.0.0.1 for every server */
+    const int *ports;             /* the servers' ports */
     unsigned nports;
-    int shared_port; /* 1: one port for all (reuseport) */
-    unsigned connections, threads;
+    int shared_port;               /* 1: one port for all (reuseport) */
+    unsigned connections, threads; /* the step's, split over the clients (load_client_share) */
     double duration_s;
+    const inventory_host *clients; /* where wrk runs, one wrk each; NULL: this machine alone */
+    size_t nclients;
 } load_spec;
 
-/** A wrk started by load_start and not yet finished. Fields are load_wrk.c's own. */
-typedef struct load_process {
-    pid_t pid; /* wrk, the leader of its own process group */
+struct load_runner;
+
+/** One client's wrk, started by load_start. Fields are load_clients.c's own. */
+typedef struct load_client {
+    const char *host; /* its destination ("local", "user@host"), for messages and the report */
+    const struct load_runner *runner;
+    pid_t pid; /* what the runner started: wrk itself here, the leader of its process group */
     int out_fd, err_fd;
-    char *route_env, *ports_env;
-    unsigned threads;
+    unsigned connections, threads;
+    int ended, status; /* once the runner saw it end: its wait status */
+    double cpu_s;      /* the CPU time wrk used, once it ended */
+} load_client;
+
+/** The wrks started by load_start, one per client, not yet finished. */
+typedef struct load_process {
+    load_client *clients; /* nclients of them (malloc'd) */
+    size_t nclients;
     double duration_s;
-    struct timespec started;
+    struct timespec started; /* when the first wrk was started; the rest follow at once */
 } load_process;
 
 /**
- * Starts wrk for spec with the harness's Lua script and returns at once, so that the caller
- * can watch the window while it runs. 0, or -1 with err (nothing to finish then).
+ * Starts one wrk per client of spec, each with its share of the connections and threads, all
+ * for the same duration, and returns at once, so that the caller can watch the window while
+ * they run. 0, or -1 with err naming the client that could not start (the others stopped
+ * then: nothing to finish).
  */
 int load_start(const load_spec *spec, load_process *lp, char *err, size_t errlen);
 /**
- * Waits for a started wrk to end (it stops by itself after its duration) and fills out.
- * 0, or -1 with err saying what went wrong (wrk failed, ran past its time, interrupted);
+ * Waits for every started wrk to end (each stops by itself after its duration) and fills out
+ * with their results merged (one client: its own). 0, or -1 with err naming the client that
+ * failed (wrk failed, ran past its time, interrupted; the other clients are stopped at once);
  * lp is done with either way.
  */
 int load_finish(load_process *lp, load_result *out, char *err, size_t errlen);
@@ -58,11 +88,23 @@ int load_run(const load_spec *spec, load_result *out, char *err, size_t errlen);
 /** Reads the script's "TWICE_RESULT {...}" line out of wrk's stdout. 0 or -1 with err. */
 int load_parse_output(const char *output, load_result *out, char *err, size_t errlen);
 void load_result_free(load_result *result);
-/** "TWICE_PORTS=p1,p2,..." for the wrk script (malloc'd, as long as the list; NULL without
- * memory): the direct front's ports, every one of them. */
-char *load_ports_env(const int *ports, unsigned nports);
+/** Client j's share of total (connections or threads) over n clients: total / n, the first
+ * total % n clients one more. */
+unsigned load_client_share(unsigned total, size_t n, size_t j);
+/**
+ * What wrk is pointed at, from the servers' addresses (NULL: 127.0.0.1) and ports: *url, the
+ * URL on wrk's command line, and, unless shared_port, *servers_env, "TWICE_SERVERS=host:port,..."
+ * for the script, every server, starting with server first so that several clients' threads
+ * spread over all the servers (IPv6 addresses in brackets). malloc'd (*servers_env NULL when
+ * shared_port); 0, or -1 when out of memory (nothing to free).
+ */
+int load_target(const char *const *addresses, const int *ports, unsigned nports, int shared_port,
+                unsigned first, char **url, char **servers_env);
 /** How many wrk threads for a load: enough to reach every server, and at most the cores the
  * servers' CPU caps leave (reserved_cores; 0 without caps). */
 unsigned load_threads(unsigned connections, unsigned nservers, int direct, double reserved_cores);
+/** Appends to flags one "load generator saturated: ..." string for every client of every run
+ * whose wrk used more than threshold of its threads (runs[k].clients[j].wrk_cpu), naming it. */
+void load_saturation_flags(json_t *runs, double threshold, json_t *flags);
 
 #endif

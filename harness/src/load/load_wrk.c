@@ -1,22 +1,19 @@
 /*
- * load_wrk.c - load through wrk. The harness never scrapes wrk's text: its
- * own Lua script (harness/lua/twice.lua) checks every response and ends
- * with one JSON line, which is all this file reads.
+ * load_wrk.c - one client's wrk: the command that starts it and the line it
+ * ends with. The harness never scrapes wrk's text: its own Lua script
+ * (harness/lua/twice.lua) checks every response and ends with one JSON line,
+ * latency histogram included, which is all this file reads.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <time.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "data_dir.h"
-#include "load.h"
-#include "proc.h"
+#include "load_wrk.h"
 
 #define RESULT_MARK "TWICE_RESULT "
+#define NOT_THE_SCRIPTS "wrk's result line is not what the script writes: "
 
 static const char *lua_script(void)
 {
@@ -44,12 +41,46 @@ static int result_field(json_t *obj, const char *group, const char *key, int who
     *out = json_number_value(value);
     if (ok && *out >= 0)
         return 0;
-    snprintf(err, errlen, "wrk's result line is not what the script writes: \"%s%s%s\" %s",
-             group != NULL ? group : "", group != NULL ? "." : "", key,
+    snprintf(err, errlen, NOT_THE_SCRIPTS "\"%s%s%s\" %s", group != NULL ? group : "",
+             group != NULL ? "." : "", key,
              value == NULL ? "is missing"
              : !ok         ? (whole ? "is not a whole number" : "is not a number")
                            : "is negative");
     return -1;
+}
+
+/*
+ * The histogram, taken out of raw (the report keeps figures, not every latency): the pairs, or,
+ * where the script left them out for their number, null and "histogram_bins" saying how many.
+ */
+static int read_histogram(json_t *raw, load_result *out, char *err, size_t errlen)
+{
+    json_t *pairs = json_object_get(raw, "histogram");
+    int rc = 0;
+    if (json_is_null(pairs)) {
+        double bins;
+        rc = result_field(raw, NULL, "histogram_bins", 1, &bins, err, errlen);
+        if (rc == 0 && bins <= LOAD_HISTOGRAM_MAX_BINS) {
+            snprintf(err, errlen,
+                     NOT_THE_SCRIPTS "\"histogram\" is null with \"histogram_bins\" %.0f: "
+                                     "the script leaves out only histograms of more than %d",
+                     bins, LOAD_HISTOGRAM_MAX_BINS);
+            rc = -1;
+        }
+        if (rc == 0)
+            out->histogram_left_out = (size_t)bins;
+    } else if (pairs == NULL) {
+        snprintf(err, errlen, NOT_THE_SCRIPTS "\"histogram\" is missing");
+        rc = -1;
+    } else {
+        char why[256];
+        rc = latency_histogram_parse(pairs, &out->histogram, why, sizeof(why));
+        if (rc != 0)
+            snprintf(err, errlen, NOT_THE_SCRIPTS "%s", why);
+    }
+    json_object_del(raw, "histogram");
+    json_object_del(raw, "histogram_bins");
+    return rc;
 }
 
 int load_parse_output(const char *output, load_result *out, char *err, size_t errlen)
@@ -68,7 +99,7 @@ int load_parse_output(const char *output, load_result *out, char *err, size_t er
     const char *json = mark + strlen(RESULT_MARK);
     out->raw = json_loadb(json, strcspn(json, "\n"), 0, &jerr);
     if (out->raw == NULL || !json_is_object(out->raw)) {
-        snprintf(err, errlen, "wrk's result line is not what the script writes: %s",
+        snprintf(err, errlen, NOT_THE_SCRIPTS "%s",
                  out->raw == NULL ? jerr.text : "not a JSON object");
         load_result_free(out);
         return -1;
@@ -94,11 +125,11 @@ int load_parse_output(const char *output, load_result *out, char *err, size_t er
         out->errors += count;
     }
     if (rc == 0 && duration_us == 0) {
-        snprintf(err, errlen,
-                 "wrk's result line is not what the script writes: "
-                 "\"duration_us\" is 0");
+        snprintf(err, errlen, NOT_THE_SCRIPTS "\"duration_us\" is 0");
         rc = -1;
     }
+    if (rc == 0)
+        rc = read_histogram(out->raw, out, err, errlen);
     if (rc != 0) {
         load_result_free(out);
         memset(out, 0, sizeof(*out));
@@ -113,116 +144,77 @@ void load_result_free(load_result *result)
 {
     json_decref(result->raw);
     result->raw = NULL;
+    latency_histogram_free(&result->histogram);
 }
 
-char *load_ports_env(const int *ports, unsigned nports)
+/* "host:port", an IPv6 address in brackets. */
+static void put_server(FILE *out, const char *const *addresses, const int *ports, unsigned i)
 {
-    char *env = NULL;
+    const char *host = addresses != NULL ? addresses[i] : "127.0.0.1";
+    fprintf(out, strchr(host, ':') != NULL ? "[%s]:%d" : "%s:%d", host, ports[i]);
+}
+
+int load_target(const char *const *addresses, const int *ports, unsigned nports, int shared_port,
+                unsigned first, char **url, char **servers_env)
+{
     size_t size = 0;
-    FILE *out = open_memstream(&env, &size);
+    *url = *servers_env = NULL;
+    FILE *out = open_memstream(url, &size);
     if (out == NULL)
-        return NULL;
-    fputs("TWICE_PORTS=", out);
-    for (unsigned i = 0; i < nports; i++)
-        fprintf(out, "%s%d", i ? "," : "", ports[i]);
-    if (fclose(out) != 0) {
-        free(env);
-        return NULL;
-    }
-    return env;
-}
-
-/* Frees what load_start allocated and closes wrk's outputs. */
-static void release(load_process *lp)
-{
-    if (lp->out_fd >= 0)
-        close(lp->out_fd);
-    if (lp->err_fd >= 0)
-        close(lp->err_fd);
-    free(lp->route_env);
-    free(lp->ports_env);
-    *lp = (load_process){.out_fd = -1, .err_fd = -1};
-}
-
-int load_start(const load_spec *spec, load_process *lp, char *err, size_t errlen)
-{
-    static const char *const checks[] = {"status", "plaintext", "json", "ctx"};
-    char threads[16], connections[16], duration[32], url[64], check_env[64];
-    *lp = (load_process){
-        .out_fd = -1, .err_fd = -1, .threads = spec->threads, .duration_s = spec->duration_s};
-    /* Sized to what they hold: a route or a ports list cut short would load something else. */
-    if (asprintf(&lp->route_env, "TWICE_ROUTE=%s", spec->route) < 0)
-        lp->route_env = NULL;
-    if (!spec->shared_port)
-        lp->ports_env = load_ports_env(spec->ports, spec->nports);
-    if (lp->route_env == NULL || (!spec->shared_port && lp->ports_env == NULL)) {
-        release(lp);
-        snprintf(err, errlen, "cannot start wrk: out of memory");
         return -1;
+    fputs("http://", out);
+    put_server(out, addresses, ports, shared_port ? 0 : first % nports);
+    fputc('/', out);
+    int rc = fclose(out);
+    if (rc == 0 && !shared_port && (out = open_memstream(servers_env, &size)) != NULL) {
+        fputs("TWICE_SERVERS=", out);
+        for (unsigned i = 0; i < nports; i++) {
+            fputs(i ? "," : "", out);
+            put_server(out, addresses, ports, (first + i) % nports);
+        }
+        rc = fclose(out);
     }
-    snprintf(threads, sizeof(threads), "%u", spec->threads);
-    snprintf(connections, sizeof(connections), "%u", spec->connections);
-    snprintf(duration, sizeof(duration), "%.0fs", spec->duration_s < 1 ? 1 : spec->duration_s);
-    snprintf(url, sizeof(url), "http://127.0.0.1:%d/", spec->ports[0]);
-    snprintf(check_env, sizeof(check_env), "TWICE_CHECK=%s", checks[spec->check]);
-    char *env[] = {check_env, lp->route_env, lp->ports_env, NULL};
-    char *argv[] = {"wrk",    "-t",        threads, "-c", connections,          "-d",
-                    duration, "--timeout", "10s",   "-s", (char *)lua_script(), url,
-                    NULL};
-    lp->out_fd = proc_output_fd("twice-wrk-out", err, errlen);
-    lp->err_fd = lp->out_fd >= 0 ? proc_output_fd("twice-wrk-err", err, errlen) : -1;
-    clock_gettime(CLOCK_MONOTONIC, &lp->started);
-    lp->pid =
-        lp->err_fd >= 0 ? proc_spawn(argv, lp->out_fd, lp->err_fd, env, NULL, err, errlen) : -1;
-    if (lp->pid < 0) {
-        release(lp);
+    if (rc != 0 || (!shared_port && *servers_env == NULL)) {
+        free(*url);
+        free(*servers_env);
+        *url = *servers_env = NULL;
         return -1;
     }
     return 0;
 }
 
-int load_finish(load_process *lp, load_result *out, char *err, size_t errlen)
+int load_command_build(const load_spec *spec, unsigned connections, unsigned threads,
+                       unsigned first, load_command *cmd, char *err, size_t errlen)
 {
-    int status = 0, rc = -1, done = 0;
-    struct rusage usage = {0};
-    /* wrk stops by itself after its duration; the margin covers its start and its timeouts. */
-    int limit_ms = (int)(lp->duration_s * 1000) + 30000;
-    for (int waited = 0; waited < limit_ms && !done && !proc_interrupted; waited += 50)
-        done = proc_wait_usage(lp->pid, 50, &status, &usage);
-    if (!done) {
-        proc_stop_group(lp->pid, 1000);
-        if (proc_interrupted)
-            snprintf(err, errlen, "while wrk was running");
-        else
-            snprintf(err, errlen, "wrk ran past %d ms", limit_ms);
-    } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        char how[64], *tail = proc_stderr_note(lp->err_fd, 400);
-        proc_describe_status(status, how, sizeof(how));
-        snprintf(err, errlen, "wrk %s%s%s", how,
-                 WIFEXITED(status) && WEXITSTATUS(status) == 127 ? " (is wrk installed? "
-                                                                   "apt-get install wrk)"
-                                                                 : "",
-                 tail);
-        free(tail);
-    } else {
-        char *output = proc_output(lp->out_fd, 0, NULL);
-        rc = load_parse_output(output, out, err, errlen);
-        free(output);
-        double cpu = (double)usage.ru_utime.tv_sec + (double)usage.ru_utime.tv_usec / 1e6 +
-                     (double)usage.ru_stime.tv_sec + (double)usage.ru_stime.tv_usec / 1e6;
-        if (rc == 0 && out->duration_s > 0) {
-            out->cpu_fraction = cpu / (out->duration_s * lp->threads);
-            json_object_set_new(out->raw, "wrk_cpu", json_real(out->cpu_fraction));
-        }
+    static const char *const checks[] = {"status", "plaintext", "json", "ctx"};
+    memset(cmd, 0, sizeof(*cmd));
+    /* Sized to what they hold: a route or a servers list cut short would load something else. */
+    if (load_target(spec->addresses, spec->ports, spec->nports, spec->shared_port, first, &cmd->url,
+                    &cmd->servers_env) != 0 ||
+        asprintf(&cmd->route_env, "TWICE_ROUTE=%s", spec->route) < 0) {
+        cmd->route_env = NULL;
+        load_command_free(cmd);
+        snprintf(err, errlen, "cannot start wrk: out of memory");
+        return -1;
     }
-    release(lp);
-    return rc;
+    snprintf(cmd->threads, sizeof(cmd->threads), "%u", threads);
+    snprintf(cmd->connections, sizeof(cmd->connections), "%u", connections);
+    snprintf(cmd->duration, sizeof(cmd->duration), "%.0fs",
+             spec->duration_s < 1 ? 1 : spec->duration_s);
+    snprintf(cmd->check_env, sizeof(cmd->check_env), "TWICE_CHECK=%s", checks[spec->check]);
+    char *argv[] = {"wrk",         "-t",        cmd->threads, "-c", cmd->connections,     "-d",
+                    cmd->duration, "--timeout", "10s",        "-s", (char *)lua_script(), cmd->url,
+                    NULL};
+    memcpy(cmd->argv, argv, sizeof(argv));
+    char *env[] = {cmd->check_env, cmd->route_env, cmd->servers_env, NULL};
+    memcpy(cmd->env, env, sizeof(env));
+    return 0;
 }
 
-int load_run(const load_spec *spec, load_result *out, char *err, size_t errlen)
+void load_command_free(load_command *cmd)
 {
-    load_process lp;
-    if (load_start(spec, &lp, err, errlen) != 0)
-        return -1;
-    return load_finish(&lp, out, err, errlen);
+    free(cmd->url);
+    free(cmd->route_env);
+    free(cmd->servers_env);
+    memset(cmd, 0, sizeof(*cmd));
 }

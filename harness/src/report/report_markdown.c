@@ -239,6 +239,49 @@ static void fronts(FILE *out, const report_doc *report)
     }
 }
 
+/* 1 when some run of the step had several load clients. */
+static int several_clients(const report_step *step)
+{
+    for (size_t k = 0; step->run_clients != NULL && k < step->nruns; k++) {
+        if (step->run_clients[k].n > 1)
+            return 1;
+    }
+    return 0;
+}
+
+/* Per step that had several load clients, each client's own figures in each run: whether
+ * the clients pulled their weight, and which one saturated. */
+static void client_tables(FILE *out, const report_doc *report)
+{
+    for (size_t i = 0; i < report->nmodels; i++) {
+        const report_model *model = &report->models[i];
+        for (size_t j = 0; j < model->nsteps; j++) {
+            const report_step *step = &model->steps[j];
+            if (!several_clients(step))
+                continue;
+            fputs("\nLoad clients, ", out);
+            text(out, model->name);
+            fprintf(out,
+                    ", %lld servers:\n\n"
+                    "| run | client | connections | threads | requests | req/s | p50 ms | "
+                    "p99 ms | errors | wrk CPU |\n"
+                    "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+                    step->servers);
+            for (size_t k = 0; k < step->nruns; k++) {
+                for (size_t c = 0; c < step->run_clients[k].n; c++) {
+                    const report_client *client = &step->run_clients[k].clients[c];
+                    fprintf(out, "| %zu | ", k + 1);
+                    text(out, client->host);
+                    fprintf(out, " | %lld | %lld | %.0f | %.0f | %.2f | %.2f | %.0f | %.0f%% |\n",
+                            client->connections, client->threads, client->requests,
+                            client->throughput, client->p50_ms, client->p99_ms, client->errors,
+                            client->wrk_cpu * 100);
+                }
+            }
+        }
+    }
+}
+
 static void gate(FILE *out, const gate_checks *checks)
 {
     if (checks->n == 0)
@@ -309,6 +352,7 @@ static int write_markdown(FILE *out, const report_doc *report, const gate_checks
     }
     fronts(out, report);
     breakdowns(out, report);
+    client_tables(out, report);
     if (*report->error != '\0') {
         fputs("\n**Error:** ", out);
         text(out, report->error);

@@ -197,7 +197,69 @@ static int read_run_front(reader *r, json_t *run, report_step *out)
     return 0;
 }
 
-/* Each repetition's throughput, for the gate's test against a baseline, and what it used;
+/* One client of a run: {"host", "connections", "threads", "requests", "throughput",
+ * "latency_ms": {"p50", "p99"}, "errors", "wrk_cpu"}. */
+static int read_client(reader *r, json_t *client, report_client *out)
+{
+    json_t *latency;
+    if (!json_is_object(client))
+        return reader_fail(r, "expected an object, got %s", json_type_name(client));
+    if (reader_string(r, client, "host", 1, NULL, &out->host) != 0 ||
+        reader_integer(r, client, "connections", 1, 1, &out->connections) != 0 ||
+        reader_integer(r, client, "threads", 1, 1, &out->threads) != 0 ||
+        reader_nonnegative(r, client, "requests", &out->requests) != 0 ||
+        reader_nonnegative(r, client, "throughput", &out->throughput) != 0 ||
+        reader_field(r, client, "latency_ms", JSON_OBJECT, 1, &latency) != 0)
+        return -1;
+    size_t back = reader_enter_key(r, "latency_ms");
+    if (reader_nonnegative(r, latency, "p50", &out->p50_ms) != 0 ||
+        reader_nonnegative(r, latency, "p99", &out->p99_ms) != 0)
+        return -1;
+    reader_leave(r, back);
+    if (out->threads > out->connections) {
+        reader_enter_key(r, "threads");
+        return reader_fail(r, "expected at most the client's %lld connections, got %lld", out->connections,
+                    out->threads);
+    }
+    return reader_nonnegative(r, client, "errors", &out->errors) != 0 ||
+                   reader_nonnegative(r, client, "wrk_cpu", &out->wrk_cpu) != 0
+               ? -1
+               : 0;
+}
+
+/* A run's clients (optional): each one's figures, whose requests add up to the run's. */
+static int read_clients(reader *r, json_t *run, report_run_clients *out)
+{
+    json_t *clients, *client;
+    size_t j;
+    if (reader_field(r, run, "clients", JSON_ARRAY, 0, &clients) != 0)
+        return -1;
+    if (clients == NULL)
+        return 0;
+    size_t back = reader_enter_key(r, "clients");
+    if (json_array_size(clients) == 0)
+        return reader_fail(r, "expected one client at least, got an empty array");
+    out->n = json_array_size(clients);
+    if ((out->clients = reader_array_of(r, out->n, sizeof(*out->clients))) == NULL)
+        return -1;
+    double requests = 0;
+    json_array_foreach(clients, j, client)
+    {
+        size_t at = reader_enter_index(r, j);
+        if (read_client(r, client, &out->clients[j]) != 0)
+            return -1;
+        requests += out->clients[j].requests;
+        reader_leave(r, at);
+    }
+    json_t *total = json_object_get(run, "requests");
+    if (json_is_number(total) && json_number_value(total) != requests)
+        return reader_fail(r, "the clients' requests add up to %.17g, the run's are %.17g", requests,
+                    json_number_value(total));
+    reader_leave(r, back);
+    return 0;
+}
+
+/* Each repetition's throughput, for the gate's test against a baseline, what it used and its clients;
  * none when absent. */
 static int read_runs(reader *r, json_t *step, report_step *out)
 {
@@ -207,7 +269,9 @@ static int read_runs(reader *r, json_t *step, report_step *out)
         return -1;
     out->nruns = json_array_size(runs);
     if ((out->runs = reader_array_of(r, out->nruns, sizeof(*out->runs))) == NULL ||
-        (out->run_resources = reader_array_of(r, out->nruns, sizeof(*out->run_resources))) == NULL)
+        (out->run_resources = reader_array_of(r, out->nruns, sizeof(*out->run_resources))) ==
+            NULL ||
+        (out->run_clients = reader_array_of(r, out->nruns, sizeof(*out->run_clients))) == NULL)
         return -1;
     size_t back = reader_enter_key(r, "runs");
     json_array_foreach(runs, i, run)
@@ -217,7 +281,7 @@ static int read_runs(reader *r, json_t *step, report_step *out)
             return reader_fail(r, "expected an object, got %s", json_type_name(run));
         if (reader_nonnegative(r, run, "throughput", &out->runs[i]) != 0 ||
             reader_window_resources(r, run, out->servers, &out->run_resources[i]) != 0 ||
-            read_run_front(r, run, out) != 0)
+            read_run_front(r, run, out) != 0 || read_clients(r, run, &out->run_clients[i]) != 0)
             return -1;
         reader_leave(r, at);
     }
@@ -566,6 +630,9 @@ void report_doc_free(report_doc *doc)
             free(step->run_resources);
             free(step->runs);
             free(step->server_requests);
+            for (size_t k = 0; step->run_clients != NULL && k < step->nruns; k++)
+                free(step->run_clients[k].clients);
+            free(step->run_clients);
         }
         free(doc->models[i].steps);
         free(doc->models[i].analysis.predictions);

@@ -127,10 +127,27 @@ typedef struct report_summary {
     const char *disturbed_flag; /* that flag ("disturbed: ..."), when disturbed; else NULL */
 } report_summary;
 
+/** One load client's own figures in one run (runs[k].clients[j]). */
+typedef struct report_client {
+    const char *host;               /* "local" or its ssh destination */
+    long long connections, threads; /* its share of the step's, >= 1 each */
+    double requests, throughput;    /* its own requests and requests per second */
+    double p50_ms, p99_ms;          /* its own latency */
+    double errors;
+    double wrk_cpu; /* its wrk's CPU over its duration and threads: near 1 is saturated */
+} report_client;
+
+/** The clients of one run; none in reports older than several clients. */
+typedef struct report_run_clients {
+    report_client *clients;
+    size_t n;
+} report_run_clients;
+
 typedef struct report_step {
     long long servers; /* >= 1; 0 only in a step that never started (no summary) */
     double *runs;      /* every repetition's throughput (runs[].throughput), nruns of them */
     report_window_resources *run_resources; /* each repetition's resources, nruns of them */
+    report_run_clients *run_clients; /* each repetition's clients, nruns of them */
     size_t nruns;
     double *server_requests; /* what the front counted per server (runs[].front.servers[]:
                                 requests, else sessions), summed over the runs */

@@ -83,7 +83,8 @@ Test(step_flags, a_saturated_generator_and_noisy_repetitions_say_their_figures)
     json_decref(flags);
 }
 
-/* One window of two servers over 2 s with the given foreign CPU and server waits. */
+/* One window of two servers over 2 s: the machine as busy as the run (1.2 core-seconds) and
+ * foreign_cpu_s, the servers waiting wait_s each. */
 static breakdown_run window(breakdown_server *servers, double foreign_cpu_s, double wait_s)
 {
     for (int i = 0; i < 2; i++)
@@ -95,6 +96,7 @@ static breakdown_run window(breakdown_server *servers, double foreign_cpu_s, dou
                            .wrk_cpu_s = 0.4,
                            .wrk_runqueue_wait_s = 0.01,
                            .wrk_threads = 1,
+                           .machine_busy_s = 1.2 + foreign_cpu_s,
                            .foreign_cpu_s = foreign_cpu_s,
                            .cores = 2};
 }
@@ -113,15 +115,19 @@ static json_t *flags_of(const breakdown_run *windows, size_t n)
     return step_flags(&in);
 }
 
-Test(step_flags, foreign_cpu_beyond_the_threshold_is_disturbed_with_its_figure)
+Test(step_flags, foreign_cpu_that_fills_the_machine_is_disturbed_with_its_figures)
 {
     breakdown_server quiet[2], hog[2];
-    breakdown_run windows[2] = {window(quiet, 0.2, 0), window(hog, 1.9, 0)};
-    json_t *flags = flags_of(windows, 2);
+    /* 0.3 foreign cores of the 2.8 core-seconds left idle: nothing taken from the run. */
+    breakdown_run windows[2] = {window(quiet, 0.6, 0), window(hog, 2.7, 0)};
+    json_t *flags = flags_of(windows, 1);
+    cr_assert_eq(json_array_size(flags), 0, "%s", flags_text(flags));
+    json_decref(flags);
+    flags = flags_of(windows, 2);
     cr_assert_eq(json_array_size(flags), 1, "%s", flags_text(flags));
     const char *flag = json_string_value(json_array_get(flags, 0));
-    cr_assert_str_eq(flag, "disturbed: round 2: processes twice did not start used 0.95 of the "
-                           "2 cores over the window (threshold 0.50)");
+    cr_assert_str_eq(flag, "disturbed: round 2: processes twice did not start used 1.35 cores "
+                           "(threshold 0.25) and left 0.05 of the 2 cores idle (threshold 0.25)");
     cr_assert(step_flag_is_disturbed(flag));
     json_decref(flags);
 }

@@ -82,8 +82,9 @@ typedef struct breakdown_run {
     unsigned wrk_threads;
     long wrk_connections_open; /* -1: not counted */
     unsigned wrk_connections_asked;
-    double foreign_cpu_s; /* CPU of processes twice did not start */
-    unsigned cores;       /* the machine's */
+    double machine_busy_s; /* the whole machine's busy core-seconds */
+    double foreign_cpu_s;  /* CPU of processes twice did not start */
+    unsigned cores;        /* the machine's */
 } breakdown_run;
 
 /** The first step's figures, per server, medians over its runs; known 0: none measured. */

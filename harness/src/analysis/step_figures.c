@@ -61,6 +61,7 @@ int step_figures_read(json_t *runs, unsigned wrk_threads, step_figures *out)
                              .wrk_threads = wrk_threads,
                              .wrk_connections_open = count(wrk, "connections_open"),
                              .wrk_connections_asked = (unsigned)number(wrk, "connections_asked"),
+                             .machine_busy_s = number(machine, "busy_s"),
                              .foreign_cpu_s = number(machine, "foreign_cpu_s"),
                              .cores = (unsigned)number(machine, "cores")};
         json_array_foreach(json_object_get(r, "servers"), k, server) read_server(server, next++);

@@ -47,33 +47,39 @@ static void generator(const step_flags_input *in, json_t *flags)
                                            in->cpu_cap, in->servers, caps, wrk_cores, in->cores));
 }
 
-/* The first run whose window passed a disturbance threshold, flagged with its figure. */
+/* The first run whose window passed a disturbance threshold, flagged with its figures. */
 static void disturbed(const step_flags_input *in, json_t *flags)
 {
     for (size_t k = 0; k < in->nwindows; k++) {
         const breakdown_run *r = &in->windows[k];
         double foreign = r->foreign_cpu_s / r->window_s, wait = 0, run = 0;
+        double idle = fmax(0, r->cores - r->machine_busy_s / r->window_s);
         for (size_t i = 0; i < r->nservers; i++) {
             wait += r->servers[i].runqueue_wait_s;
             run += r->servers[i].cpu_s;
         }
         double servers_waited = share(wait, wait + run);
         double wrk_waited = share(r->wrk_runqueue_wait_s, r->wrk_runqueue_wait_s + r->wrk_cpu_s);
-        json_t *flag = NULL;
-        if (foreign >= STEP_DISTURBED_FOREIGN_CORES)
-            flag = json_sprintf(DISTURBED "round %u: processes twice did not start used %.2f of "
-                                          "the %u cores over the window (threshold %.2f)",
-                                r->round, foreign, r->cores, STEP_DISTURBED_FOREIGN_CORES);
-        else if (foreign >= STEP_DISTURBED_WAIT_FOREIGN_CORES &&
-                 fmax(servers_waited, wrk_waited) > STEP_DISTURBED_WAIT_SHARE)
-            flag = json_sprintf(DISTURBED "round %u: %s threads waited for a CPU %.0f%% of their "
-                                          "runnable time (threshold %.0f%%) while processes "
-                                          "twice did not start used %.2f cores",
-                                r->round, wrk_waited >= servers_waited ? "wrk's" : "the servers'",
-                                fmax(servers_waited, wrk_waited) * 100,
-                                STEP_DISTURBED_WAIT_SHARE * 100, foreign);
-        if (flag != NULL) {
-            json_array_append_new(flags, flag);
+        double waited = fmax(servers_waited, wrk_waited);
+        if (foreign < STEP_DISTURBED_FOREIGN_CORES)
+            continue;
+        if (idle < STEP_DISTURBED_IDLE_CORES) {
+            json_array_append_new(
+                flags, json_sprintf(DISTURBED "round %u: processes twice did not start used %.2f "
+                                              "cores (threshold %.2f) and left %.2f of the %u "
+                                              "cores idle (threshold %.2f)",
+                                    r->round, foreign, STEP_DISTURBED_FOREIGN_CORES, idle, r->cores,
+                                    STEP_DISTURBED_IDLE_CORES));
+            return;
+        }
+        if (waited > STEP_DISTURBED_WAIT_SHARE) {
+            json_array_append_new(
+                flags,
+                json_sprintf(DISTURBED "round %u: %s threads waited for a CPU %.0f%% of "
+                                       "their runnable time (threshold %.0f%%) while "
+                                       "processes twice did not start used %.2f cores",
+                             r->round, wrk_waited >= servers_waited ? "wrk's" : "the servers'",
+                             waited * 100, STEP_DISTURBED_WAIT_SHARE * 100, foreign));
             return;
         }
     }

@@ -10,13 +10,15 @@
  *   machine's. Not wrk's threads: with the direct front wrk runs one thread
  *   per server, and each may use a fraction of a core.
  * - "disturbed": in some run, processes twice did not start used at least
- *   STEP_DISTURBED_FOREIGN_CORES cores on average over the window; or, with
- *   at least STEP_DISTURBED_WAIT_FOREIGN_CORES of foreign CPU, wrk's or the
- *   servers' threads waited for a CPU more than STEP_DISTURBED_WAIT_SHARE
- *   of their runnable time. Half a core taken by others on a small machine
- *   is as large as the effects a run measures (caps of a tenth of a core);
- *   waits alone are not a disturbance (servers and wrk crowding each other
- *   is part of what is measured), but waits with others running are.
+ *   STEP_DISTURBED_FOREIGN_CORES cores on average over the window while
+ *   the run was short of CPU because of it: the machine had less than
+ *   STEP_DISTURBED_IDLE_CORES idle (whatever needed a CPU waited), or wrk's
+ *   or the servers' threads waited for a CPU more than
+ *   STEP_DISTURBED_WAIT_SHARE of their runnable time. A quarter of a core
+ *   is as large as the effects a run measures on a small machine (caps of
+ *   a tenth of a core); but others' work on cores the run left idle took
+ *   nothing from it, and waits with nothing foreign running are the servers
+ *   and wrk crowding each other, which is part of what is measured.
  */
 #ifndef TWICE_STEP_FLAGS_H
 #define TWICE_STEP_FLAGS_H
@@ -27,8 +29,8 @@
 
 #define STEP_NOISY_CV 0.10      /* repetitions further apart than this are not one measurement */
 #define STEP_SATURATED_WRK 0.90 /* wrk busier than this measures itself, not the servers */
-#define STEP_DISTURBED_FOREIGN_CORES 0.50
-#define STEP_DISTURBED_WAIT_FOREIGN_CORES 0.10
+#define STEP_DISTURBED_FOREIGN_CORES 0.25
+#define STEP_DISTURBED_IDLE_CORES 0.25
 #define STEP_DISTURBED_WAIT_SHARE 0.25
 
 typedef struct step_flags_input {

@@ -1,12 +1,14 @@
 /*
- * test_known_answers.c - twice run on loopback with runs built to make one
- * part of the loss breakdown, or one flag, dominate: a front skewed on
- * purpose (4 servers of one worker, 4 connections spread by SO_REUSEPORT),
- * a cap so tight that its cgroup throttles every server, and CPU hogs
- * started beside a step. The machine these run on is shared and noisy: the
- * tests assert which part is the largest, never exact figures, and when
- * the one-server step is itself flagged (a busy machine), that there is
- * then no breakdown, since X(1) is not the system's.
+ * test_known_answers.c - twice run on loopback, its measures and their
+ * known answers. Every run records what its servers, wrk and the machine
+ * used, in the report's contract; and runs built to make one part of the
+ * loss breakdown, or one flag, dominate show it: a front skewed on purpose
+ * (4 servers of one worker, 4 connections spread by SO_REUSEPORT), a cap so
+ * tight that its cgroup throttles every server, and CPU hogs started beside
+ * a step. The machine these run on is shared and noisy: the tests assert
+ * which part is the largest, never exact figures, and when the one-server
+ * step is itself flagged (a busy machine), that there is then no
+ * breakdown, since X(1) is not the system's.
  */
 #include <criterion/criterion.h>
 #include <glob.h>
@@ -110,6 +112,78 @@ static const char *evidence_of(json_t *breakdown, const char *name)
             return json_string_value(json_object_get(part, "evidence"));
     }
     return "";
+}
+
+static int is_number_at_least(json_t *object, const char *key, double least)
+{
+    json_t *value = json_object_get(object, key);
+    return json_is_number(value) && json_number_value(value) >= least;
+}
+
+Test(known_answers, every_run_records_its_resources_as_the_report_contract_says)
+{
+    json_t *report =
+        run_scenario("{\"name\": \"measured\", \"target\": {\"app\": \"twice-app\", \"route\": "
+                     "\"/json\", \"workers\": 2, \"check\": \"json\"}, \"models\": [\"process\"], "
+                     "\"servers\": [1, 2], \"connections_per_server\": 4, \"warmup_s\": 0, "
+                     "\"duration_s\": 1, \"repetitions\": 2}");
+    for (size_t s = 0; s < 2; s++) {
+        json_t *run, *server;
+        size_t k, i;
+        json_array_foreach(json_object_get(step_of(report, s), "runs"), k, run)
+        {
+            json_t *r = json_object_get(run, "resources");
+            cr_assert(json_is_object(r), "step %zu run %zu has no resources", s + 1, k + 1);
+            double window = json_number_value(json_object_get(r, "window_s"));
+            cr_assert(window > 0.2 && window < 1, "a 1 s run's window: %g s", window);
+            json_t *servers = json_object_get(r, "servers");
+            cr_assert_eq(json_array_size(servers), s + 1, "one entry per server");
+            json_array_foreach(servers, i, server)
+            {
+                cr_assert(is_number_at_least(server, "cpu_user_s", 0) &&
+                          is_number_at_least(server, "cpu_system_s", 0) &&
+                          is_number_at_least(server, "cpu_s", 0) &&
+                          is_number_at_least(server, "runqueue_wait_s", 0));
+                /* Two twice-app processes at least: the master and its workers. */
+                cr_assert(is_number_at_least(server, "peak_rss_bytes", 1 << 20));
+                cr_assert(json_is_integer(json_object_get(server, "connections")));
+                cr_assert(json_is_null(json_object_get(server, "requests")),
+                          "requests per server are not known: null, never made up");
+                json_t *throttled = json_object_get(server, "throttled_s");
+                cr_assert(json_is_null(throttled) || json_number_value(throttled) >= 0);
+            }
+            json_t *wrk = json_object_get(r, "wrk");
+            cr_assert(is_number_at_least(wrk, "cpu_s", 0) &&
+                      is_number_at_least(wrk, "runqueue_wait_s", 0));
+            cr_assert_eq(json_integer_value(json_object_get(wrk, "connections_asked")),
+                         4 * (json_int_t)(s + 1));
+            json_t *open = json_object_get(wrk, "connections_open");
+            cr_assert(json_is_null(open) || (json_integer_value(open) >= 1 &&
+                                             json_integer_value(open) <= 4 * (json_int_t)(s + 1)));
+            json_t *machine = json_object_get(r, "machine");
+            cr_assert_eq(json_integer_value(json_object_get(machine, "cores")),
+                         sysconf(_SC_NPROCESSORS_ONLN));
+            cr_assert(is_number_at_least(machine, "busy_s", 0) &&
+                      is_number_at_least(machine, "foreign_cpu_s", 0));
+            cr_assert(json_is_string(json_object_get(r, "notes")));
+        }
+        json_t *summary = summary_of(report, s);
+        json_t *resources = json_object_get(summary, "resources");
+        cr_assert_eq(json_array_size(json_object_get(resources, "servers")), s + 1);
+        cr_assert(is_number_at_least(json_array_get(json_object_get(resources, "servers"), 0),
+                                     "peak_rss_bytes", 1 << 20));
+        cr_assert(is_number_at_least(resources, "cpu_s", 0));
+        json_t *per_cpu = json_object_get(resources, "requests_per_cpu_s");
+        cr_assert(json_is_null(per_cpu) || json_number_value(per_cpu) > 0);
+        cr_assert(json_is_boolean(json_object_get(summary, "disturbed")));
+        json_t *breakdown = json_object_get(summary, "breakdown");
+        cr_assert(json_is_null(breakdown) || json_is_object(breakdown));
+        if (s == 0)
+            cr_assert(json_is_null(breakdown), "no breakdown at one server");
+        else if (json_is_object(breakdown))
+            assert_breakdown_shape(breakdown);
+    }
+    json_decref(report);
 }
 
 Test(known_answers, a_skewed_front_shows_front_imbalance_as_the_largest_part)

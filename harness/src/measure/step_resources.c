@@ -138,9 +138,45 @@ int step_resources_measure(const deployment *d, const load_spec *load, load_resu
     return 0;
 }
 
-/* The median of key over the runs' resources.servers[server] (rounded when whole); null when
- * no run has the figure as a number. */
-static json_t *median_over(json_t *runs, size_t server, const char *key, int whole)
+/* One server's figure in one run: 1 with *value set, 0 when the run lacks it. */
+typedef int (*server_figure)(json_t *server, double *value);
+
+static int figure_of(json_t *server, const char *key, double *value)
+{
+    json_t *figure = json_object_get(server, key);
+    *value = json_number_value(figure);
+    return json_is_number(figure);
+}
+
+static int cpu_user_s(json_t *server, double *value)
+{
+    return figure_of(server, "cpu_user_s", value);
+}
+
+static int cpu_system_s(json_t *server, double *value)
+{
+    return figure_of(server, "cpu_system_s", value);
+}
+
+static int peak_rss_bytes(json_t *server, double *value)
+{
+    return figure_of(server, "peak_rss_bytes", value);
+}
+
+/* Requests per CPU-second, where the server's requests are known and it used CPU. */
+static int server_requests_per_cpu_s(json_t *server, double *value)
+{
+    double requests, cpu;
+    if (!figure_of(server, "requests", &requests) || !figure_of(server, "cpu_s", &cpu) ||
+        !(cpu > 0))
+        return 0;
+    *value = requests / cpu;
+    return 1;
+}
+
+/* The median of a figure of resources.servers[server] over the runs that have it (rounded
+ * when whole); null when none has. */
+static json_t *median_over(json_t *runs, size_t server, server_figure figure, int whole)
 {
     double *values = calloc(json_array_size(runs) + 1, sizeof(*values));
     size_t n = 0;
@@ -150,9 +186,8 @@ static json_t *median_over(json_t *runs, size_t server, const char *key, int who
     {
         json_t *s =
             json_array_get(json_object_get(json_object_get(run, "resources"), "servers"), server);
-        json_t *value = json_object_get(s, key);
-        if (values != NULL && json_is_number(value))
-            values[n++] = json_number_value(value);
+        if (values != NULL && figure(s, &values[n]))
+            n++;
     }
     double median = n > 0 ? stats_median_sort(values, n) : 0;
     free(values);
@@ -189,27 +224,6 @@ static void step_cpu(json_t *runs, json_t **cpu_s, json_t **requests_per_cpu_s)
     free(totals);
 }
 
-/* A server's requests per CPU-second in each run where both are known: their median. */
-static json_t *server_requests_per_cpu_s(json_t *runs, size_t server)
-{
-    double *values = calloc(json_array_size(runs) + 1, sizeof(*values));
-    size_t n = 0;
-    json_t *run;
-    size_t i;
-    json_array_foreach(runs, i, run)
-    {
-        json_t *s =
-            json_array_get(json_object_get(json_object_get(run, "resources"), "servers"), server);
-        json_t *requests = json_object_get(s, "requests");
-        double cpu = json_number_value(json_object_get(s, "cpu_s"));
-        if (values != NULL && json_is_number(requests) && cpu > 0)
-            values[n++] = json_number_value(requests) / cpu;
-    }
-    json_t *out = n > 0 ? json_real(stats_median_sort(values, n)) : json_null();
-    free(values);
-    return out;
-}
-
 json_t *step_resources_summary(json_t *runs)
 {
     json_t *first = NULL, *run;
@@ -224,12 +238,12 @@ json_t *step_resources_summary(json_t *runs)
     json_t *servers = json_array();
     size_t nservers = json_array_size(json_object_get(first, "servers"));
     for (size_t s = 0; s < nservers; s++)
-        json_array_append_new(servers,
-                              json_pack("{s:o, s:o, s:o, s:o}", "cpu_user_s",
-                                        median_over(runs, s, "cpu_user_s", 0), "cpu_system_s",
-                                        median_over(runs, s, "cpu_system_s", 0), "peak_rss_bytes",
-                                        median_over(runs, s, "peak_rss_bytes", 1),
-                                        "requests_per_cpu_s", server_requests_per_cpu_s(runs, s)));
+        json_array_append_new(
+            servers,
+            json_pack("{s:o, s:o, s:o, s:o}", "cpu_user_s", median_over(runs, s, cpu_user_s, 0),
+                      "cpu_system_s", median_over(runs, s, cpu_system_s, 0), "peak_rss_bytes",
+                      median_over(runs, s, peak_rss_bytes, 1), "requests_per_cpu_s",
+                      median_over(runs, s, server_requests_per_cpu_s, 0)));
     json_t *cpu_s, *requests_per_cpu_s;
     step_cpu(runs, &cpu_s, &requests_per_cpu_s);
     return json_pack("{s:o, s:o, s:o}", "servers", servers, "cpu_s", cpu_s, "requests_per_cpu_s",

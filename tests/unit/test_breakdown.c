@@ -182,7 +182,9 @@ Test(breakdown, threads_waiting_for_a_cpu_are_starvation)
     assert_sums_to_loss(&b);
     cr_assert_float_eq(b.parts[BREAKDOWN_CPU_STARVATION], 1000, 1e-6);
     cr_assert_eq(b.largest, BREAKDOWN_CPU_STARVATION);
-    cr_assert(strstr(b.evidence[BREAKDOWN_CPU_STARVATION], "waited for a CPU 50%") != NULL &&
+    cr_assert(strstr(b.evidence[BREAKDOWN_CPU_STARVATION],
+                     "waited 0.200 s for a CPU and ran 0.200 s (50% of their runnable time, "
+                     "0% at one server)") != NULL &&
                   strstr(b.evidence[BREAKDOWN_CPU_STARVATION],
                          "processes twice did not start used 0.90 of 2 cores") != NULL,
               "%s", b.evidence[BREAKDOWN_CPU_STARVATION]);

@@ -165,11 +165,12 @@ static void cpu_starvation(const breakdown_input *in, const breakdown_run *r, es
     double wrk_busy = fmin(1, share(r->wrk_cpu_s, r->wrk_threads * r->window_s));
     e->lost += in->servers * in->x1 * fmax(0, wrk_waited - in->ref.wrk_wait_share) * wrk_busy;
     say(e,
-        "round %u: the servers' threads waited for a CPU %.0f%% of their runnable time (%.0f%% "
-        "at one server), wrk's %.0f%% (%.0f%%); processes twice did not start used %.2f of %u "
-        "cores",
-        r->round, share(servers_wait, servers_run + servers_wait) * 100, in->ref.wait_share * 100,
-        wrk_waited * 100, in->ref.wrk_wait_share * 100, r->foreign_cpu_s / r->window_s, r->cores);
+        "round %u: the servers' threads waited %.3f s for a CPU and ran %.3f s (%.0f%% of their "
+        "runnable time, %.0f%% at one server), wrk's %.0f%% (%.0f%%); processes twice did not "
+        "start used %.2f of %u cores",
+        r->round, servers_wait, servers_run, share(servers_wait, servers_run + servers_wait) * 100,
+        in->ref.wait_share * 100, wrk_waited * 100, in->ref.wrk_wait_share * 100,
+        r->foreign_cpu_s / r->window_s, r->cores);
 }
 
 static void load_generator(const breakdown_input *in, const breakdown_run *r, double lost,

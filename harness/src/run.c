@@ -274,9 +274,11 @@ static void summarize_step(const scenario *sc, const char *model, step_state *st
 
 /*
  * Where each step's lost efficiency went (breakdown.h): against X(1) of the first step, when
- * that step is valid, and its measured windows as the reference.
+ * that step is valid, and its measured windows as the reference; and the verdict read against
+ * the largest step's.
  */
-static void explain_losses(const scenario *sc, const char *model, const step_state *states)
+static void explain_losses(const scenario *sc, const char *model, const step_state *states,
+                           json_t *analysis)
 {
     const step_state *first = &states[0];
     breakdown_input in = {.x1 = first->valid
@@ -295,6 +297,9 @@ static void explain_losses(const scenario *sc, const char *model, const step_sta
         int lost = breakdown_compute(&in, &b);
         json_object_set_new(json_object_get(st->step, "summary"), "breakdown",
                             breakdown_json(lost ? &b : NULL));
+        /* The verdict names what limits the system at the largest step. */
+        if (lost && s + 1 == sc->nservers)
+            breakdown_json_qualify(analysis, st->servers, &b);
     }
 }
 
@@ -344,7 +349,7 @@ static int run_model(const scenario *sc, const run_options *opt, position *at, r
     if (rc == 0)
         rc = analyze_model(sc, states, rng_next(order), model, err, errlen);
     if (rc == 0)
-        explain_losses(sc, at->model, states);
+        explain_losses(sc, at->model, states, json_object_get(model, "analysis"));
     for (size_t s = 0; s < sc->nservers; s++) {
         json_decref(states[s].losses);
         step_figures_free(&states[s].figures);

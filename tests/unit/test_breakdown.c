@@ -4,7 +4,9 @@
  * route and on CPU work, a throttled cgroup, threads starved of CPU, a load
  * generator that opened fewer connections than asked; and the rules every
  * breakdown keeps: parts never negative, summing to the loss, scaled down
- * (and saying so) when they over-explain it, and saying what was missing.
+ * (and saying so) when they over-explain it, and saying what was missing;
+ * the report object, and a verdict that names the system's limit withdrawn
+ * when most of the loss was not the system's.
  */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -12,6 +14,7 @@
 #include <string.h>
 
 #include "breakdown.h"
+#include "breakdown_json.h"
 #include "rng.h"
 
 /* A run of n servers over a 1 s window where nothing is amiss: connections even, no waits. */
@@ -319,4 +322,56 @@ Test(breakdown, random_figures_never_give_a_negative_part_nor_miss_the_loss)
         cr_assert_eq(breakdown_compute(&in, &b), 1);
         assert_sums_to_loss(&b);
     }
+}
+
+Test(breakdown, the_report_object_lists_the_parts_in_order_and_the_verdict_reads_against_them)
+{
+    breakdown_server servers[4];
+    breakdown_run run = quiet_run(servers, 4, 64);
+    long counts[4] = {20, 16, 14, 14};
+    for (int i = 0; i < 4; i++)
+        servers[i].connections = counts[i];
+    breakdown_input in = {.servers = 4,
+                          .x1 = 800,
+                          .measured = 2990,
+                          .service_s = 0.02,
+                          .holds = 16,
+                          .runs = &run,
+                          .nruns = 1,
+                          .ref = breakdown_reference_of(&run, 1)};
+    breakdown b;
+    cr_assert_eq(breakdown_compute(&in, &b), 1);
+    json_t *json = breakdown_json(&b);
+    cr_assert_str_eq(json_string_value(json_object_get(json, "largest")), "front_imbalance");
+    const char *order[] = {"front_imbalance", "throttling", "cpu_starvation", "load_generator",
+                           "system"};
+    for (size_t p = 0; p < 5; p++)
+        cr_assert_str_eq(json_string_value(json_object_get(
+                             json_array_get(json_object_get(json, "parts"), p), "part")),
+                         order[p]);
+    cr_assert_float_eq(json_number_value(json_object_get(json, "lost")), 210, 1e-9);
+    json_decref(json);
+    cr_assert(json_is_null(json = breakdown_json(NULL)));
+    json_decref(json);
+    /* The fit said coherency; 200 of the 210 requests/s lost were the front's. */
+    json_t *analysis =
+        json_pack("{s:s, s:s}", "verdict_note", "E(4) = 0.93", "limiting_factor", "coherency");
+    breakdown_json_qualify(analysis, 4, &b);
+    cr_assert(json_is_null(json_object_get(analysis, "limiting_factor")));
+    const char *note = json_string_value(json_object_get(analysis, "verdict_note"));
+    cr_assert(strstr(note,
+                     "E(4) = 0.93; but at 4 servers 200 of the 210 requests/s lost are not "
+                     "the system's: the largest part is front_imbalance (round 1: server ") == note,
+              "%s", note);
+    cr_assert(strstr(note, "so the fit's coherency is not named") != NULL, "%s", note);
+    json_decref(analysis);
+    /* Most of the loss the system's: the fit's word stands. */
+    in.measured = 2000;
+    cr_assert_eq(breakdown_compute(&in, &b), 1);
+    analysis =
+        json_pack("{s:s, s:s}", "verdict_note", "E(4) = 0.63", "limiting_factor", "coherency");
+    breakdown_json_qualify(analysis, 4, &b);
+    cr_assert_str_eq(json_string_value(json_object_get(analysis, "limiting_factor")), "coherency");
+    cr_assert_str_eq(json_string_value(json_object_get(analysis, "verdict_note")), "E(4) = 0.63");
+    json_decref(analysis);
 }

@@ -104,6 +104,14 @@ static double route_param(const char *route, const char *name)
     return -1;
 }
 
+/* /contention's lock hold time in microseconds, or -1 for other routes and commands. */
+static double contention_hold_us(const scenario *sc)
+{
+    return sc->app != NULL && strncmp(sc->route, "/contention", 11) == 0
+               ? route_param(sc->route, "us")
+               : -1;
+}
+
 /*
  * A twice-app waiting route's time per request in *service_s (its wait and its lock's hold; 0
  * for other routes and commands), and in *holds the requests one server of the model can
@@ -112,9 +120,7 @@ static double route_param(const char *route, const char *name)
 static void waiting_route(const scenario *sc, const char *model, double *service_s, double *holds)
 {
     double wait_ms = sc->app != NULL ? route_param(sc->route, "ms") : -1;
-    double hold_us = sc->app != NULL && strncmp(sc->route, "/contention", 11) == 0
-                         ? route_param(sc->route, "us")
-                         : -1;
+    double hold_us = contention_hold_us(sc);
     *service_s = wait_ms > 0 ? (wait_ms + fmax(hold_us, 0) / 1000) / 1000 : 0;
     *holds = 0;
     if (strcmp(model, "process") == 0)
@@ -135,9 +141,7 @@ static json_t *bounds(const scenario *sc, const char *model, unsigned n, unsigne
     json_t *out = json_object();
     double service_s, holds;
     waiting_route(sc, model, &service_s, &holds);
-    double hold_us = sc->app != NULL && strncmp(sc->route, "/contention", 11) == 0
-                         ? route_param(sc->route, "us")
-                         : -1;
+    double hold_us = contention_hold_us(sc);
     if (service_s > 0) {
         double in_flight = holds > 0 ? fmin(connections, n * holds) : connections;
         json_object_set_new(out, "littles_law", json_real(in_flight / service_s));

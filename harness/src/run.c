@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "analysis_json.h"
+#include "breakdown_json.h"
 #include "deploy.h"
 #include "front.h"
 #include "front_summary.h"
@@ -22,6 +23,9 @@
 #include "rng.h"
 #include "run.h"
 #include "stats.h"
+#include "step_figures.h"
+#include "step_flags.h"
+#include "step_resources.h"
 
 typedef struct progress {
     int enabled;
@@ -67,37 +71,6 @@ static double sum_of(json_t *runs, const char *key)
     return total;
 }
 
-#define NOISY_CV 0.10      /* repetitions further apart than this are not one measurement */
-#define SATURATED_CPU 0.90 /* wrk busier than this measures itself, not the servers */
-
-/* What makes a step's figure not a result, as strings for the report and the table. */
-static json_t *validity_flags(const scenario *sc, json_t *runs, const double *throughputs, size_t n,
-                              unsigned servers, unsigned threads, int capped)
-{
-    json_t *flags = json_array();
-    double mean = 0, var = 0;
-    for (size_t i = 0; i < n; i++)
-        mean += throughputs[i] / (double)n;
-    for (size_t i = 0; i < n; i++)
-        var += (throughputs[i] - mean) * (throughputs[i] - mean) / (double)(n > 1 ? n - 1 : 1);
-    load_saturation_flags(runs, SATURATED_CPU, flags);
-    if (n > 1 && mean > 0 && sqrt(var) / mean > NOISY_CV)
-        json_array_append_new(flags, json_sprintf("repetitions too noisy: coefficient of "
-                                                  "variation %.2f > %.2f",
-                                                  sqrt(var) / mean, NOISY_CV));
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    double front_cores = sc->front->own_cores; /* a balancer's, on this machine */
-    if (capped && sc->cpu_cap * servers + threads + front_cores > (double)cores + 1e-9)
-        json_array_append_new(flags, json_sprintf("CPU caps (%g x %u) and the load generator "
-                                                  "(%u threads)%s%s%s need more than the %ld "
-                                                  "cores",
-                                                  sc->cpu_cap, servers, threads,
-                                                  front_cores > 0 ? " and the " : "",
-                                                  front_cores > 0 ? sc->front->name : "",
-                                                  front_cores > 0 ? " balancer" : "", cores));
-    return flags;
-}
-
 /* The step's figures other than throughput, which the analysis summarises. */
 static json_t *summarize(json_t *runs)
 {
@@ -133,27 +106,46 @@ static double route_param(const char *route, const char *name)
     return -1;
 }
 
+/* /contention's lock hold time in microseconds, or -1 for other routes and commands. */
+static double contention_hold_us(const scenario *sc)
+{
+    return sc->app != NULL && strncmp(sc->route, "/contention", 11) == 0
+               ? route_param(sc->route, "us")
+               : -1;
+}
+
+/*
+ * A twice-app waiting route's time per request in *service_s (its wait and its lock's hold; 0
+ * for other routes and commands), and in *holds the requests one server of the model can
+ * serve at once: a process worker one, a thread worker its threads (0: no limit, coroutines).
+ */
+static void waiting_route(const scenario *sc, const char *model, double *service_s, double *holds)
+{
+    double wait_ms = sc->app != NULL ? route_param(sc->route, "ms") : -1;
+    double hold_us = contention_hold_us(sc);
+    *service_s = wait_ms > 0 ? (wait_ms + fmax(hold_us, 0) / 1000) / 1000 : 0;
+    *holds = 0;
+    if (strcmp(model, "process") == 0)
+        *holds = sc->workers;
+    else if (strcmp(model, "thread") == 0)
+        *holds = (double)sc->workers * sc->threads;
+}
+
 /*
  * The best a step could do, so that its figure reads against a limit. For twice-app's waiting
  * routes, Little's law: requests in flight / time each one takes, where what can be in flight
- * is the connections, or fewer when the model holds fewer (a process worker one request, a
- * thread worker its threads). For /contention, the serial section: 1 / hold time, whatever
- * the servers. Unknown for other routes and commands: null.
+ * is the connections, or fewer when the model holds fewer (waiting_route). For /contention,
+ * the serial section: 1 / hold time, whatever the servers. Unknown for other routes and
+ * commands: null.
  */
 static json_t *bounds(const scenario *sc, const char *model, unsigned n, unsigned connections)
 {
     json_t *out = json_object();
-    double wait_ms = sc->app != NULL ? route_param(sc->route, "ms") : -1;
-    double hold_us = sc->app != NULL && strncmp(sc->route, "/contention", 11) == 0
-                         ? route_param(sc->route, "us")
-                         : -1;
-    if (wait_ms > 0) {
-        double in_flight = connections;
-        if (strcmp(model, "process") == 0)
-            in_flight = fmin(in_flight, (double)n * sc->workers);
-        else if (strcmp(model, "thread") == 0)
-            in_flight = fmin(in_flight, (double)n * sc->workers * sc->threads);
-        double service_s = (wait_ms + fmax(hold_us, 0) / 1000) / 1000;
+    double service_s, holds;
+    waiting_route(sc, model, &service_s, &holds);
+    double hold_us = contention_hold_us(sc);
+    if (service_s > 0) {
+        double in_flight = holds > 0 ? fmin(connections, n * holds) : connections;
         json_object_set_new(out, "littles_law", json_real(in_flight / service_s));
     }
     if (hold_us > 0)
@@ -168,8 +160,10 @@ typedef struct step_state {
     double throughputs[SCENARIO_MAX_REPETITIONS];
     size_t nruns;
     unsigned connections, threads;
+    size_t clients; /* load clients: above one, each is flagged by name when saturated */
     int caps_applied;
-    json_t *losses; /* flags for workers lost in any round (owned) */
+    json_t *losses;       /* flags for workers lost in any round (owned) */
+    step_figures figures; /* the runs' measured windows, once every round ran (owned) */
     int valid;
 } step_state;
 
@@ -180,15 +174,20 @@ typedef struct position {
     unsigned round, rounds;
 } position;
 
-/* The measured load, with the front's view of it (runs[k].front) when it has one. */
-static int measure_load(const load_spec *load, front_run *fr, load_result *result, char *err,
-                        size_t errlen)
+/* The measured load: what the servers used over a window of it (resources; NULL when it could
+ * not be measured, unmeasured saying why), with the front's view of it (runs[k].front) when it
+ * has one. */
+static int measure_load(const deployment *d, const load_spec *load, front_run *fr,
+                        load_result *result, json_t **resources, char *unmeasured, size_t ulen,
+                        char *err, size_t errlen)
 {
-    if (fr->ops->mark(fr, err, errlen) != 0 || load_run(load, result, err, errlen) != 0)
+    if (fr->ops->mark(fr, err, errlen) != 0 ||
+        step_resources_measure(d, load, result, resources, unmeasured, ulen, err, errlen) != 0)
         return -1;
     json_t *seen = fr->ops->collect(fr, err, errlen);
     if (seen == NULL && *err != '\0') {
         load_result_free(result);
+        json_decref(*resources);
         return -1;
     }
     if (seen != NULL)
@@ -234,6 +233,7 @@ static int measure_once(const scenario *sc, const run_options *opt, step_state *
         load.threads = (unsigned)load.nclients;
     st->connections = load.connections;
     st->threads = load.threads;
+    st->clients = load.nclients;
     st->caps_applied = d.caps_applied;
     json_object_set_new(st->step, "connections", json_integer(load.connections));
     json_object_set_new(st->step, "wrk_threads", json_integer(load.threads));
@@ -248,11 +248,19 @@ static int measure_once(const scenario *sc, const run_options *opt, step_state *
     }
     load.duration_s = sc->duration_s;
     load_result result;
-    if (rc == 0 && (rc = measure_load(&load, &fr, &result, err, errlen)) == 0) {
+    json_t *resources;
+    char unmeasured[512];
+    if (rc == 0 && (rc = measure_load(&d, &load, &fr, &result, &resources, unmeasured,
+                                      sizeof(unmeasured), err, errlen)) == 0) {
         st->throughputs[st->nruns++] = result.throughput;
         json_t *raw = json_incref(result.raw);
         json_object_set_new(raw, "throughput", json_real(result.throughput));
         json_object_set_new(raw, "round", json_integer(at->round));
+        if (resources != NULL)
+            json_object_set_new(raw, "resources", resources);
+        else
+            fprintf(stderr, "\r\033[Ktwice: round %u, %u server%s: resources not measured: %s\n",
+                    at->round, n, n == 1 ? "" : "s", unmeasured);
         json_array_append_new(json_object_get(st->step, "runs"), raw);
         load_result_free(&result);
         /* A server that died mid-run makes the numbers meaningless: say so, stop. */
@@ -272,21 +280,80 @@ static int measure_once(const scenario *sc, const run_options *opt, step_state *
     return rc;
 }
 
-/* The step's summary, once every round measured it: its figures, its flags, its bounds. */
+/* The step's summary, once every round measured it: its figures, its resources, its flags
+ * (step_flags.h), its bounds. */
 static void summarize_step(const scenario *sc, const char *model, step_state *st)
 {
     json_t *runs = json_object_get(st->step, "runs");
     json_t *summary = summarize(runs);
-    json_t *flags = validity_flags(sc, runs, st->throughputs, st->nruns, st->servers, st->threads,
-                                   st->caps_applied);
+    double wrk_busy[SCENARIO_MAX_REPETITIONS];
+    for (size_t i = 0; i < st->nruns; i++)
+        wrk_busy[i] = json_number_value(json_object_get(json_array_get(runs, i), "wrk_cpu"));
+    /* Without memory for the figures, the step has none: its flags and breakdown say so. */
+    if (step_figures_read(runs, st->threads, &st->figures) != 0)
+        fprintf(stderr, "twice: out of memory reading the resources of %u servers\n", st->servers);
+    step_flags_input checks = {.throughputs = st->throughputs,
+                               .wrk_busy = wrk_busy,
+                               .n = st->nruns,
+                               .servers = st->servers,
+                               .threads = st->threads,
+                               .cpu_cap = sc->cpu_cap,
+                               .capped = st->caps_applied,
+                               .cores = sysconf(_SC_NPROCESSORS_ONLN),
+                               .front_cores = sc->front->own_cores,
+                               .front_name = sc->front->name,
+                               .clients = st->clients,
+                               .windows = st->figures.runs,
+                               .nwindows = st->figures.nruns};
+    json_t *flags = step_flags(&checks), *flag;
+    int disturbed = 0;
+    size_t i;
+    json_array_foreach(flags, i, flag) disturbed |= step_flag_is_disturbed(json_string_value(flag));
+    if (st->clients > 1)
+        load_saturation_flags(runs, STEP_SATURATED_WRK, flags);
     json_array_extend(flags, st->losses);
     front_flags(runs, flags);
     st->valid = json_array_size(flags) == 0;
+    json_t *resources = step_resources_summary(runs);
+    if (resources != NULL)
+        json_object_set_new(summary, "resources", resources);
+    json_object_set_new(summary, "disturbed", json_boolean(disturbed));
     json_object_set_new(summary, "valid", json_boolean(st->valid));
     json_object_set_new(summary, "bounds", bounds(sc, model, st->servers, st->connections));
     json_object_set_new(summary, "flags", flags);
     json_object_set_new(summary, "front", front_summary(sc->front, sc->balance, runs));
     json_object_set_new(st->step, "summary", summary);
+}
+
+/*
+ * Where each step's lost efficiency went (breakdown.h): against X(1) of the first step, when
+ * that step is valid, and its measured windows as the reference; and the verdict read against
+ * the largest step's.
+ */
+static void explain_losses(const scenario *sc, const char *model, const step_state *states,
+                           json_t *analysis)
+{
+    const step_state *first = &states[0];
+    breakdown_input in = {.x1 = first->valid
+                                    ? stats_summarize(first->throughputs, first->nruns).median /
+                                          first->servers
+                                    : 0,
+                          .ref = breakdown_reference_of(first->figures.runs, first->figures.nruns)};
+    waiting_route(sc, model, &in.service_s, &in.holds);
+    for (size_t s = 0; s < sc->nservers; s++) {
+        const step_state *st = &states[s];
+        breakdown b;
+        in.servers = st->servers;
+        in.measured = stats_summarize(st->throughputs, st->nruns).median;
+        in.runs = st->figures.runs;
+        in.nruns = st->figures.nruns;
+        int lost = breakdown_compute(&in, &b);
+        json_object_set_new(json_object_get(st->step, "summary"), "breakdown",
+                            breakdown_json(lost ? &b : NULL));
+        /* The verdict names what limits the system at the largest step. */
+        if (lost && s + 1 == sc->nservers)
+            breakdown_json_qualify(analysis, st->servers, &b);
+    }
 }
 
 /* The model's steps analysed (analyze.h), and the figures written into its JSON. */
@@ -334,8 +401,12 @@ static int run_model(const scenario *sc, const run_options *opt, position *at, r
     /* The bootstrap's seed continues the run's sequence: the report's seed gives it too. */
     if (rc == 0)
         rc = analyze_model(sc, states, rng_next(order), model, err, errlen);
-    for (size_t s = 0; s < sc->nservers; s++)
+    if (rc == 0)
+        explain_losses(sc, at->model, states, json_object_get(model, "analysis"));
+    for (size_t s = 0; s < sc->nservers; s++) {
         json_decref(states[s].losses);
+        step_figures_free(&states[s].figures);
+    }
     return rc;
 }
 

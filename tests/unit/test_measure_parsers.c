@@ -69,6 +69,7 @@ Test(measure_parsers, proc_stat_cpu_line_splits_busy_idle_and_steal)
     cr_assert_float_eq(m.busy_s, (100 + 10 + 50 + 5 + 15) * tick, 1e-9);
     cr_assert_float_eq(m.idle_s, (1000 + 20) * tick, 1e-9);
     cr_assert_float_eq(m.steal_s, 7 * tick, 1e-9);
+    cr_assert_float_eq(m.interrupt_s, (5 + 15) * tick, 1e-9, "irq and softirq, inside busy");
     /* A kernel too old to report steal. */
     cr_assert_eq(machine_cpu_parse("cpu 1 2 3 4 5 6 7\n", &m), 0);
     cr_assert_float_eq(m.steal_s, 0, 1e-12);
@@ -81,8 +82,9 @@ Test(measure_parsers, foreign_cpu_is_what_the_parts_leave_of_busy_and_never_nega
 {
     cr_assert_float_eq(machine_cpu_foreign_s(2.0, 0.5, 0.4, 0.3), 0.8, 1e-12);
     cr_assert_float_eq(machine_cpu_foreign_s(1.0, 0.5, 0.4, 0.3), 0.0, 1e-12);
-    struct machine_cpu a = {1, 2, 3}, b = {4, 6, 8};
+    struct machine_cpu a = {1, 2, 3, 0.5}, b = {4, 6, 8, 1.5};
     struct machine_cpu d = machine_cpu_diff(&a, &b);
+    cr_assert_float_eq(d.interrupt_s, 1, 1e-12);
     cr_assert_float_eq(d.busy_s, 3, 1e-12);
     cr_assert_float_eq(d.idle_s, 4, 1e-12);
     cr_assert_float_eq(d.steal_s, 5, 1e-12);

@@ -31,7 +31,8 @@
 static char base[600];  /* twice-PID, when created */
 static unsigned groups; /* how many sI exist under it */
 static const char *kind = "none";
-static char procs_file[MAX_GROUPS][700];
+static char procs_file[MAX_GROUPS][740];
+static char group_dir[MAX_GROUPS][720];
 
 static int write_file(const char *path, const char *text)
 {
@@ -169,8 +170,8 @@ int cpucap_prepare(unsigned n, double cores, char *err, size_t errlen)
             cpucap_release();
             return -1;
         }
-        snprintf(procs_file[groups], sizeof(procs_file[groups]), "%s/s%u/cgroup.procs", base,
-                 groups);
+        snprintf(group_dir[groups], sizeof(group_dir[groups]), "%s", path);
+        snprintf(procs_file[groups], sizeof(procs_file[groups]), "%s/cgroup.procs", path);
     }
     return 0;
 }
@@ -226,6 +227,11 @@ void cpucap_delegate(const char *dir)
 const char *cpucap_procs_file(unsigned i)
 {
     return i < groups ? procs_file[i] : NULL;
+}
+
+const char *cpucap_group_dir(unsigned i)
+{
+    return i < groups ? group_dir[i] : NULL;
 }
 
 void cpucap_release(void)

@@ -27,6 +27,9 @@ void cpucap_delegate(const char *dir);
 int cpucap_set_quota(const char *dir, double cores, char *err, size_t errlen);
 /** The file a process writes its pid to, to join group i. */
 const char *cpucap_procs_file(unsigned i);
+/** The directory of group i (its counters: measure/cgroup_usage.h), or NULL when there is
+ * none; valid until cpucap_release. */
+const char *cpucap_group_dir(unsigned i);
 /** Removes the groups, killing what a stopped server left in them (a process that left its
  * process group). Safe to call when none exist. */
 void cpucap_release(void);

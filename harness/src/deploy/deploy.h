@@ -20,6 +20,8 @@ typedef struct deployment {
     size_t stderr_read[DEPLOY_MAX_SERVERS];    /* how much of it check has looked through */
     unsigned lost_workers[DEPLOY_MAX_SERVERS]; /* workers that died and were replaced */
     char last_loss[DEPLOY_MAX_SERVERS][128];   /* what the server said of the last one */
+    const char *cgroups[DEPLOY_MAX_SERVERS];   /* each server's cgroup directory (owned by the
+                                                  deployer, valid until stop), or NULL: none */
     int caps_applied;                          /* 1 when every server runs under its CPU cap */
 } deployment;
 

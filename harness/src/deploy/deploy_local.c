@@ -166,6 +166,7 @@ static void local_stop(deployment *d)
         if (d->stderr_fds[i] >= 0)
             close(d->stderr_fds[i]);
         d->stderr_fds[i] = -1;
+        d->cgroups[i] = NULL;
     }
     cpucap_release();
 }
@@ -199,6 +200,7 @@ static int local_start(deployment *d, const deploy_spec *spec, char *err, size_t
         d->ports[i] = shared != 0 ? shared : app ? 0 : loopback_free_port();
         int rc = -1;
         if (d->stderr_fds[i] >= 0 && (out >= 0 || !app)) {
+            d->cgroups[i] = grouped ? cpucap_group_dir(i) : NULL;
             d->pids[i] =
                 start_one(d, spec, i, out, grouped ? cpucap_procs_file(i) : NULL, err, errlen);
             rc = d->pids[i] > 0 ? wait_ready(d, spec, i, out, err, errlen) : -1;

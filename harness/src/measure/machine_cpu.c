@@ -23,6 +23,7 @@ int machine_cpu_parse(const char *text, struct machine_cpu *out)
     out->busy_s = (double)(user + nice + system + irq + softirq) * tick_s;
     out->idle_s = (double)(idle + iowait) * tick_s;
     out->steal_s = (double)steal * tick_s;
+    out->interrupt_s = (double)(irq + softirq) * tick_s;
     return 0;
 }
 
@@ -49,7 +50,8 @@ struct machine_cpu machine_cpu_diff(const struct machine_cpu *start, const struc
 {
     return (struct machine_cpu){.busy_s = end->busy_s - start->busy_s,
                                 .idle_s = end->idle_s - start->idle_s,
-                                .steal_s = end->steal_s - start->steal_s};
+                                .steal_s = end->steal_s - start->steal_s,
+                                .interrupt_s = end->interrupt_s - start->interrupt_s};
 }
 
 double machine_cpu_foreign_s(double machine_busy_s, double servers_s, double wrk_s, double twice_s)

@@ -13,9 +13,12 @@
 #include <stddef.h>
 
 struct machine_cpu {
-    double busy_s;  /* user + nice + system + irq + softirq (guest time is inside user) */
-    double idle_s;  /* idle + iowait */
-    double steal_s; /* time a hypervisor ran something else on our virtual CPUs */
+    double busy_s;      /* user + nice + system + irq + softirq (guest time is inside user) */
+    double idle_s;      /* idle + iowait */
+    double steal_s;     /* time a hypervisor ran something else on our virtual CPUs */
+    double interrupt_s; /* irq + softirq, inside busy_s: charged to no process, and on a run
+                           over loopback mostly the run's own traffic (the kernel's network
+                           stack), so not counted as foreign */
 };
 
 /** Parses the text of /proc/stat (its first line, "cpu  user nice system idle iowait irq

@@ -68,7 +68,8 @@ struct measure_result {
     struct machine_cpu machine;  /* the whole machine's core-seconds */
     double servers_cpu_s;        /* the sum of the servers' cpu_s */
     double wrk_cpu_s;            /* wrk_usage user + system */
-    double foreign_cpu_s;        /* machine busy - (servers + wrk + twice), at least 0 */
+    double foreign_cpu_s;        /* machine busy but for interrupts - (servers + wrk +
+                                    twice), at least 0 */
     char notes[1024];            /* what could not be measured, in words; "" when all */
 };
 

@@ -1,0 +1,126 @@
+/*
+ * breakdown.h - where a step's lost efficiency went (breakdown.c): the loss
+ * N·X(1) − X(N) split into measured parts, from the figures each run's
+ * window measured (measure/step_resources.c) and those of the first step,
+ * the reference: a part is what the step lost beyond what the reference
+ * already had, since X(1) was measured with it.
+ *
+ * How each part is estimated, per run, then averaged over the step's runs
+ * (x1 is X(1) per server, ideal = N·x1):
+ *
+ * - front_imbalance: needs every server's connection count c_i (C in all,
+ *   fair share C/N). On a waiting route (service time s), Little's law: a
+ *   server serves min(c_i, h) requests at once, h what its model holds
+ *   (process: workers, thread: workers × threads, coroutine: no limit);
+ *   the part is ideal × (1 − Σ min(c_i, h) / (N · min(C/N, h))), what the
+ *   actual split's bound lacks against an even split's. Elsewhere (CPU
+ *   work) a server below its fair share that used fewer cores (u_i) than
+ *   the reference server did (u_ref) was underfed by the front: it produced
+ *   about (u_i / u_ref)·x1, so the part is Σ x1·(1 − u_i / u_ref) over them.
+ * - throttling: a capped server's cgroup held it back for throttled_s of
+ *   the window; the reference server, under the same cap, for its share
+ *   too: what the cap itself implies. The part is Σ x1·(t_i − t_ref) with
+ *   t = throttled_s / window_s (at most 1), over servers beyond it.
+ * - cpu_starvation: a thread that is runnable but waits for a CPU
+ *   (schedstat) loses that time. A server's waiting share of its runnable
+ *   time w_i = wait / (cpu + wait) beyond the reference's costs
+ *   x1·(w_i − w_ref) of the part of a request that needs a CPU: all of it
+ *   on CPU work, cpu / (cpu + s·requests) on a waiting route. wrk's own
+ *   beyond its reference costs ideal·(w − w_ref)·b, b its busy share of its
+ *   threads: a generator that waits only slows the load when it is busy.
+ *   Foreign CPU shows itself through these waits; it is named in the
+ *   evidence and, beyond a threshold, flags the step (step_flags.h).
+ * - load_generator: wrk opened fewer connections than asked (Debian's wrk
+ *   does, wrk#509): ideal·(1 − open / asked), the load not offered; and a
+ *   wrk busier than BREAKDOWN_WRK_BUSY of its threads measures itself more
+ *   and more: lost·(b − BREAKDOWN_WRK_BUSY) / (1 − BREAKDOWN_WRK_BUSY).
+ * - system: the remainder, the system under test (sigma, kappa).
+ *
+ * Parts are never negative; when the measured parts together exceed the
+ * loss, they are scaled down in proportion, system is 0, and each
+ * evidence says so. A figure that was not measured (no cgroup, no
+ * connection counts, no window at all) gives its part 0 and the evidence
+ * says what was missing.
+ */
+#ifndef TWICE_BREAKDOWN_H
+#define TWICE_BREAKDOWN_H
+
+#include <stddef.h>
+
+/* The parts, in the report's order. */
+enum breakdown_part {
+    BREAKDOWN_FRONT_IMBALANCE,
+    BREAKDOWN_THROTTLING,
+    BREAKDOWN_CPU_STARVATION,
+    BREAKDOWN_LOAD_GENERATOR,
+    BREAKDOWN_SYSTEM,
+    BREAKDOWN_PARTS
+};
+
+/* Busier than this (of its threads), wrk starts to measure itself rather than the servers. */
+#define BREAKDOWN_WRK_BUSY 0.80
+
+/** The report's name of a part ("front_imbalance"...). */
+const char *breakdown_part_name(enum breakdown_part part);
+
+/** One server over one run's window. */
+typedef struct breakdown_server {
+    double cpu_s;           /* core-seconds */
+    double runqueue_wait_s; /* its threads' run-queue delay */
+    int has_throttling;     /* 0: no cgroup counters */
+    double throttled_s;     /* when has_throttling */
+    long connections;       /* ESTABLISHED connections held, -1: not counted */
+} breakdown_server;
+
+/** One run's window: what was measured, all borrowed. */
+typedef struct breakdown_run {
+    unsigned round;
+    double window_s; /* > 0 */
+    const breakdown_server *servers;
+    size_t nservers;
+    double wrk_cpu_s, wrk_runqueue_wait_s;
+    unsigned wrk_threads;
+    long wrk_connections_open; /* -1: not counted */
+    unsigned wrk_connections_asked;
+    double machine_busy_s; /* the whole machine's busy core-seconds */
+    double foreign_cpu_s;  /* CPU of processes twice did not start */
+    unsigned cores;        /* the machine's */
+} breakdown_run;
+
+/** The first step's figures, per server, medians over its runs; known 0: none measured. */
+typedef struct breakdown_reference {
+    int known;
+    double cpu_cores;      /* a server's CPU per second of window */
+    double wait_share;     /* its threads' run-queue wait / (cpu + wait) */
+    double throttled;      /* its throttled_s / window_s */
+    double wrk_wait_share; /* wrk's run-queue wait / (cpu + wait) */
+} breakdown_reference;
+
+typedef struct breakdown_input {
+    unsigned servers; /* N */
+    double x1;        /* X(1) per server from the first step (requests/s); <= 0: none valid */
+    double measured;  /* X(N), the step's median */
+    double service_s; /* a waiting route's time per request; 0: CPU work */
+    double holds;     /* requests a server holds at once; 0: no limit */
+    const breakdown_run *runs; /* the step's measured windows (borrowed), nruns of them */
+    size_t nruns;
+    breakdown_reference ref;
+} breakdown_input;
+
+typedef struct breakdown {
+    double ideal, measured, lost; /* requests/s */
+    double parts[BREAKDOWN_PARTS];
+    char evidence[BREAKDOWN_PARTS][400];
+    enum breakdown_part largest;
+} breakdown;
+
+/**
+ * Splits in's loss into *out. 1 when there is a loss to split (N > 1, x1 > 0 and
+ * X(N) < N·x1), 0 when there is none (out is then untouched).
+ */
+int breakdown_compute(const breakdown_input *in, breakdown *out);
+
+/** The reference from the first step's runs (known 0 when there are none). */
+breakdown_reference breakdown_reference_of(const breakdown_run *runs, size_t nruns);
+
+#endif

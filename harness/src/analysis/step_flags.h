@@ -1,0 +1,57 @@
+/*
+ * step_flags.h - what makes a step's figure not the system's (step_flags.c),
+ * each flag a sentence that states the measured figure that tripped it:
+ *
+ * - "load generator saturated": wrk used more than STEP_SATURATED_WRK of
+ *   its threads' time (from wait4 on wrk over the whole run).
+ * - "repetitions too noisy": a coefficient of variation above STEP_NOISY_CV.
+ * - "CPU caps ... need more than the cores": the servers' caps together
+ *   plus the cores wrk was measured to use (its busiest run) and a local
+ *   balancer's core exceed the machine's. Not wrk's threads: with the direct front wrk runs one
+ * thread per server, and each may use a fraction of a core.
+ * - "disturbed": in some run, processes twice did not start used at least
+ *   STEP_DISTURBED_FOREIGN_CORES cores on average over the window while
+ *   the run was short of CPU because of it: the machine had less than
+ *   STEP_DISTURBED_IDLE_CORES idle (whatever needed a CPU waited), or wrk's
+ *   or the servers' threads waited for a CPU more than
+ *   STEP_DISTURBED_WAIT_SHARE of their runnable time. A quarter of a core
+ *   is as large as the effects a run measures on a small machine (caps of
+ *   a tenth of a core); but others' work on cores the run left idle took
+ *   nothing from it, and waits with nothing foreign running are the servers
+ *   and wrk crowding each other, which is part of what is measured.
+ */
+#ifndef TWICE_STEP_FLAGS_H
+#define TWICE_STEP_FLAGS_H
+
+#include <jansson.h>
+
+#include "breakdown.h"
+
+#define STEP_NOISY_CV 0.10      /* repetitions further apart than this are not one measurement */
+#define STEP_SATURATED_WRK 0.90 /* wrk busier than this measures itself, not the servers */
+#define STEP_DISTURBED_FOREIGN_CORES 0.25
+#define STEP_DISTURBED_IDLE_CORES 0.25
+#define STEP_DISTURBED_WAIT_SHARE 0.25
+
+typedef struct step_flags_input {
+    const double *throughputs; /* each run's, n of them */
+    const double *wrk_busy;    /* each run's wrk CPU / (duration x threads) */
+    size_t n;
+    unsigned servers, threads; /* servers, and wrk's threads */
+    double cpu_cap;            /* cores per server, when capped */
+    int capped;                /* the caps were applied */
+    long cores;                /* the machine's */
+    double front_cores;        /* what a balancer on this machine takes (0: none) */
+    const char *front_name;    /* its front's name, for the flag */
+    size_t clients; /* load clients: above one, saturation is flagged per client by the load
+                       stage (load_saturation_flags), not here */
+    const breakdown_run *windows; /* the runs' measured windows, nwindows of them */
+    size_t nwindows;
+} step_flags_input;
+
+/** The step's flags, strings in a new JSON array (empty: a valid step). */
+json_t *step_flags(const step_flags_input *in);
+/** 1 when flag (a string of step_flags) says the step was disturbed. */
+int step_flag_is_disturbed(const char *flag);
+
+#endif

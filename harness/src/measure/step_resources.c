@@ -1,0 +1,260 @@
+/*
+ * step_resources.c - see step_resources.h. One run: wrk is started, the
+ * window (measure_window.c) opens after a settle and closes before wrk's
+ * end, then wrk is waited for. The figures go out in the report's units
+ * (core-seconds, bytes), a figure that was not measured as null, and what
+ * could not be measured in the notes. One step: medians over its runs.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "load_runner.h"
+#include "measure_window.h"
+#include "proc.h"
+#include "stats.h"
+#include "step_resources.h"
+
+/*
+ * wrk opens its connections in the first moments of its run; the window waits a quarter of
+ * the duration, at most half a second, and at least a tenth. It closes as long before wrk's
+ * end, so that wrk still holds its connections when they are counted: counting them for
+ * every server reads /proc for each, which takes a while on a busy machine.
+ */
+void step_window_bounds(double duration_s, double *open_s, double *close_s)
+{
+    double settle = fmax(0.1 * duration_s, fmin(0.5, 0.25 * duration_s));
+    double margin = settle;
+    *open_s = settle;
+    *close_s = duration_s - margin;
+}
+
+/* Sleeps until started + at_s on the monotonic clock, or until twice is interrupted. */
+static void sleep_until(const struct timespec *started, double at_s)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double left = at_s - ((double)(now.tv_sec - started->tv_sec) +
+                          (double)(now.tv_nsec - started->tv_nsec) / 1e9);
+    while (left > 0 && !proc_interrupted) {
+        double step = fmin(left, 0.05);
+        struct timespec pause = {(time_t)step, (long)((step - floor(step)) * 1e9)};
+        nanosleep(&pause, NULL);
+        left -= step;
+    }
+}
+
+/* A count that may not have been taken (-1): the number, or null. */
+static json_t *count_or_null(long count)
+{
+    return count >= 0 ? json_integer(count) : json_null();
+}
+
+static json_t *server_json(const struct measure_server *s)
+{
+    int split = (s->cgroup.have & CGROUP_HAVE_USER_SYSTEM) != 0;
+    int throttling = (s->cgroup.have & CGROUP_HAVE_THROTTLING) != 0;
+    double user_s = split ? (double)s->cgroup.user_us / 1e6 : s->usage.user_s;
+    double system_s = split ? (double)s->cgroup.system_us / 1e6 : s->usage.system_s;
+    return json_pack(
+        "{s:f, s:f, s:f, s:I, s:f, s:o, s:o, s:o, s:o, s:n}", "cpu_user_s", user_s, "cpu_system_s",
+        system_s, "cpu_s", s->cpu_s, "peak_rss_bytes", (json_int_t)s->usage.peak_rss_bytes,
+        "runqueue_wait_s", s->sched.wait_s, "throttled_s",
+        throttling ? json_real((double)s->cgroup.throttled_us / 1e6) : json_null(), "nr_throttled",
+        throttling ? json_integer((json_int_t)s->cgroup.nr_throttled) : json_null(), "nr_periods",
+        throttling ? json_integer((json_int_t)s->cgroup.nr_periods) : json_null(), "connections",
+        count_or_null(s->connections), "requests");
+}
+
+/* The run's "resources" object from a window's figures. */
+static json_t *resources_json(const struct measure_result *r, unsigned connections_asked)
+{
+    json_t *servers = json_array();
+    for (size_t i = 0; i < r->servers_count; i++)
+        json_array_append_new(servers, server_json(&r->servers[i]));
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    return json_pack("{s:f, s:o, s:{s:f, s:f, s:o, s:I}, s:{s:I, s:f, s:f}, s:s}", "window_s",
+                     r->wall_s, "servers", servers, "wrk", "cpu_s", r->wrk_cpu_s, "runqueue_wait_s",
+                     r->wrk_sched.wait_s, "connections_open", count_or_null(r->wrk_connections),
+                     "connections_asked", (json_int_t)connections_asked, "machine", "cores",
+                     (json_int_t)(cores > 0 ? cores : 1), "busy_s", r->machine.busy_s,
+                     "foreign_cpu_s", r->foreign_cpu_s, "notes", r->notes);
+}
+
+/* The distinct ports of d's servers (all one with the reuseport front), into ports. */
+static size_t distinct_ports(const deployment *d, uint16_t *ports)
+{
+    size_t n = 0;
+    for (unsigned i = 0; i < d->n; i++) {
+        size_t k = 0;
+        while (k < n && ports[k] != (uint16_t)d->ports[i])
+            k++;
+        if (k == n)
+            ports[n++] = (uint16_t)d->ports[i];
+    }
+    return n;
+}
+
+/* The process group of the one wrk of lp, when it runs here; 0 otherwise: the window measures
+ * one load generator, and several clients' figures are each client's own (runs[k].clients). */
+static pid_t wrk_group(const load_process *lp)
+{
+    return lp->nclients == 1 && lp->clients[0].runner == &load_runner_local ? lp->clients[0].pid
+                                                                             : 0;
+}
+
+/* Watches the window of a started wrk: its resources object, or NULL with why in note. */
+static json_t *watch(const deployment *d, const load_spec *load, const load_process *lp, char *note,
+                     size_t notelen)
+{
+    uint16_t ports[DEPLOY_MAX_SERVERS];
+    struct measure_targets targets = {.server_groups = d->pids,
+                                      .server_cgroups = d->cgroups,
+                                      .servers = d->n,
+                                      .server_ports = ports,
+                                      .nports = distinct_ports(d, ports),
+                                      .wrk_group = wrk_group(lp)};
+    struct measure_window w;
+    double open_s, close_s;
+    step_window_bounds(load->duration_s, &open_s, &close_s);
+    sleep_until(&lp->started, open_s);
+    if (measure_window_start(&w, &targets, note, notelen) != 0)
+        return NULL;
+    sleep_until(&lp->started, close_s);
+    const struct measure_result *r = measure_window_stop(&w, note, notelen);
+    json_t *out = r != NULL ? resources_json(r, load->connections) : NULL;
+    measure_window_free(&w);
+    return out;
+}
+
+int step_resources_measure(const deployment *d, const load_spec *load, load_result *result,
+                           json_t **resources, char *note, size_t notelen, char *err, size_t errlen)
+{
+    load_process lp;
+    *resources = NULL;
+    snprintf(note, notelen, "%s", "");
+    if (load_start(load, &lp, err, errlen) != 0)
+        return -1;
+    *resources = watch(d, load, &lp, note, notelen);
+    if (load_finish(&lp, result, err, errlen) != 0) {
+        json_decref(*resources);
+        *resources = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+/* One server's figure in one run: 1 with *value set, 0 when the run lacks it. */
+typedef int (*server_figure)(json_t *server, double *value);
+
+static int figure_of(json_t *server, const char *key, double *value)
+{
+    json_t *figure = json_object_get(server, key);
+    *value = json_number_value(figure);
+    return json_is_number(figure);
+}
+
+static int cpu_user_s(json_t *server, double *value)
+{
+    return figure_of(server, "cpu_user_s", value);
+}
+
+static int cpu_system_s(json_t *server, double *value)
+{
+    return figure_of(server, "cpu_system_s", value);
+}
+
+static int peak_rss_bytes(json_t *server, double *value)
+{
+    return figure_of(server, "peak_rss_bytes", value);
+}
+
+/* Requests per CPU-second, where the server's requests are known and it used CPU. */
+static int server_requests_per_cpu_s(json_t *server, double *value)
+{
+    double requests, cpu;
+    if (!figure_of(server, "requests", &requests) || !figure_of(server, "cpu_s", &cpu) ||
+        !(cpu > 0))
+        return 0;
+    *value = requests / cpu;
+    return 1;
+}
+
+/* The median of a figure of resources.servers[server] over the runs that have it (rounded
+ * when whole); null when none has. */
+static json_t *median_over(json_t *runs, size_t server, server_figure figure, int whole)
+{
+    double *values = calloc(json_array_size(runs) + 1, sizeof(*values));
+    size_t n = 0;
+    json_t *run;
+    size_t i;
+    json_array_foreach(runs, i, run)
+    {
+        json_t *s =
+            json_array_get(json_object_get(json_object_get(run, "resources"), "servers"), server);
+        if (values != NULL && figure(s, &values[n]))
+            n++;
+    }
+    double median = n > 0 ? stats_median_sort(values, n) : 0;
+    free(values);
+    if (n == 0)
+        return json_null();
+    return whole ? json_integer((json_int_t)llround(median)) : json_real(median);
+}
+
+/* Each run's servers' CPU together and the requests in its window (throughput x window):
+ * the medians of the first, and the ratio of the sums. */
+static void step_cpu(json_t *runs, json_t **cpu_s, json_t **requests_per_cpu_s)
+{
+    double *totals = calloc(json_array_size(runs) + 1, sizeof(*totals));
+    double cpu_sum = 0, requests_sum = 0;
+    size_t n = 0;
+    json_t *run;
+    size_t i;
+    json_array_foreach(runs, i, run)
+    {
+        json_t *r = json_object_get(run, "resources"), *server;
+        size_t k;
+        if (r == NULL || totals == NULL)
+            continue;
+        double cpu = 0;
+        json_array_foreach(json_object_get(r, "servers"), k, server) cpu +=
+            json_number_value(json_object_get(server, "cpu_s"));
+        totals[n++] = cpu;
+        cpu_sum += cpu;
+        requests_sum += json_number_value(json_object_get(run, "throughput")) *
+                        json_number_value(json_object_get(r, "window_s"));
+    }
+    *cpu_s = n > 0 ? json_real(stats_median_sort(totals, n)) : json_null();
+    *requests_per_cpu_s = cpu_sum > 0 ? json_real(requests_sum / cpu_sum) : json_null();
+    free(totals);
+}
+
+json_t *step_resources_summary(json_t *runs)
+{
+    json_t *first = NULL, *run;
+    size_t i;
+    json_array_foreach(runs, i, run)
+    {
+        if (first == NULL)
+            first = json_object_get(run, "resources");
+    }
+    if (first == NULL)
+        return NULL;
+    json_t *servers = json_array();
+    size_t nservers = json_array_size(json_object_get(first, "servers"));
+    for (size_t s = 0; s < nservers; s++)
+        json_array_append_new(
+            servers,
+            json_pack("{s:o, s:o, s:o, s:o}", "cpu_user_s", median_over(runs, s, cpu_user_s, 0),
+                      "cpu_system_s", median_over(runs, s, cpu_system_s, 0), "peak_rss_bytes",
+                      median_over(runs, s, peak_rss_bytes, 1), "requests_per_cpu_s",
+                      median_over(runs, s, server_requests_per_cpu_s, 0)));
+    json_t *cpu_s, *requests_per_cpu_s;
+    step_cpu(runs, &cpu_s, &requests_per_cpu_s);
+    return json_pack("{s:o, s:o, s:o}", "servers", servers, "cpu_s", cpu_s, "requests_per_cpu_s",
+                     requests_per_cpu_s);
+}

@@ -1,0 +1,42 @@
+/*
+ * step_resources.h - what the servers, wrk and the machine used during one
+ * measurement of a step (step_resources.c), in the report's shape: the run's
+ * "resources" object, and the step's medians for its summary.
+ *
+ * The window opens once wrk's connections are up (a settle after wrk
+ * starts) and closes shortly before wrk ends, while its connections are
+ * still open, so that the connection counts are those the servers really
+ * held under load. Requests per server are not known to the harness (wrk
+ * counts them all together): they are null, never made up.
+ */
+#ifndef TWICE_STEP_RESOURCES_H
+#define TWICE_STEP_RESOURCES_H
+
+#include <jansson.h>
+
+#include "deploy.h"
+#include "load.h"
+
+/** When the window opens after wrk starts, and when it closes, for a run of duration_s. */
+void step_window_bounds(double duration_s, double *open_s, double *close_s);
+
+/**
+ * Runs wrk with load against d's servers while a measurement window watches them (their
+ * process groups, their cgroups where d has them, their ports), then waits for wrk and
+ * fills *result. *resources gets the run's "resources" object (a new reference), or NULL
+ * when no window could be measured, with why in note (the run's figures still count).
+ * 0, or -1 with err when wrk failed (nothing in *result or *resources then).
+ */
+int step_resources_measure(const deployment *d, const load_spec *load, load_result *result,
+                           json_t **resources, char *note, size_t notelen, char *err,
+                           size_t errlen);
+
+/**
+ * The step's "resources" summary from its runs (each a run object of the report, with its
+ * "throughput" and, where measured, its "resources"): the medians over the runs of each
+ * server's figures, of the servers' CPU together, and the step's requests per CPU-second.
+ * A new reference; NULL when no run has resources.
+ */
+json_t *step_resources_summary(json_t *runs);
+
+#endif

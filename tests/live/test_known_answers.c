@@ -1,0 +1,316 @@
+/*
+ * test_known_answers.c - twice run on loopback, its measures and their
+ * known answers. Every run records what its servers, wrk and the machine
+ * used, in the report's contract; and runs built to make one part of the
+ * loss breakdown, or one flag, dominate show it: a front skewed on purpose
+ * (4 servers of one worker, 4 connections spread by SO_REUSEPORT), a cap so
+ * tight that its cgroup throttles every server, and CPU hogs started beside
+ * a step. The machine these run on is shared and noisy: the tests assert
+ * which part is the largest, never exact figures, and when the one-server
+ * step is itself flagged (a busy machine), that there is then no
+ * breakdown, since X(1) is not the system's.
+ */
+#include <criterion/criterion.h>
+#include <glob.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "app_process.h"
+#include "scratch_dir.h"
+
+TestSuite(known_answers, .init = scratch_make, .fini = scratch_remove, .timeout = 180);
+
+/* Runs twice on the scenario text and returns its JSON report (asserting it ran). */
+static json_t *run_scenario(const char *scenario_json)
+{
+    char *scenario = scratch_path("scenario.json"), *reports = scratch_path("reports");
+    FILE *out = fopen(scenario, "w");
+    cr_assert_not_null(out);
+    fputs(scenario_json, out);
+    fclose(out);
+    const char *const args[] = {"run", scenario, "-o", reports, "--app", TWICE_APP_PATH, NULL};
+    char *err = NULL;
+    int status = run_to_exit(TWICE_PATH, args, 170000, &err);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "twice run: status %d: %s", status,
+              err);
+    free(err);
+    char pattern[128];
+    snprintf(pattern, sizeof(pattern), "%s/*.json", reports);
+    glob_t found;
+    cr_assert_eq(glob(pattern, 0, NULL, &found), 0, "no report in %s", reports);
+    json_error_t error;
+    json_t *report = json_load_file(found.gl_pathv[0], 0, &error);
+    cr_assert_not_null(report, "%s: %s", found.gl_pathv[0], error.text);
+    globfree(&found);
+    free(scenario);
+    free(reports);
+    return report;
+}
+
+static json_t *step_of(json_t *report, size_t step)
+{
+    return json_array_get(
+        json_object_get(json_array_get(json_object_get(report, "models"), 0), "steps"), step);
+}
+
+static json_t *summary_of(json_t *report, size_t step)
+{
+    return json_object_get(step_of(report, step), "summary");
+}
+
+/* The step's flags joined, for messages. */
+static const char *flags_of(json_t *summary)
+{
+    static char text[2048];
+    json_t *flag;
+    size_t i;
+    text[0] = '\0';
+    json_array_foreach(json_object_get(summary, "flags"), i, flag)
+    {
+        strncat(text, json_string_value(flag), sizeof(text) - strlen(text) - 4);
+        strncat(text, "; ", sizeof(text) - strlen(text) - 1);
+    }
+    return text;
+}
+
+/* A breakdown as the contract has it: five parts in order, none negative, summing to lost. */
+static void assert_breakdown_shape(json_t *breakdown)
+{
+    static const char *const parts[] = {"front_imbalance", "throttling", "cpu_starvation",
+                                        "load_generator", "system"};
+    double ideal = json_number_value(json_object_get(breakdown, "ideal"));
+    double measured = json_number_value(json_object_get(breakdown, "measured"));
+    double lost = json_number_value(json_object_get(breakdown, "lost")), sum = 0;
+    cr_assert_float_eq(lost, ideal - measured, 1e-6 * ideal);
+    json_t *list = json_object_get(breakdown, "parts");
+    cr_assert_eq(json_array_size(list), 5);
+    for (size_t p = 0; p < 5; p++) {
+        json_t *part = json_array_get(list, p);
+        cr_assert_str_eq(json_string_value(json_object_get(part, "part")), parts[p]);
+        double value = json_number_value(json_object_get(part, "lost"));
+        cr_assert_geq(value, 0, "%s: %g", parts[p], value);
+        cr_assert(json_string_length(json_object_get(part, "evidence")) > 0);
+        sum += value;
+    }
+    cr_assert_float_eq(sum, lost, 1e-6 * ideal + 1e-9);
+}
+
+/* The evidence of a named part of a breakdown. */
+static const char *evidence_of(json_t *breakdown, const char *name)
+{
+    json_t *part;
+    size_t i;
+    json_array_foreach(json_object_get(breakdown, "parts"), i, part)
+    {
+        if (strcmp(json_string_value(json_object_get(part, "part")), name) == 0)
+            return json_string_value(json_object_get(part, "evidence"));
+    }
+    return "";
+}
+
+static int is_number_at_least(json_t *object, const char *key, double least)
+{
+    json_t *value = json_object_get(object, key);
+    return json_is_number(value) && json_number_value(value) >= least;
+}
+
+Test(known_answers, every_run_records_its_resources_as_the_report_contract_says)
+{
+    json_t *report =
+        run_scenario("{\"name\": \"measured\", \"target\": {\"app\": \"twice-app\", \"route\": "
+                     "\"/json\", \"workers\": 2, \"check\": \"json\"}, \"models\": [\"process\"], "
+                     "\"servers\": [1, 2], \"connections_per_server\": 4, \"warmup_s\": 0, "
+                     "\"duration_s\": 1, \"repetitions\": 2}");
+    for (size_t s = 0; s < 2; s++) {
+        json_t *run, *server;
+        size_t k, i;
+        json_array_foreach(json_object_get(step_of(report, s), "runs"), k, run)
+        {
+            json_t *r = json_object_get(run, "resources");
+            cr_assert(json_is_object(r), "step %zu run %zu has no resources", s + 1, k + 1);
+            double window = json_number_value(json_object_get(r, "window_s"));
+            cr_assert(window > 0.2 && window < 1, "a 1 s run's window: %g s", window);
+            json_t *servers = json_object_get(r, "servers");
+            cr_assert_eq(json_array_size(servers), s + 1, "one entry per server");
+            json_array_foreach(servers, i, server)
+            {
+                cr_assert(is_number_at_least(server, "cpu_user_s", 0) &&
+                          is_number_at_least(server, "cpu_system_s", 0) &&
+                          is_number_at_least(server, "cpu_s", 0) &&
+                          is_number_at_least(server, "runqueue_wait_s", 0));
+                /* Two twice-app processes at least: the master and its workers. */
+                cr_assert(is_number_at_least(server, "peak_rss_bytes", 1 << 20));
+                cr_assert(json_is_integer(json_object_get(server, "connections")));
+                cr_assert(json_is_null(json_object_get(server, "requests")),
+                          "requests per server are not known: null, never made up");
+                json_t *throttled = json_object_get(server, "throttled_s");
+                cr_assert(json_is_null(throttled) || json_number_value(throttled) >= 0);
+            }
+            json_t *wrk = json_object_get(r, "wrk");
+            cr_assert(is_number_at_least(wrk, "cpu_s", 0) &&
+                      is_number_at_least(wrk, "runqueue_wait_s", 0));
+            cr_assert_eq(json_integer_value(json_object_get(wrk, "connections_asked")),
+                         4 * (json_int_t)(s + 1));
+            json_t *open = json_object_get(wrk, "connections_open");
+            cr_assert(json_is_null(open) || (json_integer_value(open) >= 1 &&
+                                             json_integer_value(open) <= 4 * (json_int_t)(s + 1)));
+            json_t *machine = json_object_get(r, "machine");
+            cr_assert_eq(json_integer_value(json_object_get(machine, "cores")),
+                         sysconf(_SC_NPROCESSORS_ONLN));
+            cr_assert(is_number_at_least(machine, "busy_s", 0) &&
+                      is_number_at_least(machine, "foreign_cpu_s", 0));
+            cr_assert(json_is_string(json_object_get(r, "notes")));
+        }
+        json_t *summary = summary_of(report, s);
+        json_t *resources = json_object_get(summary, "resources");
+        cr_assert_eq(json_array_size(json_object_get(resources, "servers")), s + 1);
+        cr_assert(is_number_at_least(json_array_get(json_object_get(resources, "servers"), 0),
+                                     "peak_rss_bytes", 1 << 20));
+        cr_assert(is_number_at_least(resources, "cpu_s", 0));
+        json_t *per_cpu = json_object_get(resources, "requests_per_cpu_s");
+        cr_assert(json_is_null(per_cpu) || json_number_value(per_cpu) > 0);
+        cr_assert(json_is_boolean(json_object_get(summary, "disturbed")));
+        json_t *breakdown = json_object_get(summary, "breakdown");
+        cr_assert(json_is_null(breakdown) || json_is_object(breakdown));
+        if (s == 0)
+            cr_assert(json_is_null(breakdown), "no breakdown at one server");
+        else if (json_is_object(breakdown))
+            assert_breakdown_shape(breakdown);
+    }
+    json_decref(report);
+}
+
+Test(known_answers, a_skewed_front_shows_front_imbalance_as_the_largest_part)
+{
+    /* One process worker per server holds one request at a time: 4 connections spread by
+     * the kernel over 4 servers leave one idle in all but 4!/4^4 = 9% of runs. */
+    json_t *report = run_scenario(
+        "{\"name\": \"skewed\", \"target\": {\"app\": \"twice-app\", \"route\": "
+        "\"/sleep?ms=20\", \"workers\": 1, \"check\": \"json\"}, \"models\": [\"process\"], "
+        "\"servers\": [1, 4], \"connections_per_server\": 1, \"warmup_s\": 0, "
+        "\"duration_s\": 1, \"repetitions\": 3}");
+    json_t *runs = json_object_get(step_of(report, 1), "runs"), *run;
+    size_t k;
+    json_array_foreach(runs, k, run)
+    {
+        json_t *resources = json_object_get(run, "resources");
+        json_t *servers = json_object_get(resources, "servers");
+        cr_assert_eq(json_array_size(servers), 4, "one entry per server");
+        long held = 0;
+        for (size_t i = 0; i < 4; i++) {
+            json_t *c = json_object_get(json_array_get(servers, i), "connections");
+            cr_assert(json_is_integer(c), "server %zu's connections were counted", i + 1);
+            held += (long)json_integer_value(c);
+        }
+        cr_assert(held >= 1 && held <= 4, "the servers held %ld of wrk's 4 connections", held);
+        json_t *wrk = json_object_get(resources, "wrk");
+        cr_assert_eq(json_integer_value(json_object_get(wrk, "connections_asked")), 4);
+    }
+    json_t *first = summary_of(report, 0), *skewed = summary_of(report, 1);
+    json_t *breakdown = json_object_get(skewed, "breakdown");
+    if (!json_is_true(json_object_get(first, "valid"))) {
+        /* A busy machine: X(1) is flagged, and nothing is explained against it. */
+        cr_assert(json_is_null(breakdown), "a breakdown against a flagged X(1): %s",
+                  flags_of(first));
+    } else if (json_number_value(json_object_get(skewed, "efficiency")) < 1) {
+        assert_breakdown_shape(breakdown);
+        cr_assert_str_eq(json_string_value(json_object_get(breakdown, "largest")),
+                         "front_imbalance", "front: %s", evidence_of(breakdown, "front_imbalance"));
+        cr_assert(strstr(evidence_of(breakdown, "front_imbalance"), "fair share 1.0") != NULL, "%s",
+                  evidence_of(breakdown, "front_imbalance"));
+    }
+    json_decref(report);
+}
+
+Test(known_answers, a_tight_cap_shows_the_cgroup_throttling_every_server)
+{
+    if (geteuid() != 0)
+        cr_skip("twice can make no cgroup here (needs root): no caps, no throttling to show");
+    json_t *report = run_scenario(
+        "{\"name\": \"tight-cap\", \"target\": {\"app\": \"twice-app\", \"route\": "
+        "\"/plaintext\", \"workers\": 1, \"check\": \"plaintext\"}, \"models\": [\"process\"], "
+        "\"servers\": [1, 2], \"connections_per_server\": 16, \"cpu_cap\": 0.05, "
+        "\"warmup_s\": 0, \"duration_s\": 1, \"repetitions\": 1}");
+    for (size_t s = 0; s < 2; s++) {
+        json_t *run = json_array_get(json_object_get(step_of(report, s), "runs"), 0);
+        json_t *resources = json_object_get(run, "resources"), *server;
+        double window = json_number_value(json_object_get(resources, "window_s"));
+        size_t i;
+        cr_assert_gt(window, 0);
+        json_array_foreach(json_object_get(resources, "servers"), i, server)
+        {
+            json_t *periods = json_object_get(server, "nr_periods");
+            json_t *throttled = json_object_get(server, "nr_throttled");
+            cr_assert(json_is_integer(periods) && json_is_integer(throttled),
+                      "step %zu server %zu: the cgroup's counters were read", s + 1, i + 1);
+            cr_assert_gt(json_integer_value(throttled), 0, "step %zu server %zu", s + 1, i + 1);
+            cr_assert_leq(json_integer_value(throttled), json_integer_value(periods));
+            cr_assert_gt(json_number_value(json_object_get(server, "throttled_s")), 0);
+            /* The cap held: no more than 0.05 core, give or take three clock ticks. */
+            cr_assert_leq(json_number_value(json_object_get(server, "cpu_s")), 0.05 * window + 0.03,
+                          "step %zu server %zu", s + 1, i + 1);
+        }
+    }
+    json_t *breakdown = json_object_get(summary_of(report, 1), "breakdown");
+    if (!json_is_null(breakdown)) {
+        assert_breakdown_shape(breakdown);
+        cr_assert(strstr(evidence_of(breakdown, "throttling"), "was throttled") != NULL, "%s",
+                  evidence_of(breakdown, "throttling"));
+    }
+    json_decref(report);
+}
+
+/* A busy loop as a child of the test, for at most 60 s, killed with it. */
+static pid_t start_hog(void)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        alarm(60);
+        for (volatile unsigned long spin = 0;; spin++)
+            ;
+    }
+    cr_assert_gt(pid, 0);
+    return pid;
+}
+
+Test(known_answers, cpu_hogs_beside_a_step_get_it_flagged_disturbed)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    pid_t hogs[64];
+    size_t nhogs = cores < 64 ? (size_t)cores : 64;
+    for (size_t i = 0; i < nhogs; i++)
+        hogs[i] = start_hog();
+    json_t *report = run_scenario(
+        "{\"name\": \"hogged\", \"target\": {\"app\": \"twice-app\", \"route\": "
+        "\"/sleep?ms=20\", \"threads\": 16, \"check\": \"json\"}, \"models\": [\"thread\"], "
+        "\"servers\": [1], \"connections_per_server\": 16, \"warmup_s\": 0, "
+        "\"duration_s\": 1, \"repetitions\": 1}");
+    for (size_t i = 0; i < nhogs; i++) {
+        kill(hogs[i], SIGKILL);
+        waitpid(hogs[i], NULL, 0);
+    }
+    json_t *summary = summary_of(report, 0);
+    cr_assert(json_is_true(json_object_get(summary, "disturbed")), "flags: %s", flags_of(summary));
+    cr_assert(json_is_false(json_object_get(summary, "valid")));
+    cr_assert(strstr(flags_of(summary),
+                     "disturbed: round 1: processes twice did not start used ") != NULL,
+              "%s", flags_of(summary));
+    json_t *machine = json_object_get(
+        json_object_get(json_array_get(json_object_get(step_of(report, 0), "runs"), 0),
+                        "resources"),
+        "machine");
+    cr_assert_geq(json_number_value(json_object_get(machine, "foreign_cpu_s")), 0.25);
+    cr_assert_str_eq(
+        json_string_value(json_object_get(
+            json_object_get(json_array_get(json_object_get(report, "models"), 0), "analysis"),
+            "verdict")),
+        "invalid");
+    json_decref(report);
+}

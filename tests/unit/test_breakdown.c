@@ -1,0 +1,377 @@
+/*
+ * test_breakdown.c - the loss breakdown (analysis/breakdown.c) on synthetic
+ * figures built to make one part dominate: a skewed front on a waiting
+ * route and on CPU work, a throttled cgroup, threads starved of CPU, a load
+ * generator that opened fewer connections than asked; and the rules every
+ * breakdown keeps: parts never negative, summing to the loss, scaled down
+ * (and saying so) when they over-explain it, and saying what was missing;
+ * the report object, and a verdict that names the system's limit withdrawn
+ * when most of the loss was not the system's.
+ */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "breakdown.h"
+#include "breakdown_json.h"
+#include "rng.h"
+
+/* A run of n servers over a 1 s window where nothing is amiss: connections even, no waits. */
+static breakdown_run quiet_run(breakdown_server *servers, size_t n, unsigned connections)
+{
+    for (size_t i = 0; i < n; i++)
+        servers[i] = (breakdown_server){.cpu_s = 0.1, .connections = connections / n};
+    return (breakdown_run){.round = 1,
+                           .window_s = 1,
+                           .servers = servers,
+                           .nservers = n,
+                           .wrk_cpu_s = 0.1,
+                           .wrk_threads = 2,
+                           .wrk_connections_open = connections,
+                           .wrk_connections_asked = connections,
+                           .cores = 2};
+}
+
+static void assert_sums_to_loss(const breakdown *b)
+{
+    double sum = 0;
+    for (int p = 0; p < BREAKDOWN_PARTS; p++) {
+        cr_assert_geq(b->parts[p], 0, "%s is negative: %g", breakdown_part_name(p), b->parts[p]);
+        cr_assert_neq(b->evidence[p][0], '\0', "%s has no evidence", breakdown_part_name(p));
+        sum += b->parts[p];
+    }
+    cr_assert_float_eq(sum, b->lost, 1e-6 * b->ideal, "parts sum to %g, the loss is %g", sum,
+                       b->lost);
+    cr_assert_float_eq(b->lost, b->ideal - b->measured, 1e-9);
+}
+
+Test(breakdown, a_skewed_front_on_a_waiting_route_is_the_largest_part)
+{
+    /* 4 servers of one process worker each, 4 connections: 2, 1, 1, 0. Little's law: 3 in
+     * service instead of 4, a quarter of the ideal lost. */
+    breakdown_server servers[4];
+    breakdown_run run = quiet_run(servers, 4, 4);
+    long counts[4] = {2, 1, 1, 0};
+    for (int i = 0; i < 4; i++)
+        servers[i].connections = counts[i];
+    breakdown_input in = {.servers = 4,
+                          .x1 = 50,
+                          .measured = 140,
+                          .service_s = 0.02,
+                          .holds = 1,
+                          .runs = &run,
+                          .nruns = 1,
+                          .ref = breakdown_reference_of(&run, 1)};
+    breakdown b;
+    cr_assert_eq(breakdown_compute(&in, &b), 1);
+    assert_sums_to_loss(&b);
+    cr_assert_float_eq(b.ideal, 200, 1e-9);
+    cr_assert_float_eq(b.parts[BREAKDOWN_FRONT_IMBALANCE], 50, 1e-9);
+    cr_assert_float_eq(b.parts[BREAKDOWN_SYSTEM], 10, 1e-9);
+    cr_assert_eq(b.largest, BREAKDOWN_FRONT_IMBALANCE);
+    cr_assert(strstr(b.evidence[BREAKDOWN_FRONT_IMBALANCE],
+                     "server 4 held 0 of 4 connections (fair share 1.0)") != NULL,
+              "%s", b.evidence[BREAKDOWN_FRONT_IMBALANCE]);
+    /* Coroutines hold every connection they get: the same split costs nothing. */
+    in.holds = 0;
+    cr_assert_eq(breakdown_compute(&in, &b), 1);
+    cr_assert_float_eq(b.parts[BREAKDOWN_FRONT_IMBALANCE], 0, 1e-9);
+    cr_assert_eq(b.largest, BREAKDOWN_SYSTEM);
+}
+
+Test(breakdown, io_wait_with_too_few_threads_for_the_busiest_server)
+{
+    /* issue 10's io-wait: 64 connections over 4 servers of 16 threads, one got 20. */
+    breakdown_server servers[4];
+    breakdown_run run = quiet_run(servers, 4, 64);
+    long counts[4] = {20, 16, 14, 14};
+    for (int i = 0; i < 4; i++)
+        servers[i].connections = counts[i];
+    breakdown_input in = {.servers = 4,
+                          .x1 = 800,
+                          .measured = 3000,
+                          .service_s = 0.02,
+                          .holds = 16,
+                          .runs = &run,
+                          .nruns = 1,
+                          .ref = breakdown_reference_of(&run, 1)};
+    breakdown b;
+    cr_assert_eq(breakdown_compute(&in, &b), 1);
+    assert_sums_to_loss(&b);
+    /* 16 + 16 + 14 + 14 = 60 in service against 64. */
+    cr_assert_float_eq(b.parts[BREAKDOWN_FRONT_IMBALANCE], 3200 * (1 - 60.0 / 64), 1e-9);
+    cr_assert(strstr(b.evidence[BREAKDOWN_FRONT_IMBALANCE], "60 in service against 64") != NULL,
+              "%s", b.evidence[BREAKDOWN_FRONT_IMBALANCE]);
+}
+
+Test(breakdown, capped_servers_underfed_by_the_front_on_cpu_work)
+{
+    /* cpu-capped: 0.1 core each; server 2 held 9 of 64 connections and used 0.06 cores: it
+     * produced about 0.6 X(1). */
+    breakdown_server reference_servers[1];
+    breakdown_run reference = quiet_run(reference_servers, 1, 16);
+    breakdown_server servers[4];
+    breakdown_run run = quiet_run(servers, 4, 64);
+    long counts[4] = {22, 9, 17, 16};
+    for (int i = 0; i < 4; i++)
+        servers[i].connections = counts[i];
+    servers[1].cpu_s = 0.06;
+    breakdown_input in = {.servers = 4,
+                          .x1 = 1000,
+                          .measured = 3500,
+                          .runs = &run,
+                          .nruns = 1,
+                          .ref = breakdown_reference_of(&reference, 1)};
+    breakdown b;
+    cr_assert_eq(breakdown_compute(&in, &b), 1);
+    assert_sums_to_loss(&b);
+    cr_assert_float_eq(b.parts[BREAKDOWN_FRONT_IMBALANCE], 400, 1e-6);
+    cr_assert_eq(b.largest, BREAKDOWN_FRONT_IMBALANCE);
+    cr_assert(strstr(b.evidence[BREAKDOWN_FRONT_IMBALANCE],
+                     "server 2 held 9 of 64 connections (fair share 16.0) and used 0.060 cores "
+                     "against 0.100 at one server") != NULL,
+              "%s", b.evidence[BREAKDOWN_FRONT_IMBALANCE]);
+}
+
+Test(breakdown, throttling_beyond_what_the_cap_implies)
+{
+    /* At one server the cap held it back 10% of the window; at two, server 2 50%. */
+    breakdown_server reference_servers[1];
+    breakdown_run reference = quiet_run(reference_servers, 1, 16);
+    reference_servers[0].has_throttling = 1;
+    reference_servers[0].throttled_s = 0.1;
+    breakdown_server servers[2];
+    breakdown_run run = quiet_run(servers, 2, 32);
+    for (int i = 0; i < 2; i++)
+        servers[i].has_throttling = 1;
+    servers[0].throttled_s = 0.1;
+    servers[1].throttled_s = 0.5;
+    breakdown_input in = {.servers = 2,
+                          .x1 = 1000,
+                          .measured = 1500,
+                          .runs = &run,
+                          .nruns = 1,
+                          .ref = breakdown_reference_of(&reference, 1)};
+    breakdown b;
+    cr_assert_eq(breakdown_compute(&in, &b), 1);
+    assert_sums_to_loss(&b);
+    cr_assert_float_eq(b.parts[BREAKDOWN_THROTTLING], 400, 1e-6);
+    cr_assert_eq(b.largest, BREAKDOWN_THROTTLING);
+    cr_assert(strstr(b.evidence[BREAKDOWN_THROTTLING],
+                     "server 2 was throttled 0.500 s of a 1.00 s window (50%; 10% at one "
+                     "server)") != NULL,
+              "%s", b.evidence[BREAKDOWN_THROTTLING]);
+}
+
+Test(breakdown, threads_waiting_for_a_cpu_are_starvation)
+{
+    breakdown_server reference_servers[1];
+    breakdown_run reference = quiet_run(reference_servers, 1, 16);
+    breakdown_server servers[2];
+    breakdown_run run = quiet_run(servers, 2, 32);
+    /* Each server waited as long as it ran: half its runnable time. */
+    for (int i = 0; i < 2; i++)
+        servers[i].runqueue_wait_s = 0.1;
+    run.foreign_cpu_s = 0.9;
+    breakdown_input in = {.servers = 2,
+                          .x1 = 1000,
+                          .measured = 1000,
+                          .runs = &run,
+                          .nruns = 1,
+                          .ref = breakdown_reference_of(&reference, 1)};
+    breakdown b;
+    cr_assert_eq(breakdown_compute(&in, &b), 1);
+    assert_sums_to_loss(&b);
+    cr_assert_float_eq(b.parts[BREAKDOWN_CPU_STARVATION], 1000, 1e-6);
+    cr_assert_eq(b.largest, BREAKDOWN_CPU_STARVATION);
+    cr_assert(strstr(b.evidence[BREAKDOWN_CPU_STARVATION],
+                     "waited 0.200 s for a CPU and ran 0.200 s (50% of their runnable time, "
+                     "0% at one server)") != NULL &&
+                  strstr(b.evidence[BREAKDOWN_CPU_STARVATION],
+                         "processes twice did not start used 0.90 of 2 cores") != NULL,
+              "%s", b.evidence[BREAKDOWN_CPU_STARVATION]);
+}
+
+Test(breakdown, a_load_generator_that_opened_fewer_connections_than_asked)
+{
+    /* Debian's wrk (wrk#509): 48 of 64 open. */
+    breakdown_server servers[4];
+    breakdown_run run = quiet_run(servers, 4, 64);
+    run.wrk_connections_open = 48;
+    breakdown_input in = {.servers = 4,
+                          .x1 = 1000,
+                          .measured = 3000,
+                          .runs = &run,
+                          .nruns = 1,
+                          .ref = breakdown_reference_of(&run, 1)};
+    breakdown b;
+    cr_assert_eq(breakdown_compute(&in, &b), 1);
+    assert_sums_to_loss(&b);
+    cr_assert_float_eq(b.parts[BREAKDOWN_LOAD_GENERATOR], 1000, 1e-6);
+    cr_assert_eq(b.largest, BREAKDOWN_LOAD_GENERATOR);
+    cr_assert(strstr(b.evidence[BREAKDOWN_LOAD_GENERATOR], "48 of 64 connections open") != NULL,
+              "%s", b.evidence[BREAKDOWN_LOAD_GENERATOR]);
+}
+
+Test(breakdown, parts_that_over_explain_the_loss_are_scaled_down_and_say_so)
+{
+    breakdown_server servers[4];
+    breakdown_run run = quiet_run(servers, 4, 4);
+    long counts[4] = {2, 2, 0, 0}; /* half the ideal by Little's law */
+    for (int i = 0; i < 4; i++)
+        servers[i].connections = counts[i];
+    run.wrk_connections_open = 2; /* and half the load never offered */
+    breakdown_input in = {.servers = 4,
+                          .x1 = 50,
+                          .measured = 150,
+                          .service_s = 0.02,
+                          .holds = 1,
+                          .runs = &run,
+                          .nruns = 1,
+                          .ref = breakdown_reference_of(&run, 1)};
+    breakdown b;
+    cr_assert_eq(breakdown_compute(&in, &b), 1);
+    assert_sums_to_loss(&b);
+    cr_assert_float_eq(b.parts[BREAKDOWN_FRONT_IMBALANCE], 25, 1e-9);
+    cr_assert_float_eq(b.parts[BREAKDOWN_LOAD_GENERATOR], 25, 1e-9);
+    cr_assert_float_eq(b.parts[BREAKDOWN_SYSTEM], 0, 1e-9);
+    cr_assert(strstr(b.evidence[BREAKDOWN_FRONT_IMBALANCE], "scaled by 0.25") != NULL, "%s",
+              b.evidence[BREAKDOWN_FRONT_IMBALANCE]);
+}
+
+Test(breakdown, figures_not_measured_are_said_and_leave_the_loss_to_the_system)
+{
+    breakdown_server servers[2];
+    breakdown_run run = quiet_run(servers, 2, 32);
+    servers[1].connections = -1;   /* not counted */
+    run.wrk_connections_open = -1; /* nor wrk's */
+    breakdown_input in = {.servers = 2,
+                          .x1 = 1000,
+                          .measured = 1800,
+                          .runs = &run,
+                          .nruns = 1,
+                          .ref = breakdown_reference_of(&run, 1)};
+    breakdown b;
+    cr_assert_eq(breakdown_compute(&in, &b), 1);
+    assert_sums_to_loss(&b);
+    cr_assert_float_eq(b.parts[BREAKDOWN_SYSTEM], 200, 1e-9);
+    cr_assert(strstr(b.evidence[BREAKDOWN_FRONT_IMBALANCE], "connections were not counted") != NULL,
+              "%s", b.evidence[BREAKDOWN_FRONT_IMBALANCE]);
+    cr_assert(strstr(b.evidence[BREAKDOWN_THROTTLING], "no cgroup throttling counters") != NULL,
+              "%s", b.evidence[BREAKDOWN_THROTTLING]);
+    cr_assert(strstr(b.evidence[BREAKDOWN_LOAD_GENERATOR], "its connections not counted") != NULL,
+              "%s", b.evidence[BREAKDOWN_LOAD_GENERATOR]);
+    /* No window measured at all. */
+    in.nruns = 0;
+    cr_assert_eq(breakdown_compute(&in, &b), 1);
+    assert_sums_to_loss(&b);
+    cr_assert_float_eq(b.parts[BREAKDOWN_SYSTEM], 200, 1e-9);
+    cr_assert_str_eq(b.evidence[BREAKDOWN_THROTTLING],
+                     "not measured: no run of this step has resource figures");
+}
+
+Test(breakdown, no_breakdown_without_a_loss_or_a_reference)
+{
+    breakdown b;
+    breakdown_input in = {.servers = 1, .x1 = 1000, .measured = 900};
+    cr_assert_eq(breakdown_compute(&in, &b), 0, "N = 1");
+    in = (breakdown_input){.servers = 2, .x1 = 1000, .measured = 2000};
+    cr_assert_eq(breakdown_compute(&in, &b), 0, "E(N) = 1");
+    in = (breakdown_input){.servers = 2, .x1 = 0, .measured = 100};
+    cr_assert_eq(breakdown_compute(&in, &b), 0, "no valid X(1)");
+}
+
+Test(breakdown, random_figures_never_give_a_negative_part_nor_miss_the_loss)
+{
+    rng r;
+    rng_seed(&r, 20261125);
+    for (int trial = 0; trial < 500; trial++) {
+        breakdown_server servers[3][6];
+        breakdown_run runs[3];
+        size_t n = 2 + rng_next(&r) % 5;
+        for (int k = 0; k < 3; k++) {
+            for (size_t i = 0; i < n; i++)
+                servers[k][i] = (breakdown_server){.cpu_s = rng_uniform(&r) * 0.5,
+                                                   .runqueue_wait_s = rng_uniform(&r) * 0.5,
+                                                   .has_throttling = (int)(rng_next(&r) % 2),
+                                                   .throttled_s = rng_uniform(&r) * 2,
+                                                   .connections = (long)(rng_next(&r) % 40) -
+                                                                  (rng_next(&r) % 10 == 0)};
+            runs[k] = (breakdown_run){.round = (unsigned)k + 1,
+                                      .window_s = 0.5 + rng_uniform(&r),
+                                      .servers = servers[k],
+                                      .nservers = n,
+                                      .wrk_cpu_s = rng_uniform(&r) * 2,
+                                      .wrk_runqueue_wait_s = rng_uniform(&r),
+                                      .wrk_threads = 1 + (unsigned)(rng_next(&r) % 4),
+                                      .wrk_connections_open = (long)(rng_next(&r) % 70) - 1,
+                                      .wrk_connections_asked = 64,
+                                      .foreign_cpu_s = rng_uniform(&r),
+                                      .cores = 2};
+        }
+        breakdown_input in = {.servers = (unsigned)n,
+                              .x1 = 100 + rng_uniform(&r) * 1000,
+                              .service_s = rng_next(&r) % 2 ? 0.02 : 0,
+                              .holds = (double)(rng_next(&r) % 3) * 8,
+                              .runs = runs,
+                              .nruns = 1 + rng_next(&r) % 3,
+                              .ref = breakdown_reference_of(runs, 1)};
+        in.measured = in.x1 * (double)n * rng_uniform(&r);
+        breakdown b;
+        cr_assert_eq(breakdown_compute(&in, &b), 1);
+        assert_sums_to_loss(&b);
+    }
+}
+
+Test(breakdown, the_report_object_lists_the_parts_in_order_and_the_verdict_reads_against_them)
+{
+    breakdown_server servers[4];
+    breakdown_run run = quiet_run(servers, 4, 64);
+    long counts[4] = {20, 16, 14, 14};
+    for (int i = 0; i < 4; i++)
+        servers[i].connections = counts[i];
+    breakdown_input in = {.servers = 4,
+                          .x1 = 800,
+                          .measured = 2990,
+                          .service_s = 0.02,
+                          .holds = 16,
+                          .runs = &run,
+                          .nruns = 1,
+                          .ref = breakdown_reference_of(&run, 1)};
+    breakdown b;
+    cr_assert_eq(breakdown_compute(&in, &b), 1);
+    json_t *json = breakdown_json(&b);
+    cr_assert_str_eq(json_string_value(json_object_get(json, "largest")), "front_imbalance");
+    const char *order[] = {"front_imbalance", "throttling", "cpu_starvation", "load_generator",
+                           "system"};
+    for (size_t p = 0; p < 5; p++)
+        cr_assert_str_eq(json_string_value(json_object_get(
+                             json_array_get(json_object_get(json, "parts"), p), "part")),
+                         order[p]);
+    cr_assert_float_eq(json_number_value(json_object_get(json, "lost")), 210, 1e-9);
+    json_decref(json);
+    cr_assert(json_is_null(json = breakdown_json(NULL)));
+    json_decref(json);
+    /* The fit said coherency; 200 of the 210 requests/s lost were the front's. */
+    json_t *analysis =
+        json_pack("{s:s, s:s}", "verdict_note", "E(4) = 0.93", "limiting_factor", "coherency");
+    breakdown_json_qualify(analysis, 4, &b);
+    cr_assert(json_is_null(json_object_get(analysis, "limiting_factor")));
+    const char *note = json_string_value(json_object_get(analysis, "verdict_note"));
+    cr_assert(strstr(note,
+                     "E(4) = 0.93; but at 4 servers 200 of the 210 requests/s lost are not "
+                     "the system's: the largest part is front_imbalance (round 1: server ") == note,
+              "%s", note);
+    cr_assert(strstr(note, "so the fit's coherency is not named") != NULL, "%s", note);
+    json_decref(analysis);
+    /* Most of the loss the system's: the fit's word stands. */
+    in.measured = 2000;
+    cr_assert_eq(breakdown_compute(&in, &b), 1);
+    analysis =
+        json_pack("{s:s, s:s}", "verdict_note", "E(4) = 0.63", "limiting_factor", "coherency");
+    breakdown_json_qualify(analysis, 4, &b);
+    cr_assert_str_eq(json_string_value(json_object_get(analysis, "limiting_factor")), "coherency");
+    cr_assert_str_eq(json_string_value(json_object_get(analysis, "verdict_note")), "E(4) = 0.63");
+    json_decref(analysis);
+}

@@ -21,24 +21,10 @@
 
 #include "cpucap.h"
 #include "deploy.h"
+#include "free_port.h"
 #include "proc.h"
 
 #define READY_TIMEOUT_MS 10000
-
-/* A free loopback port: bound, then released for the server to take. */
-static int free_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof(addr);
-    int port = -1;
-    if (fd >= 0 && bind(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0 &&
-        getsockname(fd, (struct sockaddr *)&addr, &len) == 0)
-        port = ntohs(addr.sin_port);
-    if (fd >= 0)
-        close(fd);
-    return port;
-}
 
 /* 1 when an HTTP GET of route on port gets a status line back. */
 static int answers(int port, const char *route)
@@ -196,7 +182,7 @@ static int local_start(deployment *d, const deploy_spec *spec, char *err, size_t
      * the reuseport front the others then bind the first one's port. Any other command
      * needs its port chosen for it. */
     int app = spec->sc->app != NULL;
-    int shared = reuseport && !app ? free_port() : 0;
+    int shared = reuseport && !app ? free_loopback_port() : 0;
     /* Each server gets a cgroup where this machine lets twice make one (root, or a delegated
      * cgroup): capped when the scenario says so, and in any case a hold on all the server
      * starts, even what leaves its process group, for the watchdog to kill. Without one a
@@ -210,7 +196,7 @@ static int local_start(deployment *d, const deploy_spec *spec, char *err, size_t
         /* twice-app announces its port on stdout; other commands' stdout is not read. */
         int out = app ? proc_output_fd("twice-server-out", err, errlen) : -1;
         d->stderr_fds[i] = proc_output_fd("twice-server-err", err, errlen);
-        d->ports[i] = shared != 0 ? shared : app ? 0 : free_port();
+        d->ports[i] = shared != 0 ? shared : app ? 0 : free_loopback_port();
         int rc = -1;
         if (d->stderr_fds[i] >= 0 && (out >= 0 || !app)) {
             d->pids[i] =

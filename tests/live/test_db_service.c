@@ -84,6 +84,12 @@ Test(db_service, start_seed_stop_leaves_nothing)
 
     PGconn *conn = db_connect(svc);
     cr_assert_eq(count_items(conn), DB_ROWS);
+    PGresult *settings = db_exec(conn, "SELECT current_setting('max_connections'), "
+                                       "current_setting('fsync'), current_user");
+    cr_assert_str_eq(PQgetvalue(settings, 0, 0), "40", "the max_connections asked for");
+    cr_assert_str_eq(PQgetvalue(settings, 0, 1), "off", "a benchmark's database: no fsync");
+    cr_assert_str_eq(PQgetvalue(settings, 0, 2), "twice");
+    PQclear(settings);
     PGresult *row = db_exec(conn, "SELECT value, counter FROM items WHERE id = 7");
     cr_assert_str_eq(PQgetvalue(row, 0, 0), "item-7");
     cr_assert_str_eq(PQgetvalue(row, 0, 1), "0");

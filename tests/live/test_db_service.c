@@ -5,7 +5,6 @@
  * or the process that started it is killed with SIGKILL.
  */
 #include <criterion/criterion.h>
-#include <errno.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>

@@ -51,37 +51,42 @@
 
 struct service {
     char dir[64];  /* the scratch directory: data/ and the server's socket */
+    char data[80]; /* its data directory, DIR/data */
     pid_t pid;     /* the server, leader of its process group; -1 once stopped */
     int stderr_fd; /* what initdb and the server print */
     char conninfo[192];
 };
 
-/* The start of every command line: as root, setpriv runs what follows as the unprivileged
- * user. A change of user clears the parent-death signal that proc_spawn set, so setpriv sets
- * it again after the change, just before the program runs: the server still dies with twice. */
+/* A command line of one of the server's programs. As root, setpriv runs the program as the
+ * unprivileged user. A change of user clears the parent-death signal that proc_spawn set, so
+ * setpriv sets it again after the change, just before the program runs: the server still dies
+ * with twice. */
 typedef struct command {
     char *argv[MAX_ARGS];
     size_t argc;
-    char reuid[32], regid[32];
+    char reuid[32], regid[32], program[PATH_MAX + 16];
 } command;
-
-static void command_start(command *c, const struct passwd *user)
-{
-    c->argc = 0;
-    if (user == NULL)
-        return;
-    snprintf(c->reuid, sizeof(c->reuid), "--reuid=%u", (unsigned)user->pw_uid);
-    snprintf(c->regid, sizeof(c->regid), "--regid=%u", (unsigned)user->pw_gid);
-    char *prefix[] = {"setpriv", c->reuid, c->regid, "--clear-groups", "--pdeathsig=KILL"};
-    for (size_t i = 0; i < sizeof(prefix) / sizeof(prefix[0]); i++)
-        c->argv[c->argc++] = prefix[i];
-}
 
 static void command_add(command *c, char *arg)
 {
     if (c->argc + 1 < MAX_ARGS)
         c->argv[c->argc++] = arg;
     c->argv[c->argc] = NULL;
+}
+
+static void command_start(command *c, const struct passwd *user, const char *bindir,
+                          const char *program)
+{
+    c->argc = 0;
+    if (user != NULL) {
+        snprintf(c->reuid, sizeof(c->reuid), "--reuid=%u", (unsigned)user->pw_uid);
+        snprintf(c->regid, sizeof(c->regid), "--regid=%u", (unsigned)user->pw_gid);
+        char *prefix[] = {"setpriv", c->reuid, c->regid, "--clear-groups", "--pdeathsig=KILL"};
+        for (size_t i = 0; i < sizeof(prefix) / sizeof(prefix[0]); i++)
+            command_add(c, prefix[i]);
+    }
+    snprintf(c->program, sizeof(c->program), "%s/%s", bindir, program);
+    command_add(c, c->program);
 }
 
 /* The user the server runs as: NULL for the caller itself, when it is not root. */
@@ -111,14 +116,10 @@ static void fail_with_output(service *svc, const char *what, int status, char *e
 static int run_initdb(service *svc, const char *bindir, const struct passwd *user,
                       const service_settings *settings, char *err, size_t errlen)
 {
-    char program[PATH_MAX + 16], data[PATH_MAX];
-    snprintf(program, sizeof(program), "%s/initdb", bindir);
-    snprintf(data, sizeof(data), "%s/data", svc->dir);
     command c;
-    command_start(&c, user);
-    char *args[] = {
-        program,           "-D",         data,       "-U", DATABASE_USER, "--auth=trust",
-        "--encoding=UTF8", "--locale=C", "--no-sync"};
+    command_start(&c, user, bindir, "initdb");
+    char *args[] = {"-D",           svc->data,         "-U",         DATABASE_USER,
+                    "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"};
     for (size_t i = 0; i < sizeof(args) / sizeof(args[0]); i++)
         command_add(&c, args[i]);
     pid_t pid =
@@ -138,42 +139,30 @@ static int run_initdb(service *svc, const char *bindir, const struct passwd *use
     return 0;
 }
 
+/* The server's settings past the defaults. superuser_reserved_connections=0: the clients are
+ * superusers too, and max_connections is then what they all get. The rest is the benchmark's
+ * trade (see the top of this file). */
+static char *const server_settings[] = {"superuser_reserved_connections=0", "shared_buffers=16MB",
+                                        "fsync=off", "synchronous_commit=off",
+                                        "full_page_writes=off"};
+
 static int run_server(service *svc, const char *bindir, const struct passwd *user,
                       const service_settings *settings, int port, char *err, size_t errlen)
 {
-    char program[PATH_MAX + 16], data[PATH_MAX], port_text[16], connections[48];
-    snprintf(program, sizeof(program), "%s/postgres", bindir);
-    snprintf(data, sizeof(data), "%s/data", svc->dir);
+    char port_text[16], connections[48];
     snprintf(port_text, sizeof(port_text), "%d", port);
     snprintf(connections, sizeof(connections), "max_connections=%u",
              settings->max_connections != 0 ? settings->max_connections : DEFAULT_MAX_CONNECTIONS);
     command c;
-    command_start(&c, user);
-    /* superuser_reserved_connections=0: the clients are superusers too, and max_connections
-     * is then what they all get. */
-    char *args[] = {program,
-                    "-D",
-                    data,
-                    "-k",
-                    svc->dir,
-                    "-h",
-                    "127.0.0.1",
-                    "-p",
-                    port_text,
-                    "-c",
-                    connections,
-                    "-c",
-                    "superuser_reserved_connections=0",
-                    "-c",
-                    "shared_buffers=16MB",
-                    "-c",
-                    "fsync=off",
-                    "-c",
-                    "synchronous_commit=off",
-                    "-c",
-                    "full_page_writes=off"};
+    command_start(&c, user, bindir, "postgres");
+    char *args[] = {"-D",        svc->data, "-k",      svc->dir, "-h",
+                    "127.0.0.1", "-p",      port_text, "-c",     connections};
     for (size_t i = 0; i < sizeof(args) / sizeof(args[0]); i++)
         command_add(&c, args[i]);
+    for (size_t i = 0; i < sizeof(server_settings) / sizeof(server_settings[0]); i++) {
+        command_add(&c, "-c");
+        command_add(&c, server_settings[i]);
+    }
     svc->pid =
         proc_spawn(c.argv, svc->stderr_fd, svc->stderr_fd, NULL, settings->join, err, errlen);
     return svc->pid < 0 ? -1 : 0;
@@ -227,6 +216,7 @@ static service *postgres_start(const service_settings *settings, char *err, size
         free(svc);
         return NULL;
     }
+    snprintf(svc->data, sizeof(svc->data), "%s/data", svc->dir);
     /* Watched before anything is in it: a SIGKILL of twice from here on leaves no directory. */
     if (watchdog_watch_dir(svc->dir, err, errlen) != 0) {
         remove_tree(svc->dir);

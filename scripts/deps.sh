@@ -14,6 +14,10 @@ packages=(
     nginx-light                          # the peers: targets/nginx
     iproute2 openssh-server openssh-client   # the test bed: namespaces, links, netem; sshd per host
     haproxy                              # the haproxy front (twice starts its own, never the service)
+    # PostgreSQL: libpq for twice-app's /db routes and the harness's service, the server that
+    # service starts (its own, in a scratch directory, never the machine's), psycopg2 for the
+    # Flask app's /db routes
+    libpq-dev postgresql python3-psycopg2
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -25,8 +29,9 @@ sudo=()
 [ "$(id -u)" -ne 0 ] && sudo=(sudo)
 export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update -qq
-# openssh-server's and haproxy's installs would start the machine's own sshd and haproxy:
-# Twice starts its own (one sshd per test-bed host, one haproxy per run) and needs no other,
+# openssh-server's, haproxy's and postgresql's installs would start the machine's own sshd,
+# haproxy and database: Twice starts its own (one sshd per test-bed host, one haproxy per run,
+# one PostgreSQL per run) and needs no other,
 # so service starts are refused during the install (policy-rc.d exit 101), unless the machine
 # already has a policy.
 policy=/usr/sbin/policy-rc.d

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db.h"
 #include "workloads.h"
 
 #define EXIT_USAGE 2
@@ -20,10 +21,11 @@ static void usage(FILE *out)
     fprintf(out,
             "usage: twice-app [--model MODEL] [--workers N] [--threads N] [--listen HOST:PORT]\n"
             "                 [--stack-size KIB] [--max-coroutines N] [--shutdown-timeout MS]\n"
-            "                 [--lock-file PATH]\n"
+            "                 [--lock-file PATH] [--db CONNINFO]\n"
             "\n"
             "Serves the twice workloads: /plaintext /json /sleep?ms=N /cpu?iters=N\n"
-            "/ctx?id=X&ms=N /contention?us=N&ms=M\n"
+            "/ctx?id=X&ms=N /contention?us=N&ms=M, and on PostgreSQL /db/read?id=N\n"
+            "/db/query?rows=N&from=M /db/update?id=N\n"
             "\n"
             "  --model MODEL           concurrency model:");
     for (const char *const *name = tw_models(); *name != NULL; name++)
@@ -40,6 +42,9 @@ static void usage(FILE *out)
                  "                          SIGTERM/SIGINT (default 5000)\n"
                  "  --lock-file PATH        the machine-wide lock of /contention\n"
                  "                          (default " TWICE_APP_DEFAULT_LOCK_FILE ")\n"
+                 "  --db CONNINFO           the PostgreSQL database of the /db routes, a libpq\n"
+                 "                          conninfo (default: $" TWICE_APP_DB_ENV "; none: they\n"
+                 "                          answer 503)\n"
                  "  --help                  this text\n"
                  "  --version               the version\n");
 }
@@ -81,6 +86,7 @@ int main(int argc, char **argv)
 {
     tw_serve_config config = tw_serve_config_default();
     twice_app_options options = {.lock_file = TWICE_APP_DEFAULT_LOCK_FILE};
+    const char *db = getenv(TWICE_APP_DB_ENV);
     static const struct option longopts[] = {
         {"model", required_argument, NULL, 'm'},
         {"workers", required_argument, NULL, 'w'},
@@ -90,6 +96,7 @@ int main(int argc, char **argv)
         {"listen", required_argument, NULL, 'l'},
         {"shutdown-timeout", required_argument, NULL, 's'},
         {"lock-file", required_argument, NULL, 'k'},
+        {"db", required_argument, NULL, 'd'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -132,6 +139,9 @@ int main(int argc, char **argv)
         case 'k':
             options.lock_file = optarg;
             break;
+        case 'd':
+            db = optarg;
+            break;
         case 'h':
             usage(stdout);
             return 0;
@@ -151,7 +161,8 @@ int main(int argc, char **argv)
         return bad_flag("%s", err);
 
     tw_app *app = tw_app_new("twice-app");
-    if (app == NULL || twice_app_register_workloads(app, &options) != TW_OK) {
+    if (app == NULL || twice_app_register_workloads(app, &options) != TW_OK ||
+        twice_app_register_db_routes(app, db) != TW_OK) {
         fprintf(stderr, "twice-app: %s\n", app != NULL ? tw_app_errmsg(app) : "out of memory");
         tw_app_free(app);
         return 1;

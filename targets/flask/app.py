@@ -11,6 +11,10 @@ is not UTF-8 is shown as \\xHH, and JSON is written as jansson writes it
 (compact, UTF-8, control characters as uppercase \\uXXXX). The live tests send
 the same requests to both and compare status, Content-Type and body.
 
+The /db routes query the PostgreSQL database named by the TWICE_DB environment
+variable (a libpq conninfo, as twice-app's --db) through psycopg2 (Debian
+python3-psycopg2).
+
 Run it:  gunicorn -k gevent -w 1 --bind 127.0.0.1:8000 --chdir targets/flask app:app
 """
 import fcntl
@@ -22,12 +26,21 @@ from urllib.parse import unquote_to_bytes
 
 from flask import Flask, Response, request
 
+try:
+    import psycopg2
+    import psycopg2.extensions
+except ImportError:  # the other routes serve without it; the /db routes say what is missing
+    psycopg2 = None
+
 MAX_SLEEP_MS = 60000
 MAX_CPU_ITERS = 1000000000
 MAX_HOLD_US = 10000000
 HELLO = "Hello, World!"
 LOCK_FILE = os.environ.get("TWICE_LOCK_FILE", "/tmp/twice-contention.lock")
 MASK64 = (1 << 64) - 1
+MAX_ID = 2147483647  # items.id is a PostgreSQL integer
+MAX_QUERY_ROWS = 100
+DB = os.environ.get("TWICE_DB", "")
 INTEGER = re.compile(rb"[+-]?[0-9]+")
 
 app = Flask(__name__)
@@ -87,11 +100,21 @@ def _json_string(text):
                          ("\\u%04X" % ord(ch) if ord(ch) < 0x20 else ch) for ch in text) + '"'
 
 
+def _json_value(value):
+    if isinstance(value, str):
+        return _json_string(value)
+    if isinstance(value, dict):
+        return "{" + ",".join(_json_string(key) + ":" + _json_value(item)
+                              for key, item in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(_json_value(item) for item in value) + "]"
+    return str(value)
+
+
 def json_response(status, fields):
-    """A flat object of strings and integers, in order, as jansson's JSON_COMPACT writes it."""
-    body = "{" + ",".join(_json_string(key) + ":" +
-                          (_json_string(value) if isinstance(value, str) else str(value))
-                          for key, value in fields.items()) + "}"
+    """An object of strings, integers, objects and arrays, in order, as jansson's JSON_COMPACT
+    writes it."""
+    body = _json_value(fields)
     return Response(body.encode("utf-8"), status=status, content_type="application/json")
 
 
@@ -281,3 +304,115 @@ def contention():
             "utf-8", "surrogateescape")) from None
     return json_response(200, {"parallel_ms": ms, "held_us": hold_us,
                                "lock_wait_us": waited_us})
+
+
+# ---- PostgreSQL: the /db routes (framework/app/db_routes.c) ------------------------------------
+#
+# Connections are made on first use and kept in one pool for the worker: a request takes one
+# (or makes one) and gives it back, so a sync worker keeps one, a gthread worker one per thread
+# with a query in flight, a gevent worker one per greenlet with a query in flight, each reused
+# afterwards. A broken connection (the database restarted) is dropped when it comes back: that
+# request is a 503, the next one connects again. list.pop() and list.append() are atomic, which
+# is all the threads need.
+
+READ_SQL = "SELECT id, value, counter FROM items WHERE id = %s"
+QUERY_SQL = "SELECT id, value, counter FROM items WHERE id >= %s ORDER BY id LIMIT %s"
+UPDATE_SQL = "UPDATE items SET counter = counter + 1 WHERE id = %s RETURNING id, value, counter"
+
+_idle_connections = []
+
+
+def _gevent_wait(conn, timeout=None):
+    """psycopg2's wait callback under gevent: a query waits for its socket in the hub, so
+    the other greenlets run meanwhile instead of the whole worker blocking in libpq."""
+    from gevent.socket import wait_read, wait_write
+    while True:
+        state = conn.poll()
+        if state == psycopg2.extensions.POLL_OK:
+            return
+        if state == psycopg2.extensions.POLL_READ:
+            wait_read(conn.fileno(), timeout=timeout)
+        elif state == psycopg2.extensions.POLL_WRITE:
+            wait_write(conn.fileno(), timeout=timeout)
+        else:
+            raise psycopg2.OperationalError("unexpected state from poll(): %r" % state)
+
+
+def _reason(error):
+    return str(error).rstrip().encode("utf-8", "replace")
+
+
+def _take_connection():
+    while _idle_connections:
+        conn = _idle_connections.pop()
+        if not conn.closed:
+            return conn
+    if _waits_yield() and psycopg2.extensions.get_wait_callback() is None:
+        psycopg2.extensions.set_wait_callback(_gevent_wait)
+    try:
+        conn = psycopg2.connect(DB)
+        conn.autocommit = True  # each statement on its own, as twice-app runs them
+        return conn
+    except psycopg2.Error as error:
+        raise HttpError(503, b"database: cannot connect: " + _reason(error)) from None
+
+
+def _give_back(conn):
+    idle = psycopg2.extensions.TRANSACTION_STATUS_IDLE
+    if not conn.closed and conn.info.transaction_status == idle:
+        _idle_connections.append(conn)
+    else:
+        conn.close()
+
+
+def db_rows(sql, params):
+    """The rows sql gives, or a 503 that says why there are none."""
+    if not DB:
+        raise HttpError(503, b"no database: give twice-app --db CONNINFO or set TWICE_DB")
+    if psycopg2 is None:
+        raise HttpError(503, b"no database: psycopg2 is not installed (Debian python3-psycopg2)")
+    conn = _take_connection()
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    except psycopg2.Error as error:
+        raise HttpError(503, b"database: query: " + _reason(error)) from None
+    finally:
+        _give_back(conn)
+
+
+def _item(row):
+    return {"id": row[0], "value": row[1], "counter": row[2]}
+
+
+def required_int(name, low, high):
+    if query(name) is None:
+        raise HttpError(400, b"query parameter '%s' is required" % name.encode("ascii"))
+    return query_int(name, low, high, low)
+
+
+def _on_one_item(sql):
+    """A statement on the row that the id parameter names: a read or an update."""
+    ident = required_int("id", 1, MAX_ID)
+    rows = db_rows(sql, (ident,))
+    if len(rows) != 1:
+        raise HttpError(404, b"no item with id %d" % ident)
+    return json_response(200, _item(rows[0]))
+
+
+@route("/db/read")
+def db_read():
+    return _on_one_item(READ_SQL)
+
+
+@route("/db/update")
+def db_update():
+    return _on_one_item(UPDATE_SQL)
+
+
+@route("/db/query")
+def db_query():
+    rows = query_int("rows", 1, MAX_QUERY_ROWS, 10)
+    first = query_int("from", 1, MAX_ID, 1)
+    return json_response(200, {"items": [_item(row) for row in db_rows(QUERY_SQL, (first, rows))]})

@@ -88,7 +88,7 @@ static void same_answers(const char *worker_class, const char *model)
     app_process app, flask;
     const char *const args[] = {"--model", model, "--lock-file", lock, NULL};
     cr_assert_eq(app_start(&app, TWICE_APP_PATH, args), 0, "twice-app did not start");
-    peer_start_flask(&flask, worker_class, lock);
+    peer_start_flask(&flask, worker_class, lock, NULL);
     char label[64];
     snprintf(label, sizeof(label), "gunicorn -k %s vs twice-app %s", worker_class, model);
     for (size_t i = 0; i < sizeof(requests) / sizeof(requests[0]); i++)
@@ -129,7 +129,7 @@ static void contexts_stay_apart(const char *worker_class)
     char lock[128];
     lock_path(lock, sizeof(lock), worker_class);
     app_process flask;
-    peer_start_flask(&flask, worker_class, lock);
+    peer_start_flask(&flask, worker_class, lock, NULL);
     char targets[CONCURRENT][64];
     const char *list[CONCURRENT];
     for (int i = 0; i < CONCURRENT; i++) {
@@ -196,7 +196,7 @@ Test(peer_flask, gevent_shares_twice_app_contention_lock, .timeout = 120)
     app_process app, flask;
     const char *const args[] = {"--lock-file", lock, NULL};
     cr_assert_eq(app_start(&app, TWICE_APP_PATH, args), 0, "twice-app did not start");
-    peer_start_flask(&flask, "gevent", lock);
+    peer_start_flask(&flask, "gevent", lock, NULL);
 
     int holder = http_send(app.port, "GET", "/contention?us=" LOCK_HOLD_US);
     cr_assert_geq(holder, 0);
@@ -240,7 +240,7 @@ Test(peer_flask, unusable_lock_file_is_the_same_500, .timeout = 120)
     app_process app, flask;
     const char *const args[] = {"--lock-file", lock, NULL};
     cr_assert_eq(app_start(&app, TWICE_APP_PATH, args), 0, "twice-app did not start");
-    peer_start_flask(&flask, "sync", lock);
+    peer_start_flask(&flask, "sync", lock, NULL);
     peer_same_answer(app.port, flask.port, "GET", "/contention?us=1", "unusable lock file");
     peer_stop(&flask, "gunicorn -k sync");
     peer_stop_twice_app(&app);

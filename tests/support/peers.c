@@ -76,16 +76,20 @@ static void start_or_fail(app_process *p, const char *const *argv, int port, con
     }
 }
 
-void peer_start_flask(app_process *p, const char *worker_class, const char *lock_file)
+void peer_start_flask(app_process *p, const char *worker_class, const char *lock_file,
+                      const char *db)
 {
     require_program("gunicorn", "gunicorn");
     require_python_module("flask", "python3-flask");
     if (strcmp(worker_class, "gevent") == 0)
         require_python_module("gevent", "python3-gevent");
+    if (db != NULL)
+        require_python_module("psycopg2", "python3-psycopg2");
     int port = free_port();
-    char bind[32], env[PATH_MAX];
+    char bind[32], env[PATH_MAX], db_env[1024];
     snprintf(bind, sizeof(bind), "127.0.0.1:%d", port);
     snprintf(env, sizeof(env), "TWICE_LOCK_FILE=%s", lock_file);
+    snprintf(db_env, sizeof(db_env), "TWICE_DB=%s", db != NULL ? db : "");
     /* --threads above 1 would turn a sync worker into a gthread one: only gthread gets it. */
     const char *threads = strcmp(worker_class, "gthread") == 0 ? "16" : "1";
     const char *const argv[] = {"gunicorn",
@@ -101,6 +105,8 @@ void peer_start_flask(app_process *p, const char *worker_class, const char *lock
                                 TARGETS_DIR "/flask",
                                 "--env",
                                 env,
+                                "--env",
+                                db_env,
                                 "--graceful-timeout",
                                 "2",
                                 "app:app",

@@ -11,9 +11,10 @@
 #include "app_process.h"
 
 /** Starts targets/flask/app.py under gunicorn with one worker of worker_class ("sync",
- * "gthread" with 16 threads, "gevent"), TWICE_LOCK_FILE=lock_file; fails the test when it
- * cannot (naming the package when one is missing). */
-void peer_start_flask(app_process *p, const char *worker_class, const char *lock_file);
+ * "gthread" with 16 threads, "gevent"), TWICE_LOCK_FILE=lock_file and TWICE_DB=db (NULL: no
+ * database); fails the test when it cannot (naming the package when one is missing). */
+void peer_start_flask(app_process *p, const char *worker_class, const char *lock_file,
+                      const char *db);
 /** Starts nginx on targets/nginx/nginx.conf in a temporary prefix written to dir (at least
  * 64 bytes); fails the test when it cannot. */
 void peer_start_nginx(app_process *p, char *dir);

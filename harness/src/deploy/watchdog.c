@@ -1,7 +1,7 @@
 /*
  * watchdog.c - see watchdog.h. Twice and its watchdog share a SOCK_SEQPACKET
  * socket pair, so each message arrives whole ("+g PGID", "-g PGID",
- * "+c DIR", "-c DIR") and the watchdog learns of twice's death, however it
+ * "+c DIR", "-c DIR", "+d DIR", "-d DIR") and the watchdog learns of twice's death, however it
  * died, as the end of the stream. The watchdog is a child of twice that
  * asks for no death signal: it is the one process meant to outlive twice,
  * briefly. It sits in a process group of its own and ignores the terminal's
@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cpucap.h"
+#include "remove_tree.h"
 #include "watchdog.h"
 
 #define MESSAGE_MAX 4096
@@ -33,6 +34,8 @@ typedef struct watch_list {
     size_t ngroups;
     char **cgroups;
     size_t ncgroups;
+    char **dirs; /* scratch directories, removed once what used them is killed */
+    size_t ndirs;
 } watch_list;
 
 static void add_group(watch_list *w, pid_t pgid)
@@ -56,27 +59,26 @@ static void drop_group(watch_list *w, pid_t pgid)
     }
 }
 
-static void add_cgroup(watch_list *w, const char *dir)
+static void add_path(char ***paths, size_t *n, const char *path)
 {
-    char **grown = realloc(w->cgroups, (w->ncgroups + 1) * sizeof(*grown));
-    char *copy = strdup(dir);
+    char **grown = realloc(*paths, (*n + 1) * sizeof(*grown));
+    char *copy = strdup(path);
     if (grown != NULL)
-        w->cgroups = grown;
+        *paths = grown;
     if (grown != NULL && copy != NULL)
-        w->cgroups[w->ncgroups++] = copy;
+        (*paths)[(*n)++] = copy;
     else
         free(copy);
 }
 
 /* Order matters for cgroups (children before parents), so the rest moves up. */
-static void drop_cgroup(watch_list *w, const char *dir)
+static void drop_path(char **paths, size_t *n, const char *path)
 {
-    for (size_t i = 0; i < w->ncgroups; i++) {
-        if (strcmp(w->cgroups[i], dir) == 0) {
-            free(w->cgroups[i]);
-            memmove(&w->cgroups[i], &w->cgroups[i + 1],
-                    (w->ncgroups - i - 1) * sizeof(*w->cgroups));
-            w->ncgroups--;
+    for (size_t i = 0; i < *n; i++) {
+        if (strcmp(paths[i], path) == 0) {
+            free(paths[i]);
+            memmove(&paths[i], &paths[i + 1], (*n - i - 1) * sizeof(*paths));
+            (*n)--;
             return;
         }
     }
@@ -92,9 +94,13 @@ static void apply(watch_list *w, const char *message)
     else if (strncmp(message, "-g", 2) == 0)
         drop_group(w, (pid_t)atoi(arg));
     else if (strncmp(message, "+c", 2) == 0)
-        add_cgroup(w, arg);
+        add_path(&w->cgroups, &w->ncgroups, arg);
     else if (strncmp(message, "-c", 2) == 0)
-        drop_cgroup(w, arg);
+        drop_path(w->cgroups, &w->ncgroups, arg);
+    else if (strncmp(message, "+d", 2) == 0)
+        add_path(&w->dirs, &w->ndirs, arg);
+    else if (strncmp(message, "-d", 2) == 0)
+        drop_path(w->dirs, &w->ndirs, arg);
 }
 
 /* The watchdog's life: note what twice says until twice is gone, then clean up. */
@@ -132,6 +138,8 @@ static void __attribute__((noreturn)) watch(int sock)
         killpg(w.groups[i], SIGKILL);
     for (size_t i = w.ncgroups; i-- > 0;)
         cpucap_remove_group(w.cgroups[i]);
+    for (size_t i = 0; i < w.ndirs; i++)
+        remove_tree(w.dirs[i]);
     _exit(0);
 }
 
@@ -195,19 +203,41 @@ void watchdog_forget_group(pid_t pgid)
         tell(message, ignored, sizeof(ignored));
 }
 
-int watchdog_watch_cgroup(const char *dir, char *err, size_t errlen)
+/* Tells the watchdog "+K PATH" (kind K): 0, or -1 with err. */
+static int watch_path(char kind, const char *what, const char *path, char *err, size_t errlen)
 {
     char message[MESSAGE_MAX];
-    if (snprintf(message, sizeof(message), "+c %s", dir) >= (int)sizeof(message)) {
-        snprintf(err, errlen, "cgroup path too long for the watchdog: %s", dir);
+    if (snprintf(message, sizeof(message), "+%c %s", kind, path) >= (int)sizeof(message)) {
+        snprintf(err, errlen, "%s path too long for the watchdog: %s", what, path);
         return -1;
     }
     return tell(message, err, errlen);
 }
 
-void watchdog_forget_cgroup(const char *dir)
+static void forget_path(char kind, const char *path)
 {
     char message[MESSAGE_MAX], ignored[128];
-    if (channel >= 0 && snprintf(message, sizeof(message), "-c %s", dir) < (int)sizeof(message))
+    if (channel >= 0 &&
+        snprintf(message, sizeof(message), "-%c %s", kind, path) < (int)sizeof(message))
         tell(message, ignored, sizeof(ignored));
+}
+
+int watchdog_watch_cgroup(const char *dir, char *err, size_t errlen)
+{
+    return watch_path('c', "cgroup", dir, err, errlen);
+}
+
+void watchdog_forget_cgroup(const char *dir)
+{
+    forget_path('c', dir);
+}
+
+int watchdog_watch_dir(const char *dir, char *err, size_t errlen)
+{
+    return watch_path('d', "directory", dir, err, errlen);
+}
+
+void watchdog_forget_dir(const char *dir)
+{
+    forget_path('d', dir);
 }

@@ -5,7 +5,8 @@
  * kernel would leave running when twice is SIGKILLed. So twice tells a
  * process of its own, as it goes, which process groups and cgroups hold what
  * it started; once twice is gone, whatever the reason (its end of a socket
- * closes), the watchdog kills all of them and removes the cgroups.
+ * closes), the watchdog kills all of them and removes the cgroups and the
+ * scratch directories it was told of.
  *
  * The watchdog starts with the first thing it is asked to watch. Twice's
  * unit tests that start no process never start one.
@@ -26,5 +27,11 @@ void watchdog_forget_group(pid_t pgid);
 int watchdog_watch_cgroup(const char *dir, char *err, size_t errlen);
 /** Cgroup dir was removed by twice itself. */
 void watchdog_forget_cgroup(const char *dir);
+/** Has directory dir removed with all it holds if twice dies (a service's data), after the
+ * groups and cgroups are killed, so that nothing is writing into it any more. 0, or -1 with
+ * err. */
+int watchdog_watch_dir(const char *dir, char *err, size_t errlen);
+/** Directory dir was removed by twice itself. */
+void watchdog_forget_dir(const char *dir);
 
 #endif

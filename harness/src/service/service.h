@@ -1,0 +1,49 @@
+/*
+ * service.h - the shared services that servers use (a database every server
+ * talks to), started by twice before the servers and torn down after them,
+ * like every other process it starts: nothing of a service outlives twice,
+ * not even after a SIGKILL. One file per kind of service behind this ops
+ * table (service_postgres.c), as the deployers and fronts are.
+ *
+ * A run uses one as: start (its own port on 127.0.0.1, its own scratch
+ * directory), seed, address (what the servers are given: {db} for a command
+ * target, --db for twice-app), then stop, whatever happened in between.
+ */
+#ifndef TWICE_SERVICE_H
+#define TWICE_SERVICE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/** How a service is to be started. Zeroed fields take the defaults. */
+typedef struct service_settings {
+    unsigned max_connections; /* clients it accepts at once (default 100) */
+    const char *join;         /* a cgroup's procs file that the service's processes join (a CPU
+                                 cap; the watchdog then kills all of it), or NULL */
+} service_settings;
+
+typedef struct service service; /* one running service; its layout is its kind's own */
+
+typedef struct service_ops {
+    const char *name;
+    /** Starts the service and waits (bounded) until it accepts clients. The service, or NULL
+     * with err saying why (a missing package is named); nothing is left behind then. */
+    service *(*start)(const service_settings *settings, char *err, size_t errlen);
+    /** Fills it with rows rows of test data, replacing what a seed made before. 0, or -1 with
+     * err. */
+    int (*seed)(service *svc, unsigned rows, char *err, size_t errlen);
+    /** What a client connects with (a libpq conninfo for PostgreSQL); owned by svc. */
+    const char *(*address)(const service *svc);
+    /** The process whose group holds the service (for measures), or -1 once stopped. */
+    pid_t (*pid)(const service *svc);
+    /** Stops it (a fast shutdown, then SIGKILL to what is left), removes its directory and
+     * frees svc. NULL is ignored. */
+    void (*stop)(service *svc);
+} service_ops;
+
+extern const service_ops service_postgres;
+
+/** The kind of service called name ("postgres"), or NULL. */
+const service_ops *service_find(const char *name);
+
+#endif

@@ -1,0 +1,206 @@
+/*
+ * test_db_app.c - twice-app's /db routes against a real temporary
+ * PostgreSQL, in every model: the answers, the 400s that name the bad
+ * parameter, the 404 of a missing row, the 503 with no database or none
+ * reachable, the database named by TWICE_DB, a coroutine that yields while
+ * its query waits for a row lock (the worker still answers), and a new
+ * connection after the database cut the old ones off.
+ */
+#include <criterion/criterion.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "app_process.h"
+#include "db_fixture.h"
+#include "http_client.h"
+
+TestSuite(db_app, .timeout = 120);
+
+static const char *const models[] = {"process", "thread", "coroutine"};
+
+/* GET target answers status with a body that holds text (the whole body when exact). */
+static void expect(int port, const char *target, int status, const char *text, int exact)
+{
+    http_response res;
+    cr_assert_eq(http_request(port, "GET", target, NULL, 10000, &res), 0, "GET %s: no answer",
+                 target);
+    cr_assert_eq(res.status, status, "GET %s: status %d, expected %d: %s", target, res.status,
+                 status, res.body);
+    if (exact)
+        cr_assert_str_eq(res.body, text, "GET %s", target);
+    else
+        cr_assert_not_null(strstr(res.body, text), "GET %s: \"%s\" not in %s", target, text,
+                           res.body);
+    http_response_free(&res);
+}
+
+static void routes_answer(const char *model)
+{
+    service *svc = db_start();
+    app_process app;
+    db_start_app(&app, model, "4", service_postgres.address(svc));
+    int port = app.port;
+    expect(port, "/db/read?id=7", 200, "{\"id\":7,\"value\":\"item-7\",\"counter\":0}", 1);
+    expect(port, "/db/read?id=51", 404, "{\"error\":\"no item with id 51\",\"status\":404}", 1);
+    expect(port, "/db/read", 400, "{\"error\":\"query parameter 'id' is required\",\"status\":400}",
+           1);
+    expect(port, "/db/read?id=0", 400, "query parameter 'id' must be an integer", 0);
+    expect(port, "/db/read?id=2147483648", 400, "query parameter 'id' must be an integer", 0);
+    expect(port, "/db/read?id=abc", 400, "\"parameter\":\"id\"", 0);
+    expect(port, "/db/query?rows=3&from=5", 200,
+           "{\"items\":[{\"id\":5,\"value\":\"item-5\",\"counter\":0},"
+           "{\"id\":6,\"value\":\"item-6\",\"counter\":0},"
+           "{\"id\":7,\"value\":\"item-7\",\"counter\":0}]}",
+           1);
+    expect(port, "/db/query?from=49", 200,
+           "{\"items\":[{\"id\":49,\"value\":\"item-49\",\"counter\":0},"
+           "{\"id\":50,\"value\":\"item-50\",\"counter\":0}]}",
+           1);
+    expect(port, "/db/query?from=51", 200, "{\"items\":[]}", 1);
+    expect(port, "/db/query?rows=101", 400, "query parameter 'rows' must be an integer in [1, 100]",
+           0);
+    expect(port, "/db/query?rows=0", 400, "\"parameter\":\"rows\"", 0);
+    expect(port, "/db/query?from=-1", 400, "\"parameter\":\"from\"", 0);
+    expect(port, "/db/update?id=2", 200, "{\"id\":2,\"value\":\"item-2\",\"counter\":1}", 1);
+    expect(port, "/db/update?id=2", 200, "{\"id\":2,\"value\":\"item-2\",\"counter\":2}", 1);
+    expect(port, "/db/update?id=99", 404, "no item with id 99", 0);
+    expect(port, "/db/update?id=x", 400, "\"parameter\":\"id\"", 0);
+    expect(port, "/db/update", 400, "query parameter 'id' is required", 0);
+    PGconn *conn = db_connect(svc);
+    PGresult *row = db_exec(conn, "SELECT counter FROM items WHERE id = 2");
+    cr_assert_str_eq(PQgetvalue(row, 0, 0), "2", "the updates reached the database");
+    PQclear(row);
+    PQfinish(conn);
+    db_stop_app(&app);
+    service_postgres.stop(svc);
+}
+
+Test(db_app, routes_process)
+{
+    routes_answer("process");
+}
+
+Test(db_app, routes_thread)
+{
+    routes_answer("thread");
+}
+
+Test(db_app, routes_coroutine)
+{
+    routes_answer("coroutine");
+}
+
+Test(db_app, no_database_is_503)
+{
+    unsetenv("TWICE_DB");
+    char unreachable[128];
+    snprintf(unreachable, sizeof(unreachable),
+             "hostaddr=127.0.0.1 port=%d user=twice dbname=postgres connect_timeout=2",
+             free_port());
+    for (size_t i = 0; i < sizeof(models) / sizeof(models[0]); i++) {
+        app_process app;
+        db_start_app(&app, models[i], "2", NULL);
+        expect(app.port, "/db/read?id=1", 503,
+               "{\"error\":\"no database: give twice-app --db CONNINFO or set TWICE_DB\","
+               "\"status\":503}",
+               1);
+        expect(app.port, "/db/query", 503, "no database", 0);
+        expect(app.port, "/db/update?id=1", 503, "no database", 0);
+        expect(app.port, "/db/read?id=x", 400, "\"parameter\":\"id\"", 0);
+        expect(app.port, "/plaintext", 200, "Hello, World!", 1);
+        db_stop_app(&app);
+
+        db_start_app(&app, models[i], "2", unreachable);
+        expect(app.port, "/db/read?id=1", 503, "\"error\":\"database: cannot connect: ", 0);
+        expect(app.port, "/db/update?id=1", 503, "cannot connect", 0);
+        db_stop_app(&app);
+    }
+}
+
+Test(db_app, database_from_the_environment)
+{
+    service *svc = db_start();
+    cr_assert_eq(setenv("TWICE_DB", service_postgres.address(svc), 1), 0);
+    app_process app;
+    db_start_app(&app, "coroutine", "1", NULL);
+    expect(app.port, "/db/read?id=3", 200, "{\"id\":3,\"value\":\"item-3\",\"counter\":0}", 1);
+    db_stop_app(&app);
+    /* --db wins over the environment. */
+    cr_assert_eq(setenv("TWICE_DB", "hostaddr=127.0.0.1 port=1 connect_timeout=2", 1), 0);
+    db_start_app(&app, "process", "1", service_postgres.address(svc));
+    expect(app.port, "/db/read?id=3", 200, "\"value\":\"item-3\"", 0);
+    db_stop_app(&app);
+    service_postgres.stop(svc);
+}
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static int has_answer(int fd)
+{
+    struct pollfd pfd = {.fd = fd, .events = POLLIN};
+    return poll(&pfd, 1, 0) > 0;
+}
+
+/* One coroutine worker: an update that waits for a row lock the test holds must not stop the
+ * worker answering others meanwhile; once the lock goes, the update completes. */
+Test(db_app, coroutine_yields_while_its_query_waits)
+{
+    service *svc = db_start();
+    app_process app;
+    db_start_app(&app, "coroutine", "1", service_postgres.address(svc));
+    PGconn *holder = db_connect(svc);
+    PQclear(db_exec(holder, "BEGIN"));
+    PQclear(db_exec(holder, "SELECT * FROM items WHERE id = 4 FOR UPDATE"));
+
+    int blocked = http_send(app.port, "GET", "/db/update?id=4");
+    cr_assert_geq(blocked, 0);
+    sleep_ms(300);
+    cr_assert(!has_answer(blocked), "the update waits for the row lock the test holds");
+    long long started = now_ms();
+    expect(app.port, "/plaintext", 200, "Hello, World!", 1);
+    expect(app.port, "/db/read?id=4", 200, "{\"id\":4,\"value\":\"item-4\",\"counter\":0}", 1);
+    cr_assert_lt(now_ms() - started, 2000, "the worker answered while the update waited");
+    cr_assert(!has_answer(blocked), "the update still waits");
+
+    PQclear(db_exec(holder, "COMMIT"));
+    http_response res;
+    cr_assert_eq(http_receive(blocked, 10000, &res), 0, "the update answers once the lock goes");
+    cr_assert_eq(res.status, 200, "%s", res.body);
+    cr_assert_str_eq(res.body, "{\"id\":4,\"value\":\"item-4\",\"counter\":1}");
+    http_response_free(&res);
+    PQfinish(holder);
+    db_stop_app(&app);
+    service_postgres.stop(svc);
+}
+
+/* The database cuts every client off (as a restart does): the request on the dead connection
+ * is a 503 naming the database, the next one connects afresh. */
+Test(db_app, reconnects_after_the_database_cut_it_off)
+{
+    service *svc = db_start();
+    PGconn *admin = db_connect(svc);
+    for (size_t i = 0; i < sizeof(models) / sizeof(models[0]); i++) {
+        app_process app;
+        db_start_app(&app, models[i], "1", service_postgres.address(svc));
+        expect(app.port, "/db/read?id=5", 200, "\"value\":\"item-5\"", 0);
+        expect(app.port, "/db/read?id=6", 200, "\"value\":\"item-6\"", 0);
+        PQclear(db_exec(admin,
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()"));
+        expect(app.port, "/db/read?id=5", 503, "{\"error\":\"database: ", 0);
+        expect(app.port, "/db/read?id=5", 200, "\"value\":\"item-5\"", 0);
+        expect(app.port, "/db/update?id=5", 200, "\"id\":5", 0);
+        db_stop_app(&app);
+    }
+    PQfinish(admin);
+    service_postgres.stop(svc);
+}

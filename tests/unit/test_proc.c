@@ -127,9 +127,10 @@ Test(proc, a_failed_fork_is_an_error_that_names_what_could_not_start)
 
     int load_rc = load_port_one(wrk_err, sizeof(wrk_err));
 
-    scenario sc = {
-        .command = (char *)"sleep 10 # {port}", .route = (char *)"/", .workers = 1, .threads = 1};
-    deploy_spec spec = {.sc = &sc, .n = 2};
+    scenario sc = {.route = (char *)"/", .workers = 1, .threads = 1};
+    scenario_target sleeper = {.kind = SCENARIO_TARGET_COMMAND,
+                               .command = (char *)"sleep 10 # {port}"};
+    deploy_spec spec = {.sc = &sc, .target = &sleeper, .n = 2};
     deployment d;
     int deploy_rc = deployer_local.start(&d, &spec, deploy_err, sizeof(deploy_err));
     allow_fork(parent, dir);

@@ -63,6 +63,12 @@ static json_t *predictions_json(const analysis *a)
     return list;
 }
 
+json_t *analysis_json_failed(const char *why)
+{
+    return json_pack("{s:s, s:s, s:n, s:{s:b, s:s}}", "verdict", "failed", "error", why,
+                     "limiting_factor", "usl", "fitted", 0, "note", "");
+}
+
 json_t *analysis_json(const analysis *a)
 {
     if (*a->error != '\0')

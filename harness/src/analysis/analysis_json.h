@@ -16,5 +16,8 @@ void analysis_json_steps(const analysis *a, json_t *steps);
 json_t *analysis_json_statistics(uint64_t seed);
 /** The model's "analysis" object (a new reference). */
 json_t *analysis_json(const analysis *a);
+/** The analysis of a model (a target) whose run failed: verdict "failed", and why, with no
+ * figure drawn from what it measured before it failed. */
+json_t *analysis_json_failed(const char *why);
 
 #endif

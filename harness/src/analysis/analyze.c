@@ -99,6 +99,11 @@ int analysis_run(const analysis_input *steps, size_t nsteps, const analysis_opti
                      steps[i].servers == 0 ? "no servers" : "no repetitions");
             return -1;
         }
+        if (options->repetitions != 0 && steps[i].nruns != options->repetitions) {
+            snprintf(err, errlen, "step %zu (%u servers) has %zu of its %u repetitions", i + 1,
+                     steps[i].servers, steps[i].nruns, options->repetitions);
+            return -1;
+        }
         out->steps[i].throughput = stats_summarize(steps[i].throughputs, steps[i].nruns);
         n[i] = steps[i].servers;
         x[i] = out->steps[i].throughput.median;

@@ -62,6 +62,8 @@ typedef struct analysis_options {
     uint64_t seed;           /* of the bootstrap */
     const unsigned *predict; /* server counts to predict X(N) at, npredict of them */
     size_t npredict;
+    unsigned repetitions; /* when > 0: the runs every step must have; a step with fewer (a
+                             measurement cut short) is refused, never analysed as if whole */
 } analysis_options;
 
 typedef struct analysis {

@@ -25,8 +25,8 @@ typedef struct deployment {
 
 typedef struct deploy_spec {
     const scenario *sc;
-    const char *model;    /* for twice-app; NULL for a command */
-    const char *app_path; /* the twice-app binary */
+    const scenario_target *target; /* what to start: twice-app in a model, or a command */
+    const char *app_path;          /* the twice-app binary */
     unsigned n;
     int allow_uncapped; /* run without caps when they cannot be set */
 } deploy_spec;

@@ -107,15 +107,15 @@ static char *expand_command(const char *command, int port)
 static pid_t start_one(deployment *d, const deploy_spec *spec, unsigned i, int out,
                        const char *join, char *err, size_t errlen)
 {
-    const scenario *sc = spec->sc;
+    const scenario_target *t = spec->target;
     char listen[32], workers[16], threads[16];
     snprintf(listen, sizeof(listen), "127.0.0.1:%d", d->ports[i]);
-    snprintf(workers, sizeof(workers), "%u", sc->workers);
-    snprintf(threads, sizeof(threads), "%u", sc->threads);
-    if (sc->app != NULL) {
+    snprintf(workers, sizeof(workers), "%u", t->workers);
+    snprintf(threads, sizeof(threads), "%u", t->threads);
+    if (t->kind == SCENARIO_TARGET_APP) {
         char *argv[] = {(char *)spec->app_path,
                         "--model",
-                        (char *)spec->model,
+                        (char *)t->model,
                         "--workers",
                         workers,
                         "--threads",
@@ -127,8 +127,16 @@ static pid_t start_one(deployment *d, const deploy_spec *spec, unsigned i, int o
                         NULL};
         return proc_spawn(argv, out, d->stderr_fds[i], NULL, join, err, errlen);
     }
-    char *command = expand_command(sc->command, d->ports[i]);
-    char *argv[] = {"/bin/sh", "-c", command, NULL};
+    /* The folder goes to the shell as an argument, never into the command's text: a name
+     * with a quote or a space in it stays one name. */
+    char *command = expand_command(t->command, d->ports[i]);
+    char *argv[] = {"/bin/sh",
+                    "-c",
+                    "cd -- \"$1\" && eval \"$2\"",
+                    "sh",
+                    t->cwd_path != NULL ? t->cwd_path : ".",
+                    command,
+                    NULL};
     pid_t pid = proc_spawn(argv, -1, d->stderr_fds[i], NULL, join, err, errlen);
     free(command);
     return pid;
@@ -149,7 +157,7 @@ static int wait_ready(deployment *d, const deploy_spec *spec, unsigned i, int ou
             d->pids[i] = 0;
             return -1;
         }
-        if (spec->sc->app != NULL) {
+        if (spec->target->kind == SCENARIO_TARGET_APP) {
             int port = announced_port(out);
             if (port > 0) {
                 d->ports[i] = port;
@@ -195,7 +203,7 @@ static int local_start(deployment *d, const deploy_spec *spec, char *err, size_t
      * could take a port chosen for it (SO_REUSEPORT would let them share it, silently). With
      * the reuseport front the others then bind the first one's port. Any other command
      * needs its port chosen for it. */
-    int app = spec->sc->app != NULL;
+    int app = spec->target->kind == SCENARIO_TARGET_APP;
     int shared = reuseport && !app ? free_port() : 0;
     /* Each server gets a cgroup where this machine lets twice make one (root, or a delegated
      * cgroup): capped when the scenario says so, and in any case a hold on all the server

@@ -115,6 +115,36 @@ static void step_row(FILE *out, const report_model *model, const report_step *st
             s->errors + s->non2xx, s->failed_checks);
 }
 
+/* A step measured in none or only some of its rounds: no figure, rather than a made-up one. */
+static void unmeasured_row(FILE *out, const report_model *model, const report_step *step)
+{
+    fputs("| ", out);
+    text(out, model->name);
+    fprintf(out, " | %lld |", step->servers);
+    for (int column = 0; column < 6; column++)
+        fputs(" " REPORT_NO_FIGURE " |", out);
+    fputs("\n", out);
+}
+
+/* Each target's label and what it ran, once, before the table. */
+static void targets(FILE *out, const report_doc *report)
+{
+    if (!report_has_targets(report))
+        return;
+    fputs("\n\nTargets:\n", out);
+    for (size_t i = 0; i < report->nmodels; i++) {
+        const report_model *m = &report->models[i];
+        char what[REPORT_COMMAND_SHOWN + 256];
+        if (!m->target.present)
+            continue;
+        fputs("- **", out);
+        text(out, m->name);
+        fputs("**: `", out);
+        code(out, report_target_text(what, sizeof(what), &m->target));
+        fputs("`\n", out);
+    }
+}
+
 static void flags(FILE *out, const report_model *model, const report_step *step)
 {
     for (size_t k = 0; k < step->summary.nflags; k++) {
@@ -174,6 +204,7 @@ static int write_markdown(FILE *out, const report_doc *report, const gate_checks
     }
     if (report->has_seed)
         fprintf(out, " Seed %lld.", report->seed);
+    targets(out, report);
     fprintf(out,
             "\n\n| model | servers | %s | E(N)%s | p50 ms | p99 ms | errors | failed checks |\n"
             "|---|---:|---:|---:|---:|---:|---:|---:|\n",
@@ -182,6 +213,8 @@ static int write_markdown(FILE *out, const report_doc *report, const gate_checks
         for (size_t j = 0; j < report->models[i].nsteps; j++) {
             if (report->models[i].steps[j].has_summary)
                 step_row(out, &report->models[i], &report->models[i].steps[j]);
+            else if (report->models[i].steps[j].servers > 0)
+                unmeasured_row(out, &report->models[i], &report->models[i].steps[j]);
         }
     }
     fputs("\n", out);

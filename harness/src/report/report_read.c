@@ -427,16 +427,42 @@ static int read_analysis(reader *r, json_t *analysis, report_analysis *out)
     return read_predictions(r, analysis, out);
 }
 
+/* {"kind": "twice-app", "model": M} or {"kind": "command", "command": C[, "cwd": D]}. */
+static int read_target(reader *r, json_t *target, report_target *out)
+{
+    out->present = 1;
+    if (string_field(r, target, "kind", 1, NULL, &out->kind) != 0)
+        return -1;
+    if (strcmp(out->kind, "twice-app") == 0)
+        return string_field(r, target, "model", 1, NULL, &out->model);
+    if (strcmp(out->kind, "command") == 0)
+        return string_field(r, target, "command", 1, NULL, &out->command) != 0 ||
+                       string_field(r, target, "cwd", 0, NULL, &out->cwd) != 0
+                   ? -1
+                   : 0;
+    size_t back = enter_key(r, "kind");
+    fail(r, "expected \"twice-app\" or \"command\"");
+    leave(r, back);
+    return -1;
+}
+
 static int read_model(reader *r, json_t *model, report_model *out)
 {
-    json_t *steps, *step, *analysis;
+    json_t *steps, *step, *analysis, *target;
     size_t i;
     if (!json_is_object(model))
         return fail(r, "expected an object, got %s", json_type_name(model));
     if (string_field(r, model, "model", 1, NULL, &out->name) != 0 ||
+        field(r, model, "target", JSON_OBJECT, 0, &target) != 0 ||
         field(r, model, "steps", JSON_ARRAY, 1, &steps) != 0 ||
         field(r, model, "analysis", JSON_OBJECT, 0, &analysis) != 0)
         return -1;
+    if (target != NULL) {
+        size_t at = enter_key(r, "target");
+        if (read_target(r, target, &out->target) != 0)
+            return -1;
+        leave(r, at);
+    }
     out->nsteps = json_array_size(steps);
     if ((out->steps = array_of(r, out->nsteps, sizeof(*out->steps))) == NULL)
         return -1;
@@ -496,17 +522,20 @@ static int read_gate(reader *r, json_t *gate, scenario_gate *g)
 
 static int read_scenario(reader *r, json_t *top, report_doc *doc)
 {
-    json_t *scenario, *target, *gate;
+    json_t *scenario, *workload, *gate;
     if (field(r, top, "scenario", JSON_OBJECT, 1, &scenario) != 0)
         return -1;
     size_t back = enter_key(r, "scenario");
+    /* The route is the workload's: "workload" beside a "targets" list, or the older
+     * "target". */
+    const char *holder = json_object_get(scenario, "workload") != NULL ? "workload" : "target";
     if (string_field(r, scenario, "name", 1, NULL, &doc->name) != 0 ||
         string_field(r, scenario, "description", 0, "", &doc->description) != 0 ||
-        field(r, scenario, "target", JSON_OBJECT, 1, &target) != 0 ||
+        field(r, scenario, holder, JSON_OBJECT, 1, &workload) != 0 ||
         field(r, scenario, "gate", JSON_OBJECT, 0, &gate) != 0)
         return -1;
-    size_t at = enter_key(r, "target");
-    if (string_field(r, target, "route", 1, NULL, &doc->route) != 0)
+    size_t at = enter_key(r, holder);
+    if (string_field(r, workload, "route", 1, NULL, &doc->route) != 0)
         return -1;
     leave(r, at);
     at = enter_key(r, "gate");

@@ -51,6 +51,37 @@ static void print_analysis(FILE *out, const report_model *m)
     }
 }
 
+/* A step measured in none or only some of its rounds (its target failed, or the run stopped
+ * first): no figure at all, rather than one made from what was there. */
+static void print_unmeasured_step(FILE *out, const report_model *m, const report_step *step)
+{
+    char name[64];
+    /* The dash is three bytes in one column: widths grow by two to keep the columns. */
+    fprintf(out, "%-10s %7lld %28s %19s %18s %11s %11s %9s %9s\n",
+            message_escape(name, sizeof(name), m->name), step->servers, REPORT_NO_FIGURE,
+            REPORT_NO_FIGURE, REPORT_NO_FIGURE, REPORT_NO_FIGURE, REPORT_NO_FIGURE,
+            REPORT_NO_FIGURE, REPORT_NO_FIGURE);
+}
+
+/* Each target's label and what it ran, once, above the table. */
+static void print_targets(FILE *out, const report_doc *report)
+{
+    if (!report_has_targets(report))
+        return;
+    fputs("targets:\n", out);
+    for (size_t i = 0; i < report->nmodels; i++) {
+        const report_model *m = &report->models[i];
+        char what[REPORT_COMMAND_SHOWN + 256];
+        if (!m->target.present)
+            continue;
+        fputs("  ", out);
+        message_print(out, m->name);
+        fputs(": ", out);
+        message_print(out, report_target_text(what, sizeof(what), &m->target));
+        fputc('\n', out);
+    }
+}
+
 static void print_step(FILE *out, const report_model *m, const report_step *step)
 {
     const report_summary *s = &step->summary;
@@ -71,6 +102,7 @@ static void print_step(FILE *out, const report_model *m, const report_step *step
 
 void report_print_table(FILE *out, const report_doc *report)
 {
+    print_targets(out, report);
     fprintf(out, "%-10s %7s %26s %17s %16s %9s %9s %7s %7s\n", "model", "servers",
             report_throughput_heading(report), *report->interval != '\0' ? "E(N) [95% CI]" : "E(N)",
             "of best bound", "p50 ms", "p99 ms", "errors", "failed");
@@ -79,6 +111,8 @@ void report_print_table(FILE *out, const report_doc *report)
         for (size_t j = 0; j < m->nsteps; j++) {
             if (m->steps[j].has_summary)
                 print_step(out, m, &m->steps[j]);
+            else if (m->steps[j].servers > 0)
+                print_unmeasured_step(out, m, &m->steps[j]);
         }
     }
     for (size_t i = 0; i < report->nmodels; i++)

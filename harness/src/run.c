@@ -332,11 +332,11 @@ static json_t *target_json(const scenario_target *t)
     return out;
 }
 
-/* Appends "LABEL: why" to the run's account of its failed targets. */
-static void add_failure(char *failures, size_t len, const char *label, const char *why)
+/* Appends label to the list of the run's failed targets. */
+static void add_failure(char *failures, size_t len, const char *label)
 {
     size_t used = strlen(failures);
-    snprintf(failures + used, len - used, "%s%s: %s", used != 0 ? "; " : "", label, why);
+    snprintf(failures + used, len - used, "%s%s", used != 0 ? ", " : "", label);
 }
 
 int run_scenario(const scenario *sc, const run_options *options, json_t *report, char *err,
@@ -355,7 +355,8 @@ int run_scenario(const scenario *sc, const run_options *options, json_t *report,
     rng order;
     rng_seed(&order, seed);
     json_t *results = json_object_get(report, "models");
-    char failures[4096] = "", why[2048] = "interrupted";
+    /* Room for a server's message with the last lines of its stderr (proc.h). */
+    char failures[1024] = "", why[PROC_NOTE_BYTES + 2048] = "interrupted";
     size_t failed = 0;
     for (size_t m = 0; m < sc->ntargets && !proc_interrupted; m++) {
         const scenario_target *t = &sc->targets[m];
@@ -368,7 +369,7 @@ int run_scenario(const scenario *sc, const run_options *options, json_t *report,
             continue;
         /* Its steps keep their raw runs, but nothing is summarised or analysed from them. */
         json_object_set_new(model, "analysis", analysis_json_failed(why));
-        add_failure(failures, sizeof(failures), t->label, why);
+        add_failure(failures, sizeof(failures), t->label);
         failed++;
         if (p.enabled)
             fprintf(stderr, "\r\033[K");
@@ -378,7 +379,9 @@ int run_scenario(const scenario *sc, const run_options *options, json_t *report,
     if (proc_interrupted)
         snprintf(err, errlen, "%s", why);
     else if (failed != 0)
-        snprintf(err, errlen, "%zu of %zu targets failed: %s", failed, sc->ntargets, failures);
+        snprintf(err, errlen,
+                 "%zu of %zu targets failed: %s (each one's analysis in the report says why)",
+                 failed, sc->ntargets, failures);
     if (p.enabled)
         fprintf(stderr, "\r\033[K");
     json_object_set_new(report, "status",

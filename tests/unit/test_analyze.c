@@ -359,3 +359,20 @@ Test(analyze, no_prediction_without_a_fit_says_why)
     cr_assert(strstr(a.predictions[0].note, "no fit without the 2-server step") != NULL, "%s",
               a.predictions[0].note);
 }
+
+/* A step with fewer runs than the scenario's repetitions (its target failed part-way) is
+ * refused, never analysed as if whole. */
+Test(analyze, a_step_without_all_its_repetitions_is_refused)
+{
+    double one[] = {100, 101, 99}, two[] = {190};
+    analysis_input in[] = {{1, one, 3, 1}, {2, two, 1, 1}};
+    analysis a;
+    char err[256];
+    analysis_options options = {.seed = 7, .repetitions = 3};
+    cr_assert_eq(analysis_run(in, 2, &options, &a, err, sizeof(err)), -1);
+    cr_assert_str_eq(err, "step 2 (2 servers) has 1 of its 3 repetitions");
+    in[1].nruns = 1;
+    options.repetitions = 1;
+    cr_assert_eq(analysis_run(in, 2, &options, &a, err, sizeof(err)), -1, "nor more than asked");
+    cr_assert_str_eq(err, "step 1 (1 servers) has 3 of its 1 repetitions");
+}

@@ -21,6 +21,7 @@ typedef struct deployment {
     unsigned lost_workers[DEPLOY_MAX_SERVERS]; /* workers that died and were replaced */
     char last_loss[DEPLOY_MAX_SERVERS][128];   /* what the server said of the last one */
     int caps_applied;                          /* 1 when every server runs under its CPU cap */
+    int shared_port;                           /* 1 under the reuseport front: one port for all */
 } deployment;
 
 typedef struct deploy_spec {

@@ -1,7 +1,7 @@
 /*
  * deploy_local.c - servers on this machine, on loopback. twice-app says
  * when it listens, and on which port; any other command is probed with
- * HTTP until it answers.
+ * HTTP until it answers (on a shared port, until it listens there itself).
  * Each server lives in a process group of its own (see proc.c), so that
  * stopping it stops its workers too, and dies with twice. Its stderr goes to
  * an anonymous file that twice reads for error messages and for the lines in
@@ -19,8 +19,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bind_hint.h"
 #include "cpucap.h"
 #include "deploy.h"
+#include "listening.h"
 #include "proc.h"
 
 #define READY_TIMEOUT_MS 10000
@@ -142,15 +144,29 @@ static pid_t start_one(deployment *d, const deploy_spec *spec, unsigned i, int o
     return pid;
 }
 
-/* Waits until server i answers; -1 with err when it dies, stays silent or twice is
- * interrupted meanwhile. */
-static int wait_ready(deployment *d, const deploy_spec *spec, unsigned i, int out, char *err,
-                      size_t errlen)
+/* The end of a message about server i, which failed: when its stderr says its port was in
+ * use under the reuseport front, what to change; then the last lines of its stderr
+ * (malloc'd). */
+static char *failure_note(const deployment *d, unsigned i)
+{
+    char *note = proc_stderr_note(d->stderr_fds[i], PROC_NOTE_BYTES), *advised;
+    if (!d->shared_port || !bind_hint_address_in_use(note) ||
+        asprintf(&advised, ": %s%s", bind_hint_reuseport(), note) < 0)
+        return note;
+    free(note);
+    return advised;
+}
+
+/* Waits until server i answers (on a shared port, once there are more sockets listening on it
+ * than listeners_before); -1 with err when it dies, stays silent or twice is interrupted
+ * meanwhile. */
+static int wait_ready(deployment *d, const deploy_spec *spec, unsigned i, int out,
+                      unsigned listeners_before, char *err, size_t errlen)
 {
     for (int waited = 0; waited < READY_TIMEOUT_MS && !proc_interrupted; waited += 20) {
         int status;
         if (proc_wait(d->pids[i], 0, &status)) {
-            char how[64], *tail = proc_stderr_note(d->stderr_fds[i], 600);
+            char how[64], *tail = failure_note(d, i);
             snprintf(err, errlen, "server %u of %u %s before it was ready%s", i + 1, d->n,
                      proc_describe_status(status, how, sizeof(how)), tail);
             free(tail);
@@ -163,7 +179,9 @@ static int wait_ready(deployment *d, const deploy_spec *spec, unsigned i, int ou
                 d->ports[i] = port;
                 return 0;
             }
-        } else if (answers(d->ports[i], spec->sc->route)) {
+        } else if (answers(d->ports[i], spec->sc->route) &&
+                   (!d->shared_port || listening_sockets(d->ports[i]) > listeners_before)) {
+            /* On a shared port an earlier server answers too: this one must listen itself. */
             return 0;
         }
         struct timespec pause = {0, 20000000};
@@ -173,7 +191,7 @@ static int wait_ready(deployment *d, const deploy_spec *spec, unsigned i, int ou
         snprintf(err, errlen, "while server %u of %u was starting", i + 1, d->n);
         return -1;
     }
-    char *tail = proc_stderr_note(d->stderr_fds[i], 600);
+    char *tail = failure_note(d, i);
     snprintf(err, errlen, "timeout: server %u of %u did not answer on port %d within %d ms%s",
              i + 1, d->n, d->ports[i], READY_TIMEOUT_MS, tail);
     free(tail);
@@ -199,6 +217,7 @@ static int local_start(deployment *d, const deploy_spec *spec, char *err, size_t
     for (unsigned i = 0; i < d->n; i++)
         d->stderr_fds[i] = -1;
     int reuseport = spec->sc->front == SCENARIO_FRONT_REUSEPORT;
+    d->shared_port = reuseport;
     /* twice-app binds port 0 and says which port it got: no window in which another program
      * could take a port chosen for it (SO_REUSEPORT would let them share it, silently). With
      * the reuseport front the others then bind the first one's port. Any other command
@@ -220,10 +239,11 @@ static int local_start(deployment *d, const deploy_spec *spec, char *err, size_t
         d->stderr_fds[i] = proc_output_fd("twice-server-err", err, errlen);
         d->ports[i] = shared != 0 ? shared : app ? 0 : free_port();
         int rc = -1;
+        unsigned listeners = shared != 0 ? listening_sockets(shared) : 0;
         if (d->stderr_fds[i] >= 0 && (out >= 0 || !app)) {
             d->pids[i] =
                 start_one(d, spec, i, out, grouped ? cpucap_procs_file(i) : NULL, err, errlen);
-            rc = d->pids[i] > 0 ? wait_ready(d, spec, i, out, err, errlen) : -1;
+            rc = d->pids[i] > 0 ? wait_ready(d, spec, i, out, listeners, err, errlen) : -1;
         }
         if (rc == 0 && reuseport && i == 0)
             shared = d->ports[0];
@@ -273,7 +293,7 @@ static int local_check(deployment *d, char *err, size_t errlen)
         if (d->stderr_fds[i] >= 0)
             count_lost_workers(d, i);
         if (d->pids[i] > 0 && proc_wait(d->pids[i], 0, &status)) {
-            char how[64], *tail = proc_stderr_note(d->stderr_fds[i], 600);
+            char how[64], *tail = failure_note(d, i);
             snprintf(err, errlen, "server %u of %u %s during the run%s", i + 1, d->n,
                      proc_describe_status(status, how, sizeof(how)), tail);
             free(tail);

@@ -131,17 +131,17 @@ static void targets(FILE *out, const report_doc *report)
 {
     if (!report_has_targets(report))
         return;
-    fputs("\n\nTargets:\n", out);
+    fputs("\n\nTargets:", out);
     for (size_t i = 0; i < report->nmodels; i++) {
         const report_model *m = &report->models[i];
         char what[REPORT_COMMAND_SHOWN + 256];
         if (!m->target.present)
             continue;
-        fputs("- **", out);
+        fputs("\n- **", out);
         text(out, m->name);
         fputs("**: `", out);
         code(out, report_target_text(what, sizeof(what), &m->target));
-        fputs("`\n", out);
+        fputs("`", out);
     }
 }
 

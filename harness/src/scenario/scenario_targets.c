@@ -239,10 +239,11 @@ static int parse_one_target(scenario_loader *ld, json_t *obj, const char *where)
     if (t == NULL)
         goto fail;
     if (command != NULL) {
-        if (refuse_keys(ld, obj, where, app_only,
+        /* The target owns the command from here, whatever follows. */
+        if (take_command(ld, t, command) != 0 ||
+            refuse_keys(ld, obj, where, app_only,
                         "applies to " APP_NAME " only: a command has its own concurrency, set "
                         "in the command") != 0 ||
-            take_command(ld, t, command) != 0 ||
             scenario_field_string(ld, obj, where, "cwd", 0, &t->cwd) != 0)
             return -1;
         return t->cwd != NULL ? resolve_cwd(ld, t) : 0;

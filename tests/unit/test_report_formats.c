@@ -278,6 +278,12 @@ Test(report_formats, a_failed_target_shows_no_figure)
               "%s", md);
     cr_assert(strstr(md, "- **thread**: `twice-app thread`") != NULL, "%s", md);
     free(md);
+    char *junit = render(&report_junit, &doc, &len);
+    cr_assert(strstr(junit, "tests=\"1\" failures=\"1\"") != NULL, "%s", junit);
+    cr_assert(strstr(junit, "name=\"gunicorn: run\">\n    <failure message=\"the target's run "
+                            "failed\">server 2 of 2 exited</failure>") != NULL,
+              "%s", junit);
+    free(junit);
     free(table);
     report_doc_free(&doc);
 }

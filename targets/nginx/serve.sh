@@ -2,8 +2,11 @@
 # serve.sh PORT - nginx on 127.0.0.1:PORT from nginx.conf beside this script,
 # under a temporary prefix (its pid file, its temporary folders) that is
 # removed when nginx stops. A scenario's command target runs it as
-# "sh serve.sh {port}" with "cwd": "../targets/nginx": nginx takes its port
-# only from a file, so each server needs a config of its own.
+# "exec sh serve.sh {port}" with "cwd": "../targets/nginx": nginx takes its
+# port only from a file, so each server needs a config of its own. The exec
+# makes this shell the server twice waits for: twice kills what is left of a
+# server's process group once the server itself is gone, and the clean-up
+# below must be done by then.
 command -v nginx >/dev/null 2>&1 || {
     echo "serve.sh: nginx is not installed (apt-get install nginx-light)" >&2
     exit 127

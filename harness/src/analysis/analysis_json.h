@@ -10,7 +10,8 @@
 
 #include "analyze.h"
 
-/** Sets "throughput" and "efficiency" in the "summary" of each of steps (a->nsteps of them). */
+/** Sets "throughput" and, where E(N) is defined (a->has_efficiency), "efficiency" in the
+ * "summary" of each of steps (a->nsteps of them). */
 void analysis_json_steps(const analysis *a, json_t *steps);
 /** The report's "statistics": how intervals are made, and the run's seed (a new reference). */
 json_t *analysis_json_statistics(uint64_t seed);

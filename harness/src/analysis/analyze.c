@@ -111,7 +111,8 @@ int analysis_run(const analysis_input *steps, size_t nsteps, const analysis_opti
     }
     out->nsteps = nsteps;
     out->min_efficiency = 1;
-    for (size_t i = 0; i < nsteps; i++) {
+    out->has_efficiency = x[0] > 0;
+    for (size_t i = 0; i < nsteps && out->has_efficiency; i++) {
         double e = stats_efficiency(x[i], steps[i].servers, x[0], steps[0].servers);
         out->steps[i].efficiency = e;
         out->min_efficiency = e < out->min_efficiency ? e : out->min_efficiency;

@@ -52,9 +52,17 @@ static int model_set(const report_doc *doc, size_t index, fit_set *set, char *er
 static int report_sets(const report_doc *doc, const char *model, fit_set *sets, size_t *nsets,
                        char *err, size_t errlen)
 {
+    size_t failed = 0;
     for (size_t i = 0; i < doc->nmodels; i++) {
         if (model != NULL && strcmp(doc->models[i].name, model) != 0)
             continue;
+        /* A target whose run failed has no measurement to fit (none of its steps is
+         * summarised): unless it is asked for by name, the others are fitted without it. */
+        const report_analysis *a = &doc->models[i].analysis;
+        if (model == NULL && a->present && strcmp(a->verdict, "failed") == 0) {
+            failed++;
+            continue;
+        }
         if (model_set(doc, i, &sets[(*nsets)++], err, errlen) != 0)
             return -1;
     }
@@ -62,6 +70,8 @@ static int report_sets(const report_doc *doc, const char *model, fit_set *sets, 
     if (*nsets == 0 && model != NULL)
         snprintf(err, errlen, "%s: --model \"%s\": no model of that name in $.models[].model",
                  doc->source, message_escape(name, sizeof(name), model));
+    else if (*nsets == 0 && failed != 0)
+        snprintf(err, errlen, "%s: every model's run failed: nothing to fit", doc->source);
     else if (*nsets == 0)
         snprintf(err, errlen, "%s: $.models is empty: nothing to fit", doc->source);
     return *nsets != 0 ? 0 : -1;

@@ -71,14 +71,11 @@ static void usage(FILE *out)
 static void describe(const scenario *sc)
 {
     char name[MESSAGE_QUOTE_SIZE], route[MESSAGE_QUOTE_SIZE];
-    printf("%s: ok: %s, %s", sc->path, message_quote(name, sizeof(name), sc->name),
-           sc->app != NULL ? sc->app : "command");
-    printf(" %s", message_quote(route, sizeof(route), sc->route));
-    if (sc->nmodels != 0) {
-        printf(", models");
-        for (size_t i = 0; i < sc->nmodels; i++)
-            printf("%s%s", i ? "," : " ", sc->models[i]);
-    }
+    printf("%s: ok: %s, route %s, targets", sc->path, message_quote(name, sizeof(name), sc->name),
+           message_quote(route, sizeof(route), sc->route));
+    /* Labels are plain names (scenario_name_check) or model names: nothing to escape. */
+    for (size_t i = 0; i < sc->ntargets; i++)
+        printf("%s%s", i ? "," : " ", sc->targets[i].label);
     printf(", servers");
     for (size_t i = 0; i < sc->nservers; i++)
         printf("%s%u", i ? "," : " ", sc->servers[i]);

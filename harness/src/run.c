@@ -1,9 +1,12 @@
 /*
  * run.c - the harness's main job: scenario -> deploy -> load -> samples ->
- * summary. Repetitions are interleaved: each round measures every server
- * count once, in a shuffled order. Every measurement is deployed from
- * scratch, so that one step's state (caches, connections, a struggling
- * server) never leaks into the next, and torn down whatever happens.
+ * summary, for each target in turn. Repetitions are interleaved: each round
+ * measures every server count once, in a shuffled order. Every measurement
+ * is deployed from scratch, so that one step's state (caches, connections,
+ * a struggling server) never leaks into the next, and torn down whatever
+ * happens. A target that fails (a server dies, wrk fails) is recorded as
+ * failed, with none of its figures analysed, and the others are still
+ * measured: someone comparing stacks wants the ones that ran.
  */
 #include <math.h>
 #include <stdio.h>
@@ -34,7 +37,7 @@ typedef struct progress {
     double done_s;  /* the estimate for what is behind us */
 } progress;
 
-static void show(const progress *p, const char *model, size_t m, size_t models, unsigned servers,
+static void show(const progress *p, const char *target, size_t m, size_t targets, unsigned servers,
                  unsigned round, unsigned rounds)
 {
     if (!p->enabled)
@@ -42,7 +45,7 @@ static void show(const progress *p, const char *model, size_t m, size_t models, 
     double elapsed = difftime(time(NULL), p->started);
     double left = p->total_s - p->done_s;
     fprintf(stderr, "\r\033[K[%zu/%zu %s] round %u/%u, %u server%s - %.0fs elapsed, ~%.0fs left", m,
-            models, model, round, rounds, servers, servers == 1 ? "" : "s", elapsed,
+            targets, target, round, rounds, servers, servers == 1 ? "" : "s", elapsed,
             left > 0 ? left : 0);
     fflush(stderr);
 }
@@ -106,44 +109,47 @@ static double route_param(const char *route, const char *name)
     return -1;
 }
 
-/* /contention's lock hold time in microseconds, or -1 for other routes and commands. */
-static double contention_hold_us(const scenario *sc)
+/* /contention's lock hold time in microseconds, or -1 for other routes and for commands. */
+static double contention_hold_us(const scenario *sc, const scenario_target *t)
 {
-    return sc->app != NULL && strncmp(sc->route, "/contention", 11) == 0
+    return t->kind == SCENARIO_TARGET_APP && strncmp(sc->route, "/contention", 11) == 0
                ? route_param(sc->route, "us")
                : -1;
 }
 
 /*
  * A twice-app waiting route's time per request in *service_s (its wait and its lock's hold; 0
- * for other routes and commands), and in *holds the requests one server of the model can
+ * for other routes and commands), and in *holds the requests one server of the target can
  * serve at once: a process worker one, a thread worker its threads (0: no limit, coroutines).
  */
-static void waiting_route(const scenario *sc, const char *model, double *service_s, double *holds)
+static void waiting_route(const scenario *sc, const scenario_target *t, double *service_s,
+                          double *holds)
 {
-    double wait_ms = sc->app != NULL ? route_param(sc->route, "ms") : -1;
-    double hold_us = contention_hold_us(sc);
+    int app = t->kind == SCENARIO_TARGET_APP;
+    double wait_ms = app ? route_param(sc->route, "ms") : -1;
+    double hold_us = contention_hold_us(sc, t);
     *service_s = wait_ms > 0 ? (wait_ms + fmax(hold_us, 0) / 1000) / 1000 : 0;
     *holds = 0;
-    if (strcmp(model, "process") == 0)
-        *holds = sc->workers;
-    else if (strcmp(model, "thread") == 0)
-        *holds = (double)sc->workers * sc->threads;
+    if (app && strcmp(t->model, "process") == 0)
+        *holds = t->workers;
+    else if (app && strcmp(t->model, "thread") == 0)
+        *holds = (double)t->workers * t->threads;
 }
 
 /*
  * The best a step could do, so that its figure reads against a limit. For twice-app's waiting
  * routes, Little's law: requests in flight / time each one takes, where what can be in flight
  * is the connections, or fewer when the model holds fewer (waiting_route). For /contention,
- * the serial section: 1 / hold time, whatever the servers. Unknown for other routes and
- * commands: null.
+ * the serial section: 1 / hold time, whatever the servers. Unknown for other routes and for
+ * commands, whose routes twice does not know the meaning of: null.
  */
-static json_t *bounds(const scenario *sc, const char *model, unsigned n, unsigned connections)
+static json_t *bounds(const scenario *sc, const scenario_target *t, unsigned n,
+                      unsigned connections)
 {
     json_t *out = json_object();
     double service_s, holds;
-    waiting_route(sc, model, &service_s, &holds);
-    double hold_us = contention_hold_us(sc);
+    waiting_route(sc, t, &service_s, &holds);
+    double hold_us = contention_hold_us(sc, t);
     if (service_s > 0) {
         double in_flight = holds > 0 ? fmin(connections, n * holds) : connections;
         json_object_set_new(out, "littles_law", json_real(in_flight / service_s));
@@ -153,7 +159,7 @@ static json_t *bounds(const scenario *sc, const char *model, unsigned n, unsigne
     return out;
 }
 
-/* What a step gathers over the rounds, until its model is analysed. */
+/* What a step gathers over the rounds, until its target is analysed. */
 typedef struct step_state {
     unsigned servers;
     json_t *step; /* its object in the report (borrowed) */
@@ -167,10 +173,10 @@ typedef struct step_state {
     int valid;
 } step_state;
 
-/* Where the run is, for the progress line. */
+/* Where the run is: the target, and for the progress line, how far. */
 typedef struct position {
-    const char *model;
-    size_t m, models;
+    const scenario_target *target;
+    size_t m, targets;
     unsigned round, rounds;
 } position;
 
@@ -203,7 +209,7 @@ static int measure_once(const scenario *sc, const run_options *opt, step_state *
     deployment d;
     unsigned n = st->servers;
     deploy_spec spec = {.sc = sc,
-                        .model = sc->app != NULL ? at->model : NULL,
+                        .target = at->target,
                         .app_path = opt->app_path,
                         .n = n,
                         .allow_uncapped = opt->allow_uncapped,
@@ -238,7 +244,7 @@ static int measure_once(const scenario *sc, const run_options *opt, step_state *
     json_object_set_new(st->step, "connections", json_integer(load.connections));
     json_object_set_new(st->step, "wrk_threads", json_integer(load.threads));
     json_object_set_new(st->step, "caps_applied", json_boolean(d.caps_applied));
-    show(p, at->model, at->m, at->models, n, at->round, at->rounds);
+    show(p, at->target->label, at->m, at->targets, n, at->round, at->rounds);
     int rc = 0;
     if (sc->warmup_s > 0) {
         load_result warm;
@@ -282,7 +288,7 @@ static int measure_once(const scenario *sc, const run_options *opt, step_state *
 
 /* The step's summary, once every round measured it: its figures, its resources, its flags
  * (step_flags.h), its bounds. */
-static void summarize_step(const scenario *sc, const char *model, step_state *st)
+static void summarize_step(const scenario *sc, const scenario_target *t, step_state *st)
 {
     json_t *runs = json_object_get(st->step, "runs");
     json_t *summary = summarize(runs);
@@ -319,7 +325,7 @@ static void summarize_step(const scenario *sc, const char *model, step_state *st
         json_object_set_new(summary, "resources", resources);
     json_object_set_new(summary, "disturbed", json_boolean(disturbed));
     json_object_set_new(summary, "valid", json_boolean(st->valid));
-    json_object_set_new(summary, "bounds", bounds(sc, model, st->servers, st->connections));
+    json_object_set_new(summary, "bounds", bounds(sc, t, st->servers, st->connections));
     json_object_set_new(summary, "flags", flags);
     json_object_set_new(summary, "front", front_summary(sc->front, sc->balance, runs));
     json_object_set_new(st->step, "summary", summary);
@@ -330,7 +336,7 @@ static void summarize_step(const scenario *sc, const char *model, step_state *st
  * that step is valid, and its measured windows as the reference; and the verdict read against
  * the largest step's.
  */
-static void explain_losses(const scenario *sc, const char *model, const step_state *states,
+static void explain_losses(const scenario *sc, const scenario_target *t, const step_state *states,
                            json_t *analysis)
 {
     const step_state *first = &states[0];
@@ -339,7 +345,7 @@ static void explain_losses(const scenario *sc, const char *model, const step_sta
                                           first->servers
                                     : 0,
                           .ref = breakdown_reference_of(first->figures.runs, first->figures.nruns)};
-    waiting_route(sc, model, &in.service_s, &in.holds);
+    waiting_route(sc, t, &in.service_s, &in.holds);
     for (size_t s = 0; s < sc->nservers; s++) {
         const step_state *st = &states[s];
         breakdown b;
@@ -365,7 +371,7 @@ static int analyze_model(const scenario *sc, const step_state *states, uint64_t 
         in[s] = (analysis_input){states[s].servers, states[s].throughputs, states[s].nruns,
                                  states[s].valid};
     analysis a;
-    analysis_options options = {seed, sc->predict, sc->npredict};
+    analysis_options options = {seed, sc->predict, sc->npredict, sc->repetitions};
     if (analysis_run(in, sc->nservers, &options, &a, err, errlen) != 0)
         return -1;
     analysis_json_steps(&a, json_object_get(model, "steps"));
@@ -374,7 +380,7 @@ static int analyze_model(const scenario *sc, const step_state *states, uint64_t 
 }
 
 /*
- * One model: in each round, every server count once, in an order shuffled afresh from order
+ * One target: in each round, every server count once, in an order shuffled afresh from order
  * (seeded), so that drift over the run (a machine warming up, another job starting) spreads
  * over every step instead of masquerading as a scaling trend.
  */
@@ -397,12 +403,12 @@ static int run_model(const scenario *sc, const run_options *opt, position *at, r
             rc = measure_once(sc, opt, &states[shuffled[k]], at, p, err, errlen);
     }
     for (size_t s = 0; s < sc->nservers && rc == 0; s++)
-        summarize_step(sc, at->model, &states[s]);
+        summarize_step(sc, at->target, &states[s]);
     /* The bootstrap's seed continues the run's sequence: the report's seed gives it too. */
     if (rc == 0)
         rc = analyze_model(sc, states, rng_next(order), model, err, errlen);
     if (rc == 0)
-        explain_losses(sc, at->model, states, json_object_get(model, "analysis"));
+        explain_losses(sc, at->target, states, json_object_get(model, "analysis"));
     for (size_t s = 0; s < sc->nservers; s++) {
         json_decref(states[s].losses);
         step_figures_free(&states[s].figures);
@@ -419,14 +425,30 @@ static uint64_t random_seed(void)
     return seed & SCENARIO_MAX_SEED;
 }
 
+/* The target as the report records it beside its label: what was deployed. */
+static json_t *target_json(const scenario_target *t)
+{
+    if (t->kind == SCENARIO_TARGET_APP)
+        return json_pack("{s:s, s:s, s:I, s:I}", "kind", "twice-app", "model", t->model, "workers",
+                         (json_int_t)t->workers, "threads", (json_int_t)t->threads);
+    json_t *out = json_pack("{s:s, s:s}", "kind", "command", "command", t->command);
+    if (t->cwd != NULL)
+        json_object_set_new(out, "cwd", json_string(t->cwd));
+    return out;
+}
+
+/* Appends label to the list of the run's failed targets. */
+static void add_failure(char *failures, size_t len, const char *label)
+{
+    size_t used = strlen(failures);
+    snprintf(failures + used, len - used, "%s%s", used != 0 ? ", " : "", label);
+}
+
 int run_scenario(const scenario *sc, const run_options *options, json_t *report, char *err,
                  size_t errlen)
 {
-    static const char *const external[] = {"external"};
-    const char *const *models = sc->app != NULL ? (const char *const *)sc->models : external;
-    size_t nmodels = sc->app != NULL ? sc->nmodels : 1;
     progress p = {.enabled = options->progress, .started = time(NULL)};
-    p.total_s = (double)nmodels * (double)sc->nservers * sc->repetitions *
+    p.total_s = (double)sc->ntargets * (double)sc->nservers * sc->repetitions *
                 (sc->warmup_s + sc->duration_s + 1);
     uint64_t seed = sc->has_seed ? sc->seed : random_seed();
     if (!sc->has_seed)
@@ -438,13 +460,33 @@ int run_scenario(const scenario *sc, const run_options *options, json_t *report,
     rng order;
     rng_seed(&order, seed);
     json_t *results = json_object_get(report, "models");
-    int rc = 0;
-    for (size_t m = 0; m < nmodels && rc == 0; m++) {
-        json_t *model = json_pack("{s:s, s:[]}", "model", models[m], "steps");
+    /* Room for a server's message with the last lines of its stderr (proc.h). */
+    char failures[1024] = "", why[PROC_NOTE_BYTES + 2048] = "interrupted";
+    size_t failed = 0;
+    for (size_t m = 0; m < sc->ntargets && !proc_interrupted; m++) {
+        const scenario_target *t = &sc->targets[m];
+        json_t *model =
+            json_pack("{s:s, s:o, s:[]}", "model", t->label, "target", target_json(t), "steps");
         json_array_append_new(results, model);
-        position at = {models[m], m + 1, nmodels, 0, sc->repetitions};
-        rc = run_model(sc, options, &at, &order, model, &p, err, errlen);
+        position at = {t, m + 1, sc->ntargets, 0, sc->repetitions};
+        if (run_model(sc, options, &at, &order, model, &p, why, sizeof(why)) == 0 ||
+            proc_interrupted)
+            continue;
+        /* Its steps keep their raw runs, but nothing is summarised or analysed from them. */
+        json_object_set_new(model, "analysis", analysis_json_failed(why));
+        add_failure(failures, sizeof(failures), t->label);
+        failed++;
+        if (p.enabled)
+            fprintf(stderr, "\r\033[K");
+        fprintf(stderr, "twice: target \"%s\" failed: %s\n", t->label, why);
     }
+    int rc = proc_interrupted || failed != 0 ? -1 : 0;
+    if (proc_interrupted)
+        snprintf(err, errlen, "%s", why);
+    else if (failed != 0)
+        snprintf(err, errlen,
+                 "%zu of %zu targets failed: %s (each one's analysis in the report says why)",
+                 failed, sc->ntargets, failures);
     if (p.enabled)
         fprintf(stderr, "\r\033[K");
     json_object_set_new(report, "status",

@@ -1,5 +1,5 @@
 /*
- * run.h - running a scenario (run.c): for each model and each server count,
+ * run.h - running a scenario (run.c): for each target and each server count,
  * deploy, warm up, measure, check the servers survived, tear down; then
  * summarize each step into the report.
  */
@@ -21,7 +21,9 @@ typedef struct run_options {
 /**
  * Runs sc, adding every run and each step's summary to report (from
  * report_new()) and setting its "status": "complete", "failed" or
- * "interrupted". Returns 0 when complete, -1 otherwise with err saying why.
+ * "interrupted". A target that fails is recorded as failed in its entry (its analysis says
+ * why) and the others are still run. Returns 0 when complete, -1 otherwise with err saying
+ * why (which targets failed, and how).
  */
 int run_scenario(const scenario *sc, const run_options *options, json_t *report, char *err,
                  size_t errlen);

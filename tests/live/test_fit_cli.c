@@ -247,3 +247,38 @@ Test(fit_cli, a_report_without_the_model_or_without_repetitions_exits_2)
     free(out);
     free(err);
 }
+
+/* A report with a target whose run failed: the others are fitted, the failed one is left out
+ * unless asked for by name, and then refused saying there is nothing to fit. */
+Test(fit_cli, a_failed_target_is_left_out_of_the_fit)
+{
+    char *out, *err;
+    const char *report = FIXTURES_DIR "/report-failed-target.json";
+    const char *all[] = {"fit", report, NULL};
+    cr_assert_eq(twice(all, &out, &err), 0, "%s", err);
+    cr_assert(strstr(out, "model thread: 10 measurements at 2 server counts") != NULL, "%s", out);
+    cr_assert(strstr(out, "gunicorn") == NULL, "%s", out);
+    free(out);
+    free(err);
+    const char *named[] = {"fit", report, "--model", "gunicorn", NULL};
+    cr_assert_eq(twice(named, &out, &err), 2);
+    cr_assert(strstr(err, "(model \"gunicorn\"): no repetitions to fit") != NULL, "%s", err);
+    free(out);
+    free(err);
+    /* Only the failed one: nothing to fit, and why. */
+    json_t *root = json_load_file(report, 0, NULL);
+    cr_assert_not_null(root);
+    json_array_remove(json_object_get(root, "models"), 0);
+    char path[] = "/tmp/twice-fit-failed-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    close(fd);
+    cr_assert_eq(json_dump_file(root, path, 0), 0);
+    json_decref(root);
+    const char *only[] = {"fit", path, NULL};
+    cr_assert_eq(twice(only, &out, &err), 2);
+    cr_assert(strstr(err, "every model's run failed: nothing to fit") != NULL, "%s", err);
+    free(out);
+    free(err);
+    unlink(path);
+}

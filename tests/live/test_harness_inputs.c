@@ -112,7 +112,9 @@ Test(harness_inputs, validate_shows_strings_from_files_escaped)
     const char *const args[] = {"validate", path, NULL};
     char *out;
     cr_assert_eq(twice(args, 5000, &out), 0, "%s", out);
-    cr_assert(strstr(out, "ok: \"fine\", twice-app \"/ctx?id={id}\"") != NULL, "%s", out);
+    cr_assert(strstr(out, "ok: \"fine\", route \"/ctx?id={id}\", targets process, servers 1") !=
+                  NULL,
+              "%s", out);
     free(out);
     free(path);
 }

@@ -370,8 +370,157 @@ Test(harness_run, wrk_missing_is_a_clear_error)
     const char *const args[] = {"run", f.scenario, "-o", f.reports, "--app", f.app, NULL};
     int status = finish(start_twice(&f, args, "/nonexistent"), 30000);
     cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2, "exit %d", status);
-    cr_assert(strstr(stderr_of(&f), "is wrk installed?") != NULL, "%s", stderr_of(&f));
+    cr_assert(strstr(stderr_of(&f), "\"wrk\" is not installed (apt-get install wrk)") != NULL, "%s",
+              stderr_of(&f));
+    cr_assert_null(opendir(f.reports), "refused before anything ran");
     assert_nothing_left(&f);
+}
+
+/* A folder holding only wrk: a PATH on which every other program is missing. */
+static const char *path_with_wrk_only(const fixture *f)
+{
+    static char bin[160];
+    snprintf(bin, sizeof(bin), "%s/bin", f->dir);
+    cr_assert_eq(mkdir(bin, 0700), 0);
+    char link[200];
+    snprintf(link, sizeof(link), "%s/wrk", bin);
+    cr_assert_eq(symlink("/usr/bin/wrk", link), 0);
+    return bin;
+}
+
+/* A target whose program is not installed stops the run before anything is measured, at the
+ * command's position in the file, naming the package. */
+Test(harness_run, a_missing_target_program_fails_at_once)
+{
+    fixture f;
+    setup_fixture(&f,
+                  "{\"name\": \"peers\", \"workload\": {\"route\": \"/json\"},\n"
+                  " \"targets\": [{\"label\": \"twice\", \"app\": \"twice-app\", \"model\": "
+                  "\"thread\"},\n"
+                  "  {\"label\": \"flask\", \"command\": \"%s\"}],\n"
+                  " \"servers\": [1], \"warmup_s\": 0, \"duration_s\": 1, \"repetitions\": 1}",
+                  "gunicorn -k sync --bind {host}:{port} app:app");
+    const char *const args[] = {"run", f.scenario, "-o", f.reports, "--app", f.app, NULL};
+    int status = finish(start_twice(&f, args, path_with_wrk_only(&f)), 10000);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2, "exit %d", status);
+    char message[256];
+    snprintf(message, sizeof(message),
+             "%s:3:33: targets[1].command: \"gunicorn\" is not installed (apt-get install "
+             "gunicorn)",
+             f.scenario);
+    cr_assert(strstr(stderr_of(&f), message) != NULL, "%s", stderr_of(&f));
+    cr_assert_null(opendir(f.reports), "refused before anything ran");
+    assert_nothing_left(&f);
+}
+
+/* The Markdown report of a run (the one file ending in .md in its folder). */
+static char *markdown_of(const fixture *f)
+{
+    char pattern[200], *text = NULL;
+    snprintf(pattern, sizeof(pattern), "%s/*.md", f->reports);
+    glob_t found;
+    cr_assert_eq(glob(pattern, 0, NULL, &found), 0, "no Markdown report");
+    FILE *in = fopen(found.gl_pathv[0], "r");
+    size_t len = 0;
+    cr_assert_not_null(in);
+    cr_assert_geq(getdelim(&text, &len, '\0', in), 0);
+    fclose(in);
+    globfree(&found);
+    return text;
+}
+
+/* A target that fails does not take the others with it: they are measured and analysed, it
+ * is recorded as failed with why, none of its steps shows a figure, and twice exits 2 naming
+ * it. */
+Test(harness_run, a_failing_target_is_recorded_and_the_others_still_run)
+{
+    fixture f;
+    setup_fixture(&f,
+                  "{\"name\": \"mixed\", \"workload\": {\"route\": \"/json\", \"check\": "
+                  "\"json\"},"
+                  " \"targets\": [{\"label\": \"broken\", \"command\": \"%s\"},"
+                  " {\"label\": \"working\", \"app\": \"twice-app\", \"model\": \"coroutine\"}],"
+                  " \"servers\": [1, 2], \"connections_per_server\": 2, \"warmup_s\": 0,"
+                  " \"duration_s\": 1, \"repetitions\": 2}",
+                  "echo cannot bind {port} >&2; exit 3");
+    const char *const args[] = {"run", f.scenario, "-o", f.reports, "--app", f.app, NULL};
+    int status = finish(start_twice(&f, args, NULL), 60000);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2, "exit %d", status);
+    const char *err = stderr_of(&f);
+    cr_assert(strstr(err, "twice: target \"broken\" failed: server 1 of ") != NULL, "%s", err);
+    cr_assert(strstr(err, "1 of 2 targets failed: broken") != NULL, "%s", err);
+    json_t *r = load_report(&f);
+    cr_assert_str_eq(json_string_value(json_object_get(r, "status")), "failed");
+    json_t *broken = json_array_get(json_object_get(r, "models"), 0);
+    json_t *working = json_array_get(json_object_get(r, "models"), 1);
+    cr_assert_str_eq(json_string_value(json_object_get(broken, "model")), "broken");
+    json_t *target = json_object_get(broken, "target");
+    cr_assert_str_eq(json_string_value(json_object_get(target, "kind")), "command");
+    cr_assert_str_eq(json_string_value(json_object_get(target, "command")),
+                     "echo cannot bind {port} >&2; exit 3");
+    json_t *analysis = json_object_get(broken, "analysis");
+    cr_assert_str_eq(json_string_value(json_object_get(analysis, "verdict")), "failed");
+    cr_assert(strstr(json_string_value(json_object_get(analysis, "error")), "cannot bind") != NULL);
+    json_t *step;
+    size_t i;
+    json_array_foreach(json_object_get(broken, "steps"), i, step)
+        cr_assert_null(json_object_get(step, "summary"), "no figure from a failed target");
+    cr_assert_str_eq(
+        json_string_value(json_object_get(json_object_get(working, "target"), "model")),
+        "coroutine");
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(working, "target"), "kind")),
+                     "twice-app");
+    json_array_foreach(json_object_get(working, "steps"), i, step)
+    {
+        json_t *summary = json_object_get(step, "summary");
+        cr_assert_gt(json_number_value(json_object_get(summary, "efficiency")), 0,
+                     "the other target was measured and analysed");
+    }
+    cr_assert_str_neq(
+        json_string_value(json_object_get(json_object_get(working, "analysis"), "verdict")),
+        "failed");
+    json_decref(r);
+    char *md = markdown_of(&f);
+    cr_assert(strstr(md, "| broken | 1 | — | — | — | — | — | — |") != NULL, "%s", md);
+    cr_assert(strstr(md, "| broken | 2 | — |") != NULL, "%s", md);
+    cr_assert(strstr(md, "- **broken**: `echo cannot bind {port} >&2; exit 3`") != NULL, "%s", md);
+    cr_assert(strstr(md, "- **working**: `twice-app coroutine`") != NULL, "%s", md);
+    cr_assert(strstr(md, "- **broken**: failed: no analysis: server 1 of ") != NULL, "%s", md);
+    free(md);
+    assert_nothing_left(&f);
+}
+
+/* gunicorn without --reuse-port under the reuseport front: the second server cannot bind the
+ * shared port. It must not pass for ready because the first one answers there, and the
+ * message says what to change and shows gunicorn's last lines, not one. */
+Test(harness_run, a_server_without_reuse_port_is_told_what_it_needs)
+{
+    fixture f;
+    setup_fixture(&f,
+                  "{\"name\": \"noreuse\", \"workload\": {\"route\": \"/json\", \"check\": "
+                  "\"json\"}, \"targets\": [{\"label\": \"gunicorn\", \"cwd\": \"" TARGETS_DIR
+                  "/flask\", \"command\": \"%s\"}], \"servers\": [1, 2], "
+                  "\"connections_per_server\": 2, \"warmup_s\": 0, \"duration_s\": 1, "
+                  "\"repetitions\": 1}",
+                  "gunicorn -k sync -w 1 --bind {host}:{port} app:app");
+    const char *const args[] = {"run", f.scenario, "-o", f.reports, NULL};
+    int status = finish(start_twice(&f, args, NULL), 60000);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2, "exit %d", status);
+    const char *err = stderr_of(&f);
+    cr_assert(strstr(err, "server 2 of 2 exited with status 1 before it was ready: its port was "
+                          "in use: under the reuseport front every server binds the same port, "
+                          "so each must set SO_REUSEPORT (gunicorn: --reuse-port), or the "
+                          "scenario must use another front") != NULL,
+              "%s", err);
+    /* gunicorn's own account, to its last line. */
+    cr_assert(strstr(err, "Connection in use: ('127.0.0.1'") != NULL, "%s", err);
+    cr_assert(strstr(err, "Retrying in 1 second.") != NULL, "%s", err);
+    cr_assert(strstr(err, "Can't connect to ('127.0.0.1'") != NULL, "%s", err);
+    json_t *r = load_report(&f);
+    json_t *steps = json_object_get(json_array_get(json_object_get(r, "models"), 0), "steps");
+    cr_assert_null(json_object_get(json_array_get(steps, 0), "summary"),
+                   "the one step that ran shows no efficiency of its own");
+    json_decref(r);
 }
 
 /* twice gate's exit statuses, the ones a CI job acts on, on a fixed report (a live run's

@@ -229,6 +229,10 @@ Test(report_verbs_files, a_run_with_no_throughput_says_why_and_fails_the_gate, .
     cr_assert_str_eq(json_string_value(json_object_get(analysis, "error")),
                      "no throughput at 1 servers: sigma and kappa cannot be estimated");
     cr_assert_str_eq(json_string_value(json_object_get(analysis, "verdict")), "unknown");
+    json_t *summary =
+        json_object_get(json_array_get(json_object_get(model0(report), "steps"), 0), "summary");
+    cr_assert_not_null(json_object_get(summary, "throughput"));
+    cr_assert_null(json_object_get(summary, "efficiency"), "no E(N) against no throughput");
     json_decref(report);
 }
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "analysis_json.h"
 #include "analyze.h"
 
 /* Steps at servers[i] whose repetitions are x[i][0..reps). */
@@ -358,4 +359,50 @@ Test(analyze, no_prediction_without_a_fit_says_why)
     cr_assert(!a.predictions[0].ok && a.predictions[0].measured);
     cr_assert(strstr(a.predictions[0].note, "no fit without the 2-server step") != NULL, "%s",
               a.predictions[0].note);
+}
+
+/* A step with fewer runs than the scenario's repetitions (its target failed part-way) is
+ * refused, never analysed as if whole. */
+Test(analyze, a_step_without_all_its_repetitions_is_refused)
+{
+    double one[] = {100, 101, 99}, two[] = {190};
+    analysis_input in[] = {{1, one, 3, 1}, {2, two, 1, 1}};
+    analysis a;
+    char err[256];
+    analysis_options options = {.seed = 7, .repetitions = 3};
+    cr_assert_eq(analysis_run(in, 2, &options, &a, err, sizeof(err)), -1);
+    cr_assert_str_eq(err, "step 2 (2 servers) has 1 of its 3 repetitions");
+    in[1].nruns = 1;
+    options.repetitions = 1;
+    cr_assert_eq(analysis_run(in, 2, &options, &a, err, sizeof(err)), -1, "nor more than asked");
+    cr_assert_str_eq(err, "step 1 (1 servers) has 3 of its 1 repetitions");
+}
+
+/* A first step that served nothing leaves E(N) undefined: no step gets an efficiency (0.00
+ * would read as a measured collapse), and the verdict is unknown, saying why. */
+Test(analyze, no_efficiency_against_a_first_step_without_throughput)
+{
+    double one[] = {0, 0}, two[] = {180, 190};
+    analysis_input in[] = {{1, one, 2, 1}, {2, two, 2, 1}};
+    analysis a;
+    char err[256];
+    cr_assert_eq(analysis_run(in, 2, &(analysis_options){.seed = 7}, &a, err, sizeof(err)), 0, "%s",
+                 err);
+    cr_assert_not(a.has_efficiency);
+    cr_assert_str_eq(a.verdict, "unknown");
+    cr_assert(strstr(a.error, "no throughput at 1 servers") != NULL, "%s", a.error);
+    json_t *steps = json_pack("[{s:{}}, {s:{}}]", "summary", "summary");
+    analysis_json_steps(&a, steps);
+    for (size_t i = 0; i < 2; i++) {
+        json_t *summary = json_object_get(json_array_get(steps, i), "summary");
+        cr_assert_not_null(json_object_get(summary, "throughput"));
+        cr_assert_null(json_object_get(summary, "efficiency"), "step %zu", i);
+        cr_assert_null(json_object_get(summary, "efficiency_ci95"), "step %zu", i);
+    }
+    json_decref(steps);
+    /* With throughput at the first step, every step has one. */
+    one[0] = one[1] = 100;
+    cr_assert_eq(analysis_run(in, 2, &(analysis_options){.seed = 7}, &a, err, sizeof(err)), 0);
+    cr_assert(a.has_efficiency);
+    cr_assert_float_eq(a.steps[1].efficiency, 0.925, 1e-9);
 }

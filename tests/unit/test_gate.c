@@ -507,3 +507,37 @@ Test(gate, a_disturbed_step_fails_naming_what_disturbed_it)
     gate_checks_free(&checks);
     report_doc_free(&doc);
 }
+
+/* A model whose analysis says E(N) is undefined (no throughput at the first step) has no
+ * efficiency to check: the gate fails it on its analysis, once, and reads no 0.00 into its
+ * steps; an efficiency missing without such an analysis is still refused as incomplete. */
+Test(gate, an_undefined_efficiency_fails_on_the_analysis_alone)
+{
+    char err[512];
+    json_t *r = report("s", 100, 0.95, 0.01, 1);
+    json_t *model = json_array_get(json_object_get(r, "models"), 0), *step;
+    size_t i;
+    json_array_foreach(json_object_get(model, "steps"), i, step)
+    {
+        json_object_del(json_object_get(step, "summary"), "efficiency");
+        json_object_del(json_object_get(step, "summary"), "efficiency_ci95");
+    }
+    gate_limits limits = limits_of(r);
+    cr_assert_eq(gate(r, NULL, &limits, err), -1, "no E(N), and no analysis saying why");
+    cr_assert(strstr(err, "has no efficiency: a complete report measured every step") != NULL, "%s",
+              err);
+    json_object_set_new(model, "analysis",
+                        json_pack("{s:s, s:s, s:n, s:{s:b, s:s}}", "verdict", "unknown", "error",
+                                  "no throughput at 1 servers", "limiting_factor", "usl", "fitted",
+                                  0, "note", ""));
+    report_doc doc;
+    read_doc(&doc, json_incref(r));
+    gate_checks checks;
+    cr_assert_eq(gate_check(&checks, &doc, NULL, &limits, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(checks.failed, 1, "the analysis, and nothing made of a missing E(N)");
+    for (size_t k = 0; k < checks.n; k++)
+        cr_assert(strncmp(checks.items[k].name, "efficiency", 10) != 0, "%s", checks.items[k].name);
+    gate_checks_free(&checks);
+    report_doc_free(&doc);
+    json_decref(r);
+}

@@ -20,6 +20,7 @@
 #include "app_process.h"
 #include "deploy.h"
 #include "load.h"
+#include "bind_hint.h"
 #include "proc.h"
 #include "watchdog.h"
 
@@ -127,9 +128,10 @@ Test(proc, a_failed_fork_is_an_error_that_names_what_could_not_start)
 
     int load_rc = load_port_one(wrk_err, sizeof(wrk_err));
 
-    scenario sc = {
-        .command = (char *)"sleep 10 # {port}", .route = (char *)"/", .workers = 1, .threads = 1};
-    deploy_spec spec = {.sc = &sc, .n = 2};
+    scenario sc = {.route = (char *)"/", .workers = 1, .threads = 1};
+    scenario_target sleeper = {.kind = SCENARIO_TARGET_COMMAND,
+                               .command = (char *)"sleep 10 # {port}"};
+    deploy_spec spec = {.sc = &sc, .target = &sleeper, .n = 2};
     deployment d;
     int deploy_rc = deployer_local.start(&d, &spec, deploy_err, sizeof(deploy_err));
     allow_fork(parent, dir);
@@ -382,4 +384,43 @@ Test(proc, a_daemon_that_cannot_run_or_join_its_group_is_an_error)
     cr_assert_eq(proc_spawn_daemon(sleeper, -1, "/nonexistent/cgroup.procs", err, sizeof(err)), -1);
     cr_assert_str_eq(err, "cannot start sleep: cannot join /nonexistent/cgroup.procs: No such "
                           "file or directory");
+}
+
+/* A failed child's stderr is shown by its last lines, a traceback's end included: twenty of
+ * them, within the byte limit. */
+Test(proc, a_stderr_note_shows_the_last_lines)
+{
+    char err[128];
+    int fd = proc_output_fd("note", err, sizeof(err));
+    cr_assert_geq(fd, 0, "%s", err);
+    for (int i = 1; i <= 30; i++)
+        dprintf(fd, "line %d\n", i);
+    char *note = proc_stderr_note(fd, PROC_NOTE_BYTES);
+    cr_assert(strncmp(note, "; its stderr ends:\nline 11\nline 12\n", 35) == 0, "%s", note);
+    cr_assert(strstr(note, "line 30\n") != NULL && strstr(note, "line 10\n") == NULL, "%s", note);
+    free(note);
+    /* Fewer bytes than twenty lines: the bytes decide. */
+    note = proc_stderr_note(fd, 16);
+    cr_assert_str_eq(note, "; its stderr ends:\nline 29\nline 30\n");
+    free(note);
+    close(fd);
+    fd = proc_output_fd("empty", err, sizeof(err));
+    note = proc_stderr_note(fd, PROC_NOTE_BYTES);
+    cr_assert_str_eq(note, "", "nothing to show");
+    free(note);
+    close(fd);
+}
+
+/* The phrases servers print when their port is taken, and what twice says to change. */
+Test(proc, a_port_in_use_is_recognised)
+{
+    const char *in_use[] = {"nginx: [emerg] bind() to 127.0.0.1:80 failed (98: Address already "
+                            "in use)",
+                            "[ERROR] Connection in use: ('127.0.0.1', 8000)",
+                            "Error: listen EADDRINUSE: address already in use :::3000"};
+    for (size_t i = 0; i < sizeof(in_use) / sizeof(in_use[0]); i++)
+        cr_assert(bind_hint_address_in_use(in_use[i]), "%s", in_use[i]);
+    cr_assert_not(bind_hint_address_in_use("Traceback: ModuleNotFoundError: No module named x"));
+    cr_assert(strstr(bind_hint_reuseport(), "SO_REUSEPORT (gunicorn: --reuse-port)") != NULL);
+    cr_assert(strstr(bind_hint_reuseport(), "\"front\": \"direct\"") != NULL);
 }

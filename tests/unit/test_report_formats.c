@@ -515,5 +515,68 @@ Test(report_formats, markdown_shows_each_load_client_of_a_step)
         "a host is text from the report, escaped: %s", md);
     cr_assert_eq(strstr(md, "Load clients, thread, 1 servers"), NULL, "one client: no table");
     free(md);
+}
+
+/* A report with a target that failed and one that ran: each target's command or model once,
+ * and the failed one's steps with no figure at all, in the terminal table and in Markdown. */
+static void failed_target_doc(report_doc *doc)
+{
+    json_t *json = json_load_file(FIXTURES_DIR "/report.json", 0, NULL);
+    cr_assert_not_null(json);
+    json_t *models = json_object_get(json, "models"), *ran = json_array_get(models, 0);
+    json_object_set_new(ran, "target",
+                        json_pack("{s:s, s:s}", "kind", "twice-app", "model", "thread"));
+    json_t *failed = json_pack(
+        "{s:s, s:{s:s, s:s, s:s}, s:[{s:i, s:[]}, {s:i, s:[]}], s:o}", "model", "gunicorn",
+        "target", "kind", "command", "command",
+        "gunicorn -k sync --bind {host}:{port} app:app with a long tail "
+        "of options that goes on",
+        "cwd", "../targets/flask", "steps", "servers", 1, "runs", "servers", 2, "runs", "analysis",
+        json_pack("{s:s, s:s, s:n, s:{s:b, s:s}}", "verdict", "failed", "error",
+                  "server 2 of 2 exited", "limiting_factor", "usl", "fitted", 0, "note", ""));
+    json_array_append_new(models, failed);
+    read_doc(doc, json);
+}
+
+Test(report_formats, a_failed_target_shows_no_figure)
+{
+    report_doc doc;
+    failed_target_doc(&doc);
+    char *table = NULL;
+    size_t len;
+    FILE *out = open_memstream(&table, &len);
+    report_print_table(out, &doc);
+    fclose(out);
+    cr_assert(
+        strstr(table,
+               "targets:\n  thread: twice-app thread\n  gunicorn: gunicorn -k sync "
+               "--bind {host}:{port} app:app with a long tail of opt... (in ../targets/flask)\n") !=
+            NULL,
+        "%s", table);
+    cr_assert(strstr(table, "(in ../targets/flask)\n") != NULL, "%s", table);
+    /* Each step's row: its label and server count, then a dash in every column. */
+    for (const char *row = strstr(table, "\ngunicorn "); row != NULL;
+         row = strstr(row + 1, "\ngunicorn ")) {
+        size_t dashes = 0, row_len = strcspn(row + 1, "\n");
+        for (const char *d = strstr(row, "—"); d != NULL && d < row + 1 + row_len;
+             d = strstr(d + 1, "—"))
+            dashes++;
+        cr_assert_eq(dashes, 7, "%.*s", (int)row_len, row + 1);
+        cr_assert_eq(strcspn(row + 19, "0123456789") >= row_len - 18, 1, "no figure: %.*s",
+                     (int)row_len, row + 1);
+    }
+    cr_assert(strstr(table, "gunicorn: failed: server 2 of 2 exited") != NULL, "%s", table);
+    char *md = render(&report_markdown, &doc, &len);
+    cr_assert(strstr(md, "| gunicorn | 1 | — | — | — | — | — | — |\n| gunicorn | 2 | — |") != NULL,
+              "%s", md);
+    cr_assert(strstr(md, "- **thread**: `twice-app thread`") != NULL, "%s", md);
+    free(md);
+    char *junit = render(&report_junit, &doc, &len);
+    cr_assert(strstr(junit, "tests=\"1\" failures=\"1\"") != NULL, "%s", junit);
+    cr_assert(strstr(junit, "name=\"gunicorn: run\">\n    <failure message=\"the target's run "
+                            "failed\">server 2 of 2 exited</failure>") != NULL,
+              "%s", junit);
+    free(junit);
+    free(table);
     report_doc_free(&doc);
 }

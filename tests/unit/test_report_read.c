@@ -797,3 +797,43 @@ Test(report_read, a_runs_clients_are_read_and_checked)
                          "r.json: $.models[0].steps[1].runs[0].clients: the clients' requests add "
                          "up to 300, the run's are 999");
 }
+
+/* Each model's "target" is optional (older reports have none) and, when there, checked; the
+ * route is the workload's when the scenario has one. */
+Test(report_read, targets_and_the_workload_are_read)
+{
+    json_t *json = fixture_json();
+    edit(json, "models.0", "target",
+         json_pack("{s:s, s:s}", "kind", "twice-app", "model", "thread"));
+    json_t *second = json_deep_copy(at(json, "models.0"));
+    json_object_set_new(second, "model", json_string("gunicorn"));
+    json_object_set_new(second, "target",
+                        json_pack("{s:s, s:s, s:s}", "kind", "command", "command",
+                                  "gunicorn -b {host}:{port} app:app", "cwd", "../targets/flask"));
+    json_array_append_new(at(json, "models"), second);
+    json_t *target = json_deep_copy(at(json, "scenario.target"));
+    edit(json, "scenario", "target", NULL);
+    json_object_set_new(target, "route", json_string("/ctx?id={id}"));
+    edit(json, "scenario", "workload", target);
+    report_doc doc;
+    char err[512];
+    cr_assert_eq(report_read_json(&doc, json, "r.json", err, sizeof(err)), 0, "%s", err);
+    cr_assert_str_eq(doc.route, "/ctx?id={id}");
+    cr_assert(doc.models[0].target.present);
+    cr_assert_str_eq(doc.models[0].target.kind, "twice-app");
+    cr_assert_str_eq(doc.models[0].target.model, "thread");
+    cr_assert_null(doc.models[0].target.command);
+    cr_assert_str_eq(doc.models[1].target.command, "gunicorn -b {host}:{port} app:app");
+    cr_assert_str_eq(doc.models[1].target.cwd, "../targets/flask");
+    report_doc_free(&doc);
+    json_decref(json);
+
+    refused_with("models.0", "target", json_string("thread"),
+                 "r.json: $.models[0].target: expected an object, got a string");
+    refused_with("models.0", "target", json_pack("{s:s}", "kind", "docker"),
+                 "r.json: $.models[0].target.kind: expected \"twice-app\" or \"command\"");
+    refused_with("models.0", "target", json_pack("{s:s}", "kind", "twice-app"),
+                 "r.json: $.models[0].target.model: missing: expected a string");
+    refused_with("models.0", "target", json_pack("{s:s, s:i}", "kind", "command", "command", 1),
+                 "r.json: $.models[0].target.command: expected a string, got an integer");
+}

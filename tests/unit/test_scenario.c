@@ -4,6 +4,7 @@
  * bytes, names and routes; what a machine can hold.
  */
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,14 +48,19 @@ Test(scenario, a_full_scenario)
                        "}\n";
     cr_assert_eq(parse(text), 0, "%s", err);
     cr_assert_str_eq(sc.name, "full");
-    cr_assert_str_eq(sc.app, "twice-app");
-    cr_assert_null(sc.command);
     cr_assert_str_eq(sc.route, "/ctx?id=x");
     cr_assert_eq(sc.workers, 2);
     cr_assert_eq(sc.threads, 4);
     cr_assert_eq(sc.check, SCENARIO_CHECK_CTX);
-    cr_assert_eq(sc.nmodels, 2);
-    cr_assert_str_eq(sc.models[1], "coroutine");
+    cr_assert_eq(sc.ntargets, 2, "one twice-app target per model");
+    for (size_t i = 0; i < 2; i++) {
+        cr_assert_eq(sc.targets[i].kind, SCENARIO_TARGET_APP);
+        cr_assert_str_eq(sc.targets[i].label, sc.targets[i].model, "labelled by its model");
+        cr_assert_eq(sc.targets[i].workers, 2);
+        cr_assert_eq(sc.targets[i].threads, 4);
+        cr_assert_null(sc.targets[i].command);
+    }
+    cr_assert_str_eq(sc.targets[1].model, "coroutine");
     cr_assert_eq(sc.nservers, 4);
     cr_assert_eq(sc.servers[3], 8);
     cr_assert_eq(sc.connections_per_server, 32);
@@ -78,8 +84,13 @@ Test(scenario, defaults_and_an_external_command)
     const char *text = "{\"name\": \"ext\", \"target\": {\"command\": \"srv --port {port}\", "
                        "\"route\": \"/\"}, \"servers\": [1]}";
     cr_assert_eq(parse(text), 0, "%s", err);
-    cr_assert_str_eq(sc.command, "srv --port {port}");
-    cr_assert_eq(sc.nmodels, 0);
+    cr_assert_eq(sc.ntargets, 1);
+    cr_assert_eq(sc.targets[0].kind, SCENARIO_TARGET_COMMAND);
+    cr_assert_str_eq(sc.targets[0].command, "srv --port {port}");
+    cr_assert_str_eq(sc.targets[0].label, "external", "the label it always had");
+    cr_assert_null(sc.targets[0].cwd);
+    cr_assert_eq(sc.targets[0].command_line, 1);
+    cr_assert_eq(sc.targets[0].command_column, 39);
     cr_assert_eq(sc.workers, 1);
     cr_assert_eq(sc.connections_per_server, 16);
     cr_assert_float_eq(sc.duration_s, 5, 1e-9);
@@ -138,6 +149,7 @@ Test(scenario, bad_files_say_what_and_where)
         {"{\"name\": \"x\", " BASE_TARGET ", \"models\": [\"fibers\"], \"servers\": [1]}",
          "s.json:1:76: unknown model \"fibers\""},
         {"{\"name\": \"x\", " BASE_TARGET ", \"servers\": [1]}", "\"models\" is required"},
+        {"{\"name\": \"x\", \"servers\": [1]}", "s.json:1:1: \"targets\" is required"},
         {"{\"name\": \"x\", \"target\": {\"route\": \"/\"}, \"servers\": [1]}",
          "\"target\" needs exactly one of \"app\" (\"twice-app\") and \"command\""},
         {"{\"name\": \"x\", \"target\": {\"app\": \"twice-app\", \"route\": \"json\"}, "
@@ -177,16 +189,26 @@ Test(scenario, a_missing_file_is_named)
     cr_assert_str_eq(err, "/nonexistent/x.json: No such file or directory");
 }
 
+/* Every file in scenarios/ is one users copy: each must load on this machine, as `twice
+ * validate` loads it (with its programs installed: scripts/deps.sh). */
 Test(scenario, every_shipped_scenario_is_valid)
 {
-    const char *shipped[] = {SCENARIOS_DIR "/quick.json",      SCENARIOS_DIR "/io-wait.json",
-                             SCENARIOS_DIR "/cpu-capped.json", SCENARIOS_DIR "/context.json",
-                             SCENARIOS_DIR "/contention.json", SCENARIOS_DIR "/models.json",
-                             SCENARIOS_DIR "/haproxy.json"};
-    for (size_t i = 0; i < sizeof(shipped) / sizeof(shipped[0]); i++) {
-        cr_assert_eq(scenario_load(&sc, shipped[i], err, sizeof(err)), 0, "%s", err);
+    DIR *shipped = opendir(SCENARIOS_DIR);
+    cr_assert_not_null(shipped);
+    size_t checked = 0;
+    struct dirent *entry;
+    while ((entry = readdir(shipped)) != NULL) {
+        size_t len = strlen(entry->d_name);
+        if (len < 5 || strcmp(entry->d_name + len - 5, ".json") != 0)
+            continue;
+        char path[1024];
+        snprintf(path, sizeof(path), "%s/%s", SCENARIOS_DIR, entry->d_name);
+        cr_assert_eq(scenario_load(&sc, path, err, sizeof(err)), 0, "%s", err);
         scenario_free(&sc);
+        checked++;
     }
+    closedir(shipped);
+    cr_assert_geq(checked, 8, "the shipped scenarios, peers.json and plaintext-peers.json too");
 }
 
 /* A scenario with one top-level member added (or replacing a default): VALID_BODY plus
@@ -514,10 +536,10 @@ Test(scenario, the_largest_step_must_fit_the_machine)
     sc.front = &front_direct;
     cr_assert_eq(scenario_check_machine(&sc, &many_files, err, sizeof(err)), -1,
                  "each server's port takes its own 200, but the threads do not fit");
-    cr_assert_str_eq(err, "s.json: \"target.workers\" 4 x 64 \"target.threads\" x 200 servers is "
+    cr_assert_str_eq(err, "s.json: target \"thread\": 4 workers x 64 threads x 200 servers is "
                           "51200 threads at the largest step, but this machine allows 4096 "
                           "(kernel.threads-max)");
-    sc.threads = 1;
+    sc.targets[1].threads = 1;
     cr_assert_eq(scenario_check_machine(&sc, &many_files, err, sizeof(err)), 0, "%s", err);
 }
 

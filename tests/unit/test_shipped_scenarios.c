@@ -12,6 +12,7 @@
  * at once) or below them (every server saturated, whatever the spread).
  */
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <math.h>
 #include <string.h>
 
@@ -36,28 +37,35 @@ static unsigned binomial_quantile(double q, unsigned n, double p)
     return k;
 }
 
-/* The requests one server of model can serve at once; 0: no limit (coroutines). */
-static double holds(const scenario *sc, const char *model)
+/* The requests one server of a twice-app target can serve at once; 0: no limit (coroutines)
+ * or not known (commands). */
+static double holds(const scenario_target *t)
 {
-    if (strcmp(model, "process") == 0)
-        return sc->workers;
-    if (strcmp(model, "thread") == 0)
-        return (double)sc->workers * sc->threads;
+    if (t->kind != SCENARIO_TARGET_APP)
+        return 0;
+    if (strcmp(t->model, "process") == 0)
+        return t->workers;
+    if (strcmp(t->model, "thread") == 0)
+        return (double)t->workers * t->threads;
     return 0;
 }
 
 Test(shipped_scenarios, no_server_is_likely_to_get_more_connections_than_it_can_serve)
 {
-    const char *shipped[] = {"quick.json",   "io-wait.json",    "cpu-capped.json",
-                             "context.json", "contention.json", "models.json"};
-    for (size_t f = 0; f < sizeof(shipped) / sizeof(shipped[0]); f++) {
-        char path[512], err[512];
+    DIR *shipped = opendir(SCENARIOS_DIR);
+    cr_assert_not_null(shipped);
+    struct dirent *entry;
+    while ((entry = readdir(shipped)) != NULL) {
+        size_t len = strlen(entry->d_name);
+        if (len < 5 || strcmp(entry->d_name + len - 5, ".json") != 0)
+            continue;
+        char path[1024], err[512];
         scenario sc;
-        snprintf(path, sizeof(path), "%s/%s", SCENARIOS_DIR, shipped[f]);
+        snprintf(path, sizeof(path), "%s/%s", SCENARIOS_DIR, entry->d_name);
         cr_assert_eq(scenario_load(&sc, path, err, sizeof(err)), 0, "%s", err);
-        int waiting = sc.app != NULL && strstr(sc.route, "ms=") != NULL;
-        for (size_t m = 0; waiting && sc.front->servers_share_port && m < sc.nmodels; m++) {
-            double h = holds(&sc, sc.models[m]);
+        int waiting = strstr(sc.route, "ms=") != NULL;
+        for (size_t m = 0; waiting && sc.front->servers_share_port && m < sc.ntargets; m++) {
+            double h = holds(&sc.targets[m]);
             for (size_t s = 0; h > 0 && s < sc.nservers; s++) {
                 unsigned n = sc.servers[s], c = sc.connections_per_server * n;
                 if (n < 2)
@@ -65,11 +73,12 @@ Test(shipped_scenarios, no_server_is_likely_to_get_more_connections_than_it_can_
                 unsigned low = binomial_quantile(0.001, c, 1.0 / n);
                 unsigned high = binomial_quantile(0.999, c, 1.0 / n);
                 cr_assert(h >= high || h <= low,
-                          "%s, %s model at %u servers: a server holds %.0f requests at once, but "
+                          "%s, %s at %u servers: a server holds %.0f requests at once, but "
                           "gets between %u and %u of the %u connections (99.8%% of the time)",
-                          shipped[f], sc.models[m], n, h, low, high, c);
+                          entry->d_name, sc.targets[m].label, n, h, low, high, c);
             }
         }
         scenario_free(&sc);
     }
+    closedir(shipped);
 }

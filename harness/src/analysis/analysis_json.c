@@ -14,6 +14,8 @@ void analysis_json_steps(const analysis *a, json_t *steps)
                             json_pack("{s:f, s:f, s:f, s:[f, f]}", "median", s->throughput.median,
                                       "min", s->throughput.min, "max", s->throughput.max, "ci95",
                                       s->throughput_ci.lo, s->throughput_ci.hi));
+        if (!a->has_efficiency)
+            continue;
         json_object_set_new(summary, "efficiency", json_real(s->efficiency));
         json_object_set_new(summary, "efficiency_ci95",
                             json_pack("[f, f]", s->efficiency_ci.lo, s->efficiency_ci.hi));
@@ -61,6 +63,12 @@ static json_t *predictions_json(const analysis *a)
                       p->measured && p->ok ? json_boolean(p->held) : json_null(), "note", p->note));
     }
     return list;
+}
+
+json_t *analysis_json_failed(const char *why)
+{
+    return json_pack("{s:s, s:s, s:n, s:{s:b, s:s}}", "verdict", "failed", "error", why,
+                     "limiting_factor", "usl", "fitted", 0, "note", "");
 }
 
 json_t *analysis_json(const analysis *a)

@@ -99,6 +99,11 @@ int analysis_run(const analysis_input *steps, size_t nsteps, const analysis_opti
                      steps[i].servers == 0 ? "no servers" : "no repetitions");
             return -1;
         }
+        if (options->repetitions != 0 && steps[i].nruns != options->repetitions) {
+            snprintf(err, errlen, "step %zu (%u servers) has %zu of its %u repetitions", i + 1,
+                     steps[i].servers, steps[i].nruns, options->repetitions);
+            return -1;
+        }
         out->steps[i].throughput = stats_summarize(steps[i].throughputs, steps[i].nruns);
         n[i] = steps[i].servers;
         x[i] = out->steps[i].throughput.median;
@@ -106,7 +111,8 @@ int analysis_run(const analysis_input *steps, size_t nsteps, const analysis_opti
     }
     out->nsteps = nsteps;
     out->min_efficiency = 1;
-    for (size_t i = 0; i < nsteps; i++) {
+    out->has_efficiency = x[0] > 0;
+    for (size_t i = 0; i < nsteps && out->has_efficiency; i++) {
         double e = stats_efficiency(x[i], steps[i].servers, x[0], steps[0].servers);
         out->steps[i].efficiency = e;
         out->min_efficiency = e < out->min_efficiency ? e : out->min_efficiency;

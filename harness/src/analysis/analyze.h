@@ -62,6 +62,8 @@ typedef struct analysis_options {
     uint64_t seed;           /* of the bootstrap */
     const unsigned *predict; /* server counts to predict X(N) at, npredict of them */
     size_t npredict;
+    unsigned repetitions; /* when > 0: the runs every step must have; a step with fewer (a
+                             measurement cut short) is refused, never analysed as if whole */
 } analysis_options;
 
 typedef struct analysis {
@@ -73,7 +75,9 @@ typedef struct analysis {
     unsigned repetitions_needed; /* when inconclusive: the repetitions in all that would likely
                                     decide it; 0 when no number can be given */
     const char *limiting_factor; /* "contention", "coherency" (static), or NULL */
-    double min_efficiency;       /* the lowest E(N) */
+    int has_efficiency;          /* 0 when the first step had no throughput: E(N) against
+                                    nothing is undefined, not 0, and steps show none */
+    double min_efficiency;       /* the lowest E(N), when has_efficiency */
     char error[1024];            /* "" or why the figures could not be analysed */
     int fitted;                  /* 0: no USL fit (usl.notes says why) */
     usl_nls usl;                 /* fitted to every repetition of every step */

@@ -23,12 +23,13 @@ typedef struct deployment {
     const char *cgroups[DEPLOY_MAX_SERVERS];   /* each server's cgroup directory (owned by the
                                                   deployer, valid until stop), or NULL: none */
     int caps_applied;                          /* 1 when every server runs under its CPU cap */
+    int shared_port;                           /* 1 under the reuseport front: one port for all */
 } deployment;
 
 typedef struct deploy_spec {
     const scenario *sc;
-    const char *model;    /* for twice-app; NULL for a command */
-    const char *app_path; /* the twice-app binary */
+    const scenario_target *target; /* what to start: twice-app in a model, or a command */
+    const char *app_path;          /* the twice-app binary */
     unsigned n;
     int allow_uncapped; /* run without caps when they cannot be set */
     int shared_port;    /* 1: every server binds one port (the front says, front.h) */

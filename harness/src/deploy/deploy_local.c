@@ -1,7 +1,7 @@
 /*
  * deploy_local.c - servers on this machine, on loopback. twice-app says
  * when it listens, and on which port; any other command is probed with
- * HTTP until it answers.
+ * HTTP until it answers (on a shared port, until it listens there itself).
  * Each server lives in a process group of its own (see proc.c), so that
  * stopping it stops its workers too, and dies with twice. Its stderr goes to
  * an anonymous file that twice reads for error messages and for the lines in
@@ -19,9 +19,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bind_hint.h"
 #include "cpucap.h"
 #include "deploy.h"
 #include "loopback_port.h"
+#include "listening.h"
 #include "proc.h"
 
 #define READY_TIMEOUT_MS 10000
@@ -93,15 +95,15 @@ static char *expand_command(const char *command, int port)
 static pid_t start_one(deployment *d, const deploy_spec *spec, unsigned i, int out,
                        const char *join, char *err, size_t errlen)
 {
-    const scenario *sc = spec->sc;
+    const scenario_target *t = spec->target;
     char listen[32], workers[16], threads[16];
     snprintf(listen, sizeof(listen), "127.0.0.1:%d", d->ports[i]);
-    snprintf(workers, sizeof(workers), "%u", sc->workers);
-    snprintf(threads, sizeof(threads), "%u", sc->threads);
-    if (sc->app != NULL) {
+    snprintf(workers, sizeof(workers), "%u", t->workers);
+    snprintf(threads, sizeof(threads), "%u", t->threads);
+    if (t->kind == SCENARIO_TARGET_APP) {
         char *argv[] = {(char *)spec->app_path,
                         "--model",
-                        (char *)spec->model,
+                        (char *)t->model,
                         "--workers",
                         workers,
                         "--threads",
@@ -113,35 +115,59 @@ static pid_t start_one(deployment *d, const deploy_spec *spec, unsigned i, int o
                         NULL};
         return proc_spawn(argv, out, d->stderr_fds[i], NULL, join, err, errlen);
     }
-    char *command = expand_command(sc->command, d->ports[i]);
-    char *argv[] = {"/bin/sh", "-c", command, NULL};
+    /* The folder goes to the shell as an argument, never into the command's text: a name
+     * with a quote or a space in it stays one name. */
+    char *command = expand_command(t->command, d->ports[i]);
+    char *argv[] = {"/bin/sh",
+                    "-c",
+                    "cd -- \"$1\" && eval \"$2\"",
+                    "sh",
+                    t->cwd_path != NULL ? t->cwd_path : ".",
+                    command,
+                    NULL};
     pid_t pid = proc_spawn(argv, -1, d->stderr_fds[i], NULL, join, err, errlen);
     free(command);
     return pid;
 }
 
-/* Waits until server i answers; -1 with err when it dies, stays silent or twice is
- * interrupted meanwhile. */
-static int wait_ready(deployment *d, const deploy_spec *spec, unsigned i, int out, char *err,
-                      size_t errlen)
+/* The end of a message about server i, which failed: when its stderr says its port was in
+ * use under the reuseport front, what to change; then the last lines of its stderr
+ * (malloc'd). */
+static char *failure_note(const deployment *d, unsigned i)
+{
+    char *note = proc_stderr_note(d->stderr_fds[i], PROC_NOTE_BYTES), *advised;
+    if (!d->shared_port || !bind_hint_address_in_use(note) ||
+        asprintf(&advised, ": %s%s", bind_hint_reuseport(), note) < 0)
+        return note;
+    free(note);
+    return advised;
+}
+
+/* Waits until server i answers (on a shared port, once there are more sockets listening on it
+ * than listeners_before); -1 with err when it dies, stays silent or twice is interrupted
+ * meanwhile. */
+static int wait_ready(deployment *d, const deploy_spec *spec, unsigned i, int out,
+                      unsigned listeners_before, char *err, size_t errlen)
 {
     for (int waited = 0; waited < READY_TIMEOUT_MS && !proc_interrupted; waited += 20) {
         int status;
         if (proc_wait(d->pids[i], 0, &status)) {
-            char how[64], *tail = proc_stderr_note(d->stderr_fds[i], 600);
+            char how[64], *tail = failure_note(d, i);
             snprintf(err, errlen, "server %u of %u %s before it was ready%s", i + 1, d->n,
                      proc_describe_status(status, how, sizeof(how)), tail);
             free(tail);
             d->pids[i] = 0;
             return -1;
         }
-        if (spec->sc->app != NULL) {
+        if (spec->target->kind == SCENARIO_TARGET_APP) {
             int port = announced_port(out);
             if (port > 0) {
                 d->ports[i] = port;
                 return 0;
             }
-        } else if (answers(d->ports[i], spec->sc->route)) {
+        } else if (answers(d->ports[i], spec->sc->route) &&
+                   (!d->shared_port || listening_sockets(d->ports[i]) > listeners_before)) {
+            /* On a shared port an earlier server answers too: this one must listen itself. */
             return 0;
         }
         struct timespec pause = {0, 20000000};
@@ -151,7 +177,7 @@ static int wait_ready(deployment *d, const deploy_spec *spec, unsigned i, int ou
         snprintf(err, errlen, "while server %u of %u was starting", i + 1, d->n);
         return -1;
     }
-    char *tail = proc_stderr_note(d->stderr_fds[i], 600);
+    char *tail = failure_note(d, i);
     snprintf(err, errlen, "timeout: server %u of %u did not answer on port %d within %d ms%s",
              i + 1, d->n, d->ports[i], READY_TIMEOUT_MS, tail);
     free(tail);
@@ -178,11 +204,12 @@ static int local_start(deployment *d, const deploy_spec *spec, char *err, size_t
     for (unsigned i = 0; i < d->n; i++)
         d->stderr_fds[i] = -1;
     int shared_port = spec->shared_port;
+    d->shared_port = shared_port;
     /* twice-app binds port 0 and says which port it got: no window in which another program
      * could take a port chosen for it (SO_REUSEPORT would let them share it, silently). With
      * a shared port (the reuseport front) the others then bind the first one's port. Any other
      * command needs its port chosen for it. */
-    int app = spec->sc->app != NULL;
+    int app = spec->target->kind == SCENARIO_TARGET_APP;
     int shared = shared_port && !app ? loopback_free_port() : 0;
     /* Each server gets a cgroup where this machine lets twice make one (root, or a delegated
      * cgroup): capped when the scenario says so, and in any case a hold on all the server
@@ -199,11 +226,12 @@ static int local_start(deployment *d, const deploy_spec *spec, char *err, size_t
         d->stderr_fds[i] = proc_output_fd("twice-server-err", err, errlen);
         d->ports[i] = shared != 0 ? shared : app ? 0 : loopback_free_port();
         int rc = -1;
+        unsigned listeners = shared != 0 ? listening_sockets(shared) : 0;
         if (d->stderr_fds[i] >= 0 && (out >= 0 || !app)) {
             d->cgroups[i] = grouped ? cpucap_group_dir(i) : NULL;
             d->pids[i] =
                 start_one(d, spec, i, out, grouped ? cpucap_procs_file(i) : NULL, err, errlen);
-            rc = d->pids[i] > 0 ? wait_ready(d, spec, i, out, err, errlen) : -1;
+            rc = d->pids[i] > 0 ? wait_ready(d, spec, i, out, listeners, err, errlen) : -1;
         }
         if (rc == 0 && shared_port && i == 0)
             shared = d->ports[0];
@@ -253,7 +281,7 @@ static int local_check(deployment *d, char *err, size_t errlen)
         if (d->stderr_fds[i] >= 0)
             count_lost_workers(d, i);
         if (d->pids[i] > 0 && proc_wait(d->pids[i], 0, &status)) {
-            char how[64], *tail = proc_stderr_note(d->stderr_fds[i], 600);
+            char how[64], *tail = failure_note(d, i);
             snprintf(err, errlen, "server %u of %u %s during the run%s", i + 1, d->n,
                      proc_describe_status(status, how, sizeof(how)), tail);
             free(tail);

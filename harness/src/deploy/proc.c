@@ -286,15 +286,30 @@ char *proc_output_tail(int fd, size_t max)
     return proc_output(fd, size > max ? size - max : 0, NULL);
 }
 
+/* Where the last lines of text start (a newline that ends text does not start a line). */
+static const char *last_lines(const char *text, unsigned lines)
+{
+    const char *start = text + strlen(text);
+    if (start > text && start[-1] == '\n')
+        start--;
+    while (start > text) {
+        if (start[-1] == '\n' && lines-- <= 1)
+            return start;
+        start--;
+    }
+    return text;
+}
+
 char *proc_stderr_note(int stderr_fd, size_t max)
 {
     static const char intro[] = "; its stderr ends:\n";
     char *tail = proc_output_tail(stderr_fd, max);
-    char *note = *tail != '\0' ? malloc(sizeof(intro) + strlen(tail)) : NULL;
+    const char *kept = last_lines(tail, PROC_NOTE_LINES);
+    char *note = *kept != '\0' ? malloc(sizeof(intro) + strlen(kept)) : NULL;
     if (note == NULL)
         return tail;
     strcpy(note, intro);
-    strcat(note, tail);
+    strcat(note, kept);
     free(tail);
     return note;
 }

@@ -55,8 +55,12 @@ int proc_output_fd(const char *name, char *err, size_t errlen);
 char *proc_output(int fd, size_t from, size_t *len);
 /** The last max bytes of what fd holds (malloc'd). */
 char *proc_output_tail(int fd, size_t max);
-/** For the end of an error message: "; its stderr ends:\n" and the last max bytes of
- * stderr_fd, or "" when it holds nothing (malloc'd). */
+/* How much of a failed child's stderr an error message shows: a traceback's last lines say
+ * what went wrong, its first line seldom does. */
+#define PROC_NOTE_LINES 20
+#define PROC_NOTE_BYTES 4096
+/** For the end of an error message: "; its stderr ends:\n" and the last PROC_NOTE_LINES
+ * lines of stderr_fd, at most max bytes of them, or "" when it holds nothing (malloc'd). */
 char *proc_stderr_note(int stderr_fd, size_t max);
 
 #endif

@@ -117,7 +117,10 @@ static int measured(const report_doc *report, char *err, size_t errlen)
         }
         for (size_t j = 0; j < m->nsteps; j++) {
             const report_step *s = &m->steps[j];
-            if (!s->has_summary || !s->summary.has_efficiency) {
+            /* E(N) is missing only where the analysis could not define it (no throughput at
+             * the first step), and says so: that model's gate fails on its analysis. */
+            int undefined = m->analysis.present && m->analysis.error != NULL;
+            if (!s->has_summary || (!s->summary.has_efficiency && !undefined)) {
                 snprintf(err, errlen,
                          "%s: $.models[%zu].steps[%zu] (model \"%s\") has no %s: a complete "
                          "report measured every step",
@@ -233,7 +236,7 @@ static void check_step(checker *c, const gate_limits *limits, const report_doc *
         : s->valid   ? ""
                      : "flagged: see the report",
         s->valid, "1 (valid)", "valid %s %lld servers", model, n);
-    if (t->has_min_efficiency)
+    if (t->has_min_efficiency && s->has_efficiency)
         efficiency_check(c, limits);
     if (t->has_max_p99_ms) {
         snprintf(limit, sizeof(limit), "<= %.1f ms", t->max_p99_ms);

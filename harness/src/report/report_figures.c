@@ -220,3 +220,27 @@ char *report_breakdown_text(char *buf, size_t len, const report_breakdown *b)
                percent(share, sizeof(share), b->parts[b->largest].lost, b->lost));
     return buf;
 }
+
+char *report_target_text(char *buf, size_t len, const report_target *t)
+{
+    if (t->command == NULL) {
+        snprintf(buf, len, "%s %s", t->kind, t->model);
+        return buf;
+    }
+    size_t command_len = strlen(t->command);
+    int cut = command_len > REPORT_COMMAND_SHOWN;
+    snprintf(buf, len, "%.*s%s", cut ? REPORT_COMMAND_SHOWN - 3 : (int)command_len, t->command,
+             cut ? "..." : "");
+    if (t->cwd != NULL)
+        append(buf, len, " (in %s)", t->cwd);
+    return buf;
+}
+
+int report_has_targets(const report_doc *report)
+{
+    for (size_t i = 0; i < report->nmodels; i++) {
+        if (report->models[i].target.present)
+            return 1;
+    }
+    return 0;
+}

@@ -65,5 +65,17 @@ char *report_resources_text(char *buf, size_t len, const report_step_resources *
  * escape it for markup); returns buf.
  */
 char *report_breakdown_text(char *buf, size_t len, const report_breakdown *b);
+/* How long a target's command may be where a table shows it. */
+#define REPORT_COMMAND_SHOWN 72
+/**
+ * What a target ran, short, for the line each writer prints once per target: "twice-app
+ * thread", or the command (cut to REPORT_COMMAND_SHOWN bytes, "..." marking the cut) and
+ * "(in FOLDER)". Strings from the report: the writer escapes the result. Returns buf.
+ */
+char *report_target_text(char *buf, size_t len, const report_target *t);
+/** 1 when some model of report says what target it ran. */
+int report_has_targets(const report_doc *report);
+/** What a step without a summary shows in each figure's column: no figure at all. */
+#define REPORT_NO_FIGURE "—"
 
 #endif

@@ -198,6 +198,37 @@ static void breakdowns(FILE *out, const report_doc *report)
     }
 }
 
+/* A step measured in none or only some of its rounds: no figure, rather than a made-up one. */
+static void unmeasured_row(FILE *out, const report_model *model, const report_step *step,
+                           int with_resources)
+{
+    fputs("| ", out);
+    text(out, model->name);
+    fprintf(out, " | %lld |", step->servers);
+    for (int column = 0; column < (with_resources ? 9 : 6); column++)
+        fputs(" " REPORT_NO_FIGURE " |", out);
+    fputs("\n", out);
+}
+
+/* Each target's label and what it ran, once, before the table. */
+static void targets(FILE *out, const report_doc *report)
+{
+    if (!report_has_targets(report))
+        return;
+    fputs("\n\nTargets:", out);
+    for (size_t i = 0; i < report->nmodels; i++) {
+        const report_model *m = &report->models[i];
+        char what[REPORT_COMMAND_SHOWN + 256];
+        if (!m->target.present)
+            continue;
+        fputs("\n- **", out);
+        text(out, m->name);
+        fputs("**: `", out);
+        code(out, report_target_text(what, sizeof(what), &m->target));
+        fputs("`", out);
+    }
+}
+
 static void flags(FILE *out, const report_model *model, const report_step *step)
 {
     for (size_t k = 0; k < step->summary.nflags; k++) {
@@ -331,6 +362,7 @@ static int write_markdown(FILE *out, const report_doc *report, const gate_checks
     if (report->has_seed)
         fprintf(out, " Seed %lld.", report->seed);
     int with_resources = report_has_resources(report);
+    targets(out, report);
     fprintf(out,
             "\n\n| model | servers | %s | E(N)%s | p50 ms | p99 ms | errors | failed checks |%s\n"
             "|---|---:|---:|---:|---:|---:|---:|---:|%s\n",
@@ -341,6 +373,9 @@ static int write_markdown(FILE *out, const report_doc *report, const gate_checks
         for (size_t j = 0; j < report->models[i].nsteps; j++) {
             if (report->models[i].steps[j].has_summary)
                 step_row(out, &report->models[i], &report->models[i].steps[j], with_resources);
+            else if (report->models[i].steps[j].servers > 0)
+                unmeasured_row(out, &report->models[i], &report->models[i].steps[j],
+                               with_resources);
         }
     }
     fputs("\n", out);

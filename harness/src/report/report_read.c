@@ -218,8 +218,8 @@ static int read_client(reader *r, json_t *client, report_client *out)
     reader_leave(r, back);
     if (out->threads > out->connections) {
         reader_enter_key(r, "threads");
-        return reader_fail(r, "expected at most the client's %lld connections, got %lld", out->connections,
-                    out->threads);
+        return reader_fail(r, "expected at most the client's %lld connections, got %lld",
+                           out->connections, out->threads);
     }
     return reader_nonnegative(r, client, "errors", &out->errors) != 0 ||
                    reader_nonnegative(r, client, "wrk_cpu", &out->wrk_cpu) != 0
@@ -253,14 +253,14 @@ static int read_clients(reader *r, json_t *run, report_run_clients *out)
     }
     json_t *total = json_object_get(run, "requests");
     if (json_is_number(total) && json_number_value(total) != requests)
-        return reader_fail(r, "the clients' requests add up to %.17g, the run's are %.17g", requests,
-                    json_number_value(total));
+        return reader_fail(r, "the clients' requests add up to %.17g, the run's are %.17g",
+                           requests, json_number_value(total));
     reader_leave(r, back);
     return 0;
 }
 
-/* Each repetition's throughput, for the gate's test against a baseline, what it used and its clients;
- * none when absent. */
+/* Each repetition's throughput, for the gate's test against a baseline, what it used and its
+ * clients; none when absent. */
 static int read_runs(reader *r, json_t *step, report_step *out)
 {
     json_t *runs, *run;
@@ -415,16 +415,42 @@ static int read_analysis(reader *r, json_t *analysis, report_analysis *out)
     return read_predictions(r, analysis, out);
 }
 
+/* {"kind": "twice-app", "model": M} or {"kind": "command", "command": C[, "cwd": D]}. */
+static int read_target(reader *r, json_t *target, report_target *out)
+{
+    out->present = 1;
+    if (reader_string(r, target, "kind", 1, NULL, &out->kind) != 0)
+        return -1;
+    if (strcmp(out->kind, "twice-app") == 0)
+        return reader_string(r, target, "model", 1, NULL, &out->model);
+    if (strcmp(out->kind, "command") == 0)
+        return reader_string(r, target, "command", 1, NULL, &out->command) != 0 ||
+                       reader_string(r, target, "cwd", 0, NULL, &out->cwd) != 0
+                   ? -1
+                   : 0;
+    size_t back = reader_enter_key(r, "kind");
+    reader_fail(r, "expected \"twice-app\" or \"command\"");
+    reader_leave(r, back);
+    return -1;
+}
+
 static int read_model(reader *r, json_t *model, report_model *out)
 {
-    json_t *steps, *step, *analysis;
+    json_t *steps, *step, *analysis, *target;
     size_t i;
     if (!json_is_object(model))
         return reader_fail(r, "expected an object, got %s", json_type_name(model));
     if (reader_string(r, model, "model", 1, NULL, &out->name) != 0 ||
+        reader_field(r, model, "target", JSON_OBJECT, 0, &target) != 0 ||
         reader_field(r, model, "steps", JSON_ARRAY, 1, &steps) != 0 ||
         reader_field(r, model, "analysis", JSON_OBJECT, 0, &analysis) != 0)
         return -1;
+    if (target != NULL) {
+        size_t at = reader_enter_key(r, "target");
+        if (read_target(r, target, &out->target) != 0)
+            return -1;
+        reader_leave(r, at);
+    }
     out->nsteps = json_array_size(steps);
     if ((out->steps = reader_array_of(r, out->nsteps, sizeof(*out->steps))) == NULL)
         return -1;
@@ -484,17 +510,20 @@ static int read_gate(reader *r, json_t *gate, scenario_gate *g)
 
 static int read_scenario(reader *r, json_t *top, report_doc *doc)
 {
-    json_t *scenario, *target, *gate;
+    json_t *scenario, *workload, *gate;
     if (reader_field(r, top, "scenario", JSON_OBJECT, 1, &scenario) != 0)
         return -1;
     size_t back = reader_enter_key(r, "scenario");
+    /* The route is the workload's: "workload" beside a "targets" list, or the older
+     * "target". */
+    const char *holder = json_object_get(scenario, "workload") != NULL ? "workload" : "target";
     if (reader_string(r, scenario, "name", 1, NULL, &doc->name) != 0 ||
         reader_string(r, scenario, "description", 0, "", &doc->description) != 0 ||
-        reader_field(r, scenario, "target", JSON_OBJECT, 1, &target) != 0 ||
+        reader_field(r, scenario, holder, JSON_OBJECT, 1, &workload) != 0 ||
         reader_field(r, scenario, "gate", JSON_OBJECT, 0, &gate) != 0)
         return -1;
-    size_t at = reader_enter_key(r, "target");
-    if (reader_string(r, target, "route", 1, NULL, &doc->route) != 0)
+    size_t at = reader_enter_key(r, holder);
+    if (reader_string(r, workload, "route", 1, NULL, &doc->route) != 0)
         return -1;
     reader_leave(r, at);
     at = reader_enter_key(r, "gate");

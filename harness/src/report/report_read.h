@@ -199,8 +199,19 @@ typedef struct report_analysis {
     size_t npredictions;
 } report_analysis;
 
+/** What a model's entry ran: twice-app in a model, or a command (reports from before
+ * targets do not say). */
+typedef struct report_target {
+    int present;
+    const char *kind;    /* "twice-app" or "command" */
+    const char *model;   /* twice-app: its model; NULL for a command */
+    const char *command; /* command: its command line; NULL for twice-app */
+    const char *cwd;     /* command: the folder it ran in, as the scenario gave it; or NULL */
+} report_target;
+
 typedef struct report_model {
-    const char *name;
+    const char *name; /* the target's label (a model's name for twice-app's older form) */
+    report_target target;
     report_step *steps;
     size_t nsteps;
     report_analysis analysis;
@@ -214,7 +225,7 @@ typedef struct report_model {
 typedef struct report_doc {
     const char *status;                     /* "complete", "failed" or "interrupted" */
     const char *error;                      /* "" unless the run failed */
-    const char *name, *description, *route; /* the scenario's */
+    const char *name, *description, *route; /* the scenario's (route: its workload's) */
     scenario_gate gate;                     /* the scenario's thresholds */
     const char *cpu_model, *kernel;         /* the machine's ("" when unknown) */
     long long cores;

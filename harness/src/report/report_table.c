@@ -5,6 +5,8 @@
  * line per model with the verdict and the USL fit. Every string from the
  * report is escaped for the terminal (message_text.h).
  */
+#include <string.h>
+
 #include "message_text.h"
 #include "report_figures.h"
 #include "report_table.h"
@@ -52,13 +54,45 @@ static void print_analysis(FILE *out, const report_model *m)
     }
 }
 
-static void print_step(FILE *out, const report_model *m, const report_step *step)
+/* A step measured in none or only some of its rounds (its target failed, or the run stopped
+ * first): no figure at all, rather than one made from what was there. */
+static void print_unmeasured_step(FILE *out, int width, const report_model *m,
+                                  const report_step *step)
+{
+    char name[64];
+    /* The dash is three bytes in one column: widths grow by two to keep the columns. */
+    fprintf(out, "%-*s %7lld %28s %19s %18s %11s %11s %9s %9s\n", width,
+            message_escape(name, sizeof(name), m->name), step->servers, REPORT_NO_FIGURE,
+            REPORT_NO_FIGURE, REPORT_NO_FIGURE, REPORT_NO_FIGURE, REPORT_NO_FIGURE,
+            REPORT_NO_FIGURE, REPORT_NO_FIGURE);
+}
+
+/* Each target's label and what it ran, once, above the table. */
+static void print_targets(FILE *out, const report_doc *report)
+{
+    if (!report_has_targets(report))
+        return;
+    fputs("targets:\n", out);
+    for (size_t i = 0; i < report->nmodels; i++) {
+        const report_model *m = &report->models[i];
+        char what[REPORT_COMMAND_SHOWN + 256];
+        if (!m->target.present)
+            continue;
+        fputs("  ", out);
+        message_print(out, m->name);
+        fputs(": ", out);
+        message_print(out, report_target_text(what, sizeof(what), &m->target));
+        fputc('\n', out);
+    }
+}
+
+static void print_step(FILE *out, int width, const report_model *m, const report_step *step)
 {
     const report_summary *s = &step->summary;
     char name[64], range[64], efficiency[64], bound[32] = "-";
     if (s->best_bound > 0)
         snprintf(bound, sizeof(bound), "%.2f of %.0f", s->median / s->best_bound, s->best_bound);
-    fprintf(out, "%-10s %7lld %26s %17s %16s %9.2f %9.2f %7.0f %7.0f%s\n",
+    fprintf(out, "%-*s %7lld %26s %17s %16s %9.2f %9.2f %7.0f %7.0f%s\n", width,
             message_escape(name, sizeof(name), m->name), step->servers,
             report_throughput_text(range, sizeof(range), s),
             report_efficiency_text(efficiency, sizeof(efficiency), s), bound, s->p50_ms, s->p99_ms,
@@ -108,14 +142,25 @@ static void print_front(FILE *out, const report_doc *report)
 void report_print_table(FILE *out, const report_doc *report)
 {
     print_front(out, report);
-    fprintf(out, "%-10s %7s %26s %17s %16s %9s %9s %7s %7s\n", "model", "servers",
+    print_targets(out, report);
+    /* The first column as wide as the longest label (as the rows print it), so that the
+     * figures of "twice-coroutine" and "gunicorn-gthread" line up. */
+    int width = 10;
+    for (size_t i = 0; i < report->nmodels; i++) {
+        char name[64];
+        int len = (int)strlen(message_escape(name, sizeof(name), report->models[i].name));
+        width = len > width ? len : width;
+    }
+    fprintf(out, "%-*s %7s %26s %17s %16s %9s %9s %7s %7s\n", width, "model", "servers",
             report_throughput_heading(report), *report->interval != '\0' ? "E(N) [95% CI]" : "E(N)",
             "of best bound", "p50 ms", "p99 ms", "errors", "failed");
     for (size_t i = 0; i < report->nmodels; i++) {
         const report_model *m = &report->models[i];
         for (size_t j = 0; j < m->nsteps; j++) {
             if (m->steps[j].has_summary)
-                print_step(out, m, &m->steps[j]);
+                print_step(out, width, m, &m->steps[j]);
+            else if (m->steps[j].servers > 0)
+                print_unmeasured_step(out, width, m, &m->steps[j]);
         }
     }
     for (size_t i = 0; i < report->nmodels; i++)

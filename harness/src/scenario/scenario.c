@@ -1,234 +1,39 @@
 /*
  * scenario.c - loading and checking scenario files. jansson parses; this
- * file knows the schema: which keys exist at each level, their types and
- * ranges, and their defaults. Every error points at the offending value (or
- * key) in the file, and an unknown key is answered with the nearest known
- * one, since it is almost always a typo.
+ * file knows the schema's top level: which keys exist, their types and
+ * ranges, and their defaults (the workload and the targets are
+ * scenario_targets.c's, reading one field scenario_fields.c's). Every error points at the offending
+ * value (or key) in the file, and an unknown key is answered with the nearest known one, since it
+ * is almost always a typo.
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "json_schema.h"
 #include "json_type.h"
 #include "message_text.h"
 #include "read_file.h"
 #include "scenario.h"
+#include "scenario_fields.h"
 #include "scenario_machine.h"
+#include "scenario_programs.h"
 #include "scenario_strings.h"
-
-typedef struct loader {
-    scenario *sc;
-    json_schema schema;
-} loader;
+#include "scenario_targets.h"
 
 static const char *const top_keys[] = {
-    "name",     "description", "target",      "models", "servers", "connections_per_server",
-    "warmup_s", "duration_s",  "repetitions", "seed",   "predict", "front",
-    "balance",  "cpu_cap",     "gate",        NULL};
-static const char *const target_keys[] = {"app",     "command", "route", "workers",
-                                          "threads", "check",   NULL};
+    "name",     "description", "workload",    "targets",
+    "target",   "models",      "servers",     "connections_per_server",
+    "warmup_s", "duration_s",  "repetitions", "seed",
+    "predict",  "front",       "balance",     "cpu_cap",
+    "gate",     NULL};
 static const char *const gate_keys[] = {"min_efficiency", "max_sigma", "max_p99_ms",
                                         "max_error_rate", NULL};
-static const char *const model_names[] = {"process", "thread", "coroutine", NULL};
 
 /* cgroups' smallest CPU quota is 1 ms per period; the cap's period is 100 ms (cpucap.c). */
 #define CPU_CAP_MIN 0.01
 
-/* Every key of obj must be one of known; path names obj ("" for the top). */
-static int check_keys(loader *ld, json_t *obj, const char *const *known, const char *path)
-{
-    return json_schema_check_keys(&ld->schema, obj, known, path, "the scenario");
-}
-
-/* A value as a message shows it: a string quoted and escaped, anything else by its type. */
-static const char *shown_value(char *buf, size_t buflen, const json_t *value)
-{
-    return json_is_string(value) ? message_quote(buf, buflen, json_string_value(value))
-                                 : json_type_name(value);
-}
-
-static int get_string(loader *ld, json_t *obj, const char *path, const char *key, int required,
-                      char **out)
-{
-    char child[512];
-    json_schema_child(child, sizeof(child), path, key);
-    json_t *value = json_object_get(obj, key);
-    if (value == NULL) {
-        if (required)
-            return json_schema_fail(&ld->schema, path, 0, "\"%s\" is required", child);
-        return 0;
-    }
-    if (!json_is_string(value) || json_string_length(value) == 0)
-        return json_schema_fail(&ld->schema, child, 0, "\"%s\" must be a non-empty string, got %s",
-                                child, json_is_string(value) ? "\"\"" : json_type_name(value));
-    *out = strdup(json_string_value(value));
-    return *out != NULL ? 0 : -1;
-}
-
-static int get_number(loader *ld, json_t *obj, const char *path, const char *key, double min,
-                      int min_exclusive, double max, double dflt, double *out, int *present)
-{
-    char child[512];
-    json_schema_child(child, sizeof(child), path, key);
-    json_t *value = json_object_get(obj, key);
-    *out = dflt;
-    if (present != NULL)
-        *present = value != NULL;
-    if (value == NULL)
-        return 0;
-    if (!json_is_number(value))
-        return json_schema_fail(&ld->schema, child, 0, "\"%s\" must be a number, got %s", child,
-                                json_type_name(value));
-    double v = json_number_value(value);
-    if ((min_exclusive ? v <= min : v < min) || v > max) {
-        char low[MESSAGE_NUMBER_SIZE], high[MESSAGE_NUMBER_SIZE], got[MESSAGE_NUMBER_SIZE];
-        return json_schema_fail(&ld->schema, child, 0,
-                                "\"%s\" must be %s %s and at most %s, got %s", child,
-                                min_exclusive ? ">" : ">=", message_number(low, min),
-                                message_number(high, max), message_number(got, v));
-    }
-    *out = v;
-    return 0;
-}
-
-static int get_uint(loader *ld, json_t *obj, const char *path, const char *key, unsigned min,
-                    unsigned max, unsigned dflt, unsigned *out)
-{
-    char child[512];
-    json_schema_child(child, sizeof(child), path, key);
-    json_t *value = json_object_get(obj, key);
-    *out = dflt;
-    if (value == NULL)
-        return 0;
-    if (!json_is_integer(value))
-        return json_schema_fail(&ld->schema, child, 0,
-                                "\"%s\" must be a whole number from %u to %u, got %s", child, min,
-                                max, json_type_name(value));
-    long long v = json_integer_value(value);
-    if (v < min || v > max)
-        return json_schema_fail(&ld->schema, child, 0,
-                                "\"%s\" must be a whole number from %u to %u, got %lld", child, min,
-                                max, v);
-    *out = (unsigned)v;
-    return 0;
-}
-
-/* The value of key, one of names (NULL-terminated), as its index; dflt when absent. */
-static int get_choice(loader *ld, json_t *obj, const char *path, const char *key,
-                      const char *const *names, int dflt, int *out)
-{
-    char child[512], list[256] = "";
-    json_schema_child(child, sizeof(child), path, key);
-    json_t *value = json_object_get(obj, key);
-    *out = dflt;
-    if (value == NULL)
-        return 0;
-    for (int i = 0; names[i] != NULL; i++) {
-        if (json_is_string(value) && strcmp(json_string_value(value), names[i]) == 0) {
-            *out = i;
-            return 0;
-        }
-        snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s\"%s\"", i ? ", " : "",
-                 names[i]);
-    }
-    char quoted[MESSAGE_QUOTE_SIZE];
-    return json_schema_fail(&ld->schema, child, 0, "\"%s\" must be one of %s, got %s", child, list,
-                            shown_value(quoted, sizeof(quoted), value));
-}
-
-static int require_object(loader *ld, json_t *obj, const char *path, const char *key, int required,
-                          json_t **out)
-{
-    *out = json_object_get(obj, key);
-    if (*out == NULL)
-        return required ? json_schema_fail(&ld->schema, path, 0, "\"%s\" is required", key) : 0;
-    if (!json_is_object(*out))
-        return json_schema_fail(&ld->schema, key, 0, "\"%s\" must be an object, got %s", key,
-                                json_type_name(*out));
-    return 0;
-}
-
-static int parse_target(loader *ld, json_t *top)
-{
-    static const char *const checks[] = {"status", "plaintext", "json", "ctx", NULL};
-    scenario *sc = ld->sc;
-    json_t *target;
-    int check;
-    if (require_object(ld, top, "", "target", 1, &target) != 0 ||
-        check_keys(ld, target, target_keys, "target") != 0 ||
-        get_string(ld, target, "target", "app", 0, &sc->app) != 0 ||
-        get_string(ld, target, "target", "command", 0, &sc->command) != 0 ||
-        get_string(ld, target, "target", "route", 1, &sc->route) != 0 ||
-        get_uint(ld, target, "target", "workers", 1, 1024, 1, &sc->workers) != 0 ||
-        get_uint(ld, target, "target", "threads", 1, 4096, 8, &sc->threads) != 0 ||
-        get_choice(ld, target, "target", "check", checks, SCENARIO_CHECK_STATUS, &check) != 0)
-        return -1;
-    sc->check = (scenario_check)check;
-    if ((sc->app == NULL) == (sc->command == NULL))
-        return json_schema_fail(
-            &ld->schema, "target", 0,
-            "\"target\" needs exactly one of \"app\" (\"twice-app\") and \"command\"");
-    char quoted[MESSAGE_QUOTE_SIZE], why[512];
-    if (sc->app != NULL && strcmp(sc->app, "twice-app") != 0)
-        return json_schema_fail(&ld->schema, "target.app", 0,
-                                "\"target.app\" must be \"twice-app\" (for any other server, use "
-                                "\"command\"), got %s",
-                                message_quote(quoted, sizeof(quoted), sc->app));
-    if (sc->command != NULL && strstr(sc->command, "{port}") == NULL)
-        return json_schema_fail(
-            &ld->schema, "target.command", 0,
-            "\"target.command\" must contain {port}, where each server's port goes");
-    if (scenario_route_check(sc->route, why, sizeof(why)) != 0)
-        return json_schema_fail(&ld->schema, "target.route", 0, "\"target.route\" %s", why);
-    return 0;
-}
-
-static int parse_models(loader *ld, json_t *top)
-{
-    scenario *sc = ld->sc;
-    json_t *models = json_object_get(top, "models");
-    if (sc->command != NULL) {
-        /* An external server has its own concurrency: there is nothing to choose. */
-        if (models != NULL)
-            return json_schema_fail(
-                &ld->schema, "models", 1,
-                "\"models\" applies to twice-app only; an external command has none");
-        return 0;
-    }
-    if (models == NULL)
-        return json_schema_fail(&ld->schema, "", 0, "\"models\" is required: a list of %s",
-                                "process, thread, coroutine");
-    if (!json_is_array(models) || json_array_size(models) == 0 ||
-        json_array_size(models) > SCENARIO_MAX_MODELS)
-        return json_schema_fail(&ld->schema, "models", 0,
-                                "\"models\" must be a list of 1 to 3 of \"process\", \"thread\", "
-                                "\"coroutine\"");
-    for (size_t i = 0; i < json_array_size(models); i++) {
-        json_t *m = json_array_get(models, i);
-        char path[64];
-        snprintf(path, sizeof(path), "models[%zu]", i);
-        int known = 0;
-        for (const char *const *name = model_names; *name != NULL; name++)
-            known |= json_is_string(m) && strcmp(json_string_value(m), *name) == 0;
-        char quoted[MESSAGE_QUOTE_SIZE];
-        if (!known)
-            return json_schema_fail(&ld->schema, path, 0,
-                                    "unknown model %s; the models are \"process\", \"thread\", "
-                                    "\"coroutine\"",
-                                    shown_value(quoted, sizeof(quoted), m));
-        for (size_t j = 0; j < sc->nmodels; j++) {
-            if (strcmp(sc->models[j], json_string_value(m)) == 0)
-                return json_schema_fail(&ld->schema, path, 0, "model \"%s\" is listed twice",
-                                        sc->models[j]);
-        }
-        sc->models[sc->nmodels++] = strdup(json_string_value(m));
-    }
-    return 0;
-}
-
-static int parse_servers(loader *ld, json_t *top)
+static int parse_servers(scenario_loader *ld, json_t *top)
 {
     scenario *sc = ld->sc;
     json_t *servers = json_object_get(top, "servers");
@@ -260,29 +65,29 @@ static int parse_servers(loader *ld, json_t *top)
     return 0;
 }
 
-static int parse_gate(loader *ld, json_t *top)
+static int parse_gate(scenario_loader *ld, json_t *top)
 {
     scenario_gate *gate = &ld->sc->gate;
     json_t *obj;
-    if (require_object(ld, top, "", "gate", 0, &obj) != 0)
+    if (scenario_field_object(ld, top, "", "gate", 0, &obj) != 0)
         return -1;
     if (obj == NULL)
         return 0;
-    return check_keys(ld, obj, gate_keys, "gate") != 0 ||
-                   get_number(ld, obj, "gate", "min_efficiency", 0, 1, 1, 0, &gate->min_efficiency,
-                              &gate->has_min_efficiency) != 0 ||
-                   get_number(ld, obj, "gate", "max_sigma", 0, 0, 1, 0, &gate->max_sigma,
-                              &gate->has_max_sigma) != 0 ||
-                   get_number(ld, obj, "gate", "max_p99_ms", 0, 1, 3600000, 0, &gate->max_p99_ms,
-                              &gate->has_max_p99_ms) != 0 ||
-                   get_number(ld, obj, "gate", "max_error_rate", 0, 0, 1, 0, &gate->max_error_rate,
-                              &gate->has_max_error_rate) != 0
+    return scenario_field_keys(ld, obj, gate_keys, "gate") != 0 ||
+                   scenario_field_number(ld, obj, "gate", "min_efficiency", 0, 1, 1, 0,
+                                         &gate->min_efficiency, &gate->has_min_efficiency) != 0 ||
+                   scenario_field_number(ld, obj, "gate", "max_sigma", 0, 0, 1, 0, &gate->max_sigma,
+                                         &gate->has_max_sigma) != 0 ||
+                   scenario_field_number(ld, obj, "gate", "max_p99_ms", 0, 1, 3600000, 0,
+                                         &gate->max_p99_ms, &gate->has_max_p99_ms) != 0 ||
+                   scenario_field_number(ld, obj, "gate", "max_error_rate", 0, 0, 1, 0,
+                                         &gate->max_error_rate, &gate->has_max_error_rate) != 0
                ? -1
                : 0;
 }
 
 /* The name is part of the report's file names: it must be a plain file name. */
-static int check_name(loader *ld)
+static int check_name(scenario_loader *ld)
 {
     char why[512];
     if (scenario_name_check(ld->sc->name, why, sizeof(why)) != 0)
@@ -293,7 +98,7 @@ static int check_name(loader *ld)
 /* A top-level duration: wrk runs whole seconds (its -d takes no fraction), so a fraction
  * would be run as another length than the report says. */
 /* The optional server counts to predict: "predict, then verify". */
-static int parse_predict(loader *ld, json_t *top)
+static int parse_predict(scenario_loader *ld, json_t *top)
 {
     scenario *sc = ld->sc;
     json_t *predict = json_object_get(top, "predict");
@@ -323,7 +128,7 @@ static int parse_predict(loader *ld, json_t *top)
 }
 
 /* The optional seed of the run's random order: a whole number, exact in any JSON reader. */
-static int parse_seed(loader *ld, json_t *top)
+static int parse_seed(scenario_loader *ld, json_t *top)
 {
     json_t *value = json_object_get(top, "seed");
     scenario *sc = ld->sc;
@@ -344,12 +149,12 @@ static int parse_seed(loader *ld, json_t *top)
 }
 
 /* "front" by name (front.h), and "balance" for a front that balances, one of its own. */
-static int parse_front(loader *ld, json_t *top)
+static int parse_front(scenario_loader *ld, json_t *top)
 {
     scenario *sc = ld->sc;
     const char *const *names = front_names();
     int front, balance;
-    if (get_choice(ld, top, "", "front", names, 0, &front) != 0)
+    if (scenario_field_choice(ld, top, "", "front", names, 0, &front) != 0)
         return -1;
     sc->front = front_by_name(names[front]);
     if (sc->front->balances == NULL) {
@@ -360,17 +165,17 @@ static int parse_front(loader *ld, json_t *top)
                                     sc->front->name);
         return 0;
     }
-    if (get_choice(ld, top, "", "balance", sc->front->balances, 0, &balance) != 0)
+    if (scenario_field_choice(ld, top, "", "balance", sc->front->balances, 0, &balance) != 0)
         return -1;
     sc->balance = sc->front->balances[balance];
     return 0;
 }
 
-static int get_seconds(loader *ld, json_t *top, const char *key, double min, double dflt,
+static int get_seconds(scenario_loader *ld, json_t *top, const char *key, double min, double dflt,
                        double *out)
 {
     char got[MESSAGE_NUMBER_SIZE];
-    if (get_number(ld, top, "", key, min, 0, 3600, dflt, out, NULL) != 0)
+    if (scenario_field_number(ld, top, "", key, min, 0, 3600, dflt, out, NULL) != 0)
         return -1;
     if (*out != floor(*out))
         return json_schema_fail(
@@ -390,7 +195,7 @@ int scenario_parse(scenario *sc, const char *path, const char *text, size_t len,
                  SCENARIO_MAX_BYTES >> 10);
         return -1;
     }
-    loader ld = {.sc = sc};
+    scenario_loader ld = {.sc = sc};
     if (json_schema_open(&ld.schema, sc->path, text, len, &sc->json, err, errlen) != 0) {
         json_schema_close(&ld.schema);
         return -1;
@@ -399,21 +204,21 @@ int scenario_parse(scenario *sc, const char *path, const char *text, size_t len,
     if (!json_is_object(sc->json)) {
         json_schema_fail(&ld.schema, "", 0, "a scenario is a JSON object, got %s",
                          json_type_name(sc->json));
-    } else if (check_keys(&ld, sc->json, top_keys, "") == 0 &&
-               get_string(&ld, sc->json, "", "name", 1, &sc->name) == 0 && check_name(&ld) == 0 &&
-               get_string(&ld, sc->json, "", "description", 0, &sc->description) == 0 &&
-               parse_target(&ld, sc->json) == 0 && parse_models(&ld, sc->json) == 0 &&
-               parse_servers(&ld, sc->json) == 0 &&
-               get_uint(&ld, sc->json, "", "connections_per_server", 1, 100000, 16,
-                        &sc->connections_per_server) == 0 &&
+    } else if (scenario_field_keys(&ld, sc->json, top_keys, "") == 0 &&
+               scenario_field_string(&ld, sc->json, "", "name", 1, &sc->name) == 0 &&
+               check_name(&ld) == 0 &&
+               scenario_field_string(&ld, sc->json, "", "description", 0, &sc->description) == 0 &&
+               scenario_parse_targets(&ld, sc->json) == 0 && parse_servers(&ld, sc->json) == 0 &&
+               scenario_field_uint(&ld, sc->json, "", "connections_per_server", 1, 100000, 16,
+                                   &sc->connections_per_server) == 0 &&
                get_seconds(&ld, sc->json, "warmup_s", 0, 1, &sc->warmup_s) == 0 &&
                get_seconds(&ld, sc->json, "duration_s", 1, 5, &sc->duration_s) == 0 &&
-               get_uint(&ld, sc->json, "", "repetitions", 1, SCENARIO_MAX_REPETITIONS,
-                        SCENARIO_DEFAULT_REPETITIONS, &sc->repetitions) == 0 &&
+               scenario_field_uint(&ld, sc->json, "", "repetitions", 1, SCENARIO_MAX_REPETITIONS,
+                                   SCENARIO_DEFAULT_REPETITIONS, &sc->repetitions) == 0 &&
                parse_seed(&ld, sc->json) == 0 && parse_predict(&ld, sc->json) == 0 &&
                parse_front(&ld, sc->json) == 0 &&
-               get_number(&ld, sc->json, "", "cpu_cap", CPU_CAP_MIN, 0, 1024, 0, &sc->cpu_cap,
-                          NULL) == 0 &&
+               scenario_field_number(&ld, sc->json, "", "cpu_cap", CPU_CAP_MIN, 0, 1024, 0,
+                                     &sc->cpu_cap, NULL) == 0 &&
                parse_gate(&ld, sc->json) == 0) {
         rc = 0;
     }
@@ -435,6 +240,8 @@ int scenario_load(scenario *sc, const char *path, char *err, size_t errlen)
     machine_limits_probe(&limits);
     if (rc == 0)
         rc = scenario_check_machine(sc, &limits, err, errlen);
+    if (rc == 0)
+        rc = scenario_check_programs(sc, err, errlen);
     return rc;
 }
 
@@ -443,11 +250,9 @@ void scenario_free(scenario *sc)
     free(sc->path);
     free(sc->name);
     free(sc->description);
-    free(sc->app);
-    free(sc->command);
     free(sc->route);
-    for (size_t i = 0; i < sc->nmodels; i++)
-        free(sc->models[i]);
+    for (size_t i = 0; i < sc->ntargets; i++)
+        scenario_target_free(&sc->targets[i]);
     json_decref(sc->json);
     memset(sc, 0, sizeof(*sc));
 }

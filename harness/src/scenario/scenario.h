@@ -1,8 +1,9 @@
 /*
- * scenario.h - what a scenario file says (scenario.c): the target to deploy,
- * the models to compare, the server counts to step through, the load, and
- * the gate's thresholds. Loading checks everything, and every error names
- * the file, line and column.
+ * scenario.h - what a scenario file says (scenario.c): the workload (route
+ * and check), the targets to compare on it (twice-app in a model, or any
+ * command that serves HTTP), the server counts to step through, the load,
+ * and the gate's thresholds. Loading checks everything, and every error
+ * names the file, line and column.
  */
 #ifndef TWICE_SCENARIO_H
 #define TWICE_SCENARIO_H
@@ -18,7 +19,8 @@
 /* Server counts a scenario may ask the fit to predict, and the largest one. */
 #define SCENARIO_MAX_PREDICT 64
 #define SCENARIO_MAX_PREDICT_SERVERS 1000000
-#define SCENARIO_MAX_MODELS 3
+/* Targets compared in one scenario: the six peers and nginx, with room to spare. */
+#define SCENARIO_MAX_TARGETS 16
 #define SCENARIO_MAX_REPETITIONS 100
 /* Enough repetitions for a bootstrap interval to mean something. */
 #define SCENARIO_DEFAULT_REPETITIONS 5
@@ -43,16 +45,33 @@ typedef struct scenario_gate {
     int has_min_efficiency, has_max_sigma, has_max_p99_ms, has_max_error_rate;
 } scenario_gate;
 
+/** What a target is: twice-app in one of its models, or any command that serves HTTP. */
+typedef enum {
+    SCENARIO_TARGET_APP,
+    SCENARIO_TARGET_COMMAND,
+} scenario_target_kind;
+
+/** One server to compare: the report's "model" entry is named by its label. */
+typedef struct scenario_target {
+    char *label; /* unique in the scenario; a plain name (scenario_name_check) */
+    char *where; /* its JSON path, for messages: "targets[3]", or "target" in the older form */
+    scenario_target_kind kind;
+    const char *model;         /* twice-app: "process", "thread" or "coroutine" (static) */
+    unsigned workers, threads; /* twice-app: per server (the workload's unless overridden) */
+    char *command;             /* command: with {host} and {port} */
+    char *cwd;                 /* command: its folder as the scenario gives it, or NULL */
+    char *cwd_path;            /* command: cwd resolved against the scenario's folder, or NULL */
+    int command_line, command_column; /* command: where the command is in the file */
+} scenario_target;
+
 typedef struct scenario {
     char *path;
     char *name, *description;
-    char *app;     /* "twice-app", or NULL for an external command */
-    char *command; /* an external server's command line, with {host} and {port} */
-    char *route;
-    unsigned workers, threads; /* per server, for twice-app */
+    char *route;               /* the workload: what every target is asked */
+    unsigned workers, threads; /* per server, for twice-app targets that do not say */
     scenario_check check;
-    char *models[SCENARIO_MAX_MODELS];
-    size_t nmodels;
+    scenario_target targets[SCENARIO_MAX_TARGETS];
+    size_t ntargets;
     unsigned servers[SCENARIO_MAX_STEPS];
     size_t nservers;
     unsigned connections_per_server;
@@ -70,10 +89,10 @@ typedef struct scenario {
 } scenario;
 
 /**
- * Loads and checks the scenario at path, and that this machine can hold its largest step
- * (scenario_machine.h). Returns 0, or -1 with a message in err of the form
- * "FILE:LINE:COLUMN: what is wrong" (an unknown key also names the nearest known one).
- * sc is to be freed with scenario_free either way.
+ * Loads and checks the scenario at path, that this machine can hold its largest step
+ * (scenario_machine.h) and has the programs it runs (scenario_programs.h). Returns 0, or -1 with a
+ * message in err of the form "FILE:LINE:COLUMN: what is wrong" (an unknown key also names the
+ * nearest known one). sc is to be freed with scenario_free either way.
  */
 int scenario_load(scenario *sc, const char *path, char *err, size_t errlen);
 /** The same from text in memory, without the machine's limits; path only names it in

@@ -48,15 +48,6 @@ void machine_limits_probe(machine_limits *out)
         lower_to(&out->tasks, &out->tasks_from, first, "kernel.pid_max");
 }
 
-static int has_model(const scenario *sc, const char *model)
-{
-    for (size_t i = 0; i < sc->nmodels; i++) {
-        if (strcmp(sc->models[i], model) == 0)
-            return 1;
-    }
-    return 0;
-}
-
 int scenario_check_machine(const scenario *sc, const machine_limits *limits, char *err,
                            size_t errlen)
 {
@@ -82,19 +73,21 @@ int scenario_check_machine(const scenario *sc, const machine_limits *limits, cha
                  sc->path, per_port, limits->ports, limits->ports_from);
         return -1;
     }
-    if (sc->app == NULL)
-        return 0;
     /* Thread model: each worker runs its handler threads; the others, one loop per worker. */
-    unsigned long long per_worker = has_model(sc, "thread") ? sc->threads : 1;
-    unsigned long long tasks = (unsigned long long)sc->workers * per_worker * n;
-    if (tasks > limits->tasks) {
-        snprintf(err, errlen,
-                 "%s: \"target.workers\" %u x %llu %s x %llu servers is %llu threads at the "
-                 "largest step, but this machine allows %llu (%s)",
-                 sc->path, sc->workers, per_worker,
-                 per_worker == 1 ? "thread" : "\"target.threads\"", n, tasks, limits->tasks,
-                 limits->tasks_from);
-        return -1;
+    for (size_t i = 0; i < sc->ntargets; i++) {
+        const scenario_target *t = &sc->targets[i];
+        if (t->kind != SCENARIO_TARGET_APP)
+            continue;
+        unsigned long long per_worker = strcmp(t->model, "thread") == 0 ? t->threads : 1;
+        unsigned long long tasks = (unsigned long long)t->workers * per_worker * n;
+        if (tasks > limits->tasks) {
+            snprintf(err, errlen,
+                     "%s: target \"%s\": %u workers x %llu thread%s x %llu servers is %llu "
+                     "threads at the largest step, but this machine allows %llu (%s)",
+                     sc->path, t->label, t->workers, per_worker, per_worker == 1 ? "" : "s", n,
+                     tasks, limits->tasks, limits->tasks_from);
+            return -1;
+        }
     }
     return 0;
 }

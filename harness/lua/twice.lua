@@ -6,20 +6,26 @@
 --   TWICE_CHECK  status | plaintext | json | ctx
 --   TWICE_ROUTE  the path to request; "{id}" in it becomes a unique id per request
 --   TWICE_PORTS  "p1,p2,...": thread i goes to port i mod n (direct front); unset: the URL's
+--   TWICE_HOSTS  "h1,h2,...": the host of each port, in the same order; unset: 127.0.0.1
 
 local check = os.getenv("TWICE_CHECK") or "status"
 local route = os.getenv("TWICE_ROUTE") or "/"
 local ports = os.getenv("TWICE_PORTS")
+local hosts = os.getenv("TWICE_HOSTS")
 local threads = {}
 
 function setup(thread)
    thread:set("thread_id", #threads + 1)
    if ports then
-      local list = {}
+      local list, host_list = {}, {}
       for port in string.gmatch(ports, "[^,]+") do
          list[#list + 1] = port
       end
-      thread.addr = wrk.lookup("127.0.0.1", list[(#threads % #list) + 1])[1]
+      for host in string.gmatch(hosts or "", "[^,]+") do
+         host_list[#host_list + 1] = host
+      end
+      local k = (#threads % #list) + 1
+      thread.addr = wrk.lookup(host_list[k] or "127.0.0.1", list[k])[1]
    end
    table.insert(threads, thread)
 end

@@ -47,8 +47,8 @@ static void usage(FILE *out)
             "  --allow-uncapped  run without the scenario's CPU caps when they cannot be set\n"
             "                    (the report says so)\n"
             "  --gate            gate the report right after the run\n"
-            "  --inventory FILE  where the servers and the load go (checked; runs are local\n"
-            "                    until the ssh deployer comes)\n"
+            "  --inventory FILE  where the servers go: each server host reached over ssh and\n"
+            "                    checked (same twice-app) before the run; the load is local\n"
             "gate: checks a report against the scenario's thresholds (flags override them)\n"
             "and, with --baseline, its throughput against an older report's, failing a drop\n"
             "of the median beyond the tolerance (default 0.10) that is also significant\n"
@@ -83,19 +83,26 @@ static void describe(const scenario *sc)
     printf(", %g s x %u per step\n", sc->duration_s, sc->repetitions);
 }
 
-/* Loads the inventory at path (when not NULL) and checks that a step of max_servers servers
- * fits it; says why not on stderr. 0 or -1. */
+/* Loads the inventory at path into inv and checks that a step of max_servers servers fits it;
+ * says why not on stderr. 0 or -1; inv is to be freed with inventory_free either way. */
+static int load_inventory(inventory *inv, const char *path, unsigned max_servers)
+{
+    char err[2048];
+    int rc = inventory_load(inv, path, err, sizeof(err));
+    if (rc == 0)
+        rc = inventory_check_servers(inv, max_servers, err, sizeof(err));
+    if (rc != 0)
+        fprintf(stderr, "twice: %s\n", err);
+    return rc;
+}
+
+/* load_inventory, for a check only: nothing is kept. 0 (also without a path) or -1. */
 static int check_inventory(const char *path, unsigned max_servers)
 {
     if (path == NULL)
         return 0;
     inventory inv;
-    char err[2048];
-    int rc = inventory_load(&inv, path, err, sizeof(err));
-    if (rc == 0)
-        rc = inventory_check_servers(&inv, max_servers, err, sizeof(err));
-    if (rc != 0)
-        fprintf(stderr, "twice: %s\n", err);
+    int rc = load_inventory(&inv, path, max_servers);
     inventory_free(&inv);
     return rc;
 }
@@ -413,13 +420,19 @@ static int run(int argc, char **argv)
         scenario_free(&sc);
         return EXIT_BAD_INPUT;
     }
-    if (check_inventory(inventory_path, sc.servers[sc.nservers - 1]) != 0) {
+    /* A step with more servers than hosts is refused before anything is measured. */
+    inventory inv = {0};
+    if (inventory_path != NULL &&
+        load_inventory(&inv, inventory_path, sc.servers[sc.nservers - 1]) != 0) {
+        inventory_free(&inv);
         scenario_free(&sc);
         return EXIT_BAD_INPUT;
     }
+    options.inventory = inventory_path != NULL ? &inv : NULL;
     /* Before anything is measured: a run must not end with nowhere to put its results. */
     if (report_dir_prepare(dir, err, sizeof(err)) != 0) {
         fprintf(stderr, "twice run: -o %s: %s\n", dir, err);
+        inventory_free(&inv);
         scenario_free(&sc);
         return EXIT_BAD_INPUT;
     }
@@ -448,6 +461,7 @@ static int run(int argc, char **argv)
     }
     report_doc_free(&doc);
     json_decref(report);
+    inventory_free(&inv);
     scenario_free(&sc);
     return status;
 }

@@ -183,20 +183,40 @@ typedef struct position {
     unsigned round, rounds;
 } position;
 
+/* Where the servers go: the deployer the inventory picked and what it keeps for the run. */
+typedef struct placement {
+    const deployer *deployer;
+    deploy_hosts *hosts;
+} placement;
+
+/* Each server's host, and whether its CPU cap applied there when the deployer says. */
+static json_t *hosts_json(const deployment *d)
+{
+    json_t *hosts = json_array();
+    for (unsigned i = 0; i < d->n; i++) {
+        json_t *host = json_pack("{s:s}", "host", d->hosts[i]);
+        if (d->cap_notes[i][0] != '\0')
+            json_object_set_new(host, "cpu_cap", json_string(d->cap_notes[i]));
+        json_array_append_new(hosts, host);
+    }
+    return hosts;
+}
+
 /* One measurement of a step: n servers deployed, warmed up, measured once, torn down. */
-static int measure_once(const scenario *sc, const run_options *opt, step_state *st,
-                        const position *at, progress *p, char *err, size_t errlen)
+static int measure_once(const scenario *sc, const run_options *opt, const placement *pl,
+                        step_state *st, const position *at, progress *p, char *err, size_t errlen)
 {
     deployment d;
     unsigned n = st->servers;
-    deploy_spec spec = {sc, sc->app != NULL ? at->model : NULL, opt->app_path, n,
-                        opt->allow_uncapped};
-    if (deployer_local.start(&d, &spec, err, errlen) != 0)
+    deploy_spec spec = {
+        sc, sc->app != NULL ? at->model : NULL, opt->app_path, n, opt->allow_uncapped, pl->hosts};
+    if (pl->deployer->start(&d, &spec, err, errlen) != 0)
         return -1;
     int direct = sc->front == SCENARIO_FRONT_DIRECT;
     load_spec load = {.route = sc->route,
                       .check = sc->check,
                       .ports = d.ports,
+                      .hosts = d.hosts,
                       .nports = n,
                       .shared_port = !direct,
                       .connections = sc->connections_per_server * n,
@@ -209,6 +229,7 @@ static int measure_once(const scenario *sc, const run_options *opt, step_state *
     json_object_set_new(st->step, "connections", json_integer(load.connections));
     json_object_set_new(st->step, "wrk_threads", json_integer(load.threads));
     json_object_set_new(st->step, "caps_applied", json_boolean(d.caps_applied));
+    json_object_set_new(st->step, "hosts", hosts_json(&d));
     show(p, at->model, at->m, at->models, n, at->round, at->rounds);
     int rc = 0;
     if (sc->warmup_s > 0) {
@@ -227,10 +248,10 @@ static int measure_once(const scenario *sc, const run_options *opt, step_state *
         json_array_append_new(json_object_get(st->step, "runs"), raw);
         load_result_free(&result);
         /* A server that died mid-run makes the numbers meaningless: say so, stop. */
-        rc = deployer_local.check(&d, err, errlen);
+        rc = pl->deployer->check(&d, err, errlen);
     }
     p->done_s += sc->duration_s + 1;
-    deployer_local.stop(&d);
+    pl->deployer->stop(&d);
     /* A server that lost a worker served part of the step short-handed. */
     for (unsigned i = 0; i < n && rc == 0; i++) {
         if (d.lost_workers[i] != 0)
@@ -279,8 +300,8 @@ static int analyze_model(const scenario *sc, const step_state *states, uint64_t 
  * (seeded), so that drift over the run (a machine warming up, another job starting) spreads
  * over every step instead of masquerading as a scaling trend.
  */
-static int run_model(const scenario *sc, const run_options *opt, position *at, rng *order,
-                     json_t *model, progress *p, char *err, size_t errlen)
+static int run_model(const scenario *sc, const run_options *opt, const placement *pl, position *at,
+                     rng *order, json_t *model, progress *p, char *err, size_t errlen)
 {
     step_state states[SCENARIO_MAX_STEPS];
     json_t *steps = json_object_get(model, "steps");
@@ -295,7 +316,7 @@ static int run_model(const scenario *sc, const run_options *opt, position *at, r
         rng_permutation(order, shuffled, sc->nservers);
         at->round = r + 1;
         for (size_t k = 0; k < sc->nservers && rc == 0; k++)
-            rc = measure_once(sc, opt, &states[shuffled[k]], at, p, err, errlen);
+            rc = measure_once(sc, opt, pl, &states[shuffled[k]], at, p, err, errlen);
     }
     for (size_t s = 0; s < sc->nservers && rc == 0; s++)
         summarize_step(sc, at->model, &states[s]);
@@ -335,13 +356,20 @@ int run_scenario(const scenario *sc, const run_options *options, json_t *report,
     rng order;
     rng_seed(&order, seed);
     json_t *results = json_object_get(report, "models");
-    int rc = 0;
+    /* Every host reached and checked before anything is measured. */
+    placement pl = {deployer_for(options->inventory, err, errlen), NULL};
+    int rc = pl.deployer != NULL ? pl.deployer->open(&pl.hosts, options->inventory, sc,
+                                                     options->app_path, err, errlen)
+                                 : -1;
+    int opened = rc == 0;
     for (size_t m = 0; m < nmodels && rc == 0; m++) {
         json_t *model = json_pack("{s:s, s:[]}", "model", models[m], "steps");
         json_array_append_new(results, model);
         position at = {models[m], m + 1, nmodels, 0, sc->repetitions};
-        rc = run_model(sc, options, &at, &order, model, &p, err, errlen);
+        rc = run_model(sc, options, &pl, &at, &order, model, &p, err, errlen);
     }
+    if (opened)
+        pl.deployer->close(pl.hosts);
     if (p.enabled)
         fprintf(stderr, "\r\033[K");
     json_object_set_new(report, "status",

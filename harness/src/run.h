@@ -8,12 +8,14 @@
 
 #include <jansson.h>
 
+#include "inventory.h"
 #include "scenario.h"
 
 typedef struct run_options {
-    const char *app_path; /* twice-app */
-    int allow_uncapped;   /* run without CPU caps when they cannot be set (and say so) */
-    int progress;         /* live progress on stderr */
+    const char *app_path;       /* twice-app */
+    int allow_uncapped;         /* run without CPU caps when they cannot be set (and say so) */
+    int progress;               /* live progress on stderr */
+    const inventory *inventory; /* where the servers go; NULL: all on this machine */
 } run_options;
 
 /**

@@ -22,7 +22,8 @@ enum { LAT_MEAN, LAT_STDEV, LAT_MAX, LAT_P50, LAT_P90, LAT_P99, LAT_P999 };
 typedef struct load_spec {
     const char *route; /* with {id} where ids go */
     scenario_check check;
-    const int *ports; /* the servers' ports */
+    const int *ports;         /* the servers' ports */
+    const char *const *hosts; /* the host of each port (a name or an address); NULL: loopback */
     unsigned nports;
     int shared_port; /* 1: one port for all (reuseport) */
     unsigned connections, threads;
@@ -40,6 +41,9 @@ void load_result_free(load_result *result);
 /** "TWICE_PORTS=p1,p2,..." for the wrk script (malloc'd, as long as the list; NULL without
  * memory): the direct front's ports, every one of them. */
 char *load_ports_env(const int *ports, unsigned nports);
+/** "TWICE_HOSTS=h1,h2,..." for the wrk script (malloc'd; NULL without memory): the host of
+ * each of the direct front's ports, in the same order. */
+char *load_hosts_env(const char *const *hosts, unsigned nhosts);
 /** How many wrk threads for a load: enough to reach every server, and at most the cores the
  * servers' CPU caps leave (reserved_cores; 0 without caps). */
 unsigned load_threads(unsigned connections, unsigned nservers, int direct, double reserved_cores);

@@ -132,28 +132,62 @@ char *load_ports_env(const int *ports, unsigned nports)
     return env;
 }
 
+char *load_hosts_env(const char *const *hosts, unsigned nhosts)
+{
+    char *env = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&env, &size);
+    if (out == NULL)
+        return NULL;
+    fputs("TWICE_HOSTS=", out);
+    for (unsigned i = 0; i < nhosts; i++)
+        fprintf(out, "%s%s", i ? "," : "", hosts[i]);
+    if (fclose(out) != 0) {
+        free(env);
+        return NULL;
+    }
+    return env;
+}
+
 int load_run(const load_spec *spec, load_result *out, char *err, size_t errlen)
 {
     static const char *const checks[] = {"status", "plaintext", "json", "ctx"};
-    char threads[16], connections[16], duration[32], url[64];
-    char check_env[64], *route_env = NULL, *ports_env = NULL;
+    char threads[16], connections[16], duration[32];
+    char check_env[64], *route_env = NULL, *ports_env = NULL, *hosts_env = NULL;
     /* Sized to what they hold: a route or a ports list cut short would load something else. */
     if (asprintf(&route_env, "TWICE_ROUTE=%s", spec->route) < 0)
         route_env = NULL;
     if (!spec->shared_port)
         ports_env = load_ports_env(spec->ports, spec->nports);
-    if (route_env == NULL || (!spec->shared_port && ports_env == NULL)) {
+    if (!spec->shared_port && spec->hosts != NULL)
+        hosts_env = load_hosts_env(spec->hosts, spec->nports);
+    if (route_env == NULL || (!spec->shared_port && ports_env == NULL) ||
+        (!spec->shared_port && spec->hosts != NULL && hosts_env == NULL)) {
         free(route_env);
         free(ports_env);
+        free(hosts_env);
         snprintf(err, errlen, "cannot start wrk: out of memory");
         return -1;
     }
     snprintf(threads, sizeof(threads), "%u", spec->threads);
     snprintf(connections, sizeof(connections), "%u", spec->connections);
     snprintf(duration, sizeof(duration), "%.0fs", spec->duration_s < 1 ? 1 : spec->duration_s);
-    snprintf(url, sizeof(url), "http://127.0.0.1:%d/", spec->ports[0]);
+    /* A numeric IPv6 host goes in brackets; wrk reaches each thread's own server anyway
+     * (the script's thread.addr), the URL's host is the first server's. */
+    const char *host = spec->hosts != NULL ? spec->hosts[0] : "127.0.0.1";
+    int v6 = strchr(host, ':') != NULL;
+    char *url = NULL;
+    if (asprintf(&url, "http://%s%s%s:%d/", v6 ? "[" : "", host, v6 ? "]" : "", spec->ports[0]) <
+        0) {
+        free(route_env);
+        free(ports_env);
+        free(hosts_env);
+        snprintf(err, errlen, "cannot start wrk: out of memory");
+        return -1;
+    }
     snprintf(check_env, sizeof(check_env), "TWICE_CHECK=%s", checks[spec->check]);
-    char *env[] = {check_env, route_env, ports_env, NULL};
+    /* Without ports (one shared port) there are no hosts either: the list ends there. */
+    char *env[] = {check_env, route_env, ports_env, hosts_env, NULL};
     char *argv[] = {"wrk",    "-t",        threads, "-c", connections,          "-d",
                     duration, "--timeout", "10s",   "-s", (char *)lua_script(), url,
                     NULL};
@@ -169,6 +203,8 @@ int load_run(const load_spec *spec, load_result *out, char *err, size_t errlen)
             close(wrk_err);
         free(route_env);
         free(ports_env);
+        free(hosts_env);
+        free(url);
         return -1;
     }
     int status = 0, rc = -1;
@@ -210,5 +246,7 @@ int load_run(const load_spec *spec, load_result *out, char *err, size_t errlen)
     close(wrk_err);
     free(route_env);
     free(ports_env);
+    free(hosts_env);
+    free(url);
     return rc;
 }

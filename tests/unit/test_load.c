@@ -146,3 +146,11 @@ Test(stats, efficiency_against_the_first_step)
     cr_assert_float_eq(stats_efficiency(400, 4, 200, 2), 1.0, 1e-9);
     cr_assert_float_eq(stats_efficiency(100, 2, 0, 1), 0, 1e-9, "no baseline, no efficiency");
 }
+
+Test(load, the_hosts_list_follows_the_ports)
+{
+    const char *hosts[] = {"198.18.0.10", "198.18.0.11", "fd00::1"};
+    char *env = load_hosts_env(hosts, 3);
+    cr_assert_str_eq(env, "TWICE_HOSTS=198.18.0.10,198.18.0.11,fd00::1");
+    free(env);
+}

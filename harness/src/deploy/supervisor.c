@@ -10,6 +10,8 @@
  *   - the server is not a process group leader when setsid runs, so setsid
  *     does not fork and $! is the server, whose session and group number are
  *     then its pid;
+ *   - stdin may close before the server has made its group (setsid has yet
+ *     to run): the server is then signalled alone;
  *   - dash's kill wants `kill -s SIG -- -PGID` for a group.
  */
 #include <stdio.h>
@@ -77,14 +79,17 @@ static const char script[] =
     "        tries=$((tries + 1))\n"
     "    done\n"
     "}\n"
+    "signal_server() {\n"
+    "    kill -s \"$1\" -- -\"$pid\" 2>/dev/null || kill -s \"$1\" \"$pid\" 2>/dev/null\n"
+    "}\n"
     "stop_server() {\n"
-    "    kill -s TERM -- -\"$pid\" 2>/dev/null || return 0\n"
+    "    signal_server TERM || return 0\n"
     "    tries=0\n"
-    "    while kill -s 0 -- -\"$pid\" 2>/dev/null && [ $tries -lt 20 ]; do\n"
+    "    while signal_server 0 && [ $tries -lt 20 ]; do\n"
     "        sleep 0.1\n"
     "        tries=$((tries + 1))\n"
     "    done\n"
-    "    kill -s KILL -- -\"$pid\" 2>/dev/null\n"
+    "    signal_server KILL\n"
     "}\n"
     "exec 3<&0\n"
     "if [ -n \"$capped\" ]; then\n"

@@ -249,6 +249,12 @@ static int measure_once(const scenario *sc, const run_options *opt, const placem
         load_result_free(&result);
         /* A server that died mid-run makes the numbers meaningless: say so, stop. */
         rc = pl->deployer->check(&d, err, errlen);
+    } else if (rc != 0 && !proc_interrupted) {
+        /* The load failing is often a server gone (its connections refused): that is the
+         * cause to name, when it is. */
+        char died[1024];
+        if (pl->deployer->check(&d, died, sizeof(died)) != 0)
+            snprintf(err, errlen, "%s", died);
     }
     p->done_s += sc->duration_s + 1;
     pl->deployer->stop(&d);

@@ -53,8 +53,7 @@ ReportHook(PRE_ALL)(struct criterion_test_set *tests)
     unlink(BED_INVENTORY);
     unlink(BED_ERROR);
     /* One bed per machine: another suite's (the test bed's own tests) goes first. */
-    for (int waited = 0; waited < 300000 && access("/run/twice-testbed", F_OK) == 0;
-         waited += 500)
+    for (int waited = 0; waited < 300000 && access("/run/twice-testbed", F_OK) == 0; waited += 500)
         sleep_ms(500);
     int status = run_capturing(TWICE_PATH,
                                (const char *const[]){"testbed", "up", "2", "--clients", "1",
@@ -95,7 +94,20 @@ static void init(void)
     scratch_make();
 }
 
-TestSuite(ssh_deploy, .init = init, .fini = scratch_remove, .timeout = 150);
+static pid_t running_twice = -1; /* a twice run a test started in the background */
+
+/* A test that failed half-way leaves no twice running into the next one. */
+static void fini(void)
+{
+    if (running_twice > 0) {
+        kill(running_twice, SIGKILL);
+        waitpid(running_twice, NULL, 0);
+        running_twice = -1;
+    }
+    scratch_remove();
+}
+
+TestSuite(ssh_deploy, .init = init, .fini = fini, .timeout = 150);
 
 /* Writes text to scratch_dir/name; the path into path. */
 static void write_scratch(const char *name, const char *text, mode_t mode, char *path, size_t len)
@@ -135,15 +147,18 @@ static void write_scenario(const char *servers, double duration_s, char *path, s
     write_scratch("scenario.json", text, 0644, path, len);
 }
 
-/* Every process in the bed's namespaces that is not an sshd, listed in what; their count. */
-static int strays(char *what, size_t len)
+/* Every process that is not an sshd in the bed's namespaces whose names end with suffix ("":
+ * all of them), listed in what; their count. */
+static int strays_on(const char *suffix, char *what, size_t len)
 {
     DIR *d = opendir(NETNS_DIR);
     struct dirent *e;
     int n = 0;
     what[0] = '\0';
     while (d != NULL && (e = readdir(d)) != NULL) {
-        if (strncmp(e->d_name, PREFIX, strlen(PREFIX)) != 0)
+        size_t name_len = strlen(e->d_name);
+        if (strncmp(e->d_name, PREFIX, strlen(PREFIX)) != 0 || name_len < strlen(suffix) ||
+            strcmp(e->d_name + name_len - strlen(suffix), suffix) != 0)
             continue;
         char *pids = NULL, *err = NULL;
         run_capturing("ip", (const char *const[]){"netns", "pids", e->d_name, NULL}, 10000, &pids,
@@ -173,20 +188,31 @@ static int strays(char *what, size_t len)
     return n;
 }
 
-/* Polls until no stray is left on any host, up to timeout_ms; asserts it. */
-static void assert_nothing_left(int timeout_ms, const char *after)
+static int strays(char *what, size_t len)
+{
+    return strays_on("", what, len);
+}
+
+/* Polls until no stray is left on the hosts whose namespaces end with suffix ("": all), up to
+ * timeout_ms; asserts it. */
+static void assert_nothing_left_on(const char *suffix, int timeout_ms, const char *after)
 {
     char what[4096];
-    int n = 0;
     for (int waited = 0; waited <= timeout_ms; waited += 100) {
-        if ((n = strays(what, sizeof(what))) == 0)
+        if (strays_on(suffix, what, sizeof(what)) == 0)
             return;
         sleep_ms(100);
     }
     cr_assert_fail("left on the hosts after %s:%s", after, what);
 }
 
-/* Polls until at least want twice-app processes run on the hosts. */
+static void assert_nothing_left(int timeout_ms, const char *after)
+{
+    assert_nothing_left_on("", timeout_ms, after);
+}
+
+/* Polls until at least want twice-app processes (a server's master and worker are two) run on
+ * the hosts. */
 static void wait_servers_up(int want, int timeout_ms)
 {
     char what[4096];
@@ -338,7 +364,10 @@ Test(ssh_deploy, a_host_with_another_twice_app_is_refused_before_the_run)
         60000, &out, &err);
     cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2, "status %d: %s", status, err);
     char expected[1024], *version;
-    run_capturing(TWICE_APP_PATH, (const char *const[]){"--version", NULL}, 5000, &version, NULL);
+    char *version_err;
+    run_capturing(TWICE_APP_PATH, (const char *const[]){"--version", NULL}, 5000, &version,
+                  &version_err);
+    free(version_err);
     version[strcspn(version, "\n")] = '\0';
     snprintf(expected, sizeof(expected),
              "twice: run failed: host root@" HOST0 ":22: %s is \"twice-app 9.9.9\" there but "
@@ -388,6 +417,7 @@ Test(ssh_deploy, an_unreachable_host_is_named_with_what_ssh_said)
 static pid_t start_run(const char *servers, double duration_s, int *err_fd)
 {
     static char inv_path[256], sc_path[256];
+    assert_nothing_left(10000, "the tests before");
     write_inventory(both_hosts, "", inv_path, sizeof(inv_path));
     write_scenario(servers, duration_s, sc_path, sizeof(sc_path));
     *err_fd = memfd_create("twice-err", 0);
@@ -401,6 +431,7 @@ static pid_t start_run(const char *servers, double duration_s, int *err_fd)
               (char *)NULL);
         _exit(127);
     }
+    running_twice = pid;
     return pid;
 }
 
@@ -416,16 +447,18 @@ static void stop_twice_with(int sig, const char *after)
 {
     int err_fd, status;
     pid_t pid = start_run("[2]", 30, &err_fd);
-    wait_servers_up(2, 30000);
+    wait_servers_up(4, 30000);
     kill(pid, sig);
     if (sig != SIGKILL) {
         cr_assert_eq(wait_exit(pid, 20000, &status), 0, "twice did not stop after %s", after);
+        running_twice = -1;
         char *err = read_all(err_fd);
         cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2, "status %d: %s", status, err);
         cr_assert(strstr(err, "twice: interrupted") != NULL, "%s", err);
         free(err);
     } else {
         cr_assert_eq(wait_exit(pid, 5000, &status), 0);
+        running_twice = -1;
     }
     assert_nothing_left(10000, after);
     close(err_fd);
@@ -473,18 +506,23 @@ static size_t masters_of(pid_t twice, pid_t *masters, size_t max)
 Test(ssh_deploy, nothing_is_left_when_the_ssh_connection_drops)
 {
     int err_fd, status;
-    pid_t pid = start_run("[2]", 30, &err_fd);
-    wait_servers_up(2, 30000);
+    pid_t pid = start_run("[2]", 8, &err_fd);
+    wait_servers_up(4, 30000);
     pid_t masters[4];
     size_t n = masters_of(pid, masters, 4);
     cr_assert_eq(n, 2, "one master connection per host");
-    kill(masters[0], SIGKILL);
-    /* The host's sshd closes the channels: the supervisor stops its server at once. */
-    assert_nothing_left(10000, "the ssh connection dropped");
+    /* The first host's, opened first. */
+    kill(masters[0] < masters[1] ? masters[0] : masters[1], SIGKILL);
+    /* The host's sshd closes the channels: the supervisor stops its server at once, while the
+     * other host's serves on until twice ends the step, finds the server gone and stops. */
+    assert_nothing_left_on("-s0", 10000, "the ssh connection dropped");
     cr_assert_eq(wait_exit(pid, 60000, &status), 0);
+    running_twice = -1;
+    assert_nothing_left(10000, "twice stopped");
     char *err = read_all(err_fd);
     cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2, "status %d: %s", status, err);
-    cr_assert(strstr(err, "twice: run failed: server 1 of 2 on host root@" HOST0 ":22") != NULL,
+    cr_assert(strstr(err, "twice: run failed: server 1 of 2 on host root@" HOST0
+                          ":22: its ssh connection failed or was lost during the run") != NULL,
               "%s", err);
     free(err);
     close(err_fd);
@@ -495,6 +533,7 @@ Test(ssh_deploy, twice_run_on_the_bed_end_to_end)
     int err_fd, status;
     pid_t pid = start_run("[1, 2]", 1, &err_fd);
     cr_assert_eq(wait_exit(pid, 60000, &status), 0);
+    running_twice = -1;
     char *err = read_all(err_fd);
     cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %d: %s", status, err);
     free(err);

@@ -2,7 +2,8 @@
  * test_ssh_deploy.c - the ssh deployer on the test bed's hosts, for real:
  * OpenSSH to each namespace's sshd, the supervisor on the far side. Servers
  * start on their hosts and answer at the hosts' addresses; a server that
- * fails shows its remote stderr and its host; a host that runs another
+ * fails shows its remote stderr and its host, and one that dies later is
+ * noticed by check(); a host that runs another
  * twice-app, or cannot be reached, is refused before the run; and nothing is
  * left on any host (every namespace's processes, `ip netns pids`) after a
  * normal end, after SIGINT, SIGTERM and SIGKILL of twice, and after the ssh
@@ -625,4 +626,40 @@ Test(ssh_deploy, each_host_says_whether_its_cpu_cap_applied)
                  strcmp(reason, "applied") == 0);
     json_decref(doc);
     assert_nothing_left(5000, "a capped run");
+}
+
+Test(ssh_deploy, check_notices_a_remote_server_that_died)
+{
+    char inv_path[256], sc_path[256], err[2048], what[4096];
+    write_inventory(both_hosts, "", inv_path, sizeof(inv_path));
+    write_scenario("[2]", 1, sc_path, sizeof(sc_path));
+    inventory inv = load_inventory(inv_path);
+    scenario sc = load_scenario(sc_path);
+    deploy_hosts *hosts;
+    cr_assert_eq(deployer_ssh.open(&hosts, &inv, &sc, TWICE_APP_PATH, err, sizeof(err)), 0, "%s",
+                 err);
+    deployment d;
+    deploy_spec spec = {&sc, "process", TWICE_APP_PATH, 2, 0, hosts};
+    cr_assert_eq(deployer_ssh.start(&d, &spec, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(deployer_ssh.check(&d, err, sizeof(err)), 0, "%s", err);
+    /* Every twice-app on the second host, killed there. */
+    cr_assert_geq(strays_on("-s1", what, sizeof(what)), 2, "%s", what);
+    for (const char *p = what; (p = strchr(p, ':')) != NULL; p++) {
+        if (strncmp(strchr(p, '('), "(twice-app)", 11) == 0)
+            kill(atoi(p + 1), SIGKILL);
+    }
+    int rc = 0;
+    for (int waited = 0; waited < 10000 && rc == 0; waited += 100) {
+        rc = deployer_ssh.check(&d, err, sizeof(err));
+        sleep_ms(100);
+    }
+    cr_assert_eq(rc, -1, "check did not notice");
+    cr_assert(strstr(err, "server 2 of 2 on host root@" HOST1 ":22 exited with status 137 during "
+                          "the run") != NULL,
+              "%s", err);
+    deployer_ssh.stop(&d);
+    deployer_ssh.close(hosts);
+    assert_nothing_left(5000, "stop()");
+    inventory_free(&inv);
+    scenario_free(&sc);
 }

@@ -3,12 +3,12 @@
  * OpenSSH to each namespace's sshd, the supervisor on the far side. Servers
  * start on their hosts and answer at the hosts' addresses; a server that
  * fails shows its remote stderr and its host, and one that dies later is
- * noticed by check(); a host that runs another
- * twice-app, or cannot be reached, is refused before the run; and nothing is
- * left on any host (every namespace's processes, `ip netns pids`) after a
- * normal end, after SIGINT, SIGTERM and SIGKILL of twice, and after the ssh
- * connection drops; each host says whether its CPU cap applied. `twice run
- * --inventory` end to end with 1 and 2 servers.
+ * noticed by check(); a host that runs another twice-app, or cannot be
+ * reached, is refused before the run; and nothing is left on any host
+ * (every namespace's processes, `ip netns pids`) after a normal end, after
+ * SIGINT, SIGTERM and SIGKILL of twice, and after the ssh connection drops;
+ * each host says whether its CPU cap applied. `twice run --inventory` end
+ * to end with 1 and 2 servers.
  *
  * The bed is brought up once for the whole suite (before the first test,
  * down after the last) and needs root: without it every test is skipped,

@@ -95,15 +95,16 @@ char **ssh_host_argv(const ssh_host *h, ssh_role role, const char *const remote[
     }
     /* Nothing after "--" is read as an option, not even after the destination. */
     add(&a, "%s", "--");
-    if (a.n < MAX_ARGS && asprintf(&a.v[a.n], "%s@%s", h->host->user, h->host->host) >= 0)
-        a.n++;
-    else
-        a.failed = 1;
+    char destination[512]; /* the inventory holds a user to 32 bytes, a host to 253 */
+    snprintf(destination, sizeof(destination), "%s@%s", h->host->user, h->host->host);
+    add(&a, "%s", destination);
     if (role == SSH_COMMAND) {
         char *line = shell_quote_words(remote);
-        if (line == NULL || a.n >= MAX_ARGS)
+        if (line != NULL)
+            add(&a, "%s", line);
+        else
             a.failed = 1;
-        a.v[a.n++] = line;
+        free(line);
     }
     a.v[a.n] = NULL;
     char **argv = a.failed ? NULL : malloc((a.n + 1) * sizeof(char *));

@@ -663,3 +663,54 @@ Test(ssh_deploy, check_notices_a_remote_server_that_died)
     inventory_free(&inv);
     scenario_free(&sc);
 }
+
+/* A command target: its {host} and {port} filled in per server, its program checked on each
+ * host before the run, its readiness told by HTTP at the host's address. */
+static scenario command_scenario(const char *command)
+{
+    char path[256], text[1024];
+    snprintf(text, sizeof(text),
+             "{\"name\": \"ssh-test\", \"target\": {\"command\": \"%s\", \"route\": "
+             "\"/plaintext\"}, \"front\": \"direct\", \"servers\": [2], "
+             "\"connections_per_server\": 2, \"warmup_s\": 0, \"duration_s\": 1, "
+             "\"repetitions\": 1, \"seed\": 1}\n",
+             command);
+    write_scratch("command.json", text, 0644, path, sizeof(path));
+    return load_scenario(path);
+}
+
+Test(ssh_deploy, a_command_target_runs_on_its_host_with_its_address_and_port)
+{
+    char inv_path[256], err[2048];
+    write_inventory("\"root@" HOST0 ":22\"", ", \"hosts_may_hold_several\": true", inv_path,
+                    sizeof(inv_path));
+    inventory inv = load_inventory(inv_path);
+    scenario sc = command_scenario(TWICE_APP_PATH " --listen {host}:{port}");
+    deploy_hosts *hosts;
+    cr_assert_eq(deployer_ssh.open(&hosts, &inv, &sc, TWICE_APP_PATH, err, sizeof(err)), 0, "%s",
+                 err);
+    deployment d;
+    deploy_spec spec = {&sc, NULL, TWICE_APP_PATH, 2, 0, hosts};
+    cr_assert_eq(deployer_ssh.start(&d, &spec, err, sizeof(err)), 0, "%s", err);
+    cr_assert_neq(d.ports[0], d.ports[1], "two servers on one host need two ports");
+    for (unsigned i = 0; i < 2; i++) {
+        http_response res;
+        cr_assert_eq(http_get_at(HOST0, d.ports[i], "/plaintext", 5000, &res), 0, "port %d",
+                     d.ports[i]);
+        cr_assert_eq(res.status, 200);
+        http_response_free(&res);
+    }
+    deployer_ssh.stop(&d);
+    deployer_ssh.close(hosts);
+    assert_nothing_left(5000, "stop()");
+    scenario_free(&sc);
+    /* A program the host does not have: refused before the run, naming the host. */
+    sc = command_scenario("no-such-server --port {port}");
+    cr_assert_eq(deployer_ssh.open(&hosts, &inv, &sc, TWICE_APP_PATH, err, sizeof(err)), -1);
+    /* (The status is the host's sh's: 1 for bash, 127 for dash.) */
+    const char *expected = "host root@" HOST0 ":22: has no no-such-server (the scenario's "
+                           "command): `command -v no-such-server` exited with status ";
+    cr_assert(strncmp(err, expected, strlen(expected)) == 0, "%s", err);
+    inventory_free(&inv);
+    scenario_free(&sc);
+}

@@ -201,10 +201,29 @@ static int measure_load(const deployment *d, const load_spec *load, front_run *f
     return 0;
 }
 
+/* Where the servers go: the deployer the inventory picked and what it keeps for the run. */
+typedef struct placement {
+    const deployer *deployer;
+    deploy_hosts *hosts;
+} placement;
+
+/* Each server's host, and whether its CPU cap applied there when the deployer says. */
+static json_t *hosts_json(const deployment *d)
+{
+    json_t *hosts = json_array();
+    for (unsigned i = 0; i < d->n; i++) {
+        json_t *host = json_pack("{s:s}", "host", d->hosts[i]);
+        if (d->cap_notes[i][0] != '\0')
+            json_object_set_new(host, "cpu_cap", json_string(d->cap_notes[i]));
+        json_array_append_new(hosts, host);
+    }
+    return hosts;
+}
+
 /* One measurement of a step: n servers deployed behind the front, warmed up, measured once,
  * torn down (the front first, so that it never sees a server go). */
-static int measure_once(const scenario *sc, const run_options *opt, step_state *st,
-                        const position *at, progress *p, char *err, size_t errlen)
+static int measure_once(const scenario *sc, const run_options *opt, const placement *pl,
+                        step_state *st, const position *at, progress *p, char *err, size_t errlen)
 {
     deployment d;
     unsigned n = st->servers;
@@ -213,19 +232,21 @@ static int measure_once(const scenario *sc, const run_options *opt, step_state *
                         .app_path = opt->app_path,
                         .n = n,
                         .allow_uncapped = opt->allow_uncapped,
-                        .shared_port = sc->front->servers_share_port};
-    if (deployer_local.start(&d, &spec, err, errlen) != 0)
+                        .shared_port = sc->front->servers_share_port,
+                        .hosts = pl->hosts};
+    if (pl->deployer->start(&d, &spec, err, errlen) != 0)
         return -1;
     front_run fr;
     front_spec where = {.ports = d.ports, .n = n, .balance = sc->balance};
     if (sc->front->start(&fr, &where, err, errlen) != 0) {
-        deployer_local.stop(&d);
+        pl->deployer->stop(&d);
         return -1;
     }
     int spreads = sc->front->load_spreads;
     double reserved = (d.caps_applied ? sc->cpu_cap * n : 0) + sc->front->own_cores;
     load_spec load = {.route = sc->route,
                       .check = sc->check,
+                      .addresses = spreads ? d.hosts : NULL,
                       .ports = fr.ports,
                       .nports = fr.nports,
                       .shared_port = !spreads,
@@ -244,6 +265,7 @@ static int measure_once(const scenario *sc, const run_options *opt, step_state *
     json_object_set_new(st->step, "connections", json_integer(load.connections));
     json_object_set_new(st->step, "wrk_threads", json_integer(load.threads));
     json_object_set_new(st->step, "caps_applied", json_boolean(d.caps_applied));
+    json_object_set_new(st->step, "hosts", hosts_json(&d));
     show(p, at->target->label, at->m, at->targets, n, at->round, at->rounds);
     int rc = 0;
     if (sc->warmup_s > 0) {
@@ -270,11 +292,17 @@ static int measure_once(const scenario *sc, const run_options *opt, step_state *
         json_array_append_new(json_object_get(st->step, "runs"), raw);
         load_result_free(&result);
         /* A server that died mid-run makes the numbers meaningless: say so, stop. */
-        rc = deployer_local.check(&d, err, errlen);
+        rc = pl->deployer->check(&d, err, errlen);
+    } else if (rc != 0 && !proc_interrupted) {
+        /* The load failing is often a server gone (its connections refused): that is the
+         * cause to name, when it is. */
+        char died[1024];
+        if (pl->deployer->check(&d, died, sizeof(died)) != 0)
+            snprintf(err, errlen, "%s", died);
     }
     p->done_s += sc->duration_s + 1;
     sc->front->stop(&fr);
-    deployer_local.stop(&d);
+    pl->deployer->stop(&d);
     /* A server that lost a worker served part of the step short-handed. */
     for (unsigned i = 0; i < n && rc == 0; i++) {
         if (d.lost_workers[i] != 0)
@@ -384,8 +412,8 @@ static int analyze_model(const scenario *sc, const step_state *states, uint64_t 
  * (seeded), so that drift over the run (a machine warming up, another job starting) spreads
  * over every step instead of masquerading as a scaling trend.
  */
-static int run_model(const scenario *sc, const run_options *opt, position *at, rng *order,
-                     json_t *model, progress *p, char *err, size_t errlen)
+static int run_model(const scenario *sc, const run_options *opt, const placement *pl, position *at,
+                     rng *order, json_t *model, progress *p, char *err, size_t errlen)
 {
     step_state states[SCENARIO_MAX_STEPS];
     json_t *steps = json_object_get(model, "steps");
@@ -400,7 +428,7 @@ static int run_model(const scenario *sc, const run_options *opt, position *at, r
         rng_permutation(order, shuffled, sc->nservers);
         at->round = r + 1;
         for (size_t k = 0; k < sc->nservers && rc == 0; k++)
-            rc = measure_once(sc, opt, &states[shuffled[k]], at, p, err, errlen);
+            rc = measure_once(sc, opt, pl, &states[shuffled[k]], at, p, err, errlen);
     }
     for (size_t s = 0; s < sc->nservers && rc == 0; s++)
         summarize_step(sc, at->target, &states[s]);
@@ -463,13 +491,17 @@ int run_scenario(const scenario *sc, const run_options *options, json_t *report,
     /* Room for a server's message with the last lines of its stderr (proc.h). */
     char failures[1024] = "", why[PROC_NOTE_BYTES + 2048] = "interrupted";
     size_t failed = 0;
-    for (size_t m = 0; m < sc->ntargets && !proc_interrupted; m++) {
+    /* Every host reached and checked before anything is measured. */
+    placement pl = {deployer_for(options->inventory, why, sizeof(why)), NULL};
+    int opened = pl.deployer != NULL && pl.deployer->open(&pl.hosts, options->inventory, sc,
+                                                          options->app_path, why, sizeof(why)) == 0;
+    for (size_t m = 0; opened && m < sc->ntargets && !proc_interrupted; m++) {
         const scenario_target *t = &sc->targets[m];
         json_t *model =
             json_pack("{s:s, s:o, s:[]}", "model", t->label, "target", target_json(t), "steps");
         json_array_append_new(results, model);
         position at = {t, m + 1, sc->ntargets, 0, sc->repetitions};
-        if (run_model(sc, options, &at, &order, model, &p, why, sizeof(why)) == 0 ||
+        if (run_model(sc, options, &pl, &at, &order, model, &p, why, sizeof(why)) == 0 ||
             proc_interrupted)
             continue;
         /* Its steps keep their raw runs, but nothing is summarised or analysed from them. */
@@ -480,8 +512,10 @@ int run_scenario(const scenario *sc, const run_options *options, json_t *report,
             fprintf(stderr, "\r\033[K");
         fprintf(stderr, "twice: target \"%s\" failed: %s\n", t->label, why);
     }
-    int rc = proc_interrupted || failed != 0 ? -1 : 0;
-    if (proc_interrupted)
+    if (opened)
+        pl.deployer->close(pl.hosts);
+    int rc = !opened || proc_interrupted || failed != 0 ? -1 : 0;
+    if (!opened || proc_interrupted)
         snprintf(err, errlen, "%s", why);
     else if (failed != 0)
         snprintf(err, errlen,

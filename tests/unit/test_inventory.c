@@ -265,3 +265,16 @@ Test(inventory, too_large_a_file)
     free(text);
     cr_assert_str_eq(err, "big.json: is 262145 bytes; an inventory file is at most 256 KiB");
 }
+
+Test(inventory, the_app_on_the_server_hosts)
+{
+    cr_assert_eq(parse("{\"servers\": [\"root@a\"]}"), 0, "%s", err);
+    cr_assert_null(inv.app, "without \"app\", the hosts run the same path as here");
+    cr_assert_eq(parse("{\"servers\": [\"root@a\"], \"app\": \"/opt/twice/bin/twice-app\"}"), 0,
+                 "%s", err);
+    cr_assert_str_eq(inv.app, "/opt/twice/bin/twice-app");
+    refused("{\"servers\": [\"root@a\"], \"app\": 3}",
+            "i.json:1:32: \"app\" must be a file name, got an integer");
+    refused("{\"servers\": [\"root@a\"],\n \"app\": \"\"}",
+            "i.json:2:9: \"app\" must be a file name, got \"\"");
+}

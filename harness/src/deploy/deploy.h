@@ -1,16 +1,23 @@
 /*
  * deploy.h - putting N servers of a target up and taking them down again.
  * A deployer is a small table of functions, one file per kind: local
- * (deploy_local.c) starts them on this machine; remote hosts come later.
+ * (deploy_local.c) starts them on this machine, ssh (deploy_ssh.c) on the
+ * inventory's server hosts. deployer_for picks one from the inventory; the
+ * run names no deployer itself.
  */
 #ifndef TWICE_DEPLOY_H
 #define TWICE_DEPLOY_H
 
 #include <sys/types.h>
 
+#include "inventory.h"
 #include "scenario.h"
 
 #define DEPLOY_MAX_SERVERS 256
+
+/** What a deployer keeps for a whole run between its open and close (its hosts' connections);
+ * each deployer defines its own. */
+typedef struct deploy_hosts deploy_hosts;
 
 typedef struct deployment {
     unsigned n;
@@ -24,6 +31,10 @@ typedef struct deployment {
                                                   deployer, valid until stop), or NULL: none */
     int caps_applied;                          /* 1 when every server runs under its CPU cap */
     int shared_port;                           /* 1 under the reuseport front: one port for all */
+    const char *hosts[DEPLOY_MAX_SERVERS];     /* where the load reaches each server (borrowed) */
+    int stdin_fds[DEPLOY_MAX_SERVERS];         /* ssh: the pipe to each server's supervisor */
+    char cap_notes[DEPLOY_MAX_SERVERS][200];   /* ssh: whether each one's CPU cap applied */
+    const deploy_hosts *run_hosts;             /* the deployer's, from the spec */
 } deployment;
 
 typedef struct deploy_spec {
@@ -31,12 +42,20 @@ typedef struct deploy_spec {
     const scenario_target *target; /* what to start: twice-app in a model, or a command */
     const char *app_path;          /* the twice-app binary */
     unsigned n;
-    int allow_uncapped; /* run without caps when they cannot be set */
-    int shared_port;    /* 1: every server binds one port (the front says, front.h) */
+    int allow_uncapped;  /* run without caps when they cannot be set */
+    int shared_port;     /* 1: every server binds one port (the front says, front.h) */
+    deploy_hosts *hosts; /* from the deployer's open */
 } deploy_spec;
 
 typedef struct deployer {
     const char *name;
+    /** Before the run: gets the inventory's server hosts ready (inv may be NULL: all local) and
+     * checks that each can run the scenario's target (app_path for twice-app). 0 with *hosts
+     * set, to be given to close; or -1 with err naming the host and what is wrong. */
+    int (*open)(deploy_hosts **hosts, const inventory *inv, const scenario *sc,
+                const char *app_path, char *err, size_t errlen);
+    /** After the run: lets go of the hosts (NULL is fine). */
+    void (*close)(deploy_hosts *hosts);
     /** Starts spec->n servers and waits until each answers. 0, or -1 with err naming the
      * server and the tail of its stderr; nothing is left running on failure. */
     int (*start)(deployment *d, const deploy_spec *spec, char *err, size_t errlen);
@@ -49,5 +68,10 @@ typedef struct deployer {
 } deployer;
 
 extern const deployer deployer_local;
+extern const deployer deployer_ssh;
+
+/** The deployer for inv's server hosts: local without an inventory or when all of them are
+ * "local", ssh when all are ssh destinations; NULL with err when the two are mixed. */
+const deployer *deployer_for(const inventory *inv, char *err, size_t errlen);
 
 #endif

@@ -10,7 +10,6 @@
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,77 +19,16 @@
 #include <unistd.h>
 
 #include "bind_hint.h"
+#include "command_template.h"
 #include "cpucap.h"
 #include "deploy.h"
-#include "loopback_port.h"
 #include "listening.h"
+#include "loopback_port.h"
+#include "lost_workers.h"
 #include "proc.h"
+#include "readiness.h"
 
 #define READY_TIMEOUT_MS 10000
-
-/* 1 when an HTTP GET of route on port gets a status line back. */
-static int answers(int port, const char *route)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in addr = {.sin_family = AF_INET,
-                               .sin_port = htons((uint16_t)port),
-                               .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    char *request = NULL, reply[16] = "";
-    int ok = 0, len = -1;
-    /* Sized to the route: a request cut short would probe another path, or none. */
-    if (fd >= 0 && connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0)
-        len = asprintf(&request, "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
-                       route);
-    if (len > 0) {
-        struct pollfd pfd = {.fd = fd, .events = POLLIN};
-        ok = write(fd, request, (size_t)len) == len && poll(&pfd, 1, 2000) == 1 &&
-             read(fd, reply, sizeof(reply) - 1) > 5 && strncmp(reply, "HTTP/", 5) == 0;
-        free(request);
-    }
-    if (fd >= 0)
-        close(fd);
-    return ok;
-}
-
-/* The port twice-app announced on out ("listening on 127.0.0.1:PORT"), or 0 before it did. */
-static int announced_port(int out)
-{
-    char *text = proc_output_tail(out, 4096);
-    const char *at = strstr(text, "listening on 127.0.0.1:");
-    int port = at != NULL ? atoi(at + strlen("listening on 127.0.0.1:")) : 0;
-    free(text);
-    return port;
-}
-
-/* Replaces every {host} and {port} of a command; the result is malloc'd. */
-static char *expand_command(const char *command, int port)
-{
-    size_t cap = strlen(command) * 2 + 64, len = 0;
-    char *out = malloc(cap);
-    for (const char *p = command; *p != '\0';) {
-        char piece[32];
-        const char *add = NULL;
-        size_t add_len = 1;
-        if (strncmp(p, "{host}", 6) == 0) {
-            add = "127.0.0.1";
-            add_len = strlen(add);
-            p += 6;
-        } else if (strncmp(p, "{port}", 6) == 0) {
-            snprintf(piece, sizeof(piece), "%d", port);
-            add = piece;
-            add_len = strlen(add);
-            p += 6;
-        } else {
-            add = p++;
-        }
-        if (len + add_len + 1 > cap)
-            out = realloc(out, cap = (len + add_len + 1) * 2);
-        memcpy(out + len, add, add_len);
-        len += add_len;
-    }
-    out[len] = '\0';
-    return out;
-}
 
 static pid_t start_one(deployment *d, const deploy_spec *spec, unsigned i, int out,
                        const char *join, char *err, size_t errlen)
@@ -117,7 +55,11 @@ static pid_t start_one(deployment *d, const deploy_spec *spec, unsigned i, int o
     }
     /* The folder goes to the shell as an argument, never into the command's text: a name
      * with a quote or a space in it stays one name. */
-    char *command = expand_command(t->command, d->ports[i]);
+    char *command = command_template_expand(t->command, "127.0.0.1", d->ports[i]);
+    if (command == NULL) {
+        snprintf(err, errlen, "cannot start server %u: out of memory", i + 1);
+        return -1;
+    }
     char *argv[] = {"/bin/sh",
                     "-c",
                     "cd -- \"$1\" && eval \"$2\"",
@@ -160,12 +102,12 @@ static int wait_ready(deployment *d, const deploy_spec *spec, unsigned i, int ou
             return -1;
         }
         if (spec->target->kind == SCENARIO_TARGET_APP) {
-            int port = announced_port(out);
+            int port = readiness_announced_port(out);
             if (port > 0) {
                 d->ports[i] = port;
                 return 0;
             }
-        } else if (answers(d->ports[i], spec->sc->route) &&
+        } else if (readiness_answers("127.0.0.1", d->ports[i], spec->sc->route) &&
                    (!d->shared_port || listening_sockets(d->ports[i]) > listeners_before)) {
             /* On a shared port an earlier server answers too: this one must listen itself. */
             return 0;
@@ -201,8 +143,10 @@ static int local_start(deployment *d, const deploy_spec *spec, char *err, size_t
 {
     memset(d, 0, sizeof(*d));
     d->n = spec->n;
-    for (unsigned i = 0; i < d->n; i++)
-        d->stderr_fds[i] = -1;
+    for (unsigned i = 0; i < d->n; i++) {
+        d->stderr_fds[i] = d->stdin_fds[i] = -1;
+        d->hosts[i] = "127.0.0.1";
+    }
     int shared_port = spec->shared_port;
     d->shared_port = shared_port;
     /* twice-app binds port 0 and says which port it got: no window in which another program
@@ -246,40 +190,12 @@ static int local_start(deployment *d, const deploy_spec *spec, char *err, size_t
     return 0;
 }
 
-/* What twice-app's master (framework/src/prefork.c) writes each time it replaces a worker
- * that died: "twice: worker 0 (pid 123) was killed by signal 9 (Killed); starting a new one". */
-#define LOSS_PREFIX "twice: worker "
-#define LOSS_SUFFIX "; starting a new one"
-
-/* Counts the lines of server i's stderr that report a lost worker, from where the last look
- * stopped to the last whole line, and keeps the last one (printable ASCII, for the report). */
-static void count_lost_workers(deployment *d, unsigned i)
-{
-    size_t len;
-    char *text = proc_output(d->stderr_fds[i], d->stderr_read[i], &len);
-    char *line = text, *end;
-    while ((end = memchr(line, '\n', len - (size_t)(line - text))) != NULL) {
-        size_t n = (size_t)(end - line), suffix = strlen(LOSS_SUFFIX);
-        if (strncmp(line, LOSS_PREFIX, strlen(LOSS_PREFIX)) == 0 && n >= suffix &&
-            memcmp(end - suffix, LOSS_SUFFIX, suffix) == 0) {
-            size_t kept = 0;
-            for (const char *c = line; c < end - suffix && kept + 1 < sizeof(d->last_loss[i]); c++)
-                d->last_loss[i][kept++] = *c >= ' ' && *c <= '~' ? *c : '?';
-            d->last_loss[i][kept] = '\0';
-            d->lost_workers[i]++;
-        }
-        line = end + 1;
-    }
-    d->stderr_read[i] += (size_t)(line - text);
-    free(text);
-}
-
 static int local_check(deployment *d, char *err, size_t errlen)
 {
     for (unsigned i = 0; i < d->n; i++) {
         int status;
         if (d->stderr_fds[i] >= 0)
-            count_lost_workers(d, i);
+            lost_workers_count(d, i);
         if (d->pids[i] > 0 && proc_wait(d->pids[i], 0, &status)) {
             char how[64], *tail = failure_note(d, i);
             snprintf(err, errlen, "server %u of %u %s during the run%s", i + 1, d->n,
@@ -292,4 +208,20 @@ static int local_check(deployment *d, char *err, size_t errlen)
     return 0;
 }
 
-const deployer deployer_local = {"local", local_start, local_check, local_stop};
+/* Nothing to reach or check before the run: this machine runs what the scenario names, and a
+ * server that cannot start says so when it is started. */
+static int local_open(deploy_hosts **hosts, const inventory *inv, const scenario *sc,
+                      const char *app_path, char *err, size_t errlen)
+{
+    (void)inv, (void)sc, (void)app_path, (void)err, (void)errlen;
+    *hosts = NULL;
+    return 0;
+}
+
+static void local_close(deploy_hosts *hosts)
+{
+    (void)hosts;
+}
+
+const deployer deployer_local = {"local",     local_open,  local_close,
+                                 local_start, local_check, local_stop};

@@ -66,8 +66,8 @@ static int join_cgroup(const char *procs)
 /* The child's side of proc_spawn: it runs nothing of its own until the parent has handed its
  * group to the watchdog and says so on go. */
 static void __attribute__((noreturn))
-become_child(char *const argv[], int stdout_fd, int stderr_fd, char *const extra_env[],
-             const char *join, pid_t parent, int go)
+become_child(char *const argv[], int stdin_fd, int stdout_fd, int stderr_fd,
+             char *const extra_env[], const char *join, pid_t parent, int go)
 {
     setpgid(0, 0);
     /* Die with twice even if it is killed with SIGKILL; a server's workers follow it. */
@@ -76,6 +76,8 @@ become_child(char *const argv[], int stdout_fd, int stderr_fd, char *const extra
     if (getppid() != parent || read(go, &byte, 1) != 1)
         _exit(127);
     default_signals();
+    if (stdin_fd >= 0)
+        dup2(stdin_fd, STDIN_FILENO);
     redirect(STDOUT_FILENO, stdout_fd);
     redirect(STDERR_FILENO, stderr_fd);
     for (char *const *env = extra_env; env != NULL && *env != NULL; env++)
@@ -93,6 +95,12 @@ become_child(char *const argv[], int stdout_fd, int stderr_fd, char *const extra
 pid_t proc_spawn(char *const argv[], int stdout_fd, int stderr_fd, char *const extra_env[],
                  const char *join, char *err, size_t errlen)
 {
+    return proc_spawn_stdin(argv, -1, stdout_fd, stderr_fd, extra_env, join, err, errlen);
+}
+
+pid_t proc_spawn_stdin(char *const argv[], int stdin_fd, int stdout_fd, int stderr_fd,
+                       char *const extra_env[], const char *join, char *err, size_t errlen)
+{
     int go[2];
     if (pipe2(go, O_CLOEXEC) != 0) {
         snprintf(err, errlen, "cannot start %s: pipe: %s", argv[0], strerror(errno));
@@ -102,7 +110,7 @@ pid_t proc_spawn(char *const argv[], int stdout_fd, int stderr_fd, char *const e
     pid_t pid = fork();
     if (pid == 0) {
         close(go[1]);
-        become_child(argv, stdout_fd, stderr_fd, extra_env, join, parent, go[0]);
+        become_child(argv, stdin_fd, stdout_fd, stderr_fd, extra_env, join, parent, go[0]);
     }
     close(go[0]);
     if (pid < 0) {

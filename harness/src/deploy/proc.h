@@ -25,6 +25,11 @@ void proc_install_signal_handlers(void);
  */
 pid_t proc_spawn(char *const argv[], int stdout_fd, int stderr_fd, char *const extra_env[],
                  const char *join, char *err, size_t errlen);
+/** proc_spawn with the child's stdin from stdin_fd (-1: twice's own, as proc_spawn does): the
+ * read end of a pipe whose write end twice keeps, so that the child sees its stdin close when
+ * twice closes it or dies. */
+pid_t proc_spawn_stdin(char *const argv[], int stdin_fd, int stdout_fd, int stderr_fd,
+                       char *const extra_env[], const char *join, char *err, size_t errlen);
 /**
  * Starts argv (argv[0] looked up in PATH) as a daemon, the one kind of process twice starts
  * to outlive it (a test bed's sshd): in a session of its own, a child of init rather than of

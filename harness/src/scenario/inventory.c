@@ -2,7 +2,8 @@
  * inventory.c - loading and checking inventory files. The schema is small:
  * "servers" (required), "clients", "balancer", each host "local", an ssh
  * destination, or {"host": DESTINATION, "cores": N}; "ssh" with
- * "identity_file", "options" and "known_hosts"; "hosts_may_hold_several".
+ * "identity_file", "options" and "known_hosts"; "hosts_may_hold_several";
+ * "app", where twice-app is on the server hosts.
  * Destinations and ssh options end up as ssh's arguments, so they are held
  * to plain characters here: a host starting with '-' would be read by ssh
  * as an option, a space or a quote could smuggle another one in.
@@ -23,7 +24,7 @@
 #define OPTION_MAX 256
 
 static const char *const top_keys[] = {
-    "servers", "clients", "balancer", "ssh", "hosts_may_hold_several", NULL};
+    "servers", "clients", "balancer", "ssh", "hosts_may_hold_several", "app", NULL};
 static const char *const host_keys[] = {"host", "cores", NULL};
 static const char *const ssh_keys[] = {"identity_file", "options", "known_hosts", NULL};
 
@@ -196,11 +197,13 @@ static int parse_hosts(json_schema *js, json_t *top, const char *key, inventory_
     return 0;
 }
 
-/* A non-empty string of printable characters (it names a file), or absent. */
-static int get_file_name(json_schema *js, json_t *obj, const char *key, char **out)
+/* A non-empty string of printable characters (it names a file) at key of obj, whose path is
+ * parent, or absent. */
+static int get_file_name(json_schema *js, json_t *obj, const char *parent, const char *key,
+                         char **out)
 {
     char path[64], quoted[MESSAGE_QUOTE_SIZE];
-    json_schema_child(path, sizeof(path), "ssh", key);
+    json_schema_child(path, sizeof(path), parent, key);
     json_t *value = json_object_get(obj, key);
     if (value == NULL)
         return 0;
@@ -276,8 +279,9 @@ static int parse_ssh(json_schema *js, json_t *top, inventory *inv)
         return json_schema_fail(js, "ssh", 0, "\"ssh\" must be an object, got %s",
                                 json_type_name(ssh));
     if (json_schema_check_keys(js, ssh, ssh_keys, "ssh", "ssh") != 0 ||
-        get_file_name(js, ssh, "identity_file", &inv->identity_file) != 0 ||
-        parse_options(js, ssh, inv) != 0 || get_file_name(js, ssh, "known_hosts", &known) != 0)
+        get_file_name(js, ssh, "ssh", "identity_file", &inv->identity_file) != 0 ||
+        parse_options(js, ssh, inv) != 0 ||
+        get_file_name(js, ssh, "ssh", "known_hosts", &known) != 0)
         return -1;
     if (known == NULL || strcmp(known, "strict") == 0) {
         inv->known_hosts = INVENTORY_KNOWN_HOSTS_STRICT;
@@ -328,7 +332,7 @@ static int parse_top(json_schema *js, json_t *top, inventory *inv)
                                 "\"hosts_may_hold_several\" must be true or false, got %s",
                                 json_type_name(several));
     inv->hosts_may_hold_several = json_is_true(several);
-    if (parse_ssh(js, top, inv) != 0)
+    if (get_file_name(js, top, "", "app", &inv->app) != 0 || parse_ssh(js, top, inv) != 0)
         return -1;
     if (inv->clients == NULL) {
         /* No client named: the load comes from this machine, as without an inventory. */
@@ -415,5 +419,6 @@ void inventory_free(inventory *inv)
         free(inv->ssh_options[i]);
     free(inv->ssh_options);
     free(inv->known_hosts_file);
+    free(inv->app);
     memset(inv, 0, sizeof(*inv));
 }

@@ -48,6 +48,7 @@ typedef struct inventory {
     size_t nssh_options;
     inventory_known_hosts known_hosts;
     char *known_hosts_file; /* for INVENTORY_KNOWN_HOSTS_FILE */
+    char *app;              /* twice-app's path on the server hosts; NULL: the same as here */
 } inventory;
 
 /**

@@ -1,0 +1,34 @@
+/*
+ * command_template.c - filling in a server command's {host} and {port}, for
+ * the local deployer and the ssh one alike.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "command_template.h"
+
+char *command_template_expand(const char *command, const char *host, int port)
+{
+    char *out = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&out, &size);
+    if (f == NULL)
+        return NULL;
+    for (const char *p = command; *p != '\0';) {
+        if (strncmp(p, "{host}", 6) == 0) {
+            fputs(host, f);
+            p += 6;
+        } else if (strncmp(p, "{port}", 6) == 0) {
+            fprintf(f, "%d", port);
+            p += 6;
+        } else {
+            fputc(*p++, f);
+        }
+    }
+    if (fclose(f) != 0) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}

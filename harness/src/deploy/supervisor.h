@@ -1,0 +1,40 @@
+/*
+ * supervisor.h - what a remote server runs under (supervisor.c), so that
+ * nothing is left on a host whatever happens to twice. A small POSIX sh
+ * script, sent inline with the command (nothing to install), starts the
+ * server in a session of its own (setsid) and blocks reading its stdin,
+ * which is a pipe twice holds through ssh. When that stdin closes (twice
+ * ended the step, exited, was killed with SIGKILL, or the ssh connection
+ * dropped: sshd then closes the channel), it kills the server's whole
+ * process group: SIGTERM, a grace of 2 s, SIGKILL. When the server exits by
+ * itself, the script exits with its status, which ssh hands back.
+ *
+ * Asked for a CPU cap, the script first makes a cgroup under its own on the
+ * host (cgroup v2 cpu.max, or v1 cpu.cfs_quota_us), starts the server in it
+ * and removes it at the end; it says on stderr whether the cap applied, and
+ * why not when it did not.
+ */
+#ifndef TWICE_SUPERVISOR_H
+#define TWICE_SUPERVISOR_H
+
+#include <stddef.h>
+
+/** The period of the quota the script writes, in microseconds. */
+#define SUPERVISOR_PERIOD_US 100000
+/** How many words supervisor_words adds before the command's. */
+#define SUPERVISOR_WORDS 5
+
+/**
+ * Fills words with the command line that runs command (NULL-terminated) under the supervisor,
+ * capped at cores (0: not capped): "sh", "-c", the script, its name, the quota, then command's
+ * words, then NULL. quota is the caller's buffer for the quota's text. 0, or -1 when words
+ * (max entries, the NULL included) is too short.
+ */
+int supervisor_words(const char **words, size_t max, double cores, char *quota, size_t quota_len,
+                     const char *const command[]);
+
+/** What the supervisor said of the CPU cap in stderr_text: 1 applied, 0 not applied (why in
+ * why), -1 nothing said (no cap was asked for, or the script did not get that far). */
+int supervisor_cap_note(const char *stderr_text, char *why, size_t whylen);
+
+#endif

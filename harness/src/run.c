@@ -188,7 +188,8 @@ static int measure_load(const deployment *d, const load_spec *load, front_run *f
                         char *err, size_t errlen)
 {
     if (fr->ops->mark(fr, err, errlen) != 0 ||
-        step_resources_measure(d, load, result, resources, unmeasured, ulen, err, errlen) != 0)
+        step_resources_measure(d, load, fr->group, result, resources, unmeasured, ulen, err,
+                               errlen) != 0)
         return -1;
     json_t *seen = fr->ops->collect(fr, err, errlen);
     if (seen == NULL && *err != '\0') {

@@ -265,7 +265,12 @@ Test(ssh_deploy, servers_start_on_their_hosts_and_each_answers_there)
     cr_assert_eq(deployer_ssh.open(&hosts, &inv, &sc, TWICE_APP_PATH, err, sizeof(err)), 0, "%s",
                  err);
     deployment d;
-    deploy_spec spec = {&sc, "process", TWICE_APP_PATH, 2, 0, hosts};
+    deploy_spec spec = {.sc = &sc,
+                        .target = &sc.targets[0],
+                        .app_path = TWICE_APP_PATH,
+                        .n = 2,
+                        .allow_uncapped = 0,
+                        .hosts = hosts};
     cr_assert_eq(deployer_ssh.start(&d, &spec, err, sizeof(err)), 0, "%s", err);
     const char *expected[] = {HOST0, HOST1};
     for (unsigned i = 0; i < 2; i++) {
@@ -298,7 +303,12 @@ Test(ssh_deploy, more_servers_than_hosts_is_refused_unless_hosts_may_hold_severa
     cr_assert_eq(deployer_ssh.open(&hosts, &inv, &sc, TWICE_APP_PATH, err, sizeof(err)), 0, "%s",
                  err);
     deployment d;
-    deploy_spec spec = {&sc, "process", TWICE_APP_PATH, 2, 0, hosts};
+    deploy_spec spec = {.sc = &sc,
+                        .target = &sc.targets[0],
+                        .app_path = TWICE_APP_PATH,
+                        .n = 2,
+                        .allow_uncapped = 0,
+                        .hosts = hosts};
     cr_assert_eq(deployer_ssh.start(&d, &spec, err, sizeof(err)), -1);
     cr_assert(strstr(err, "lists 1 server host, but a step runs 2 servers") != NULL, "%s", err);
     deployer_ssh.close(hosts);
@@ -346,7 +356,12 @@ Test(ssh_deploy, a_server_that_fails_to_start_shows_its_host_and_remote_stderr)
     cr_assert_eq(deployer_ssh.open(&hosts, &inv, &sc, TWICE_APP_PATH, err, sizeof(err)), 0, "%s",
                  err);
     deployment d;
-    deploy_spec spec = {&sc, "process", TWICE_APP_PATH, 2, 0, hosts};
+    deploy_spec spec = {.sc = &sc,
+                        .target = &sc.targets[0],
+                        .app_path = TWICE_APP_PATH,
+                        .n = 2,
+                        .allow_uncapped = 0,
+                        .hosts = hosts};
     cr_assert_eq(deployer_ssh.start(&d, &spec, err, sizeof(err)), -1);
     cr_assert(
         strstr(err,
@@ -639,7 +654,12 @@ Test(ssh_deploy, check_notices_a_remote_server_that_died)
     cr_assert_eq(deployer_ssh.open(&hosts, &inv, &sc, TWICE_APP_PATH, err, sizeof(err)), 0, "%s",
                  err);
     deployment d;
-    deploy_spec spec = {&sc, "process", TWICE_APP_PATH, 2, 0, hosts};
+    deploy_spec spec = {.sc = &sc,
+                        .target = &sc.targets[0],
+                        .app_path = TWICE_APP_PATH,
+                        .n = 2,
+                        .allow_uncapped = 0,
+                        .hosts = hosts};
     cr_assert_eq(deployer_ssh.start(&d, &spec, err, sizeof(err)), 0, "%s", err);
     cr_assert_eq(deployer_ssh.check(&d, err, sizeof(err)), 0, "%s", err);
     /* Every twice-app on the second host, killed there. */
@@ -690,7 +710,12 @@ Test(ssh_deploy, a_command_target_runs_on_its_host_with_its_address_and_port)
     cr_assert_eq(deployer_ssh.open(&hosts, &inv, &sc, TWICE_APP_PATH, err, sizeof(err)), 0, "%s",
                  err);
     deployment d;
-    deploy_spec spec = {&sc, NULL, TWICE_APP_PATH, 2, 0, hosts};
+    deploy_spec spec = {.sc = &sc,
+                        .target = &sc.targets[0],
+                        .app_path = TWICE_APP_PATH,
+                        .n = 2,
+                        .allow_uncapped = 0,
+                        .hosts = hosts};
     cr_assert_eq(deployer_ssh.start(&d, &spec, err, sizeof(err)), 0, "%s", err);
     cr_assert_neq(d.ports[0], d.ports[1], "two servers on one host need two ports");
     for (unsigned i = 0; i < 2; i++) {

@@ -837,3 +837,18 @@ Test(report_read, targets_and_the_workload_are_read)
     refused_with("models.0", "target", json_pack("{s:s, s:i}", "kind", "command", "command", 1),
                  "r.json: $.models[0].target.command: expected a string, got an integer");
 }
+
+/* wrk's open connections may not have been counted (null): the figure is then absent, and the
+ * rest of the window is read. */
+Test(report_read, uncounted_wrk_connections_are_absent_not_an_error)
+{
+    json_t *json = resources_json();
+    edit(json, "models.0.steps.1.runs.0.resources.wrk", "connections_open", json_null());
+    report_doc doc;
+    read_doc(&doc, json);
+    const report_window_resources *w = &doc.models[0].steps[1].run_resources[0];
+    cr_assert(w->has_wrk);
+    cr_assert_not(w->has_wrk_connections_open);
+    cr_assert_gt(w->wrk_connections_asked, 0);
+    report_doc_free(&doc);
+}

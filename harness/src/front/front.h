@@ -41,6 +41,7 @@ typedef struct front_run {
     unsigned nports;
     const char *balance; /* the algorithm in use (static), or NULL for a front without one */
     void *state;         /* the front's own (owned; freed by stop) */
+    pid_t group;         /* the front's own process group (HAProxy's), 0 for none */
 } front_run;
 
 typedef struct front {

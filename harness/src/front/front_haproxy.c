@@ -286,6 +286,7 @@ static int haproxy_start(front_run *fr, const front_spec *spec, char *err, size_
     }
     fr->ports[0] = port;
     fr->nports = 1;
+    fr->group = h->pid;
     return 0;
 }
 

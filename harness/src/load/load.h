@@ -76,6 +76,9 @@ typedef struct load_process {
  * then: nothing to finish).
  */
 int load_start(const load_spec *spec, load_process *lp, char *err, size_t errlen);
+/** 1 when a started wrk has already ended (well or not: load_finish says which), 0 while all
+ * run: a watcher stops watching a window that one of them left. */
+int load_poll(load_process *lp);
 /**
  * Waits for every started wrk to end (each stops by itself after its duration) and fills out
  * with their results merged (one client: its own). 0, or -1 with err naming the client that

@@ -144,16 +144,44 @@ static int client_result(const load_client *c, load_result *out, char *why, size
     return rc;
 }
 
+/* 1 when client c's wrk ended, and ended badly: why says how, and *blamed is j. */
+static int ended_badly(const load_client *c, size_t j, size_t *blamed, char *why, size_t len)
+{
+    if (!c->ended || (WIFEXITED(c->status) && WEXITSTATUS(c->status) == 0))
+        return 0;
+    load_result none; /* a failed wrk leaves no result, only its story */
+    client_result(c, &none, why, len);
+    *blamed = j;
+    return 1;
+}
+
+int load_poll(load_process *lp)
+{
+    int any = 0;
+    for (size_t j = 0; j < lp->nclients; j++) {
+        load_client *c = &lp->clients[j];
+        if (!c->ended && c->runner->wait(c->pid, 0, &c->status, &c->cpu_s))
+            c->ended = 1;
+        any |= c->ended;
+    }
+    return any;
+}
+
 /*
  * Waits until every client's wrk ended, one of them failed, time ran out or the run was
  * interrupted. 0 when all ended well; -1 with why and *blamed, the client at fault (nclients
- * when none is: an interruption).
+ * when none is: an interruption). Clients load_poll saw end count as ended.
  */
 static int wait_all(load_process *lp, size_t *blamed, char *why, size_t len)
 {
     /* Each wrk stops by itself after its duration; the margin covers its start and timeouts. */
     int limit_ms = (int)(lp->duration_s * 1000) + 30000;
-    size_t running = lp->nclients;
+    size_t running = 0;
+    for (size_t j = 0; j < lp->nclients; j++) {
+        if (ended_badly(&lp->clients[j], j, blamed, why, len))
+            return -1;
+        running += !lp->clients[j].ended;
+    }
     for (int waited = 0; running > 0; waited += 50) {
         if (proc_interrupted) {
             *blamed = lp->nclients;
@@ -176,12 +204,8 @@ static int wait_all(load_process *lp, size_t *blamed, char *why, size_t len)
             }
             c->ended = 1;
             running--;
-            if (!WIFEXITED(c->status) || WEXITSTATUS(c->status) != 0) {
-                load_result none; /* a failed wrk leaves no result, only its story */
-                client_result(c, &none, why, len);
-                *blamed = j;
+            if (ended_badly(c, j, blamed, why, len))
                 return -1;
-            }
         }
     }
     return 0;

@@ -33,6 +33,7 @@ static int copy_targets(struct measure_window *w, const struct measure_targets *
     w->servers = n;
     w->nports = targets->server_ports != NULL ? targets->nports : 0;
     w->wrk_group = targets->wrk_group;
+    w->helper_group = targets->helper_group;
     w->server_groups = calloc(n + 1, sizeof(*w->server_groups));
     w->server_cgroups = calloc(n + 1, sizeof(*w->server_cgroups));
     w->server_ports = calloc(w->nports + 1, sizeof(*w->server_ports));
@@ -76,6 +77,8 @@ int measure_window_start(struct measure_window *w, const struct measure_targets 
         rc = proc_usage_sample(w->wrk_group, &w->wrk_usage, err, errlen);
         rc = rc == 0 ? schedstat_sample(w->wrk_group, &w->wrk_sched, err, errlen) : rc;
     }
+    if (rc == 0 && w->helper_group > 0)
+        rc = proc_usage_sample(w->helper_group, &w->helper_usage, err, errlen);
     getrusage(RUSAGE_SELF, &w->twice_usage);
     clock_gettime(CLOCK_MONOTONIC, &w->started);
     if (rc != 0)
@@ -194,13 +197,21 @@ const struct measure_result *measure_window_stop(struct measure_window *w, char 
                 note(r, "wrk: connections not counted: %s", connections_err);
         }
     }
+    if (w->helper_group > 0) {
+        struct proc_usage usage;
+        if (proc_usage_sample(w->helper_group, &usage, err, errlen) != 0)
+            return NULL;
+        struct proc_usage used = proc_usage_diff(&w->helper_usage, &usage);
+        r->helper_cpu_s = used.user_s + used.system_s;
+    }
     double user_s, system_s;
     proc_usage_rusage_diff(&w->twice_usage, &twice_usage, &user_s, &system_s);
     r->twice_cpu_s = user_s + system_s;
     r->machine = machine_cpu_diff(&w->machine, &machine);
     /* Interrupt time is charged to no process: over loopback, mostly the run's own traffic. */
-    r->foreign_cpu_s = machine_cpu_foreign_s(r->machine.busy_s - r->machine.interrupt_s,
-                                             r->servers_cpu_s, r->wrk_cpu_s, r->twice_cpu_s);
+    r->foreign_cpu_s =
+        machine_cpu_foreign_s(r->machine.busy_s - r->machine.interrupt_s, r->servers_cpu_s,
+                              r->wrk_cpu_s, r->twice_cpu_s + r->helper_cpu_s);
     r->wall_s =
         (double)(now.tv_sec - w->started.tv_sec) + (double)(now.tv_nsec - w->started.tv_nsec) / 1e9;
     return r;

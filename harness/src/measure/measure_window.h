@@ -44,7 +44,9 @@ struct measure_targets {
     const uint16_t *server_ports; /* the ports the servers listen on: connections are
                                      counted for these (NULL/0: not counted) */
     size_t nports;
-    pid_t wrk_group; /* wrk's process group, 0 for none */
+    pid_t wrk_group;    /* wrk's process group, 0 for none */
+    pid_t helper_group; /* another group twice started for the run (a balancer), 0 for none:
+                           its CPU is the run's own, not foreign */
 };
 
 /** One server over the window. */
@@ -68,6 +70,7 @@ struct measure_result {
     struct machine_cpu machine;  /* the whole machine's core-seconds */
     double servers_cpu_s;        /* the sum of the servers' cpu_s */
     double wrk_cpu_s;            /* wrk_usage user + system */
+    double helper_cpu_s;         /* the helper group's CPU (a balancer's) */
     double foreign_cpu_s;        /* machine busy but for interrupts - (servers + wrk +
                                     twice), at least 0 */
     char notes[1024];            /* what could not be measured, in words; "" when all */
@@ -80,13 +83,14 @@ struct measure_window {
     size_t servers;
     uint16_t *server_ports;
     size_t nports;
-    pid_t wrk_group;
+    pid_t wrk_group, helper_group;
     struct timespec started;
     struct proc_usage *server_usage;
     struct schedstat *server_sched;
     struct cgroup_usage *server_cgroup;
     struct proc_usage wrk_usage;
     struct schedstat wrk_sched;
+    struct proc_usage helper_usage;
     struct rusage twice_usage;
     struct machine_cpu machine;
     struct measure_result result;

@@ -32,14 +32,15 @@ void step_window_bounds(double duration_s, double *open_s, double *close_s)
     *close_s = duration_s - margin;
 }
 
-/* Sleeps until started + at_s on the monotonic clock, or until twice is interrupted. */
-static void sleep_until(const struct timespec *started, double at_s)
+/* Sleeps until at_s after lp's wrk started (monotonic clock), or until twice is interrupted or
+ * a wrk ended: nothing is left to watch then, and load_finish says why. */
+static void sleep_until(load_process *lp, double at_s)
 {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    double left = at_s - ((double)(now.tv_sec - started->tv_sec) +
-                          (double)(now.tv_nsec - started->tv_nsec) / 1e9);
-    while (left > 0 && !proc_interrupted) {
+    double left = at_s - ((double)(now.tv_sec - lp->started.tv_sec) +
+                          (double)(now.tv_nsec - lp->started.tv_nsec) / 1e9);
+    while (left > 0 && !proc_interrupted && !load_poll(lp)) {
         double step = fmin(left, 0.05);
         struct timespec pause = {(time_t)step, (long)((step - floor(step)) * 1e9)};
         nanosleep(&pause, NULL);
@@ -103,12 +104,12 @@ static size_t distinct_ports(const deployment *d, uint16_t *ports)
 static pid_t wrk_group(const load_process *lp)
 {
     return lp->nclients == 1 && lp->clients[0].runner == &load_runner_local ? lp->clients[0].pid
-                                                                             : 0;
+                                                                            : 0;
 }
 
 /* Watches the window of a started wrk: its resources object, or NULL with why in note. */
-static json_t *watch(const deployment *d, const load_spec *load, const load_process *lp, char *note,
-                     size_t notelen)
+static json_t *watch(const deployment *d, const load_spec *load, load_process *lp,
+                     pid_t helper_group, char *note, size_t notelen)
 {
     uint16_t ports[DEPLOY_MAX_SERVERS];
     struct measure_targets targets = {.server_groups = d->pids,
@@ -116,29 +117,31 @@ static json_t *watch(const deployment *d, const load_spec *load, const load_proc
                                       .servers = d->n,
                                       .server_ports = ports,
                                       .nports = distinct_ports(d, ports),
-                                      .wrk_group = wrk_group(lp)};
+                                      .wrk_group = wrk_group(lp),
+                                      .helper_group = helper_group};
     struct measure_window w;
     double open_s, close_s;
     step_window_bounds(load->duration_s, &open_s, &close_s);
-    sleep_until(&lp->started, open_s);
+    sleep_until(lp, open_s);
     if (measure_window_start(&w, &targets, note, notelen) != 0)
         return NULL;
-    sleep_until(&lp->started, close_s);
+    sleep_until(lp, close_s);
     const struct measure_result *r = measure_window_stop(&w, note, notelen);
     json_t *out = r != NULL ? resources_json(r, load->connections) : NULL;
     measure_window_free(&w);
     return out;
 }
 
-int step_resources_measure(const deployment *d, const load_spec *load, load_result *result,
-                           json_t **resources, char *note, size_t notelen, char *err, size_t errlen)
+int step_resources_measure(const deployment *d, const load_spec *load, pid_t helper_group,
+                           load_result *result, json_t **resources, char *note, size_t notelen,
+                           char *err, size_t errlen)
 {
     load_process lp;
     *resources = NULL;
     snprintf(note, notelen, "%s", "");
     if (load_start(load, &lp, err, errlen) != 0)
         return -1;
-    *resources = watch(d, load, &lp, note, notelen);
+    *resources = watch(d, load, &lp, helper_group, note, notelen);
     if (load_finish(&lp, result, err, errlen) != 0) {
         json_decref(*resources);
         *resources = NULL;

@@ -22,14 +22,15 @@ void step_window_bounds(double duration_s, double *open_s, double *close_s);
 
 /**
  * Runs wrk with load against d's servers while a measurement window watches them (their
- * process groups, their cgroups where d has them, their ports), then waits for wrk and
+ * process groups, their cgroups where d has them, their ports) and helper_group (another
+ * process twice started for the run, a balancer: 0 for none), then waits for wrk and
  * fills *result. *resources gets the run's "resources" object (a new reference), or NULL
  * when no window could be measured, with why in note (the run's figures still count).
  * 0, or -1 with err when wrk failed (nothing in *result or *resources then).
  */
-int step_resources_measure(const deployment *d, const load_spec *load, load_result *result,
-                           json_t **resources, char *note, size_t notelen, char *err,
-                           size_t errlen);
+int step_resources_measure(const deployment *d, const load_spec *load, pid_t helper_group,
+                           load_result *result, json_t **resources, char *note, size_t notelen,
+                           char *err, size_t errlen);
 
 /**
  * The step's "resources" summary from its runs (each a run object of the report, with its

@@ -21,6 +21,7 @@
 #include "report_table.h"
 #include "run.h"
 #include "scenario.h"
+#include "scenario_programs.h"
 #include "testbed_cli.h"
 
 #define EXIT_BAD_INPUT 2
@@ -82,14 +83,26 @@ static void describe(const scenario *sc)
     printf(", %g s x %u per step\n", sc->duration_s, sc->repetitions);
 }
 
+/* The programs sc needs here (wrk, and the command targets' when their servers run on this
+ * machine: remote hosts are checked by their deployer before the run); says why not on stderr.
+ * 0 or -1. */
+static int check_programs(const scenario *sc, int servers_here)
+{
+    char err[2048];
+    if (scenario_check_programs(sc, servers_here, err, sizeof(err)) == 0)
+        return 0;
+    fprintf(stderr, "twice: %s\n", err);
+    return -1;
+}
+
 /* Loads the inventory at path (when not NULL) and checks that sc (when not NULL) fits it: its
- * largest step on the server hosts, its front where the balancer goes; says why not on stderr.
- * 0 or -1. When keep is set and the inventory is good, it is left there for the caller to use
- * and free; *keep untouched otherwise. */
+ * largest step on the server hosts, its front where the balancer goes, the programs it needs
+ * here; says why not on stderr. 0 or -1. When keep is set and the inventory is good, it is
+ * left there for the caller to use and free; *keep untouched otherwise. */
 static int check_inventory(const char *path, const scenario *sc, inventory *keep)
 {
     if (path == NULL)
-        return 0;
+        return sc != NULL ? check_programs(sc, 1) : 0;
     inventory inv;
     char err[2048];
     int rc = inventory_load(&inv, path, err, sizeof(err));
@@ -101,6 +114,8 @@ static int check_inventory(const char *path, const scenario *sc, inventory *keep
     } else if (sc != NULL && front_check_host(sc->front, inv.balancer, err, sizeof(err)) != 0) {
         fprintf(stderr, "twice: %s: %s\n", path, err);
         rc = -1;
+    } else if (sc != NULL) {
+        rc = check_programs(sc, inv.nservers == 0 || inv.servers[0].local);
     }
     if (rc == 0 && keep != NULL)
         *keep = inv;

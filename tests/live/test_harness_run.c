@@ -1028,8 +1028,12 @@ Test(harness_run, a_failing_client_fails_the_step_and_leaves_no_wrk)
               "%s", stderr_of(&f));
     json_t *r = load_report(&f);
     cr_assert_str_eq(json_string_value(json_object_get(r, "status")), "failed");
-    cr_assert(strstr(json_string_value(json_object_get(r, "error")), "client 2 of 2 (local)") !=
-              NULL);
+    /* The run's error names the target; the target's analysis says why it failed. */
+    json_t *analysis = json_object_get(json_array_get(json_object_get(r, "models"), 0), "analysis");
+    cr_assert_str_eq(json_string_value(json_object_get(analysis, "verdict")), "failed");
+    cr_assert(strstr(json_string_value(json_object_get(analysis, "error")),
+                     "client 2 of 2 (local)") != NULL,
+              "%s", json_string_value(json_object_get(analysis, "error")));
     json_decref(r);
     cr_assert_eq(signal_named(wrk_name, 0), 0, "client 1's wrk is still running");
     assert_nothing_left(&f);

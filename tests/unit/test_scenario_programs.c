@@ -63,8 +63,8 @@ static void teardown(void)
 
 TestSuite(scenario_programs, .init = setup, .fini = teardown);
 
-/* The result of checking a scenario of one command target, at 3:18 of p.json. */
-static int check(const char *command, char *err, size_t errlen)
+/* A scenario of twice-app and one command target, at 3:18 of p.json. */
+static scenario one_command(const char *command)
 {
     scenario sc = {.path = "p.json", .ntargets = 2};
     sc.targets[0] = (scenario_target){.label = "app", .kind = SCENARIO_TARGET_APP};
@@ -75,7 +75,24 @@ static int check(const char *command, char *err, size_t errlen)
                                       .cwd_path = dir,
                                       .command_line = 3,
                                       .command_column = 18};
-    return scenario_check_programs(&sc, err, errlen);
+    return sc;
+}
+
+/* The result of checking a scenario of one command target whose servers run here. */
+static int check(const char *command, char *err, size_t errlen)
+{
+    scenario sc = one_command(command);
+    return scenario_check_programs(&sc, 1, err, errlen);
+}
+
+/* Servers on other hosts: their programs are checked there (the deployer does, before the
+ * run), not on this machine, which may well lack them. */
+Test(scenario_programs, the_programs_of_servers_elsewhere_are_not_looked_for_here)
+{
+    char err[512] = "";
+    scenario sc = one_command("mysrv --port {port}");
+    cr_assert_eq(scenario_check_programs(&sc, 0, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(scenario_check_programs(&sc, 1, err, sizeof(err)), -1);
 }
 
 Test(scenario_programs, what_is_missing_is_named_with_its_package)

@@ -240,8 +240,6 @@ int scenario_load(scenario *sc, const char *path, char *err, size_t errlen)
     machine_limits_probe(&limits);
     if (rc == 0)
         rc = scenario_check_machine(sc, &limits, err, errlen);
-    if (rc == 0)
-        rc = scenario_check_programs(sc, err, errlen);
     return rc;
 }
 

@@ -212,7 +212,7 @@ static int check_command(const scenario *sc, const scenario_target *t, char *err
     return 0;
 }
 
-int scenario_check_programs(const scenario *sc, char *err, size_t errlen)
+int scenario_check_programs(const scenario *sc, int servers_here, char *err, size_t errlen)
 {
     char found[PATH_MAX];
     if (!find_program("wrk", NULL, found, sizeof(found))) {
@@ -221,7 +221,7 @@ int scenario_check_programs(const scenario *sc, char *err, size_t errlen)
         snprintf(err + strlen(err), errlen - strlen(err), "; twice drives the load with it");
         return -1;
     }
-    for (size_t i = 0; i < sc->ntargets; i++) {
+    for (size_t i = 0; servers_here && i < sc->ntargets; i++) {
         if (sc->targets[i].kind == SCENARIO_TARGET_COMMAND &&
             check_command(sc, &sc->targets[i], err, errlen) != 0)
             return -1;

@@ -14,12 +14,13 @@
 #include "scenario.h"
 
 /**
- * 0 when wrk and every command target's program can be run (found on $PATH, or as a path
- * relative to the target's folder); -1 with err such as
+ * 0 when wrk and, when the servers run on this machine (servers_here), every command
+ * target's program can be run (found on $PATH, or as a path relative to the target's
+ * folder); -1 with err such as
  * "scenarios/peers.json:12:18: targets[3].command: "gunicorn" is not installed (apt-get
  * install gunicorn)". A command whose first word the shell would expand (a variable, a
  * quote) or run itself (a builtin such as cd) is not second-guessed.
  */
-int scenario_check_programs(const scenario *sc, char *err, size_t errlen);
+int scenario_check_programs(const scenario *sc, int servers_here, char *err, size_t errlen);
 
 #endif

@@ -545,7 +545,7 @@ Test(ssh_deploy, nothing_is_left_when_the_ssh_connection_drops)
     assert_nothing_left(10000, "twice stopped");
     char *err = read_all(err_fd);
     cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2, "status %d: %s", status, err);
-    cr_assert(strstr(err, "twice: run failed: server 1 of 2 on host root@" HOST0
+    cr_assert(strstr(err, "failed: server 1 of 2 on host root@" HOST0
                           ":22: its ssh connection failed or was lost during the run") != NULL,
               "%s", err);
     free(err);
@@ -617,7 +617,7 @@ Test(ssh_deploy, each_host_says_whether_its_cpu_cap_applied)
      * go on without. Where it can, the report says it did. */
     const char *reason = "not applied: ";
     if (WIFEXITED(status) && WEXITSTATUS(status) == 2) {
-        cr_assert(strstr(err, "twice: run failed: server 1 of 1 on host root@" HOST0
+        cr_assert(strstr(err, "failed: server 1 of 1 on host root@" HOST0
                               ":22: CPU cap not applied: ") != NULL &&
                       strstr(err, "(--allow-uncapped runs without)") != NULL,
                   "%s", err);
@@ -733,7 +733,7 @@ Test(ssh_deploy, a_command_target_runs_on_its_host_with_its_address_and_port)
     sc = command_scenario("no-such-server --port {port}");
     cr_assert_eq(deployer_ssh.open(&hosts, &inv, &sc, TWICE_APP_PATH, err, sizeof(err)), -1);
     /* (The status is the host's sh's: 1 for bash, 127 for dash.) */
-    const char *expected = "host root@" HOST0 ":22: has no no-such-server (the scenario's "
+    const char *expected = "host root@" HOST0 ":22: has no no-such-server (target external's "
                            "command): `command -v no-such-server` exited with status ";
     cr_assert(strncmp(err, expected, strlen(expected)) == 0, "%s", err);
     inventory_free(&inv);

@@ -32,3 +32,14 @@ char *command_template_expand(const char *command, const char *host, int port)
     }
     return out;
 }
+
+char *command_template_words(const scenario_target *t, const char *host, int port,
+                             const char *words[COMMAND_TEMPLATE_WORDS])
+{
+    char *command = command_template_expand(t->command, host, port);
+    const char *const line[COMMAND_TEMPLATE_WORDS] = {
+        "sh",    "-c", "cd -- \"$1\" && eval \"$2\"", "sh", t->cwd_path != NULL ? t->cwd_path : ".",
+        command, NULL};
+    memcpy(words, line, sizeof(line));
+    return command;
+}

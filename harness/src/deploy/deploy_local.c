@@ -53,21 +53,13 @@ static pid_t start_one(deployment *d, const deploy_spec *spec, unsigned i, int o
                         NULL};
         return proc_spawn(argv, out, d->stderr_fds[i], NULL, join, err, errlen);
     }
-    /* The folder goes to the shell as an argument, never into the command's text: a name
-     * with a quote or a space in it stays one name. */
-    char *command = command_template_expand(t->command, "127.0.0.1", d->ports[i]);
+    const char *argv[COMMAND_TEMPLATE_WORDS];
+    char *command = command_template_words(t, "127.0.0.1", d->ports[i], argv);
     if (command == NULL) {
         snprintf(err, errlen, "cannot start server %u: out of memory", i + 1);
         return -1;
     }
-    char *argv[] = {"/bin/sh",
-                    "-c",
-                    "cd -- \"$1\" && eval \"$2\"",
-                    "sh",
-                    t->cwd_path != NULL ? t->cwd_path : ".",
-                    command,
-                    NULL};
-    pid_t pid = proc_spawn(argv, -1, d->stderr_fds[i], NULL, join, err, errlen);
+    pid_t pid = proc_spawn((char *const *)argv, -1, d->stderr_fds[i], NULL, join, err, errlen);
     free(command);
     return pid;
 }

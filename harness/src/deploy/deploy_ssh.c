@@ -288,24 +288,13 @@ static int note_cap(deployment *d, const deploy_spec *spec, unsigned i, char *er
 }
 
 /* The server's own command line, before the supervisor's words. A command runs in its
- * target's folder, given to the shell as an argument (a name with a quote stays one name):
- * the hosts see the same paths as here. */
+ * target's folder: the hosts see the same paths as here. */
 static char *server_words(const deploy_spec *spec, const deploy_hosts *hosts, const char *listen,
                           int port, const char **words, char bufs[3][48])
 {
     const scenario_target *t = spec->target;
-    if (t->kind != SCENARIO_TARGET_APP) {
-        char *command = command_template_expand(t->command, listen, port);
-        const char *const line[] = {"sh",
-                                    "-c",
-                                    "cd -- \"$1\" && eval \"$2\"",
-                                    "sh",
-                                    t->cwd_path != NULL ? t->cwd_path : ".",
-                                    command,
-                                    NULL};
-        memcpy(words, line, sizeof(line));
-        return command;
-    }
+    if (t->kind != SCENARIO_TARGET_APP)
+        return command_template_words(t, listen, port, words);
     snprintf(bufs[0], sizeof(bufs[0]), "%s:0", listen);
     snprintf(bufs[1], sizeof(bufs[1]), "%u", t->workers);
     snprintf(bufs[2], sizeof(bufs[2]), "%u", t->threads);

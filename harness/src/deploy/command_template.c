@@ -37,9 +37,13 @@ char *command_template_words(const scenario_target *t, const char *host, int por
                              const char *words[COMMAND_TEMPLATE_WORDS])
 {
     char *command = command_template_expand(t->command, host, port);
-    const char *const line[COMMAND_TEMPLATE_WORDS] = {
-        "sh",    "-c", "cd -- \"$1\" && eval \"$2\"", "sh", t->cwd_path != NULL ? t->cwd_path : ".",
-        command, NULL};
+    const char *const line[COMMAND_TEMPLATE_WORDS] = {"/bin/sh",
+                                                      "-c",
+                                                      "cd -- \"$1\" && eval \"$2\"",
+                                                      "sh",
+                                                      t->cwd_path != NULL ? t->cwd_path : ".",
+                                                      command,
+                                                      NULL};
     memcpy(words, line, sizeof(line));
     return command;
 }

@@ -92,7 +92,7 @@ Test(front, the_haproxy_config_has_every_server_and_the_stats_socket)
 {
     int ports[] = {4001, 4002, 4003};
     haproxy_config_spec spec = {"/tmp/twice-haproxy-abc", 5000, ports, 3, "leastconn"};
-    char *text = haproxy_config_text(&spec);
+    char *text = haproxy_config_text(&spec, err, sizeof(err));
     cr_assert_not_null(text);
     cr_assert(strstr(text, "\n    stats socket /tmp/twice-haproxy-abc/stats.sock level "
                            "operator\n") != NULL,
@@ -110,9 +110,36 @@ Test(front, the_haproxy_config_has_every_server_and_the_stats_socket)
     cr_assert_eq(count(text, "log"), 0, "nothing to syslog: %s", text);
     free(text);
     spec = (haproxy_config_spec){"/d", 5000, ports, 1, "roundrobin"};
-    text = haproxy_config_text(&spec);
+    text = haproxy_config_text(&spec, err, sizeof(err));
     cr_assert(strstr(text, "\n    balance roundrobin\n") != NULL, "%s", text);
     cr_assert_eq(count(text, "    server "), 1, "%s", text);
+    free(text);
+}
+
+/* A folder whose name would end the word in HAProxy's configuration, start a comment or be
+ * expanded, is refused naming the byte: written as it is, it would read as other settings. */
+Test(front, the_haproxy_config_refuses_a_folder_that_would_read_as_settings)
+{
+    int ports[] = {4001};
+    const char *const bad[] = {"/tmp/a b",     "/tmp/x\nglobal\n    maxconn 1",
+                               "/tmp/#c",      "/tmp/q\"",
+                               "/tmp/q'",      "/tmp/e\\",
+                               "/tmp/${HOME}", "/tmp/t\tab"};
+    const size_t byte[] = {7, 7, 6, 7, 7, 7, 6, 7};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        haproxy_config_spec spec = {bad[i], 5000, ports, 1, "roundrobin"};
+        err[0] = '\0';
+        cr_assert_null(haproxy_config_text(&spec, err, sizeof(err)), "%s", bad[i]);
+        char expected[64];
+        snprintf(expected, sizeof(expected), ": byte %zu (0x", byte[i]);
+        cr_assert(strstr(err, "haproxy's configuration cannot name the folder \"/tmp/") != NULL &&
+                      strstr(err, expected) != NULL,
+                  "%s: %s", bad[i], err);
+        cr_assert_null(strchr(err, '\n'), "the message is one line: %s", err);
+    }
+    haproxy_config_spec spec = {"/tmp/twice-haproxy-Az09._-+@", 5000, ports, 1, "roundrobin"};
+    char *text = haproxy_config_text(&spec, err, sizeof(err));
+    cr_assert_not_null(text, "%s", err);
     free(text);
 }
 

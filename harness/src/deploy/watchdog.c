@@ -1,8 +1,8 @@
 /*
  * watchdog.c - see watchdog.h. Twice and its watchdog share a SOCK_SEQPACKET
  * socket pair, so each message arrives whole ("+g PGID", "-g PGID",
- * "+c DIR", "-c DIR") and the watchdog learns of twice's death, however it
- * died, as the end of the stream. The watchdog is a child of twice that
+ * "+c DIR", "-c DIR" for cgroups, "+d DIR", "-d DIR" for folders) and the watchdog learns of
+ * twice's death, however it died, as the end of the stream. The watchdog is a child of twice that
  * asks for no death signal: it is the one process meant to outlive twice,
  * briefly. It sits in a process group of its own and ignores the terminal's
  * signals, so that a Ctrl-C or a signal to twice's group reaches twice (which
@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cpucap.h"
+#include "remove_tree.h"
 #include "watchdog.h"
 
 #define MESSAGE_MAX 4096
@@ -27,12 +28,18 @@
 static int channel = -1; /* twice's end of the pair; -1 until the watchdog runs */
 static pid_t watchdog;   /* its pid, once started */
 
-/* What the watchdog was told to clean up, in the order it was told. */
+/* Paths the watchdog removes, in the order it was told of them. */
+typedef struct path_list {
+    char **items;
+    size_t n;
+} path_list;
+
+/* What the watchdog was told to clean up. */
 typedef struct watch_list {
     pid_t *groups;
     size_t ngroups;
-    char **cgroups;
-    size_t ncgroups;
+    path_list cgroups; /* removed last first: children before parents */
+    path_list dirs;    /* folders twice made (HAProxy's configuration and socket) */
 } watch_list;
 
 static void add_group(watch_list *w, pid_t pgid)
@@ -56,27 +63,26 @@ static void drop_group(watch_list *w, pid_t pgid)
     }
 }
 
-static void add_cgroup(watch_list *w, const char *dir)
+static void add_path(path_list *l, const char *path)
 {
-    char **grown = realloc(w->cgroups, (w->ncgroups + 1) * sizeof(*grown));
-    char *copy = strdup(dir);
+    char **grown = realloc(l->items, (l->n + 1) * sizeof(*grown));
+    char *copy = strdup(path);
     if (grown != NULL)
-        w->cgroups = grown;
+        l->items = grown;
     if (grown != NULL && copy != NULL)
-        w->cgroups[w->ncgroups++] = copy;
+        l->items[l->n++] = copy;
     else
         free(copy);
 }
 
 /* Order matters for cgroups (children before parents), so the rest moves up. */
-static void drop_cgroup(watch_list *w, const char *dir)
+static void drop_path(path_list *l, const char *path)
 {
-    for (size_t i = 0; i < w->ncgroups; i++) {
-        if (strcmp(w->cgroups[i], dir) == 0) {
-            free(w->cgroups[i]);
-            memmove(&w->cgroups[i], &w->cgroups[i + 1],
-                    (w->ncgroups - i - 1) * sizeof(*w->cgroups));
-            w->ncgroups--;
+    for (size_t i = 0; i < l->n; i++) {
+        if (strcmp(l->items[i], path) == 0) {
+            free(l->items[i]);
+            memmove(&l->items[i], &l->items[i + 1], (l->n - i - 1) * sizeof(*l->items));
+            l->n--;
             return;
         }
     }
@@ -92,9 +98,13 @@ static void apply(watch_list *w, const char *message)
     else if (strncmp(message, "-g", 2) == 0)
         drop_group(w, (pid_t)atoi(arg));
     else if (strncmp(message, "+c", 2) == 0)
-        add_cgroup(w, arg);
+        add_path(&w->cgroups, arg);
     else if (strncmp(message, "-c", 2) == 0)
-        drop_cgroup(w, arg);
+        drop_path(&w->cgroups, arg);
+    else if (strncmp(message, "+d", 2) == 0)
+        add_path(&w->dirs, arg);
+    else if (strncmp(message, "-d", 2) == 0)
+        drop_path(&w->dirs, arg);
 }
 
 /* The watchdog's life: note what twice says until twice is gone, then clean up. */
@@ -130,8 +140,11 @@ static void __attribute__((noreturn)) watch(int sock)
     }
     for (size_t i = 0; i < w.ngroups; i++)
         killpg(w.groups[i], SIGKILL);
-    for (size_t i = w.ncgroups; i-- > 0;)
-        cpucap_remove_group(w.cgroups[i]);
+    for (size_t i = w.cgroups.n; i-- > 0;)
+        cpucap_remove_group(w.cgroups.items[i]);
+    /* After the kills: nothing of twice's is left to write into these folders. */
+    for (size_t i = w.dirs.n; i-- > 0;)
+        remove_tree(w.dirs.items[i]);
     _exit(0);
 }
 
@@ -195,19 +208,41 @@ void watchdog_forget_group(pid_t pgid)
         tell(message, ignored, sizeof(ignored));
 }
 
-int watchdog_watch_cgroup(const char *dir, char *err, size_t errlen)
+/* "+c DIR" and the like: 0, or -1 with err (the path does not fit a message). */
+static int tell_path(const char *what, const char *path, char *err, size_t errlen)
 {
     char message[MESSAGE_MAX];
-    if (snprintf(message, sizeof(message), "+c %s", dir) >= (int)sizeof(message)) {
-        snprintf(err, errlen, "cgroup path too long for the watchdog: %s", dir);
+    if (snprintf(message, sizeof(message), "%s %s", what, path) >= (int)sizeof(message)) {
+        snprintf(err, errlen, "path too long for the watchdog: %s", path);
         return -1;
     }
     return tell(message, err, errlen);
 }
 
+/* A path that twice removed itself: nothing to report if the watchdog never ran. */
+static void forget_path(const char *what, const char *path)
+{
+    char ignored[128];
+    if (channel >= 0)
+        tell_path(what, path, ignored, sizeof(ignored));
+}
+
+int watchdog_watch_cgroup(const char *dir, char *err, size_t errlen)
+{
+    return tell_path("+c", dir, err, errlen);
+}
+
 void watchdog_forget_cgroup(const char *dir)
 {
-    char message[MESSAGE_MAX], ignored[128];
-    if (channel >= 0 && snprintf(message, sizeof(message), "-c %s", dir) < (int)sizeof(message))
-        tell(message, ignored, sizeof(ignored));
+    forget_path("-c", dir);
+}
+
+int watchdog_watch_dir(const char *dir, char *err, size_t errlen)
+{
+    return tell_path("+d", dir, err, errlen);
+}
+
+void watchdog_forget_dir(const char *dir)
+{
+    forget_path("-d", dir);
 }

@@ -4,8 +4,9 @@
  * started through a shell, or one that forks helpers, has grandchildren the
  * kernel would leave running when twice is SIGKILLed. So twice tells a
  * process of its own, as it goes, which process groups and cgroups hold what
- * it started; once twice is gone, whatever the reason (its end of a socket
- * closes), the watchdog kills all of them and removes the cgroups.
+ * it started, and which folders it made; once twice is gone, whatever the
+ * reason (its end of a socket closes), the watchdog kills all of them and
+ * removes the cgroups and the folders.
  *
  * The watchdog starts with the first thing it is asked to watch. Twice's
  * unit tests that start no process never start one.
@@ -26,5 +27,10 @@ void watchdog_forget_group(pid_t pgid);
 int watchdog_watch_cgroup(const char *dir, char *err, size_t errlen);
 /** Cgroup dir was removed by twice itself. */
 void watchdog_forget_cgroup(const char *dir);
+/** Has folder dir and all it holds removed if twice dies, after the process groups are
+ * killed (a private folder: a configuration, a socket). 0, or -1 with err. */
+int watchdog_watch_dir(const char *dir, char *err, size_t errlen);
+/** Folder dir was removed by twice itself. */
+void watchdog_forget_dir(const char *dir);
 
 #endif

@@ -12,7 +12,8 @@
  * wall time is its share of the one core it runs on (nbthread 1), and the
  * differences of each server's session and request counters (`show stat`,
  * haproxy_stat.c) say how evenly it spread the load. stop() kills it and
- * removes the folder, whatever state start() left.
+ * removes the folder, whatever state start() left; the watchdog knows of the
+ * folder too, so that a twice killed by SIGKILL leaves none behind.
  *
  * The balancer runs on this machine; front_check_host refuses any other until
  * a remote host's commands go through a host runner (the ssh layer).
@@ -33,8 +34,11 @@
 #include "haproxy_config.h"
 #include "haproxy_stat.h"
 #include "loopback_port.h"
+#include "message_text.h"
 #include "proc.h"
 #include "proc_usage.h"
+#include "remove_tree.h"
+#include "watchdog.h"
 
 #define READY_TIMEOUT_MS 10000 /* health checks run every 200 ms: UP takes well under this */
 #define STATS_TIMEOUT_MS 2000  /* one answer of the stats socket */
@@ -194,11 +198,18 @@ static int write_config(haproxy_state *h, const front_spec *spec, int port, cons
     snprintf(h->dir, sizeof(h->dir), "%s/twice-haproxy-XXXXXX", tmp);
     /* The stats socket's path must fit a unix socket address. */
     if (strlen(h->dir) + 1 + strlen(HAPROXY_STATS_SOCKET) >= sizeof(addr.sun_path)) {
+        char quoted[MESSAGE_QUOTE_SIZE];
         snprintf(err, errlen,
                  "TMPDIR %s is too long a path for haproxy's stats socket (at most %zu bytes "
                  "with \"/twice-haproxy-XXXXXX/" HAPROXY_STATS_SOCKET "\"): set TMPDIR to a "
                  "shorter folder",
-                 tmp, sizeof(addr.sun_path) - 1);
+                 message_quote(quoted, sizeof(quoted), tmp), sizeof(addr.sun_path) - 1);
+        h->dir[0] = '\0';
+        return -1;
+    }
+    if (haproxy_config_check_dir(tmp, err, errlen) != 0) {
+        size_t used = strlen(err);
+        snprintf(err + used, errlen - used, "; set TMPDIR to a folder without it");
         h->dir[0] = '\0';
         return -1;
     }
@@ -208,15 +219,19 @@ static int write_config(haproxy_state *h, const front_spec *spec, int port, cons
         h->dir[0] = '\0';
         return -1;
     }
+    /* Told before anything goes in it: a twice killed from here on leaves no folder. */
+    if (watchdog_watch_dir(h->dir, err, errlen) != 0)
+        return -1;
     haproxy_config_spec config = {h->dir, port, spec->ports, spec->n, balance};
-    char *text = haproxy_config_text(&config), path[PATH_MAX + 32];
+    char *text = haproxy_config_text(&config, err, errlen), path[PATH_MAX + 32];
+    if (text == NULL)
+        return -1;
     path_in(h, HAPROXY_CONFIG_FILE, path, sizeof(path));
-    FILE *out = text != NULL ? fopen(path, "w") : NULL;
+    FILE *out = fopen(path, "w");
     int ok = out != NULL && fputs(text, out) >= 0;
     ok = out != NULL && fclose(out) == 0 && ok;
     if (!ok)
-        snprintf(err, errlen, "cannot write %s: %s", path,
-                 text == NULL ? "out of memory" : strerror(errno));
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
     free(text);
     return ok ? 0 : -1;
 }
@@ -229,14 +244,8 @@ static void haproxy_stop(front_run *fr)
     proc_stop_group(h->pid, STOP_GRACE_MS);
     if (h->stderr_fd >= 0)
         close(h->stderr_fd);
-    if (h->dir[0] != '\0') {
-        char path[PATH_MAX + 32];
-        path_in(h, HAPROXY_STATS_SOCKET, path, sizeof(path));
-        unlink(path);
-        path_in(h, HAPROXY_CONFIG_FILE, path, sizeof(path));
-        unlink(path);
-        rmdir(h->dir);
-    }
+    if (h->dir[0] != '\0' && remove_tree(h->dir) == 0)
+        watchdog_forget_dir(h->dir);
     free(h->marked);
     free(h->now);
     free(h);

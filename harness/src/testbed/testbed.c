@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +18,7 @@
 
 #include "cpucap.h"
 #include "proc.h"
+#include "remove_tree.h"
 #include "testbed.h"
 #include "testbed_inventory.h"
 #include "testbed_journal.h"
@@ -157,13 +157,6 @@ int testbed_up(const testbed_options *o, char *err, size_t errlen)
     return rc;
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)ftw;
-    return (flag == FTW_DP ? rmdir(path) : unlink(path)) == 0 || errno == ENOENT ? 0 : -1;
-}
-
 /* Removes what record names; 0, or -1 with err. */
 static int remove_made(const testbed_record *record, char *err, size_t errlen)
 {
@@ -213,7 +206,7 @@ int testbed_down(int *found, char *err, size_t errlen)
         }
     }
     free(records);
-    if (rc == 0 && nftw(TESTBED_STATE_DIR, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0) {
+    if (rc == 0 && remove_tree(TESTBED_STATE_DIR) != 0) {
         snprintf(err, errlen, "cannot remove %s: %s", TESTBED_STATE_DIR, strerror(errno));
         rc = -1;
     }

@@ -245,10 +245,29 @@ Test(front, a_steps_summary_of_its_front)
                      "balancer saturated: haproxy used 95% of its core");
     json_decref(flags);
     json_decref(runs);
-    /* A server that got nothing: no spread to speak of. */
-    runs = json_pack("[o]", run_with(0.1, 0, 50));
+    /* A server that got nothing (DOWN mid-run) in one run of three: no spread for that run,
+     * and the step is flagged, so the even spread of the others does not pass for the step's. */
+    runs = json_pack("[o, o, o]", run_with(0.1, 100, 100), run_with(0.1, 50, 0),
+                     run_with(0.1, 100, 100));
+    summary = front_summary(&front_haproxy, "roundrobin", runs);
+    cr_assert_float_eq(json_number_value(json_object_get(summary, "spread")), 0, 1e-12);
+    json_decref(summary);
+    flags = json_array();
+    front_flags(runs, flags);
+    cr_assert_eq(json_array_size(flags), 1);
+    cr_assert_str_eq(json_string_value(json_array_get(flags, 0)),
+                     "balancer starved a server: haproxy sent server 2 of 2 nothing in run 2 of 3 "
+                     "(DOWN, or never chosen)");
+    json_decref(flags);
+    json_decref(runs);
+    /* No load at all is not a starved server. */
+    runs = json_pack("[o]", run_with(0.1, 0, 0));
     summary = front_summary(&front_haproxy, "roundrobin", runs);
     cr_assert(json_is_null(json_object_get(summary, "spread")));
+    flags = json_array();
+    front_flags(runs, flags);
+    cr_assert_eq(json_array_size(flags), 0);
+    json_decref(flags);
     json_decref(summary);
     json_decref(runs);
     /* A front that counts nothing: its name alone. */

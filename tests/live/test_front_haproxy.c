@@ -305,6 +305,29 @@ Test(front_haproxy, a_killed_twice_leaves_no_haproxy)
     cr_assert_eq(entries("twice-haproxy-"), 0, "haproxy's folder outlived a SIGKILLed twice");
 }
 
+/* HAProxy binds its stats socket as PATH.PID.tmp before renaming it to PATH, so the path must
+ * leave room for that in a unix socket address: a TMPDIR that leaves the path itself room but
+ * not that is refused by twice, saying so, not by HAProxy after it started. */
+Test(front_haproxy, a_tmpdir_too_long_for_haproxys_socket_is_refused)
+{
+    char name[128];
+    /* The socket's path, TMPDIR + "/twice-haproxy-XXXXXX/stats.sock", is 100 bytes: it fits
+     * sun_path (108) but not with ".PID.tmp" after it. */
+    size_t fill = 100 - strlen("/twice-haproxy-XXXXXX/stats.sock") - strlen(scratch_dir) - 1;
+    memset(name, 'd', fill);
+    name[fill] = '\0';
+    char *longer = scratch_path(name);
+    cr_assert_eq(mkdir(longer, 0700), 0);
+    setenv("TMPDIR", longer, 1);
+    int ports[] = {1};
+    front_spec spec = {ports, 1, NULL, NULL, 0};
+    front_run fr;
+    cr_assert_eq(front_haproxy.start(&fr, &spec, err, sizeof(err)), -1);
+    cr_assert(strstr(err, "is too long a path for haproxy's stats socket") != NULL, "%s", err);
+    cr_assert_eq(rmdir(longer), 0, "nothing was made in it");
+    free(longer);
+}
+
 /* A TMPDIR that HAProxy's configuration could not name as it is (a space would end the
  * stats socket's path there) is refused before anything starts, saying what to change. */
 Test(front_haproxy, a_tmpdir_haproxy_cannot_name_is_refused)

@@ -196,14 +196,17 @@ static int write_config(haproxy_state *h, const front_spec *spec, int port, cons
         getenv("TMPDIR") != NULL && *getenv("TMPDIR") != '\0' ? getenv("TMPDIR") : "/tmp";
     struct sockaddr_un addr;
     snprintf(h->dir, sizeof(h->dir), "%s/twice-haproxy-XXXXXX", tmp);
-    /* The stats socket's path must fit a unix socket address. */
-    if (strlen(h->dir) + 1 + strlen(HAPROXY_STATS_SOCKET) >= sizeof(addr.sun_path)) {
+    /* The stats socket's path must fit a unix socket address with room for what HAProxy adds
+     * while it binds (PATH.PID.tmp, renamed to PATH): its parser refuses a path longer than
+     * sun_path less HAPROXY_SOCKET_ROOM bytes. */
+    size_t most = sizeof(addr.sun_path) - HAPROXY_SOCKET_ROOM;
+    if (strlen(h->dir) + 1 + strlen(HAPROXY_STATS_SOCKET) > most) {
         char quoted[MESSAGE_QUOTE_SIZE];
         snprintf(err, errlen,
                  "TMPDIR %s is too long a path for haproxy's stats socket (at most %zu bytes "
                  "with \"/twice-haproxy-XXXXXX/" HAPROXY_STATS_SOCKET "\"): set TMPDIR to a "
                  "shorter folder",
-                 message_quote(quoted, sizeof(quoted), tmp), sizeof(addr.sun_path) - 1);
+                 message_quote(quoted, sizeof(quoted), tmp), most);
         h->dir[0] = '\0';
         return -1;
     }

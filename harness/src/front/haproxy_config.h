@@ -13,6 +13,9 @@
 #define HAPROXY_BACKEND "servers"
 #define HAPROXY_STATS_SOCKET "stats.sock"
 #define HAPROXY_CONFIG_FILE "haproxy.cfg"
+/* Bytes of a unix socket address HAProxy keeps for the ".PID.tmp" it binds before renaming:
+ * a stats socket's path is at most sizeof(sun_path) less these ("max 97" on Linux). */
+#define HAPROXY_SOCKET_ROOM 11
 
 typedef struct haproxy_config_spec {
     const char *dir;  /* the private folder: the stats socket is dir/stats.sock */

@@ -1,12 +1,13 @@
 /*
  * watchdog.c - see watchdog.h. Twice and its watchdog share a SOCK_SEQPACKET
  * socket pair, so each message arrives whole ("+g PGID", "-g PGID",
- * "+c DIR", "-c DIR" for cgroups, "+d DIR", "-d DIR" for folders) and the watchdog learns of
- * twice's death, however it died, as the end of the stream. The watchdog is a child of twice that
- * asks for no death signal: it is the one process meant to outlive twice,
- * briefly. It sits in a process group of its own and ignores the terminal's
- * signals, so that a Ctrl-C or a signal to twice's group reaches twice (which
- * then stops everything itself) and not the watchdog.
+ * "+c DIR", "-c DIR" for cgroups, "+d DIR", "-d DIR" for folders) and the
+ * watchdog learns of twice's death, however it died, as the end of the
+ * stream. The watchdog is a child of twice that asks for no death signal:
+ * it is the one process meant to outlive twice, briefly. It sits in a
+ * process group of its own and ignores the terminal's signals, so that a
+ * Ctrl-C or a signal to twice's group reaches twice (which then stops
+ * everything itself) and not the watchdog.
  */
 #include <errno.h>
 #include <fcntl.h>

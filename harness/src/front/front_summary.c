@@ -44,7 +44,10 @@ static void starved_flag(json_t *runs, json_t *flags)
     {
         json_t *seen = json_object_get(run, "front"), *servers = json_object_get(seen, "servers");
         double most = 0;
-        json_array_foreach(servers, i, server) most = fmax(most, server_count(server));
+        json_array_foreach(servers, i, server)
+        {
+            most = fmax(most, server_count(server));
+        }
         json_array_foreach(servers, i, server)
         {
             if (most > 0 && server_count(server) == 0) {

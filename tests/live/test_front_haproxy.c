@@ -4,7 +4,8 @@
  * /plaintext evenly and counts it; stop() leaves no HAProxy and no folder;
  * HAProxy that cannot start (its port taken, a server that never comes UP, the
  * program missing) says why; and `twice run` behind HAProxy reports what it
- * saw, and leaves no HAProxy behind when it is killed with SIGKILL mid-run.
+ * saw, and leaves no HAProxy and no folder behind when it is killed with
+ * SIGKILL mid-run; a TMPDIR HAProxy's configuration cannot name is refused.
  * Each test's TMPDIR is its own scratch folder, so that "no folder left" is
  * checked where only the test writes.
  */
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -297,6 +299,52 @@ Test(front_haproxy, a_killed_twice_leaves_no_haproxy)
     int status;
     cr_assert_eq(wait_exit(twice, 5000, &status), 0);
     cr_assert_eq(wait_gone(haproxy, 5000), 0, "haproxy outlived a SIGKILLed twice");
+    /* The watchdog removes the folder of its configuration and stats socket. */
+    for (int waited = 0; entries("twice-haproxy-") != 0 && waited < 5000; waited += 50)
+        sleep_ms(50);
+    cr_assert_eq(entries("twice-haproxy-"), 0, "haproxy's folder outlived a SIGKILLed twice");
+}
+
+/* HAProxy binds its stats socket as PATH.PID.tmp before renaming it to PATH, so the path must
+ * leave room for that in a unix socket address: a TMPDIR that leaves the path itself room but
+ * not that is refused by twice, saying so, not by HAProxy after it started. */
+Test(front_haproxy, a_tmpdir_too_long_for_haproxys_socket_is_refused)
+{
+    char name[128];
+    /* The socket's path, TMPDIR + "/twice-haproxy-XXXXXX/stats.sock", is 100 bytes: it fits
+     * sun_path (108) but not with ".PID.tmp" after it. */
+    size_t fill = 100 - strlen("/twice-haproxy-XXXXXX/stats.sock") - strlen(scratch_dir) - 1;
+    memset(name, 'd', fill);
+    name[fill] = '\0';
+    char *longer = scratch_path(name);
+    cr_assert_eq(mkdir(longer, 0700), 0);
+    setenv("TMPDIR", longer, 1);
+    int ports[] = {1};
+    front_spec spec = {ports, 1, NULL, NULL, 0};
+    front_run fr;
+    cr_assert_eq(front_haproxy.start(&fr, &spec, err, sizeof(err)), -1);
+    cr_assert(strstr(err, "is too long a path for haproxy's stats socket") != NULL, "%s", err);
+    cr_assert_eq(rmdir(longer), 0, "nothing was made in it");
+    free(longer);
+}
+
+/* A TMPDIR that HAProxy's configuration could not name as it is (a space would end the
+ * stats socket's path there) is refused before anything starts, saying what to change. */
+Test(front_haproxy, a_tmpdir_haproxy_cannot_name_is_refused)
+{
+    char *odd = scratch_path("a b");
+    cr_assert_eq(mkdir(odd, 0700), 0);
+    setenv("TMPDIR", odd, 1);
+    int ports[] = {1};
+    front_spec spec = {ports, 1, NULL, NULL, 0};
+    front_run fr;
+    int rc = front_haproxy.start(&fr, &spec, err, sizeof(err));
+    cr_assert_eq(rc, -1);
+    cr_assert(strstr(err, "cannot name the folder") != NULL && strstr(err, "set TMPDIR") != NULL,
+              "%s", err);
+    cr_assert_null(fr.state);
+    cr_assert_eq(rmdir(odd), 0, "nothing was made in it");
+    free(odd);
 }
 
 /* HAProxy's core counts with the servers' caps and wrk's measured CPU: caps that leave less

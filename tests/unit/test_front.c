@@ -92,7 +92,7 @@ Test(front, the_haproxy_config_has_every_server_and_the_stats_socket)
 {
     int ports[] = {4001, 4002, 4003};
     haproxy_config_spec spec = {"/tmp/twice-haproxy-abc", 5000, ports, 3, "leastconn"};
-    char *text = haproxy_config_text(&spec);
+    char *text = haproxy_config_text(&spec, err, sizeof(err));
     cr_assert_not_null(text);
     cr_assert(strstr(text, "\n    stats socket /tmp/twice-haproxy-abc/stats.sock level "
                            "operator\n") != NULL,
@@ -110,9 +110,36 @@ Test(front, the_haproxy_config_has_every_server_and_the_stats_socket)
     cr_assert_eq(count(text, "log"), 0, "nothing to syslog: %s", text);
     free(text);
     spec = (haproxy_config_spec){"/d", 5000, ports, 1, "roundrobin"};
-    text = haproxy_config_text(&spec);
+    text = haproxy_config_text(&spec, err, sizeof(err));
     cr_assert(strstr(text, "\n    balance roundrobin\n") != NULL, "%s", text);
     cr_assert_eq(count(text, "    server "), 1, "%s", text);
+    free(text);
+}
+
+/* A folder whose name would end the word in HAProxy's configuration, start a comment or be
+ * expanded, is refused naming the byte: written as it is, it would read as other settings. */
+Test(front, the_haproxy_config_refuses_a_folder_that_would_read_as_settings)
+{
+    int ports[] = {4001};
+    const char *const bad[] = {"/tmp/a b",     "/tmp/x\nglobal\n    maxconn 1",
+                               "/tmp/#c",      "/tmp/q\"",
+                               "/tmp/q'",      "/tmp/e\\",
+                               "/tmp/${HOME}", "/tmp/t\tab"};
+    const size_t byte[] = {7, 7, 6, 7, 7, 7, 6, 7};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        haproxy_config_spec spec = {bad[i], 5000, ports, 1, "roundrobin"};
+        err[0] = '\0';
+        cr_assert_null(haproxy_config_text(&spec, err, sizeof(err)), "%s", bad[i]);
+        char expected[64];
+        snprintf(expected, sizeof(expected), ": byte %zu (0x", byte[i]);
+        cr_assert(strstr(err, "haproxy's configuration cannot name the folder \"/tmp/") != NULL &&
+                      strstr(err, expected) != NULL,
+                  "%s: %s", bad[i], err);
+        cr_assert_null(strchr(err, '\n'), "the message is one line: %s", err);
+    }
+    haproxy_config_spec spec = {"/tmp/twice-haproxy-Az09._-+@", 5000, ports, 1, "roundrobin"};
+    char *text = haproxy_config_text(&spec, err, sizeof(err));
+    cr_assert_not_null(text, "%s", err);
     free(text);
 }
 
@@ -218,10 +245,29 @@ Test(front, a_steps_summary_of_its_front)
                      "balancer saturated: haproxy used 95% of its core");
     json_decref(flags);
     json_decref(runs);
-    /* A server that got nothing: no spread to speak of. */
-    runs = json_pack("[o]", run_with(0.1, 0, 50));
+    /* A server that got nothing (DOWN mid-run) in one run of three: no spread for that run,
+     * and the step is flagged, so the even spread of the others does not pass for the step's. */
+    runs = json_pack("[o, o, o]", run_with(0.1, 100, 100), run_with(0.1, 50, 0),
+                     run_with(0.1, 100, 100));
+    summary = front_summary(&front_haproxy, "roundrobin", runs);
+    cr_assert_float_eq(json_number_value(json_object_get(summary, "spread")), 0, 1e-12);
+    json_decref(summary);
+    flags = json_array();
+    front_flags(runs, flags);
+    cr_assert_eq(json_array_size(flags), 1);
+    cr_assert_str_eq(json_string_value(json_array_get(flags, 0)),
+                     "balancer starved a server: haproxy sent server 2 of 2 nothing in run 2 of 3 "
+                     "(DOWN, or never chosen)");
+    json_decref(flags);
+    json_decref(runs);
+    /* No load at all is not a starved server. */
+    runs = json_pack("[o]", run_with(0.1, 0, 0));
     summary = front_summary(&front_haproxy, "roundrobin", runs);
     cr_assert(json_is_null(json_object_get(summary, "spread")));
+    flags = json_array();
+    front_flags(runs, flags);
+    cr_assert_eq(json_array_size(flags), 0);
+    json_decref(flags);
     json_decref(summary);
     json_decref(runs);
     /* A front that counts nothing: its name alone. */

@@ -469,6 +469,24 @@ Test(gate, compare_shows_requests_per_cpu_second_when_both_reports_have_it)
     cr_assert(strstr(text, note) != NULL && strstr(strstr(text, note) + 1, note) == NULL,
               "said once: %s", text);
     free(text);
+    /* A ratio to nothing, or beyond a double, is no number: "-", not 0.00 or inf. */
+    with_resources(a, 1e-300);
+    with_resources(b, 1e300);
+    text = print_comparison(a, b, &failed);
+    cr_assert(
+        strstr(text, "thread           1          100          100    1.00            0 1000") !=
+            NULL,
+        "%s", text);
+    cr_assert(strstr(text, "400540160       -  same") != NULL && strstr(text, "inf") == NULL, "%s",
+              text);
+    free(text);
+    json_t *none = report("s", 0, 1, 0, 1);
+    text = print_comparison(none, b, &failed);
+    cr_assert(strstr(text, "thread           1            0          100       - ") != NULL, "%s",
+              text);
+    free(text);
+    json_decref(none);
+    with_resources(a, 24000);
     with_resources(b, -1);
     text = print_comparison(a, b, &failed);
     cr_assert(strstr(text, "thread           1          100          100    1.00        24000 "

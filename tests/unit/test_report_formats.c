@@ -466,6 +466,30 @@ Test(report_formats, stacked_bars_draw_any_finite_value_in_bounded_output)
     }
 }
 
+/* The parts' percentages add up to the loss's: rounded one by one, 3.34 + 3.33 + 3.33 of a
+ * 10% loss would show as 3% three times; a point too many comes off the smallest fraction. */
+Test(report_formats, loss_shares_add_up_to_the_loss)
+{
+    report_breakdown b = {
+        .present = 1, .ideal = 1000, .measured = 900, .lost = 100, .largest = REPORT_LOSS_SYSTEM};
+    b.parts[REPORT_LOSS_FRONT_IMBALANCE] = (report_loss){1, 33.3, ""};
+    b.parts[REPORT_LOSS_THROTTLING] = (report_loss){1, 33.3, ""};
+    b.parts[REPORT_LOSS_SYSTEM] = (report_loss){1, 33.4, ""};
+    char text[256];
+    cr_assert_str_eq(report_breakdown_text(text, sizeof(text), &b),
+                     "lost 10%: system 4%, front imbalance 3%, throttling 3%; largest: system, "
+                     "33% of the loss");
+    b.lost = 54;
+    b.measured = 946;
+    b.parts[REPORT_LOSS_FRONT_IMBALANCE].lost = 26;
+    b.parts[REPORT_LOSS_THROTTLING].lost = 26;
+    b.parts[REPORT_LOSS_SYSTEM].lost = 2;
+    b.largest = REPORT_LOSS_FRONT_IMBALANCE;
+    cr_assert_str_eq(report_breakdown_text(text, sizeof(text), &b),
+                     "lost 5%: front imbalance 3%, throttling 2%, system <1%; largest: front "
+                     "imbalance, 48% of the loss");
+}
+
 /* Shares of losses at the ends of what a double holds are still percentages. */
 Test(report_formats, loss_shares_of_huge_figures_stay_finite)
 {

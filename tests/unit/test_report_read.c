@@ -369,15 +369,31 @@ Test(report_read, the_front_is_checked_field_by_field)
                   "r.json: $.models[0].steps[1].runs[0].front.servers: expected an array, got an "
                   "object");
     front_refused("models.0.steps.1.runs.3.front", "servers", json_pack("[{s:i}]", "sessions", 1),
-                  "r.json: $.models[0].steps[1].runs[3].front.servers: expected 2 servers, as in "
-                  "the step's other runs, got 1");
+                  "r.json: $.models[0].steps[1].runs[3].front.servers: expected one entry per "
+                  "server (2), got 1");
     front_refused("models.0.steps.1.runs.1.front.servers.1", "sessions", json_integer(-3),
                   "r.json: $.models[0].steps[1].runs[1].front.servers[1].sessions: expected an "
                   "integer >= 0, got -3");
     front_refused("models.0.steps.1.runs.1.front.servers.0", "requests", json_real(1.5),
                   "r.json: $.models[0].steps[1].runs[1].front.servers[0].requests: expected an "
                   "integer, got a number");
+    /* Every run agreeing on one server too many is still not the step's 2 servers. */
     json_t *json = with_front();
+    for (int k = 0; k < 5; k++) {
+        char path[64];
+        snprintf(path, sizeof(path), "models.0.steps.1.runs.%d.front.servers", k);
+        json_array_append_new(at(json, path), json_pack("{s:i}", "sessions", 1));
+    }
+    refused(json, "r.json: $.models[0].steps[1].runs[0].front.servers: expected one entry per "
+                  "server (2), got 3");
+    /* A step with no summary and no server count: its runs still agree with each other. */
+    json = with_front();
+    json_object_del(at(json, "models.0.steps.1"), "summary");
+    json_object_del(at(json, "models.0.steps.1"), "servers");
+    json_array_remove(at(json, "models.0.steps.1.runs.3.front.servers"), 1);
+    refused(json, "r.json: $.models[0].steps[1].runs[3].front.servers: expected 2 servers, as in "
+                  "the step's other runs, got 1");
+    json = with_front();
     json_array_append_new(at(json, "models.0.steps.1.runs.4.front.servers"), json_integer(7));
     json_array_remove(at(json, "models.0.steps.1.runs.4.front.servers"), 0);
     refused(json, "r.json: $.models[0].steps[1].runs[4].front.servers[1]: expected an object, "

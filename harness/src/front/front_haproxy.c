@@ -10,16 +10,17 @@
  * goes to the frontend's one port. mark() and collect() bracket a measured
  * window: HAProxy's CPU time (/proc, its process group) over the window's
  * wall time is its share of the one core it runs on (nbthread 1), and the
- * differences of each server's session and request counters (`show stat`,
- * haproxy_stat.c) say how evenly it spread the load. stop() kills it and
- * removes the folder, whatever state start() left.
+ * differences of each server's session and request counters (`show stat`
+ * on its socket, haproxy_socket.c, read by haproxy_stat.c) say how evenly it
+ * spread the load. stop() kills it and removes the folder, whatever state
+ * start() left; the watchdog knows of the folder too, so that a twice killed
+ * by SIGKILL leaves none behind.
  *
  * The balancer runs on this machine; front_check_host refuses any other until
  * a remote host's commands go through a host runner (the ssh layer).
  */
 #include <errno.h>
 #include <limits.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,13 +32,17 @@
 
 #include "front.h"
 #include "haproxy_config.h"
+#include "haproxy_socket.h"
 #include "haproxy_stat.h"
 #include "loopback_port.h"
+#include "message_text.h"
 #include "proc.h"
 #include "proc_usage.h"
+#include "remove_tree.h"
+#include "watchdog.h"
 
 #define READY_TIMEOUT_MS 10000 /* health checks run every 200 ms: UP takes well under this */
-#define STATS_TIMEOUT_MS 2000  /* one answer of the stats socket */
+#define STATS_TIMEOUT_MS 2000  /* one whole answer of the stats socket */
 #define STOP_GRACE_MS 2000
 
 static const char *const balances[] = {"roundrobin", "leastconn", NULL};
@@ -59,65 +64,12 @@ static void path_in(const haproxy_state *h, const char *name, char *buf, size_t 
     snprintf(buf, len, "%s/%s", h->dir, name);
 }
 
-/* Asks the stats socket for `show stat` and reads the answer to its end (the socket closes
- * after one command). The text (malloc'd), or NULL with err. */
-static char *ask_stats(const haproxy_state *h, char *err, size_t errlen)
-{
-    struct sockaddr_un addr = {.sun_family = AF_UNIX};
-    char path[PATH_MAX + 32];
-    path_in(h, HAPROXY_STATS_SOCKET, path, sizeof(path));
-    /* write_config made sure it fits. */
-    memcpy(addr.sun_path, path, strnlen(path, sizeof(addr.sun_path) - 1));
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) != 0 ||
-        write(fd, "show stat\n", 10) != 10) {
-        snprintf(err, errlen, "haproxy's stats socket %s does not answer: %s", addr.sun_path,
-                 strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        return NULL;
-    }
-    size_t cap = 65536, len = 0;
-    char *text = malloc(cap);
-    const char *problem = text == NULL ? "out of memory" : NULL;
-    while (problem == NULL) {
-        struct pollfd pfd = {.fd = fd, .events = POLLIN};
-        if (poll(&pfd, 1, STATS_TIMEOUT_MS) != 1) {
-            problem = "no answer in time";
-            break;
-        }
-        if (len + 1 == cap) {
-            int too_long = cap > HAPROXY_STAT_MAX_BYTES;
-            char *more = too_long ? NULL : realloc(text, cap * 2);
-            if (more == NULL) {
-                problem = too_long ? "the answer is longer than any `show stat`" : "out of memory";
-                break;
-            }
-            text = more;
-            cap *= 2;
-            continue;
-        }
-        ssize_t got = read(fd, text + len, cap - len - 1);
-        if (got == 0)
-            break;
-        if (got < 0 && errno != EINTR)
-            problem = strerror(errno);
-        len += got > 0 ? (size_t)got : 0;
-    }
-    close(fd);
-    if (problem != NULL) {
-        snprintf(err, errlen, "haproxy's stats socket %s: %s", addr.sun_path, problem);
-        free(text);
-        return NULL;
-    }
-    text[len] = '\0';
-    return text;
-}
-
 /* Reads every server's counters into h->now. 0, or -1 with err. */
 static int read_stats(haproxy_state *h, char *err, size_t errlen)
 {
-    char *text = ask_stats(h, err, errlen);
+    char path[PATH_MAX + 32];
+    path_in(h, HAPROXY_STATS_SOCKET, path, sizeof(path));
+    char *text = haproxy_socket_ask(path, "show stat\n", STATS_TIMEOUT_MS, err, errlen);
     int rc =
         text != NULL ? haproxy_stat_parse(text, HAPROXY_BACKEND, h->n, h->now, err, errlen) : -1;
     free(text);
@@ -192,13 +144,23 @@ static int write_config(haproxy_state *h, const front_spec *spec, int port, cons
         getenv("TMPDIR") != NULL && *getenv("TMPDIR") != '\0' ? getenv("TMPDIR") : "/tmp";
     struct sockaddr_un addr;
     snprintf(h->dir, sizeof(h->dir), "%s/twice-haproxy-XXXXXX", tmp);
-    /* The stats socket's path must fit a unix socket address. */
-    if (strlen(h->dir) + 1 + strlen(HAPROXY_STATS_SOCKET) >= sizeof(addr.sun_path)) {
+    /* The stats socket's path must fit a unix socket address with room for what HAProxy adds
+     * while it binds (PATH.PID.tmp, renamed to PATH): its parser refuses a path longer than
+     * sun_path less HAPROXY_SOCKET_ROOM bytes. */
+    size_t most = sizeof(addr.sun_path) - HAPROXY_SOCKET_ROOM;
+    if (strlen(h->dir) + 1 + strlen(HAPROXY_STATS_SOCKET) > most) {
+        char quoted[MESSAGE_QUOTE_SIZE];
         snprintf(err, errlen,
                  "TMPDIR %s is too long a path for haproxy's stats socket (at most %zu bytes "
                  "with \"/twice-haproxy-XXXXXX/" HAPROXY_STATS_SOCKET "\"): set TMPDIR to a "
                  "shorter folder",
-                 tmp, sizeof(addr.sun_path) - 1);
+                 message_quote(quoted, sizeof(quoted), tmp), most);
+        h->dir[0] = '\0';
+        return -1;
+    }
+    if (haproxy_config_check_dir(tmp, err, errlen) != 0) {
+        size_t used = strlen(err);
+        snprintf(err + used, errlen - used, "; set TMPDIR to a folder without it");
         h->dir[0] = '\0';
         return -1;
     }
@@ -208,15 +170,19 @@ static int write_config(haproxy_state *h, const front_spec *spec, int port, cons
         h->dir[0] = '\0';
         return -1;
     }
+    /* Told before anything goes in it: a twice killed from here on leaves no folder. */
+    if (watchdog_watch_dir(h->dir, err, errlen) != 0)
+        return -1;
     haproxy_config_spec config = {h->dir, port, spec->ports, spec->n, balance};
-    char *text = haproxy_config_text(&config), path[PATH_MAX + 32];
+    char *text = haproxy_config_text(&config, err, errlen), path[PATH_MAX + 32];
+    if (text == NULL)
+        return -1;
     path_in(h, HAPROXY_CONFIG_FILE, path, sizeof(path));
-    FILE *out = text != NULL ? fopen(path, "w") : NULL;
+    FILE *out = fopen(path, "w");
     int ok = out != NULL && fputs(text, out) >= 0;
     ok = out != NULL && fclose(out) == 0 && ok;
     if (!ok)
-        snprintf(err, errlen, "cannot write %s: %s", path,
-                 text == NULL ? "out of memory" : strerror(errno));
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
     free(text);
     return ok ? 0 : -1;
 }
@@ -229,14 +195,8 @@ static void haproxy_stop(front_run *fr)
     proc_stop_group(h->pid, STOP_GRACE_MS);
     if (h->stderr_fd >= 0)
         close(h->stderr_fd);
-    if (h->dir[0] != '\0') {
-        char path[PATH_MAX + 32];
-        path_in(h, HAPROXY_STATS_SOCKET, path, sizeof(path));
-        unlink(path);
-        path_in(h, HAPROXY_CONFIG_FILE, path, sizeof(path));
-        unlink(path);
-        rmdir(h->dir);
-    }
+    if (h->dir[0] != '\0' && remove_tree(h->dir) == 0)
+        watchdog_forget_dir(h->dir);
     free(h->marked);
     free(h->now);
     free(h);

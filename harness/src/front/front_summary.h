@@ -21,7 +21,8 @@
  */
 json_t *front_summary(const front *f, const char *balance, json_t *runs);
 /** Appends to flags "balancer saturated: haproxy used 95% of its core" when the busiest run's
- * balancer passed FRONT_SATURATED_CPU. */
+ * balancer passed FRONT_SATURATED_CPU, and "balancer starved a server: ..." naming the first
+ * run and server the balancer sent nothing while others got load. */
 void front_flags(json_t *runs, json_t *flags);
 /** max/min - 1 of the servers' requests (sessions where HAProxy counts no requests) in one
  * run's "front"; -1 when there are none, or one server got none. */

@@ -14,16 +14,39 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "haproxy_config.h"
+#include "message_text.h"
 
-char *haproxy_config_text(const haproxy_config_spec *spec)
+int haproxy_config_check_dir(const char *dir, char *err, size_t errlen)
+{
+    for (const unsigned char *p = (const unsigned char *)dir; *p != '\0'; p++) {
+        if (*p > ' ' && *p != 0x7f && strchr("\"'#\\$", *p) == NULL)
+            continue;
+        char quoted[MESSAGE_QUOTE_SIZE];
+        snprintf(err, errlen,
+                 "haproxy's configuration cannot name the folder %s: byte %zu (0x%02x) would end "
+                 "or change the path there (a space, a control character, a quote, '#', '\\' "
+                 "or '$')",
+                 message_quote(quoted, sizeof(quoted), dir),
+                 (size_t)(p - (const unsigned char *)dir) + 1, *p);
+        return -1;
+    }
+    return 0;
+}
+
+char *haproxy_config_text(const haproxy_config_spec *spec, char *err, size_t errlen)
 {
     char *text = NULL;
     size_t size = 0;
-    FILE *out = open_memstream(&text, &size);
-    if (out == NULL)
+    if (haproxy_config_check_dir(spec->dir, err, errlen) != 0)
         return NULL;
+    FILE *out = open_memstream(&text, &size);
+    if (out == NULL) {
+        snprintf(err, errlen, "out of memory writing haproxy's configuration");
+        return NULL;
+    }
     fprintf(out,
             "# Written by twice for one step: %u server%s behind one frontend.\n"
             "global\n"
@@ -51,6 +74,7 @@ char *haproxy_config_text(const haproxy_config_spec *spec)
     for (unsigned i = 0; i < spec->n; i++)
         fprintf(out, "    server s%u 127.0.0.1:%d check\n", i + 1, spec->ports[i]);
     if (fclose(out) != 0) {
+        snprintf(err, errlen, "out of memory writing haproxy's configuration");
         free(text);
         return NULL;
     }

@@ -13,6 +13,9 @@
 #define HAPROXY_BACKEND "servers"
 #define HAPROXY_STATS_SOCKET "stats.sock"
 #define HAPROXY_CONFIG_FILE "haproxy.cfg"
+/* Bytes of a unix socket address HAProxy keeps for the ".PID.tmp" it binds before renaming:
+ * a stats socket's path is at most sizeof(sun_path) less these ("max 97" on Linux). */
+#define HAPROXY_SOCKET_ROOM 11
 
 typedef struct haproxy_config_spec {
     const char *dir;  /* the private folder: the stats socket is dir/stats.sock */
@@ -22,7 +25,12 @@ typedef struct haproxy_config_spec {
     const char *balance; /* "roundrobin" or "leastconn" */
 } haproxy_config_spec;
 
-/** The configuration text (malloc'd), or NULL when memory runs out. */
-char *haproxy_config_text(const haproxy_config_spec *spec);
+/** 0 when dir can be written into HAProxy's configuration as it is, or -1 with err naming the
+ * byte that cannot: a space, a control character, a quote, '#', '\\' or '$' would end the word,
+ * start a comment or be expanded there, so a path holding one would read as other settings. */
+int haproxy_config_check_dir(const char *dir, char *err, size_t errlen);
+/** The configuration text (malloc'd), or NULL with err: spec->dir cannot be written there
+ * (haproxy_config_check_dir), or memory ran out. */
+char *haproxy_config_text(const haproxy_config_spec *spec, char *err, size_t errlen);
 
 #endif

@@ -361,6 +361,17 @@ static const gate_check_result *baseline_check_of(const gate_checks *checks,
     return NULL;
 }
 
+/* B/A in a column of width, "-" where it is no number: A unknown or 0 (a ratio to nothing is
+ * not 0), or the ratio beyond what a double holds (figures at the ends of one). */
+static void ratio_cell(FILE *out, int known, double a, double b, int width)
+{
+    double ratio = known && a > 0 ? b / a : NAN;
+    if (isfinite(ratio))
+        fprintf(out, " %*.2f", width, ratio);
+    else
+        fprintf(out, " %*s", width, "-");
+}
+
 /* A step's requests per server CPU-second in a column, "-" when unknown. */
 static void per_cpu_cell(FILE *out, const report_step *s)
 {
@@ -378,11 +389,9 @@ static void per_cpu_cells(FILE *out, const report_step *old, const report_step *
     per_cpu_cell(out, now);
     const report_step_resources *a = old != NULL ? &old->summary.resources : NULL,
                                 *b = now != NULL ? &now->summary.resources : NULL;
-    if (a != NULL && b != NULL && a->present && b->present && a->has_requests_per_cpu_s &&
-        b->has_requests_per_cpu_s && a->requests_per_cpu_s > 0)
-        fprintf(out, " %7.2f", b->requests_per_cpu_s / a->requests_per_cpu_s);
-    else
-        fprintf(out, " %7s", "-");
+    int known = a != NULL && b != NULL && a->present && b->present && a->has_requests_per_cpu_s &&
+                b->has_requests_per_cpu_s;
+    ratio_cell(out, known, known ? a->requests_per_cpu_s : 0, known ? b->requests_per_cpu_s : 0, 7);
 }
 
 static void only_in(FILE *out, const char *model, const report_step *s, const char *side,
@@ -419,8 +428,8 @@ void gate_print_comparison(FILE *out, const report_doc *a, const report_doc *b,
             const gate_check_result *c = baseline_check_of(checks, now);
             double before = old->summary.median, after = now->summary.median;
             cell(out, m->name, 10);
-            fprintf(out, " %7lld %12.0f %12.0f %7.2f", now->servers, before, after,
-                    before > 0 ? after / before : 0);
+            fprintf(out, " %7lld %12.0f %12.0f", now->servers, before, after);
+            ratio_cell(out, 1, before, after, 7);
             if (per_cpu)
                 per_cpu_cells(out, old, now);
             fprintf(out, "  %s\n",

@@ -182,42 +182,104 @@ char *report_resources_text(char *buf, size_t len, const report_step_resources *
     return buf;
 }
 
-/* share of whole as a whole percentage; "<1%" for a share that is not 0 but below 1%. */
-static const char *percent(char *buf, size_t len, double share, double whole)
+/* A share of whole in percent: 100 * share may overflow, share / whole may underflow to 0. */
+static double percent_of(double share, double whole)
 {
-    double p = whole > 0 ? 100 * (share / whole) : 0; /* 100 * share may overflow */
-    if (share > 0 && p < 1)                           /* even when share / whole underflows to 0 */
+    return whole > 0 ? 100 * (share / whole) : 0;
+}
+
+/* A whole percentage, "<1%" for one that shows as 0 but is not. */
+static const char *percent_text(char *buf, size_t len, double shown, double share)
+{
+    if (share > 0 && shown < 1)
         snprintf(buf, len, "<1%%");
     else
-        snprintf(buf, len, "%.0f%%", p);
+        snprintf(buf, len, "%.0f%%", shown);
     return buf;
+}
+
+/* Whether part p takes a point (up) or gives one before part q: by its fraction, then, on a
+ * tie, the larger part takes and the smaller gives, so that their order stays as listed. */
+static int before(const report_breakdown *b, const double *fraction, int up, int p, int q)
+{
+    double by = up ? fraction[p] - fraction[q] : fraction[q] - fraction[p];
+    double size = up ? b->parts[p].lost - b->parts[q].lost : b->parts[q].lost - b->parts[p].lost;
+    return by > 0 || (by == 0 && size > 0);
+}
+
+/*
+ * The parts' whole percentages of the ideal, adding up to the loss's own (rounded on its own,
+ * they need not: 3.34 + 3.33 + 3.33 shows as 3% + 3% + 3% of a 10% loss). Largest remainder:
+ * each part gets its share rounded down, and the points still missing go one each to the
+ * parts with the largest fractions (a point too many, where the parts' sum is above the loss
+ * within the reader's rounding, comes off the smallest).
+ */
+static void part_percents(const report_breakdown *b, double total, double *shown)
+{
+    double fraction[REPORT_LOSS_PARTS], missing = total;
+    for (int p = 0; p < REPORT_LOSS_PARTS; p++) {
+        double exact = b->parts[p].present ? percent_of(b->parts[p].lost, b->ideal) : 0;
+        shown[p] = floor(exact);
+        fraction[p] = exact - shown[p];
+        missing -= shown[p];
+    }
+    /* More points missing than there are parts: the parts do not add up to the loss to the
+     * percent (within the reader's rounding of a tiny ideal), and no rounding can make them. */
+    if (fabs(missing) > REPORT_LOSS_PARTS)
+        return;
+    int had_turn[REPORT_LOSS_PARTS] = {0}, turns = 0;
+    while (missing != 0) {
+        int up = missing > 0, pick = -1;
+        for (int p = 0; p < REPORT_LOSS_PARTS; p++) {
+            if (had_turn[p] || !b->parts[p].present || b->parts[p].lost <= 0 ||
+                (!up && shown[p] < 1))
+                continue;
+            if (pick < 0 || before(b, fraction, up, p, pick))
+                pick = p;
+        }
+        if (pick < 0 && turns == 0)
+            break;      /* no part can take a point */
+        if (pick < 0) { /* every part that could had one: another round */
+            memset(had_turn, 0, sizeof(had_turn));
+            turns = 0;
+            continue;
+        }
+        shown[pick] += up ? 1 : -1;
+        missing += up ? -1 : 1;
+        had_turn[pick] = 1;
+        turns++;
+    }
 }
 
 char *report_breakdown_text(char *buf, size_t len, const report_breakdown *b)
 {
     char share[16];
+    double total = round(percent_of(b->lost, b->ideal)), shown[REPORT_LOSS_PARTS];
+    part_percents(b, total, shown);
     *buf = '\0';
-    append(buf, len, "lost %s", percent(share, sizeof(share), b->lost, b->ideal));
+    append(buf, len, "lost %s", percent_text(share, sizeof(share), total, b->lost));
     /* Largest first: a selection over five parts, ties in the report's order. */
-    int shown[REPORT_LOSS_PARTS] = {0};
+    int listed[REPORT_LOSS_PARTS] = {0};
     const char *sep = ": ";
     for (;;) {
         int next = -1;
         for (int p = 0; p < REPORT_LOSS_PARTS; p++) {
-            if (!shown[p] && b->parts[p].present && b->parts[p].lost > 0 &&
+            if (!listed[p] && b->parts[p].present && b->parts[p].lost > 0 &&
                 (next < 0 || b->parts[p].lost > b->parts[next].lost))
                 next = p;
         }
         if (next < 0)
             break;
-        shown[next] = 1;
+        listed[next] = 1;
         append(buf, len, "%s%s %s", sep, report_loss_part_label((report_loss_part)next),
-               percent(share, sizeof(share), b->parts[next].lost, b->ideal));
+               percent_text(share, sizeof(share), shown[next], b->parts[next].lost));
         sep = ", ";
     }
-    if (b->lost > 0)
+    if (b->lost > 0) {
+        double largest = b->parts[b->largest].lost;
         append(buf, len, "; largest: %s, %s of the loss", report_loss_part_label(b->largest),
-               percent(share, sizeof(share), b->parts[b->largest].lost, b->lost));
+               percent_text(share, sizeof(share), round(percent_of(largest, b->lost)), largest));
+    }
     return buf;
 }
 

@@ -152,7 +152,7 @@ static int read_summary(reader *r, json_t *summary, long long servers, report_su
 
 /*
  * A run's "front" (a front that counts: HAProxy): its name, its CPU and each server's counts,
- * added to the step's per-server requests. Every run of a step has the same servers.
+ * added to the step's per-server requests. Every run of a step has one count per server.
  */
 static int read_run_front(reader *r, json_t *run, report_step *out)
 {
@@ -170,6 +170,9 @@ static int read_run_front(reader *r, json_t *run, report_step *out)
         reader_field(r, front, "servers", JSON_ARRAY, 1, &servers) != 0)
         return -1;
     size_t n = json_array_size(servers), at = reader_enter_key(r, "servers");
+    /* One count per server of the step, as resources have, when the step says how many. */
+    if (out->servers > 0 && (long long)n != out->servers)
+        return reader_fail(r, "expected one entry per server (%lld), got %zu", out->servers, n);
     if (out->server_requests == NULL) {
         out->nservers_counted = n;
         if ((out->server_requests = reader_array_of(r, n, sizeof(*out->server_requests))) == NULL)

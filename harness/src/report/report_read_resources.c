@@ -11,6 +11,7 @@
  */
 #include <float.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "json_type.h"
@@ -81,8 +82,38 @@ static int servers_array(reader *r, json_t *obj, long long servers, json_t **out
     return 0;
 }
 
-static int read_server_window(reader *r, json_t *s, report_server_window *out)
+/* Reads one server's entry into an item of the array read_servers fills. */
+typedef int (*server_item_reader)(reader *r, json_t *s, void *item);
+
+/* The "servers" array of obj, one entry per server of the step, each read by read_one into
+ * an array of *n items of size bytes (calloc'd, the caller's), or NULL after reader_fail. */
+static void *read_servers(reader *r, json_t *obj, long long servers, size_t size,
+                          server_item_reader read_one, size_t *n)
 {
+    json_t *list;
+    char *items;
+    if (servers_array(r, obj, servers, &list) != 0)
+        return NULL;
+    *n = json_array_size(list);
+    if ((items = reader_array_of(r, *n, size)) == NULL)
+        return NULL;
+    size_t at = reader_enter_key(r, "servers");
+    for (size_t i = 0; i < *n; i++) {
+        size_t item = reader_enter_index(r, i);
+        if (read_one(r, json_array_get(list, i), items + i * size) != 0) {
+            free(items);
+            *n = 0;
+            return NULL;
+        }
+        reader_leave(r, item);
+    }
+    reader_leave(r, at);
+    return items;
+}
+
+static int read_server_window(reader *r, json_t *s, void *item)
+{
+    report_server_window *out = item;
     int throttled, nr_throttled, nr_periods;
     if (reader_nonnegative(r, s, "cpu_user_s", &out->cpu_user_s) != 0 ||
         reader_nonnegative(r, s, "cpu_system_s", &out->cpu_system_s) != 0 ||
@@ -137,7 +168,7 @@ static int read_machine(reader *r, json_t *resources, report_window_resources *o
 
 int reader_window_resources(reader *r, json_t *run, long long servers, report_window_resources *out)
 {
-    json_t *resources, *list;
+    json_t *resources;
     memset(out, 0, sizeof(*out));
     out->notes = "";
     if (optional_object(r, run, "resources", &resources) != 0)
@@ -146,20 +177,10 @@ int reader_window_resources(reader *r, json_t *run, long long servers, report_wi
         return 0;
     size_t back = reader_enter_key(r, "resources");
     if (reader_nonnegative(r, resources, "window_s", &out->window_s) != 0 ||
-        servers_array(r, resources, servers, &list) != 0)
-        return -1;
-    out->nservers = json_array_size(list);
-    if ((out->servers = reader_array_of(r, out->nservers, sizeof(*out->servers))) == NULL)
+        (out->servers = read_servers(r, resources, servers, sizeof(*out->servers),
+                                     read_server_window, &out->nservers)) == NULL)
         return -1;
     out->present = 1;
-    size_t at = reader_enter_key(r, "servers");
-    for (size_t i = 0; i < out->nservers; i++) {
-        size_t item = reader_enter_index(r, i);
-        if (read_server_window(r, json_array_get(list, i), &out->servers[i]) != 0)
-            return -1;
-        reader_leave(r, item);
-    }
-    reader_leave(r, at);
     if (read_wrk(r, resources, out) != 0 || read_machine(r, resources, out) != 0 ||
         reader_string(r, resources, "notes", 0, "", &out->notes) != 0)
         return -1;
@@ -167,8 +188,9 @@ int reader_window_resources(reader *r, json_t *run, long long servers, report_wi
     return 0;
 }
 
-static int read_server_resources(reader *r, json_t *s, report_server_resources *out)
+static int read_server_resources(reader *r, json_t *s, void *item)
 {
+    report_server_resources *out = item;
     return reader_nonnegative(r, s, "cpu_user_s", &out->cpu_user_s) != 0 ||
                    reader_nonnegative(r, s, "cpu_system_s", &out->cpu_system_s) != 0 ||
                    reader_nonnegative(r, s, "peak_rss_bytes", &out->peak_rss_bytes) != 0 ||
@@ -180,27 +202,17 @@ static int read_server_resources(reader *r, json_t *s, report_server_resources *
 
 int reader_step_resources(reader *r, json_t *summary, long long servers, report_step_resources *out)
 {
-    json_t *resources, *list;
+    json_t *resources;
     memset(out, 0, sizeof(*out));
     if (optional_object(r, summary, "resources", &resources) != 0)
         return -1;
     if (resources == NULL)
         return 0;
     size_t back = reader_enter_key(r, "resources");
-    if (servers_array(r, resources, servers, &list) != 0)
-        return -1;
-    out->nservers = json_array_size(list);
-    if ((out->servers = reader_array_of(r, out->nservers, sizeof(*out->servers))) == NULL)
+    if ((out->servers = read_servers(r, resources, servers, sizeof(*out->servers),
+                                     read_server_resources, &out->nservers)) == NULL)
         return -1;
     out->present = 1;
-    size_t at = reader_enter_key(r, "servers");
-    for (size_t i = 0; i < out->nservers; i++) {
-        size_t item = reader_enter_index(r, i);
-        if (read_server_resources(r, json_array_get(list, i), &out->servers[i]) != 0)
-            return -1;
-        reader_leave(r, item);
-    }
-    reader_leave(r, at);
     if (reader_nonnegative(r, resources, "cpu_s", &out->cpu_s) != 0 ||
         nullable_nonnegative(r, resources, "requests_per_cpu_s", &out->requests_per_cpu_s,
                              &out->has_requests_per_cpu_s) != 0)

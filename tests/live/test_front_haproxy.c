@@ -105,6 +105,8 @@ Test(front_haproxy, spreads_plaintext_evenly_and_stop_leaves_nothing)
     int status = run_capturing("wrk", wrk, 30000, &out, &wrk_err);
     cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "wrk: %s", wrk_err);
     cr_assert_null(strstr(out, "Non-2xx"), "every response a 2xx: %s", out);
+    free(out);
+    free(wrk_err);
     json_t *seen = front_haproxy.collect(&fr, err, sizeof(err));
     cr_assert_not_null(seen, "%s", err);
     cr_assert_str_eq(json_string_value(json_object_get(seen, "name")), "haproxy");
@@ -370,7 +372,9 @@ Test(front_haproxy, the_balancers_core_counts_against_the_caps)
     snprintf(expected, sizeof(expected),
              "and the haproxy balancer's core need more than the %ld cores", cores);
     json_t *flags = json_object_get(summary, "flags");
-    cr_assert(strstr(json_dumps(flags, 0), expected) != NULL, "%s", json_dumps(flags, 0));
+    char *dumped = json_dumps(flags, 0);
+    cr_assert(strstr(dumped, expected) != NULL, "%s", dumped);
+    free(dumped);
     cr_assert(json_is_false(json_object_get(summary, "valid")));
     json_decref(report);
 }

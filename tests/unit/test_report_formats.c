@@ -539,6 +539,7 @@ Test(report_formats, markdown_shows_each_load_client_of_a_step)
         "a host is text from the report, escaped: %s", md);
     cr_assert_eq(strstr(md, "Load clients, thread, 1 servers"), NULL, "one client: no table");
     free(md);
+    report_doc_free(&doc);
 }
 
 /* A report with a target that failed and one that ran: each target's command or model once,

@@ -323,6 +323,7 @@ Test(report_read, the_front_is_read_where_there_is_one)
     cr_assert_str_eq(one->balance, "", "no balance: an empty string, never NULL");
     cr_assert_eq(doc.models[0].steps[0].nservers_counted, 0);
     report_doc_free(&doc);
+    json_decref(json);
     /* An older report has no front: nothing is present. */
     json = fixture_json();
     cr_assert_eq(report_read_json(&doc, json, "r.json", err, sizeof(err)), 0, "%s", err);

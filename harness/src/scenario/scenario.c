@@ -24,9 +24,9 @@ typedef struct loader {
 } loader;
 
 static const char *const top_keys[] = {
-    "name",     "description", "target",      "models", "servers", "connections_per_server",
-    "warmup_s", "duration_s",  "repetitions", "seed",   "predict", "front",
-    "balance",  "cpu_cap",     "gate",        NULL};
+    "name",     "description", "target",      "models",   "servers", "connections_per_server",
+    "warmup_s", "duration_s",  "repetitions", "seed",     "predict", "front",
+    "balance",  "cpu_cap",     "gate",        "services", NULL};
 static const char *const target_keys[] = {"app",     "command", "route", "workers",
                                           "threads", "check",   NULL};
 static const char *const gate_keys[] = {"min_efficiency", "max_sigma", "max_p99_ms",
@@ -414,7 +414,8 @@ int scenario_parse(scenario *sc, const char *path, const char *text, size_t len,
                parse_front(&ld, sc->json) == 0 &&
                get_number(&ld, sc->json, "", "cpu_cap", CPU_CAP_MIN, 0, 1024, 0, &sc->cpu_cap,
                           NULL) == 0 &&
-               parse_gate(&ld, sc->json) == 0) {
+               parse_gate(&ld, sc->json) == 0 &&
+               scenario_parse_services(&ld.schema, sc->json, &sc->services) == 0) {
         rc = 0;
     }
     json_schema_close(&ld.schema);

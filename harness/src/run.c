@@ -21,6 +21,7 @@
 #include "load.h"
 #include "proc.h"
 #include "rng.h"
+#include "service_run.h"
 #include "run.h"
 #include "stats.h"
 #include "step_figures.h"
@@ -167,22 +168,24 @@ typedef struct step_state {
     int valid;
 } step_state;
 
-/* Where the run is, for the progress line. */
+/* Where the run is, for the progress line, and the services every step shares. */
 typedef struct position {
     const char *model;
     size_t m, models;
     unsigned round, rounds;
+    const service_run *services;
 } position;
 
 /* The measured load: what the servers used over a window of it (resources; NULL when it could
  * not be measured, unmeasured saying why), with the front's view of it (runs[k].front) when it
  * has one. */
-static int measure_load(const deployment *d, const load_spec *load, front_run *fr,
-                        load_result *result, json_t **resources, char *unmeasured, size_t ulen,
-                        char *err, size_t errlen)
+static int measure_load(const deployment *d, const load_spec *load, const service_run *services,
+                        front_run *fr, load_result *result, json_t **resources, char *unmeasured,
+                        size_t ulen, char *err, size_t errlen)
 {
     if (fr->ops->mark(fr, err, errlen) != 0 ||
-        step_resources_measure(d, load, result, resources, unmeasured, ulen, err, errlen) != 0)
+        step_resources_measure(d, load, services, result, resources, unmeasured, ulen, err,
+                               errlen) != 0)
         return -1;
     json_t *seen = fr->ops->collect(fr, err, errlen);
     if (seen == NULL && *err != '\0') {
@@ -207,7 +210,8 @@ static int measure_once(const scenario *sc, const run_options *opt, step_state *
                         .app_path = opt->app_path,
                         .n = n,
                         .allow_uncapped = opt->allow_uncapped,
-                        .shared_port = sc->front->servers_share_port};
+                        .shared_port = sc->front->servers_share_port,
+                        .db = service_run_address(at->services)};
     if (deployer_local.start(&d, &spec, err, errlen) != 0)
         return -1;
     front_run fr;
@@ -250,7 +254,7 @@ static int measure_once(const scenario *sc, const run_options *opt, step_state *
     load_result result;
     json_t *resources;
     char unmeasured[512];
-    if (rc == 0 && (rc = measure_load(&d, &load, &fr, &result, &resources, unmeasured,
+    if (rc == 0 && (rc = measure_load(&d, &load, at->services, &fr, &result, &resources, unmeasured,
                                       sizeof(unmeasured), err, errlen)) == 0) {
         st->throughputs[st->nruns++] = result.throughput;
         json_t *raw = json_incref(result.raw);
@@ -438,13 +442,21 @@ int run_scenario(const scenario *sc, const run_options *options, json_t *report,
     rng order;
     rng_seed(&order, seed);
     json_t *results = json_object_get(report, "models");
-    int rc = 0;
+    /* The services first, once: a database that cannot start fails the run before anything is
+     * measured. */
+    service_run services;
+    int rc =
+        service_run_start(&services, &sc->services.postgres, options->allow_uncapped, err, errlen);
+    json_t *services_json = service_run_json(&services, &sc->services.postgres);
+    if (services_json != NULL)
+        json_object_set_new(report, "services", services_json);
     for (size_t m = 0; m < nmodels && rc == 0; m++) {
         json_t *model = json_pack("{s:s, s:[]}", "model", models[m], "steps");
         json_array_append_new(results, model);
-        position at = {models[m], m + 1, nmodels, 0, sc->repetitions};
+        position at = {models[m], m + 1, nmodels, 0, sc->repetitions, &services};
         rc = run_model(sc, options, &at, &order, model, &p, err, errlen);
     }
+    service_run_stop(&services);
     if (p.enabled)
         fprintf(stderr, "\r\033[K");
     json_object_set_new(report, "status",

@@ -32,6 +32,8 @@ typedef struct deploy_spec {
     unsigned n;
     int allow_uncapped; /* run without caps when they cannot be set */
     int shared_port;    /* 1: every server binds one port (the front says, front.h) */
+    const char *db;     /* the shared database's conninfo (twice-app's --db, a command's {db}
+                           and TWICE_DB), or NULL: none */
 } deploy_spec;
 
 typedef struct deployer {

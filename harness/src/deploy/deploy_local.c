@@ -60,9 +60,13 @@ static int announced_port(int out)
     return port;
 }
 
-/* Replaces every {host} and {port} of a command; the result is malloc'd. */
-static char *expand_command(const char *command, int port)
+/* Replaces every {host}, {port} and {db} of a command; the result is malloc'd. {db} is the
+ * database's conninfo in single quotes, one word for the shell (a conninfo of twice's has no
+ * quote of its own), or '' when there is none. */
+static char *expand_command(const char *command, int port, const char *db)
 {
+    char quoted_db[512];
+    snprintf(quoted_db, sizeof(quoted_db), "'%s'", db != NULL ? db : "");
     size_t cap = strlen(command) * 2 + 64, len = 0;
     char *out = malloc(cap);
     for (const char *p = command; *p != '\0';) {
@@ -78,6 +82,10 @@ static char *expand_command(const char *command, int port)
             add = piece;
             add_len = strlen(add);
             p += 6;
+        } else if (strncmp(p, "{db}", 4) == 0) {
+            add = quoted_db;
+            add_len = strlen(add);
+            p += 4;
         } else {
             add = p++;
         }
@@ -110,12 +118,19 @@ static pid_t start_one(deployment *d, const deploy_spec *spec, unsigned i, int o
                         listen,
                         "--max-coroutines",
                         "100000",
+                        spec->db != NULL ? "--db" : NULL,
+                        (char *)spec->db,
                         NULL};
         return proc_spawn(argv, out, d->stderr_fds[i], NULL, join, err, errlen);
     }
-    char *command = expand_command(sc->command, d->ports[i]);
+    /* A command is told of the database twice over: {db} in its command line, and TWICE_DB in
+     * its environment (what the Flask app reads). */
+    char db_env[512];
+    snprintf(db_env, sizeof(db_env), "TWICE_DB=%s", spec->db != NULL ? spec->db : "");
+    char *env[] = {spec->db != NULL ? db_env : NULL, NULL};
+    char *command = expand_command(sc->command, d->ports[i], spec->db);
     char *argv[] = {"/bin/sh", "-c", command, NULL};
-    pid_t pid = proc_spawn(argv, -1, d->stderr_fds[i], NULL, join, err, errlen);
+    pid_t pid = proc_spawn(argv, -1, d->stderr_fds[i], env, join, err, errlen);
     free(command);
     return pid;
 }

@@ -15,6 +15,7 @@
 #include "load_runner.h"
 #include "measure_window.h"
 #include "proc.h"
+#include "service_run.h"
 #include "stats.h"
 #include "step_resources.h"
 
@@ -69,8 +70,10 @@ static json_t *server_json(const struct measure_server *s)
         count_or_null(s->connections), "requests");
 }
 
-/* The run's "resources" object from a window's figures. */
-static json_t *resources_json(const struct measure_result *r, unsigned connections_asked)
+/* The run's "resources" object from a window's figures; the services' CPU (service_cpu_s) is
+ * twice's doing, not foreign. */
+static json_t *resources_json(const struct measure_result *r, unsigned connections_asked,
+                              double service_cpu_s)
 {
     json_t *servers = json_array();
     for (size_t i = 0; i < r->servers_count; i++)
@@ -81,7 +84,7 @@ static json_t *resources_json(const struct measure_result *r, unsigned connectio
                      r->wrk_sched.wait_s, "connections_open", count_or_null(r->wrk_connections),
                      "connections_asked", (json_int_t)connections_asked, "machine", "cores",
                      (json_int_t)(cores > 0 ? cores : 1), "busy_s", r->machine.busy_s,
-                     "foreign_cpu_s", r->foreign_cpu_s, "notes", r->notes);
+                     "foreign_cpu_s", fmax(0, r->foreign_cpu_s - service_cpu_s), "notes", r->notes);
 }
 
 /* The distinct ports of d's servers (all one with the reuseport front), into ports. */
@@ -103,12 +106,13 @@ static size_t distinct_ports(const deployment *d, uint16_t *ports)
 static pid_t wrk_group(const load_process *lp)
 {
     return lp->nclients == 1 && lp->clients[0].runner == &load_runner_local ? lp->clients[0].pid
-                                                                             : 0;
+                                                                            : 0;
 }
 
-/* Watches the window of a started wrk: its resources object, or NULL with why in note. */
-static json_t *watch(const deployment *d, const load_spec *load, const load_process *lp, char *note,
-                     size_t notelen)
+/* Watches the window of a started wrk, and the services it reaches: its resources object, or
+ * NULL with why in note. */
+static json_t *watch(const deployment *d, const load_spec *load, const load_process *lp,
+                     const service_run *services, char *note, size_t notelen)
 {
     uint16_t ports[DEPLOY_MAX_SERVERS];
     struct measure_targets targets = {.server_groups = d->pids,
@@ -123,22 +127,30 @@ static json_t *watch(const deployment *d, const load_spec *load, const load_proc
     sleep_until(&lp->started, open_s);
     if (measure_window_start(&w, &targets, note, notelen) != 0)
         return NULL;
+    service_sample service_start;
+    service_run_sample(services, &service_start);
     sleep_until(&lp->started, close_s);
     const struct measure_result *r = measure_window_stop(&w, note, notelen);
-    json_t *out = r != NULL ? resources_json(r, load->connections) : NULL;
+    double service_cpu_s;
+    json_t *service = service_run_window(services, &service_start, &service_cpu_s);
+    json_t *out = r != NULL ? resources_json(r, load->connections, service_cpu_s) : NULL;
+    if (out != NULL && service != NULL)
+        json_object_set(out, "services", service);
+    json_decref(service);
     measure_window_free(&w);
     return out;
 }
 
-int step_resources_measure(const deployment *d, const load_spec *load, load_result *result,
-                           json_t **resources, char *note, size_t notelen, char *err, size_t errlen)
+int step_resources_measure(const deployment *d, const load_spec *load, const service_run *services,
+                           load_result *result, json_t **resources, char *note, size_t notelen,
+                           char *err, size_t errlen)
 {
     load_process lp;
     *resources = NULL;
     snprintf(note, notelen, "%s", "");
     if (load_start(load, &lp, err, errlen) != 0)
         return -1;
-    *resources = watch(d, load, &lp, note, notelen);
+    *resources = watch(d, load, &lp, services, note, notelen);
     if (load_finish(&lp, result, err, errlen) != 0) {
         json_decref(*resources);
         *resources = NULL;

@@ -16,20 +16,22 @@
 
 #include "deploy.h"
 #include "load.h"
+#include "service_run.h"
 
 /** When the window opens after wrk starts, and when it closes, for a run of duration_s. */
 void step_window_bounds(double duration_s, double *open_s, double *close_s);
 
 /**
  * Runs wrk with load against d's servers while a measurement window watches them (their
- * process groups, their cgroups where d has them, their ports), then waits for wrk and
- * fills *result. *resources gets the run's "resources" object (a new reference), or NULL
- * when no window could be measured, with why in note (the run's figures still count).
- * 0, or -1 with err when wrk failed (nothing in *result or *resources then).
+ * process groups, their cgroups where d has them, their ports) and the services they use
+ * (resources.services, service_run.h), then waits for wrk and fills *result. *resources gets the
+ * run's "resources" object (a new reference), or NULL when no window could be measured, with why in
+ * note (the run's figures still count). 0, or -1 with err when wrk failed (nothing in *result or
+ * *resources then).
  */
-int step_resources_measure(const deployment *d, const load_spec *load, load_result *result,
-                           json_t **resources, char *note, size_t notelen, char *err,
-                           size_t errlen);
+int step_resources_measure(const deployment *d, const load_spec *load, const service_run *services,
+                           load_result *result, json_t **resources, char *note, size_t notelen,
+                           char *err, size_t errlen);
 
 /**
  * The step's "resources" summary from its runs (each a run object of the report, with its

@@ -285,8 +285,10 @@ static int measure_once(const scenario *sc, const run_options *opt, step_state *
 }
 
 /* The step's summary, once every round measured it: its figures, its resources, its flags
- * (step_flags.h), its bounds. */
-static void summarize_step(const scenario *sc, const char *model, step_state *st)
+ * (step_flags.h), its bounds, the shared service's capacity under its cap (service_cap cores)
+ * among them. */
+static void summarize_step(const scenario *sc, const char *model, double service_cap,
+                           step_state *st)
 {
     json_t *runs = json_object_get(st->step, "runs");
     json_t *summary = summarize(runs);
@@ -323,7 +325,13 @@ static void summarize_step(const scenario *sc, const char *model, step_state *st
         json_object_set_new(summary, "resources", resources);
     json_object_set_new(summary, "disturbed", json_boolean(disturbed));
     json_object_set_new(summary, "valid", json_boolean(st->valid));
-    json_object_set_new(summary, "bounds", bounds(sc, model, st->servers, st->connections));
+    json_t *limits = bounds(sc, model, st->servers, st->connections);
+    double service = breakdown_service_capacity(
+        st->figures.runs, st->figures.nruns,
+        st->nruns > 0 ? stats_summarize(st->throughputs, st->nruns).median : 0, service_cap);
+    if (service > 0)
+        json_object_set_new(limits, "service", json_real(service));
+    json_object_set_new(summary, "bounds", limits);
     json_object_set_new(summary, "flags", flags);
     json_object_set_new(summary, "front", front_summary(sc->front, sc->balance, runs));
     json_object_set_new(st->step, "summary", summary);
@@ -334,11 +342,12 @@ static void summarize_step(const scenario *sc, const char *model, step_state *st
  * that step is valid, and its measured windows as the reference; and the verdict read against
  * the largest step's.
  */
-static void explain_losses(const scenario *sc, const char *model, const step_state *states,
-                           json_t *analysis)
+static void explain_losses(const scenario *sc, const char *model, double service_cap,
+                           const step_state *states, json_t *analysis)
 {
     const step_state *first = &states[0];
-    breakdown_input in = {.x1 = first->valid
+    breakdown_input in = {.service_cap = service_cap,
+                          .x1 = first->valid
                                     ? stats_summarize(first->throughputs, first->nruns).median /
                                           first->servers
                                     : 0,
@@ -400,13 +409,14 @@ static int run_model(const scenario *sc, const run_options *opt, position *at, r
         for (size_t k = 0; k < sc->nservers && rc == 0; k++)
             rc = measure_once(sc, opt, &states[shuffled[k]], at, p, err, errlen);
     }
+    double service_cap = service_run_cap(at->services);
     for (size_t s = 0; s < sc->nservers && rc == 0; s++)
-        summarize_step(sc, at->model, &states[s]);
+        summarize_step(sc, at->model, service_cap, &states[s]);
     /* The bootstrap's seed continues the run's sequence: the report's seed gives it too. */
     if (rc == 0)
         rc = analyze_model(sc, states, rng_next(order), model, err, errlen);
     if (rc == 0)
-        explain_losses(sc, at->model, states, json_object_get(model, "analysis"));
+        explain_losses(sc, at->model, service_cap, states, json_object_get(model, "analysis"));
     for (size_t s = 0; s < sc->nservers; s++) {
         json_decref(states[s].losses);
         step_figures_free(&states[s].figures);

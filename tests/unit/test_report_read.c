@@ -684,7 +684,7 @@ Test(report_read, breakdowns_are_checked)
     part_refused(1, "part", json_string("gremlins"),
                  SUMMARY_PATH ".breakdown.parts[1].part: unknown part (expected "
                               "\"front_imbalance\", \"throttling\", \"cpu_starvation\", "
-                              "\"load_generator\" or \"system\")");
+                              "\"load_generator\", \"shared_service\" or \"system\")");
     part_refused(1, "part", json_string("system"),
                  SUMMARY_PATH ".breakdown.parts[4].part: \"system\" is listed twice");
     part_refused(0, "part", NULL,

@@ -36,7 +36,8 @@ int step_resources_measure(const deployment *d, const load_spec *load, const ser
 /**
  * The step's "resources" summary from its runs (each a run object of the report, with its
  * "throughput" and, where measured, its "resources"): the medians over the runs of each
- * server's figures, of the servers' CPU together, and the step's requests per CPU-second.
+ * server's figures, of the servers' CPU together, the step's requests per CPU-second, and
+ * of each shared service's figures ("services", where the runs measured them).
  * A new reference; NULL when no run has resources.
  */
 json_t *step_resources_summary(json_t *runs);

@@ -76,6 +76,11 @@ const char *service_run_address(const service_run *r)
     return r->svc != NULL ? r->ops->address(r->svc) : NULL;
 }
 
+double service_run_cap(const service_run *r)
+{
+    return r->cap_applied ? r->cpu_cap : 0;
+}
+
 json_t *service_run_json(const service_run *r, const scenario_postgres *pg)
 {
     if (r->ops == NULL)

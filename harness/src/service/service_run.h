@@ -34,6 +34,8 @@ int service_run_start(service_run *r, const scenario_postgres *pg, int allow_unc
                       size_t errlen);
 /** What servers connect with (owned by r), or NULL when r runs no service. */
 const char *service_run_address(const service_run *r);
+/** The CPU cap that applies to the service in cores; 0 when none does. */
+double service_run_cap(const service_run *r);
 /** The report's "services" object: each service's settings and whether its cap applied; NULL
  * when r runs none. A new reference. */
 json_t *service_run_json(const service_run *r, const scenario_postgres *pg);

@@ -221,7 +221,8 @@ static int measure_once(const scenario *sc, const run_options *opt, step_state *
         return -1;
     }
     int spreads = sc->front->load_spreads;
-    double reserved = (d.caps_applied ? sc->cpu_cap * n : 0) + sc->front->own_cores;
+    double reserved = (d.caps_applied ? sc->cpu_cap * n : 0) + sc->front->own_cores +
+                      service_run_cap(at->services);
     load_spec load = {.route = sc->route,
                       .check = sc->check,
                       .ports = fr.ports,

@@ -12,6 +12,7 @@
  * at once) or below them (every server saturated, whatever the spread).
  */
 #include <criterion/criterion.h>
+#include <glob.h>
 #include <math.h>
 #include <string.h>
 
@@ -70,6 +71,35 @@ Test(shipped_scenarios, no_server_is_likely_to_get_more_connections_than_it_can_
                           shipped[f], sc.models[m], n, h, low, high, c);
             }
         }
+        scenario_free(&sc);
+    }
+}
+
+Test(shipped_scenarios, every_shipped_scenario_loads)
+{
+    glob_t found;
+    cr_assert_eq(glob(SCENARIOS_DIR "/*.json", 0, NULL, &found), 0);
+    cr_assert_geq(found.gl_pathc, 10, "the shipped scenarios, the db ones among them");
+    for (size_t i = 0; i < found.gl_pathc; i++) {
+        char err[1024];
+        scenario sc;
+        cr_expect_eq(scenario_load(&sc, found.gl_pathv[i], err, sizeof(err)), 0, "%s", err);
+        cr_expect(sc.description != NULL, "%s says what it shows", found.gl_pathv[i]);
+        scenario_free(&sc);
+    }
+    globfree(&found);
+}
+
+Test(shipped_scenarios, the_db_scenarios_start_their_database)
+{
+    const char *db[] = {"db-read.json", "db-hot-row.json", "db-connections.json"};
+    for (size_t f = 0; f < sizeof(db) / sizeof(db[0]); f++) {
+        char path[512], err[512];
+        scenario sc;
+        snprintf(path, sizeof(path), "%s/%s", SCENARIOS_DIR, db[f]);
+        cr_assert_eq(scenario_load(&sc, path, err, sizeof(err)), 0, "%s", err);
+        cr_expect(sc.services.postgres.enabled, "%s", db[f]);
+        cr_expect(strncmp(sc.route, "/db/", 4) == 0, "%s", db[f]);
         scenario_free(&sc);
     }
 }

@@ -54,6 +54,7 @@ typedef struct report_window_resources {
     size_t nservers;
     int has_wrk; /* the load generator's figures */
     double wrk_cpu_s, wrk_runqueue_wait_s, wrk_connections_open, wrk_connections_asked;
+    int has_wrk_connections_open; /* 0: not counted (several clients, or /proc unreadable) */
     int has_machine;
     double machine_cores, machine_busy_s, machine_foreign_cpu_s;
     const char *notes; /* what could not be measured; "" when nothing */

@@ -111,7 +111,8 @@ static int read_wrk(reader *r, json_t *resources, report_window_resources *out)
     size_t back = reader_enter_key(r, "wrk");
     if (reader_nonnegative(r, wrk, "cpu_s", &out->wrk_cpu_s) != 0 ||
         reader_nonnegative(r, wrk, "runqueue_wait_s", &out->wrk_runqueue_wait_s) != 0 ||
-        reader_nonnegative(r, wrk, "connections_open", &out->wrk_connections_open) != 0 ||
+        nullable_nonnegative(r, wrk, "connections_open", &out->wrk_connections_open,
+                             &out->has_wrk_connections_open) != 0 ||
         reader_nonnegative(r, wrk, "connections_asked", &out->wrk_connections_asked) != 0)
         return -1;
     reader_leave(r, back);

@@ -29,20 +29,23 @@ TestSuite(db_scenario, .init = scratch_make, .fini = scratch_remove, .timeout = 
 #define SERVICE_START_TIMEOUT_MS 60000
 #define RUN_TIMEOUT_MS 150000
 
-/* A scenario of 1 and 2 servers on /db/read, each step run for duration_s, in the scratch
- * directory. */
-static char *write_scenario(unsigned duration_s)
+#define APP_TARGET                                                                                 \
+    "\"target\": {\"app\": \"twice-app\", \"route\": \"/db/read?id=7\", \"check\": \"json\"}, "    \
+    "\"models\": [\"coroutine\"]"
+
+/* A scenario of 1 and 2 servers of target (its "target" and "models") on a database, each step
+ * run for duration_s, in the scratch directory. */
+static char *write_scenario(const char *target, unsigned duration_s)
 {
     char *path = scratch_path("db.json");
     FILE *f = fopen(path, "w");
     cr_assert_not_null(f);
     fprintf(f,
-            "{\"name\": \"tiny-db\", \"target\": {\"app\": \"twice-app\", \"route\": "
-            "\"/db/read?id=7\", \"check\": \"json\"}, \"models\": [\"coroutine\"], "
-            "\"servers\": [1, 2], \"connections_per_server\": 2, \"warmup_s\": 0, "
-            "\"duration_s\": %u, \"repetitions\": 1, \"seed\": 3, \"services\": {\"postgres\": "
-            "{\"rows\": 100, \"max_connections\": 20, \"cpu_cap\": 0.5}}}\n",
-            duration_s);
+            "{\"name\": \"tiny-db\", %s, \"servers\": [1, 2], \"connections_per_server\": 2, "
+            "\"warmup_s\": 0, \"duration_s\": %u, \"repetitions\": 1, \"seed\": 3, "
+            "\"services\": {\"postgres\": {\"rows\": 100, \"max_connections\": 20, "
+            "\"cpu_cap\": 0.5}}}\n",
+            target, duration_s);
     fclose(f);
     return path;
 }
@@ -181,7 +184,7 @@ static void assert_service_figures(json_t *pg, const char *where)
 
 Test(db_scenario, a_run_reports_the_database_and_leaves_nothing)
 {
-    char *scenario = write_scenario(1);
+    char *scenario = write_scenario(APP_TARGET, 1);
     pid_t twice = start_twice(scenario);
     char dir[PATH_MAX];
     find_service_dir(twice, dir, sizeof(dir));
@@ -229,7 +232,7 @@ Test(db_scenario, a_run_reports_the_database_and_leaves_nothing)
 
 Test(db_scenario, a_sigkill_of_twice_mid_run_leaves_nothing)
 {
-    char *scenario = write_scenario(30);
+    char *scenario = write_scenario(APP_TARGET, 30);
     pid_t twice = start_twice(scenario);
     char dir[PATH_MAX];
     find_service_dir(twice, dir, sizeof(dir));
@@ -242,4 +245,43 @@ Test(db_scenario, a_sigkill_of_twice_mid_run_leaves_nothing)
     db_nothing_left(dir, "after SIGKILL of twice run");
     no_cgroup_left(twice);
     free(scenario);
+}
+
+/* A command target reaches the database through {db} in its command line, or through TWICE_DB
+ * in its environment: twice-app run as a command reads either. Every /db/read answered is
+ * the database reached. */
+Test(db_scenario, a_command_gets_the_database_as_db_and_in_its_environment)
+{
+    const char *targets[] = {
+        "\"target\": {\"command\": \"exec " TWICE_APP_PATH " --listen {host}:{port} --db {db}\", "
+        "\"route\": \"/db/read?id=7\", \"check\": \"json\"}",
+        "\"target\": {\"command\": \"exec " TWICE_APP_PATH " --listen {host}:{port}\", "
+        "\"route\": \"/db/read?id=7\", \"check\": \"json\"}"};
+    for (size_t t = 0; t < 2; t++) {
+        char *scenario = write_scenario(targets[t], 1);
+        pid_t twice = start_twice(scenario);
+        int status = wait_twice(twice);
+        cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "twice run failed (status %d)",
+                  status);
+        json_t *report = read_report();
+        json_t *run = json_array_get(
+            json_object_get(
+                json_array_get(
+                    json_object_get(json_array_get(json_object_get(report, "models"), 0), "steps"),
+                    0),
+                "runs"),
+            0);
+        cr_assert_gt(json_integer_value(json_object_get(run, "requests")), 0, "%s", targets[t]);
+        cr_assert_eq(json_integer_value(json_object_get(run, "non2xx")), 0,
+                     "%s: a server without the database answers 503", targets[t]);
+        cr_assert_eq(json_integer_value(json_object_get(run, "failed_checks")), 0);
+        json_decref(report);
+        free(scenario);
+        /* The next report must be the next target's. */
+        char *reports = scratch_path("reports");
+        char command[600];
+        snprintf(command, sizeof(command), "rm -rf '%s'", reports);
+        cr_assert_eq(system(command), 0);
+        free(reports);
+    }
 }

@@ -220,6 +220,10 @@ Test(db_scenario, a_run_reports_the_database_and_leaves_nothing)
             json_object_get(json_object_get(json_object_get(summary, "resources"), "services"),
                             "postgres"),
             where);
+        /* Capped, the database's capacity is one of the step's bounds. */
+        json_t *service_bound = json_object_get(json_object_get(summary, "bounds"), "service");
+        if (cgroups_possible())
+            cr_assert(json_number_value(service_bound) > 0, "%s: bounds.service", where);
         json_t *breakdown = json_object_get(summary, "breakdown");
         if (json_is_object(breakdown))
             cr_assert_str_eq(json_string_value(json_object_get(

@@ -309,6 +309,7 @@ static void summarize_step(const scenario *sc, const char *model, double service
                                .cores = sysconf(_SC_NPROCESSORS_ONLN),
                                .front_cores = sc->front->own_cores,
                                .front_name = sc->front->name,
+                               .service_cap = service_cap,
                                .clients = st->clients,
                                .windows = st->figures.runs,
                                .nwindows = st->figures.nruns};

@@ -24,6 +24,7 @@
 #include "load.h"
 #include "proc.h"
 #include "rng.h"
+#include "service_run.h"
 #include "run.h"
 #include "stats.h"
 #include "step_figures.h"
@@ -173,23 +174,25 @@ typedef struct step_state {
     int valid;
 } step_state;
 
-/* Where the run is: the target, and for the progress line, how far. */
+/* Where the run is: the target, the services every step shares, and for the progress line,
+ * how far. */
 typedef struct position {
     const scenario_target *target;
     size_t m, targets;
     unsigned round, rounds;
+    const service_run *services;
 } position;
 
 /* The measured load: what the servers used over a window of it (resources; NULL when it could
  * not be measured, unmeasured saying why), with the front's view of it (runs[k].front) when it
  * has one. */
-static int measure_load(const deployment *d, const load_spec *load, front_run *fr,
-                        load_result *result, json_t **resources, char *unmeasured, size_t ulen,
-                        char *err, size_t errlen)
+static int measure_load(const deployment *d, const load_spec *load, const service_run *services,
+                        front_run *fr, load_result *result, json_t **resources, char *unmeasured,
+                        size_t ulen, char *err, size_t errlen)
 {
     if (fr->ops->mark(fr, err, errlen) != 0 ||
-        step_resources_measure(d, load, fr->group, result, resources, unmeasured, ulen, err,
-                               errlen) != 0)
+        step_resources_measure(d, load, fr->group, services, result, resources, unmeasured, ulen,
+                               err, errlen) != 0)
         return -1;
     json_t *seen = fr->ops->collect(fr, err, errlen);
     if (seen == NULL && *err != '\0') {
@@ -234,7 +237,8 @@ static int measure_once(const scenario *sc, const run_options *opt, const placem
                         .n = n,
                         .allow_uncapped = opt->allow_uncapped,
                         .shared_port = sc->front->servers_share_port,
-                        .hosts = pl->hosts};
+                        .hosts = pl->hosts,
+                        .db = service_run_address(at->services)};
     if (pl->deployer->start(&d, &spec, err, errlen) != 0)
         return -1;
     front_run fr;
@@ -244,7 +248,8 @@ static int measure_once(const scenario *sc, const run_options *opt, const placem
         return -1;
     }
     int spreads = sc->front->load_spreads;
-    double reserved = (d.caps_applied ? sc->cpu_cap * n : 0) + sc->front->own_cores;
+    double reserved = (d.caps_applied ? sc->cpu_cap * n : 0) + sc->front->own_cores +
+                      service_run_cap(at->services);
     load_spec load = {.route = sc->route,
                       .check = sc->check,
                       .addresses = spreads ? d.hosts : NULL,
@@ -279,7 +284,7 @@ static int measure_once(const scenario *sc, const run_options *opt, const placem
     load_result result;
     json_t *resources;
     char unmeasured[512];
-    if (rc == 0 && (rc = measure_load(&d, &load, &fr, &result, &resources, unmeasured,
+    if (rc == 0 && (rc = measure_load(&d, &load, at->services, &fr, &result, &resources, unmeasured,
                                       sizeof(unmeasured), err, errlen)) == 0) {
         st->throughputs[st->nruns++] = result.throughput;
         json_t *raw = json_incref(result.raw);
@@ -316,8 +321,10 @@ static int measure_once(const scenario *sc, const run_options *opt, const placem
 }
 
 /* The step's summary, once every round measured it: its figures, its resources, its flags
- * (step_flags.h), its bounds. */
-static void summarize_step(const scenario *sc, const scenario_target *t, step_state *st)
+ * (step_flags.h), its bounds, the shared service's capacity under its cap (service_cap cores)
+ * among them. */
+static void summarize_step(const scenario *sc, const scenario_target *t, double service_cap,
+                           step_state *st)
 {
     json_t *runs = json_object_get(st->step, "runs");
     json_t *summary = summarize(runs);
@@ -337,6 +344,7 @@ static void summarize_step(const scenario *sc, const scenario_target *t, step_st
                                .cores = sysconf(_SC_NPROCESSORS_ONLN),
                                .front_cores = sc->front->own_cores,
                                .front_name = sc->front->name,
+                               .service_cap = service_cap,
                                .clients = st->clients,
                                .windows = st->figures.runs,
                                .nwindows = st->figures.nruns};
@@ -354,7 +362,13 @@ static void summarize_step(const scenario *sc, const scenario_target *t, step_st
         json_object_set_new(summary, "resources", resources);
     json_object_set_new(summary, "disturbed", json_boolean(disturbed));
     json_object_set_new(summary, "valid", json_boolean(st->valid));
-    json_object_set_new(summary, "bounds", bounds(sc, t, st->servers, st->connections));
+    json_t *limits = bounds(sc, t, st->servers, st->connections);
+    double service = breakdown_service_capacity(
+        st->figures.runs, st->figures.nruns,
+        st->nruns > 0 ? stats_summarize(st->throughputs, st->nruns).median : 0, service_cap);
+    if (service > 0)
+        json_object_set_new(limits, "service", json_real(service));
+    json_object_set_new(summary, "bounds", limits);
     json_object_set_new(summary, "flags", flags);
     json_object_set_new(summary, "front", front_summary(sc->front, sc->balance, runs));
     json_object_set_new(st->step, "summary", summary);
@@ -365,11 +379,12 @@ static void summarize_step(const scenario *sc, const scenario_target *t, step_st
  * that step is valid, and its measured windows as the reference; and the verdict read against
  * the largest step's.
  */
-static void explain_losses(const scenario *sc, const scenario_target *t, const step_state *states,
-                           json_t *analysis)
+static void explain_losses(const scenario *sc, const scenario_target *t, double service_cap,
+                           const step_state *states, json_t *analysis)
 {
     const step_state *first = &states[0];
-    breakdown_input in = {.x1 = first->valid
+    breakdown_input in = {.service_cap = service_cap,
+                          .x1 = first->valid
                                     ? stats_summarize(first->throughputs, first->nruns).median /
                                           first->servers
                                     : 0,
@@ -431,13 +446,14 @@ static int run_model(const scenario *sc, const run_options *opt, const placement
         for (size_t k = 0; k < sc->nservers && rc == 0; k++)
             rc = measure_once(sc, opt, pl, &states[shuffled[k]], at, p, err, errlen);
     }
+    double service_cap = service_run_cap(at->services);
     for (size_t s = 0; s < sc->nservers && rc == 0; s++)
-        summarize_step(sc, at->target, &states[s]);
+        summarize_step(sc, at->target, service_cap, &states[s]);
     /* The bootstrap's seed continues the run's sequence: the report's seed gives it too. */
     if (rc == 0)
         rc = analyze_model(sc, states, rng_next(order), model, err, errlen);
     if (rc == 0)
-        explain_losses(sc, at->target, states, json_object_get(model, "analysis"));
+        explain_losses(sc, at->target, service_cap, states, json_object_get(model, "analysis"));
     for (size_t s = 0; s < sc->nservers; s++) {
         json_decref(states[s].losses);
         step_figures_free(&states[s].figures);
@@ -492,16 +508,25 @@ int run_scenario(const scenario *sc, const run_options *options, json_t *report,
     /* Room for a server's message with the last lines of its stderr (proc.h). */
     char failures[1024] = "", why[PROC_NOTE_BYTES + 2048] = "interrupted";
     size_t failed = 0;
+    /* The services first, once: a database that cannot start fails the run before anything is
+     * measured. */
+    service_run services;
+    int started = service_run_start(&services, &sc->services.postgres, options->allow_uncapped, why,
+                                    sizeof(why)) == 0;
+    json_t *services_json = service_run_json(&services, &sc->services.postgres);
+    if (services_json != NULL)
+        json_object_set_new(report, "services", services_json);
     /* Every host reached and checked before anything is measured. */
     placement pl = {deployer_for(options->inventory, why, sizeof(why)), NULL};
-    int opened = pl.deployer != NULL && pl.deployer->open(&pl.hosts, options->inventory, sc,
-                                                          options->app_path, why, sizeof(why)) == 0;
+    int opened = started && pl.deployer != NULL &&
+                 pl.deployer->open(&pl.hosts, options->inventory, sc, options->app_path, why,
+                                   sizeof(why)) == 0;
     for (size_t m = 0; opened && m < sc->ntargets && !proc_interrupted; m++) {
         const scenario_target *t = &sc->targets[m];
         json_t *model =
             json_pack("{s:s, s:o, s:[]}", "model", t->label, "target", target_json(t), "steps");
         json_array_append_new(results, model);
-        position at = {t, m + 1, sc->ntargets, 0, sc->repetitions};
+        position at = {t, m + 1, sc->ntargets, 0, sc->repetitions, &services};
         if (run_model(sc, options, &pl, &at, &order, model, &p, why, sizeof(why)) == 0 ||
             proc_interrupted)
             continue;
@@ -515,6 +540,7 @@ int run_scenario(const scenario *sc, const run_options *options, json_t *report,
     }
     if (opened)
         pl.deployer->close(pl.hosts);
+    service_run_stop(&services);
     int rc = !opened || proc_interrupted || failed != 0 ? -1 : 0;
     if (!opened || proc_interrupted)
         snprintf(err, errlen, "%s", why);

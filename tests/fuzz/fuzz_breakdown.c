@@ -2,7 +2,8 @@
  * fuzz_breakdown.c - the loss breakdown (breakdown.h) and the step's flags
  * (step_flags.h) over arbitrary measured figures: bytes become up to 4 runs
  * of up to 8 servers each, with CPU, waits, throttling and connections from
- * nothing to far more than a window holds, counts not taken (-1), and the
+ * nothing to far more than a window holds, counts not taken (-1), a shared
+ * service's CPU and throttling (or none) under a cap (or none), and the
  * reference and route of the step. Whatever the figures, a breakdown's
  * parts must be finite, never negative, sum to the loss, and go out as
  * JSON whole; the flags must be strings.
@@ -63,7 +64,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                           .holds = next(data, size, &at) % 4 * 8.0,
                           .runs = runs,
                           .nruns = nruns,
-                          .ref = breakdown_reference_of(runs, nruns > 0 ? 1 : 0)};
+                          .service_cap = figure(data, size, &at, 1)};
+    /* The service's figures come after the rest, so that the older inputs still reach the
+     * parts they reached before. */
+    for (size_t k = 0; k < nruns; k++) {
+        runs[k].has_service = (int)(next(data, size, &at) & 1);
+        runs[k].service_cpu_s = figure(data, size, &at, runs[k].window_s);
+        runs[k].service_has_throttling = (int)(next(data, size, &at) & 1);
+        runs[k].service_throttled_s = figure(data, size, &at, runs[k].window_s);
+    }
+    in.ref = breakdown_reference_of(runs, nruns > 0 ? 1 : 0);
     breakdown b;
     if (breakdown_compute(&in, &b)) {
         double sum = 0;

@@ -7,10 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "db_fixture.h"
+
+/* How long a stopped service may take to be gone. */
+#define GONE_TIMEOUT_MS 15000
 
 service *db_start(void)
 {
@@ -86,4 +90,20 @@ pid_t *db_processes_in(const char *dir, size_t *n)
     if (proc != NULL)
         closedir(proc);
     return pids;
+}
+
+void db_nothing_left(const char *dir, const char *when)
+{
+    size_t n = 0;
+    struct stat st;
+    int dir_left = 1;
+    for (int waited = 0; waited < GONE_TIMEOUT_MS; waited += 50) {
+        free(db_processes_in(dir, &n));
+        dir_left = stat(dir, &st) == 0;
+        if (n == 0 && !dir_left)
+            return;
+        sleep_ms(50);
+    }
+    cr_assert_fail("%s: %zu process(es) still work in %s, and the directory is %s", when, n, dir,
+                   dir_left ? "still there" : "gone");
 }

@@ -27,5 +27,8 @@ void db_stop_app(app_process *app);
 /** The pids of every process whose working directory is dir or below it, of any user (a
  * PostgreSQL server and its backends work in their data directory); malloc'd, *n of them. */
 pid_t *db_processes_in(const char *dir, size_t *n);
+/** Waits (bounded) until no process works in dir and dir is gone; fails the test naming what
+ * is left, and when (a phrase for the message). */
+void db_nothing_left(const char *dir, const char *when);
 
 #endif

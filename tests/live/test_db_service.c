@@ -19,8 +19,6 @@
 
 TestSuite(db_service, .timeout = 120);
 
-#define GONE_TIMEOUT_MS 15000
-
 /* The scratch directory of a running service: the parent of its server's data directory. */
 static void service_dir(pid_t server, char *dir, size_t len)
 {
@@ -42,23 +40,6 @@ static uid_t owner_of(pid_t pid)
     snprintf(path, sizeof(path), "/proc/%d", (int)pid);
     cr_assert_eq(stat(path, &st), 0, "no process %d", (int)pid);
     return st.st_uid;
-}
-
-/* Waits until no process works in dir and dir is gone; fails naming what is left. */
-static void nothing_left(const char *dir, const char *when)
-{
-    size_t n = 0;
-    struct stat st;
-    int dir_left = 1;
-    for (int waited = 0; waited < GONE_TIMEOUT_MS; waited += 50) {
-        free(db_processes_in(dir, &n));
-        dir_left = stat(dir, &st) == 0;
-        if (n == 0 && !dir_left)
-            return;
-        sleep_ms(50);
-    }
-    cr_assert_fail("%s: %zu process(es) still work in %s, and the directory is %s", when, n, dir,
-                   dir_left ? "still there" : "gone");
 }
 
 static long long count_items(PGconn *conn)
@@ -101,7 +82,7 @@ Test(db_service, start_seed_stop_leaves_nothing)
     free(db_processes_in(dir, &n));
     cr_assert_geq(n, 2, "a server and the test's backend work in %s, found %zu", dir, n);
     service_postgres.stop(svc); /* with the test's connection still open */
-    nothing_left(dir, "after stop");
+    db_nothing_left(dir, "after stop");
     PGresult *after = PQexec(conn, "SELECT 1");
     cr_assert_neq(PQresultStatus(after), PGRES_TUPLES_OK, "the test's connection is cut off");
     PQclear(after);
@@ -155,7 +136,7 @@ Test(db_service, sigkill_of_the_starter_leaves_nothing)
 
     kill(starter, SIGKILL);
     waitpid(starter, NULL, 0);
-    nothing_left(dir, "after SIGKILL of the process that started the service");
+    db_nothing_left(dir, "after SIGKILL of the process that started the service");
 }
 
 Test(db_service, names_the_service_kind)

@@ -343,9 +343,9 @@ Test(breakdown, the_report_object_lists_the_parts_in_order_and_the_verdict_reads
     cr_assert_eq(breakdown_compute(&in, &b), 1);
     json_t *json = breakdown_json(&b);
     cr_assert_str_eq(json_string_value(json_object_get(json, "largest")), "front_imbalance");
-    const char *order[] = {"front_imbalance", "throttling", "cpu_starvation", "load_generator",
-                           "system"};
-    for (size_t p = 0; p < 5; p++)
+    const char *order[] = {"front_imbalance", "throttling",     "cpu_starvation",
+                           "load_generator",  "shared_service", "system"};
+    for (size_t p = 0; p < 6; p++)
         cr_assert_str_eq(json_string_value(json_object_get(
                              json_array_get(json_object_get(json, "parts"), p), "part")),
                          order[p]);
@@ -374,4 +374,107 @@ Test(breakdown, the_report_object_lists_the_parts_in_order_and_the_verdict_reads
     cr_assert_str_eq(json_string_value(json_object_get(analysis, "limiting_factor")), "coherency");
     cr_assert_str_eq(json_string_value(json_object_get(analysis, "verdict_note")), "E(4) = 0.63");
     json_decref(analysis);
+}
+
+/* A run of n quiet servers beside a shared service that used cores of CPU and was throttled
+ * for throttled_s of the 1 s window. */
+static breakdown_run service_run_of(breakdown_server *servers, size_t n, double cores,
+                                    double throttled_s)
+{
+    breakdown_run run = quiet_run(servers, n, 16);
+    run.has_service = 1;
+    run.service_cpu_s = cores;
+    run.service_has_throttling = 1;
+    run.service_throttled_s = throttled_s;
+    return run;
+}
+
+Test(breakdown, a_saturated_database_takes_the_loss_it_caused)
+{
+    /* One server: the database used 0.2 of its 0.5 cores. Four: all 0.5, throttled 30% of the
+     * window, for 2500 requests/s: at 5000 requests per database CPU-second it can serve no
+     * more than 2500, so the whole loss against 4000 is the database's. */
+    breakdown_server one[1], four[4];
+    breakdown_run ref = service_run_of(one, 1, 0.2, 0);
+    breakdown_run run = service_run_of(four, 4, 0.5, 0.3);
+    breakdown_input in = {.servers = 4,
+                          .x1 = 1000,
+                          .measured = 2500,
+                          .service_cap = 0.5,
+                          .runs = &run,
+                          .nruns = 1,
+                          .ref = breakdown_reference_of(&ref, 1)};
+    breakdown b;
+    cr_assert_eq(breakdown_compute(&in, &b), 1);
+    assert_sums_to_loss(&b);
+    cr_assert_float_eq(b.parts[BREAKDOWN_SHARED_SERVICE], 1500, 1e-6);
+    cr_assert_float_eq(b.parts[BREAKDOWN_SYSTEM], 0, 1e-6);
+    cr_assert_eq(b.largest, BREAKDOWN_SHARED_SERVICE);
+    cr_assert_str_eq(b.evidence[BREAKDOWN_SHARED_SERVICE],
+                     "round 1: the shared service used 0.50 of its 0.50 cores (100%), throttled "
+                     "30% of the window (0.20 cores at one server): at most 2500 requests/s at "
+                     "its rate, against 4000 for linear scaling");
+    cr_assert_float_eq(breakdown_service_capacity(&run, 1, 2500, 0.5), 2500, 1e-9);
+    /* At 90% of its cap it could have given a little more: the rest is the system's. */
+    run.service_cpu_s = 0.45;
+    run.service_throttled_s = 0;
+    cr_assert_eq(breakdown_compute(&in, &b), 1);
+    assert_sums_to_loss(&b);
+    cr_assert_float_eq(b.parts[BREAKDOWN_SHARED_SERVICE], 4000 - 2500 / 0.9, 1e-6);
+    cr_assert_eq(b.largest, BREAKDOWN_SHARED_SERVICE);
+    /* Throttled for a tenth of the window counts as near its cap even below 90% on average. */
+    run.service_cpu_s = 0.4;
+    run.service_throttled_s = 0.1;
+    cr_assert_eq(breakdown_compute(&in, &b), 1);
+    cr_assert_float_eq(b.parts[BREAKDOWN_SHARED_SERVICE], 4000 - 2500 * 0.5 / 0.4, 1e-6);
+}
+
+Test(breakdown, a_database_that_is_not_the_limit_takes_nothing)
+{
+    breakdown_server one[1], four[4];
+    breakdown_run ref = service_run_of(one, 1, 0.2, 0);
+    breakdown_run run = service_run_of(four, 4, 0.3, 0.02);
+    breakdown_input in = {.servers = 4,
+                          .x1 = 1000,
+                          .measured = 2500,
+                          .service_cap = 0.5,
+                          .runs = &run,
+                          .nruns = 1,
+                          .ref = breakdown_reference_of(&ref, 1)};
+    breakdown b;
+    /* Below its capacity. */
+    cr_assert_eq(breakdown_compute(&in, &b), 1);
+    assert_sums_to_loss(&b);
+    cr_assert_float_eq(b.parts[BREAKDOWN_SHARED_SERVICE], 0, 1e-9);
+    cr_assert(strstr(b.evidence[BREAKDOWN_SHARED_SERVICE],
+                     "used 0.30 of its 0.50 cores (60%), throttled 2% of the window: not near its "
+                     "capacity") != NULL,
+              "%s", b.evidence[BREAKDOWN_SHARED_SERVICE]);
+    cr_assert_eq(b.largest, BREAKDOWN_SYSTEM);
+    /* Saturated, but already at one server: X(1) was the database's rate, not the scaling's
+     * loss. */
+    run.service_cpu_s = 0.5;
+    ref.service_cpu_s = 0.48;
+    in.ref = breakdown_reference_of(&ref, 1);
+    cr_assert_eq(breakdown_compute(&in, &b), 1);
+    cr_assert_float_eq(b.parts[BREAKDOWN_SHARED_SERVICE], 0, 1e-9);
+    cr_assert(strstr(b.evidence[BREAKDOWN_SHARED_SERVICE],
+                     "near its capacity at one server already (0.48 cores)") != NULL,
+              "%s", b.evidence[BREAKDOWN_SHARED_SERVICE]);
+    /* No cap: its capacity is not known. */
+    in.service_cap = 0;
+    cr_assert_eq(breakdown_compute(&in, &b), 1);
+    cr_assert_float_eq(b.parts[BREAKDOWN_SHARED_SERVICE], 0, 1e-9);
+    cr_assert_str_eq(b.evidence[BREAKDOWN_SHARED_SERVICE],
+                     "round 1: the shared service used 0.50 cores with no CPU cap: its capacity "
+                     "is not known");
+    cr_assert_float_eq(breakdown_service_capacity(&run, 1, 2500, 0), 0, 1e-9);
+    /* No service at all. */
+    run.has_service = 0;
+    in.service_cap = 0.5;
+    cr_assert_eq(breakdown_compute(&in, &b), 1);
+    cr_assert_float_eq(b.parts[BREAKDOWN_SHARED_SERVICE], 0, 1e-9);
+    cr_assert_str_eq(b.evidence[BREAKDOWN_SHARED_SERVICE],
+                     "round 1: no shared service was measured");
+    cr_assert_float_eq(breakdown_service_capacity(&run, 1, 2500, 0.5), 0, 1e-9);
 }

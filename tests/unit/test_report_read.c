@@ -552,7 +552,8 @@ Test(report_read, measured_resources_and_breakdowns_read_into_structs)
     cr_assert_not(w->servers[0].has_throttling, "null: no cgroup");
     cr_assert(w->servers[0].has_connections && w->servers[0].connections == 16);
     cr_assert(w->servers[0].has_requests && w->servers[0].requests == 44500);
-    cr_assert(w->has_wrk && w->wrk_connections_open == 64 && w->wrk_cpu_s == 0.9);
+    cr_assert(w->has_wrk && w->has_wrk_connections_open && w->wrk_connections_open == 64 &&
+              w->wrk_cpu_s == 0.9);
     cr_assert(w->has_machine && w->machine_cores == 2 && w->machine_foreign_cpu_s == 0.1);
     cr_assert_str_eq(w->notes, "");
     const report_step_resources *r = &four->summary.resources;
@@ -596,6 +597,8 @@ Test(report_read, resources_and_breakdowns_are_optional)
     edit(json, "models.0.steps.2.summary", "resources", json_null());
     edit(json, "models.0.steps.2.runs.0", "resources", json_null());
     edit(json, "models.0.steps.2.runs.1.resources", "wrk", NULL);
+    /* What the writer says of connections it could not count (several clients). */
+    edit(json, "models.0.steps.2.runs.2.resources.wrk", "connections_open", json_null());
     edit(json, "models.0.steps.2.runs.1.resources", "machine", json_null());
     edit(json, "models.0.steps.2.runs.1.resources.servers.0", "connections", json_null());
     edit(json, "models.0.steps.2.runs.1.resources.servers.0", "throttled_s", json_real(0.5));
@@ -610,6 +613,8 @@ Test(report_read, resources_and_breakdowns_are_optional)
     cr_assert_not(step->run_resources[1].servers[0].has_connections);
     cr_assert(step->run_resources[1].servers[0].has_throttling);
     cr_assert_eq(step->run_resources[1].servers[0].throttled_s, 0.5);
+    cr_assert(step->run_resources[2].has_wrk);
+    cr_assert_not(step->run_resources[2].has_wrk_connections_open);
     report_doc_free(&doc);
 }
 
@@ -701,7 +706,7 @@ Test(report_read, breakdowns_are_checked)
     part_refused(1, "part", json_string("gremlins"),
                  SUMMARY_PATH ".breakdown.parts[1].part: unknown part (expected "
                               "\"front_imbalance\", \"throttling\", \"cpu_starvation\", "
-                              "\"load_generator\" or \"system\")");
+                              "\"load_generator\", \"shared_service\" or \"system\")");
     part_refused(1, "part", json_string("system"),
                  SUMMARY_PATH ".breakdown.parts[4].part: \"system\" is listed twice");
     part_refused(0, "part", NULL,

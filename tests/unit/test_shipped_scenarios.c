@@ -82,3 +82,17 @@ Test(shipped_scenarios, no_server_is_likely_to_get_more_connections_than_it_can_
     }
     closedir(shipped);
 }
+
+Test(shipped_scenarios, the_db_scenarios_start_their_database)
+{
+    const char *db[] = {"db-read.json", "db-hot-row.json", "db-connections.json"};
+    for (size_t f = 0; f < sizeof(db) / sizeof(db[0]); f++) {
+        char path[512], err[512];
+        scenario sc;
+        snprintf(path, sizeof(path), "%s/%s", SCENARIOS_DIR, db[f]);
+        cr_assert_eq(scenario_load(&sc, path, err, sizeof(err)), 0, "%s", err);
+        cr_expect(sc.services.postgres.enabled, "%s", db[f]);
+        cr_expect(strncmp(sc.route, "/db/", 4) == 0, "%s", db[f]);
+        scenario_free(&sc);
+    }
+}

@@ -235,8 +235,20 @@ Test(ssh_host, the_deployer_follows_the_inventory)
 Test(ssh_host, a_command_gets_its_host_and_port)
 {
     char *line = command_template_expand("serve --bind {host}:{port} --name {hostname} {port}",
-                                         "198.18.0.10", 20001);
+                                         "198.18.0.10", 20001, NULL);
     cr_assert_str_eq(line, "serve --bind 198.18.0.10:20001 --name {hostname} 20001");
+    free(line);
+}
+
+/* {db} is one shell word whatever the conninfo holds, and '' without a database. */
+Test(ssh_host, a_command_gets_its_database_as_one_word)
+{
+    char *line = command_template_expand("serve --db {db} {port}", "127.0.0.1", 8000,
+                                         "host=/tmp/a b port=5 password='x;y'");
+    cr_assert_str_eq(line, "serve --db 'host=/tmp/a b port=5 password='\\''x;y'\\''' 8000");
+    free(line);
+    line = command_template_expand("serve --db {db}", "127.0.0.1", 8000, NULL);
+    cr_assert_str_eq(line, "serve --db ''");
     free(line);
 }
 

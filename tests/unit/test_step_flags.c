@@ -164,3 +164,29 @@ Test(step_flags, a_disturbed_step_makes_the_verdict_invalid)
     cr_assert_str_eq(a.verdict, "invalid");
     cr_assert_null(a.limiting_factor);
 }
+
+Test(step_flags, a_shared_service_s_cap_counts_with_the_servers_caps)
+{
+    /* 4 x 0.1 + wrk's 1.2 cores = 1.6 of 2: fits; with a database capped at half a core it
+     * does not. */
+    const double busy[1] = {0.3};
+    step_flags_input in = {.throughputs = steady,
+                           .wrk_busy = busy,
+                           .n = 1,
+                           .servers = 4,
+                           .threads = 4,
+                           .cpu_cap = 0.1,
+                           .capped = 1,
+                           .cores = 2};
+    json_t *flags = step_flags(&in);
+    cr_assert_eq(json_array_size(flags), 0, "%s", flags_text(flags));
+    json_decref(flags);
+    in.service_cap = 0.5;
+    flags = step_flags(&in);
+    cr_assert_eq(json_array_size(flags), 1, "%s", flags_text(flags));
+    cr_assert_str_eq(json_string_value(json_array_get(flags, 0)),
+                     "CPU caps (0.1 x 4 = 0.40 cores) and the load generator (1.20 cores "
+                     "measured) and the shared service's cap (0.50 cores) need more than the 2 "
+                     "cores");
+    json_decref(flags);
+}

@@ -14,8 +14,9 @@
 
 const char *breakdown_part_name(enum breakdown_part part)
 {
-    static const char *const names[BREAKDOWN_PARTS] = {
-        "front_imbalance", "throttling", "cpu_starvation", "load_generator", "system"};
+    static const char *const names[BREAKDOWN_PARTS] = {"front_imbalance", "throttling",
+                                                       "cpu_starvation",  "load_generator",
+                                                       "shared_service",  "system"};
     return part < BREAKDOWN_PARTS ? names[part] : "unknown";
 }
 
@@ -192,6 +193,54 @@ static void load_generator(const breakdown_input *in, const breakdown_run *r, do
         open);
 }
 
+static double capacity_at(double measured, double cores, double cap)
+{
+    return cap > 0 && cores > 0 ? measured * cap / cores : 0;
+}
+
+static int near_capacity(double cores, double throttled, double cap)
+{
+    return cores >= BREAKDOWN_SERVICE_NEAR * cap || throttled >= BREAKDOWN_SERVICE_THROTTLED;
+}
+
+static void shared_service(const breakdown_input *in, const breakdown_run *r, estimate *e)
+{
+    e->lost = 0;
+    if (!r->has_service) {
+        say(e, "round %u: no shared service was measured", r->round);
+        return;
+    }
+    double cores = r->service_cpu_s / r->window_s, cap = in->service_cap;
+    double throttled =
+        r->service_has_throttling ? fmin(1, r->service_throttled_s / r->window_s) : 0;
+    if (!(cap > 0)) {
+        say(e,
+            "round %u: the shared service used %.2f cores with no CPU cap: its capacity is "
+            "not known",
+            r->round, cores);
+        return;
+    }
+    char figures[200];
+    snprintf(figures, sizeof(figures),
+             "round %u: the shared service used %.2f of its %.2f cores (%.0f%%), throttled %.0f%% "
+             "of the window",
+             r->round, cores, cap, share(cores, cap) * 100, throttled * 100);
+    if (!near_capacity(cores, throttled, cap)) {
+        say(e, "%s: not near its capacity", figures);
+    } else if (in->ref.has_service &&
+               near_capacity(in->ref.service_cores, in->ref.service_throttled, cap)) {
+        say(e, "%s; near its capacity at one server already (%.2f cores): X(1) carries it", figures,
+            in->ref.service_cores);
+    } else {
+        double capacity = capacity_at(in->measured, cores, cap);
+        e->lost = fmax(0, in->servers * in->x1 - capacity);
+        say(e,
+            "%s (%.2f cores at one server): at most %.0f requests/s at its rate, against %.0f "
+            "for linear scaling",
+            figures, in->ref.service_cores, capacity, in->servers * in->x1);
+    }
+}
+
 /* Each measured part's estimate over the runs: the mean, and the evidence of the run that
  * showed the most of it. */
 static void estimate_parts(const breakdown_input *in, breakdown *out)
@@ -207,6 +256,8 @@ static void estimate_parts(const breakdown_input *in, breakdown *out)
                 throttling(in, r, &e);
             else if (p == BREAKDOWN_CPU_STARVATION)
                 cpu_starvation(in, r, &e);
+            else if (p == BREAKDOWN_SHARED_SERVICE)
+                shared_service(in, r, &e);
             else
                 load_generator(in, r, out->lost, &e);
             out->parts[p] += e.lost / (double)in->nruns;
@@ -307,12 +358,54 @@ static double wrk_wait_share(const breakdown_run *r)
     return share(r->wrk_runqueue_wait_s, r->wrk_runqueue_wait_s + r->wrk_cpu_s);
 }
 
+/* The shared service's figures of the runs that measured it, into *values (n of them). */
+static size_t service_figures(const breakdown_run *runs, size_t nruns, int throttling,
+                              double *values)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < nruns && n < 256; k++) {
+        const breakdown_run *r = &runs[k];
+        if (!r->has_service)
+            continue;
+        values[n++] =
+            throttling
+                ? (r->service_has_throttling ? fmin(1, r->service_throttled_s / r->window_s) : 0)
+                : r->service_cpu_s / r->window_s;
+    }
+    return n;
+}
+
+static double service_median(const breakdown_run *runs, size_t nruns, int throttling)
+{
+    double values[256];
+    size_t n = service_figures(runs, nruns, throttling, values);
+    return n > 0 ? stats_median_sort(values, n) : 0;
+}
+
+static int any_service(const breakdown_run *runs, size_t nruns)
+{
+    for (size_t k = 0; k < nruns; k++)
+        if (runs[k].has_service)
+            return 1;
+    return 0;
+}
+
 breakdown_reference breakdown_reference_of(const breakdown_run *runs, size_t nruns)
 {
     if (nruns == 0)
         return (breakdown_reference){0};
-    return (breakdown_reference){1, median_of_runs(runs, nruns, server_cores),
+    return (breakdown_reference){1,
+                                 median_of_runs(runs, nruns, server_cores),
                                  median_of_runs(runs, nruns, server_wait_share),
                                  median_of_runs(runs, nruns, server_throttled),
-                                 median_of_runs(runs, nruns, wrk_wait_share)};
+                                 median_of_runs(runs, nruns, wrk_wait_share),
+                                 any_service(runs, nruns),
+                                 service_median(runs, nruns, 0),
+                                 service_median(runs, nruns, 1)};
+}
+
+double breakdown_service_capacity(const breakdown_run *runs, size_t nruns, double measured,
+                                  double cap)
+{
+    return capacity_at(measured, service_median(runs, nruns, 0), cap);
 }

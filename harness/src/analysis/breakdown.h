@@ -34,6 +34,14 @@
  *   does, wrk#509): ideal·(1 − open / asked), the load not offered; and a
  *   wrk busier than BREAKDOWN_WRK_BUSY of its threads measures itself more
  *   and more: lost·(b − BREAKDOWN_WRK_BUSY) / (1 − BREAKDOWN_WRK_BUSY).
+ * - shared_service: a service every server uses (a database) under a CPU
+ *   cap c can serve at most X·c/u requests/s, u the cores it used for X:
+ *   its capacity. When it ran near that capacity (u at least
+ *   BREAKDOWN_SERVICE_NEAR of c, or throttled BREAKDOWN_SERVICE_THROTTLED
+ *   of the window) and the reference did not, the servers could not get
+ *   more than it gave: the part is ideal − capacity. Saturated already at
+ *   one server, X(1) carries it and the part is 0; uncapped, its capacity
+ *   is not known and the part is 0.
  * - system: the remainder, the system under test (sigma, kappa).
  *
  * Parts are never negative; when the measured parts together exceed the
@@ -53,12 +61,18 @@ enum breakdown_part {
     BREAKDOWN_THROTTLING,
     BREAKDOWN_CPU_STARVATION,
     BREAKDOWN_LOAD_GENERATOR,
+    BREAKDOWN_SHARED_SERVICE,
     BREAKDOWN_SYSTEM,
     BREAKDOWN_PARTS
 };
 
 /* Busier than this (of its threads), wrk starts to measure itself rather than the servers. */
 #define BREAKDOWN_WRK_BUSY 0.80
+/* A shared service that used this share of its CPU cap, or was throttled this share of the
+ * window, is near its capacity: a cgroup's cap is reached in bursts, before the average is at
+ * the cap itself. */
+#define BREAKDOWN_SERVICE_NEAR 0.90
+#define BREAKDOWN_SERVICE_THROTTLED 0.10
 
 /** The report's name of a part ("front_imbalance"...). */
 const char *breakdown_part_name(enum breakdown_part part);
@@ -85,23 +99,31 @@ typedef struct breakdown_run {
     double machine_busy_s; /* the whole machine's busy core-seconds */
     double foreign_cpu_s;  /* CPU of processes twice did not start */
     unsigned cores;        /* the machine's */
+    int has_service;       /* 1: a shared service's CPU was measured */
+    double service_cpu_s;  /* its core-seconds, when has_service */
+    int service_has_throttling;
+    double service_throttled_s; /* when service_has_throttling */
 } breakdown_run;
 
 /** The first step's figures, per server, medians over its runs; known 0: none measured. */
 typedef struct breakdown_reference {
     int known;
-    double cpu_cores;      /* a server's CPU per second of window */
-    double wait_share;     /* its threads' run-queue wait / (cpu + wait) */
-    double throttled;      /* its throttled_s / window_s */
-    double wrk_wait_share; /* wrk's run-queue wait / (cpu + wait) */
+    double cpu_cores;         /* a server's CPU per second of window */
+    double wait_share;        /* its threads' run-queue wait / (cpu + wait) */
+    double throttled;         /* its throttled_s / window_s */
+    double wrk_wait_share;    /* wrk's run-queue wait / (cpu + wait) */
+    int has_service;          /* the shared service's figures below were measured */
+    double service_cores;     /* its CPU per second of window */
+    double service_throttled; /* its throttled_s / window_s */
 } breakdown_reference;
 
 typedef struct breakdown_input {
-    unsigned servers; /* N */
-    double x1;        /* X(1) per server from the first step (requests/s); <= 0: none valid */
-    double measured;  /* X(N), the step's median */
-    double service_s; /* a waiting route's time per request; 0: CPU work */
-    double holds;     /* requests a server holds at once; 0: no limit */
+    unsigned servers;   /* N */
+    double x1;          /* X(1) per server from the first step (requests/s); <= 0: none valid */
+    double measured;    /* X(N), the step's median */
+    double service_s;   /* a waiting route's time per request; 0: CPU work */
+    double holds;       /* requests a server holds at once; 0: no limit */
+    double service_cap; /* the shared service's CPU cap in cores; 0: none, or not applied */
     const breakdown_run *runs; /* the step's measured windows (borrowed), nruns of them */
     size_t nruns;
     breakdown_reference ref;
@@ -122,5 +144,13 @@ int breakdown_compute(const breakdown_input *in, breakdown *out);
 
 /** The reference from the first step's runs (known 0 when there are none). */
 breakdown_reference breakdown_reference_of(const breakdown_run *runs, size_t nruns);
+
+/**
+ * What the shared service could serve under its cap (cores) at the rate it served measured
+ * requests/s in the runs (the median of its cores over those that measured it): measured ×
+ * cap / cores. 0 when that is not known (no cap, no run measured it, it used no CPU).
+ */
+double breakdown_service_capacity(const breakdown_run *runs, size_t nruns, double measured,
+                                  double cap);
 
 #endif

@@ -28,6 +28,23 @@ static void read_server(json_t *s, breakdown_server *out)
                               .connections = count(s, "connections")};
 }
 
+/* The shared service of a run's resources (its one entry of "services"), into b. */
+static void read_service(json_t *resources, breakdown_run *b)
+{
+    const char *name;
+    json_t *service;
+    json_object_foreach(json_object_get(resources, "services"), name, service)
+    {
+        json_t *cpu = json_object_get(service, "cpu_s");
+        json_t *throttled = json_object_get(service, "throttled_s");
+        b->has_service = json_is_number(cpu);
+        b->service_cpu_s = json_number_value(cpu);
+        b->service_has_throttling = json_is_number(throttled);
+        b->service_throttled_s = json_number_value(throttled);
+        return;
+    }
+}
+
 int step_figures_read(json_t *runs, unsigned wrk_threads, step_figures *out)
 {
     size_t nservers = 0, i;
@@ -64,6 +81,7 @@ int step_figures_read(json_t *runs, unsigned wrk_threads, step_figures *out)
                              .machine_busy_s = number(machine, "busy_s"),
                              .foreign_cpu_s = number(machine, "foreign_cpu_s"),
                              .cores = (unsigned)number(machine, "cores")};
+        read_service(r, b);
         json_array_foreach(json_object_get(r, "servers"), k, server) read_server(server, next++);
         b->nservers = (size_t)(next - b->servers);
     }

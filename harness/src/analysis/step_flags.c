@@ -3,6 +3,7 @@
  * measured in the step, and that figure is in the sentence.
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "step_flags.h"
@@ -39,14 +40,20 @@ static void generator(const step_flags_input *in, json_t *flags)
                                                   "its %u threads",
                                                   busiest * 100, in->threads));
     double wrk_cores = busiest * in->threads, caps = in->cpu_cap * in->servers;
-    if (in->capped && caps + wrk_cores + in->front_cores > (double)in->cores + 1e-9)
-        json_array_append_new(
-            flags, json_sprintf("CPU caps (%g x %u = %.2f cores) and the load generator (%.2f "
-                                "cores measured)%s%s%s need more than the %ld cores",
-                                in->cpu_cap, in->servers, caps, wrk_cores,
-                                in->front_cores > 0 ? " and the " : "",
-                                in->front_cores > 0 ? in->front_name : "",
-                                in->front_cores > 0 ? " balancer's core" : "", in->cores));
+    if (!in->capped ||
+        caps + wrk_cores + in->front_cores + in->service_cap <= (double)in->cores + 1e-9)
+        return;
+    char service[96] = "";
+    if (in->service_cap > 0)
+        snprintf(service, sizeof(service), " and the shared service's cap (%.2f cores)",
+                 in->service_cap);
+    json_array_append_new(
+        flags, json_sprintf("CPU caps (%g x %u = %.2f cores) and the load generator (%.2f "
+                            "cores measured)%s%s%s%s need more than the %ld cores",
+                            in->cpu_cap, in->servers, caps, wrk_cores,
+                            in->front_cores > 0 ? " and the " : "",
+                            in->front_cores > 0 ? in->front_name : "",
+                            in->front_cores > 0 ? " balancer's core" : "", service, in->cores));
 }
 
 /* The first run whose window passed a disturbance threshold, flagged with its figures. */

@@ -43,6 +43,7 @@ typedef struct step_flags_input {
     long cores;                /* the machine's */
     double front_cores;        /* what a balancer on this machine takes (0: none) */
     const char *front_name;    /* its front's name, for the flag */
+    double service_cap;        /* a shared service's CPU cap on this machine (0: none) */
     size_t clients; /* load clients: above one, saturation is flagged per client by the load
                        stage (load_saturation_flags), not here */
     const breakdown_run *windows; /* the runs' measured windows, nwindows of them */

@@ -45,6 +45,8 @@ typedef struct deploy_spec {
     int allow_uncapped;  /* run without caps when they cannot be set */
     int shared_port;     /* 1: every server binds one port (the front says, front.h) */
     deploy_hosts *hosts; /* from the deployer's open */
+    const char *db;      /* the shared database's conninfo (twice-app's --db, a command's {db}
+                            and TWICE_DB), or NULL: none */
 } deploy_spec;
 
 typedef struct deployer {

@@ -50,16 +50,23 @@ static pid_t start_one(deployment *d, const deploy_spec *spec, unsigned i, int o
                         listen,
                         "--max-coroutines",
                         "100000",
+                        spec->db != NULL ? "--db" : NULL,
+                        (char *)spec->db,
                         NULL};
         return proc_spawn(argv, out, d->stderr_fds[i], NULL, join, err, errlen);
     }
+    /* A command is told of the database twice over: {db} in its command line, and TWICE_DB in
+     * its environment (what the Flask app reads). */
+    char db_env[512];
+    snprintf(db_env, sizeof(db_env), "TWICE_DB=%s", spec->db != NULL ? spec->db : "");
+    char *env[] = {spec->db != NULL ? db_env : NULL, NULL};
     const char *argv[COMMAND_TEMPLATE_WORDS];
-    char *command = command_template_words(t, "127.0.0.1", d->ports[i], argv);
+    char *command = command_template_words(t, "127.0.0.1", d->ports[i], spec->db, argv);
     if (command == NULL) {
         snprintf(err, errlen, "cannot start server %u: out of memory", i + 1);
         return -1;
     }
-    pid_t pid = proc_spawn((char *const *)argv, -1, d->stderr_fds[i], NULL, join, err, errlen);
+    pid_t pid = proc_spawn((char *const *)argv, -1, d->stderr_fds[i], env, join, err, errlen);
     free(command);
     return pid;
 }

@@ -294,7 +294,7 @@ static char *server_words(const deploy_spec *spec, const deploy_hosts *hosts, co
 {
     const scenario_target *t = spec->target;
     if (t->kind != SCENARIO_TARGET_APP)
-        return command_template_words(t, listen, port, words);
+        return command_template_words(t, listen, port, spec->db, words);
     snprintf(bufs[0], sizeof(bufs[0]), "%s:0", listen);
     snprintf(bufs[1], sizeof(bufs[1]), "%u", t->workers);
     snprintf(bufs[2], sizeof(bufs[2]), "%u", t->threads);

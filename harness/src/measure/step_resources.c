@@ -15,6 +15,7 @@
 #include "load_runner.h"
 #include "measure_window.h"
 #include "proc.h"
+#include "service_run.h"
 #include "stats.h"
 #include "step_resources.h"
 
@@ -70,8 +71,10 @@ static json_t *server_json(const struct measure_server *s)
         count_or_null(s->connections), "requests");
 }
 
-/* The run's "resources" object from a window's figures. */
-static json_t *resources_json(const struct measure_result *r, unsigned connections_asked)
+/* The run's "resources" object from a window's figures; the services' CPU (service_cpu_s) is
+ * twice's doing, not foreign. */
+static json_t *resources_json(const struct measure_result *r, unsigned connections_asked,
+                              double service_cpu_s)
 {
     json_t *servers = json_array();
     for (size_t i = 0; i < r->servers_count; i++)
@@ -82,7 +85,7 @@ static json_t *resources_json(const struct measure_result *r, unsigned connectio
                      r->wrk_sched.wait_s, "connections_open", count_or_null(r->wrk_connections),
                      "connections_asked", (json_int_t)connections_asked, "machine", "cores",
                      (json_int_t)(cores > 0 ? cores : 1), "busy_s", r->machine.busy_s,
-                     "foreign_cpu_s", r->foreign_cpu_s, "notes", r->notes);
+                     "foreign_cpu_s", fmax(0, r->foreign_cpu_s - service_cpu_s), "notes", r->notes);
 }
 
 /* The distinct ports of d's servers (all one with the reuseport front), into ports. */
@@ -107,9 +110,10 @@ static pid_t wrk_group(const load_process *lp)
                                                                             : 0;
 }
 
-/* Watches the window of a started wrk: its resources object, or NULL with why in note. */
+/* Watches the window of a started wrk, and the services it reaches: its resources object, or
+ * NULL with why in note. */
 static json_t *watch(const deployment *d, const load_spec *load, load_process *lp,
-                     pid_t helper_group, char *note, size_t notelen)
+                     pid_t helper_group, const service_run *services, char *note, size_t notelen)
 {
     uint16_t ports[DEPLOY_MAX_SERVERS];
     struct measure_targets targets = {.server_groups = d->pids,
@@ -125,23 +129,30 @@ static json_t *watch(const deployment *d, const load_spec *load, load_process *l
     sleep_until(lp, open_s);
     if (measure_window_start(&w, &targets, note, notelen) != 0)
         return NULL;
+    service_sample service_start;
+    service_run_sample(services, &service_start);
     sleep_until(lp, close_s);
     const struct measure_result *r = measure_window_stop(&w, note, notelen);
-    json_t *out = r != NULL ? resources_json(r, load->connections) : NULL;
+    double service_cpu_s;
+    json_t *service = service_run_window(services, &service_start, &service_cpu_s);
+    json_t *out = r != NULL ? resources_json(r, load->connections, service_cpu_s) : NULL;
+    if (out != NULL && service != NULL)
+        json_object_set(out, "services", service);
+    json_decref(service);
     measure_window_free(&w);
     return out;
 }
 
 int step_resources_measure(const deployment *d, const load_spec *load, pid_t helper_group,
-                           load_result *result, json_t **resources, char *note, size_t notelen,
-                           char *err, size_t errlen)
+                           const service_run *services, load_result *result, json_t **resources,
+                           char *note, size_t notelen, char *err, size_t errlen)
 {
     load_process lp;
     *resources = NULL;
     snprintf(note, notelen, "%s", "");
     if (load_start(load, &lp, err, errlen) != 0)
         return -1;
-    *resources = watch(d, load, &lp, helper_group, note, notelen);
+    *resources = watch(d, load, &lp, helper_group, services, note, notelen);
     if (load_finish(&lp, result, err, errlen) != 0) {
         json_decref(*resources);
         *resources = NULL;
@@ -150,7 +161,7 @@ int step_resources_measure(const deployment *d, const load_spec *load, pid_t hel
     return 0;
 }
 
-/* One server's figure in one run: 1 with *value set, 0 when the run lacks it. */
+/* One server's (or service's) figure in one run: 1 with *value set, 0 when the run lacks it. */
 typedef int (*server_figure)(json_t *server, double *value);
 
 static int figure_of(json_t *server, const char *key, double *value)
@@ -186,9 +197,42 @@ static int server_requests_per_cpu_s(json_t *server, double *value)
     return 1;
 }
 
-/* The median of a figure of resources.servers[server] over the runs that have it (rounded
- * when whole); null when none has. */
-static json_t *median_over(json_t *runs, size_t server, server_figure figure, int whole)
+static int cpu_s(json_t *part, double *value)
+{
+    return figure_of(part, "cpu_s", value);
+}
+
+static int throttled_s(json_t *part, double *value)
+{
+    return figure_of(part, "throttled_s", value);
+}
+
+static int nr_throttled(json_t *part, double *value)
+{
+    return figure_of(part, "nr_throttled", value);
+}
+
+static int connections(json_t *part, double *value)
+{
+    return figure_of(part, "connections", value);
+}
+
+/* Which part of a run's resources a figure is of: a server by its index, a service by name. */
+typedef struct part_of {
+    size_t server;
+    const char *service; /* NULL: the server */
+} part_of;
+
+static json_t *part_in(json_t *resources, const part_of *which)
+{
+    return which->service != NULL
+               ? json_object_get(json_object_get(resources, "services"), which->service)
+               : json_array_get(json_object_get(resources, "servers"), which->server);
+}
+
+/* The median of a figure of one part of the runs' resources over the runs that have it
+ * (rounded when whole); null when none has. */
+static json_t *median_over(json_t *runs, part_of which, server_figure figure, int whole)
 {
     double *values = calloc(json_array_size(runs) + 1, sizeof(*values));
     size_t n = 0;
@@ -196,8 +240,7 @@ static json_t *median_over(json_t *runs, size_t server, server_figure figure, in
     size_t i;
     json_array_foreach(runs, i, run)
     {
-        json_t *s =
-            json_array_get(json_object_get(json_object_get(run, "resources"), "servers"), server);
+        json_t *s = part_in(json_object_get(run, "resources"), &which);
         if (values != NULL && figure(s, &values[n]))
             n++;
     }
@@ -249,15 +292,35 @@ json_t *step_resources_summary(json_t *runs)
         return NULL;
     json_t *servers = json_array();
     size_t nservers = json_array_size(json_object_get(first, "servers"));
-    for (size_t s = 0; s < nservers; s++)
+    for (size_t s = 0; s < nservers; s++) {
+        part_of server = {s, NULL};
         json_array_append_new(
-            servers,
-            json_pack("{s:o, s:o, s:o, s:o}", "cpu_user_s", median_over(runs, s, cpu_user_s, 0),
-                      "cpu_system_s", median_over(runs, s, cpu_system_s, 0), "peak_rss_bytes",
-                      median_over(runs, s, peak_rss_bytes, 1), "requests_per_cpu_s",
-                      median_over(runs, s, server_requests_per_cpu_s, 0)));
-    json_t *cpu_s, *requests_per_cpu_s;
-    step_cpu(runs, &cpu_s, &requests_per_cpu_s);
-    return json_pack("{s:o, s:o, s:o}", "servers", servers, "cpu_s", cpu_s, "requests_per_cpu_s",
-                     requests_per_cpu_s);
+            servers, json_pack("{s:o, s:o, s:o, s:o}", "cpu_user_s",
+                               median_over(runs, server, cpu_user_s, 0), "cpu_system_s",
+                               median_over(runs, server, cpu_system_s, 0), "peak_rss_bytes",
+                               median_over(runs, server, peak_rss_bytes, 1), "requests_per_cpu_s",
+                               median_over(runs, server, server_requests_per_cpu_s, 0)));
+    }
+    json_t *step_cpu_s, *requests_per_cpu_s;
+    step_cpu(runs, &step_cpu_s, &requests_per_cpu_s);
+    json_t *out = json_pack("{s:o, s:o, s:o}", "servers", servers, "cpu_s", step_cpu_s,
+                            "requests_per_cpu_s", requests_per_cpu_s);
+    /* The shared services the first run measured, each figure's median. */
+    json_t *services = json_object_get(first, "services"), *unused;
+    const char *name;
+    if (json_is_object(services)) {
+        json_t *medians = json_object();
+        json_object_foreach(services, name, unused)
+        {
+            part_of service = {0, name};
+            json_object_set_new(
+                medians, name,
+                json_pack("{s:o, s:o, s:o, s:o}", "cpu_s", median_over(runs, service, cpu_s, 0),
+                          "throttled_s", median_over(runs, service, throttled_s, 0), "nr_throttled",
+                          median_over(runs, service, nr_throttled, 1), "connections",
+                          median_over(runs, service, connections, 1)));
+        }
+        json_object_set_new(out, "services", medians);
+    }
+    return out;
 }

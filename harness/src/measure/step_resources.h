@@ -16,26 +16,29 @@
 
 #include "deploy.h"
 #include "load.h"
+#include "service_run.h"
 
 /** When the window opens after wrk starts, and when it closes, for a run of duration_s. */
 void step_window_bounds(double duration_s, double *open_s, double *close_s);
 
 /**
  * Runs wrk with load against d's servers while a measurement window watches them (their
- * process groups, their cgroups where d has them, their ports) and helper_group (another
- * process twice started for the run, a balancer: 0 for none), then waits for wrk and
- * fills *result. *resources gets the run's "resources" object (a new reference), or NULL
- * when no window could be measured, with why in note (the run's figures still count).
- * 0, or -1 with err when wrk failed (nothing in *result or *resources then).
+ * process groups, their cgroups where d has them, their ports), helper_group (another process
+ * twice started for the run, a balancer: 0 for none) and the services they use
+ * (resources.services, service_run.h), then waits for wrk and fills *result. *resources gets the
+ * run's "resources" object (a new reference), or NULL when no window could be measured, with why in
+ * note (the run's figures still count). 0, or -1 with err when wrk failed (nothing in *result or
+ * *resources then).
  */
 int step_resources_measure(const deployment *d, const load_spec *load, pid_t helper_group,
-                           load_result *result, json_t **resources, char *note, size_t notelen,
-                           char *err, size_t errlen);
+                           const service_run *services, load_result *result, json_t **resources,
+                           char *note, size_t notelen, char *err, size_t errlen);
 
 /**
  * The step's "resources" summary from its runs (each a run object of the report, with its
  * "throughput" and, where measured, its "resources"): the medians over the runs of each
- * server's figures, of the servers' CPU together, and the step's requests per CPU-second.
+ * server's figures, of the servers' CPU together, the step's requests per CPU-second, and
+ * of each shared service's figures ("services", where the runs measured them).
  * A new reference; NULL when no run has resources.
  */
 json_t *step_resources_summary(json_t *runs);

@@ -144,6 +144,7 @@ const char *report_loss_part_label(report_loss_part part)
         [REPORT_LOSS_THROTTLING] = "throttling",
         [REPORT_LOSS_CPU_STARVATION] = "CPU starvation",
         [REPORT_LOSS_LOAD_GENERATOR] = "load generator",
+        [REPORT_LOSS_SHARED_SERVICE] = "shared service",
         [REPORT_LOSS_SYSTEM] = "system",
     };
     return part < REPORT_LOSS_PARTS ? labels[part] : "unknown";

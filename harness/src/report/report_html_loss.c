@@ -13,8 +13,10 @@
 #include "svg_chart.h"
 
 /* One color per part, the system's own share last and gray. */
-static const char *const part_colors[REPORT_LOSS_PARTS] = {"#d62728", "#9467bd", "#ff7f0e",
-                                                           "#8c564b", "#7f7f7f"};
+static const char *const part_colors[REPORT_LOSS_PARTS] = {
+    [REPORT_LOSS_FRONT_IMBALANCE] = "#d62728", [REPORT_LOSS_THROTTLING] = "#9467bd",
+    [REPORT_LOSS_CPU_STARVATION] = "#ff7f0e",  [REPORT_LOSS_LOAD_GENERATOR] = "#8c564b",
+    [REPORT_LOSS_SHARED_SERVICE] = "#1f77b4",  [REPORT_LOSS_SYSTEM] = "#7f7f7f"};
 
 static int has_breakdown(const report_model *m)
 {

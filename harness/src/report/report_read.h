@@ -83,6 +83,7 @@ typedef enum report_loss_part {
     REPORT_LOSS_THROTTLING,
     REPORT_LOSS_CPU_STARVATION,
     REPORT_LOSS_LOAD_GENERATOR,
+    REPORT_LOSS_SHARED_SERVICE,
     REPORT_LOSS_SYSTEM,
     REPORT_LOSS_PARTS
 } report_loss_part;
@@ -148,7 +149,7 @@ typedef struct report_step {
     long long servers; /* >= 1; 0 only in a step that never started (no summary) */
     double *runs;      /* every repetition's throughput (runs[].throughput), nruns of them */
     report_window_resources *run_resources; /* each repetition's resources, nruns of them */
-    report_run_clients *run_clients; /* each repetition's clients, nruns of them */
+    report_run_clients *run_clients;        /* each repetition's clients, nruns of them */
     size_t nruns;
     double *server_requests; /* what the front counted per server (runs[].front.servers[]:
                                 requests, else sessions), summed over the runs */

@@ -23,6 +23,7 @@ static const char *const loss_part_names[REPORT_LOSS_PARTS] = {
     [REPORT_LOSS_THROTTLING] = "throttling",
     [REPORT_LOSS_CPU_STARVATION] = "cpu_starvation",
     [REPORT_LOSS_LOAD_GENERATOR] = "load_generator",
+    [REPORT_LOSS_SHARED_SERVICE] = "shared_service",
     [REPORT_LOSS_SYSTEM] = "system",
 };
 
@@ -235,7 +236,8 @@ static int read_part(reader *r, json_t *item, report_breakdown *out)
     if (part == REPORT_LOSS_PARTS) {
         reader_enter_key(r, "part");
         return reader_fail(r, "unknown part (expected \"front_imbalance\", \"throttling\", "
-                              "\"cpu_starvation\", \"load_generator\" or \"system\")");
+                              "\"cpu_starvation\", \"load_generator\", \"shared_service\" or "
+                              "\"system\")");
     }
     report_loss *loss = &out->parts[part];
     if (loss->present) {

@@ -26,7 +26,7 @@ static const char *const top_keys[] = {
     "target",   "models",      "servers",     "connections_per_server",
     "warmup_s", "duration_s",  "repetitions", "seed",
     "predict",  "front",       "balance",     "cpu_cap",
-    "gate",     NULL};
+    "gate",     "services",    NULL};
 static const char *const gate_keys[] = {"min_efficiency", "max_sigma", "max_p99_ms",
                                         "max_error_rate", NULL};
 
@@ -219,7 +219,8 @@ int scenario_parse(scenario *sc, const char *path, const char *text, size_t len,
                parse_front(&ld, sc->json) == 0 &&
                scenario_field_number(&ld, sc->json, "", "cpu_cap", CPU_CAP_MIN, 0, 1024, 0,
                                      &sc->cpu_cap, NULL) == 0 &&
-               parse_gate(&ld, sc->json) == 0) {
+               parse_gate(&ld, sc->json) == 0 &&
+               scenario_parse_services(&ld.schema, sc->json, &sc->services) == 0) {
         rc = 0;
     }
     json_schema_close(&ld.schema);

@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "front.h"
+#include "scenario_services.h"
 
 #define SCENARIO_MAX_STEPS 64
 /* Server counts a scenario may ask the fit to predict, and the largest one. */
@@ -85,7 +86,8 @@ typedef struct scenario {
     const char *balance; /* the front's balancing algorithm (static), NULL for a front without */
     double cpu_cap;      /* cores per server; 0: no cap */
     scenario_gate gate;
-    json_t *json; /* the file as parsed, for the report */
+    scenario_services services; /* the shared services every server uses (a database) */
+    json_t *json;               /* the file as parsed, for the report */
 } scenario;
 
 /**

@@ -34,6 +34,9 @@ typedef struct service_ops {
     int (*seed)(service *svc, unsigned rows, char *err, size_t errlen);
     /** What a client connects with (a libpq conninfo for PostgreSQL); owned by svc. */
     const char *(*address)(const service *svc);
+    /** The clients connected to it now (twice's own question not counted), or -1 when it
+     * cannot say. */
+    long (*clients)(const service *svc);
     /** The process whose group holds the service (for measures), or -1 once stopped. */
     pid_t (*pid)(const service *svc);
     /** Stops it (a fast shutdown, then SIGKILL to what is left), removes its directory and

@@ -275,6 +275,23 @@ static const char *postgres_address(const service *svc)
     return svc->conninfo;
 }
 
+/* Client backends only: PostgreSQL's own processes (the checkpointer, the autovacuum
+ * launcher...) are no one's connections. */
+static long postgres_clients(const service *svc)
+{
+    PGconn *conn = PQconnectdb(svc->conninfo);
+    long count = -1;
+    if (PQstatus(conn) == CONNECTION_OK) {
+        PGresult *result = PQexec(conn, "SELECT count(*) FROM pg_stat_activity WHERE backend_type "
+                                        "= 'client backend' AND pid <> pg_backend_pid()");
+        if (PQresultStatus(result) == PGRES_TUPLES_OK && PQntuples(result) == 1)
+            count = atol(PQgetvalue(result, 0, 0));
+        PQclear(result);
+    }
+    PQfinish(conn);
+    return count;
+}
+
 static pid_t postgres_pid(const service *svc)
 {
     return svc->pid;
@@ -303,6 +320,7 @@ const service_ops service_postgres = {
     .start = postgres_start,
     .seed = postgres_seed,
     .address = postgres_address,
+    .clients = postgres_clients,
     .pid = postgres_pid,
     .stop = postgres_stop,
 };

@@ -131,3 +131,21 @@ Test(scenario_services, a_target_that_needs_a_database_needs_the_service)
     cr_assert_str_eq(err, "s.json:2:10: \"target.route\" /db/read?id=1 needs a database: add "
                           "\"services\": {\"postgres\": {}}");
 }
+
+/* The same in a scenario of targets: a command's {db}, or a twice-app target on a /db route. */
+Test(scenario_services, a_target_of_a_list_that_needs_a_database_needs_the_service)
+{
+    const char *command = "{\"name\": \"x\", \"workload\": {\"route\": \"/\"}, \"targets\": [\n"
+                          "{\"label\": \"a\", \"command\": \"app --port {port} --db {db}\"}],"
+                          " \"servers\": [1]}";
+    cr_assert_eq(scenario_parse(&sc, "s.json", command, strlen(command), err, sizeof(err)), -1);
+    cr_assert_str_eq(err, "s.json:2:27: \"targets[0].command\" uses {db}, but the scenario has no "
+                          "database: add \"services\": {\"postgres\": {}}");
+    scenario_free(&sc);
+    const char *route = "{\"name\": \"x\",\n\"workload\": {\"route\": \"/db/read?id=1\"},"
+                        " \"targets\": [{\"label\": \"t\", \"app\": \"twice-app\", \"model\":"
+                        " \"thread\"}], \"servers\": [1]}";
+    cr_assert_eq(scenario_parse(&sc, "s.json", route, strlen(route), err, sizeof(err)), -1);
+    cr_assert_str_eq(err, "s.json:2:23: \"workload.route\" /db/read?id=1 needs a database: add "
+                          "\"services\": {\"postgres\": {}}");
+}

@@ -69,22 +69,49 @@ static int parse_postgres(json_schema *schema, json_t *obj, scenario_postgres *p
     return 0;
 }
 
-/* A target that asks for the database ({db} in its command, a /db route of twice-app) would
- * only answer errors without one: refused here, where the scenario can say so. */
+/* Whether the command at path (a target's) asks for the database; refused when it does. */
+static int command_needs_none(json_schema *schema, json_t *command, const char *path)
+{
+    const char *text = json_string_value(command);
+    if (text == NULL || strstr(text, "{db}") == NULL)
+        return 0;
+    return json_schema_fail(schema, path, 0,
+                            "\"%s\" uses {db}, but the scenario has no database: add "
+                            "\"services\": {\"postgres\": {}}",
+                            path);
+}
+
+/*
+ * A target that asks for the database ({db} in its command, a /db route of twice-app) would
+ * only answer errors without one: refused here, where the scenario can say so. Both forms: the
+ * older "target" (a command, or twice-app with "models"), and "workload" with "targets".
+ */
 static int check_needed(json_schema *schema, json_t *top)
 {
-    json_t *target = json_object_get(top, "target");
-    const char *command = json_string_value(json_object_get(target, "command"));
-    const char *route = json_string_value(json_object_get(target, "route"));
-    if (command != NULL && strstr(command, "{db}") != NULL)
-        return json_schema_fail(schema, "target.command", 0,
-                                "\"target.command\" uses {db}, but the scenario has no database: "
-                                "add \"services\": {\"postgres\": {}}");
-    if (command == NULL && route != NULL && strncmp(route, "/db/", 4) == 0)
-        return json_schema_fail(schema, "target.route", 0,
-                                "\"target.route\" %s needs a database: add \"services\": "
+    json_t *target = json_object_get(top, "target"), *targets = json_object_get(top, "targets");
+    const char *holder = json_object_get(top, "workload") != NULL ? "workload" : "target";
+    const char *route = json_string_value(json_object_get(json_object_get(top, holder), "route"));
+    int app = target != NULL && json_object_get(target, "command") == NULL;
+    if (command_needs_none(schema, json_object_get(target, "command"), "target.command") != 0)
+        return -1;
+    json_t *t;
+    size_t i;
+    json_array_foreach(targets, i, t)
+    {
+        char path[64];
+        snprintf(path, sizeof(path), "targets[%zu].command", i);
+        if (command_needs_none(schema, json_object_get(t, "command"), path) != 0)
+            return -1;
+        app |= json_object_get(t, "app") != NULL;
+    }
+    if (app && route != NULL && strncmp(route, "/db/", 4) == 0) {
+        char path[32];
+        snprintf(path, sizeof(path), "%s.route", holder);
+        return json_schema_fail(schema, path, 0,
+                                "\"%s\" %s needs a database: add \"services\": "
                                 "{\"postgres\": {}}",
-                                route);
+                                path, route);
+    }
     return 0;
 }
 

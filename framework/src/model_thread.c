@@ -231,7 +231,7 @@ static int run_worker(const tw_worker_args *args, volatile sig_atomic_t *stop)
 {
     tw_thread_pool pool = {0};
     tw_loop loop;
-    tw__loop_init(&loop, args->app, args->listen_fd, hand_off, run_later_in_pool, &pool);
+    tw__loop_init(&loop, args, hand_off, run_later_in_pool, &pool);
     loop.after_turn = flush_batch;
     if (start_pool(&pool, &loop, args->config->threads) != TW_OK)
         return 1;

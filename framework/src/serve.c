@@ -95,7 +95,7 @@ int tw_serve(tw_app *app, const tw_serve_config *config)
     }
     if (config->on_listening != NULL)
         config->on_listening(bound, config->on_listening_data);
-    tw_worker_args args = {app, fd, config};
+    tw_worker_args args = {.app = app, .listen_fd = fd, .config = config};
     int rc = tw__prefork(&args, model->run_worker);
     close(fd);
     return rc;

@@ -3,7 +3,10 @@
  * window (measure_window.c) opens after a settle and closes before wrk's
  * end, then wrk is waited for. The figures go out in the report's units
  * (core-seconds, bytes), a figure that was not measured as null, and what
- * could not be measured in the notes. One step: medians over its runs.
+ * could not be measured in the notes. Each server that can say how many
+ * requests it served (twice-app here, served_count.h) is asked as the window
+ * opens and as it closes: the difference is its requests in the window. One
+ * step: medians over its runs.
  */
 #include <math.h>
 #include <stdio.h>
@@ -15,6 +18,7 @@
 #include "load_runner.h"
 #include "measure_window.h"
 #include "proc.h"
+#include "served_count.h"
 #include "stats.h"
 #include "step_resources.h"
 
@@ -54,35 +58,58 @@ static json_t *count_or_null(long count)
     return count >= 0 ? json_integer(count) : json_null();
 }
 
-static json_t *server_json(const struct measure_server *s)
+static json_t *server_json(const struct measure_server *s, long requests)
 {
     int split = (s->cgroup.have & CGROUP_HAVE_USER_SYSTEM) != 0;
     int throttling = (s->cgroup.have & CGROUP_HAVE_THROTTLING) != 0;
     double user_s = split ? (double)s->cgroup.user_us / 1e6 : s->usage.user_s;
     double system_s = split ? (double)s->cgroup.system_us / 1e6 : s->usage.system_s;
     return json_pack(
-        "{s:f, s:f, s:f, s:I, s:f, s:o, s:o, s:o, s:o, s:n}", "cpu_user_s", user_s, "cpu_system_s",
+        "{s:f, s:f, s:f, s:I, s:f, s:o, s:o, s:o, s:o, s:o}", "cpu_user_s", user_s, "cpu_system_s",
         system_s, "cpu_s", s->cpu_s, "peak_rss_bytes", (json_int_t)s->usage.peak_rss_bytes,
         "runqueue_wait_s", s->sched.wait_s, "throttled_s",
         throttling ? json_real((double)s->cgroup.throttled_us / 1e6) : json_null(), "nr_throttled",
         throttling ? json_integer((json_int_t)s->cgroup.nr_throttled) : json_null(), "nr_periods",
         throttling ? json_integer((json_int_t)s->cgroup.nr_periods) : json_null(), "connections",
-        count_or_null(s->connections), "requests");
+        count_or_null(s->connections), "requests", count_or_null(requests));
+}
+
+/* Each server's requests in the window, from its counts as the window opened and closed
+ * (-1 where either is missing). */
+typedef struct served_window {
+    long long opened[DEPLOY_MAX_SERVERS], closed[DEPLOY_MAX_SERVERS];
+    char why[200]; /* why a count is missing, "" when none is */
+} served_window;
+
+static long requests_in(const served_window *served, size_t i)
+{
+    long long opened = served->opened[i], closed = served->closed[i];
+    return opened >= 0 && closed >= opened ? (long)(closed - opened) : -1;
+}
+
+/* The window's notes, and why a server's requests are missing, if one's are. */
+static json_t *notes_json(const struct measure_result *r, const served_window *served)
+{
+    if (served->why[0] == '\0')
+        return json_string(r->notes);
+    return json_sprintf("%s%srequests: %s", r->notes, r->notes[0] != '\0' ? "; " : "",
+                        served->why);
 }
 
 /* The run's "resources" object from a window's figures. */
-static json_t *resources_json(const struct measure_result *r, unsigned connections_asked)
+static json_t *resources_json(const struct measure_result *r, const served_window *served,
+                              unsigned connections_asked)
 {
     json_t *servers = json_array();
     for (size_t i = 0; i < r->servers_count; i++)
-        json_array_append_new(servers, server_json(&r->servers[i]));
+        json_array_append_new(servers, server_json(&r->servers[i], requests_in(served, i)));
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    return json_pack("{s:f, s:o, s:{s:f, s:f, s:o, s:I}, s:{s:I, s:f, s:f}, s:s}", "window_s",
+    return json_pack("{s:f, s:o, s:{s:f, s:f, s:o, s:I}, s:{s:I, s:f, s:f}, s:o}", "window_s",
                      r->wall_s, "servers", servers, "wrk", "cpu_s", r->wrk_cpu_s, "runqueue_wait_s",
                      r->wrk_sched.wait_s, "connections_open", count_or_null(r->wrk_connections),
                      "connections_asked", (json_int_t)connections_asked, "machine", "cores",
                      (json_int_t)(cores > 0 ? cores : 1), "busy_s", r->machine.busy_s,
-                     "foreign_cpu_s", r->foreign_cpu_s, "notes", r->notes);
+                     "foreign_cpu_s", r->foreign_cpu_s, "notes", notes_json(r, served));
 }
 
 /* The distinct ports of d's servers (all one with the reuseport front), into ports. */
@@ -120,14 +147,22 @@ static json_t *watch(const deployment *d, const load_spec *load, load_process *l
                                       .wrk_group = wrk_group(lp),
                                       .helper_group = helper_group};
     struct measure_window w;
+    served_window served;
+    char closing_why[sizeof(served.why)];
     double open_s, close_s;
     step_window_bounds(load->duration_s, &open_s, &close_s);
     sleep_until(lp, open_s);
+    /* The counts are asked for right before each of the window's own readings, so that the
+     * time an answer takes falls alike on both ends. */
+    served_count_take(d, served.opened, served.why, sizeof(served.why));
     if (measure_window_start(&w, &targets, note, notelen) != 0)
         return NULL;
     sleep_until(lp, close_s);
+    served_count_take(d, served.closed, closing_why, sizeof(closing_why));
+    if (served.why[0] == '\0')
+        snprintf(served.why, sizeof(served.why), "%s", closing_why);
     const struct measure_result *r = measure_window_stop(&w, note, notelen);
-    json_t *out = r != NULL ? resources_json(r, load->connections) : NULL;
+    json_t *out = r != NULL ? resources_json(r, &served, load->connections) : NULL;
     measure_window_free(&w);
     return out;
 }

@@ -92,8 +92,7 @@ static json_t *notes_json(const struct measure_result *r, const served_window *s
 {
     if (served->why[0] == '\0')
         return json_string(r->notes);
-    return json_sprintf("%s%srequests: %s", r->notes, r->notes[0] != '\0' ? "; " : "",
-                        served->why);
+    return json_sprintf("%s%srequests: %s", r->notes, r->notes[0] != '\0' ? "; " : "", served->why);
 }
 
 /* The run's "resources" object from a window's figures. */
@@ -152,11 +151,12 @@ static json_t *watch(const deployment *d, const load_spec *load, load_process *l
     double open_s, close_s;
     step_window_bounds(load->duration_s, &open_s, &close_s);
     sleep_until(lp, open_s);
-    /* The counts are asked for right before each of the window's own readings, so that the
-     * time an answer takes falls alike on both ends. */
-    served_count_take(d, served.opened, served.why, sizeof(served.why));
     if (measure_window_start(&w, &targets, note, notelen) != 0)
         return NULL;
+    /* The window's clock starts as its first readings end and stops before its last ones:
+     * the counts are asked for right after the one and right before the other, so that
+     * reading /proc, slow on a busy machine, stays out of the difference. */
+    served_count_take(d, served.opened, served.why, sizeof(served.why));
     sleep_until(lp, close_s);
     served_count_take(d, served.closed, closing_why, sizeof(closing_why));
     if (served.why[0] == '\0')

@@ -205,7 +205,7 @@ Test(known_answers, each_server_says_its_requests_in_the_window_and_a_command_ca
     snprintf(
         scenario, sizeof(scenario),
         "{\"name\": \"counted\", \"workload\": {\"route\": \"/json\", \"check\": \"json\"},"
-        " \"targets\": [{\"label\": \"app\", \"app\": \"twice-app\", \"model\": \"thread\","
+        " \"targets\": [{\"label\": \"app\", \"app\": \"twice-app\", \"model\": \"process\","
         " \"workers\": 2}, {\"label\": \"command\", \"command\": \"'%s' --listen {host}:{port}\"}],"
         " \"servers\": [2], \"connections_per_server\": 4, \"warmup_s\": 0,"
         " \"duration_s\": 1, \"repetitions\": 1}",

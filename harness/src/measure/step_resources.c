@@ -74,13 +74,13 @@ static json_t *server_json(const struct measure_server *s, long requests)
         count_or_null(s->connections), "requests", count_or_null(requests));
 }
 
-/* Each server's requests in the window, from its counts as the window opened and closed
- * (-1 where either is missing). */
+/* Each server's count as the window opened and as it closed (-1: unknown). */
 typedef struct served_window {
     long long opened[DEPLOY_MAX_SERVERS], closed[DEPLOY_MAX_SERVERS];
     char why[200]; /* why a count is missing, "" when none is */
 } served_window;
 
+/* Server i's requests in the window, or -1 when either count is unknown. */
 static long requests_in(const served_window *served, size_t i)
 {
     long long opened = served->opened[i], closed = served->closed[i];

@@ -409,6 +409,10 @@ Test(models, thread_stop_signals_are_the_loop_threads)
     const char *const args[] = {"--model", "thread", "--workers", "1", "--threads", "4", NULL};
     app_process app;
     cr_assert_eq(app_start(&app, TWICE_APP_PATH, args), 0);
+    /* An answer from the one worker: its handler threads have all started. */
+    http_response res;
+    cr_assert_eq(http_get(app.port, "/plaintext", &res), 0);
+    http_response_free(&res);
     size_t n;
     pid_t *workers = wait_children(app.pid, 1, 5000, &n);
     cr_assert_eq(n, 1);

@@ -2,10 +2,15 @@
  * main.c - twice-app, the reference application the harness deploys: the
  * workload routes served by libtwice under the model named on the command
  * line. It prints one line, "twice-app listening on HOST:PORT ...", once the
- * port accepts connections, so that tools can use --listen with port 0.
+ * port accepts connections, so that tools can use --listen with port 0, and
+ * on SIGUSR1 one line "twice-app: served N requests" with the responses its
+ * workers have sent so far, so that tools can count a server's requests over
+ * a window without a route of their own.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,6 +84,14 @@ static void announce(const char *address, void *data)
     const tw_serve_config *config = data;
     printf("twice-app listening on %s model=%s workers=%u threads=%u\n", address, config->model,
            config->workers, config->threads);
+    fflush(stdout);
+}
+
+/* Runs in the master's loop (not a signal handler): stdio is fine here. */
+static void report_served(uint64_t responses, void *data)
+{
+    (void)data;
+    printf("twice-app: served %" PRIu64 " requests\n", responses);
     fflush(stdout);
 }
 
@@ -169,6 +182,9 @@ int main(int argc, char **argv)
     }
     config.on_listening = announce;
     config.on_listening_data = &config;
+    config.on_served = report_served;
+    /* A reader of stdout that went away must not take the server with it on the next count. */
+    signal(SIGPIPE, SIG_IGN);
     int rc = tw_serve(app, &config);
     tw_app_free(app);
     return rc == TW_OK ? 0 : 1;

@@ -293,6 +293,13 @@ typedef struct tw_serve_config {
      * (twice-app prints it so that tools can find an ephemeral port). May be NULL. */
     void (*on_listening)(const char *address, void *data);
     void *on_listening_data;
+    /** Called in the master each time it receives SIGUSR1, with the number of responses its
+     * workers have sent since tw_serve() began: all workers together, those that died and were
+     * replaced included. It runs in the master's own loop, not in a signal handler, so it may
+     * print (twice-app writes "twice-app: served N requests" for the harness). NULL leaves
+     * SIGUSR1 to its default action on the master; workers always ignore it. */
+    void (*on_served)(uint64_t responses, void *data);
+    void *on_served_data;
 } tw_serve_config;
 
 /** The defaults, to be changed field by field. */

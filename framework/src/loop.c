@@ -101,10 +101,22 @@ void tw__loop_later_done(tw_loop *loop, tw_later *later)
     tw__later_free(later);
 }
 
+/* The loop thread is the only writer of its worker's slot, so a relaxed load and store count
+ * exactly without the locked read-modify-write an increment from several threads needs. */
+static void count_response(tw_loop *loop)
+{
+    if (loop->served != NULL)
+        atomic_store_explicit(loop->served,
+                              atomic_load_explicit(loop->served, memory_order_relaxed) + 1,
+                              memory_order_relaxed);
+}
+
 void tw__loop_respond(tw_loop *loop, tw_exchange *ex, h2o_req_t *req)
 {
-    if (req != NULL)
+    if (req != NULL) {
         tw__exchange_send(ex, req);
+        count_response(loop);
+    }
     arm_next_later(loop, ex);
     tw__exchange_release(ex);
 }
@@ -150,11 +162,12 @@ static void turn(tw_loop *loop, int32_t max_ms)
         loop->after_turn(loop);
 }
 
-void tw__loop_init(tw_loop *loop, tw_app *app, int listen_fd, tw_loop_request_fn on_request,
+void tw__loop_init(tw_loop *loop, const tw_worker_args *args, tw_loop_request_fn on_request,
                    tw_loop_later_fn run_later, void *model)
 {
     memset(loop, 0, sizeof(*loop));
-    loop->app = app;
+    loop->app = args->app;
+    loop->served = args->served;
     loop->on_request = on_request;
     loop->run_later = run_later;
     loop->model = model;
@@ -181,7 +194,7 @@ void tw__loop_init(tw_loop *loop, tw_app *app, int listen_fd, tw_loop_request_fn
     loop->accept_ctx.ctx = &loop->ctx;
     loop->accept_ctx.hosts = loop->config.hosts;
     /* The listener fd is shared with the master and the other workers: wrap a copy of it. */
-    int fd = dup(listen_fd);
+    int fd = dup(args->listen_fd);
     loop->listener = h2o_evloop_socket_create(loop->ctx.loop, fd, H2O_SOCKET_FLAG_DONT_READ);
     loop->listener->data = loop;
     h2o_socket_read_start(loop->listener, on_accept);

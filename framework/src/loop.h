@@ -12,6 +12,7 @@
 
 #include "internal.h"
 #include "later.h"
+#include "prefork.h"
 #include "timers.h"
 
 typedef struct tw_loop tw_loop;
@@ -33,6 +34,7 @@ struct tw_loop {
     tw_loop_later_fn run_later;
     void (*after_turn)(tw_loop *loop); /* once per loop turn, after events and timers */
     void *model;                       /* the model's per-worker state */
+    _Atomic uint64_t *served;          /* responses sent (the worker's slot), or NULL */
     /* Connections taken per listener wake-up. A loop that can serve many at once takes a
      * burst (16, as h2o's own server does); one whose handlers block its worker takes one,
      * or a blocked worker would sit on connections that idle workers could serve. */
@@ -59,15 +61,16 @@ void tw__watch_request(tw_req_watch *watch, h2o_req_t *req);
 /** Stops watching (the watch may be freed after) and returns the request, or NULL if gone. */
 h2o_req_t *tw__unwatch_request(tw_req_watch *watch);
 
-/** Sets up a loop accepting from listen_fd (which stays the caller's). run_later NULL runs
- * later-calls inline on the loop thread. */
-void tw__loop_init(tw_loop *loop, tw_app *app, int listen_fd, tw_loop_request_fn on_request,
+/** Sets up a loop serving args->app from args->listen_fd (which stays the caller's) and
+ * counting its responses in args->served. run_later NULL runs later-calls inline on the loop
+ * thread. */
+void tw__loop_init(tw_loop *loop, const tw_worker_args *args, tw_loop_request_fn on_request,
                    tw_loop_later_fn run_later, void *model);
 /** Called on the loop thread once a later-call has run (by run_later, on whatever thread):
  * arms its request's next later-call, if any, and frees it. */
 void tw__loop_later_done(tw_loop *loop, tw_later *later);
-/** Sends the exchange's response on req and arms its first later-call; drops the caller's
- * reference. The common end of a request in every model; on the loop thread. */
+/** Sends the exchange's response on req (and counts it) and arms its first later-call; drops
+ * the caller's reference. The common end of a request in every model; on the loop thread. */
 void tw__loop_respond(tw_loop *loop, tw_exchange *ex, h2o_req_t *req);
 /**
  * Runs until *stop is set, then stops accepting and lets the requests and

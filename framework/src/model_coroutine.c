@@ -184,7 +184,7 @@ static int run_worker(const tw_worker_args *args, volatile sig_atomic_t *stop)
     tw_coro_sched sched = {.waiter = {sleep_yielding, wait_fd_yielding},
                            .max_requests = config->max_coroutines};
     tw_loop loop;
-    tw__loop_init(&loop, args->app, args->listen_fd, spawn_request, spawn_later, &sched);
+    tw__loop_init(&loop, args, spawn_request, spawn_later, &sched);
     sched.loop = &loop;
     tw__coro_pool_init(&sched.pool, config->stack_size);
     /* This model is for many connections at once: start each connection's read buffer at

@@ -19,7 +19,7 @@ static int answer_inline(tw_loop *loop, h2o_req_t *req)
 static int run_worker(const tw_worker_args *args, volatile sig_atomic_t *stop)
 {
     tw_loop loop;
-    tw__loop_init(&loop, args->app, args->listen_fd, answer_inline, NULL, NULL);
+    tw__loop_init(&loop, args, answer_inline, NULL, NULL);
     loop.accepts_per_event = 1;
     return tw__loop_run(&loop, stop, args->config->shutdown_timeout_ms) == 0 ? 0 : 1;
 }

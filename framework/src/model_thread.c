@@ -19,6 +19,7 @@
  * finished exchange is dropped instead of sent.
  */
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,14 +207,24 @@ static int start_pool(tw_thread_pool *pool, tw_loop *loop, unsigned nthreads)
     if (pool->threads == NULL)
         return TW_FAIL;
     h2o_multithread_register_receiver(loop->ctx.queue, &pool->done, on_jobs_done);
+    /* The stop signals are the loop thread's: taken there, they cut its poll short, and the
+     * stop flag is written and read by one thread. Handler threads inherit them blocked. */
+    sigset_t stop_signals, previous;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, &previous);
+    int rc = TW_OK;
     for (; pool->nthreads < nthreads; pool->nthreads++) {
         if (pthread_create(&pool->threads[pool->nthreads], NULL, handler_thread, pool) != 0) {
             fprintf(stderr, "twice: cannot start handler thread %u of %u\n", pool->nthreads + 1,
                     nthreads);
-            return TW_FAIL;
+            rc = TW_FAIL;
+            break;
         }
     }
-    return TW_OK;
+    pthread_sigmask(SIG_SETMASK, &previous, NULL);
+    return rc;
 }
 
 static void stop_pool(tw_thread_pool *pool)
@@ -231,7 +242,7 @@ static int run_worker(const tw_worker_args *args, volatile sig_atomic_t *stop)
 {
     tw_thread_pool pool = {0};
     tw_loop loop;
-    tw__loop_init(&loop, args->app, args->listen_fd, hand_off, run_later_in_pool, &pool);
+    tw__loop_init(&loop, args, hand_off, run_later_in_pool, &pool);
     loop.after_turn = flush_batch;
     if (start_pool(&pool, &loop, args->config->threads) != TW_OK)
         return 1;

@@ -12,6 +12,14 @@
  * a SIGTERM would start a graceful shutdown that a request in flight could
  * stretch for as long as it runs, and with the master gone nobody enforces
  * the bound. A graceful shutdown is something only a live master asks for.
+ *
+ * The master also keeps the count of responses served: before forking it
+ * maps one shared anonymous page (MAP_SHARED, so workers' writes reach it)
+ * with a cache-line-sized slot per worker. A worker's loop adds to its own
+ * slot with a relaxed atomic, so counting costs the hot path one plain
+ * store and no worker ever waits on another; a replacement worker takes
+ * over the slot, so a worker's death loses no count. SIGUSR1 asks the
+ * master for the sum, which it hands to on_served from its loop.
  */
 #include <errno.h>
 #include <signal.h>
@@ -19,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -41,9 +50,16 @@ static void on_stop_signal(int sig)
     worker_stop = 1;
 }
 
+/* One worker's count of responses, alone on its cache line so that workers on different
+ * cores never write the same line. */
+typedef struct tw_served_count {
+    _Alignas(64) _Atomic uint64_t responses;
+} tw_served_count;
+
 typedef struct tw_worker_slot {
     pid_t pid; /* 0 when not running */
     struct timespec started;
+    _Atomic uint64_t *served; /* the slot's count, shared with whichever worker holds it */
 } tw_worker_slot;
 
 static uint64_t ms_since(const struct timespec *then)
@@ -55,7 +71,7 @@ static uint64_t ms_since(const struct timespec *then)
 }
 
 static void become_worker(pid_t master, const sigset_t *mask, tw_worker_fn worker,
-                          const tw_worker_args *args)
+                          const tw_worker_args *args, _Atomic uint64_t *served)
 {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != master)
@@ -65,8 +81,13 @@ static void become_worker(pid_t master, const sigset_t *mask, tw_worker_fn worke
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
+    /* SIGUSR1 is the master's to answer; one sent to the whole process group must not kill
+     * the workers. */
+    signal(SIGUSR1, SIG_IGN);
     sigprocmask(SIG_SETMASK, mask, NULL);
-    int status = worker(args, &worker_stop);
+    tw_worker_args own = *args;
+    own.served = served;
+    int status = worker(&own, &worker_stop);
     fflush(NULL);
     /* A worker is a copy of the master: returning would run the master's code. */
     _exit(status);
@@ -81,7 +102,7 @@ static int spawn(tw_worker_slot *slot, pid_t master, const sigset_t *mask, tw_wo
         return TW_FAIL;
     }
     if (pid == 0)
-        become_worker(master, mask, worker, args);
+        become_worker(master, mask, worker, args, slot->served);
     slot->pid = pid;
     clock_gettime(CLOCK_MONOTONIC, &slot->started);
     return TW_OK;
@@ -115,6 +136,15 @@ static void begin_shutdown(tw_worker_slot *slots, unsigned n, int listen_fd,
     shutdown(listen_fd, SHUT_RDWR);
     clock_gettime(CLOCK_MONOTONIC, started);
     signal_all(slots, n, SIGTERM);
+}
+
+/* Every worker's count together; relaxed loads are enough for a figure read on request. */
+static uint64_t served_total(const tw_served_count *counts, unsigned n)
+{
+    uint64_t total = 0;
+    for (unsigned i = 0; i < n; i++)
+        total += atomic_load_explicit(&counts[i].responses, memory_order_relaxed);
+    return total;
 }
 
 /* Reaps every dead worker; restarts them unless shutting down. Returns how many are alive. */
@@ -157,14 +187,27 @@ int tw__prefork(const tw_worker_args *args, tw_worker_fn worker)
 {
     const tw_serve_config *config = args->config;
     unsigned n = config->workers;
-    tw_worker_slot *slots = calloc(n, sizeof(*slots));
-    if (slots == NULL)
+    size_t counts_size = n * sizeof(tw_served_count);
+    tw_served_count *counts =
+        mmap(NULL, counts_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (counts == MAP_FAILED) {
+        fprintf(stderr, "twice: cannot map the workers' counters: %s\n", strerror(errno));
         return TW_FAIL;
+    }
+    tw_worker_slot *slots = calloc(n, sizeof(*slots));
+    if (slots == NULL) {
+        munmap(counts, counts_size);
+        return TW_FAIL;
+    }
+    for (unsigned i = 0; i < n; i++)
+        slots[i].served = &counts[i].responses; /* the mapping starts zeroed */
     sigset_t watched, original;
     sigemptyset(&watched);
     sigaddset(&watched, SIGTERM);
     sigaddset(&watched, SIGINT);
     sigaddset(&watched, SIGCHLD);
+    if (config->on_served != NULL)
+        sigaddset(&watched, SIGUSR1);
     sigprocmask(SIG_BLOCK, &watched, &original);
     /* SIGCHLD must not be ignored, or the kernel reaps workers before we can see them die. */
     struct sigaction dfl = {.sa_handler = SIG_DFL}, previous_chld;
@@ -199,6 +242,8 @@ int tw__prefork(const tw_worker_args *args, tw_worker_fn worker)
         } else {
             sig = sigwaitinfo(&watched, &info);
         }
+        if (sig == SIGUSR1)
+            config->on_served(served_total(counts, n), config->on_served_data);
         if (sig == SIGTERM || sig == SIGINT) {
             if (!shutting_down) {
                 shutting_down = 1;
@@ -213,5 +258,6 @@ int tw__prefork(const tw_worker_args *args, tw_worker_fn worker)
     sigaction(SIGCHLD, &previous_chld, NULL);
     sigprocmask(SIG_SETMASK, &original, NULL);
     free(slots);
+    munmap(counts, counts_size);
     return rc;
 }

@@ -2,6 +2,7 @@
  * serve.c - tw_serve(): checks the configuration, opens the listener,
  * announces the address and hands over to the chosen concurrency model.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -93,10 +94,18 @@ int tw_serve(tw_app *app, const tw_serve_config *config)
         fprintf(stderr, "twice: %s\n", err);
         return TW_FAIL;
     }
+    /* Once announced, the server may be asked for its count at any moment: SIGUSR1 is held
+     * from here for the master's loop to take, never left to kill it in between. */
+    sigset_t ask, before;
+    sigemptyset(&ask);
+    if (config->on_served != NULL)
+        sigaddset(&ask, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &ask, &before);
     if (config->on_listening != NULL)
         config->on_listening(bound, config->on_listening_data);
-    tw_worker_args args = {app, fd, config};
+    tw_worker_args args = {.app = app, .listen_fd = fd, .config = config};
     int rc = tw__prefork(&args, model->run_worker);
+    sigprocmask(SIG_SETMASK, &before, NULL);
     close(fd);
     return rc;
 }

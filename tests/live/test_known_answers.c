@@ -13,6 +13,7 @@
 #include <criterion/criterion.h>
 #include <glob.h>
 #include <jansson.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -148,8 +149,9 @@ Test(known_answers, every_run_records_its_resources_as_the_report_contract_says)
                 /* Two twice-app processes at least: the master and its workers. */
                 cr_assert(is_number_at_least(server, "peak_rss_bytes", 1 << 20));
                 cr_assert(json_is_integer(json_object_get(server, "connections")));
-                cr_assert(json_is_null(json_object_get(server, "requests")),
-                          "requests per server are not known: null, never made up");
+                json_t *requests = json_object_get(server, "requests");
+                cr_assert(json_is_integer(requests) && json_integer_value(requests) >= 0,
+                          "twice-app says what it served in the window");
                 json_t *throttled = json_object_get(server, "throttled_s");
                 cr_assert(json_is_null(throttled) || json_number_value(throttled) >= 0);
             }
@@ -184,6 +186,79 @@ Test(known_answers, every_run_records_its_resources_as_the_report_contract_says)
         else if (json_is_object(breakdown))
             assert_breakdown_shape(breakdown);
     }
+    json_decref(report);
+}
+
+/* The sum of a run's servers' requests in its window. */
+static double requests_of_servers(json_t *servers)
+{
+    double sum = 0;
+    json_t *server;
+    size_t i;
+    json_array_foreach(servers, i, server) sum +=
+        json_number_value(json_object_get(server, "requests"));
+    return sum;
+}
+
+Test(known_answers, each_server_says_its_requests_in_the_window_and_a_command_cannot)
+{
+    char scenario[1024];
+    snprintf(
+        scenario, sizeof(scenario),
+        "{\"name\": \"counted\", \"workload\": {\"route\": \"/json\", \"check\": \"json\"},"
+        " \"targets\": [{\"label\": \"app\", \"app\": \"twice-app\", \"model\": \"process\","
+        " \"workers\": 2}, {\"label\": \"command\", \"command\": \"'%s' --listen {host}:{port}\"}],"
+        " \"servers\": [2], \"connections_per_server\": 4, \"warmup_s\": 0,"
+        " \"duration_s\": 1, \"repetitions\": 1}",
+        TWICE_APP_PATH);
+    json_t *report = run_scenario(scenario);
+    json_t *models = json_object_get(report, "models");
+    json_t *app = json_array_get(json_object_get(json_array_get(models, 0), "steps"), 0);
+    json_t *run = json_array_get(json_object_get(app, "runs"), 0);
+    json_t *resources = json_object_get(run, "resources");
+    json_t *servers = json_object_get(resources, "servers"), *server;
+    size_t i;
+    cr_assert_eq(json_array_size(servers), 2);
+    json_array_foreach(servers, i, server)
+    {
+        json_t *requests = json_object_get(server, "requests");
+        cr_assert(json_is_integer(requests) && json_integer_value(requests) > 0,
+                  "server %zu served requests in the window", i + 1);
+    }
+    /* The window is the middle of wrk's run, wrk's throughput the average over all of it,
+     * and the machine is shared: the window's rate follows what other work does meanwhile,
+     * and within a few percent only on a quiet machine. The bound still tells the window's
+     * difference from a count since the server started (about half as much again). And no
+     * server can have served more in the window than wrk got in its whole run (plus one
+     * answer per connection that it did not wait for). */
+    double expected = json_number_value(json_object_get(run, "throughput")) *
+                      json_number_value(json_object_get(resources, "window_s"));
+    double counted = requests_of_servers(servers);
+    cr_assert(fabs(counted - expected) <= 0.3 * expected,
+              "the servers counted %.0f requests in the window, wrk's rate says %.0f", counted,
+              expected);
+    cr_assert_leq(counted, json_number_value(json_object_get(run, "requests")) + 8);
+    json_t *summary = json_object_get(json_object_get(app, "summary"), "resources");
+    json_array_foreach(json_object_get(summary, "servers"), i, server)
+    {
+        json_t *per_cpu = json_object_get(server, "requests_per_cpu_s");
+        cr_assert(json_is_number(per_cpu) && json_number_value(per_cpu) > 0,
+                  "server %zu's requests per CPU-second", i + 1);
+    }
+
+    /* Another program does not say what it served: null, and the notes say why. */
+    json_t *command = json_array_get(json_object_get(json_array_get(models, 1), "steps"), 0);
+    run = json_array_get(json_object_get(command, "runs"), 0);
+    resources = json_object_get(run, "resources");
+    json_array_foreach(json_object_get(resources, "servers"), i, server)
+        cr_assert(json_is_null(json_object_get(server, "requests")), "server %zu", i + 1);
+    const char *notes = json_string_value(json_object_get(resources, "notes"));
+    cr_assert(strstr(notes, "requests: server 1 does not say how many requests it served") != NULL,
+              "notes: %s", notes);
+    json_array_foreach(
+        json_object_get(json_object_get(json_object_get(command, "summary"), "resources"),
+                        "servers"),
+        i, server) cr_assert(json_is_null(json_object_get(server, "requests_per_cpu_s")));
     json_decref(report);
 }
 

@@ -6,6 +6,7 @@
  * says so.
  */
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
@@ -383,5 +384,57 @@ Test(models, coroutine_stack_overflow_says_so)
     free(err);
     j = get_json(app.port, "/deep?n=8"); /* the replacement worker serves */
     json_decref(j);
+    stop_cleanly(&app);
+}
+
+/* The set of signals a thread blocks, from /proc/PID/task/TID/status ("SigBlk:"). */
+static unsigned long long blocked_signals(pid_t pid, const char *tid)
+{
+    char path[320], line[256];
+    unsigned long long mask = 0;
+    snprintf(path, sizeof(path), "/proc/%d/task/%s/status", (int)pid, tid);
+    FILE *status = fopen(path, "r");
+    cr_assert_not_null(status, "%s", path);
+    while (fgets(line, sizeof(line), status) != NULL)
+        sscanf(line, "SigBlk: %llx", &mask);
+    fclose(status);
+    return mask;
+}
+
+/* A stop signal must reach the loop thread, which alone reads the stop flag: taken by a
+ * handler thread, its handler would write the flag there (a data race) and the loop would
+ * see it only at its next poll timeout. */
+Test(models, thread_stop_signals_are_the_loop_threads)
+{
+    const char *const args[] = {"--model", "thread", "--workers", "1", "--threads", "4", NULL};
+    app_process app;
+    cr_assert_eq(app_start(&app, TWICE_APP_PATH, args), 0);
+    /* An answer from the one worker: its handler threads have all started. */
+    http_response res;
+    cr_assert_eq(http_get(app.port, "/plaintext", &res), 0);
+    http_response_free(&res);
+    size_t n;
+    pid_t *workers = wait_children(app.pid, 1, 5000, &n);
+    cr_assert_eq(n, 1);
+    unsigned long long stop = 1ULL << (SIGTERM - 1) | 1ULL << (SIGINT - 1);
+    char path[64], loop_tid[16];
+    snprintf(path, sizeof(path), "/proc/%d/task", (int)workers[0]);
+    snprintf(loop_tid, sizeof(loop_tid), "%d", (int)workers[0]);
+    DIR *tasks = opendir(path);
+    cr_assert_not_null(tasks);
+    struct dirent *task;
+    unsigned handlers_blocking = 0;
+    while ((task = readdir(tasks)) != NULL) {
+        if (task->d_name[0] == '.')
+            continue;
+        unsigned long long mask = blocked_signals(workers[0], task->d_name);
+        if (strcmp(task->d_name, loop_tid) == 0)
+            cr_assert_eq(mask & stop, 0, "the loop thread takes SIGTERM and SIGINT");
+        else
+            handlers_blocking += (mask & stop) == stop;
+    }
+    closedir(tasks);
+    free(workers);
+    cr_assert_geq(handlers_blocking, 4, "every handler thread blocks SIGTERM and SIGINT");
     stop_cleanly(&app);
 }

@@ -93,12 +93,15 @@ void app_release(app_process *p)
 {
     if (p->stderr_fd >= 0)
         close(p->stderr_fd);
-    p->stderr_fd = -1;
+    if (p->stdout_fd >= 0)
+        close(p->stdout_fd);
+    p->stderr_fd = p->stdout_fd = -1;
 }
 
 int app_start(app_process *p, const char *program, const char *const *args)
 {
     memset(p, 0, sizeof(*p));
+    p->stdout_fd = -1;
     int err_fd = p->stderr_fd = output_file();
     int out[2];
     if (err_fd < 0 || pipe2(out, O_CLOEXEC) != 0)
@@ -118,7 +121,8 @@ int app_start(app_process *p, const char *program, const char *const *args)
             line[len] = '\0';
         }
     }
-    close(out[0]);
+    /* Kept: twice-app answers asks for its count there (app_served). */
+    p->stdout_fd = out[0];
     const char *at = strstr(line, "listening on 127.0.0.1:");
     if (p->pid <= 0 || at == NULL) {
         if (p->pid > 0)
@@ -127,6 +131,34 @@ int app_start(app_process *p, const char *program, const char *const *args)
     }
     p->port = atoi(at + strlen("listening on 127.0.0.1:"));
     return 0;
+}
+
+long long app_served(app_process *p, int timeout_ms)
+{
+    char line[128] = "";
+    size_t len = 0;
+    if (p->pid <= 0 || p->stdout_fd < 0 || kill(p->pid, SIGUSR1) != 0)
+        return -1;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long long deadline = now.tv_sec * 1000LL + now.tv_nsec / 1000000 + timeout_ms;
+    /* Byte by byte up to the newline: nothing after the answer is taken from the pipe. */
+    while (len + 1 < sizeof(line)) {
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        long long left = deadline - (now.tv_sec * 1000LL + now.tv_nsec / 1000000);
+        struct pollfd pfd = {.fd = p->stdout_fd, .events = POLLIN};
+        if (left <= 0 || poll(&pfd, 1, (int)left) != 1 || read(p->stdout_fd, line + len, 1) != 1)
+            return -1;
+        if (line[len] == '\n')
+            break;
+        line[++len] = '\0';
+    }
+    long long count;
+    char tail[16];
+    if (sscanf(line, "twice-app: served %lld %15s", &count, tail) != 2 ||
+        strcmp(tail, "requests") != 0)
+        return -1;
+    return count;
 }
 
 int free_port(void)
@@ -150,6 +182,7 @@ static int accepts_connections(int port)
 int app_start_on_port(app_process *p, const char *const *argv, int port, int timeout_ms)
 {
     memset(p, 0, sizeof(*p));
+    p->stdout_fd = -1;
     int err_fd = p->stderr_fd = output_file();
     if (err_fd < 0 || port <= 0)
         return -1;

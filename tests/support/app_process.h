@@ -13,6 +13,7 @@ typedef struct app_process {
     pid_t pid;
     int port;
     int stderr_fd; /* the server's stderr: an anonymous file (memfd), gone with the test */
+    int stdout_fd; /* twice-app's stdout after its announcement (a pipe), or -1 */
 } app_process;
 
 /**
@@ -31,10 +32,13 @@ int app_start(app_process *p, const char *program, const char *const *args);
 int app_start_on_port(app_process *p, const char *const *argv, int port, int timeout_ms);
 /** A TCP port on 127.0.0.1 that was free a moment ago, or -1. */
 int free_port(void);
+/** Asks twice-app (started by app_start) how many requests it served: SIGUSR1, then up to
+ * timeout_ms for its line "twice-app: served N requests". N, or -1 when no such line came. */
+long long app_served(app_process *p, int timeout_ms);
 /** Sends sig, then waits up to timeout_ms for the exit. Returns the wait status, or -1 when
  * it did not exit (it is then killed). */
 int app_stop(app_process *p, int sig, int timeout_ms);
-/** Lets go of what a stopped or failed server left: its captured stderr. */
+/** Lets go of what a stopped or failed server left: its captured stderr, its stdout. */
 void app_release(app_process *p);
 /** The server's stderr so far (malloc'd, NUL-terminated). */
 char *app_stderr(const app_process *p);

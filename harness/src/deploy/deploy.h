@@ -24,6 +24,8 @@ typedef struct deployment {
     pid_t pids[DEPLOY_MAX_SERVERS];            /* 0 once a server is stopped or found dead */
     int ports[DEPLOY_MAX_SERVERS];             /* all equal when the servers share one */
     int stderr_fds[DEPLOY_MAX_SERVERS];        /* each server's stderr (proc_output_fd), or -1 */
+    int stdout_fds[DEPLOY_MAX_SERVERS];        /* twice-app's stdout, where it answers asks for
+                                                  its count (served_count.h), or -1 */
     size_t stderr_read[DEPLOY_MAX_SERVERS];    /* how much of it check has looked through */
     unsigned lost_workers[DEPLOY_MAX_SERVERS]; /* workers that died and were replaced */
     char last_loss[DEPLOY_MAX_SERVERS][128];   /* what the server said of the last one */

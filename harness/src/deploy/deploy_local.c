@@ -6,7 +6,9 @@
  * stopping it stops its workers too, and dies with twice. Its stderr goes to
  * an anonymous file that twice reads for error messages and for the lines in
  * which twice-app's master says it replaced a worker that died: a step in
- * which a server lost workers did not measure what it set out to.
+ * which a server lost workers did not measure what it set out to. twice-app's
+ * stdout is kept for as long as it runs: it answers there when asked how many
+ * requests it served (served_count.c).
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -132,7 +134,9 @@ static void local_stop(deployment *d)
         d->pids[i] = 0;
         if (d->stderr_fds[i] >= 0)
             close(d->stderr_fds[i]);
-        d->stderr_fds[i] = -1;
+        if (d->stdout_fds[i] >= 0)
+            close(d->stdout_fds[i]);
+        d->stderr_fds[i] = d->stdout_fds[i] = -1;
         d->cgroups[i] = NULL;
     }
     cpucap_release();
@@ -143,7 +147,7 @@ static int local_start(deployment *d, const deploy_spec *spec, char *err, size_t
     memset(d, 0, sizeof(*d));
     d->n = spec->n;
     for (unsigned i = 0; i < d->n; i++) {
-        d->stderr_fds[i] = d->stdin_fds[i] = -1;
+        d->stderr_fds[i] = d->stdout_fds[i] = d->stdin_fds[i] = -1;
         d->hosts[i] = "127.0.0.1";
     }
     int shared_port = spec->shared_port;
@@ -165,7 +169,7 @@ static int local_start(deployment *d, const deploy_spec *spec, char *err, size_t
     capped = capped && grouped;
     for (unsigned i = 0; i < d->n; i++) {
         /* twice-app announces its port on stdout; other commands' stdout is not read. */
-        int out = app ? proc_output_fd("twice-server-out", err, errlen) : -1;
+        int out = d->stdout_fds[i] = app ? proc_output_fd("twice-server-out", err, errlen) : -1;
         d->stderr_fds[i] = proc_output_fd("twice-server-err", err, errlen);
         d->ports[i] = shared != 0 ? shared : app ? 0 : loopback_free_port();
         int rc = -1;
@@ -178,8 +182,6 @@ static int local_start(deployment *d, const deploy_spec *spec, char *err, size_t
         }
         if (rc == 0 && shared_port && i == 0)
             shared = d->ports[0];
-        if (out >= 0)
-            close(out);
         if (rc != 0) {
             local_stop(d);
             return -1;

@@ -347,8 +347,10 @@ static int ssh_start(deployment *d, const deploy_spec *spec, char *err, size_t e
     memset(d, 0, sizeof(*d));
     d->n = spec->n;
     d->run_hosts = spec->hosts;
+    /* No stdout is kept: a server on another host is not asked for its requests (its
+     * supervisor would have to pass the ask on), so its count stays unknown. */
     for (unsigned i = 0; i < DEPLOY_MAX_SERVERS; i++)
-        d->stderr_fds[i] = d->stdin_fds[i] = -1;
+        d->stderr_fds[i] = d->stdout_fds[i] = d->stdin_fds[i] = -1;
     if (inventory_check_servers(spec->hosts->inv, spec->n, err, errlen) != 0)
         return -1;
     unsigned draw = 0;

@@ -3,7 +3,10 @@
  * window (measure_window.c) opens after a settle and closes before wrk's
  * end, then wrk is waited for. The figures go out in the report's units
  * (core-seconds, bytes), a figure that was not measured as null, and what
- * could not be measured in the notes. One step: medians over its runs.
+ * could not be measured in the notes. Each server that can say how many
+ * requests it served (twice-app here, served_count.h) is asked as the window
+ * opens and as it closes: the difference is its requests in the window. One
+ * step: medians over its runs.
  */
 #include <math.h>
 #include <stdio.h>
@@ -16,6 +19,7 @@
 #include "measure_window.h"
 #include "proc.h"
 #include "service_run.h"
+#include "served_count.h"
 #include "stats.h"
 #include "step_resources.h"
 
@@ -55,37 +59,59 @@ static json_t *count_or_null(long count)
     return count >= 0 ? json_integer(count) : json_null();
 }
 
-static json_t *server_json(const struct measure_server *s)
+static json_t *server_json(const struct measure_server *s, long requests)
 {
     int split = (s->cgroup.have & CGROUP_HAVE_USER_SYSTEM) != 0;
     int throttling = (s->cgroup.have & CGROUP_HAVE_THROTTLING) != 0;
     double user_s = split ? (double)s->cgroup.user_us / 1e6 : s->usage.user_s;
     double system_s = split ? (double)s->cgroup.system_us / 1e6 : s->usage.system_s;
     return json_pack(
-        "{s:f, s:f, s:f, s:I, s:f, s:o, s:o, s:o, s:o, s:n}", "cpu_user_s", user_s, "cpu_system_s",
+        "{s:f, s:f, s:f, s:I, s:f, s:o, s:o, s:o, s:o, s:o}", "cpu_user_s", user_s, "cpu_system_s",
         system_s, "cpu_s", s->cpu_s, "peak_rss_bytes", (json_int_t)s->usage.peak_rss_bytes,
         "runqueue_wait_s", s->sched.wait_s, "throttled_s",
         throttling ? json_real((double)s->cgroup.throttled_us / 1e6) : json_null(), "nr_throttled",
         throttling ? json_integer((json_int_t)s->cgroup.nr_throttled) : json_null(), "nr_periods",
         throttling ? json_integer((json_int_t)s->cgroup.nr_periods) : json_null(), "connections",
-        count_or_null(s->connections), "requests");
+        count_or_null(s->connections), "requests", count_or_null(requests));
+}
+
+/* Each server's count as the window opened and as it closed (-1: unknown). */
+typedef struct served_window {
+    long long opened[DEPLOY_MAX_SERVERS], closed[DEPLOY_MAX_SERVERS];
+    char why[200]; /* why a count is missing, "" when none is */
+} served_window;
+
+/* Server i's requests in the window, or -1 when either count is unknown. */
+static long requests_in(const served_window *served, size_t i)
+{
+    long long opened = served->opened[i], closed = served->closed[i];
+    return opened >= 0 && closed >= opened ? (long)(closed - opened) : -1;
+}
+
+/* The window's notes, and why a server's requests are missing, if one's are. */
+static json_t *notes_json(const struct measure_result *r, const served_window *served)
+{
+    if (served->why[0] == '\0')
+        return json_string(r->notes);
+    return json_sprintf("%s%srequests: %s", r->notes, r->notes[0] != '\0' ? "; " : "", served->why);
 }
 
 /* The run's "resources" object from a window's figures; the services' CPU (service_cpu_s) is
  * twice's doing, not foreign. */
-static json_t *resources_json(const struct measure_result *r, unsigned connections_asked,
-                              double service_cpu_s)
+static json_t *resources_json(const struct measure_result *r, const served_window *served,
+                              unsigned connections_asked, double service_cpu_s)
 {
     json_t *servers = json_array();
     for (size_t i = 0; i < r->servers_count; i++)
-        json_array_append_new(servers, server_json(&r->servers[i]));
+        json_array_append_new(servers, server_json(&r->servers[i], requests_in(served, i)));
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    return json_pack("{s:f, s:o, s:{s:f, s:f, s:o, s:I}, s:{s:I, s:f, s:f}, s:s}", "window_s",
+    return json_pack("{s:f, s:o, s:{s:f, s:f, s:o, s:I}, s:{s:I, s:f, s:f}, s:o}", "window_s",
                      r->wall_s, "servers", servers, "wrk", "cpu_s", r->wrk_cpu_s, "runqueue_wait_s",
                      r->wrk_sched.wait_s, "connections_open", count_or_null(r->wrk_connections),
                      "connections_asked", (json_int_t)connections_asked, "machine", "cores",
                      (json_int_t)(cores > 0 ? cores : 1), "busy_s", r->machine.busy_s,
-                     "foreign_cpu_s", fmax(0, r->foreign_cpu_s - service_cpu_s), "notes", r->notes);
+                     "foreign_cpu_s", fmax(0, r->foreign_cpu_s - service_cpu_s), "notes",
+                     notes_json(r, served));
 }
 
 /* The distinct ports of d's servers (all one with the reuseport front), into ports. */
@@ -124,6 +150,8 @@ static json_t *watch(const deployment *d, const load_spec *load, load_process *l
                                       .wrk_group = wrk_group(lp),
                                       .helper_group = helper_group};
     struct measure_window w;
+    served_window served;
+    char closing_why[sizeof(served.why)];
     double open_s, close_s;
     step_window_bounds(load->duration_s, &open_s, &close_s);
     sleep_until(lp, open_s);
@@ -131,11 +159,18 @@ static json_t *watch(const deployment *d, const load_spec *load, load_process *l
         return NULL;
     service_sample service_start;
     service_run_sample(services, &service_start);
+    /* The window's clock starts as its first readings end and stops before its last ones:
+     * the counts are asked for right after the one and right before the other, so that
+     * reading /proc, slow on a busy machine, stays out of the difference. */
+    served_count_take(d, served.opened, served.why, sizeof(served.why));
     sleep_until(lp, close_s);
+    served_count_take(d, served.closed, closing_why, sizeof(closing_why));
+    if (served.why[0] == '\0')
+        snprintf(served.why, sizeof(served.why), "%s", closing_why);
     const struct measure_result *r = measure_window_stop(&w, note, notelen);
     double service_cpu_s;
     json_t *service = service_run_window(services, &service_start, &service_cpu_s);
-    json_t *out = r != NULL ? resources_json(r, load->connections, service_cpu_s) : NULL;
+    json_t *out = r != NULL ? resources_json(r, &served, load->connections, service_cpu_s) : NULL;
     if (out != NULL && service != NULL)
         json_object_set(out, "services", service);
     json_decref(service);

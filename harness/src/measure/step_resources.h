@@ -6,8 +6,10 @@
  * The window opens once wrk's connections are up (a settle after wrk
  * starts) and closes shortly before wrk ends, while its connections are
  * still open, so that the connection counts are those the servers really
- * held under load. Requests per server are not known to the harness (wrk
- * counts them all together): they are null, never made up.
+ * held under load. wrk counts requests for all servers together: a
+ * server's own requests are what it says it served over the window
+ * (twice-app on this machine, served_count.h); any other server's are null,
+ * never made up, and the notes say why.
  */
 #ifndef TWICE_STEP_RESOURCES_H
 #define TWICE_STEP_RESOURCES_H

@@ -33,10 +33,11 @@ typedef struct deployment {
                                                   deployer, valid until stop), or NULL: none */
     int caps_applied;                          /* 1 when every server runs under its CPU cap */
     int shared_port;                           /* 1 under the reuseport front: one port for all */
-    const char *hosts[DEPLOY_MAX_SERVERS];     /* where the load reaches each server (borrowed) */
-    int stdin_fds[DEPLOY_MAX_SERVERS];         /* ssh: the pipe to each server's supervisor */
-    char cap_notes[DEPLOY_MAX_SERVERS][200];   /* ssh: whether each one's CPU cap applied */
-    const deploy_hosts *run_hosts;             /* the deployer's, from the spec */
+    int remote; /* 1: the servers run on other hosts, and pids are their ssh connections */
+    const char *hosts[DEPLOY_MAX_SERVERS];   /* where the load reaches each server (borrowed) */
+    int stdin_fds[DEPLOY_MAX_SERVERS];       /* ssh: the pipe to each server's supervisor */
+    char cap_notes[DEPLOY_MAX_SERVERS][200]; /* ssh: whether each one's CPU cap applied */
+    const deploy_hosts *run_hosts;           /* the deployer's, from the spec */
 } deployment;
 
 typedef struct deploy_spec {

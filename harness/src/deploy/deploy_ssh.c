@@ -347,6 +347,7 @@ static int ssh_start(deployment *d, const deploy_spec *spec, char *err, size_t e
     memset(d, 0, sizeof(*d));
     d->n = spec->n;
     d->run_hosts = spec->hosts;
+    d->remote = 1;
     /* No stdout is kept: a server on another host is not asked for its requests (its
      * supervisor would have to pass the ask on), so its count stays unknown. */
     for (unsigned i = 0; i < DEPLOY_MAX_SERVERS; i++)

@@ -149,6 +149,14 @@ static json_t *watch(const deployment *d, const load_spec *load, load_process *l
                                       .nports = distinct_ports(d, ports),
                                       .wrk_group = wrk_group(lp),
                                       .helper_group = helper_group};
+    /* What a remote server used is not on this machine: its ssh connection's CPU would pass
+     * for it. */
+    if (d->remote) {
+        snprintf(note, notelen,
+                 "the servers run on other hosts: their resources are not read "
+                 "from here");
+        return NULL;
+    }
     struct measure_window w;
     served_window served;
     char closing_why[sizeof(served.why)];

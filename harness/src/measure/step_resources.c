@@ -204,60 +204,22 @@ int step_resources_measure(const deployment *d, const load_spec *load, pid_t hel
     return 0;
 }
 
-/* One server's (or service's) figure in one run: 1 with *value set, 0 when the run lacks it. */
-typedef int (*server_figure)(json_t *server, double *value);
-
-static int figure_of(json_t *server, const char *key, double *value)
+/* A figure of one server's (or service's) window, by its key, in *value: 1, or 0 when the run
+ * lacks it. "requests_per_cpu_s" is derived: its requests over its CPU, where both are known
+ * and it used CPU. */
+static int figure_of(json_t *part, const char *key, double *value)
 {
-    json_t *figure = json_object_get(server, key);
+    if (strcmp(key, "requests_per_cpu_s") == 0) {
+        double requests, cpu;
+        if (!figure_of(part, "requests", &requests) || !figure_of(part, "cpu_s", &cpu) ||
+            !(cpu > 0))
+            return 0;
+        *value = requests / cpu;
+        return 1;
+    }
+    json_t *figure = json_object_get(part, key);
     *value = json_number_value(figure);
     return json_is_number(figure);
-}
-
-static int cpu_user_s(json_t *server, double *value)
-{
-    return figure_of(server, "cpu_user_s", value);
-}
-
-static int cpu_system_s(json_t *server, double *value)
-{
-    return figure_of(server, "cpu_system_s", value);
-}
-
-static int peak_rss_bytes(json_t *server, double *value)
-{
-    return figure_of(server, "peak_rss_bytes", value);
-}
-
-/* Requests per CPU-second, where the server's requests are known and it used CPU. */
-static int server_requests_per_cpu_s(json_t *server, double *value)
-{
-    double requests, cpu;
-    if (!figure_of(server, "requests", &requests) || !figure_of(server, "cpu_s", &cpu) ||
-        !(cpu > 0))
-        return 0;
-    *value = requests / cpu;
-    return 1;
-}
-
-static int cpu_s(json_t *part, double *value)
-{
-    return figure_of(part, "cpu_s", value);
-}
-
-static int throttled_s(json_t *part, double *value)
-{
-    return figure_of(part, "throttled_s", value);
-}
-
-static int nr_throttled(json_t *part, double *value)
-{
-    return figure_of(part, "nr_throttled", value);
-}
-
-static int connections(json_t *part, double *value)
-{
-    return figure_of(part, "connections", value);
 }
 
 /* Which part of a run's resources a figure is of: a server by its index, a service by name. */
@@ -275,7 +237,7 @@ static json_t *part_in(json_t *resources, const part_of *which)
 
 /* The median of a figure of one part of the runs' resources over the runs that have it
  * (rounded when whole); null when none has. */
-static json_t *median_over(json_t *runs, part_of which, server_figure figure, int whole)
+static json_t *median_over(json_t *runs, part_of which, const char *key, int whole)
 {
     double *values = calloc(json_array_size(runs) + 1, sizeof(*values));
     size_t n = 0;
@@ -284,7 +246,7 @@ static json_t *median_over(json_t *runs, part_of which, server_figure figure, in
     json_array_foreach(runs, i, run)
     {
         json_t *s = part_in(json_object_get(run, "resources"), &which);
-        if (values != NULL && figure(s, &values[n]))
+        if (values != NULL && figure_of(s, key, &values[n]))
             n++;
     }
     double median = n > 0 ? stats_median_sort(values, n) : 0;
@@ -339,10 +301,10 @@ json_t *step_resources_summary(json_t *runs)
         part_of server = {s, NULL};
         json_array_append_new(
             servers, json_pack("{s:o, s:o, s:o, s:o}", "cpu_user_s",
-                               median_over(runs, server, cpu_user_s, 0), "cpu_system_s",
-                               median_over(runs, server, cpu_system_s, 0), "peak_rss_bytes",
-                               median_over(runs, server, peak_rss_bytes, 1), "requests_per_cpu_s",
-                               median_over(runs, server, server_requests_per_cpu_s, 0)));
+                               median_over(runs, server, "cpu_user_s", 0), "cpu_system_s",
+                               median_over(runs, server, "cpu_system_s", 0), "peak_rss_bytes",
+                               median_over(runs, server, "peak_rss_bytes", 1), "requests_per_cpu_s",
+                               median_over(runs, server, "requests_per_cpu_s", 0)));
     }
     json_t *step_cpu_s, *requests_per_cpu_s;
     step_cpu(runs, &step_cpu_s, &requests_per_cpu_s);
@@ -358,10 +320,10 @@ json_t *step_resources_summary(json_t *runs)
             part_of service = {0, name};
             json_object_set_new(
                 medians, name,
-                json_pack("{s:o, s:o, s:o, s:o}", "cpu_s", median_over(runs, service, cpu_s, 0),
-                          "throttled_s", median_over(runs, service, throttled_s, 0), "nr_throttled",
-                          median_over(runs, service, nr_throttled, 1), "connections",
-                          median_over(runs, service, connections, 1)));
+                json_pack("{s:o, s:o, s:o, s:o}", "cpu_s", median_over(runs, service, "cpu_s", 0),
+                          "throttled_s", median_over(runs, service, "throttled_s", 0),
+                          "nr_throttled", median_over(runs, service, "nr_throttled", 1),
+                          "connections", median_over(runs, service, "connections", 1)));
         }
         json_object_set_new(out, "services", medians);
     }

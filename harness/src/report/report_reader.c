@@ -24,23 +24,29 @@ int reader_fail(reader *r, const char *fmt, ...)
     return -1;
 }
 
-/* Steps into a key or an index; returns where to come back to with reader_leave(). */
-size_t reader_enter_key(reader *r, const char *key)
+/* Appends a step to the path (left as it was when it does not fit); returns where to come back
+ * to with reader_leave(). */
+static size_t __attribute__((format(printf, 2, 3))) enter(reader *r, const char *fmt, ...)
 {
     size_t back = r->len;
-    int n = snprintf(r->path + r->len, sizeof(r->path) - r->len, ".%s", key);
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(r->path + r->len, sizeof(r->path) - r->len, fmt, ap);
+    va_end(ap);
     r->len = n > 0 && (size_t)n < sizeof(r->path) - r->len ? r->len + (size_t)n : back;
     r->path[r->len] = '\0';
     return back;
 }
 
+/* Steps into a key or an index; returns where to come back to with reader_leave(). */
+size_t reader_enter_key(reader *r, const char *key)
+{
+    return enter(r, ".%s", key);
+}
+
 size_t reader_enter_index(reader *r, size_t i)
 {
-    size_t back = r->len;
-    int n = snprintf(r->path + r->len, sizeof(r->path) - r->len, "[%zu]", i);
-    r->len = n > 0 && (size_t)n < sizeof(r->path) - r->len ? r->len + (size_t)n : back;
-    r->path[r->len] = '\0';
-    return back;
+    return enter(r, "[%zu]", i);
 }
 
 void reader_leave(reader *r, size_t back)

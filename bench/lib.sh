@@ -34,14 +34,18 @@ bench_start() {
         sleep 0.05
     done
     # Named apart from anything a caller may pass as VAR, which a local would shadow.
-    local _bench_port; _bench_port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$out" | head -1)
+    local _bench_port; _bench_port=$(sed -n 's/.*listening on [^ ]*:\([0-9]*\)\( .*\)\{0,1\}$/\1/p' "$out" | head -1)
     rm -f "$out"
     [ -n "$_bench_port" ] || { echo "bench: '$*' did not start" >&2; exit 1; }
     printf -v "$_bench_var" '%s' "$_bench_port"
 }
 
-bench_rps() { # PORT TARGET SECONDS CONNECTIONS [THREADS]: requests per second
-    "${pin_load[@]}" wrk -t"${5:-1}" -c"$4" -d"${3}s" "http://127.0.0.1:$1$2" \
+bench_rps() { # PORT TARGET SECONDS CONNECTIONS [THREADS]: requests per second on loopback
+    bench_rps_at 127.0.0.1 "$@"
+}
+
+bench_rps_at() { # ADDRESS PORT TARGET SECONDS CONNECTIONS [THREADS]: requests per second
+    "${pin_load[@]}" wrk -t"${6:-1}" -c"$5" -d"${4}s" "http://$1:$2$3" \
         | awk '/^Requests\/sec:/ {print $2}'
 }
 

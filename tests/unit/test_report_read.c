@@ -246,6 +246,33 @@ Test(report_read, models_and_steps_are_checked)
                  "r.json: $.models[0].steps[1].summary: expected an object, got a boolean");
 }
 
+/* Every array's items are checked for their type before any is read: an item of the wrong type
+ * is named even behind an earlier item that would fail on its own fields, at every level. */
+Test(report_read, an_arrays_items_are_typed_before_any_is_read)
+{
+    json_t *json = fixture_json();
+    json_object_del(at(json, "models.0"), "model");
+    json_array_append_new(at(json, "models"), json_integer(7));
+    refused(json, "r.json: $.models[1]: expected an object, got an integer");
+    json = fixture_json();
+    json_object_del(at(json, "models.0.steps.0"), "servers");
+    json_array_append_new(at(json, "models.0.steps"), json_array());
+    refused(json, "r.json: $.models[0].steps[2]: expected an object, got an array");
+    json = fixture_json();
+    json_object_del(at(json, "models.0.steps.1.runs.0"), "throughput");
+    json_array_append_new(at(json, "models.0.steps.1.runs"), json_string("fast"));
+    refused(json, "r.json: $.models[0].steps[1].runs[5]: expected an object, got a string");
+    json = fixture_json();
+    json_array_append_new(at(json, "models.0.steps.1.summary.flags"), json_false());
+    refused(json, "r.json: $.models[0].steps[1].summary.flags[1]: expected a string, got a "
+                  "boolean");
+    json = fixture_json();
+    json_array_set_new(at(json, "models.0.steps.1.summary.throughput.ci95"), 0, json_real(-1));
+    json_array_set_new(at(json, "models.0.steps.1.summary.throughput.ci95"), 1, json_null());
+    refused(json, "r.json: $.models[0].steps[1].summary.throughput.ci95[1]: expected a number, "
+                  "got null");
+}
+
 Test(report_read, summaries_are_checked_field_by_field)
 {
     refused_with("models.0.steps.1.summary.throughput", "median", json_string("1700"),

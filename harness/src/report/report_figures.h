@@ -13,6 +13,17 @@
 
 #include "report_read.h"
 
+/**
+ * x with format (one conversion of a double, "%.0f"), or "n/a" where x is no number: a ratio to
+ * nothing, or a sum, product or share of figures at the ends of what a double holds, which a
+ * report may carry and no writer may print as "inf" or "nan". Returns buf.
+ */
+char *report_number_text(char *buf, size_t len, const char *format, double x);
+/** fraction as a percentage with decimals ("42%", "5.3%"), "n/a" where it is none. */
+char *report_percent_text(char *buf, size_t len, double fraction, int decimals);
+/** A step's errors and non-2xx responses together, "12", or "n/a"; returns buf. */
+char *report_errors_text(char *buf, size_t len, const report_summary *s);
+
 /** The column's heading for a step's throughput in report. */
 const char *report_throughput_heading(const report_doc *report);
 /** "1000 [990-1010]" (95% interval) or "1000 (990-1010)" (min-max) into buf; returns buf. */

@@ -166,9 +166,10 @@ static void results_table(FILE *out, const report_doc *report)
             fputs("</td><td>", out);
             if (s->efficiency_ci.present)
                 fprintf(out, "%.2f-%.2f", s->efficiency_ci.lo, s->efficiency_ci.hi);
-            fprintf(out, "</td><td>%.2f</td><td>%.2f</td><td>%.0f</td><td>%.0f</td><td%s>%s</td>",
-                    s->p50_ms, s->p99_ms, s->errors + s->non2xx, s->failed_checks,
-                    s->valid ? "" : " class=\"bad\"",
+            char errors[64];
+            fprintf(out, "</td><td>%.2f</td><td>%.2f</td><td>%s</td><td>%.0f</td><td%s>%s</td>",
+                    s->p50_ms, s->p99_ms, report_errors_text(errors, sizeof(errors), s),
+                    s->failed_checks, s->valid ? "" : " class=\"bad\"",
                     s->disturbed ? "FLAGGED: disturbed"
                     : s->valid   ? "yes"
                                  : "FLAGGED");
@@ -253,9 +254,11 @@ static void gate_table(FILE *out, const gate_checks *checks)
           out);
     for (size_t i = 0; i < checks->n; i++) {
         const gate_check_result *c = &checks->items[i];
+        char figure[64];
         fputs("<tr><td>", out);
         markup_escape(out, c->name);
-        fprintf(out, "</td><td>%.3f</td><td>", c->figure);
+        fprintf(out, "</td><td>%s</td><td>",
+                report_number_text(figure, sizeof(figure), "%.3f", c->figure));
         markup_escape(out, c->limit);
         fprintf(out, "</td><td class=\"%s\">%s</td></tr>\n", c->pass ? "good" : "bad",
                 c->pass ? "PASS" : "FAIL");

@@ -118,17 +118,17 @@ static void step_row(FILE *out, const report_model *model, const report_step *st
                      int with_resources)
 {
     const report_summary *s = &step->summary;
-    char throughput[64], efficiency[64];
+    char throughput[64], efficiency[64], errors[64];
     fputs("| ", out);
     text(out, model->name);
     fprintf(out, " | %lld | %s | %s", step->servers,
             report_throughput_text(throughput, sizeof(throughput), s),
             report_efficiency_text(efficiency, sizeof(efficiency), s));
-    fprintf(out, "%s | %.2f | %.2f | %.0f | %.0f |",
+    fprintf(out, "%s | %.2f | %.2f | %s | %.0f |",
             s->disturbed ? " ⚠ disturbed"
             : s->valid   ? ""
                          : " ⚠",
-            s->p50_ms, s->p99_ms, s->errors + s->non2xx, s->failed_checks);
+            s->p50_ms, s->p99_ms, report_errors_text(errors, sizeof(errors), s), s->failed_checks);
     if (with_resources)
         resource_cells(out, &s->resources);
     fputs("\n", out);
@@ -301,12 +301,13 @@ static void client_tables(FILE *out, const report_doc *report)
             for (size_t k = 0; k < step->nruns; k++) {
                 for (size_t c = 0; c < step->run_clients[k].n; c++) {
                     const report_client *client = &step->run_clients[k].clients[c];
+                    char wrk_cpu[64];
                     fprintf(out, "| %zu | ", k + 1);
                     text(out, client->host);
-                    fprintf(out, " | %lld | %lld | %.0f | %.0f | %.2f | %.2f | %.0f | %.0f%% |\n",
+                    fprintf(out, " | %lld | %lld | %.0f | %.0f | %.2f | %.2f | %.0f | %s |\n",
                             client->connections, client->threads, client->requests,
                             client->throughput, client->p50_ms, client->p99_ms, client->errors,
-                            client->wrk_cpu * 100);
+                            report_percent_text(wrk_cpu, sizeof(wrk_cpu), client->wrk_cpu, 0));
                 }
             }
         }
@@ -321,11 +322,12 @@ static void gate(FILE *out, const gate_checks *checks)
             checks->failed, checks->n);
     for (size_t i = 0; i < checks->n; i++) {
         const gate_check_result *c = &checks->items[i];
+        char figure[64];
         if (c->pass)
             continue;
         fputs("- FAIL ", out);
         text(out, c->name);
-        fprintf(out, ": %.3f, limit ", c->figure);
+        fprintf(out, ": %s, limit ", report_number_text(figure, sizeof(figure), "%.3f", c->figure));
         text(out, c->limit);
         if (*c->detail != '\0') {
             fputs(" (", out);

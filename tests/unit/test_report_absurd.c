@@ -15,6 +15,7 @@
 #include "gate.h"
 #include "report_doc.h"
 #include "report_format.h"
+#include "report_steps.h"
 #include "report_table.h"
 
 /* The resources fixture (steps of 1, 2 and 4 servers) to edit. */
@@ -24,18 +25,6 @@ static json_t *fixture(void)
     json_t *json = json_load_file(FIXTURES_DIR "/report-resources.json", 0, &error);
     cr_assert_not_null(json, "%s", error.text);
     return json;
-}
-
-/* The thread model's step i (0: 1 server, 1: 2 servers, 2: 4 servers). */
-static json_t *step_of(json_t *json, size_t i)
-{
-    return json_array_get(
-        json_object_get(json_array_get(json_object_get(json, "models"), 0), "steps"), i);
-}
-
-static json_t *summary_of(json_t *json, size_t i)
-{
-    return json_object_get(step_of(json, i), "summary");
 }
 
 /* Every writer's output for doc, one after another, gated against baseline (or its own
@@ -82,7 +71,7 @@ static size_t count(const char *haystack, const char *needle)
 Test(report_absurd, a_balancers_cpu_and_spread_beyond_a_double_are_na)
 {
     json_t *json = fixture();
-    json_object_set_new(summary_of(json, 1), "front",
+    json_object_set_new(report_summary_json(json, 1), "front",
                         json_pack("{s:s, s:s, s:f, s:f}", "name", "haproxy", "balance",
                                   "roundrobin", "cpu", 1e307, "spread", 1e307));
     char *text = rendered(json);
@@ -95,15 +84,15 @@ Test(report_absurd, a_balancers_cpu_and_spread_beyond_a_double_are_na)
 Test(report_absurd, a_clients_wrk_cpu_beyond_a_double_is_na)
 {
     json_t *json = fixture();
-    json_object_set_new(json_array_get(json_object_get(step_of(json, 1), "runs"), 0), "clients",
-                        json_pack("[{s:s, s:i, s:i, s:f, s:f, s:{s:f, s:f}, s:f, s:f},"
-                                  " {s:s, s:i, s:i, s:f, s:f, s:{s:f, s:f}, s:f, s:f}]",
-                                  "host", "root@198.18.1.10:22", "connections", 16, "threads", 1,
-                                  "requests", 100.0, "throughput", 50.0, "latency_ms", "p50", 1.0,
-                                  "p99", 2.0, "errors", 0.0, "wrk_cpu", 1e307, "host",
-                                  "root@198.18.1.11:22", "connections", 16, "threads", 1,
-                                  "requests", 100.0, "throughput", 50.0, "latency_ms", "p50", 1.0,
-                                  "p99", 2.0, "errors", 0.0, "wrk_cpu", 0.5));
+    json_object_set_new(
+        json_array_get(json_object_get(report_step_json(json, 1), "runs"), 0), "clients",
+        json_pack("[{s:s, s:i, s:i, s:f, s:f, s:{s:f, s:f}, s:f, s:f},"
+                  " {s:s, s:i, s:i, s:f, s:f, s:{s:f, s:f}, s:f, s:f}]",
+                  "host", "root@198.18.1.10:22", "connections", 16, "threads", 1, "requests", 100.0,
+                  "throughput", 50.0, "latency_ms", "p50", 1.0, "p99", 2.0, "errors", 0.0,
+                  "wrk_cpu", 1e307, "host", "root@198.18.1.11:22", "connections", 16, "threads", 1,
+                  "requests", 100.0, "throughput", 50.0, "latency_ms", "p50", 1.0, "p99", 2.0,
+                  "errors", 0.0, "wrk_cpu", 0.5));
     char *text = rendered(json);
     cr_assert(strstr(text, "| 1 | root@198.18.1.10:22 | 16 | 1 | 100 | 50 | 1.00 | 2.00 | 0 | "
                            "n/a |\n") != NULL,
@@ -116,7 +105,8 @@ Test(report_absurd, a_clients_wrk_cpu_beyond_a_double_is_na)
 Test(report_absurd, a_median_against_a_bound_of_almost_nothing_is_na)
 {
     json_t *json = fixture();
-    json_object_set_new(summary_of(json, 1), "bounds", json_pack("{s:f}", "littles_law", 5e-324));
+    json_object_set_new(report_summary_json(json, 1), "bounds",
+                        json_pack("{s:f}", "littles_law", 5e-324));
     char *text = rendered(json);
     cr_assert(strstr(text, " n/a of 0 ") != NULL, "%s", text);
     free(text);
@@ -126,8 +116,8 @@ Test(report_absurd, a_median_against_a_bound_of_almost_nothing_is_na)
 Test(report_absurd, errors_whose_sum_is_beyond_a_double_are_na)
 {
     json_t *json = fixture();
-    json_object_set_new(summary_of(json, 1), "errors", json_real(1.7e308));
-    json_object_set_new(summary_of(json, 1), "non2xx", json_real(1.7e308));
+    json_object_set_new(report_summary_json(json, 1), "errors", json_real(1.7e308));
+    json_object_set_new(report_summary_json(json, 1), "non2xx", json_real(1.7e308));
     char *text = rendered(json);
     cr_assert(strstr(text, " | n/a | 0 |") != NULL, "Markdown: %s", text);
     cr_assert(strstr(text, "<td>n/a</td>") != NULL, "HTML: %s", text);
@@ -139,7 +129,8 @@ Test(report_absurd, errors_whose_sum_is_beyond_a_double_are_na)
 Test(report_absurd, resources_whose_sum_is_beyond_a_double_are_na)
 {
     json_t *json = fixture();
-    json_t *servers = json_object_get(json_object_get(summary_of(json, 1), "resources"), "servers");
+    json_t *servers =
+        json_object_get(json_object_get(report_summary_json(json, 1), "resources"), "servers");
     for (size_t i = 0; i < 2; i++)
         json_object_set_new(json_array_get(servers, i), "cpu_user_s", json_real(1.7e308));
     char *text = rendered(json);
@@ -155,7 +146,7 @@ Test(report_absurd, resources_whose_sum_is_beyond_a_double_are_na)
 Test(report_absurd, a_loss_of_a_tiny_ideal_is_na_and_ends, .timeout = 10)
 {
     json_t *json = fixture();
-    json_t *breakdown = json_object_get(summary_of(json, 1), "breakdown"), *part;
+    json_t *breakdown = json_object_get(report_summary_json(json, 1), "breakdown"), *part;
     size_t i;
     json_object_set_new(breakdown, "ideal", json_real(5e-324));
     json_object_set_new(breakdown, "measured", json_real(0));
@@ -177,11 +168,11 @@ Test(report_absurd, a_median_against_a_baseline_of_almost_nothing_is_na)
 {
     json_t *json = fixture(), *was = fixture(), *run;
     size_t i;
-    json_t *throughput = json_object_get(summary_of(was, 1), "throughput");
+    json_t *throughput = json_object_get(report_summary_json(was, 1), "throughput");
     json_object_set_new(throughput, "median", json_real(5e-324));
     json_object_set_new(throughput, "min", json_real(5e-324));
     json_object_del(throughput, "ci95");
-    json_array_foreach(json_object_get(step_of(was, 1), "runs"), i, run)
+    json_array_foreach(json_object_get(report_step_json(was, 1), "runs"), i, run)
         json_object_set_new(run, "throughput", json_real(5e-324));
     report_doc doc, baseline;
     read_doc(&doc, json);

@@ -59,14 +59,6 @@ static char *rendered(json_t *json)
     return text;
 }
 
-static size_t count(const char *haystack, const char *needle)
-{
-    size_t n = 0;
-    for (const char *p = haystack; (p = strstr(p, needle)) != NULL; p++)
-        n++;
-    return n;
-}
-
 /* A balancer at 1e307 of its core and a spread of 1e307: the percentages overflow. */
 Test(report_absurd, a_balancers_cpu_and_spread_beyond_a_double_are_na)
 {
@@ -76,7 +68,7 @@ Test(report_absurd, a_balancers_cpu_and_spread_beyond_a_double_are_na)
                                   "roundrobin", "cpu", 1e307, "spread", 1e307));
     char *text = rendered(json);
     /* Markdown's Front section and the table's balancer line. */
-    cr_assert_eq(count(text, "CPU n/a of its core; spread n/a"), 2, "%s", text);
+    cr_assert_eq(occurrences(text, "CPU n/a of its core; spread n/a"), 2, "%s", text);
     free(text);
 }
 
@@ -158,8 +150,8 @@ Test(report_absurd, a_loss_of_a_tiny_ideal_is_na_and_ends, .timeout = 10)
     json_object_set_new(breakdown, "largest", json_string("system"));
     char *text = rendered(json);
     /* Markdown, JUnit's output, HTML and the table: the loss and its part have no share. */
-    cr_assert_eq(count(text, "lost n/a: system n/a; largest: system, 100% of the loss"), 4, "%s",
-                 text);
+    cr_assert_eq(occurrences(text, "lost n/a: system n/a; largest: system, 100% of the loss"), 4,
+                 "%s", text);
     free(text);
 }
 

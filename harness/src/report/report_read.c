@@ -19,25 +19,6 @@
 #include "report_read.h"
 #include "report_reader.h"
 
-static int read_flag(reader *r, json_t *flag, size_t i, void *ctx)
-{
-    report_summary *s = ctx;
-    (void)r;
-    s->flags[i] = json_string_value(flag);
-    return 0;
-}
-
-static int read_flags(reader *r, json_t *summary, report_summary *s)
-{
-    json_t *flags;
-    if (reader_field(r, summary, "flags", JSON_ARRAY, 1, &flags) != 0)
-        return -1;
-    s->nflags = json_array_size(flags);
-    if ((s->flags = reader_array_of(r, s->nflags, sizeof(*s->flags))) == NULL)
-        return -1;
-    return reader_each(r, flags, "flags", JSON_STRING, read_flag, s);
-}
-
 /* The step's bounds ({"littles_law": X, "serial": Y}, each optional): the lowest counts. */
 static int read_bounds(reader *r, json_t *summary, report_summary *s)
 {
@@ -137,7 +118,8 @@ static int read_summary(reader *r, json_t *summary, long long servers, report_su
     if (reader_number(r, summary, "efficiency", 0, 0, 0, DBL_MAX, &s->efficiency,
                       &s->has_efficiency) != 0 ||
         read_interval(r, summary, "efficiency_ci95", 0, &s->efficiency_ci) != 0 ||
-        reader_bool(r, summary, "valid", 1, &s->valid) != 0 || read_flags(r, summary, s) != 0 ||
+        reader_bool(r, summary, "valid", 1, &s->valid) != 0 ||
+        reader_strings(r, summary, "flags", 1, &s->flags, &s->nflags) != 0 ||
         reader_field(r, summary, "latency_ms", JSON_OBJECT, 1, &latency) != 0)
         return -1;
     back = reader_enter_key(r, "latency_ms");
@@ -296,6 +278,33 @@ static int read_runs(reader *r, json_t *step, report_step *out)
     return reader_each(r, runs, "runs", JSON_OBJECT, read_run, out);
 }
 
+/* One server's host: {"host": ADDRESS[, "cpu_cap": NOTE]}. */
+static int read_host(reader *r, json_t *host, size_t i, void *ctx)
+{
+    report_host *out = &((report_step *)ctx)->hosts[i];
+    return reader_string(r, host, "host", 1, NULL, &out->host) != 0 ||
+                   reader_string(r, host, "cpu_cap", 0, NULL, &out->cpu_cap) != 0
+               ? -1
+               : 0;
+}
+
+/* Where each server of the step ran (optional: older reports do not say), one per server. */
+static int read_hosts(reader *r, json_t *step, report_step *out)
+{
+    json_t *hosts;
+    if (reader_field(r, step, "hosts", JSON_ARRAY, 0, &hosts) != 0)
+        return -1;
+    out->nhosts = json_array_size(hosts);
+    if (hosts != NULL && (long long)out->nhosts != out->servers) {
+        reader_enter_key(r, "hosts");
+        return reader_fail(r, "expected one entry per server (%lld), got %zu", out->servers,
+                           out->nhosts);
+    }
+    if ((out->hosts = reader_array_of(r, out->nhosts, sizeof(*out->hosts))) == NULL)
+        return -1;
+    return reader_each(r, hosts, "hosts", JSON_OBJECT, read_host, out);
+}
+
 /* A step the run never reached has no summary, and may have no server count either. */
 static int read_step(reader *r, json_t *step, size_t i, void *ctx)
 {
@@ -303,7 +312,7 @@ static int read_step(reader *r, json_t *step, size_t i, void *ctx)
     json_t *summary;
     if (reader_field(r, step, "summary", JSON_OBJECT, 0, &summary) != 0 ||
         reader_integer(r, step, "servers", summary != NULL, 1, &out->servers) != 0 ||
-        read_runs(r, step, out) != 0)
+        read_hosts(r, step, out) != 0 || read_runs(r, step, out) != 0)
         return -1;
     out->has_summary = summary != NULL;
     if (summary == NULL)
@@ -544,6 +553,27 @@ static int read_statistics(reader *r, json_t *top, report_doc *doc)
     return 0;
 }
 
+/* The inventory the run was given, when it was given one: where its servers, clients and
+ * balancer were. */
+static int read_inventory(reader *r, json_t *top, report_doc *doc)
+{
+    json_t *inventory;
+    report_inventory *out = &doc->inventory;
+    if (reader_field(r, top, "inventory", JSON_OBJECT, 0, &inventory) != 0)
+        return -1;
+    if (inventory == NULL)
+        return 0;
+    out->present = 1;
+    size_t back = reader_enter_key(r, "inventory");
+    if (reader_string(r, inventory, "file", 1, NULL, &out->file) != 0 ||
+        reader_strings(r, inventory, "servers", 1, &out->servers, &out->nservers) != 0 ||
+        reader_strings(r, inventory, "clients", 1, &out->clients, &out->nclients) != 0 ||
+        reader_string(r, inventory, "balancer", 1, NULL, &out->balancer) != 0)
+        return -1;
+    reader_leave(r, back);
+    return 0;
+}
+
 /* A Twice report says so first: anything else (a scenario, another schema) stops here. */
 static int read_head(reader *r, json_t *top, report_doc *doc)
 {
@@ -584,7 +614,7 @@ int report_read_json(report_doc *doc, json_t *json, const char *name, char *err,
     }
     if (read_head(&r, json, doc) != 0 || read_scenario(&r, json, doc) != 0 ||
         read_machine(&r, json, doc) != 0 || read_statistics(&r, json, doc) != 0 ||
-        read_models(&r, json, doc) != 0) {
+        read_inventory(&r, json, doc) != 0 || read_models(&r, json, doc) != 0) {
         report_doc_free(doc);
         return -1;
     }
@@ -634,6 +664,7 @@ void report_doc_free(report_doc *doc)
             free(step->run_resources);
             free(step->runs);
             free(step->server_requests);
+            free(step->hosts);
             for (size_t k = 0; step->run_clients != NULL && k < step->nruns; k++)
                 free(step->run_clients[k].clients);
             free(step->run_clients);
@@ -642,6 +673,8 @@ void report_doc_free(report_doc *doc)
         free(doc->models[i].analysis.predictions);
     }
     free(doc->models);
+    free(doc->inventory.servers);
+    free(doc->inventory.clients);
     free(doc->source);
     json_decref(doc->json);
     memset(doc, 0, sizeof(*doc));

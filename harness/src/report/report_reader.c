@@ -117,6 +117,25 @@ int reader_each(reader *r, json_t *array, const char *key, int type, reader_item
     return 0;
 }
 
+static int read_string_item(reader *r, json_t *item, size_t i, void *ctx)
+{
+    (void)r;
+    ((const char **)ctx)[i] = json_string_value(item);
+    return 0;
+}
+
+int reader_strings(reader *r, json_t *obj, const char *key, int required, const char ***out,
+                   size_t *n)
+{
+    json_t *list;
+    if (reader_field(r, obj, key, JSON_ARRAY, required, &list) != 0)
+        return -1;
+    *n = json_array_size(list);
+    if ((*out = reader_array_of(r, *n, sizeof(**out))) == NULL)
+        return -1;
+    return reader_each(r, list, key, JSON_STRING, read_string_item, *out);
+}
+
 int reader_string(reader *r, json_t *obj, const char *key, int required, const char *dflt,
                   const char **out)
 {

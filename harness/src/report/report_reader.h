@@ -47,6 +47,10 @@ typedef int (*reader_item)(reader *r, json_t *item, size_t i, void *ctx);
  */
 int reader_each(reader *r, json_t *array, const char *key, int type, reader_item read_item,
                 void *ctx);
+/** An array of strings at key of obj into *out (calloc'd, the caller's; n of them); absent and
+ * not required: none. */
+int reader_strings(reader *r, json_t *obj, const char *key, int required, const char ***out,
+                   size_t *n);
 /** A string; dflt when absent and not required. */
 int reader_string(reader *r, json_t *obj, const char *key, int required, const char *dflt,
                   const char **out);

@@ -3,7 +3,8 @@
  * HTML print them (report_figures.c), so that the three say the same: the
  * median with its 95% interval where the report has one, else with the
  * min-max range of older reports; the resources the servers used; where the
- * lost throughput went.
+ * lost throughput went; the balancer's figures. A ratio, share or sum that
+ * no double holds reads "n/a", never "inf" or "nan".
  */
 #ifndef TWICE_REPORT_FIGURES_H
 #define TWICE_REPORT_FIGURES_H
@@ -48,40 +49,12 @@ char *report_usl_text(char *buf, size_t len, const report_usl *usl, const report
  */
 char *report_prediction_text(char *buf, size_t len, const report_prediction *p);
 
-/** How a writer writes a string from the report: escaped for its output. */
-typedef void (*report_escape)(FILE *out, const char *s);
-/**
- * Where the step's servers ran, each host through escape (the writer's): "198.18.0.10 (CPU cap
- * applied), 198.18.0.11 (CPU cap not applied: ...)". Returns 0 when the report does not say
- * (nothing written).
- */
-int report_hosts_print(FILE *out, const report_step *step, report_escape escape);
-/** The inventory, each string through escape: "bed.json: server hosts root@198.18.0.10:22,
- * ...; client hosts ...; balancer local". */
-void report_inventory_print(FILE *out, const report_inventory *inv, report_escape escape);
-/** 1 when some step of report says where its servers ran. */
-int report_has_hosts(const report_doc *report);
 /** The balancer's CPU, "42%" of its core, or "-" when not measured; returns buf. */
 char *report_front_cpu_text(char *buf, size_t len, const report_front *f);
 /** The spread of the servers' requests, "5.3%", or "-" when there is none; returns buf. */
 char *report_front_spread_text(char *buf, size_t len, const report_front *f);
 /** What the front counted per server over the step's runs, "1200, 1180"; 0 when nothing. */
 int report_server_requests_print(FILE *out, const report_step *step);
-/** How a writer lays out the table of a step's load clients (report_client_tables). */
-typedef struct report_client_table {
-    const char *title;    /* before the model's name, which heads each table */
-    const char *header;   /* after it: the step's server count (%lld) and the header row */
-    report_escape escape; /* the writer's, for the model's name and the client's host */
-    const char *row_start, *open, *close, *row_end; /* around each row, and each cell */
-    const char *end;                                /* after the table's rows */
-} report_client_table;
-/**
- * Per step that had several load clients, a table of each client's own figures in each run:
- * the run, the client's host, its connections, threads, requests, requests per second, p50
- * and p99 ms, errors, and its wrk's CPU. Nothing for a report without several clients.
- */
-void report_client_tables(FILE *out, const report_doc *report, const report_client_table *t);
-
 /**
  * What a step's balancer saw, figures only (the writer adds the front's name and balance,
  * escaped): "CPU 42% of its core; requests per server 1200, 1180; spread 1.7%", each part only

@@ -14,6 +14,7 @@
 #include "markup.h"
 #include "report_figures.h"
 #include "report_format.h"
+#include "report_placement.h"
 #include "report_html_loss.h"
 #include "svg_chart.h"
 #include "usl_nls.h"

@@ -12,6 +12,7 @@
 
 #include "report_figures.h"
 #include "report_format.h"
+#include "report_placement.h"
 
 /* A control character as \xNN: visible, and inert in Markdown (a backslash before a letter is
  * a backslash). Tab and line breaks become spaces, so that a cell stays one line. */

@@ -482,6 +482,24 @@ static json_t *target_json(const scenario_target *t)
     return out;
 }
 
+/* Each host of a list as the inventory wrote it. */
+static json_t *destinations(const inventory_host *hosts, size_t n)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(list, json_string(hosts[i].destination));
+    return list;
+}
+
+/* The inventory the run was given, for the report: where its hosts were. */
+static json_t *inventory_json(const inventory *inv)
+{
+    return json_pack("{s:s, s:o, s:o, s:s}", "file", inv->path, "servers",
+                     destinations(inv->servers, inv->nservers), "clients",
+                     destinations(inv->clients, inv->nclients), "balancer",
+                     inv->balancer != NULL ? inv->balancer->destination : "local");
+}
+
 /* Appends label to the list of the run's failed targets. */
 static void add_failure(char *failures, size_t len, const char *label)
 {
@@ -502,6 +520,8 @@ int run_scenario(const scenario *sc, const run_options *options, json_t *report,
                 "the scenario repeats it)\n",
                 (unsigned long long)seed, (unsigned long long)seed);
     json_object_set_new(report, "statistics", analysis_json_statistics(seed));
+    if (options->inventory != NULL)
+        json_object_set_new(report, "inventory", inventory_json(options->inventory));
     rng order;
     rng_seed(&order, seed);
     json_t *results = json_object_get(report, "models");

@@ -429,6 +429,52 @@ static char *markdown_of(const fixture *f)
     return text;
 }
 
+/* A run given an inventory (every host local, two load clients) records it, each step's hosts
+ * and each client's figures, and its Markdown shows them. */
+Test(harness_run, a_run_with_an_inventory_reports_its_hosts_and_clients)
+{
+    fixture f;
+    setup_fixture(&f, app_scenario, "/sleep?ms=2");
+    char inventory[160];
+    snprintf(inventory, sizeof(inventory), "%s/inventory.json", f.dir);
+    FILE *out = fopen(inventory, "w");
+    cr_assert_not_null(out);
+    fputs("{\"servers\": [\"local\", \"local\"], \"clients\": [\"local\", \"local\"]}\n", out);
+    fclose(out);
+    const char *const args[] = {"run", f.scenario,    "-o",      f.reports, "--app",
+                                f.app, "--inventory", inventory, NULL};
+    int status = finish(start_twice(&f, args, NULL), 60000);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "exit %d: %s", status, stderr_of(&f));
+    json_t *r = load_report(&f), *inv = json_object_get(r, "inventory");
+    cr_assert_str_eq(json_string_value(json_object_get(inv, "file")), inventory);
+    cr_assert_eq(json_array_size(json_object_get(inv, "servers")), 2);
+    cr_assert_str_eq(json_string_value(json_array_get(json_object_get(inv, "clients"), 1)),
+                     "local");
+    cr_assert_str_eq(json_string_value(json_object_get(inv, "balancer")), "local");
+    json_t *two = json_array_get(
+        json_object_get(json_array_get(json_object_get(r, "models"), 0), "steps"), 1);
+    json_t *hosts = json_object_get(two, "hosts");
+    cr_assert_eq(json_array_size(hosts), 2);
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(hosts, 1), "host")),
+                     "127.0.0.1");
+    cr_assert_eq(json_array_size(
+                     json_object_get(json_array_get(json_object_get(two, "runs"), 0), "clients")),
+                 2);
+    json_decref(r);
+    char *md = markdown_of(&f), expected[256];
+    snprintf(expected, sizeof(expected),
+             "\n\nInventory %s: server hosts local, local; client hosts local, local; balancer "
+             "local.\n",
+             inventory);
+    cr_assert(strstr(md, expected) != NULL, "%s", md);
+    cr_assert(strstr(md, "\n### Hosts\n\n- process, 1 servers: 127\\.0.0.1\n- process, 2 servers: "
+                         "127\\.0.0.1, 127\\.0.0.1\n") != NULL,
+              "%s", md);
+    cr_assert(strstr(md, "Load clients, coroutine, 2 servers:") != NULL, "%s", md);
+    free(md);
+    assert_nothing_left(&f);
+}
+
 /* A target that fails does not take the others with it: they are measured and analysed, it
  * is recorded as failed with why, none of its steps shows a figure, and twice exits 2 naming
  * it. */

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "app_process.h"
+#include "report_steps.h"
 #include "scratch_dir.h"
 
 TestSuite(known_answers, .init = scratch_make, .fini = scratch_remove, .timeout = 180);
@@ -52,17 +53,6 @@ static json_t *run_scenario(const char *scenario_json)
     free(scenario);
     free(reports);
     return report;
-}
-
-static json_t *step_of(json_t *report, size_t step)
-{
-    return json_array_get(
-        json_object_get(json_array_get(json_object_get(report, "models"), 0), "steps"), step);
-}
-
-static json_t *summary_of(json_t *report, size_t step)
-{
-    return json_object_get(step_of(report, step), "summary");
 }
 
 /* The step's flags joined, for messages. */
@@ -132,7 +122,7 @@ Test(known_answers, every_run_records_its_resources_as_the_report_contract_says)
     for (size_t s = 0; s < 2; s++) {
         json_t *run, *server;
         size_t k, i;
-        json_array_foreach(json_object_get(step_of(report, s), "runs"), k, run)
+        json_array_foreach(json_object_get(report_step_json(report, s), "runs"), k, run)
         {
             json_t *r = json_object_get(run, "resources");
             cr_assert(json_is_object(r), "step %zu run %zu has no resources", s + 1, k + 1);
@@ -170,7 +160,7 @@ Test(known_answers, every_run_records_its_resources_as_the_report_contract_says)
                       is_number_at_least(machine, "foreign_cpu_s", 0));
             cr_assert(json_is_string(json_object_get(r, "notes")));
         }
-        json_t *summary = summary_of(report, s);
+        json_t *summary = report_summary_json(report, s);
         json_t *resources = json_object_get(summary, "resources");
         cr_assert_eq(json_array_size(json_object_get(resources, "servers")), s + 1);
         cr_assert(is_number_at_least(json_array_get(json_object_get(resources, "servers"), 0),
@@ -271,7 +261,7 @@ Test(known_answers, a_skewed_front_shows_front_imbalance_as_the_largest_part)
         "\"/sleep?ms=20\", \"workers\": 1, \"check\": \"json\"}, \"models\": [\"process\"], "
         "\"servers\": [1, 4], \"connections_per_server\": 1, \"warmup_s\": 0, "
         "\"duration_s\": 1, \"repetitions\": 3}");
-    json_t *runs = json_object_get(step_of(report, 1), "runs"), *run;
+    json_t *runs = json_object_get(report_step_json(report, 1), "runs"), *run;
     size_t k;
     json_array_foreach(runs, k, run)
     {
@@ -288,7 +278,7 @@ Test(known_answers, a_skewed_front_shows_front_imbalance_as_the_largest_part)
         json_t *wrk = json_object_get(resources, "wrk");
         cr_assert_eq(json_integer_value(json_object_get(wrk, "connections_asked")), 4);
     }
-    json_t *first = summary_of(report, 0), *skewed = summary_of(report, 1);
+    json_t *first = report_summary_json(report, 0), *skewed = report_summary_json(report, 1);
     json_t *breakdown = json_object_get(skewed, "breakdown");
     if (!json_is_true(json_object_get(first, "valid"))) {
         /* A busy machine: X(1) is flagged, and nothing is explained against it. */
@@ -314,7 +304,7 @@ Test(known_answers, a_tight_cap_shows_the_cgroup_throttling_every_server)
         "\"servers\": [1, 2], \"connections_per_server\": 16, \"cpu_cap\": 0.05, "
         "\"warmup_s\": 0, \"duration_s\": 1, \"repetitions\": 1}");
     for (size_t s = 0; s < 2; s++) {
-        json_t *run = json_array_get(json_object_get(step_of(report, s), "runs"), 0);
+        json_t *run = json_array_get(json_object_get(report_step_json(report, s), "runs"), 0);
         json_t *resources = json_object_get(run, "resources"), *server;
         double window = json_number_value(json_object_get(resources, "window_s"));
         size_t i;
@@ -333,7 +323,7 @@ Test(known_answers, a_tight_cap_shows_the_cgroup_throttling_every_server)
                           "step %zu server %zu", s + 1, i + 1);
         }
     }
-    json_t *breakdown = json_object_get(summary_of(report, 1), "breakdown");
+    json_t *breakdown = json_object_get(report_summary_json(report, 1), "breakdown");
     if (!json_is_null(breakdown)) {
         assert_breakdown_shape(breakdown);
         cr_assert(strstr(evidence_of(breakdown, "throttling"), "was throttled") != NULL, "%s",
@@ -372,14 +362,14 @@ Test(known_answers, cpu_hogs_beside_a_step_get_it_flagged_disturbed)
         kill(hogs[i], SIGKILL);
         waitpid(hogs[i], NULL, 0);
     }
-    json_t *summary = summary_of(report, 0);
+    json_t *summary = report_summary_json(report, 0);
     cr_assert(json_is_true(json_object_get(summary, "disturbed")), "flags: %s", flags_of(summary));
     cr_assert(json_is_false(json_object_get(summary, "valid")));
     cr_assert(strstr(flags_of(summary),
                      "disturbed: round 1: processes twice did not start used ") != NULL,
               "%s", flags_of(summary));
     json_t *machine = json_object_get(
-        json_object_get(json_array_get(json_object_get(step_of(report, 0), "runs"), 0),
+        json_object_get(json_array_get(json_object_get(report_step_json(report, 0), "runs"), 0),
                         "resources"),
         "machine");
     cr_assert_geq(json_number_value(json_object_get(machine, "foreign_cpu_s")), 0.25);

@@ -49,14 +49,6 @@ static void fixture(report_doc *doc)
 /* The fixture with measured resources, loss breakdowns and a disturbed step. */
 #define RESOURCES_FIXTURE FIXTURES_DIR "/report-resources.json"
 
-static size_t count(const char *haystack, const char *needle)
-{
-    size_t n = 0;
-    for (const char *p = haystack; (p = strstr(p, needle)) != NULL; p++)
-        n++;
-    return n;
-}
-
 /* format's output for the report at path is the file at expected_path. */
 static void renders_as(const report_format *format, const char *path, const char *expected_path)
 {
@@ -110,7 +102,7 @@ Test(report_formats, terminal_table_shows_resources_and_the_loss)
     FILE *out = open_memstream(&text, &len);
     report_print_table(out, &doc);
     fclose(out);
-    cr_assert_eq(count(text, "    resources: "), 6, "%s", text);
+    cr_assert_eq(occurrences(text, "    resources: "), 6, "%s", text);
     cr_assert(strstr(text,
                      "    resources: CPU 8.00 s per window (user 5.60, system 2.40), peak RSS "
                      "14.4 MiB (largest server), 22250 requests per CPU-second\n") != NULL,
@@ -121,7 +113,7 @@ Test(report_formats, terminal_table_shows_resources_and_the_loss)
     cr_assert(strstr(text, "    lost 2%: system 2%, CPU starvation <1%; largest: system, 75% of "
                            "the loss\n") != NULL,
               "%s", text);
-    cr_assert_eq(count(text, "    lost "), 3, "only the steps with a breakdown: %s", text);
+    cr_assert_eq(occurrences(text, "    lost "), 3, "only the steps with a breakdown: %s", text);
     cr_assert(strstr(text, "  INVALID: disturbed\n    ! disturbed: other processes used 0.62") !=
                   NULL,
               "%s", text);
@@ -146,10 +138,11 @@ Test(report_formats, html_is_self_contained_escaped_and_charted)
     fixture(&doc);
     char *html = render(&report_html, &doc, &len);
     cr_assert(strncmp(html, "<!DOCTYPE html>", 15) == 0);
-    cr_assert_eq(count(html, "<svg"), 3, "throughput, efficiency, latency");
+    cr_assert_eq(occurrences(html, "<svg"), 3, "throughput, efficiency, latency");
     /* Throughput: measured, linear ideal and USL fit; efficiency: one; latency: p50 and p99. */
-    cr_assert_eq(count(html, "<polyline"), 6);
-    cr_assert_eq(count(html, "class=\"error-bar\""), 2, "each step's 95%% interval of throughput");
+    cr_assert_eq(occurrences(html, "<polyline"), 6);
+    cr_assert_eq(occurrences(html, "class=\"error-bar\""), 2,
+                 "each step's 95%% interval of throughput");
     cr_assert(strstr(html, "fixture &lt;&amp;&gt; &quot;quoted&quot;") != NULL, "name escaped");
     cr_assert(strstr(html, "&lt;tags&gt;") != NULL, "description escaped");
     cr_assert(strstr(html, "<tags>") == NULL && strstr(html, "<&>") == NULL);
@@ -157,7 +150,7 @@ Test(report_formats, html_is_self_contained_escaped_and_charted)
     cr_assert(strstr(html, "src=") == NULL && strstr(html, "href=") == NULL, "nothing to fetch");
     cr_assert(strstr(html, "FLAGGED") != NULL, "the flagged step shows as such");
     cr_assert(strstr(html, "repetitions too noisy") != NULL);
-    cr_assert_eq(count(html, ">FAIL<"), 3, "the gate's failures");
+    cr_assert_eq(occurrences(html, ">FAIL<"), 3, "the gate's failures");
     free(html);
     report_doc_free(&doc);
 }
@@ -215,11 +208,11 @@ Test(report_formats, markdown_escapes_every_string_from_the_report)
     const char *escaped =
         "\\*\\*bold\\*\\* \\| \\[link\\](x) \\<b\\> \\`code\\` \\_em\\_ \\#1 \\\\ \\~x\\~ "
         "\\&amp; \\x1b\\[31m";
-    cr_assert_eq(count(md, "**bold**"), 1, "raw only inside the route's code span: %s", md);
+    cr_assert_eq(occurrences(md, "**bold**"), 1, "raw only inside the route's code span: %s", md);
     cr_assert_null(memchr(md, '\x1b', len), "no raw escape sequence");
     /* Title, description, cpu, kernel, table cell, verdict line (model, verdict, limiting
      * factor, error, note), flag line (model, flag), error, and the gate's check names. */
-    cr_assert_geq(count(md, escaped), 15, "%s", md);
+    cr_assert_geq(occurrences(md, escaped), 15, "%s", md);
     cr_assert(strstr(md, "Status: complete. Route `**bold** | [link](x) <b> 'code' _em_ #1 \\ "
                          "~x~ &amp; \\x1b[31m`") != NULL,
               "the route's code span shows it as written: %s", md);
@@ -335,8 +328,8 @@ static void html_stays_bounded(size_t nmodels, double median)
     cr_assert_lt(len, 4000 + nmodels * 12000, "%zu bytes for %zu models", len, nmodels);
     cr_assert(strstr(html, "</body></html>\n") != NULL);
     cr_assert(strstr(html, "nan") == NULL && strstr(html, "inf") == NULL, "no NaN or inf");
-    cr_assert_eq(count(html, "<svg"), 3);
-    cr_assert_eq(count(html, "class=\"legend\">m#n"), 6 * (nmodels - 1),
+    cr_assert_eq(occurrences(html, "<svg"), 3);
+    cr_assert_eq(occurrences(html, "class=\"legend\">m#n"), 6 * (nmodels - 1),
                  "each model in the legends: measured, linear, USL, efficiency, p50, p99");
     free(html);
     report_doc_free(&doc);
@@ -359,17 +352,17 @@ Test(report_formats, html_charts_the_loss_and_requests_per_cpu_second)
     size_t len;
     fixture_at(&doc, RESOURCES_FIXTURE);
     char *html = render(&report_html, &doc, &len);
-    cr_assert_eq(count(html, "<svg"), 6, "4 charts of steps and one of the loss per model");
+    cr_assert_eq(occurrences(html, "<svg"), 6, "4 charts of steps and one of the loss per model");
     cr_assert(strstr(html, "<title>Requests per server CPU-second</title>") != NULL);
-    cr_assert_eq(count(html, "class=\"legend\">thread</text>"), 3,
+    cr_assert_eq(occurrences(html, "class=\"legend\">thread</text>"), 3,
                  "thread in the legends of throughput, efficiency and requests per CPU-second");
     cr_assert(strstr(html, "<th>req per CPU-s</th>") != NULL);
     cr_assert(strstr(html, "<td>8.00</td><td>14.4</td><td>22250</td>") != NULL);
     cr_assert(strstr(html, "FLAGGED: disturbed") != NULL);
-    cr_assert_eq(count(html, "<h2>Where the lost efficiency went</h2>"), 1);
+    cr_assert_eq(occurrences(html, "<h2>Where the lost efficiency went</h2>"), 1);
     cr_assert(strstr(html, "<title>Where thread lost throughput</title>") != NULL);
     cr_assert(strstr(html, "<title>Where process lost throughput</title>") != NULL);
-    cr_assert_eq(count(html, "class=\"segment\""), 6, "only the parts that lost anything");
+    cr_assert_eq(occurrences(html, "class=\"segment\""), 6, "only the parts that lost anything");
     cr_assert(
         strstr(html, "<title>4 servers: front imbalance 1800 req/s (82% of the bar)</title>") !=
         NULL);
@@ -431,9 +424,9 @@ Test(report_formats, stacked_bars_stack_their_segments)
               "%s", svg);
     cr_assert(strstr(svg, "<title>second: b &amp; c 2 u (100% of the bar)</title>") != NULL, "%s",
               svg);
-    cr_assert_eq(count(svg, "class=\"segment\""), 3, "%s", svg);
+    cr_assert_eq(occurrences(svg, "class=\"segment\""), 3, "%s", svg);
     cr_assert(strstr(svg, ">empty</text>") != NULL, "an empty bar keeps its label");
-    cr_assert_eq(count(svg, "class=\"legend\""), 2);
+    cr_assert_eq(occurrences(svg, "class=\"legend\""), 2);
     cr_assert(strstr(svg, "<title>t&lt;</title>") != NULL);
     free(svg);
     bar_chart_free(&c);
@@ -460,7 +453,7 @@ Test(report_formats, stacked_bars_draw_any_finite_value_in_bounded_output)
         char *svg = bar_svg(&c);
         cr_assert_lt(strlen(svg), 500 * 600 + 4000, "%zu bytes", strlen(svg));
         cr_assert(strstr(svg, "nan") == NULL && strstr(svg, "inf") == NULL, "value %g", values[v]);
-        cr_assert_eq(count(svg, "class=\"segment\""), values[v] > 0 ? 1500 : 0);
+        cr_assert_eq(occurrences(svg, "class=\"segment\""), values[v] > 0 ? 1500 : 0);
         cr_assert(strstr(svg, "</svg>\n") != NULL);
         free(svg);
         bar_chart_free(&c);

@@ -56,21 +56,12 @@ static void edit(json_t *root, const char *path, const char *key, json_t *value)
         json_object_set_new(holder, key, value);
 }
 
-static void refused(json_t *json, const char *expected)
-{
-    report_doc doc;
-    char err[512];
-    cr_assert_eq(report_read_json(&doc, json, "r.json", err, sizeof(err)), -1, "accepted");
-    cr_assert_str_eq(err, expected);
-    json_decref(json);
-}
-
 /* The fixture with key of path set to value (NULL: removed), refused with expected. */
 static void refused_with(const char *path, const char *key, json_t *value, const char *expected)
 {
     json_t *json = fixture_json();
     edit(json, path, key, value);
-    refused(json, expected);
+    read_refused(json, expected);
 }
 
 /* The same over the fixture with resources. */
@@ -79,7 +70,7 @@ static void resources_refused_with(const char *path, const char *key, json_t *va
 {
     json_t *json = resources_json();
     edit(json, path, key, value);
-    refused(json, expected);
+    read_refused(json, expected);
 }
 
 Test(report_read, the_fixture_reads_into_structs)
@@ -179,10 +170,11 @@ Test(report_read, strings_of_anything_and_many_models_are_accepted)
 
 Test(report_read, what_is_not_a_twice_report_is_refused)
 {
-    refused(json_pack("[i]", 1), "r.json: $: expected an object (a twice report), got an array");
-    refused(json_pack("{s:s, s:[i]}", "name", "quick", "servers", 1),
-            "r.json: $.schema: missing: not a twice report (one says \"schema\": "
-            "\"twice.report/1\")");
+    read_refused(json_pack("[i]", 1),
+                 "r.json: $: expected an object (a twice report), got an array");
+    read_refused(json_pack("{s:s, s:[i]}", "name", "quick", "servers", 1),
+                 "r.json: $.schema: missing: not a twice report (one says \"schema\": "
+                 "\"twice.report/1\")");
     refused_with("", "schema", json_string("twice.report/2"),
                  "r.json: $.schema: not a twice report of schema \"twice.report/1\"");
     refused_with("", "schema", json_integer(1),
@@ -232,10 +224,10 @@ Test(report_read, models_and_steps_are_checked)
                  "r.json: $.models[0].steps: expected an array, got null");
     json_t *json = fixture_json();
     json_array_append_new(at(json, "models"), json_string("thread"));
-    refused(json, "r.json: $.models[1]: expected an object, got a string");
+    read_refused(json, "r.json: $.models[1]: expected an object, got a string");
     json = fixture_json();
     json_array_set_new(at(json, "models.0.steps"), 1, json_null());
-    refused(json, "r.json: $.models[0].steps[1]: expected an object, got null");
+    read_refused(json, "r.json: $.models[0].steps[1]: expected an object, got null");
     refused_with("models.0.steps.0", "servers", json_integer(0),
                  "r.json: $.models[0].steps[0].servers: expected an integer >= 1, got 0");
     refused_with("models.0.steps.0", "servers", json_real(1.5),
@@ -244,6 +236,34 @@ Test(report_read, models_and_steps_are_checked)
                  "r.json: $.models[0].steps[1].servers: missing: expected an integer");
     refused_with("models.0.steps.1", "summary", json_true(),
                  "r.json: $.models[0].steps[1].summary: expected an object, got a boolean");
+}
+
+/* Every array's items are checked for their type before any is read: an item of the wrong type
+ * is named even behind an earlier item that would fail on its own fields, at every level. */
+Test(report_read, an_arrays_items_are_typed_before_any_is_read)
+{
+    json_t *json = fixture_json();
+    json_object_del(at(json, "models.0"), "model");
+    json_array_append_new(at(json, "models"), json_integer(7));
+    read_refused(json, "r.json: $.models[1]: expected an object, got an integer");
+    json = fixture_json();
+    json_object_del(at(json, "models.0.steps.0"), "servers");
+    json_array_append_new(at(json, "models.0.steps"), json_array());
+    read_refused(json, "r.json: $.models[0].steps[2]: expected an object, got an array");
+    json = fixture_json();
+    json_object_del(at(json, "models.0.steps.1.runs.0"), "throughput");
+    json_array_append_new(at(json, "models.0.steps.1.runs"), json_string("fast"));
+    read_refused(json, "r.json: $.models[0].steps[1].runs[5]: expected an object, got a string");
+    json = fixture_json();
+    json_array_append_new(at(json, "models.0.steps.1.summary.flags"), json_false());
+    read_refused(json, "r.json: $.models[0].steps[1].summary.flags[1]: expected a string, got a "
+                       "boolean");
+    json = fixture_json();
+    json_array_set_new(at(json, "models.0.steps.1.summary.throughput.ci95"), 0, json_real(-1));
+    json_array_set_new(at(json, "models.0.steps.1.summary.throughput.ci95"), 1, json_null());
+    read_refused(json,
+                 "r.json: $.models[0].steps[1].summary.throughput.ci95[1]: expected a number, "
+                 "got null");
 }
 
 Test(report_read, summaries_are_checked_field_by_field)
@@ -267,8 +287,8 @@ Test(report_read, summaries_are_checked_field_by_field)
                  "r.json: $.models[0].steps[0].summary.flags: expected an array, got a string");
     json_t *json = fixture_json();
     json_array_append_new(at(json, "models.0.steps.1.summary.flags"), json_integer(2));
-    refused(json, "r.json: $.models[0].steps[1].summary.flags[1]: expected a string, got an "
-                  "integer");
+    read_refused(json, "r.json: $.models[0].steps[1].summary.flags[1]: expected a string, got an "
+                       "integer");
     refused_with("models.0.steps.1.summary.latency_ms", "p99", NULL,
                  "r.json: $.models[0].steps[1].summary.latency_ms.p99: missing: expected a "
                  "number");
@@ -344,7 +364,7 @@ static void front_refused(const char *path, const char *key, json_t *value, cons
 {
     json_t *json = with_front();
     edit(json, path, key, value);
-    refused(json, expected);
+    read_refused(json, expected);
 }
 
 Test(report_read, the_front_is_checked_field_by_field)
@@ -385,20 +405,21 @@ Test(report_read, the_front_is_checked_field_by_field)
         snprintf(path, sizeof(path), "models.0.steps.1.runs.%d.front.servers", k);
         json_array_append_new(at(json, path), json_pack("{s:i}", "sessions", 1));
     }
-    refused(json, "r.json: $.models[0].steps[1].runs[0].front.servers: expected one entry per "
-                  "server (2), got 3");
+    read_refused(json, "r.json: $.models[0].steps[1].runs[0].front.servers: expected one entry per "
+                       "server (2), got 3");
     /* A step with no summary and no server count: its runs still agree with each other. */
     json = with_front();
     json_object_del(at(json, "models.0.steps.1"), "summary");
     json_object_del(at(json, "models.0.steps.1"), "servers");
     json_array_remove(at(json, "models.0.steps.1.runs.3.front.servers"), 1);
-    refused(json, "r.json: $.models[0].steps[1].runs[3].front.servers: expected 2 servers, as in "
-                  "the step's other runs, got 1");
+    read_refused(json,
+                 "r.json: $.models[0].steps[1].runs[3].front.servers: expected 2 servers, as in "
+                 "the step's other runs, got 1");
     json = with_front();
     json_array_append_new(at(json, "models.0.steps.1.runs.4.front.servers"), json_integer(7));
     json_array_remove(at(json, "models.0.steps.1.runs.4.front.servers"), 0);
-    refused(json, "r.json: $.models[0].steps[1].runs[4].front.servers[1]: expected an object, "
-                  "got an integer");
+    read_refused(json, "r.json: $.models[0].steps[1].runs[4].front.servers[1]: expected an object, "
+                       "got an integer");
 }
 
 Test(report_read, intervals_and_statistics_are_checked)
@@ -406,8 +427,8 @@ Test(report_read, intervals_and_statistics_are_checked)
     json_t *runs = fixture_json();
     json_object_set_new(json_array_get(at(runs, "models.0.steps.1.runs"), 3), "throughput",
                         json_string("1790"));
-    refused(runs, "r.json: $.models[0].steps[1].runs[3].throughput: expected a number, got a "
-                  "string");
+    read_refused(runs, "r.json: $.models[0].steps[1].runs[3].throughput: expected a number, got a "
+                       "string");
     refused_with("models.0.steps.1", "runs", json_pack("[i]", 5),
                  "r.json: $.models[0].steps[1].runs[0]: expected an object, got an integer");
     refused_with("models.0.steps.1.summary.throughput", "ci95", json_pack("[f]", 1.0),
@@ -454,18 +475,21 @@ Test(report_read, analyses_are_checked)
     json_t *json = fixture_json();
     json_t *p = json_array_get(at(json, "models.0.analysis.predictions"), 0);
     json_object_set_new(p, "servers", json_integer(0));
-    refused(json, "r.json: $.models[0].analysis.predictions[0].servers: expected an integer >= 1, "
-                  "got 0");
+    read_refused(json,
+                 "r.json: $.models[0].analysis.predictions[0].servers: expected an integer >= 1, "
+                 "got 0");
     json = fixture_json();
     p = json_array_get(at(json, "models.0.analysis.predictions"), 0);
     json_object_set_new(p, "held", json_string("yes"));
-    refused(json, "r.json: $.models[0].analysis.predictions[0].held: expected a boolean, got a "
-                  "string");
+    read_refused(json,
+                 "r.json: $.models[0].analysis.predictions[0].held: expected a boolean, got a "
+                 "string");
     json = fixture_json();
     p = json_array_get(at(json, "models.0.analysis.predictions"), 0);
     json_object_set_new(p, "pi95", json_pack("[i, i]", 3, 1));
-    refused(json, "r.json: $.models[0].analysis.predictions[0].pi95: expected lo <= hi, got [3, "
-                  "1]");
+    read_refused(json,
+                 "r.json: $.models[0].analysis.predictions[0].pi95: expected lo <= hi, got [3, "
+                 "1]");
     refused_with("models.0.analysis", "predictions", json_object(),
                  "r.json: $.models[0].analysis.predictions: expected an array, got an object");
     refused_with("models.0.analysis", "verdict_note", json_false(),
@@ -686,7 +710,7 @@ static void part_refused(size_t index, const char *key, json_t *value, const cha
         json_object_del(part, key);
     else
         json_object_set_new(part, key, value);
-    refused(json, expected);
+    read_refused(json, expected);
 }
 
 Test(report_read, breakdowns_are_checked)
@@ -718,7 +742,7 @@ Test(report_read, breakdowns_are_checked)
                               "(beyond rounding)");
     json_t *json = resources_json();
     json_array_append_new(at(json, SUMMARY ".breakdown.parts"), json_null());
-    refused(json, SUMMARY_PATH ".breakdown.parts[5]: expected an object, got null");
+    read_refused(json, SUMMARY_PATH ".breakdown.parts[5]: expected an object, got null");
     resources_refused_with(SUMMARY ".breakdown", "largest", json_string("system"),
                            SUMMARY_PATH ".breakdown.largest: \"front_imbalance\" lost 1800, "
                                         "more than \"system\" (400)");
@@ -770,7 +794,7 @@ static void clients_refused_with(const char *path, const char *key, json_t *valu
     json_t *json = fixture_json();
     edit(json, "models.0.steps.1.runs.0", "clients", two_clients());
     edit(json, path, key, value);
-    refused(json, expected);
+    read_refused(json, expected);
 }
 
 /* runs[k].clients is optional (reports before several clients lack it); present, every

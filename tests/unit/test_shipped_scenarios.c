@@ -16,6 +16,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "inventory.h"
 #include "scenario.h"
 
 /* P(X <= k) for X ~ Binomial(n, p). */
@@ -95,4 +96,38 @@ Test(shipped_scenarios, the_db_scenarios_start_their_database)
         cr_expect(strncmp(sc.route, "/db/", 4) == 0, "%s", db[f]);
         scenario_free(&sc);
     }
+}
+
+/* The host scenarios the README names: 1, 2 and 4 servers behind HAProxy, fitting an
+ * inventory like the one `twice testbed up 4 --clients 2` writes; the capped one leaves the
+ * cap to the hosts (a scenario's cap cannot be applied inside a bed's host). */
+Test(shipped_scenarios, the_host_scenarios_fit_a_bed_of_four_servers_and_two_clients)
+{
+    static const char *const files[] = {"hosts-io-wait.json", "hosts-cpu.json"};
+    static const char *const routes[] = {"/sleep?ms=20", "/plaintext"};
+    char err[512];
+    inventory bed;
+    cr_assert_eq(inventory_load(&bed, FIXTURES_DIR "/inventory-bed.json", err, sizeof(err)), 0,
+                 "%s", err);
+    cr_assert_eq(bed.nservers, 4);
+    cr_assert_eq(bed.nclients, 2);
+    for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+        char path[512];
+        scenario sc;
+        snprintf(path, sizeof(path), "%s/%s", SCENARIOS_DIR, files[f]);
+        cr_assert_eq(scenario_load(&sc, path, err, sizeof(err)), 0, "%s", err);
+        cr_expect_str_eq(sc.route, routes[f], "%s", files[f]);
+        cr_expect_str_eq(sc.front->name, "haproxy", "%s", files[f]);
+        cr_expect(sc.nservers == 3 && sc.servers[0] == 1 && sc.servers[1] == 2 &&
+                      sc.servers[2] == 4,
+                  "%s", files[f]);
+        cr_expect_eq(sc.cpu_cap, 0, "%s: the bed's hosts are capped by the bed", files[f]);
+        for (size_t m = 0; f == 0 && m < sc.ntargets; m++)
+            cr_expect_eq(sc.targets[m].threads, 32, "io-wait's threads, for %s",
+                         sc.targets[m].label);
+        cr_expect_eq(inventory_check_servers(&bed, sc.servers[sc.nservers - 1], err, sizeof(err)),
+                     0, "%s: %s", files[f], err);
+        scenario_free(&sc);
+    }
+    inventory_free(&bed);
 }

@@ -61,7 +61,8 @@ static void add(checker *c, int pass, const char *note, double figure, const cha
         c->out_of_memory = 1;
         return;
     }
-    r->figure = isfinite(figure) ? figure : 0;
+    /* Not 0, which would read as a figure: none, which every writer prints as "n/a". */
+    r->figure = isfinite(figure) ? figure : NAN;
     snprintf(r->limit, sizeof(r->limit), "%s", limit);
     r->pass = pass;
     r->note = note;
@@ -193,12 +194,15 @@ static void against_baseline(checker *c, const gate_limits *limits, const report
     if (r == NULL)
         return;
     r->vs_baseline = 1;
+    /* A median against a baseline's tiny one: a change no double holds. */
+    char change[64];
+    report_number_text(change, sizeof(change), "%+.1f%%", (ratio - 1) * 100);
     if (tested)
         snprintf(r->detail, sizeof(r->detail),
-                 "median %+.1f%%, Mann-Whitney p = %.3g (%zu vs %zu repetitions)",
-                 (ratio - 1) * 100, test.p, c->step->nruns, old->nruns);
+                 "median %s, Mann-Whitney p = %.3g (%zu vs %zu repetitions)", change, test.p,
+                 c->step->nruns, old->nruns);
     else
-        snprintf(r->detail, sizeof(r->detail), "median %+.1f%%, untested", (ratio - 1) * 100);
+        snprintf(r->detail, sizeof(r->detail), "median %s, untested", change);
 }
 
 /*
@@ -338,8 +342,10 @@ void gate_print(FILE *out, const gate_checks *checks)
     for (size_t i = 0; i < checks->n; i++) {
         const gate_check_result *c = &checks->items[i];
         cell(out, c->name, 46);
-        fprintf(out, " %10.3f %20s  %s%s", c->figure, c->limit, c->pass ? "PASS" : "FAIL",
-                *c->note ? " - " : "");
+        char figure[64];
+        fprintf(out, " %10s %20s  %s%s",
+                report_number_text(figure, sizeof(figure), "%.3f", c->figure), c->limit,
+                c->pass ? "PASS" : "FAIL", *c->note ? " - " : "");
         message_print(out, c->note);
         if (*c->detail != '\0')
             fprintf(out, " (%s)", c->detail);

@@ -26,7 +26,7 @@ typedef struct gate_limits {
 /** One check: a figure against a limit. */
 typedef struct gate_check_result {
     char *name;     /* "efficiency thread 2 servers" (owned) */
-    double figure;  /* finite */
+    double figure;  /* NaN where none is finite (a ratio to almost nothing): printed "n/a" */
     char limit[32]; /* ">= 0.90" */
     int pass;
     const char *note;          /* "" or why: static, or a string of the report checked */

@@ -8,6 +8,30 @@
 
 #include "report_figures.h"
 
+char *report_number_text(char *buf, size_t len, const char *format, double x)
+{
+    if (isfinite(x))
+        snprintf(buf, len, format, x);
+    else
+        snprintf(buf, len, "n/a");
+    return buf;
+}
+
+char *report_percent_text(char *buf, size_t len, double fraction, int decimals)
+{
+    double percent = 100 * fraction;
+    if (isfinite(percent))
+        snprintf(buf, len, "%.*f%%", decimals, percent);
+    else
+        snprintf(buf, len, "n/a");
+    return buf;
+}
+
+char *report_errors_text(char *buf, size_t len, const report_summary *s)
+{
+    return report_number_text(buf, len, "%.0f", s->errors + s->non2xx);
+}
+
 const char *report_throughput_heading(const report_doc *report)
 {
     return *report->interval != '\0' ? "throughput req/s [95% CI]" : "throughput req/s (min-max)";
@@ -96,22 +120,45 @@ char *report_prediction_text(char *buf, size_t len, const report_prediction *p)
     return buf;
 }
 
+char *report_front_cpu_text(char *buf, size_t len, const report_front *f)
+{
+    if (f->has_cpu)
+        return report_percent_text(buf, len, f->cpu, 0);
+    snprintf(buf, len, "-");
+    return buf;
+}
+
+char *report_front_spread_text(char *buf, size_t len, const report_front *f)
+{
+    if (f->has_spread)
+        return report_percent_text(buf, len, f->spread, 1);
+    snprintf(buf, len, "-");
+    return buf;
+}
+
+int report_server_requests_print(FILE *out, const report_step *step)
+{
+    for (size_t i = 0; i < step->nservers_counted; i++)
+        fprintf(out, "%s%.0f", i ? ", " : "", step->server_requests[i]);
+    return step->nservers_counted > 0;
+}
+
 int report_front_figures(FILE *out, const report_step *step)
 {
     const report_front *f = &step->summary.front;
     const char *sep = "";
+    char percent[64];
     if (f->has_cpu) {
-        fprintf(out, "CPU %.0f%% of its core", f->cpu * 100);
+        fprintf(out, "CPU %s of its core", report_front_cpu_text(percent, sizeof(percent), f));
         sep = "; ";
     }
     if (step->nservers_counted > 0) {
         fprintf(out, "%srequests per server ", sep);
-        for (size_t i = 0; i < step->nservers_counted; i++)
-            fprintf(out, "%s%.0f", i ? ", " : "", step->server_requests[i]);
+        report_server_requests_print(out, step);
         sep = "; ";
     }
     if (f->has_spread)
-        fprintf(out, "%sspread %.1f%%", sep, f->spread * 100);
+        fprintf(out, "%sspread %s", sep, report_front_spread_text(percent, sizeof(percent), f));
     return f->has_cpu || step->nservers_counted > 0 || f->has_spread;
 }
 
@@ -174,28 +221,33 @@ char *report_resources_text(char *buf, size_t len, const report_step_resources *
         user += r->servers[i].cpu_user_s;
         system += r->servers[i].cpu_system_s;
     }
-    char per_cpu[64];
+    char per_cpu[64], user_text[64], system_text[64];
     snprintf(buf, len,
-             "CPU %.2f s per window (user %.2f, system %.2f), peak RSS %.1f MiB (largest "
+             "CPU %.2f s per window (user %s, system %s), peak RSS %.1f MiB (largest "
              "server), %s requests per CPU-second",
-             r->cpu_s, user, system, report_largest_rss(r) / 1048576,
+             r->cpu_s, report_number_text(user_text, sizeof(user_text), "%.2f", user),
+             report_number_text(system_text, sizeof(system_text), "%.2f", system),
+             report_largest_rss(r) / 1048576,
              report_requests_per_cpu_text(per_cpu, sizeof(per_cpu), r));
     return buf;
 }
 
-/* A share of whole in percent: 100 * share may overflow, share / whole may underflow to 0. */
+/* A share of whole in percent (100 * share may overflow, share / whole may underflow to 0), or
+ * NaN where there is none: a share of nothing, or beyond what a double holds (a loss within the
+ * reader's rounding of a tiny ideal). */
 static double percent_of(double share, double whole)
 {
-    return whole > 0 ? 100 * (share / whole) : 0;
+    double percent = whole > 0 ? 100 * (share / whole) : NAN;
+    return isfinite(percent) ? percent : NAN;
 }
 
-/* A whole percentage, "<1%" for one that shows as 0 but is not. */
+/* A whole percentage, "<1%" for one that shows as 0 but is not, "n/a" for none. */
 static const char *percent_text(char *buf, size_t len, double shown, double share)
 {
     if (share > 0 && shown < 1)
         snprintf(buf, len, "<1%%");
     else
-        snprintf(buf, len, "%.0f%%", shown);
+        report_percent_text(buf, len, shown / 100, 0);
     return buf;
 }
 
@@ -225,8 +277,10 @@ static void part_percents(const report_breakdown *b, double total, double *shown
         missing -= shown[p];
     }
     /* More points missing than there are parts: the parts do not add up to the loss to the
-     * percent (within the reader's rounding of a tiny ideal), and no rounding can make them. */
-    if (fabs(missing) > REPORT_LOSS_PARTS)
+     * percent (within the reader's rounding of a tiny ideal), and no rounding can make them.
+     * None at all (a share with no percentage, NaN): nothing to hand out either, and a NaN
+     * never reaches 0. */
+    if (!(fabs(missing) <= REPORT_LOSS_PARTS))
         return;
     int had_turn[REPORT_LOSS_PARTS] = {0}, turns = 0;
     while (missing != 0) {

@@ -3,7 +3,8 @@
  * HTML print them (report_figures.c), so that the three say the same: the
  * median with its 95% interval where the report has one, else with the
  * min-max range of older reports; the resources the servers used; where the
- * lost throughput went.
+ * lost throughput went; the balancer's figures. A ratio, share or sum that
+ * no double holds reads "n/a", never "inf" or "nan".
  */
 #ifndef TWICE_REPORT_FIGURES_H
 #define TWICE_REPORT_FIGURES_H
@@ -12,6 +13,17 @@
 #include <stdio.h>
 
 #include "report_read.h"
+
+/**
+ * x with format (one conversion of a double, "%.0f"), or "n/a" where x is no number: a ratio to
+ * nothing, or a sum, product or share of figures at the ends of what a double holds, which a
+ * report may carry and no writer may print as "inf" or "nan". Returns buf.
+ */
+char *report_number_text(char *buf, size_t len, const char *format, double x);
+/** fraction as a percentage with decimals ("42%", "5.3%"), "n/a" where it is none. */
+char *report_percent_text(char *buf, size_t len, double fraction, int decimals);
+/** A step's errors and non-2xx responses together, "12", or "n/a"; returns buf. */
+char *report_errors_text(char *buf, size_t len, const report_summary *s);
 
 /** The column's heading for a step's throughput in report. */
 const char *report_throughput_heading(const report_doc *report);
@@ -37,6 +49,12 @@ char *report_usl_text(char *buf, size_t len, const report_usl *usl, const report
  */
 char *report_prediction_text(char *buf, size_t len, const report_prediction *p);
 
+/** The balancer's CPU, "42%" of its core, or "-" when not measured; returns buf. */
+char *report_front_cpu_text(char *buf, size_t len, const report_front *f);
+/** The spread of the servers' requests, "5.3%", or "-" when there is none; returns buf. */
+char *report_front_spread_text(char *buf, size_t len, const report_front *f);
+/** What the front counted per server over the step's runs, "1200, 1180"; 0 when nothing. */
+int report_server_requests_print(FILE *out, const report_step *step);
 /**
  * What a step's balancer saw, figures only (the writer adds the front's name and balance,
  * escaped): "CPU 42% of its core; requests per server 1200, 1180; spread 1.7%", each part only

@@ -3,7 +3,9 @@
  * as inline SVG (throughput against servers, each median with its 95%
  * interval as an error bar, the linear ideal and the USL fit; efficiency per
  * step; latency percentiles; requests per server CPU-second, when measured)
- * and the tables, then where the lost efficiency went (report_html_loss.c).
+ * and the tables (with where the servers ran, the front and each load
+ * client, when the run had them), then where the lost efficiency went
+ * (report_html_loss.c).
  * No script and no fetch: it opens anywhere, offline, and every string that
  * came from the report is escaped.
  */
@@ -12,6 +14,7 @@
 #include "markup.h"
 #include "report_figures.h"
 #include "report_format.h"
+#include "report_placement.h"
 #include "report_html_loss.h"
 #include "svg_chart.h"
 #include "usl_nls.h"
@@ -166,9 +169,10 @@ static void results_table(FILE *out, const report_doc *report)
             fputs("</td><td>", out);
             if (s->efficiency_ci.present)
                 fprintf(out, "%.2f-%.2f", s->efficiency_ci.lo, s->efficiency_ci.hi);
-            fprintf(out, "</td><td>%.2f</td><td>%.2f</td><td>%.0f</td><td>%.0f</td><td%s>%s</td>",
-                    s->p50_ms, s->p99_ms, s->errors + s->non2xx, s->failed_checks,
-                    s->valid ? "" : " class=\"bad\"",
+            char errors[64];
+            fprintf(out, "</td><td>%.2f</td><td>%.2f</td><td>%s</td><td>%.0f</td><td%s>%s</td>",
+                    s->p50_ms, s->p99_ms, report_errors_text(errors, sizeof(errors), s),
+                    s->failed_checks, s->valid ? "" : " class=\"bad\"",
                     s->disturbed ? "FLAGGED: disturbed"
                     : s->valid   ? "yes"
                                  : "FLAGGED");
@@ -179,6 +183,66 @@ static void results_table(FILE *out, const report_doc *report)
     }
     fputs("</table>\n", out);
 }
+
+/* Whether the step says where it ran or what its front saw. */
+static int placed(const report_step *step)
+{
+    return step->has_summary && (step->nhosts > 0 || step->summary.front.present);
+}
+
+/* Per step: where its servers ran (and whether each host's CPU cap applied), its front, the
+ * balancer's CPU, what it counted per server over the runs and their spread. Nothing for an
+ * older report. */
+static void placement_table(FILE *out, const report_doc *report)
+{
+    int any = 0;
+    for (size_t i = 0; i < report->nmodels; i++) {
+        for (size_t j = 0; j < report->models[i].nsteps; j++) {
+            const report_step *step = &report->models[i].steps[j];
+            const report_front *f = &step->summary.front;
+            char cpu[64], spread[64];
+            if (!placed(step))
+                continue;
+            if (!any++)
+                fputs("<h2>Hosts and front</h2>\n<table><tr><th>model</th><th>servers</th>"
+                      "<th>server hosts</th><th>front</th><th>balancer CPU</th><th>requests per "
+                      "server</th><th>spread</th></tr>\n",
+                      out);
+            fputs("<tr><td>", out);
+            markup_escape(out, report->models[i].name);
+            fprintf(out, "</td><td>%lld</td><td>", step->servers);
+            if (!report_hosts_print(out, step, markup_escape))
+                fputs("-", out);
+            fputs("</td><td>", out);
+            markup_escape(out, f->present ? f->name : "-");
+            if (f->present && *f->balance != '\0') {
+                fputs(" (", out);
+                markup_escape(out, f->balance);
+                fputs(")", out);
+            }
+            fprintf(out, "</td><td>%s</td><td>", report_front_cpu_text(cpu, sizeof(cpu), f));
+            if (!report_server_requests_print(out, step))
+                fputs("-", out);
+            fprintf(out, "</td><td>%s</td></tr>\n",
+                    report_front_spread_text(spread, sizeof(spread), f));
+        }
+    }
+    if (any)
+        fputs("</table>\n", out);
+}
+
+/* Per step that had several load clients, each client's own figures in each run. */
+static const report_client_table client_table = {
+    "<h3>Load clients, ",
+    ", %lld servers</h3>\n<table><tr><th>run</th><th>client</th><th>connections</th><th>threads"
+    "</th><th>requests</th><th>req/s</th><th>p50 ms</th><th>p99 ms</th><th>errors</th><th>wrk "
+    "CPU</th></tr>\n",
+    markup_escape,
+    "<tr>",
+    "<td>",
+    "</td>",
+    "</tr>\n",
+    "</table>\n"};
 
 static void analysis_item(FILE *out, const report_model *m)
 {
@@ -253,9 +317,11 @@ static void gate_table(FILE *out, const gate_checks *checks)
           out);
     for (size_t i = 0; i < checks->n; i++) {
         const gate_check_result *c = &checks->items[i];
+        char figure[64];
         fputs("<tr><td>", out);
         markup_escape(out, c->name);
-        fprintf(out, "</td><td>%.3f</td><td>", c->figure);
+        fprintf(out, "</td><td>%s</td><td>",
+                report_number_text(figure, sizeof(figure), "%.3f", c->figure));
         markup_escape(out, c->limit);
         fprintf(out, "</td><td class=\"%s\">%s</td></tr>\n", c->pass ? "good" : "bad",
                 c->pass ? "PASS" : "FAIL");
@@ -295,6 +361,11 @@ static void head(FILE *out, const report_doc *report)
     if (report->has_seed)
         fprintf(out, " Seed %lld.", report->seed);
     fputs("</p>\n", out);
+    if (report->inventory.present) {
+        fputs("<p>Inventory ", out);
+        report_inventory_print(out, &report->inventory, markup_escape);
+        fputs(".</p>\n", out);
+    }
     if (*report->error != '\0') {
         fputs("<p class=\"bad\">Error: ", out);
         markup_escape(out, report->error);
@@ -317,6 +388,8 @@ static int write_html(FILE *out, const report_doc *report, const gate_checks *ch
         return -1;
     fputs("</div>\n<h2>Results</h2>\n", out);
     results_table(out, report);
+    placement_table(out, report);
+    report_client_tables(out, report, &client_table);
     fputs("<h2>Analysis</h2>\n", out);
     analysis_list(out, report);
     if (report_html_loss(out, report) != 0)

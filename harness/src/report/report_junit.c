@@ -89,7 +89,9 @@ static int write_junit(FILE *out, const report_doc *report, const gate_checks *c
         }
         fputs("\">\n", out);
         if (!c->pass) {
-            fprintf(out, "    <failure message=\"%.3f, limit ", c->figure);
+            char figure[64];
+            fprintf(out, "    <failure message=\"%s, limit ",
+                    report_number_text(figure, sizeof(figure), "%.3f", c->figure));
             markup_escape(out, c->limit);
             if (*c->detail != '\0') {
                 fputs(" (", out);

@@ -1,16 +1,18 @@
 /*
  * report_markdown.c - the report as Markdown, short enough for a CI job's
- * summary: what ran, the table (with the servers' resources when they were
- * measured), the verdict per model, what was flagged, where the lost
- * efficiency went, and the gate. Every string from the report goes through text() (or
- * code(), inside the route's code span): a model called "**x** | y" shows
- * as written and cannot break the table or forge a verdict.
+ * summary: what ran and where (the inventory, each step's hosts), the table
+ * (with the servers' resources when they were measured), the verdict per
+ * model, what was flagged, the front and its balancer, where the lost
+ * efficiency went, each load client, and the gate. Every string from the report goes through text()
+ * (or code(), inside the route's code span): a model called "**x** | y" shows as written and cannot
+ * break the table or forge a verdict.
  */
 #include <ctype.h>
 #include <string.h>
 
 #include "report_figures.h"
 #include "report_format.h"
+#include "report_placement.h"
 
 /* A control character as \xNN: visible, and inert in Markdown (a backslash before a letter is
  * a backslash). Tab and line breaks become spaces, so that a cell stays one line. */
@@ -118,17 +120,17 @@ static void step_row(FILE *out, const report_model *model, const report_step *st
                      int with_resources)
 {
     const report_summary *s = &step->summary;
-    char throughput[64], efficiency[64];
+    char throughput[64], efficiency[64], errors[64];
     fputs("| ", out);
     text(out, model->name);
     fprintf(out, " | %lld | %s | %s", step->servers,
             report_throughput_text(throughput, sizeof(throughput), s),
             report_efficiency_text(efficiency, sizeof(efficiency), s));
-    fprintf(out, "%s | %.2f | %.2f | %.0f | %.0f |",
+    fprintf(out, "%s | %.2f | %.2f | %s | %.0f |",
             s->disturbed ? " ⚠ disturbed"
             : s->valid   ? ""
                          : " ⚠",
-            s->p50_ms, s->p99_ms, s->errors + s->non2xx, s->failed_checks);
+            s->p50_ms, s->p99_ms, report_errors_text(errors, sizeof(errors), s), s->failed_checks);
     if (with_resources)
         resource_cells(out, &s->resources);
     fputs("\n", out);
@@ -240,6 +242,27 @@ static void flags(FILE *out, const report_model *model, const report_step *step)
     }
 }
 
+/* Where each step's servers ran, and whether each host's CPU cap applied. Nothing for an
+ * older report. */
+static void hosts(FILE *out, const report_doc *report)
+{
+    if (!report_has_hosts(report))
+        return;
+    fputs("\n### Hosts\n\n", out);
+    for (size_t i = 0; i < report->nmodels; i++) {
+        for (size_t j = 0; j < report->models[i].nsteps; j++) {
+            const report_step *step = &report->models[i].steps[j];
+            if (step->nhosts == 0)
+                continue;
+            fputs("- ", out);
+            text(out, report->models[i].name);
+            fprintf(out, ", %lld servers: ", step->servers);
+            report_hosts_print(out, step, text);
+            fputs("\n", out);
+        }
+    }
+}
+
 /* The front of each step, and where it has one, what its balancer saw: its CPU, the requests
  * per server (over all the step's runs) and their spread. Nothing for an older report. */
 static void fronts(FILE *out, const report_doc *report)
@@ -270,48 +293,18 @@ static void fronts(FILE *out, const report_doc *report)
     }
 }
 
-/* 1 when some run of the step had several load clients. */
-static int several_clients(const report_step *step)
-{
-    for (size_t k = 0; step->run_clients != NULL && k < step->nruns; k++) {
-        if (step->run_clients[k].n > 1)
-            return 1;
-    }
-    return 0;
-}
-
 /* Per step that had several load clients, each client's own figures in each run: whether
  * the clients pulled their weight, and which one saturated. */
-static void client_tables(FILE *out, const report_doc *report)
-{
-    for (size_t i = 0; i < report->nmodels; i++) {
-        const report_model *model = &report->models[i];
-        for (size_t j = 0; j < model->nsteps; j++) {
-            const report_step *step = &model->steps[j];
-            if (!several_clients(step))
-                continue;
-            fputs("\nLoad clients, ", out);
-            text(out, model->name);
-            fprintf(out,
-                    ", %lld servers:\n\n"
-                    "| run | client | connections | threads | requests | req/s | p50 ms | "
-                    "p99 ms | errors | wrk CPU |\n"
-                    "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
-                    step->servers);
-            for (size_t k = 0; k < step->nruns; k++) {
-                for (size_t c = 0; c < step->run_clients[k].n; c++) {
-                    const report_client *client = &step->run_clients[k].clients[c];
-                    fprintf(out, "| %zu | ", k + 1);
-                    text(out, client->host);
-                    fprintf(out, " | %lld | %lld | %.0f | %.0f | %.2f | %.2f | %.0f | %.0f%% |\n",
-                            client->connections, client->threads, client->requests,
-                            client->throughput, client->p50_ms, client->p99_ms, client->errors,
-                            client->wrk_cpu * 100);
-                }
-            }
-        }
-    }
-}
+static const report_client_table client_table = {
+    "\nLoad clients, ",
+    ", %lld servers:\n\n| run | client | connections | threads | requests | req/s | p50 ms | "
+    "p99 ms | errors | wrk CPU |\n|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    text,
+    "",
+    "| ",
+    " ",
+    "|\n",
+    ""};
 
 static void gate(FILE *out, const gate_checks *checks)
 {
@@ -321,11 +314,12 @@ static void gate(FILE *out, const gate_checks *checks)
             checks->failed, checks->n);
     for (size_t i = 0; i < checks->n; i++) {
         const gate_check_result *c = &checks->items[i];
+        char figure[64];
         if (c->pass)
             continue;
         fputs("- FAIL ", out);
         text(out, c->name);
-        fprintf(out, ": %.3f, limit ", c->figure);
+        fprintf(out, ": %s, limit ", report_number_text(figure, sizeof(figure), "%.3f", c->figure));
         text(out, c->limit);
         if (*c->detail != '\0') {
             fputs(" (", out);
@@ -361,6 +355,11 @@ static int write_markdown(FILE *out, const report_doc *report, const gate_checks
     }
     if (report->has_seed)
         fprintf(out, " Seed %lld.", report->seed);
+    if (report->inventory.present) {
+        fputs("\n\nInventory ", out);
+        report_inventory_print(out, &report->inventory, text);
+        fputs(".", out);
+    }
     int with_resources = report_has_resources(report);
     targets(out, report);
     fprintf(out,
@@ -385,9 +384,10 @@ static int write_markdown(FILE *out, const report_doc *report, const gate_checks
         for (size_t j = 0; j < report->models[i].nsteps; j++)
             flags(out, &report->models[i], &report->models[i].steps[j]);
     }
+    hosts(out, report);
     fronts(out, report);
     breakdowns(out, report);
-    client_tables(out, report);
+    report_client_tables(out, report, &client_table);
     if (*report->error != '\0') {
         fputs("\n**Error:** ", out);
         text(out, report->error);

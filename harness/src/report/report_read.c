@@ -19,28 +19,6 @@
 #include "report_read.h"
 #include "report_reader.h"
 
-static int read_flags(reader *r, json_t *summary, report_summary *s)
-{
-    json_t *flags, *flag;
-    size_t i;
-    if (reader_field(r, summary, "flags", JSON_ARRAY, 1, &flags) != 0)
-        return -1;
-    s->nflags = json_array_size(flags);
-    if ((s->flags = reader_array_of(r, s->nflags, sizeof(*s->flags))) == NULL)
-        return -1;
-    size_t back = reader_enter_key(r, "flags");
-    json_array_foreach(flags, i, flag)
-    {
-        if (!json_is_string(flag)) {
-            reader_enter_index(r, i);
-            return reader_fail(r, "expected a string, got %s", json_type_name(flag));
-        }
-        s->flags[i] = json_string_value(flag);
-    }
-    reader_leave(r, back);
-    return 0;
-}
-
 /* The step's bounds ({"littles_law": X, "serial": Y}, each optional): the lowest counts. */
 static int read_bounds(reader *r, json_t *summary, report_summary *s)
 {
@@ -62,6 +40,22 @@ static int read_bounds(reader *r, json_t *summary, report_summary *s)
     return 0;
 }
 
+/* An interval's ends as read, and the least either may be. */
+typedef struct interval_ends {
+    double min;
+    double bound[2];
+} interval_ends;
+
+static int read_end(reader *r, json_t *item, size_t i, void *ctx)
+{
+    interval_ends *ends = ctx;
+    double x = json_number_value(item);
+    if (x < ends->min || x > DBL_MAX)
+        return reader_fail(r, "expected a number >= %.10g, got %.17g", ends->min, x);
+    ends->bound[i] = x;
+    return 0;
+}
+
 /* An optional [lo, hi] of numbers from min up, lo <= hi. */
 static int read_interval(reader *r, json_t *obj, const char *key, double min, report_interval *out)
 {
@@ -71,25 +65,20 @@ static int read_interval(reader *r, json_t *obj, const char *key, double min, re
         return -1;
     if (v == NULL)
         return 0;
-    size_t back = reader_enter_key(r, key);
-    if (json_array_size(v) != 2)
+    if (json_array_size(v) != 2) {
+        reader_enter_key(r, key);
         return reader_fail(r, "expected [lo, hi], an array of 2 numbers, got %zu items",
                            json_array_size(v));
-    double bound[2];
-    for (size_t i = 0; i < 2; i++) {
-        json_t *item = json_array_get(v, i);
-        size_t at = reader_enter_index(r, i);
-        if (!json_is_number(item))
-            return reader_fail(r, "expected a number, got %s", json_type_name(item));
-        bound[i] = json_number_value(item);
-        if (bound[i] < min || bound[i] > DBL_MAX)
-            return reader_fail(r, "expected a number >= %.10g, got %.17g", min, bound[i]);
-        reader_leave(r, at);
     }
-    if (bound[0] > bound[1])
-        return reader_fail(r, "expected lo <= hi, got [%.17g, %.17g]", bound[0], bound[1]);
-    reader_leave(r, back);
-    *out = (report_interval){1, bound[0], bound[1]};
+    interval_ends ends = {.min = min};
+    if (reader_each(r, v, key, ANY_NUMBER, read_end, &ends) != 0)
+        return -1;
+    if (ends.bound[0] > ends.bound[1]) {
+        reader_enter_key(r, key);
+        return reader_fail(r, "expected lo <= hi, got [%.17g, %.17g]", ends.bound[0],
+                           ends.bound[1]);
+    }
+    *out = (report_interval){1, ends.bound[0], ends.bound[1]};
     return 0;
 }
 
@@ -129,7 +118,8 @@ static int read_summary(reader *r, json_t *summary, long long servers, report_su
     if (reader_number(r, summary, "efficiency", 0, 0, 0, DBL_MAX, &s->efficiency,
                       &s->has_efficiency) != 0 ||
         read_interval(r, summary, "efficiency_ci95", 0, &s->efficiency_ci) != 0 ||
-        reader_bool(r, summary, "valid", 1, &s->valid) != 0 || read_flags(r, summary, s) != 0 ||
+        reader_bool(r, summary, "valid", 1, &s->valid) != 0 ||
+        reader_strings(r, summary, "flags", 1, &s->flags, &s->nflags) != 0 ||
         reader_field(r, summary, "latency_ms", JSON_OBJECT, 1, &latency) != 0)
         return -1;
     back = reader_enter_key(r, "latency_ms");
@@ -150,13 +140,27 @@ static int read_summary(reader *r, json_t *summary, long long servers, report_su
                : 0;
 }
 
+/* One server's counts in a run's front (its requests, else its sessions), added to the
+ * step's. */
+static int count_server(reader *r, json_t *server, size_t i, void *ctx)
+{
+    report_step *out = ctx;
+    long long sessions, requests;
+    if (reader_integer(r, server, "sessions", 1, 0, &sessions) != 0 ||
+        reader_integer(r, server, "requests", 0, 0, &requests) != 0)
+        return -1;
+    out->server_requests[i] +=
+        (double)(json_object_get(server, "requests") != NULL ? requests : sessions);
+    return 0;
+}
+
 /*
  * A run's "front" (a front that counts: HAProxy): its name, its CPU and each server's counts,
  * added to the step's per-server requests. Every run of a step has one count per server.
  */
 static int read_run_front(reader *r, json_t *run, report_step *out)
 {
-    json_t *front, *servers, *server;
+    json_t *front, *servers;
     const char *name, *balance;
     double cpu;
     if (reader_field(r, run, "front", JSON_OBJECT, 0, &front) != 0)
@@ -181,32 +185,19 @@ static int read_run_front(reader *r, json_t *run, report_step *out)
         return reader_fail(r, "expected %zu servers, as in the step's other runs, got %zu",
                            out->nservers_counted, n);
     }
-    size_t i;
-    json_array_foreach(servers, i, server)
-    {
-        size_t item = reader_enter_index(r, i);
-        long long sessions, requests;
-        if (!json_is_object(server))
-            return reader_fail(r, "expected an object, got %s", json_type_name(server));
-        if (reader_integer(r, server, "sessions", 1, 0, &sessions) != 0 ||
-            reader_integer(r, server, "requests", 0, 0, &requests) != 0)
-            return -1;
-        out->server_requests[i] +=
-            (double)(json_object_get(server, "requests") != NULL ? requests : sessions);
-        reader_leave(r, item);
-    }
     reader_leave(r, at);
+    if (reader_each(r, servers, "servers", JSON_OBJECT, count_server, out) != 0)
+        return -1;
     reader_leave(r, back);
     return 0;
 }
 
 /* One client of a run: {"host", "connections", "threads", "requests", "throughput",
  * "latency_ms": {"p50", "p99"}, "errors", "wrk_cpu"}. */
-static int read_client(reader *r, json_t *client, report_client *out)
+static int read_client(reader *r, json_t *client, size_t i, void *ctx)
 {
+    report_client *out = &((report_run_clients *)ctx)->clients[i];
     json_t *latency;
-    if (!json_is_object(client))
-        return reader_fail(r, "expected an object, got %s", json_type_name(client));
     if (reader_string(r, client, "host", 1, NULL, &out->host) != 0 ||
         reader_integer(r, client, "connections", 1, 1, &out->connections) != 0 ||
         reader_integer(r, client, "threads", 1, 1, &out->threads) != 0 ||
@@ -233,8 +224,7 @@ static int read_client(reader *r, json_t *client, report_client *out)
 /* A run's clients (optional): each one's figures, whose requests add up to the run's. */
 static int read_clients(reader *r, json_t *run, report_run_clients *out)
 {
-    json_t *clients, *client;
-    size_t j;
+    json_t *clients;
     if (reader_field(r, run, "clients", JSON_ARRAY, 0, &clients) != 0)
         return -1;
     if (clients == NULL)
@@ -245,29 +235,38 @@ static int read_clients(reader *r, json_t *run, report_run_clients *out)
     out->n = json_array_size(clients);
     if ((out->clients = reader_array_of(r, out->n, sizeof(*out->clients))) == NULL)
         return -1;
+    reader_leave(r, back);
+    if (reader_each(r, clients, "clients", JSON_OBJECT, read_client, out) != 0)
+        return -1;
     double requests = 0;
-    json_array_foreach(clients, j, client)
-    {
-        size_t at = reader_enter_index(r, j);
-        if (read_client(r, client, &out->clients[j]) != 0)
-            return -1;
+    for (size_t j = 0; j < out->n; j++)
         requests += out->clients[j].requests;
-        reader_leave(r, at);
-    }
     json_t *total = json_object_get(run, "requests");
-    if (json_is_number(total) && json_number_value(total) != requests)
+    if (json_is_number(total) && json_number_value(total) != requests) {
+        reader_enter_key(r, "clients");
         return reader_fail(r, "the clients' requests add up to %.17g, the run's are %.17g",
                            requests, json_number_value(total));
-    reader_leave(r, back);
+    }
     return 0;
+}
+
+/* Repetition i's throughput, what it used, its front's counts and its clients. */
+static int read_run(reader *r, json_t *run, size_t i, void *ctx)
+{
+    report_step *out = ctx;
+    return reader_nonnegative(r, run, "throughput", &out->runs[i]) != 0 ||
+                   reader_window_resources(r, run, out->servers, &out->run_resources[i]) != 0 ||
+                   read_run_front(r, run, out) != 0 ||
+                   read_clients(r, run, &out->run_clients[i]) != 0
+               ? -1
+               : 0;
 }
 
 /* Each repetition's throughput, for the gate's test against a baseline, what it used and its
  * clients; none when absent. */
 static int read_runs(reader *r, json_t *step, report_step *out)
 {
-    json_t *runs, *run;
-    size_t i;
+    json_t *runs;
     if (reader_field(r, step, "runs", JSON_ARRAY, 0, &runs) != 0)
         return -1;
     out->nruns = json_array_size(runs);
@@ -276,31 +275,44 @@ static int read_runs(reader *r, json_t *step, report_step *out)
             NULL ||
         (out->run_clients = reader_array_of(r, out->nruns, sizeof(*out->run_clients))) == NULL)
         return -1;
-    size_t back = reader_enter_key(r, "runs");
-    json_array_foreach(runs, i, run)
-    {
-        size_t at = reader_enter_index(r, i);
-        if (!json_is_object(run))
-            return reader_fail(r, "expected an object, got %s", json_type_name(run));
-        if (reader_nonnegative(r, run, "throughput", &out->runs[i]) != 0 ||
-            reader_window_resources(r, run, out->servers, &out->run_resources[i]) != 0 ||
-            read_run_front(r, run, out) != 0 || read_clients(r, run, &out->run_clients[i]) != 0)
-            return -1;
-        reader_leave(r, at);
+    return reader_each(r, runs, "runs", JSON_OBJECT, read_run, out);
+}
+
+/* One server's host: {"host": ADDRESS[, "cpu_cap": NOTE]}. */
+static int read_host(reader *r, json_t *host, size_t i, void *ctx)
+{
+    report_host *out = &((report_step *)ctx)->hosts[i];
+    return reader_string(r, host, "host", 1, NULL, &out->host) != 0 ||
+                   reader_string(r, host, "cpu_cap", 0, NULL, &out->cpu_cap) != 0
+               ? -1
+               : 0;
+}
+
+/* Where each server of the step ran (optional: older reports do not say), one per server. */
+static int read_hosts(reader *r, json_t *step, report_step *out)
+{
+    json_t *hosts;
+    if (reader_field(r, step, "hosts", JSON_ARRAY, 0, &hosts) != 0)
+        return -1;
+    out->nhosts = json_array_size(hosts);
+    if (hosts != NULL && (long long)out->nhosts != out->servers) {
+        reader_enter_key(r, "hosts");
+        return reader_fail(r, "expected one entry per server (%lld), got %zu", out->servers,
+                           out->nhosts);
     }
-    reader_leave(r, back);
-    return 0;
+    if ((out->hosts = reader_array_of(r, out->nhosts, sizeof(*out->hosts))) == NULL)
+        return -1;
+    return reader_each(r, hosts, "hosts", JSON_OBJECT, read_host, out);
 }
 
 /* A step the run never reached has no summary, and may have no server count either. */
-static int read_step(reader *r, json_t *step, report_step *out)
+static int read_step(reader *r, json_t *step, size_t i, void *ctx)
 {
+    report_step *out = &((report_model *)ctx)->steps[i];
     json_t *summary;
-    if (!json_is_object(step))
-        return reader_fail(r, "expected an object, got %s", json_type_name(step));
     if (reader_field(r, step, "summary", JSON_OBJECT, 0, &summary) != 0 ||
         reader_integer(r, step, "servers", summary != NULL, 1, &out->servers) != 0 ||
-        read_runs(r, step, out) != 0)
+        read_hosts(r, step, out) != 0 || read_runs(r, step, out) != 0)
         return -1;
     out->has_summary = summary != NULL;
     if (summary == NULL)
@@ -353,10 +365,9 @@ static int read_usl(reader *r, json_t *usl, report_usl *out)
                : 0;
 }
 
-static int read_prediction(reader *r, json_t *p, report_prediction *out)
+static int read_prediction(reader *r, json_t *p, size_t i, void *ctx)
 {
-    if (!json_is_object(p))
-        return reader_fail(r, "expected an object, got %s", json_type_name(p));
+    report_prediction *out = &((report_analysis *)ctx)->predictions[i];
     json_t *value = json_object_get(p, "value"), *median = json_object_get(p, "measured"),
            *held = json_object_get(p, "held");
     out->has_value = value != NULL && !json_is_null(value);
@@ -378,24 +389,14 @@ static int read_prediction(reader *r, json_t *p, report_prediction *out)
 /* The predictions asked for ("predict" in the scenario); none in older reports. */
 static int read_predictions(reader *r, json_t *analysis, report_analysis *out)
 {
-    json_t *list, *p;
-    size_t i;
+    json_t *list;
     if (reader_field(r, analysis, "predictions", JSON_ARRAY, 0, &list) != 0)
         return -1;
     out->npredictions = json_array_size(list);
     if ((out->predictions = reader_array_of(r, out->npredictions, sizeof(*out->predictions))) ==
         NULL)
         return -1;
-    size_t back = reader_enter_key(r, "predictions");
-    json_array_foreach(list, i, p)
-    {
-        size_t at = reader_enter_index(r, i);
-        if (read_prediction(r, p, &out->predictions[i]) != 0)
-            return -1;
-        reader_leave(r, at);
-    }
-    reader_leave(r, back);
-    return 0;
+    return reader_each(r, list, "predictions", JSON_OBJECT, read_prediction, out);
 }
 
 static int read_analysis(reader *r, json_t *analysis, report_analysis *out)
@@ -437,12 +438,10 @@ static int read_target(reader *r, json_t *target, report_target *out)
     return -1;
 }
 
-static int read_model(reader *r, json_t *model, report_model *out)
+static int read_model(reader *r, json_t *model, size_t i, void *ctx)
 {
-    json_t *steps, *step, *analysis, *target;
-    size_t i;
-    if (!json_is_object(model))
-        return reader_fail(r, "expected an object, got %s", json_type_name(model));
+    report_model *out = &((report_doc *)ctx)->models[i];
+    json_t *steps, *analysis, *target;
     if (reader_string(r, model, "model", 1, NULL, &out->name) != 0 ||
         reader_field(r, model, "target", JSON_OBJECT, 0, &target) != 0 ||
         reader_field(r, model, "steps", JSON_ARRAY, 1, &steps) != 0 ||
@@ -455,20 +454,12 @@ static int read_model(reader *r, json_t *model, report_model *out)
         reader_leave(r, at);
     }
     out->nsteps = json_array_size(steps);
-    if ((out->steps = reader_array_of(r, out->nsteps, sizeof(*out->steps))) == NULL)
+    if ((out->steps = reader_array_of(r, out->nsteps, sizeof(*out->steps))) == NULL ||
+        reader_each(r, steps, "steps", JSON_OBJECT, read_step, out) != 0)
         return -1;
-    size_t back = reader_enter_key(r, "steps");
-    json_array_foreach(steps, i, step)
-    {
-        size_t at = reader_enter_index(r, i);
-        if (read_step(r, step, &out->steps[i]) != 0)
-            return -1;
-        reader_leave(r, at);
-    }
-    reader_leave(r, back);
     if (analysis == NULL)
         return 0;
-    back = reader_enter_key(r, "analysis");
+    size_t back = reader_enter_key(r, "analysis");
     if (read_analysis(r, analysis, &out->analysis) != 0)
         return -1;
     reader_leave(r, back);
@@ -477,23 +468,13 @@ static int read_model(reader *r, json_t *model, report_model *out)
 
 static int read_models(reader *r, json_t *top, report_doc *doc)
 {
-    json_t *models, *model;
-    size_t i;
+    json_t *models;
     if (reader_field(r, top, "models", JSON_ARRAY, 1, &models) != 0)
         return -1;
     doc->nmodels = json_array_size(models);
     if ((doc->models = reader_array_of(r, doc->nmodels, sizeof(*doc->models))) == NULL)
         return -1;
-    size_t back = reader_enter_key(r, "models");
-    json_array_foreach(models, i, model)
-    {
-        size_t at = reader_enter_index(r, i);
-        if (read_model(r, model, &doc->models[i]) != 0)
-            return -1;
-        reader_leave(r, at);
-    }
-    reader_leave(r, back);
-    return 0;
+    return reader_each(r, models, "models", JSON_OBJECT, read_model, doc);
 }
 
 /* The thresholds as scenario.c bounds them. */
@@ -572,6 +553,27 @@ static int read_statistics(reader *r, json_t *top, report_doc *doc)
     return 0;
 }
 
+/* The inventory the run was given, when it was given one: where its servers, clients and
+ * balancer were. */
+static int read_inventory(reader *r, json_t *top, report_doc *doc)
+{
+    json_t *inventory;
+    report_inventory *out = &doc->inventory;
+    if (reader_field(r, top, "inventory", JSON_OBJECT, 0, &inventory) != 0)
+        return -1;
+    if (inventory == NULL)
+        return 0;
+    out->present = 1;
+    size_t back = reader_enter_key(r, "inventory");
+    if (reader_string(r, inventory, "file", 1, NULL, &out->file) != 0 ||
+        reader_strings(r, inventory, "servers", 1, &out->servers, &out->nservers) != 0 ||
+        reader_strings(r, inventory, "clients", 1, &out->clients, &out->nclients) != 0 ||
+        reader_string(r, inventory, "balancer", 1, NULL, &out->balancer) != 0)
+        return -1;
+    reader_leave(r, back);
+    return 0;
+}
+
 /* A Twice report says so first: anything else (a scenario, another schema) stops here. */
 static int read_head(reader *r, json_t *top, report_doc *doc)
 {
@@ -612,7 +614,7 @@ int report_read_json(report_doc *doc, json_t *json, const char *name, char *err,
     }
     if (read_head(&r, json, doc) != 0 || read_scenario(&r, json, doc) != 0 ||
         read_machine(&r, json, doc) != 0 || read_statistics(&r, json, doc) != 0 ||
-        read_models(&r, json, doc) != 0) {
+        read_inventory(&r, json, doc) != 0 || read_models(&r, json, doc) != 0) {
         report_doc_free(doc);
         return -1;
     }
@@ -662,6 +664,7 @@ void report_doc_free(report_doc *doc)
             free(step->run_resources);
             free(step->runs);
             free(step->server_requests);
+            free(step->hosts);
             for (size_t k = 0; step->run_clients != NULL && k < step->nruns; k++)
                 free(step->run_clients[k].clients);
             free(step->run_clients);
@@ -670,6 +673,8 @@ void report_doc_free(report_doc *doc)
         free(doc->models[i].analysis.predictions);
     }
     free(doc->models);
+    free(doc->inventory.servers);
+    free(doc->inventory.clients);
     free(doc->source);
     json_decref(doc->json);
     memset(doc, 0, sizeof(*doc));

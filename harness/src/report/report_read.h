@@ -145,9 +145,18 @@ typedef struct report_run_clients {
     size_t n;
 } report_run_clients;
 
+/** Where one server of a step ran (steps[].hosts[]). */
+typedef struct report_host {
+    const char *host;    /* its address: "127.0.0.1" locally, an inventory host's otherwise */
+    const char *cpu_cap; /* whether its CPU cap applied there ("applied", "not applied: why");
+                            NULL where the deployer does not say (no cap asked, or local) */
+} report_host;
+
 typedef struct report_step {
-    long long servers; /* >= 1; 0 only in a step that never started (no summary) */
-    double *runs;      /* every repetition's throughput (runs[].throughput), nruns of them */
+    long long servers;  /* >= 1; 0 only in a step that never started (no summary) */
+    report_host *hosts; /* one per server, in server order; none in older reports */
+    size_t nhosts;
+    double *runs; /* every repetition's throughput (runs[].throughput), nruns of them */
     report_window_resources *run_resources; /* each repetition's resources, nruns of them */
     report_run_clients *run_clients;        /* each repetition's clients, nruns of them */
     size_t nruns;
@@ -219,6 +228,15 @@ typedef struct report_model {
     report_analysis analysis;
 } report_model;
 
+/** The inventory a run was given (absent: everything ran here, or an older report). */
+typedef struct report_inventory {
+    int present;
+    const char *file;                /* its path, as given to twice run */
+    const char **servers, **clients; /* each host as written: "local" or user@host[:port] */
+    size_t nservers, nclients;
+    const char *balancer; /* where a balancer runs: "local" unless it says */
+} report_inventory;
+
 /**
  * A report as read. Strings point into the parsed JSON the struct holds:
  * they live until report_doc_free(). Strings are as in the file (anything
@@ -234,6 +252,7 @@ typedef struct report_doc {
     const char *interval; /* how the intervals were made; "" in a report without them */
     int has_seed;         /* 1: the seed of the run's order (and bootstrap) is known */
     long long seed;
+    report_inventory inventory;
     report_model *models;
     size_t nmodels;
     char *source; /* owned: the name the reader was given (the file), for messages */

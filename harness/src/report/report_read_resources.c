@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json_type.h"
 #include "report_read.h"
 #include "report_reader.h"
 
@@ -60,56 +59,44 @@ static int optional_object(reader *r, json_t *obj, const char *key, json_t **out
     return reader_field(r, obj, key, JSON_OBJECT, 0, out);
 }
 
-/* The array at key of obj, one entry per server of the step, each an object. */
-static int servers_array(reader *r, json_t *obj, long long servers, json_t **out)
-{
-    if (reader_field(r, obj, "servers", JSON_ARRAY, 1, out) != 0)
-        return -1;
-    size_t n = json_array_size(*out);
-    if ((long long)n != servers) {
-        reader_enter_key(r, "servers");
-        return reader_fail(r, "expected one entry per server (%lld), got %zu", servers, n);
-    }
-    json_t *item;
-    size_t i;
-    json_array_foreach(*out, i, item)
-    {
-        if (!json_is_object(item)) {
-            reader_enter_key(r, "servers");
-            reader_enter_index(r, i);
-            return reader_fail(r, "expected an object, got %s", json_type_name(item));
-        }
-    }
-    return 0;
-}
-
 /* Reads one server's entry into an item of the array read_servers fills. */
 typedef int (*server_item_reader)(reader *r, json_t *s, void *item);
 
-/* The "servers" array of obj, one entry per server of the step, each read by read_one into
- * an array of *n items of size bytes (calloc'd, the caller's), or NULL after reader_fail. */
+/* The array read_servers fills, and how. */
+typedef struct server_items {
+    server_item_reader read_one;
+    char *items;
+    size_t size;
+} server_items;
+
+static int read_server(reader *r, json_t *s, size_t i, void *ctx)
+{
+    server_items *to = ctx;
+    return to->read_one(r, s, to->items + i * to->size);
+}
+
+/* The "servers" array of obj, one entry per server of the step, each an object read by read_one
+ * into an array of *n items of size bytes (calloc'd, the caller's), or NULL after reader_fail. */
 static void *read_servers(reader *r, json_t *obj, long long servers, size_t size,
                           server_item_reader read_one, size_t *n)
 {
     json_t *list;
-    char *items;
-    if (servers_array(r, obj, servers, &list) != 0)
+    if (reader_field(r, obj, "servers", JSON_ARRAY, 1, &list) != 0)
         return NULL;
     *n = json_array_size(list);
-    if ((items = reader_array_of(r, *n, size)) == NULL)
+    if ((long long)*n != servers) {
+        reader_enter_key(r, "servers");
+        reader_fail(r, "expected one entry per server (%lld), got %zu", servers, *n);
+        *n = 0;
         return NULL;
-    size_t at = reader_enter_key(r, "servers");
-    for (size_t i = 0; i < *n; i++) {
-        size_t item = reader_enter_index(r, i);
-        if (read_one(r, json_array_get(list, i), items + i * size) != 0) {
-            free(items);
-            *n = 0;
-            return NULL;
-        }
-        reader_leave(r, item);
     }
-    reader_leave(r, at);
-    return items;
+    server_items to = {read_one, reader_array_of(r, *n, size), size};
+    if (to.items == NULL || reader_each(r, list, "servers", JSON_OBJECT, read_server, &to) != 0) {
+        free(to.items);
+        *n = 0;
+        return NULL;
+    }
+    return to.items;
 }
 
 static int read_server_window(reader *r, json_t *s, void *item)
@@ -223,11 +210,11 @@ int reader_step_resources(reader *r, json_t *summary, long long servers, report_
 }
 
 /* One of breakdown.parts[]: a known part, listed once. */
-static int read_part(reader *r, json_t *item, report_breakdown *out)
+static int read_part(reader *r, json_t *item, size_t i, void *ctx)
 {
+    report_breakdown *out = ctx;
     const char *name;
-    if (!json_is_object(item))
-        return reader_fail(r, "expected an object, got %s", json_type_name(item));
+    (void)i;
     if (reader_string(r, item, "part", 1, NULL, &name) != 0)
         return -1;
     report_loss_part part = 0;
@@ -254,25 +241,18 @@ static int read_part(reader *r, json_t *item, report_breakdown *out)
 /* The parts, each known and listed once, adding up to the loss. */
 static int read_parts(reader *r, json_t *breakdown, report_breakdown *out)
 {
-    json_t *parts, *item;
-    size_t i;
-    if (reader_field(r, breakdown, "parts", JSON_ARRAY, 1, &parts) != 0)
+    json_t *parts;
+    if (reader_field(r, breakdown, "parts", JSON_ARRAY, 1, &parts) != 0 ||
+        reader_each(r, parts, "parts", JSON_OBJECT, read_part, out) != 0)
         return -1;
-    size_t back = reader_enter_key(r, "parts");
     double sum = 0;
-    json_array_foreach(parts, i, item)
-    {
-        size_t at = reader_enter_index(r, i);
-        if (read_part(r, item, out) != 0)
-            return -1;
-        reader_leave(r, at);
-    }
     for (report_loss_part p = 0; p < REPORT_LOSS_PARTS; p++)
         sum += out->parts[p].lost;
-    if (fabs(sum - out->lost) > rounding(out->ideal))
+    if (fabs(sum - out->lost) > rounding(out->ideal)) {
+        reader_enter_key(r, "parts");
         return reader_fail(r, "the parts sum to %.17g, not to \"lost\" %.17g (beyond rounding)",
                            sum, out->lost);
-    reader_leave(r, back);
+    }
     return 0;
 }
 

@@ -44,7 +44,7 @@ size_t reader_enter_key(reader *r, const char *key)
     return enter(r, ".%s", key);
 }
 
-size_t reader_enter_index(reader *r, size_t i)
+static size_t enter_index(reader *r, size_t i)
 {
     return enter(r, "[%zu]", i);
 }
@@ -55,6 +55,25 @@ void reader_leave(reader *r, size_t back)
     r->path[back] = '\0';
 }
 
+/* What reader_field's and reader_each's types read as in a message. */
+static const char *type_expected(int type)
+{
+    static const char *const expected[] = {
+        [JSON_OBJECT] = "an object",   [JSON_ARRAY] = "an array", [JSON_STRING] = "a string",
+        [JSON_INTEGER] = "an integer", [JSON_TRUE] = "a boolean", [JSON_NULL] = "null"};
+    return type == ANY_NUMBER ? "a number" : expected[type];
+}
+
+/* Fails unless v is of type (JSON_TRUE standing for either boolean, ANY_NUMBER for an integer
+ * or a real), the path where it stands. */
+static int check_type(reader *r, json_t *v, int type)
+{
+    int ok = type == ANY_NUMBER  ? json_is_number(v)
+             : type == JSON_TRUE ? json_is_boolean(v)
+                                 : (int)json_typeof(v) == type;
+    return ok ? 0 : reader_fail(r, "expected %s, got %s", type_expected(type), json_type_name(v));
+}
+
 /*
  * The value at key of obj in *out, checked against type (one of jansson's, JSON_TRUE
  * standing for either boolean, or ANY_NUMBER for an integer or a real). Absent: an error when
@@ -63,26 +82,58 @@ void reader_leave(reader *r, size_t back)
  */
 int reader_field(reader *r, json_t *obj, const char *key, int type, int required, json_t **out)
 {
-    static const char *const expected[] = {
-        [JSON_OBJECT] = "an object",   [JSON_ARRAY] = "an array", [JSON_STRING] = "a string",
-        [JSON_INTEGER] = "an integer", [JSON_TRUE] = "a boolean", [JSON_NULL] = "null"};
     size_t back = reader_enter_key(r, key);
     json_t *v = json_object_get(obj, key);
-    const char *want = type == ANY_NUMBER ? "a number" : expected[type];
     *out = v;
     if (v == NULL) {
         if (required)
-            return reader_fail(r, "missing: expected %s", want);
+            return reader_fail(r, "missing: expected %s", type_expected(type));
         reader_leave(r, back);
         return 0;
     }
-    int ok = type == ANY_NUMBER  ? json_is_number(v)
-             : type == JSON_TRUE ? json_is_boolean(v)
-                                 : (int)json_typeof(v) == type;
-    if (!ok)
-        return reader_fail(r, "expected %s, got %s", want, json_type_name(v));
+    if (check_type(r, v, type) != 0)
+        return -1;
     reader_leave(r, back);
     return 0;
+}
+
+int reader_each(reader *r, json_t *array, const char *key, int type, reader_item read_item,
+                void *ctx)
+{
+    json_t *item;
+    size_t i, back = reader_enter_key(r, key);
+    /* The array's shape first, then what its items hold: an item of the wrong type is named
+     * even after an earlier item that would fail on its own fields. */
+    for (int reading = 0; reading <= 1; reading++) {
+        json_array_foreach(array, i, item)
+        {
+            size_t at = enter_index(r, i);
+            if (reading ? read_item(r, item, i, ctx) != 0 : check_type(r, item, type) != 0)
+                return -1;
+            reader_leave(r, at);
+        }
+    }
+    reader_leave(r, back);
+    return 0;
+}
+
+static int read_string_item(reader *r, json_t *item, size_t i, void *ctx)
+{
+    (void)r;
+    ((const char **)ctx)[i] = json_string_value(item);
+    return 0;
+}
+
+int reader_strings(reader *r, json_t *obj, const char *key, int required, const char ***out,
+                   size_t *n)
+{
+    json_t *list;
+    if (reader_field(r, obj, key, JSON_ARRAY, required, &list) != 0)
+        return -1;
+    *n = json_array_size(list);
+    if ((*out = reader_array_of(r, *n, sizeof(**out))) == NULL)
+        return -1;
+    return reader_each(r, list, key, JSON_STRING, read_string_item, *out);
 }
 
 int reader_string(reader *r, json_t *obj, const char *key, int required, const char *dflt,

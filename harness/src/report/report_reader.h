@@ -24,9 +24,9 @@ typedef struct reader {
 
 /** Writes "NAME: PATH: " and the message into r's buffer; returns -1. */
 int reader_fail(reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/** Steps into a key or an index; returns where to come back to with reader_leave(). */
+/** Steps into a key (reader_each steps into indexes); returns where to come back to with
+ * reader_leave(). */
 size_t reader_enter_key(reader *r, const char *key);
-size_t reader_enter_index(reader *r, size_t i);
 void reader_leave(reader *r, size_t back);
 
 /* For reader_field's type: an integer or a real. */
@@ -37,6 +37,20 @@ void reader_leave(reader *r, size_t back);
  * Failing leaves the path at the key; succeeding leaves it where it was.
  */
 int reader_field(reader *r, json_t *obj, const char *key, int type, int required, json_t **out);
+/** Reads item i of an array into what ctx (the caller's) says, the path standing on the item. */
+typedef int (*reader_item)(reader *r, json_t *item, size_t i, void *ctx);
+/**
+ * Walks array, the value at key of the object the path stands on (NULL walks nothing): steps
+ * into key and into each index, checks every item against type (as reader_field does), then
+ * reads each with read_item. Failing leaves the path at the item that failed; succeeding leaves
+ * it where it was.
+ */
+int reader_each(reader *r, json_t *array, const char *key, int type, reader_item read_item,
+                void *ctx);
+/** An array of strings at key of obj into *out (calloc'd, the caller's; n of them); absent and
+ * not required: none. */
+int reader_strings(reader *r, json_t *obj, const char *key, int required, const char ***out,
+                   size_t *n);
 /** A string; dflt when absent and not required. */
 int reader_string(reader *r, json_t *obj, const char *key, int required, const char *dflt,
                   const char **out);

@@ -89,14 +89,17 @@ static void print_targets(FILE *out, const report_doc *report)
 static void print_step(FILE *out, int width, const report_model *m, const report_step *step)
 {
     const report_summary *s = &step->summary;
-    char name[64], range[64], efficiency[64], bound[32] = "-";
+    char name[64], range[64], efficiency[64], bound[32] = "-", share[32], errors[64];
+    /* A tiny bound beside a huge median: no ratio a double holds. */
     if (s->best_bound > 0)
-        snprintf(bound, sizeof(bound), "%.2f of %.0f", s->median / s->best_bound, s->best_bound);
-    fprintf(out, "%-*s %7lld %26s %17s %16s %9.2f %9.2f %7.0f %7.0f%s\n", width,
+        snprintf(bound, sizeof(bound), "%s of %.0f",
+                 report_number_text(share, sizeof(share), "%.2f", s->median / s->best_bound),
+                 s->best_bound);
+    fprintf(out, "%-*s %7lld %26s %17s %16s %9.2f %9.2f %7s %7.0f%s\n", width,
             message_escape(name, sizeof(name), m->name), step->servers,
             report_throughput_text(range, sizeof(range), s),
             report_efficiency_text(efficiency, sizeof(efficiency), s), bound, s->p50_ms, s->p99_ms,
-            s->errors + s->non2xx, s->failed_checks,
+            report_errors_text(errors, sizeof(errors), s), s->failed_checks,
             s->disturbed ? "  INVALID: disturbed"
             : s->valid   ? ""
                          : "  INVALID");

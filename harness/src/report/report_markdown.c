@@ -303,10 +303,13 @@ static void client_tables(FILE *out, const report_doc *report)
                     const report_client *client = &step->run_clients[k].clients[c];
                     fprintf(out, "| %zu | ", k + 1);
                     text(out, client->host);
-                    fprintf(out, " | %lld | %lld | %.0f | %.0f | %.2f | %.2f | %.0f | %.0f%% |\n",
+                    fprintf(out, " | %lld | %lld | %.0f | %.0f | %.2f | %.2f | %.0f | ",
                             client->connections, client->threads, client->requests,
-                            client->throughput, client->p50_ms, client->p99_ms, client->errors,
-                            client->wrk_cpu * 100);
+                            client->throughput, client->p50_ms, client->p99_ms, client->errors);
+                    if (client->has_wrk_cpu)
+                        fprintf(out, "%.0f%% |\n", client->wrk_cpu * 100);
+                    else
+                        fputs("unknown |\n", out);
                 }
             }
         }

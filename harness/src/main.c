@@ -82,13 +82,13 @@ static void describe(const scenario *sc)
     printf(", %g s x %u per step\n", sc->duration_s, sc->repetitions);
 }
 
-/* The programs sc needs here (wrk, and the command targets' when their servers run on this
- * machine: remote hosts are checked by their deployer before the run); says why not on stderr.
- * 0 or -1. */
-static int check_programs(const scenario *sc, int servers_here)
+/* The programs sc needs here (wrk when a client runs here, the command targets' when their
+ * servers do: remote hosts are checked by their deployer and their load runner when the run
+ * opens them); says why not on stderr. 0 or -1. */
+static int check_programs(const scenario *sc, int servers_here, int load_here)
 {
     char err[2048];
-    if (scenario_check_programs(sc, servers_here, err, sizeof(err)) == 0)
+    if (scenario_check_programs(sc, servers_here, load_here, err, sizeof(err)) == 0)
         return 0;
     fprintf(stderr, "twice: %s\n", err);
     return -1;
@@ -101,7 +101,7 @@ static int check_programs(const scenario *sc, int servers_here)
 static int check_inventory(const char *path, const scenario *sc, inventory *keep)
 {
     if (path == NULL)
-        return sc != NULL ? check_programs(sc, 1) : 0;
+        return sc != NULL ? check_programs(sc, 1, 1) : 0;
     inventory inv;
     char err[2048];
     int rc = inventory_load(&inv, path, err, sizeof(err));
@@ -114,7 +114,10 @@ static int check_inventory(const char *path, const scenario *sc, inventory *keep
         fprintf(stderr, "twice: %s: %s\n", path, err);
         rc = -1;
     } else if (sc != NULL) {
-        rc = check_programs(sc, inv.nservers == 0 || inv.servers[0].local);
+        int load_here = 0;
+        for (size_t j = 0; j < inv.nclients; j++)
+            load_here |= inv.clients[j].local;
+        rc = check_programs(sc, inv.nservers == 0 || inv.servers[0].local, load_here);
     }
     if (rc == 0 && keep != NULL)
         *keep = inv;

@@ -13,7 +13,6 @@
 #include "gate.h"
 #include "front.h"
 #include "inventory.h"
-#include "load_runner.h"
 #include "message_text.h"
 #include "proc.h"
 #include "report.h"
@@ -83,13 +82,13 @@ static void describe(const scenario *sc)
     printf(", %g s x %u per step\n", sc->duration_s, sc->repetitions);
 }
 
-/* The programs sc needs here (wrk, and the command targets' when their servers run on this
- * machine: remote hosts are checked by their deployer before the run); says why not on stderr.
- * 0 or -1. */
-static int check_programs(const scenario *sc, int servers_here)
+/* The programs sc needs here (wrk when a client runs here, the command targets' when their
+ * servers do: remote hosts are checked by their deployer and their load runner when the run
+ * opens them); says why not on stderr. 0 or -1. */
+static int check_programs(const scenario *sc, int servers_here, int load_here)
 {
     char err[2048];
-    if (scenario_check_programs(sc, servers_here, err, sizeof(err)) == 0)
+    if (scenario_check_programs(sc, servers_here, load_here, err, sizeof(err)) == 0)
         return 0;
     fprintf(stderr, "twice: %s\n", err);
     return -1;
@@ -102,7 +101,7 @@ static int check_programs(const scenario *sc, int servers_here)
 static int check_inventory(const char *path, const scenario *sc, inventory *keep)
 {
     if (path == NULL)
-        return sc != NULL ? check_programs(sc, 1) : 0;
+        return sc != NULL ? check_programs(sc, 1, 1) : 0;
     inventory inv;
     char err[2048];
     int rc = inventory_load(&inv, path, err, sizeof(err));
@@ -115,26 +114,16 @@ static int check_inventory(const char *path, const scenario *sc, inventory *keep
         fprintf(stderr, "twice: %s: %s\n", path, err);
         rc = -1;
     } else if (sc != NULL) {
-        rc = check_programs(sc, inv.nservers == 0 || inv.servers[0].local);
+        int load_here = 0;
+        for (size_t j = 0; j < inv.nclients; j++)
+            load_here |= inv.clients[j].local;
+        rc = check_programs(sc, inv.nservers == 0 || inv.servers[0].local, load_here);
     }
     if (rc == 0 && keep != NULL)
         *keep = inv;
     else
         inventory_free(&inv);
     return rc;
-}
-
-/* 0 when every client host of inv can run wrk; says which cannot on stderr otherwise. */
-static int check_clients(const inventory *inv)
-{
-    char err[512];
-    for (size_t j = 0; j < inv->nclients; j++) {
-        if (load_runner_for(&inv->clients[j], err, sizeof(err)) == NULL) {
-            fprintf(stderr, "twice: %s: client %zu: %s\n", inv->path, j + 1, err);
-            return -1;
-        }
-    }
-    return 0;
 }
 
 static int validate(int argc, char **argv)
@@ -456,14 +445,10 @@ static int run(int argc, char **argv)
         return EXIT_BAD_INPUT;
     }
     options.inventory = inventory_path != NULL ? &inv : NULL;
-    /* Before anything is measured: every client must be able to run wrk, and a run must not
-     * end with nowhere to put its results. */
-    int refused = options.inventory != NULL && check_clients(&inv) != 0;
-    if (!refused && report_dir_prepare(dir, err, sizeof(err)) != 0) {
+    /* A run must not end with nowhere to put its results. (Every host is reached and checked
+     * when the run starts.) */
+    if (report_dir_prepare(dir, err, sizeof(err)) != 0) {
         fprintf(stderr, "twice run: -o %s: %s\n", dir, err);
-        refused = 1;
-    }
-    if (refused) {
         if (options.inventory != NULL)
             inventory_free(&inv);
         scenario_free(&sc);

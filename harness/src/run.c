@@ -22,6 +22,7 @@
 #include "front.h"
 #include "front_summary.h"
 #include "load.h"
+#include "load_runner.h"
 #include "proc.h"
 #include "rng.h"
 #include "service_run.h"
@@ -205,10 +206,13 @@ static int measure_load(const deployment *d, const load_spec *load, const servic
     return 0;
 }
 
-/* Where the servers go: the deployer the inventory picked and what it keeps for the run. */
+/* Where the servers go (the deployer the inventory picked and what it keeps for the run) and
+ * where the load comes from (the client hosts, opened for the run). */
 typedef struct placement {
     const deployer *deployer;
     deploy_hosts *hosts;
+    load_host *clients;
+    size_t nclients;
 } placement;
 
 /* Each server's host, and whether its CPU cap applied there when the deployer says. */
@@ -259,8 +263,8 @@ static int measure_once(const scenario *sc, const run_options *opt, const placem
                       .connections = sc->connections_per_server * n,
                       .threads = load_threads(sc->connections_per_server * n, n, spreads, reserved),
                       .duration_s = sc->warmup_s,
-                      .clients = opt->inventory != NULL ? opt->inventory->clients : NULL,
-                      .nclients = opt->inventory != NULL ? opt->inventory->nclients : 0};
+                      .clients = pl->clients,
+                      .nclients = pl->nclients};
     /* Every client runs one thread at least. */
     if (load.threads < load.nclients)
         load.threads = (unsigned)load.nclients;
@@ -295,6 +299,10 @@ static int measure_once(const scenario *sc, const run_options *opt, const placem
         else
             fprintf(stderr, "\r\033[Ktwice: round %u, %u server%s: resources not measured: %s\n",
                     at->round, n, n == 1 ? "" : "s", unmeasured);
+        const char *cpu_note = json_string_value(json_object_get(raw, "wrk_cpu_note"));
+        if (cpu_note != NULL)
+            fprintf(stderr, "\r\033[Ktwice: round %u, %u server%s: %s\n", at->round, n,
+                    n == 1 ? "" : "s", cpu_note);
         json_array_append_new(json_object_get(st->step, "runs"), raw);
         load_result_free(&result);
         /* A server that died mid-run makes the numbers meaningless: say so, stop. */
@@ -537,10 +545,15 @@ int run_scenario(const scenario *sc, const run_options *options, json_t *report,
     if (services_json != NULL)
         json_object_set_new(report, "services", services_json);
     /* Every host reached and checked before anything is measured. */
-    placement pl = {deployer_for(options->inventory, why, sizeof(why)), NULL};
+    placement pl = {deployer_for(options->inventory, why, sizeof(why)), NULL, NULL, 0};
     int opened = started && pl.deployer != NULL &&
                  pl.deployer->open(&pl.hosts, options->inventory, sc, options->app_path, why,
                                    sizeof(why)) == 0;
+    if (opened &&
+        load_hosts_open(&pl.clients, &pl.nclients, options->inventory, why, sizeof(why)) != 0) {
+        pl.deployer->close(pl.hosts);
+        opened = 0;
+    }
     for (size_t m = 0; opened && m < sc->ntargets && !proc_interrupted; m++) {
         const scenario_target *t = &sc->targets[m];
         json_t *model =
@@ -558,8 +571,10 @@ int run_scenario(const scenario *sc, const run_options *options, json_t *report,
             fprintf(stderr, "\r\033[K");
         fprintf(stderr, "twice: target \"%s\" failed: %s\n", t->label, why);
     }
-    if (opened)
+    if (opened) {
+        load_hosts_close(pl.clients, pl.nclients);
         pl.deployer->close(pl.hosts);
+    }
     service_run_stop(&services);
     int rc = !opened || proc_interrupted || failed != 0 ? -1 : 0;
     if (!opened || proc_interrupted)

@@ -10,25 +10,21 @@
  * each host says whether its CPU cap applied. `twice run --inventory` end
  * to end with 1 and 2 servers.
  *
- * The bed is brought up once for the whole suite (before the first test,
- * down after the last) and needs root: without it every test is skipped,
- * saying so. Traffic goes only to the bed's own 198.18 hosts.
+ * The bed (bed_fixture.h) is brought up once for the whole executable and
+ * needs root: without it every test is skipped, saying so. Traffic goes
+ * only to the bed's own 198.18 hosts.
  */
 #include <criterion/criterion.h>
-#include <criterion/hooks.h>
-#include <dirent.h>
-#include <fcntl.h>
 #include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "app_process.h"
+#include "bed_fixture.h"
 #include "deploy.h"
 #include "http_client.h"
 #include "inventory.h"
@@ -36,223 +32,9 @@
 #include "scenario.h"
 #include "scratch_dir.h"
 
-#define BED_INVENTORY "/tmp/twice-ssh-deploy-test-bed.json"
-#define NETNS_DIR "/run/netns"
-#define PREFIX "twice-tb-"
-#define HOST0 "198.18.0.10"
-#define HOST1 "198.18.0.11"
+static const char *const both_hosts = BED_SERVER_HOSTS;
 
-#define BED_ERROR "/tmp/twice-ssh-deploy-test-bed.err"
-
-/* In the runner, before any test: the tests run in processes of their own, which learn how it
- * went from the files (the inventory, or the error). */
-ReportHook(PRE_ALL)(struct criterion_test_set *tests)
-{
-    (void)tests;
-    if (geteuid() != 0)
-        return;
-    char *out = NULL, *err = NULL;
-    unlink(BED_INVENTORY);
-    unlink(BED_ERROR);
-    /* One bed per machine: another suite's (the test bed's own tests) goes first. */
-    for (int waited = 0; waited < 300000 && access("/run/twice-testbed", F_OK) == 0; waited += 500)
-        sleep_ms(500);
-    int status = run_capturing(TWICE_PATH,
-                               (const char *const[]){"testbed", "up", "2", "--clients", "1",
-                                                     "--inventory", BED_INVENTORY, NULL},
-                               60000, &out, &err);
-    FILE *f = status != 0 ? fopen(BED_ERROR, "w") : NULL;
-    if (f != NULL) {
-        fprintf(f, "status %d: %s", status, err != NULL ? err : "");
-        fclose(f);
-    }
-    free(out);
-    free(err);
-}
-
-ReportHook(POST_ALL)(struct criterion_global_stats *stats)
-{
-    (void)stats;
-    if (geteuid() != 0)
-        return;
-    char *err = NULL;
-    run_to_exit(TWICE_PATH, (const char *const[]){"testbed", "down", NULL}, 60000, &err);
-    free(err);
-    unlink(BED_ERROR);
-}
-
-static void init(void)
-{
-    if (geteuid() != 0)
-        cr_skip_test("the ssh deployer tests need root for the test bed (namespaces, sshd)");
-    char why[2048] = "";
-    FILE *f = fopen(BED_ERROR, "r");
-    if (f != NULL) {
-        size_t got = fread(why, 1, sizeof(why) - 1, f);
-        why[got] = '\0';
-        fclose(f);
-    }
-    cr_assert(access(BED_INVENTORY, F_OK) == 0, "the test bed did not come up: %s", why);
-    scratch_make();
-}
-
-static pid_t running_twice = -1; /* a twice run a test started in the background */
-
-/* A test that failed half-way leaves no twice running into the next one. */
-static void fini(void)
-{
-    if (running_twice > 0) {
-        kill(running_twice, SIGKILL);
-        waitpid(running_twice, NULL, 0);
-        running_twice = -1;
-    }
-    scratch_remove();
-}
-
-TestSuite(ssh_deploy, .init = init, .fini = fini, .timeout = 150);
-
-/* Writes text to scratch_dir/name; the path into path. */
-static void write_scratch(const char *name, const char *text, mode_t mode, char *path, size_t len)
-{
-    snprintf(path, len, "%s/%s", scratch_dir, name);
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f, "%s", path);
-    fputs(text, f);
-    fclose(f);
-    chmod(path, mode);
-}
-
-/* An inventory of the bed's server hosts with extra top-level keys (extra: "" or ", ..."). */
-static void write_inventory(const char *servers, const char *extra, char *path, size_t len)
-{
-    char text[2048];
-    snprintf(text, sizeof(text),
-             "{\"servers\": [%s], \"ssh\": {\"identity_file\": \"/run/twice-testbed/id_ed25519\", "
-             "\"known_hosts\": \"/run/twice-testbed/known_hosts\"}%s}\n",
-             servers, extra);
-    write_scratch("inventory.json", text, 0644, path, len);
-}
-
-static const char *const both_hosts = "\"root@" HOST0 ":22\", \"root@" HOST1 ":22\"";
-
-/* A tiny direct-front scenario of twice-app's plaintext route over servers (a JSON list), with
- * extra top-level keys (extra: "" or ", ..."). */
-static void write_scenario_with(const char *servers, double duration_s, const char *extra,
-                                char *path, size_t len)
-{
-    char text[1024];
-    snprintf(text, sizeof(text),
-             "{\"name\": \"ssh-test\", \"target\": {\"app\": \"twice-app\", \"route\": "
-             "\"/plaintext\", \"workers\": 1, \"threads\": 1, \"check\": \"plaintext\"}, "
-             "\"models\": [\"process\"], \"front\": \"direct\", \"servers\": %s, "
-             "\"connections_per_server\": 2, \"warmup_s\": 0, \"duration_s\": %g, "
-             "\"repetitions\": 1, \"seed\": 1%s}\n",
-             servers, duration_s, extra);
-    write_scratch("scenario.json", text, 0644, path, len);
-}
-
-static void write_scenario(const char *servers, double duration_s, char *path, size_t len)
-{
-    write_scenario_with(servers, duration_s, "", path, len);
-}
-
-/* Every process that is not an sshd in the bed's namespaces whose names end with suffix ("":
- * all of them), listed in what; their count. */
-static int strays_on(const char *suffix, char *what, size_t len)
-{
-    DIR *d = opendir(NETNS_DIR);
-    struct dirent *e;
-    int n = 0;
-    what[0] = '\0';
-    while (d != NULL && (e = readdir(d)) != NULL) {
-        size_t name_len = strlen(e->d_name);
-        if (strncmp(e->d_name, PREFIX, strlen(PREFIX)) != 0 || name_len < strlen(suffix) ||
-            strcmp(e->d_name + name_len - strlen(suffix), suffix) != 0)
-            continue;
-        char *pids = NULL, *err = NULL;
-        run_capturing("ip", (const char *const[]){"netns", "pids", e->d_name, NULL}, 10000, &pids,
-                      &err);
-        free(err);
-        for (char *p = pids, *end; p != NULL && *p != '\0'; p = end) {
-            long pid = strtol(p, &end, 10);
-            if (end == p)
-                break;
-            char path[64], comm[64] = "";
-            snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
-            FILE *f = fopen(path, "r");
-            if (f != NULL && fgets(comm, sizeof(comm), f) != NULL)
-                comm[strcspn(comm, "\n")] = '\0';
-            if (f != NULL)
-                fclose(f);
-            if (comm[0] != '\0' && strcmp(comm, "sshd") != 0 && process_alive((pid_t)pid)) {
-                n++;
-                snprintf(what + strlen(what), len - strlen(what), " %s:%ld(%s)", e->d_name, pid,
-                         comm);
-            }
-        }
-        free(pids);
-    }
-    if (d != NULL)
-        closedir(d);
-    return n;
-}
-
-static int strays(char *what, size_t len)
-{
-    return strays_on("", what, len);
-}
-
-/* Polls until no stray is left on the hosts whose namespaces end with suffix ("": all), up to
- * timeout_ms; asserts it. */
-static void assert_nothing_left_on(const char *suffix, int timeout_ms, const char *after)
-{
-    char what[4096];
-    for (int waited = 0; waited <= timeout_ms; waited += 100) {
-        if (strays_on(suffix, what, sizeof(what)) == 0)
-            return;
-        sleep_ms(100);
-    }
-    cr_assert_fail("left on the hosts after %s:%s", after, what);
-}
-
-static void assert_nothing_left(int timeout_ms, const char *after)
-{
-    assert_nothing_left_on("", timeout_ms, after);
-}
-
-/* Polls until at least want twice-app processes (a server's master and worker are two) run on
- * the hosts. */
-static void wait_servers_up(int want, int timeout_ms)
-{
-    char what[4096];
-    for (int waited = 0; waited < timeout_ms; waited += 100) {
-        if (strays(what, sizeof(what)) > 0) {
-            int apps = 0;
-            for (const char *p = what; (p = strstr(p, "(twice-app)")) != NULL; p++)
-                apps++;
-            if (apps >= want)
-                return;
-        }
-        sleep_ms(100);
-    }
-    cr_assert_fail("fewer than %d twice-apps started on the hosts", want);
-}
-
-static scenario load_scenario(const char *path)
-{
-    scenario sc;
-    char err[1024];
-    cr_assert_eq(scenario_load(&sc, path, err, sizeof(err)), 0, "%s", err);
-    return sc;
-}
-
-static inventory load_inventory(const char *path)
-{
-    inventory inv;
-    char err[1024];
-    cr_assert_eq(inventory_load(&inv, path, err, sizeof(err)), 0, "%s", err);
-    return inv;
-}
+TestSuite(ssh_deploy, .init = bed_init, .fini = bed_fini, .timeout = 150);
 
 Test(ssh_deploy, servers_start_on_their_hosts_and_each_answers_there)
 {
@@ -437,35 +219,6 @@ Test(ssh_deploy, an_unreachable_host_is_named_with_what_ssh_said)
     assert_nothing_left(5000, "a refused run");
 }
 
-/* twice run on the bed in the background; its stderr goes to *err_fd (a memfd). */
-static pid_t start_run(const char *servers, double duration_s, int *err_fd)
-{
-    static char inv_path[256], sc_path[256];
-    assert_nothing_left(10000, "the tests before");
-    write_inventory(both_hosts, "", inv_path, sizeof(inv_path));
-    write_scenario(servers, duration_s, sc_path, sizeof(sc_path));
-    *err_fd = memfd_create("twice-err", 0);
-    cr_assert_geq(*err_fd, 0);
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(*err_fd, STDERR_FILENO);
-        int null = open("/dev/null", O_WRONLY);
-        dup2(null, STDOUT_FILENO);
-        execl(TWICE_PATH, TWICE_PATH, "run", sc_path, "--inventory", inv_path, "-o", scratch_dir,
-              (char *)NULL);
-        _exit(127);
-    }
-    running_twice = pid;
-    return pid;
-}
-
-static char *read_all(int fd)
-{
-    char *text = calloc(1, 16384);
-    cr_assert_geq(pread(fd, text, 16383, 0), 0);
-    return text;
-}
-
 /* twice is stopped with sig while its 2 servers run; nothing may be left on the hosts. */
 static void stop_twice_with(int sig, const char *after)
 {
@@ -503,37 +256,13 @@ Test(ssh_deploy, nothing_is_left_after_sigkill)
     stop_twice_with(SIGKILL, "SIGKILL to twice");
 }
 
-/* The ssh master connections among twice's children (ssh -M). */
-static size_t masters_of(pid_t twice, pid_t *masters, size_t max)
-{
-    size_t n, found = 0;
-    pid_t *children = children_of(twice, &n);
-    for (size_t i = 0; i < n; i++) {
-        char path[64], cmdline[2048];
-        snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)children[i]);
-        int fd = open(path, O_RDONLY);
-        ssize_t got = fd >= 0 ? read(fd, cmdline, sizeof(cmdline) - 1) : -1;
-        if (fd >= 0)
-            close(fd);
-        if (got <= 0)
-            continue;
-        for (ssize_t k = 0; k + 2 < got; k++) {
-            if (cmdline[k] == '\0' && cmdline[k + 1] == '-' && cmdline[k + 2] == 'M' &&
-                cmdline[k + 3] == '\0' && found < max)
-                masters[found++] = children[i];
-        }
-    }
-    free(children);
-    return found;
-}
-
 Test(ssh_deploy, nothing_is_left_when_the_ssh_connection_drops)
 {
     int err_fd, status;
     pid_t pid = start_run("[2]", 8, &err_fd);
     wait_servers_up(4, 30000);
     pid_t masters[4];
-    size_t n = masters_of(pid, masters, 4);
+    size_t n = masters_of(pid, NULL, masters, 4);
     cr_assert_eq(n, 2, "one master connection per host");
     /* The first host's, opened first. */
     kill(masters[0] < masters[1] ? masters[0] : masters[1], SIGKILL);
@@ -550,26 +279,6 @@ Test(ssh_deploy, nothing_is_left_when_the_ssh_connection_drops)
               "%s", err);
     free(err);
     close(err_fd);
-}
-
-/* The newest report in the scratch folder, loaded. */
-static json_t *load_report(void)
-{
-    DIR *d = opendir(scratch_dir);
-    struct dirent *e;
-    char report[512] = "";
-    while ((e = readdir(d)) != NULL) {
-        size_t len = strlen(e->d_name);
-        if (strncmp(e->d_name, "ssh-test-", 9) == 0 && len > 5 &&
-            strcmp(e->d_name + len - 5, ".json") == 0 &&
-            (report[0] == '\0' || strcmp(strrchr(report, '/') + 1, e->d_name) < 0))
-            snprintf(report, sizeof(report), "%s/%s", scratch_dir, e->d_name);
-    }
-    closedir(d);
-    json_error_t jerr;
-    json_t *doc = json_load_file(report, 0, &jerr);
-    cr_assert_not_null(doc, "%s: %s", report, jerr.text);
-    return doc;
 }
 
 Test(ssh_deploy, twice_run_on_the_bed_end_to_end)

@@ -82,7 +82,7 @@ static scenario one_command(const char *command)
 static int check(const char *command, char *err, size_t errlen)
 {
     scenario sc = one_command(command);
-    return scenario_check_programs(&sc, 1, err, errlen);
+    return scenario_check_programs(&sc, 1, 1, err, errlen);
 }
 
 /* Servers on other hosts: their programs are checked there (the deployer does, before the
@@ -91,8 +91,21 @@ Test(scenario_programs, the_programs_of_servers_elsewhere_are_not_looked_for_her
 {
     char err[512] = "";
     scenario sc = one_command("mysrv --port {port}");
-    cr_assert_eq(scenario_check_programs(&sc, 0, err, sizeof(err)), 0, "%s", err);
-    cr_assert_eq(scenario_check_programs(&sc, 1, err, sizeof(err)), -1);
+    cr_assert_eq(scenario_check_programs(&sc, 0, 1, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(scenario_check_programs(&sc, 1, 1, err, sizeof(err)), -1);
+}
+
+/* Load from other hosts only: wrk is looked for on them when the run opens them, not here. */
+Test(scenario_programs, wrk_is_looked_for_here_only_when_a_client_runs_here)
+{
+    char err[512] = "", path[128];
+    snprintf(path, sizeof(path), "%s/bin/wrk", dir);
+    cr_assert_eq(unlink(path), 0);
+    scenario sc = {.path = "p.json"};
+    cr_assert_eq(scenario_check_programs(&sc, 1, 0, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(scenario_check_programs(&sc, 1, 1, err, sizeof(err)), -1);
+    cr_assert(strstr(err, "p.json: \"wrk\" is not installed (apt-get install wrk)") != NULL, "%s",
+              err);
 }
 
 Test(scenario_programs, what_is_missing_is_named_with_its_package)

@@ -34,7 +34,6 @@
 #include "supervisor.h"
 
 #define READY_TIMEOUT_MS 15000
-#define CHECK_TIMEOUT_MS 20000
 #define STOP_WAIT_MS 5000 /* the supervisor's grace and its cleanup */
 #define TAIL 600
 #define MAX_WORDS 24
@@ -62,35 +61,6 @@ static void ssh_close(deploy_hosts *hosts)
     free(hosts);
 }
 
-/* The first line of text, without its newline, into line. */
-static void first_line(const char *text, char *line, size_t len)
-{
-    snprintf(line, len, "%.*s", (int)strcspn(text, "\r\n"), text);
-}
-
-/* Runs words on h; 0 with its first stdout line in line when it exits with 0, -1 with err
- * saying what it did otherwise (what names the command in the message). */
-static int run_for_line(ssh_host *h, const char *const words[], const char *what, char *line,
-                        size_t len, char *err, size_t errlen)
-{
-    int status;
-    char *out = NULL, *errout = NULL;
-    if (ssh_host_run(h, words, CHECK_TIMEOUT_MS, &status, &out, &errout, err, errlen) != 0)
-        return -1;
-    int rc = WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
-    if (rc == 0) {
-        first_line(out, line, len);
-    } else {
-        char how[64], said[300];
-        first_line(errout, said, sizeof(said));
-        snprintf(err, errlen, "host %s: %s %s%s%s", h->host->destination, what,
-                 proc_describe_status(status, how, sizeof(how)), said[0] != '\0' ? ": " : "", said);
-    }
-    free(out);
-    free(errout);
-    return rc;
-}
-
 /* Target t's program on host h: twice-app of the same version as here, or the command's first
  * word. */
 static int check_program(deploy_hosts *hosts, ssh_host *h, const scenario_target *t,
@@ -100,14 +70,12 @@ static int check_program(deploy_hosts *hosts, ssh_host *h, const scenario_target
     if (t->kind != SCENARIO_TARGET_APP) {
         char program[256];
         snprintf(program, sizeof(program), "%.*s", (int)strcspn(t->command, " \t"), t->command);
-        const char *const words[] = {"sh", "-c", "command -v \"$1\"", "sh", program, NULL};
-        snprintf(what, sizeof(what), "has no %s (target %s's command): `command -v %s`", program,
-                 t->label, program);
-        return run_for_line(h, words, what, line, sizeof(line), err, errlen);
+        snprintf(what, sizeof(what), "target %s's command", t->label);
+        return ssh_host_check_program(h, program, what, err, errlen);
     }
     const char *const words[] = {hosts->app, "--version", NULL};
     snprintf(what, sizeof(what), "cannot run %s --version: it", hosts->app);
-    if (run_for_line(h, words, what, line, sizeof(line), err, errlen) != 0)
+    if (ssh_host_run_line(h, words, what, line, sizeof(line), err, errlen) != 0)
         return -1;
     if (strcmp(line, local_version) != 0) {
         snprintf(err, errlen,
@@ -170,8 +138,8 @@ static int ssh_open(deploy_hosts **out, const inventory *inv, const scenario *sc
         const char *const words[] = {app_path, "--version", NULL};
         char what[PATH_MAX + 64];
         snprintf(what, sizeof(what), "cannot run %s --version: it", app_path);
-        if (run_for_line(&here, words, what, local_version, sizeof(local_version), err, errlen) !=
-            0) {
+        if (ssh_host_run_line(&here, words, what, local_version, sizeof(local_version), err,
+                              errlen) != 0) {
             ssh_close(hosts);
             return -1;
         }

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,6 +28,7 @@
 #define CONTROL_NAME_LEN 40 /* %C: a SHA-1 in hex */
 #define MASTER_WAIT_MS ((SSH_CONNECT_TIMEOUT_S + 20) * 1000)
 #define EXIT_WAIT_MS 5000
+#define CHECK_TIMEOUT_MS 20000
 #define STDERR_TAIL 600
 #define MAX_ARGS (40 + 2 * INVENTORY_MAX_SSH_OPTIONS)
 
@@ -276,6 +278,42 @@ int ssh_host_run(ssh_host *h, const char *const words[], int timeout_ms, int *st
     if (err_fd >= 0)
         close(err_fd);
     return rc;
+}
+
+/* The first line of text, without its newline, into line. */
+static void first_line(const char *text, char *line, size_t len)
+{
+    snprintf(line, len, "%.*s", (int)strcspn(text, "\r\n"), text);
+}
+
+int ssh_host_run_line(ssh_host *h, const char *const words[], const char *what, char *line,
+                      size_t len, char *err, size_t errlen)
+{
+    int status;
+    char *out = NULL, *errout = NULL;
+    if (ssh_host_run(h, words, CHECK_TIMEOUT_MS, &status, &out, &errout, err, errlen) != 0)
+        return -1;
+    int rc = WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+    if (rc == 0) {
+        first_line(out, line, len);
+    } else {
+        char how[64], said[300];
+        first_line(errout, said, sizeof(said));
+        snprintf(err, errlen, "host %s: %s %s%s%s", h->host->destination, what,
+                 proc_describe_status(status, how, sizeof(how)), said[0] != '\0' ? ": " : "", said);
+    }
+    free(out);
+    free(errout);
+    return rc;
+}
+
+int ssh_host_check_program(ssh_host *h, const char *program, const char *for_what, char *err,
+                           size_t errlen)
+{
+    char line[256], what[600];
+    const char *const words[] = {"sh", "-c", "command -v \"$1\"", "sh", program, NULL};
+    snprintf(what, sizeof(what), "has no %s (%s): `command -v %s`", program, for_what, program);
+    return ssh_host_run_line(h, words, what, line, sizeof(line), err, errlen);
 }
 
 void ssh_host_close(ssh_host *h)

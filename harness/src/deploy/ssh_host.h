@@ -65,6 +65,21 @@ pid_t ssh_host_spawn(ssh_host *h, const char *const words[], int stdin_fd, int s
  */
 int ssh_host_run(ssh_host *h, const char *const words[], int timeout_ms, int *status, char **out,
                  char **errout, char *err, size_t errlen);
+/**
+ * Runs words on h to their end (ssh_host_run, with the checks' time limit): 0 with the first
+ * line of its stdout (without its newline) in line when it exits with 0; -1 with err
+ * otherwise: "host DEST: WHAT exited with status N: the first line of its stderr" (what names
+ * the command for the message), or why it could not be run.
+ */
+int ssh_host_run_line(ssh_host *h, const char *const words[], const char *what, char *line,
+                      size_t len, char *err, size_t errlen);
+/**
+ * Checks that h has program (`command -v` there, in the remote user's PATH): 0, or -1 with err
+ * "host DEST: has no PROGRAM (FOR): `command -v PROGRAM` exited with status N" (for says what
+ * needs it and where it comes from).
+ */
+int ssh_host_check_program(ssh_host *h, const char *program, const char *for_what, char *err,
+                           size_t errlen);
 /** Ends the master connection (-O exit, then its process group is killed) and removes its
  * directory. Safe on a host never opened, or closed already. */
 void ssh_host_close(ssh_host *h);

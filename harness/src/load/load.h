@@ -22,7 +22,8 @@ typedef struct load_result {
     double latency_ms[7];                    /* mean, stdev, max, p50, p90, p99, p99.9 */
     double errors;                           /* connect + read + write + timeout */
     double non2xx, failed_checks;
-    double cpu_fraction; /* wrk's CPU time / (duration x its threads): near 1 is saturated */
+    double cpu_fraction; /* wrk's CPU time / (duration x its threads): near 1 is saturated; -1
+                            when not known ("wrk_cpu" null, "wrk_cpu_note" in raw says why) */
     /* Every latency wrk recorded, after its correction for coordinated omission (so its count
      * exceeds requests: count requests from the summary, percentiles from this). */
     latency_histogram histogram;
@@ -44,21 +45,23 @@ typedef struct load_spec {
     int shared_port;               /* 1: one port for all (reuseport) */
     unsigned connections, threads; /* the step's, split over the clients (load_client_share) */
     double duration_s;
-    const inventory_host *clients; /* where wrk runs, one wrk each; NULL: this machine alone */
+    struct load_host *clients; /* where wrk runs, one wrk each (load_hosts_open, load_runner.h);
+                                  NULL: this machine alone */
     size_t nclients;
 } load_spec;
 
-struct load_runner;
+struct load_host;
 
 /** One client's wrk, started by load_start. Fields are load_clients.c's own. */
 typedef struct load_client {
-    const char *host; /* its destination ("local", "user@host"), for messages and the report */
-    const struct load_runner *runner;
-    pid_t pid; /* what the runner started: wrk itself here, the leader of its process group */
+    const char *host;     /* its destination ("local", "user@host"), for messages and the report */
+    struct load_host *at; /* where it runs, with its runner */
+    pid_t pid; /* what the runner started (wrk, or its ssh client), its process group's leader */
     int out_fd, err_fd;
     unsigned connections, threads;
     int ended, status; /* once the runner saw it end: its wait status */
-    double cpu_s;      /* the CPU time wrk used, once it ended */
+    double cpu_s;      /* the CPU time wrk used, once it ended; -1: not known (cpu_note) */
+    char cpu_note[300];
 } load_client;
 
 /** The wrks started by load_start, one per client, not yet finished. */
@@ -67,6 +70,7 @@ typedef struct load_process {
     size_t nclients;
     double duration_s;
     struct timespec started; /* when the first wrk was started; the rest follow at once */
+    struct load_host *here;  /* this machine, when the spec names no clients (malloc'd) */
 } load_process;
 
 /**
@@ -91,6 +95,8 @@ int load_run(const load_spec *spec, load_result *out, char *err, size_t errlen);
 /** Reads the script's "TWICE_RESULT {...}" line out of wrk's stdout. 0 or -1 with err. */
 int load_parse_output(const char *output, load_result *out, char *err, size_t errlen);
 void load_result_free(load_result *result);
+/** A wrk's CPU fraction for the report: the number, or null when it is not known (< 0). */
+json_t *load_cpu_json(double cpu_fraction);
 /** Client j's share of total (connections or threads) over n clients: total / n, the first
  * total % n clients one more. */
 unsigned load_client_share(unsigned total, size_t n, size_t j);

@@ -18,6 +18,11 @@
 #include "load_wrk.h"
 #include "proc.h"
 
+json_t *load_cpu_json(double cpu_fraction)
+{
+    return cpu_fraction >= 0 ? json_real(cpu_fraction) : json_null();
+}
+
 unsigned load_client_share(unsigned total, size_t n, size_t j)
 {
     return (unsigned)(total / n + (j < total % n ? 1 : 0));
@@ -37,13 +42,14 @@ static void release(load_process *lp)
     for (size_t j = 0; j < lp->nclients; j++) {
         load_client *c = &lp->clients[j];
         if (c->pid > 0 && !c->ended)
-            proc_stop_group(c->pid, 1000);
+            c->at->runner->stop(c->at, c->pid);
         if (c->out_fd >= 0)
             close(c->out_fd);
         if (c->err_fd >= 0)
             close(c->err_fd);
     }
     free(lp->clients);
+    load_hosts_close(lp->here, lp->here != NULL ? 1 : 0);
     memset(lp, 0, sizeof(*lp));
 }
 
@@ -52,15 +58,13 @@ static int start_client(const load_spec *spec, load_process *lp, size_t j, unsig
                         char *err, size_t errlen)
 {
     load_client *c = &lp->clients[j];
-    const inventory_host *host = spec->clients != NULL ? &spec->clients[j] : NULL;
     load_command cmd;
     if (load_command_build(spec, c->connections, c->threads, first, &cmd, err, errlen) != 0)
         return -1;
     c->out_fd = proc_output_fd("twice-wrk-out", err, errlen);
     c->err_fd = c->out_fd >= 0 ? proc_output_fd("twice-wrk-err", err, errlen) : -1;
-    c->pid = c->err_fd >= 0
-                 ? c->runner->start(host, cmd.argv, cmd.env, c->out_fd, c->err_fd, err, errlen)
-                 : -1;
+    c->pid =
+        c->err_fd >= 0 ? c->at->runner->start(c->at, &cmd, c->out_fd, c->err_fd, err, errlen) : -1;
     load_command_free(&cmd);
     return c->pid > 0 ? 0 : -1;
 }
@@ -70,14 +74,20 @@ int load_start(const load_spec *spec, load_process *lp, char *err, size_t errlen
     size_t n = spec->clients != NULL ? spec->nclients : 1;
     memset(lp, 0, sizeof(*lp));
     lp->duration_s = spec->duration_s;
+    size_t here = 0;
+    if (spec->clients == NULL && load_hosts_open(&lp->here, &here, NULL, err, errlen) != 0)
+        return -1;
+    load_host *hosts = spec->clients != NULL ? spec->clients : lp->here;
     if ((lp->clients = calloc(n, sizeof(*lp->clients))) == NULL) {
         snprintf(err, errlen, "cannot start wrk: out of memory");
+        release(lp);
         return -1;
     }
     lp->nclients = n;
     for (size_t j = 0; j < n; j++) {
         load_client *c = &lp->clients[j];
-        *c = (load_client){.host = spec->clients != NULL ? spec->clients[j].destination : "local",
+        *c = (load_client){.host = hosts[j].host->destination,
+                           .at = &hosts[j],
                            .out_fd = -1,
                            .err_fd = -1,
                            .connections = load_client_share(spec->connections, n, j),
@@ -86,16 +96,9 @@ int load_start(const load_spec *spec, load_process *lp, char *err, size_t errlen
             c->threads = 1;
         if (c->threads > c->connections)
             c->threads = c->connections;
-        char why[512];
-        if ((c->runner = load_runner_for(spec->clients != NULL ? &spec->clients[j] : NULL, why,
-                                         sizeof(why))) == NULL) {
-            client_error(lp, j, why, err, errlen);
-            release(lp);
-            return -1;
-        }
     }
-    /* Shares and runners are settled for all before any wrk starts, so that they start
-     * together, or none does. */
+    /* Shares are settled for all before any wrk starts, so that they start together, or none
+     * does. */
     if (lp->clients[n - 1].connections == 0) {
         snprintf(err, errlen,
                  "the step's %u connection%s cannot be split over %zu clients: each needs one "
@@ -124,13 +127,8 @@ int load_start(const load_spec *spec, load_process *lp, char *err, size_t errlen
 static int client_result(const load_client *c, load_result *out, char *why, size_t len)
 {
     if (!WIFEXITED(c->status) || WEXITSTATUS(c->status) != 0) {
-        char how[64], *tail = proc_stderr_note(c->err_fd, 400);
-        proc_describe_status(c->status, how, sizeof(how));
-        snprintf(why, len, "wrk %s%s%s", how,
-                 WIFEXITED(c->status) && WEXITSTATUS(c->status) == 127
-                     ? " (is wrk installed? apt-get install wrk)"
-                     : "",
-                 tail);
+        char how[160], *tail = proc_stderr_note(c->err_fd, 400);
+        snprintf(why, len, "%s%s", c->at->runner->describe(c->status, how, sizeof(how)), tail);
         free(tail);
         return -1;
     }
@@ -138,8 +136,10 @@ static int client_result(const load_client *c, load_result *out, char *why, size
     int rc = load_parse_output(output, out, why, len);
     free(output);
     if (rc == 0) {
-        out->cpu_fraction = c->cpu_s / (out->duration_s * c->threads);
-        json_object_set_new(out->raw, "wrk_cpu", json_real(out->cpu_fraction));
+        out->cpu_fraction = c->cpu_s >= 0 ? c->cpu_s / (out->duration_s * c->threads) : -1;
+        json_object_set_new(out->raw, "wrk_cpu", load_cpu_json(out->cpu_fraction));
+        if (c->cpu_s < 0)
+            json_object_set_new(out->raw, "wrk_cpu_note", json_string(c->cpu_note));
     }
     return rc;
 }
@@ -155,12 +155,19 @@ static int ended_badly(const load_client *c, size_t j, size_t *blamed, char *why
     return 1;
 }
 
+/* Asks client c's runner whether its wrk ended, waiting up to timeout_ms: 1 when it did. */
+static int wait_client(load_client *c, int timeout_ms)
+{
+    return c->at->runner->wait(c->at, c->pid, timeout_ms, &c->status, &c->cpu_s, c->cpu_note,
+                               sizeof(c->cpu_note));
+}
+
 int load_poll(load_process *lp)
 {
     int any = 0;
     for (size_t j = 0; j < lp->nclients; j++) {
         load_client *c = &lp->clients[j];
-        if (!c->ended && c->runner->wait(c->pid, 0, &c->status, &c->cpu_s))
+        if (!c->ended && wait_client(c, 0))
             c->ended = 1;
         any |= c->ended;
     }
@@ -198,7 +205,7 @@ static int wait_all(load_process *lp, size_t *blamed, char *why, size_t len)
         int slice = 50;
         for (size_t j = 0; j < lp->nclients; j++) {
             load_client *c = &lp->clients[j];
-            if (c->ended || !c->runner->wait(c->pid, slice, &c->status, &c->cpu_s)) {
+            if (c->ended || !wait_client(c, slice)) {
                 slice = c->ended ? slice : 0;
                 continue;
             }
@@ -214,11 +221,28 @@ static int wait_all(load_process *lp, size_t *blamed, char *why, size_t len)
 /* Client c's figures for the report, beside the merged ones. */
 static json_t *client_json(const load_client *c, const load_result *r)
 {
-    return json_pack("{s:s, s:I, s:I, s:f, s:f, s:{s:f, s:f}, s:f, s:f}", "host", c->host,
-                     "connections", (json_int_t)c->connections, "threads", (json_int_t)c->threads,
-                     "requests", r->requests, "throughput", r->throughput, "latency_ms", "p50",
-                     r->latency_ms[LAT_P50], "p99", r->latency_ms[LAT_P99], "errors", r->errors,
-                     "wrk_cpu", r->cpu_fraction);
+    json_t *out = json_pack(
+        "{s:s, s:I, s:I, s:f, s:f, s:{s:f, s:f}, s:f, s:o}", "host", c->host, "connections",
+        (json_int_t)c->connections, "threads", (json_int_t)c->threads, "requests", r->requests,
+        "throughput", r->throughput, "latency_ms", "p50", r->latency_ms[LAT_P50], "p99",
+        r->latency_ms[LAT_P99], "errors", r->errors, "wrk_cpu", load_cpu_json(r->cpu_fraction));
+    if (out != NULL && c->cpu_s < 0)
+        json_object_set_new(out, "wrk_cpu_note", json_string(c->cpu_note));
+    return out;
+}
+
+/* The merged result's note when a client's wrk CPU is not known: the first such client's. */
+static void merged_cpu_note(const load_process *lp, load_result *out)
+{
+    for (size_t j = 0; j < lp->nclients && out->cpu_fraction < 0; j++) {
+        const load_client *c = &lp->clients[j];
+        if (c->cpu_s < 0) {
+            json_object_set_new(out->raw, "wrk_cpu_note",
+                                json_sprintf("client %zu of %zu (%s): %s", j + 1, lp->nclients,
+                                             c->host, c->cpu_note));
+            return;
+        }
+    }
 }
 
 int load_finish(load_process *lp, load_result *out, char *err, size_t errlen)
@@ -249,6 +273,8 @@ int load_finish(load_process *lp, load_result *out, char *err, size_t errlen)
         memset(&results[0], 0, sizeof(results[0]));
     } else {
         rc = load_merge(results, n, out, err, errlen);
+        if (rc == 0)
+            merged_cpu_note(lp, out);
     }
     if (rc == 0)
         json_object_set_new(out->raw, "clients", clients);

@@ -43,10 +43,10 @@ static int merged_raw(const load_result *results, size_t n, const load_result *o
         json_int_t d = json_integer_value(json_object_get(results[i].raw, "duration_us"));
         duration_us = d > duration_us ? d : duration_us;
     }
-    *raw = json_pack("{s:I, s:{}, s:{s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f}, s:f}", "duration_us",
+    *raw = json_pack("{s:I, s:{}, s:{s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f}, s:o}", "duration_us",
                      duration_us, "errors", "latency_us", "mean", f->mean, "stdev", f->stdev, "max",
                      f->max, "p50", f->p50, "p75", f->p75, "p90", f->p90, "p99", f->p99, "p99_9",
-                     f->p999, "wrk_cpu", out->cpu_fraction);
+                     f->p999, "wrk_cpu", load_cpu_json(out->cpu_fraction));
     for (size_t k = 0; *raw != NULL && k < sizeof(counts) / sizeof(counts[0]); k++) {
         json_int_t total;
         json_t *holder = counts[k][0] != NULL ? json_object_get(*raw, counts[k][0]) : *raw;
@@ -95,7 +95,9 @@ int load_merge(const load_result *results, size_t n, load_result *out, char *err
         out->failed_checks += results[i].failed_checks;
         if (results[i].duration_s > out->duration_s)
             out->duration_s = results[i].duration_s;
-        if (results[i].cpu_fraction > out->cpu_fraction)
+        /* The busiest client's, unless one's is not known: then the merged one is not. */
+        if (out->cpu_fraction >= 0 &&
+            (results[i].cpu_fraction < 0 || results[i].cpu_fraction > out->cpu_fraction))
             out->cpu_fraction = results[i].cpu_fraction;
     }
     if (n == 0) {

@@ -1,23 +1,38 @@
 /*
  * load_runner_local.c - wrk on this machine: started through the harness's
  * process machinery (its own process group, dying with twice), and its CPU
- * time read from wait4 on wrk itself when it is reaped. load_runner_for, the
- * one place a client host's runner is chosen, lives here with it.
+ * time read from wait4 on wrk itself when it is reaped. Nothing to open:
+ * a missing wrk shows as its exit status 127.
  */
 #include <stdio.h>
+#include <sys/wait.h>
 
 #include "load_runner.h"
 #include "proc.h"
 
-static pid_t local_start(const inventory_host *host, char *const argv[], char *const env[],
-                         int out_fd, int err_fd, char *err, size_t errlen)
+static int local_open(load_host *h, const inventory *inv, char *err, size_t errlen)
 {
-    (void)host;
-    return proc_spawn(argv, out_fd, err_fd, env, NULL, err, errlen);
+    (void)h, (void)inv, (void)err, (void)errlen;
+    return 0;
 }
 
-static int local_wait(pid_t pid, int timeout_ms, int *status, double *cpu_s)
+static void local_close(load_host *h)
 {
+    (void)h;
+}
+
+static pid_t local_start(load_host *h, const load_command *cmd, int out_fd, int err_fd, char *err,
+                         size_t errlen)
+{
+    (void)h;
+    return proc_spawn((char *const *)cmd->argv, out_fd, err_fd, (char *const *)cmd->env, NULL, err,
+                      errlen);
+}
+
+static int local_wait(load_host *h, pid_t pid, int timeout_ms, int *status, double *cpu_s,
+                      char *note, size_t notelen)
+{
+    (void)h, (void)note, (void)notelen;
     struct rusage usage = {0};
     if (!proc_wait_usage(pid, timeout_ms, status, &usage))
         return 0;
@@ -26,15 +41,21 @@ static int local_wait(pid_t pid, int timeout_ms, int *status, double *cpu_s)
     return 1;
 }
 
-const load_runner load_runner_local = {"local", local_start, local_wait};
-
-const load_runner *load_runner_for(const inventory_host *host, char *err, size_t errlen)
+static void local_stop(load_host *h, pid_t pid)
 {
-    if (host == NULL || host->local)
-        return &load_runner_local;
-    snprintf(err, errlen,
-             "running wrk on %s is not possible yet: client hosts other than \"local\" need the "
-             "ssh runner",
-             host->destination);
-    return NULL;
+    (void)h;
+    proc_stop_group(pid, 1000);
 }
+
+static const char *local_describe(int status, char *buf, size_t len)
+{
+    char how[64];
+    snprintf(buf, len, "wrk %s%s", proc_describe_status(status, how, sizeof(how)),
+             WIFEXITED(status) && WEXITSTATUS(status) == 127
+                 ? " (is wrk installed? apt-get install wrk)"
+                 : "");
+    return buf;
+}
+
+const load_runner load_runner_local = {"local",    local_open, local_close,   local_start,
+                                       local_wait, local_stop, local_describe};

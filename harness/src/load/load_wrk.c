@@ -202,10 +202,14 @@ int load_command_build(const load_spec *spec, unsigned connections, unsigned thr
     snprintf(cmd->duration, sizeof(cmd->duration), "%.0fs",
              spec->duration_s < 1 ? 1 : spec->duration_s);
     snprintf(cmd->check_env, sizeof(cmd->check_env), "TWICE_CHECK=%s", checks[spec->check]);
-    char *argv[] = {"wrk",         "-t",        cmd->threads, "-c", cmd->connections,     "-d",
-                    cmd->duration, "--timeout", "10s",        "-s", (char *)lua_script(), cmd->url,
-                    NULL};
+    char *script = (char *)lua_script();
+    char *argv[] = {"wrk",       "-t",  cmd->threads, "-c",   cmd->connections, "-d", cmd->duration,
+                    "--timeout", "10s", "-s",         script, cmd->url,         NULL};
     memcpy(cmd->argv, argv, sizeof(argv));
+    for (size_t i = 0; argv[i] != NULL; i++) {
+        if (argv[i] == script)
+            cmd->script_word = i;
+    }
     char *env[] = {cmd->check_env, cmd->route_env, cmd->servers_env, NULL};
     memcpy(cmd->env, env, sizeof(env));
     return 0;

@@ -132,8 +132,8 @@ static size_t distinct_ports(const deployment *d, uint16_t *ports)
  * one load generator, and several clients' figures are each client's own (runs[k].clients). */
 static pid_t wrk_group(const load_process *lp)
 {
-    return lp->nclients == 1 && lp->clients[0].runner == &load_runner_local ? lp->clients[0].pid
-                                                                            : 0;
+    return lp->nclients == 1 && lp->clients[0].at->runner == &load_runner_local ? lp->clients[0].pid
+                                                                                : 0;
 }
 
 /* Watches the window of a started wrk, and the services it reaches: its resources object, or

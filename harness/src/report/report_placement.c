@@ -71,8 +71,11 @@ static void client_row(FILE *out, const report_client_table *t, size_t run, cons
     fprintf(out, "%s%s%lld%s%s%lld%s", close, open, c->connections, close, open, c->threads, close);
     fprintf(out, "%s%.0f%s%s%.0f%s", open, c->requests, close, open, c->throughput, close);
     fprintf(out, "%s%.2f%s%s%.2f%s", open, c->p50_ms, close, open, c->p99_ms, close);
-    fprintf(out, "%s%.0f%s%s%s%s%s", open, c->errors, close, open,
-            report_percent_text(wrk_cpu, sizeof(wrk_cpu), c->wrk_cpu, 0), close, t->row_end);
+    if (c->has_wrk_cpu)
+        report_percent_text(wrk_cpu, sizeof(wrk_cpu), c->wrk_cpu, 0);
+    else
+        snprintf(wrk_cpu, sizeof(wrk_cpu), "unknown"); /* a remote host did not say */
+    fprintf(out, "%s%.0f%s%s%s%s%s", open, c->errors, close, open, wrk_cpu, close, t->row_end);
 }
 
 void report_client_tables(FILE *out, const report_doc *report, const report_client_table *t)

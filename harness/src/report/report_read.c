@@ -193,7 +193,7 @@ static int read_run_front(reader *r, json_t *run, report_step *out)
 }
 
 /* One client of a run: {"host", "connections", "threads", "requests", "throughput",
- * "latency_ms": {"p50", "p99"}, "errors", "wrk_cpu"}. */
+ * "latency_ms": {"p50", "p99"}, "errors", "wrk_cpu"}; "wrk_cpu" null when it is not known. */
 static int read_client(reader *r, json_t *client, size_t i, void *ctx)
 {
     report_client *out = &((report_run_clients *)ctx)->clients[i];
@@ -216,7 +216,8 @@ static int read_client(reader *r, json_t *client, size_t i, void *ctx)
                            out->connections, out->threads);
     }
     return reader_nonnegative(r, client, "errors", &out->errors) != 0 ||
-                   reader_nonnegative(r, client, "wrk_cpu", &out->wrk_cpu) != 0
+                   reader_nullable_nonnegative(r, client, "wrk_cpu", &out->wrk_cpu,
+                                               &out->has_wrk_cpu) != 0
                ? -1
                : 0;
 }

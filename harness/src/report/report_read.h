@@ -136,7 +136,8 @@ typedef struct report_client {
     double requests, throughput;    /* its own requests and requests per second */
     double p50_ms, p99_ms;          /* its own latency */
     double errors;
-    double wrk_cpu; /* its wrk's CPU over its duration and threads: near 1 is saturated */
+    double wrk_cpu;  /* its wrk's CPU over its duration and threads: near 1 is saturated */
+    int has_wrk_cpu; /* 0: not known (null: a remote host did not report it) */
 } report_client;
 
 /** The clients of one run; none in reports older than several clients. */

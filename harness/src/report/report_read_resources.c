@@ -40,16 +40,6 @@ static double rounding(double size)
     return fmax(1.0, 1e-6 * fabs(size));
 }
 
-/* A number >= 0 that may be null or absent (*present 0). */
-static int nullable_nonnegative(reader *r, json_t *obj, const char *key, double *out, int *present)
-{
-    *out = 0;
-    *present = 0;
-    if (json_is_null(json_object_get(obj, key)))
-        return 0;
-    return reader_number(r, obj, key, 0, 0, 0, DBL_MAX, out, present);
-}
-
 /* An object at key, or none (*out NULL) when it is null or absent. */
 static int optional_object(reader *r, json_t *obj, const char *key, json_t **out)
 {
@@ -108,11 +98,12 @@ static int read_server_window(reader *r, json_t *s, void *item)
         reader_nonnegative(r, s, "cpu_s", &out->cpu_s) != 0 ||
         reader_nonnegative(r, s, "peak_rss_bytes", &out->peak_rss_bytes) != 0 ||
         reader_nonnegative(r, s, "runqueue_wait_s", &out->runqueue_wait_s) != 0 ||
-        nullable_nonnegative(r, s, "throttled_s", &out->throttled_s, &throttled) != 0 ||
-        nullable_nonnegative(r, s, "nr_throttled", &out->nr_throttled, &nr_throttled) != 0 ||
-        nullable_nonnegative(r, s, "nr_periods", &out->nr_periods, &nr_periods) != 0 ||
-        nullable_nonnegative(r, s, "connections", &out->connections, &out->has_connections) != 0 ||
-        nullable_nonnegative(r, s, "requests", &out->requests, &out->has_requests) != 0)
+        reader_nullable_nonnegative(r, s, "throttled_s", &out->throttled_s, &throttled) != 0 ||
+        reader_nullable_nonnegative(r, s, "nr_throttled", &out->nr_throttled, &nr_throttled) != 0 ||
+        reader_nullable_nonnegative(r, s, "nr_periods", &out->nr_periods, &nr_periods) != 0 ||
+        reader_nullable_nonnegative(r, s, "connections", &out->connections,
+                                    &out->has_connections) != 0 ||
+        reader_nullable_nonnegative(r, s, "requests", &out->requests, &out->has_requests) != 0)
         return -1;
     out->has_throttling = throttled || nr_throttled || nr_periods;
     return 0;
@@ -129,8 +120,8 @@ static int read_wrk(reader *r, json_t *resources, report_window_resources *out)
     size_t back = reader_enter_key(r, "wrk");
     if (reader_nonnegative(r, wrk, "cpu_s", &out->wrk_cpu_s) != 0 ||
         reader_nonnegative(r, wrk, "runqueue_wait_s", &out->wrk_runqueue_wait_s) != 0 ||
-        nullable_nonnegative(r, wrk, "connections_open", &out->wrk_connections_open,
-                             &out->has_wrk_connections_open) != 0 ||
+        reader_nullable_nonnegative(r, wrk, "connections_open", &out->wrk_connections_open,
+                                    &out->has_wrk_connections_open) != 0 ||
         reader_nonnegative(r, wrk, "connections_asked", &out->wrk_connections_asked) != 0)
         return -1;
     reader_leave(r, back);
@@ -182,8 +173,8 @@ static int read_server_resources(reader *r, json_t *s, void *item)
     return reader_nonnegative(r, s, "cpu_user_s", &out->cpu_user_s) != 0 ||
                    reader_nonnegative(r, s, "cpu_system_s", &out->cpu_system_s) != 0 ||
                    reader_nonnegative(r, s, "peak_rss_bytes", &out->peak_rss_bytes) != 0 ||
-                   nullable_nonnegative(r, s, "requests_per_cpu_s", &out->requests_per_cpu_s,
-                                        &out->has_requests_per_cpu_s) != 0
+                   reader_nullable_nonnegative(r, s, "requests_per_cpu_s", &out->requests_per_cpu_s,
+                                               &out->has_requests_per_cpu_s) != 0
                ? -1
                : 0;
 }
@@ -202,8 +193,8 @@ int reader_step_resources(reader *r, json_t *summary, long long servers, report_
         return -1;
     out->present = 1;
     if (reader_nonnegative(r, resources, "cpu_s", &out->cpu_s) != 0 ||
-        nullable_nonnegative(r, resources, "requests_per_cpu_s", &out->requests_per_cpu_s,
-                             &out->has_requests_per_cpu_s) != 0)
+        reader_nullable_nonnegative(r, resources, "requests_per_cpu_s", &out->requests_per_cpu_s,
+                                    &out->has_requests_per_cpu_s) != 0)
         return -1;
     reader_leave(r, back);
     return 0;

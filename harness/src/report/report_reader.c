@@ -180,6 +180,15 @@ int reader_nonnegative(reader *r, json_t *obj, const char *key, double *out)
     return reader_number(r, obj, key, 1, 0, 0, DBL_MAX, out, NULL);
 }
 
+int reader_nullable_nonnegative(reader *r, json_t *obj, const char *key, double *out, int *present)
+{
+    *out = 0;
+    *present = 0;
+    if (json_is_null(json_object_get(obj, key)))
+        return 0;
+    return reader_number(r, obj, key, 0, 0, 0, DBL_MAX, out, present);
+}
+
 int reader_bool(reader *r, json_t *obj, const char *key, int required, int *out)
 {
     json_t *v;

@@ -61,6 +61,8 @@ int reader_number(reader *r, json_t *obj, const char *key, int required, double 
                   int min_exclusive, double max, double *out, int *present);
 /** A required finite number >= 0. */
 int reader_nonnegative(reader *r, json_t *obj, const char *key, double *out);
+/** A number >= 0 that may be null or absent (*present 0). */
+int reader_nullable_nonnegative(reader *r, json_t *obj, const char *key, double *out, int *present);
 int reader_bool(reader *r, json_t *obj, const char *key, int required, int *out);
 /** An integer >= min (0 when absent and not required). */
 int reader_integer(reader *r, json_t *obj, const char *key, int required, long long min,

@@ -212,10 +212,12 @@ static int check_command(const scenario *sc, const scenario_target *t, char *err
     return 0;
 }
 
-int scenario_check_programs(const scenario *sc, int servers_here, char *err, size_t errlen)
+int scenario_check_programs(const scenario *sc, int servers_here, int load_here, char *err,
+                            size_t errlen)
 {
     char found[PATH_MAX];
-    if (!find_program("wrk", NULL, found, sizeof(found))) {
+    /* A client host elsewhere is checked for wrk when the run opens it (load_runner.h). */
+    if (load_here && !find_program("wrk", NULL, found, sizeof(found))) {
         snprintf(err, errlen, "%s: ", sc->path);
         not_installed(err + strlen(err), errlen - strlen(err), "wrk");
         snprintf(err + strlen(err), errlen - strlen(err), "; twice drives the load with it");

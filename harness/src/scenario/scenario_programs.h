@@ -1,6 +1,6 @@
 /*
  * scenario_programs.h - whether the programs a scenario needs are installed
- * (scenario_programs.c): wrk, which drives the load, and the program of each
+ * (scenario_programs.c) here: wrk, which drives the load, and the program of each
  * command target (the first word of its command), with what a gunicorn
  * worker class needs besides. Checked before anything is measured, so that
  * a run of many targets does not fail at the fifth for want of a package,
@@ -14,13 +14,14 @@
 #include "scenario.h"
 
 /**
- * 0 when wrk and, when the servers run on this machine (servers_here), every command
- * target's program can be run (found on $PATH, or as a path relative to the target's
- * folder); -1 with err such as
+ * 0 when wrk, when a client runs on this machine (load_here), and, when the servers run on
+ * this machine (servers_here), every command target's program can be run (found on $PATH,
+ * or as a path relative to the target's folder); -1 with err such as
  * "scenarios/peers.json:12:18: targets[3].command: "gunicorn" is not installed (apt-get
  * install gunicorn)". A command whose first word the shell would expand (a variable, a
  * quote) or run itself (a builtin such as cd) is not second-guessed.
  */
-int scenario_check_programs(const scenario *sc, int servers_here, char *err, size_t errlen);
+int scenario_check_programs(const scenario *sc, int servers_here, int load_here, char *err,
+                            size_t errlen);
 
 #endif

@@ -182,3 +182,21 @@ Test(report_hosts, an_older_report_shows_none_of_it)
     free(html);
     free(md);
 }
+
+/* A remote client whose wrk CPU the host did not report ("wrk_cpu": null) reads "unknown" in
+ * both formats, never 0%. */
+Test(report_hosts, a_client_whose_wrk_cpu_is_unknown_says_so)
+{
+    json_t *json = fixture();
+    json_t *steps = json_object_get(json_array_get(json_object_get(json, "models"), 0), "steps");
+    json_t *run = json_array_get(json_object_get(json_array_get(steps, 0), "runs"), 0);
+    json_t *client = json_array_get(json_object_get(run, "clients"), 1);
+    cr_assert_not_null(client, "the fixture's first run has two clients");
+    json_object_set_new(client, "wrk_cpu", json_null());
+    char *md = render(&report_markdown, json_incref(json));
+    char *html = render(&report_html, json);
+    cr_assert(strstr(md, "| unknown |\n") != NULL, "%s", md);
+    cr_assert(strstr(html, "<td>unknown</td></tr>") != NULL, "%s", html);
+    free(md);
+    free(html);
+}

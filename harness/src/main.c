@@ -111,7 +111,7 @@ static int check_inventory(const char *path, const scenario *sc, inventory *keep
                                      sizeof(err));
     if (rc != 0) {
         fprintf(stderr, "twice: %s\n", err);
-    } else if (sc != NULL && front_check_host(sc->front, inv.balancer, err, sizeof(err)) != 0) {
+    } else if (sc != NULL && front_check_host(sc->front, &inv, err, sizeof(err)) != 0) {
         fprintf(stderr, "twice: %s: %s\n", path, err);
         rc = -1;
     } else if (sc != NULL) {

@@ -104,6 +104,10 @@ int report_front_figures(FILE *out, const report_step *step)
         fprintf(out, "CPU %.0f%% of its core", f->cpu * 100);
         sep = "; ";
     }
+    if (f->cpu_unmeasured[0] != '\0') {
+        fprintf(out, "%sCPU not measured", sep);
+        sep = "; ";
+    }
     if (step->nservers_counted > 0) {
         fprintf(out, "%srequests per server ", sep);
         for (size_t i = 0; i < step->nservers_counted; i++)
@@ -112,7 +116,7 @@ int report_front_figures(FILE *out, const report_step *step)
     }
     if (f->has_spread)
         fprintf(out, "%sspread %.1f%%", sep, f->spread * 100);
-    return f->has_cpu || step->nservers_counted > 0 || f->has_spread;
+    return f->has_cpu || *sep != '\0';
 }
 
 int report_has_resources(const report_doc *report)

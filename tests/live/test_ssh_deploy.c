@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "app_process.h"
+#include "bed_fixture.h"
 #include "deploy.h"
 #include "http_client.h"
 #include "inventory.h"
@@ -36,63 +37,28 @@
 #include "scenario.h"
 #include "scratch_dir.h"
 
-#define BED_INVENTORY "/tmp/twice-ssh-deploy-test-bed.json"
-#define NETNS_DIR "/run/netns"
-#define PREFIX "twice-tb-"
 #define HOST0 "198.18.0.10"
 #define HOST1 "198.18.0.11"
 
-#define BED_ERROR "/tmp/twice-ssh-deploy-test-bed.err"
+static const bed_fixture bed = {TWICE_PATH, "/tmp/twice-ssh-deploy-test-bed.json",
+                                "/tmp/twice-ssh-deploy-test-bed.err"};
 
-/* In the runner, before any test: the tests run in processes of their own, which learn how it
- * went from the files (the inventory, or the error). */
+/* In the runner, before any test and after the last. */
 ReportHook(PRE_ALL)(struct criterion_test_set *tests)
 {
     (void)tests;
-    if (geteuid() != 0)
-        return;
-    char *out = NULL, *err = NULL;
-    unlink(BED_INVENTORY);
-    unlink(BED_ERROR);
-    /* One bed per machine: another suite's (the test bed's own tests) goes first. */
-    for (int waited = 0; waited < 300000 && access("/run/twice-testbed", F_OK) == 0; waited += 500)
-        sleep_ms(500);
-    int status = run_capturing(TWICE_PATH,
-                               (const char *const[]){"testbed", "up", "2", "--clients", "1",
-                                                     "--inventory", BED_INVENTORY, NULL},
-                               60000, &out, &err);
-    FILE *f = status != 0 ? fopen(BED_ERROR, "w") : NULL;
-    if (f != NULL) {
-        fprintf(f, "status %d: %s", status, err != NULL ? err : "");
-        fclose(f);
-    }
-    free(out);
-    free(err);
+    bed_up(&bed, (const char *const[]){"2", "--clients", "1", NULL});
 }
 
 ReportHook(POST_ALL)(struct criterion_global_stats *stats)
 {
     (void)stats;
-    if (geteuid() != 0)
-        return;
-    char *err = NULL;
-    run_to_exit(TWICE_PATH, (const char *const[]){"testbed", "down", NULL}, 60000, &err);
-    free(err);
-    unlink(BED_ERROR);
+    bed_down(&bed);
 }
 
 static void init(void)
 {
-    if (geteuid() != 0)
-        cr_skip_test("the ssh deployer tests need root for the test bed (namespaces, sshd)");
-    char why[2048] = "";
-    FILE *f = fopen(BED_ERROR, "r");
-    if (f != NULL) {
-        size_t got = fread(why, 1, sizeof(why) - 1, f);
-        why[got] = '\0';
-        fclose(f);
-    }
-    cr_assert(access(BED_INVENTORY, F_OK) == 0, "the test bed did not come up: %s", why);
+    bed_require(&bed, "the ssh deployer tests");
     scratch_make();
 }
 
@@ -156,77 +122,13 @@ static void write_scenario(const char *servers, double duration_s, char *path, s
     write_scenario_with(servers, duration_s, "", path, len);
 }
 
-/* Every process that is not an sshd in the bed's namespaces whose names end with suffix ("":
- * all of them), listed in what; their count. */
-static int strays_on(const char *suffix, char *what, size_t len)
-{
-    DIR *d = opendir(NETNS_DIR);
-    struct dirent *e;
-    int n = 0;
-    what[0] = '\0';
-    while (d != NULL && (e = readdir(d)) != NULL) {
-        size_t name_len = strlen(e->d_name);
-        if (strncmp(e->d_name, PREFIX, strlen(PREFIX)) != 0 || name_len < strlen(suffix) ||
-            strcmp(e->d_name + name_len - strlen(suffix), suffix) != 0)
-            continue;
-        char *pids = NULL, *err = NULL;
-        run_capturing("ip", (const char *const[]){"netns", "pids", e->d_name, NULL}, 10000, &pids,
-                      &err);
-        free(err);
-        for (char *p = pids, *end; p != NULL && *p != '\0'; p = end) {
-            long pid = strtol(p, &end, 10);
-            if (end == p)
-                break;
-            char path[64], comm[64] = "";
-            snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
-            FILE *f = fopen(path, "r");
-            if (f != NULL && fgets(comm, sizeof(comm), f) != NULL)
-                comm[strcspn(comm, "\n")] = '\0';
-            if (f != NULL)
-                fclose(f);
-            if (comm[0] != '\0' && strcmp(comm, "sshd") != 0 && process_alive((pid_t)pid)) {
-                n++;
-                snprintf(what + strlen(what), len - strlen(what), " %s:%ld(%s)", e->d_name, pid,
-                         comm);
-            }
-        }
-        free(pids);
-    }
-    if (d != NULL)
-        closedir(d);
-    return n;
-}
-
-static int strays(char *what, size_t len)
-{
-    return strays_on("", what, len);
-}
-
-/* Polls until no stray is left on the hosts whose namespaces end with suffix ("": all), up to
- * timeout_ms; asserts it. */
-static void assert_nothing_left_on(const char *suffix, int timeout_ms, const char *after)
-{
-    char what[4096];
-    for (int waited = 0; waited <= timeout_ms; waited += 100) {
-        if (strays_on(suffix, what, sizeof(what)) == 0)
-            return;
-        sleep_ms(100);
-    }
-    cr_assert_fail("left on the hosts after %s:%s", after, what);
-}
-
-static void assert_nothing_left(int timeout_ms, const char *after)
-{
-    assert_nothing_left_on("", timeout_ms, after);
-}
-
 /* Polls until at least want twice-app processes (a server's master and worker are two) run on
  * the hosts. */
 static void wait_servers_up(int want, int timeout_ms)
 {
     char what[4096];
     for (int waited = 0; waited < timeout_ms; waited += 100) {
-        if (strays(what, sizeof(what)) > 0) {
+        if (bed_strays_on("", what, sizeof(what)) > 0) {
             int apps = 0;
             for (const char *p = what; (p = strstr(p, "(twice-app)")) != NULL; p++)
                 apps++;
@@ -284,9 +186,9 @@ Test(ssh_deploy, servers_start_on_their_hosts_and_each_answers_there)
     }
     cr_assert_eq(deployer_ssh.check(&d, err, sizeof(err)), 0, "%s", err);
     char what[4096];
-    cr_assert_geq(strays(what, sizeof(what)), 2, "the servers run in the namespaces:%s", what);
+    cr_assert_geq(bed_strays_on("", what, sizeof(what)), 2, "the servers run in the namespaces:%s", what);
     deployer_ssh.stop(&d);
-    assert_nothing_left(5000, "stop()");
+    bed_assert_nothing_left_on("", 5000, "stop()");
     deployer_ssh.close(hosts);
     inventory_free(&inv);
     scenario_free(&sc);
@@ -332,7 +234,7 @@ Test(ssh_deploy, more_servers_than_hosts_is_refused_unless_hosts_may_hold_severa
     }
     deployer_ssh.stop(&d);
     deployer_ssh.close(hosts);
-    assert_nothing_left(5000, "stop()");
+    bed_assert_nothing_left_on("", 5000, "stop()");
     inventory_free(&inv);
     scenario_free(&sc);
 }
@@ -370,7 +272,7 @@ Test(ssh_deploy, a_server_that_fails_to_start_shows_its_host_and_remote_stderr)
             NULL,
         "%s", err);
     deployer_ssh.close(hosts);
-    assert_nothing_left(5000, "a failed start");
+    bed_assert_nothing_left_on("", 5000, "a failed start");
     inventory_free(&inv);
     scenario_free(&sc);
 }
@@ -414,7 +316,7 @@ Test(ssh_deploy, a_host_with_another_twice_app_is_refused_before_the_run)
               "%s", err);
     free(out);
     free(err);
-    assert_nothing_left(5000, "a refused run");
+    bed_assert_nothing_left_on("", 5000, "a refused run");
 }
 
 Test(ssh_deploy, an_unreachable_host_is_named_with_what_ssh_said)
@@ -434,14 +336,14 @@ Test(ssh_deploy, an_unreachable_host_is_named_with_what_ssh_said)
               "%s", err);
     free(out);
     free(err);
-    assert_nothing_left(5000, "a refused run");
+    bed_assert_nothing_left_on("", 5000, "a refused run");
 }
 
 /* twice run on the bed in the background; its stderr goes to *err_fd (a memfd). */
 static pid_t start_run(const char *servers, double duration_s, int *err_fd)
 {
     static char inv_path[256], sc_path[256];
-    assert_nothing_left(10000, "the tests before");
+    bed_assert_nothing_left_on("", 10000, "the tests before");
     write_inventory(both_hosts, "", inv_path, sizeof(inv_path));
     write_scenario(servers, duration_s, sc_path, sizeof(sc_path));
     *err_fd = memfd_create("twice-err", 0);
@@ -484,7 +386,7 @@ static void stop_twice_with(int sig, const char *after)
         cr_assert_eq(wait_exit(pid, 5000, &status), 0);
         running_twice = -1;
     }
-    assert_nothing_left(10000, after);
+    bed_assert_nothing_left_on("", 10000, after);
     close(err_fd);
 }
 
@@ -503,46 +405,22 @@ Test(ssh_deploy, nothing_is_left_after_sigkill)
     stop_twice_with(SIGKILL, "SIGKILL to twice");
 }
 
-/* The ssh master connections among twice's children (ssh -M). */
-static size_t masters_of(pid_t twice, pid_t *masters, size_t max)
-{
-    size_t n, found = 0;
-    pid_t *children = children_of(twice, &n);
-    for (size_t i = 0; i < n; i++) {
-        char path[64], cmdline[2048];
-        snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)children[i]);
-        int fd = open(path, O_RDONLY);
-        ssize_t got = fd >= 0 ? read(fd, cmdline, sizeof(cmdline) - 1) : -1;
-        if (fd >= 0)
-            close(fd);
-        if (got <= 0)
-            continue;
-        for (ssize_t k = 0; k + 2 < got; k++) {
-            if (cmdline[k] == '\0' && cmdline[k + 1] == '-' && cmdline[k + 2] == 'M' &&
-                cmdline[k + 3] == '\0' && found < max)
-                masters[found++] = children[i];
-        }
-    }
-    free(children);
-    return found;
-}
-
 Test(ssh_deploy, nothing_is_left_when_the_ssh_connection_drops)
 {
     int err_fd, status;
     pid_t pid = start_run("[2]", 8, &err_fd);
     wait_servers_up(4, 30000);
     pid_t masters[4];
-    size_t n = masters_of(pid, masters, 4);
+    size_t n = bed_ssh_masters_of(pid, NULL, masters, 4);
     cr_assert_eq(n, 2, "one master connection per host");
     /* The first host's, opened first. */
     kill(masters[0] < masters[1] ? masters[0] : masters[1], SIGKILL);
     /* The host's sshd closes the channels: the supervisor stops its server at once, while the
      * other host's serves on until twice ends the step, finds the server gone and stops. */
-    assert_nothing_left_on("-s0", 10000, "the ssh connection dropped");
+    bed_assert_nothing_left_on("-s0", 10000, "the ssh connection dropped");
     cr_assert_eq(wait_exit(pid, 60000, &status), 0);
     running_twice = -1;
-    assert_nothing_left(10000, "twice stopped");
+    bed_assert_nothing_left_on("", 10000, "twice stopped");
     char *err = read_all(err_fd);
     cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2, "status %d: %s", status, err);
     cr_assert(strstr(err, "failed: server 1 of 2 on host root@" HOST0
@@ -582,7 +460,7 @@ Test(ssh_deploy, twice_run_on_the_bed_end_to_end)
     cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %d: %s", status, err);
     free(err);
     close(err_fd);
-    assert_nothing_left(5000, "a normal end");
+    bed_assert_nothing_left_on("", 5000, "a normal end");
     /* The report: each step's servers on their hosts, and requests served. */
     json_t *doc = load_report();
     json_t *steps = json_object_get(json_array_get(json_object_get(doc, "models"), 0), "steps");
@@ -640,7 +518,7 @@ Test(ssh_deploy, each_host_says_whether_its_cpu_cap_applied)
     cr_assert_eq(json_is_true(json_object_get(step, "caps_applied")),
                  strcmp(reason, "applied") == 0);
     json_decref(doc);
-    assert_nothing_left(5000, "a capped run");
+    bed_assert_nothing_left_on("", 5000, "a capped run");
 }
 
 Test(ssh_deploy, check_notices_a_remote_server_that_died)
@@ -663,7 +541,7 @@ Test(ssh_deploy, check_notices_a_remote_server_that_died)
     cr_assert_eq(deployer_ssh.start(&d, &spec, err, sizeof(err)), 0, "%s", err);
     cr_assert_eq(deployer_ssh.check(&d, err, sizeof(err)), 0, "%s", err);
     /* Every twice-app on the second host, killed there. */
-    cr_assert_geq(strays_on("-s1", what, sizeof(what)), 2, "%s", what);
+    cr_assert_geq(bed_strays_on("-s1", what, sizeof(what)), 2, "%s", what);
     for (const char *p = what; (p = strchr(p, ':')) != NULL; p++) {
         if (strncmp(strchr(p, '('), "(twice-app)", 11) == 0)
             kill(atoi(p + 1), SIGKILL);
@@ -679,7 +557,7 @@ Test(ssh_deploy, check_notices_a_remote_server_that_died)
               "%s", err);
     deployer_ssh.stop(&d);
     deployer_ssh.close(hosts);
-    assert_nothing_left(5000, "stop()");
+    bed_assert_nothing_left_on("", 5000, "stop()");
     inventory_free(&inv);
     scenario_free(&sc);
 }
@@ -727,7 +605,7 @@ Test(ssh_deploy, a_command_target_runs_on_its_host_with_its_address_and_port)
     }
     deployer_ssh.stop(&d);
     deployer_ssh.close(hosts);
-    assert_nothing_left(5000, "stop()");
+    bed_assert_nothing_left_on("", 5000, "stop()");
     scenario_free(&sc);
     /* A program the host does not have: refused before the run, naming the host. */
     sc = command_scenario("no-such-server --port {port}");

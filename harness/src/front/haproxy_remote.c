@@ -5,6 +5,9 @@
  *   - HAProxy runs in the background and the script waits for it, so that a
  *     SIGTERM from the supervisor (to the whole group: HAProxy gets it too)
  *     runs the script's trap, which exits and so removes the folder;
+ *   - a connection that drops closes the script's stdout: writing there then
+ *     raises SIGPIPE, which would end the script without its EXIT trap (and
+ *     leave the folder) were it not trapped like the others;
  *   - the announcement is written once HAProxy is started, before it is
  *     ready; the stats socket answering does not prove it has reached twice
  *     yet (it travels through ssh), so a sample waits for it a moment.
@@ -33,7 +36,7 @@ static const char script[] =
     "config=$2\n"
     "dir=$(mktemp -d \"${TMPDIR:-/tmp}/" HAPROXY_REMOTE_DIR_PREFIX "XXXXXX\") || exit 1\n"
     "trap 'rm -rf \"$dir\"' EXIT\n"
-    "trap 'exit 143' HUP INT TERM\n"
+    "trap 'exit 143' HUP INT TERM PIPE\n"
     "printf '%s' \"$config\" >\"$dir/haproxy.cfg\" || exit 1\n"
     "\"$program\" -db -f \"$dir/haproxy.cfg\" &\n"
     "haproxy=$!\n"

@@ -459,6 +459,11 @@ static int run(int argc, char **argv)
     /* Before anything is measured: every client must be able to run wrk, and a run must not
      * end with nowhere to put its results. */
     int refused = options.inventory != NULL && check_clients(&inv) != 0;
+    if (!refused && options.inventory != NULL &&
+        front_probe(sc.front, &inv, err, sizeof(err)) != 0) {
+        fprintf(stderr, "twice: %s: %s\n", inventory_path, err);
+        refused = 1;
+    }
     if (!refused && report_dir_prepare(dir, err, sizeof(err)) != 0) {
         fprintf(stderr, "twice run: -o %s: %s\n", dir, err);
         refused = 1;

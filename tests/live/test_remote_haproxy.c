@@ -233,8 +233,8 @@ Test(remote_haproxy, a_run_reaches_every_server_through_the_balancer_host)
     /* Its core is the balancer host's: none of this machine's is counted for it. */
     json_t *flags = json_object_get(json_object_get(step, "summary"), "flags");
     for (size_t i = 0; i < json_array_size(flags); i++)
-        cr_assert_null(strstr(json_string_value(json_array_get(flags, i)), "balancer's core"),
-                       "%s", json_string_value(json_array_get(flags, i)));
+        cr_assert_null(strstr(json_string_value(json_array_get(flags, i)), "balancer's core"), "%s",
+                       json_string_value(json_array_get(flags, i)));
     json_decref(doc);
 }
 

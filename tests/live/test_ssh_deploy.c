@@ -186,7 +186,8 @@ Test(ssh_deploy, servers_start_on_their_hosts_and_each_answers_there)
     }
     cr_assert_eq(deployer_ssh.check(&d, err, sizeof(err)), 0, "%s", err);
     char what[4096];
-    cr_assert_geq(bed_strays_on("", what, sizeof(what)), 2, "the servers run in the namespaces:%s", what);
+    cr_assert_geq(bed_strays_on("", what, sizeof(what)), 2, "the servers run in the namespaces:%s",
+                  what);
     deployer_ssh.stop(&d);
     bed_assert_nothing_left_on("", 5000, "stop()");
     deployer_ssh.close(hosts);

@@ -73,8 +73,7 @@ int bed_strays_on(const char *suffix, char *what, size_t len)
     while (d != NULL && (e = readdir(d)) != NULL) {
         size_t name_len = strlen(e->d_name);
         if (strncmp(e->d_name, BED_NETNS_PREFIX, strlen(BED_NETNS_PREFIX)) != 0 ||
-            name_len < strlen(suffix) ||
-            strcmp(e->d_name + name_len - strlen(suffix), suffix) != 0)
+            name_len < strlen(suffix) || strcmp(e->d_name + name_len - strlen(suffix), suffix) != 0)
             continue;
         char *pids = NULL, *err = NULL;
         run_capturing("ip", (const char *const[]){"netns", "pids", e->d_name, NULL}, 10000, &pids,

@@ -74,8 +74,15 @@ Test(front, a_balancer_elsewhere_needs_servers_it_can_reach)
                           "cannot reach servers on this machine's loopback: put the servers on "
                           "ssh hosts too (\"servers\"), or the balancer here (\"balancer\": "
                           "\"local\")");
+    inv.servers = &remote;
+    cr_assert_eq(front_check_host(&front_haproxy, &inv, err, sizeof(err)), 0,
+                 "servers on ssh hosts are reached from the balancer's");
+    inv.servers = &local;
     inv.balancer = &local;
     cr_assert_eq(front_check_host(&front_haproxy, &inv, err, sizeof(err)), 0);
+    cr_assert_eq(front_probe(&front_haproxy, &inv, err, sizeof(err)), 0,
+                 "nothing to ask of a balancer here before the run");
+    cr_assert_eq(front_probe(&front_direct, &inv, err, sizeof(err)), 0);
 }
 
 /* Where the balancer's core is counted: on this machine only when it runs here. */

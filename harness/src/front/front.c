@@ -29,7 +29,21 @@ const char *const *front_names(void)
 
 int front_check_host(const front *f, const inventory *inv, char *err, size_t errlen)
 {
-    return f->check != NULL ? f->check(inv, err, errlen) : 0;
+    /* Only a front with a process of its own (a balancer) runs anywhere. */
+    if (f->own_cores == 0 || !front_balancer_remote(inv) ||
+        (inv->nservers > 0 && !inv->servers[0].local))
+        return 0;
+    snprintf(err, errlen,
+             "the %s front's balancer is on host %s, which cannot reach servers on this "
+             "machine's loopback: put the servers on ssh hosts too (\"servers\"), or the balancer "
+             "here (\"balancer\": \"local\")",
+             f->name, inv->balancer->destination);
+    return -1;
+}
+
+int front_probe(const front *f, const inventory *inv, char *err, size_t errlen)
+{
+    return f->probe != NULL ? f->probe(inv, err, errlen) : 0;
 }
 
 int front_balancer_remote(const inventory *inv)

@@ -57,10 +57,10 @@ typedef struct front {
                                on this machine) */
     const char *const *balances; /* algorithms "balance" may name (NULL-terminated; the first
                                     is the default), or NULL for a front that balances nothing */
-    /** 0 when the front can run where inv (NULL: no inventory) puts it, checked before the
-     * run (a balancer host reached, its program there); -1 with err saying why not. NULL for
-     * a front with nothing to check. */
-    int (*check)(const inventory *inv, char *err, size_t errlen);
+    /** 0 when the front's own program is where inv (NULL: no inventory) puts it, asked there
+     * before the run (a balancer host reached, HAProxy on it); -1 with err naming the host and
+     * what is missing. NULL for a front with nothing to ask. */
+    int (*probe)(const inventory *inv, char *err, size_t errlen);
     /** Starts the front for spec's servers, which already answer, and fills fr. 0, or -1 with
      * err saying what failed and where; nothing is left running (or on disk) on failure. */
     int (*start)(front_run *fr, const front_spec *spec, char *err, size_t errlen);
@@ -80,9 +80,12 @@ const front *front_by_name(const char *name);
 /** Every front's name, in table order, NULL-terminated: for messages and the scenario's
  * choices. */
 const char *const *front_names(void);
-/** 0 when f may run where inv (NULL: no inventory) puts the balancer (f->check); -1 with err
- * saying why not. */
+/** 0 when f may run where inv (NULL: no inventory) puts the balancer, from the inventory
+ * alone: a balancer on another host must reach the servers, so they must not be on this
+ * machine's loopback. -1 with err saying why not. */
 int front_check_host(const front *f, const inventory *inv, char *err, size_t errlen);
+/** f->probe where f has one, else 0. */
+int front_probe(const front *f, const inventory *inv, char *err, size_t errlen);
 /** 1 when inv (NULL: no inventory) puts a balancer on another host than this machine. */
 int front_balancer_remote(const inventory *inv);
 /** The cores f takes on this machine while it runs: its own_cores, or 0 when its balancer is

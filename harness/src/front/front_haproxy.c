@@ -434,22 +434,12 @@ static json_t *haproxy_collect(front_run *fr, char *err, size_t errlen)
     return seen;
 }
 
-/* A balancer on another host: it must reach the servers, and have HAProxy. */
-static int haproxy_check(const inventory *inv, char *err, size_t errlen)
+/* HAProxy on the balancer host, when it is another host. */
+static int haproxy_probe(const inventory *inv, char *err, size_t errlen)
 {
-    if (!front_balancer_remote(inv))
-        return 0;
-    if (inv->nservers == 0 || inv->servers[0].local) {
-        snprintf(err, errlen,
-                 "the haproxy front's balancer is on host %s, which cannot reach servers on "
-                 "this machine's loopback: put the servers on ssh hosts too (\"servers\"), or "
-                 "the balancer here (\"balancer\": \"local\")",
-                 inv->balancer->destination);
-        return -1;
-    }
-    return haproxy_remote_check(inv, program_of(inv), err, errlen);
+    return front_balancer_remote(inv) ? haproxy_remote_check(inv, program_of(inv), err, errlen) : 0;
 }
 
 const front front_haproxy = {
-    "haproxy",       0,           0, 1, balances, haproxy_check, haproxy_start, haproxy_mark,
+    "haproxy",       0,           0, 1, balances, haproxy_probe, haproxy_start, haproxy_mark,
     haproxy_collect, haproxy_stop};

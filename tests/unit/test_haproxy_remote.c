@@ -65,6 +65,8 @@ Test(haproxy_remote, cpu_text_that_is_not_procs_is_refused)
         {"12.00 1.00\n", "/proc/PID/stat says \"\", not a process's figures"},
         {"12.00 1.00\n4242 haproxy S 1\n", "/proc/PID/stat says \"4242 haproxy S 1\""},
         {"12.00 1.00\n4242 (haproxy) S 1 2 3\n", "not a process's figures"},
+        {"nan 1.00\n4242 (haproxy)" STAT_AFTER_NAME, "/proc/uptime says \"nan 1.00\""},
+        {"inf 1.00\n4242 (haproxy)" STAT_AFTER_NAME, "/proc/uptime says \"inf 1.00\""},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         err[0] = '\0';

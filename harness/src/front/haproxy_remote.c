@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,7 +87,7 @@ int haproxy_remote_parse_cpu(const char *text, long ticks, haproxy_remote_cpu *o
 {
     char *end;
     double uptime = strtod(text, &end);
-    if (end == text || uptime <= 0 || ticks <= 0) {
+    if (end == text || !isfinite(uptime) || uptime <= 0 || ticks <= 0) {
         snprintf(err, errlen, "/proc/uptime says \"%.*s\", not a time", (int)strcspn(text, "\n"),
                  text);
         return -1;

@@ -110,7 +110,7 @@ static int check_inventory(const char *path, const scenario *sc, inventory *keep
                                      sizeof(err));
     if (rc != 0) {
         fprintf(stderr, "twice: %s\n", err);
-    } else if (sc != NULL && front_check_host(sc->front, inv.balancer, err, sizeof(err)) != 0) {
+    } else if (sc != NULL && front_check_host(sc->front, &inv, err, sizeof(err)) != 0) {
         fprintf(stderr, "twice: %s: %s\n", path, err);
         rc = -1;
     } else if (sc != NULL) {
@@ -445,10 +445,19 @@ static int run(int argc, char **argv)
         return EXIT_BAD_INPUT;
     }
     options.inventory = inventory_path != NULL ? &inv : NULL;
-    /* A run must not end with nowhere to put its results. (Every host is reached and checked
-     * when the run starts.) */
-    if (report_dir_prepare(dir, err, sizeof(err)) != 0) {
+    /* Before anything is measured: the balancer's host must hold HAProxy (the other hosts are
+     * reached and checked when the run starts), and a run must not end with nowhere to put
+     * its results. */
+    int refused = 0;
+    if (options.inventory != NULL && front_probe(sc.front, &inv, err, sizeof(err)) != 0) {
+        fprintf(stderr, "twice: %s: %s\n", inventory_path, err);
+        refused = 1;
+    }
+    if (!refused && report_dir_prepare(dir, err, sizeof(err)) != 0) {
         fprintf(stderr, "twice run: -o %s: %s\n", dir, err);
+        refused = 1;
+    }
+    if (refused) {
         if (options.inventory != NULL)
             inventory_free(&inv);
         scenario_free(&sc);

@@ -170,6 +170,7 @@ typedef struct step_state {
     unsigned connections, threads;
     size_t clients; /* load clients: above one, each is flagged by name when saturated */
     int caps_applied;
+    double front_cores;   /* what its balancer takes on this machine (0: none, or elsewhere) */
     json_t *losses;       /* flags for workers lost in any round (owned) */
     step_figures figures; /* the runs' measured windows, once every round ran (owned) */
     int valid;
@@ -246,17 +247,24 @@ static int measure_once(const scenario *sc, const run_options *opt, const placem
     if (pl->deployer->start(&d, &spec, err, errlen) != 0)
         return -1;
     front_run fr;
-    front_spec where = {.ports = d.ports, .n = n, .balance = sc->balance};
+    front_spec where = {.addresses = d.hosts,
+                        .ports = d.ports,
+                        .n = n,
+                        .balance = sc->balance,
+                        .inv = opt->inventory};
     if (sc->front->start(&fr, &where, err, errlen) != 0) {
         pl->deployer->stop(&d);
         return -1;
     }
     int spreads = sc->front->load_spreads;
-    double reserved = (d.caps_applied ? sc->cpu_cap * n : 0) + sc->front->own_cores +
-                      service_run_cap(at->services);
+    st->front_cores = front_local_cores(sc->front, opt->inventory);
+    double reserved =
+        (d.caps_applied ? sc->cpu_cap * n : 0) + st->front_cores + service_run_cap(at->services);
     load_spec load = {.route = sc->route,
                       .check = sc->check,
-                      .addresses = spreads ? d.hosts : NULL,
+                      .addresses = spreads              ? d.hosts
+                                   : fr.address != NULL ? &fr.address
+                                                        : NULL,
                       .ports = fr.ports,
                       .nports = fr.nports,
                       .shared_port = !spreads,
@@ -350,7 +358,7 @@ static void summarize_step(const scenario *sc, const scenario_target *t, double 
                                .cpu_cap = sc->cpu_cap,
                                .capped = st->caps_applied,
                                .cores = sysconf(_SC_NPROCESSORS_ONLN),
-                               .front_cores = sc->front->own_cores,
+                               .front_cores = st->front_cores,
                                .front_name = sc->front->name,
                                .service_cap = service_cap,
                                .clients = st->clients,

@@ -322,7 +322,7 @@ Test(front_haproxy, a_tmpdir_too_long_for_haproxys_socket_is_refused)
     cr_assert_eq(mkdir(longer, 0700), 0);
     setenv("TMPDIR", longer, 1);
     int ports[] = {1};
-    front_spec spec = {ports, 1, NULL, NULL, 0};
+    front_spec spec = {.ports = ports, .n = 1};
     front_run fr;
     cr_assert_eq(front_haproxy.start(&fr, &spec, err, sizeof(err)), -1);
     cr_assert(strstr(err, "is too long a path for haproxy's stats socket") != NULL, "%s", err);
@@ -338,7 +338,7 @@ Test(front_haproxy, a_tmpdir_haproxy_cannot_name_is_refused)
     cr_assert_eq(mkdir(odd, 0700), 0);
     setenv("TMPDIR", odd, 1);
     int ports[] = {1};
-    front_spec spec = {ports, 1, NULL, NULL, 0};
+    front_spec spec = {.ports = ports, .n = 1};
     front_run fr;
     int rc = front_haproxy.start(&fr, &spec, err, sizeof(err));
     cr_assert_eq(rc, -1);

@@ -382,9 +382,10 @@ Test(harness_inputs, inventories_are_checked_by_validate_and_run)
     free(bad);
 }
 
-/* The HAProxy front runs its balancer on this machine only, for now: an inventory that puts
- * it elsewhere is refused by validate and by run, before anything starts. */
-Test(harness_inputs, a_balancer_elsewhere_is_refused_for_now)
+/* A balancer on another host cannot reach servers on this machine's loopback: an inventory
+ * that puts it there in front of local servers is refused by validate and by run, before
+ * anything starts (and before any host is reached). */
+Test(harness_inputs, a_balancer_elsewhere_in_front_of_local_servers_is_refused)
 {
     char *remote = scratch_path("remote-lb.json"), *local = scratch_path("local-lb.json"), *out,
          expected[512];
@@ -395,8 +396,9 @@ Test(harness_inputs, a_balancer_elsewhere_is_refused_for_now)
     write_bytes(remote, far, strlen(far));
     write_bytes(local, here, strlen(here));
     snprintf(expected, sizeof(expected),
-             "twice: %s: the haproxy front runs its balancer on this machine only, for now; the "
-             "inventory's \"balancer\" is \"root@198.18.0.20\" (say \"local\", or leave it out)\n",
+             "twice: %s: the haproxy front's balancer is on host root@198.18.0.20, which cannot "
+             "reach servers on this machine's loopback: put the servers on ssh hosts too "
+             "(\"servers\"), or the balancer here (\"balancer\": \"local\")\n",
              remote);
     cr_assert_eq(twice((const char *const[]){"validate", "--inventory", remote,
                                              SCENARIOS_DIR "/haproxy.json", NULL},

@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #include "app_process.h"
-#include "bed_fixture.h"
+#include "ssh_bed.h"
 #include "deploy.h"
 #include "http_client.h"
 #include "inventory.h"
@@ -262,7 +262,7 @@ Test(ssh_deploy, nothing_is_left_when_the_ssh_connection_drops)
     pid_t pid = start_run("[2]", 8, &err_fd);
     wait_servers_up(4, 30000);
     pid_t masters[4];
-    size_t n = masters_of(pid, NULL, masters, 4);
+    size_t n = bed_ssh_masters_of(pid, NULL, masters, 4);
     cr_assert_eq(n, 2, "one master connection per host");
     /* The first host's, opened first. */
     kill(masters[0] < masters[1] ? masters[0] : masters[1], SIGKILL);
@@ -372,7 +372,7 @@ Test(ssh_deploy, check_notices_a_remote_server_that_died)
     cr_assert_eq(deployer_ssh.start(&d, &spec, err, sizeof(err)), 0, "%s", err);
     cr_assert_eq(deployer_ssh.check(&d, err, sizeof(err)), 0, "%s", err);
     /* Every twice-app on the second host, killed there. */
-    cr_assert_geq(strays_on("-s1", what, sizeof(what)), 2, "%s", what);
+    cr_assert_geq(bed_strays_on("-s1", what, sizeof(what)), 2, "%s", what);
     for (const char *p = what; (p = strchr(p, ':')) != NULL; p++) {
         if (strncmp(strchr(p, '('), "(twice-app)", 11) == 0)
             kill(atoi(p + 1), SIGKILL);

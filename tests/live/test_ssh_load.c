@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "app_process.h"
-#include "bed_fixture.h"
+#include "ssh_bed.h"
 
 /* Both client hosts, as an inventory's extra key. */
 #define BOTH_CLIENTS ", \"clients\": [\"root@" CLIENT0 ":22\", \"root@" CLIENT1 ":22\"]"
@@ -36,7 +36,7 @@ static int running_on(const char *suffix, const char *comm)
     char what[4096], name[64];
     int n = 0;
     snprintf(name, sizeof(name), "(%s)", comm);
-    if (strays_on(suffix, what, sizeof(what)) == 0)
+    if (bed_strays_on(suffix, what, sizeof(what)) == 0)
         return 0;
     for (const char *p = what; (p = strstr(p, name)) != NULL; p++)
         n++;
@@ -147,7 +147,7 @@ Test(ssh_load, nothing_is_left_when_a_clients_ssh_connection_drops)
     pid_t pid = start_run_with("[2]", 30, BOTH_CLIENTS, &err_fd);
     wait_wrk_on_both_clients(pid, err_fd, 60000);
     pid_t master;
-    cr_assert_eq(masters_of(pid, "root@" CLIENT0, &master, 1), 1,
+    cr_assert_eq(bed_ssh_masters_of(pid, "root@" CLIENT0, &master, 1), 1,
                  "one master connection to the first client host");
     kill(master, SIGKILL);
     /* The host's sshd closes the channel: the supervisor stops wrk there at once; twice sees

@@ -58,26 +58,49 @@ Test(front, plain_fronts_point_wrk_at_the_servers)
     front_reuseport.stop(&fr);
 }
 
-Test(front, a_balancer_runs_here_until_remote_hosts_have_a_runner)
+/* A balancer on another host must reach the servers: servers on this machine's loopback are
+ * refused before anything starts; fronts without a balancer do not care where it is. */
+Test(front, a_balancer_elsewhere_needs_servers_it_can_reach)
 {
     inventory_host local = {.destination = "local", .local = 1};
     inventory_host remote = {
         .destination = "bench@198.18.0.9", .user = "bench", .host = "198.18.0.9"};
+    inventory inv = {.servers = &local, .nservers = 1, .balancer = &remote};
     cr_assert_eq(front_check_host(&front_haproxy, NULL, err, sizeof(err)), 0);
-    cr_assert_eq(front_check_host(&front_haproxy, &local, err, sizeof(err)), 0);
-    cr_assert_eq(front_check_host(&front_direct, &remote, err, sizeof(err)), 0,
+    cr_assert_eq(front_check_host(&front_direct, &inv, err, sizeof(err)), 0,
                  "a front without a balancer does not care");
-    cr_assert_eq(front_check_host(&front_haproxy, &remote, err, sizeof(err)), -1);
-    cr_assert_str_eq(err, "the haproxy front runs its balancer on this machine only, for now; "
-                          "the inventory's \"balancer\" is \"bench@198.18.0.9\" (say \"local\", or "
-                          "leave it out)");
-    /* start() refuses it too, before it makes anything. */
-    int ports[] = {4001};
-    front_spec spec = {.ports = ports, .n = 1, .host = &remote};
-    front_run fr;
-    cr_assert_eq(front_haproxy.start(&fr, &spec, err, sizeof(err)), -1);
-    cr_assert(strstr(err, "bench@198.18.0.9") != NULL, "%s", err);
-    cr_assert_null(fr.state);
+    cr_assert_eq(front_check_host(&front_haproxy, &inv, err, sizeof(err)), -1);
+    cr_assert_str_eq(err, "the haproxy front's balancer is on host bench@198.18.0.9, which "
+                          "cannot reach servers on this machine's loopback: put the servers on "
+                          "ssh hosts too (\"servers\"), or the balancer here (\"balancer\": "
+                          "\"local\")");
+    inv.servers = &remote;
+    cr_assert_eq(front_check_host(&front_haproxy, &inv, err, sizeof(err)), 0,
+                 "servers on ssh hosts are reached from the balancer's");
+    inv.servers = &local;
+    inv.balancer = &local;
+    cr_assert_eq(front_check_host(&front_haproxy, &inv, err, sizeof(err)), 0);
+    cr_assert_eq(front_probe(&front_haproxy, &inv, err, sizeof(err)), 0,
+                 "nothing to ask of a balancer here before the run");
+    cr_assert_eq(front_probe(&front_direct, &inv, err, sizeof(err)), 0);
+}
+
+/* Where the balancer's core is counted: on this machine only when it runs here. */
+Test(front, a_remote_balancers_core_is_not_this_machines)
+{
+    inventory_host local = {.destination = "local", .local = 1};
+    inventory_host remote = {
+        .destination = "bench@198.18.0.9", .user = "bench", .host = "198.18.0.9"};
+    inventory inv = {.servers = &remote, .nservers = 1};
+    cr_assert_eq(front_local_cores(&front_haproxy, NULL), 1);
+    cr_assert_eq(front_local_cores(&front_haproxy, &inv), 1, "no balancer named: here");
+    inv.balancer = &local;
+    cr_assert_eq(front_local_cores(&front_haproxy, &inv), 1);
+    cr_assert(!front_balancer_remote(&inv));
+    inv.balancer = &remote;
+    cr_assert(front_balancer_remote(&inv));
+    cr_assert_eq(front_local_cores(&front_haproxy, &inv), 0);
+    cr_assert_eq(front_local_cores(&front_direct, NULL), 0);
 }
 
 static int count(const char *text, const char *what)
@@ -91,11 +114,12 @@ static int count(const char *text, const char *what)
 Test(front, the_haproxy_config_has_every_server_and_the_stats_socket)
 {
     int ports[] = {4001, 4002, 4003};
-    haproxy_config_spec spec = {"/tmp/twice-haproxy-abc", 5000, ports, 3, "leastconn"};
+    haproxy_config_spec spec = {
+        "/tmp/twice-haproxy-abc/stats.sock", NULL, 5000, NULL, ports, 3, "leastconn"};
     char *text = haproxy_config_text(&spec, err, sizeof(err));
     cr_assert_not_null(text);
     cr_assert(strstr(text, "\n    stats socket /tmp/twice-haproxy-abc/stats.sock level "
-                           "operator\n") != NULL,
+                           "user\n") != NULL,
               "%s", text);
     cr_assert(strstr(text, "\n    bind 127.0.0.1:5000\n") != NULL, "%s", text);
     cr_assert(strstr(text, "\n    balance leastconn\n") != NULL, "%s", text);
@@ -109,11 +133,41 @@ Test(front, the_haproxy_config_has_every_server_and_the_stats_socket)
     cr_assert_eq(count(text, "maxconn"), 0, "no server is limited: %s", text);
     cr_assert_eq(count(text, "log"), 0, "nothing to syslog: %s", text);
     free(text);
-    spec = (haproxy_config_spec){"/d", 5000, ports, 1, "roundrobin"};
+    spec = (haproxy_config_spec){"/d/stats.sock", NULL, 5000, NULL, ports, 1, "roundrobin"};
     text = haproxy_config_text(&spec, err, sizeof(err));
     cr_assert(strstr(text, "\n    balance roundrobin\n") != NULL, "%s", text);
     cr_assert_eq(count(text, "    server "), 1, "%s", text);
     free(text);
+}
+
+/* On another host: the frontend on the host's address, the stats socket a TCP port there, the
+ * servers at their hosts' addresses; and an address that would read as other settings is
+ * refused naming which one. */
+Test(front, the_haproxy_config_for_another_host_binds_its_address)
+{
+    int ports[] = {4001, 4002};
+    const char *addresses[] = {"198.18.0.10", "198.18.0.11"};
+    haproxy_config_spec spec = {
+        "ipv4@198.18.0.12:30001", "198.18.0.12", 30000, addresses, ports, 2, "roundrobin"};
+    char *text = haproxy_config_text(&spec, err, sizeof(err));
+    cr_assert_not_null(text, "%s", err);
+    cr_assert(strstr(text, "\n    stats socket ipv4@198.18.0.12:30001 level user\n") != NULL, "%s",
+              text);
+    cr_assert(strstr(text, "\n    bind 198.18.0.12:30000\n") != NULL, "%s", text);
+    cr_assert(strstr(text, "\n    server s1 198.18.0.10:4001 check\n"
+                           "    server s2 198.18.0.11:4002 check\n") != NULL,
+              "%s", text);
+    cr_assert_eq(count(text, "127.0.0.1"), 0, "nothing on loopback: %s", text);
+    free(text);
+    const char *odd[] = {"198.18.0.10", "h;x y"};
+    spec.addresses = odd;
+    cr_assert_null(haproxy_config_text(&spec, err, sizeof(err)));
+    cr_assert(strstr(err, "cannot name server 2's address \"h;x y\": byte 4 (0x20)") != NULL, "%s",
+              err);
+    spec.addresses = addresses;
+    spec.listen_address = "0.0.0.0 ssl";
+    cr_assert_null(haproxy_config_text(&spec, err, sizeof(err)));
+    cr_assert(strstr(err, "cannot name the listening address") != NULL, "%s", err);
 }
 
 /* A folder whose name would end the word in HAProxy's configuration, start a comment or be
@@ -127,17 +181,19 @@ Test(front, the_haproxy_config_refuses_a_folder_that_would_read_as_settings)
                                "/tmp/${HOME}", "/tmp/t\tab"};
     const size_t byte[] = {7, 7, 6, 7, 7, 7, 6, 7};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        haproxy_config_spec spec = {bad[i], 5000, ports, 1, "roundrobin"};
+        haproxy_config_spec spec = {bad[i], NULL, 5000, NULL, ports, 1, "roundrobin"};
         err[0] = '\0';
         cr_assert_null(haproxy_config_text(&spec, err, sizeof(err)), "%s", bad[i]);
         char expected[64];
         snprintf(expected, sizeof(expected), ": byte %zu (0x", byte[i]);
-        cr_assert(strstr(err, "haproxy's configuration cannot name the folder \"/tmp/") != NULL &&
+        cr_assert(strstr(err, "haproxy's configuration cannot name the stats socket \"/tmp/") !=
+                          NULL &&
                       strstr(err, expected) != NULL,
                   "%s: %s", bad[i], err);
         cr_assert_null(strchr(err, '\n'), "the message is one line: %s", err);
     }
-    haproxy_config_spec spec = {"/tmp/twice-haproxy-Az09._-+@", 5000, ports, 1, "roundrobin"};
+    haproxy_config_spec spec = {
+        "/tmp/twice-haproxy-Az09._-+@/stats.sock", NULL, 5000, NULL, ports, 1, "roundrobin"};
     char *text = haproxy_config_text(&spec, err, sizeof(err));
     cr_assert_not_null(text, "%s", err);
     free(text);
@@ -279,6 +335,33 @@ Test(front, a_steps_summary_of_its_front)
     front_flags(runs, flags);
     cr_assert_eq(json_array_size(flags), 0);
     json_decref(flags);
+    json_decref(summary);
+    json_decref(runs);
+}
+
+/* A balancer whose CPU could not be read (on another host, its /proc out of reach) has no
+ * figure: the summary gives the median of the runs that have one and says how many have not
+ * and why, never a 0 in their place. */
+Test(front, a_balancer_cpu_not_measured_is_said_not_made_up)
+{
+    json_t *unread = run_with(0, 100, 100);
+    json_t *seen = json_object_get(unread, "front");
+    json_object_del(seen, "cpu");
+    json_object_set_new(seen, "cpu_unmeasured", json_string("at the window's end: ssh failed"));
+    json_t *runs = json_pack("[o, o]", run_with(0.4, 100, 100), unread);
+    json_t *summary = front_summary(&front_haproxy, "roundrobin", runs);
+    cr_assert_float_eq(json_number_value(json_object_get(summary, "cpu")), 0.4, 1e-12,
+                       "the run without a figure is left out, not counted as 0");
+    cr_assert_str_eq(json_string_value(json_object_get(summary, "cpu_unmeasured")),
+                     "in 1 of 2 runs: at the window's end: ssh failed");
+    json_decref(summary);
+    json_array_remove(runs, 0);
+    summary = front_summary(&front_haproxy, "roundrobin", runs);
+    cr_assert_null(json_object_get(summary, "cpu"), "no run has a figure: none");
+    cr_assert_str_eq(json_string_value(json_object_get(summary, "cpu_unmeasured")),
+                     "in 1 of 1 runs: at the window's end: ssh failed");
+    cr_assert_float_eq(json_number_value(json_object_get(summary, "spread")), 0, 1e-12,
+                       "the counts still say how evenly it spread");
     json_decref(summary);
     json_decref(runs);
 }

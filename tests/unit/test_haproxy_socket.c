@@ -3,10 +3,15 @@
  * HAProxy on a unix socket in a scratch folder: one that answers, one that
  * answers a byte at a time and never ends (the deadline holds for the whole
  * answer, not for each byte), one that accepts nothing (a full backlog fails
- * at once instead of waiting), and no socket at all.
+ * at once instead of waiting), and no socket at all; and the same exchange
+ * on a TCP stats socket (a HAProxy on another host), here on loopback, with
+ * the names that are not one refused.
  */
+#include <arpa/inet.h>
 #include <criterion/criterion.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -131,4 +136,67 @@ Test(haproxy_socket, no_socket_is_said_with_its_path)
     cr_assert(strstr(err, "none.sock\" does not answer: No such file or directory") != NULL, "%s",
               err);
     free(path);
+}
+
+/* A TCP listener on 127.0.0.1 at a port the kernel picks; the port in *port. */
+static int listen_tcp(int *port)
+{
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof(addr);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    cr_assert_geq(fd, 0);
+    cr_assert_eq(bind(fd, (struct sockaddr *)&addr, sizeof(addr)), 0);
+    cr_assert_eq(listen(fd, 4), 0);
+    cr_assert_eq(getsockname(fd, (struct sockaddr *)&addr, &len), 0);
+    *port = ntohs(addr.sin_port);
+    return fd;
+}
+
+Test(haproxy_socket, a_tcp_stats_socket_answers_the_same)
+{
+    int port;
+    int listener = listen_tcp(&port);
+    pid_t pid = serve(listener, 0);
+    char where[64];
+    snprintf(where, sizeof(where), "ipv4@127.0.0.1:%d", port);
+    char *text = haproxy_socket_ask(where, "show stat\n", 2000, err, sizeof(err));
+    cr_assert_not_null(text, "%s", err);
+    cr_assert_str_eq(text, "# pxname,svname\nservers,s1\n");
+    free(text);
+    end(pid);
+    /* Nothing listens there any more: refused, said with the address. */
+    close(listener);
+    cr_assert_null(haproxy_socket_ask(where, "show stat\n", 2000, err, sizeof(err)));
+    char expected[128];
+    snprintf(expected, sizeof(expected), "\"%s\" does not answer: Connection refused", where);
+    cr_assert(strstr(err, expected) != NULL, "%s", err);
+}
+
+Test(haproxy_socket, a_tcp_stats_socket_that_never_ends_stops_at_the_deadline)
+{
+    int port;
+    int listener = listen_tcp(&port);
+    pid_t pid = serve(listener, 1);
+    char where[64];
+    snprintf(where, sizeof(where), "ipv4@127.0.0.1:%d", port);
+    long long start = now_ms();
+    cr_assert_null(haproxy_socket_ask(where, "show stat\n", 500, err, sizeof(err)));
+    long long took = now_ms() - start;
+    end(pid);
+    cr_assert(strstr(err, "no whole answer in time") != NULL, "%s", err);
+    cr_assert_lt(took, 2000, "took %lld ms for a 500 ms deadline", took);
+    close(listener);
+}
+
+Test(haproxy_socket, a_tcp_name_that_is_not_one_is_refused)
+{
+    const char *const bad[] = {"ipv4@127.0.0.1",       "ipv4@127.0.0.1:",   "ipv4@127.0.0.1:0",
+                               "ipv4@127.0.0.1:65536", "ipv4@127.0.0.1:8x", "ipv4@127.0.0.1:-1",
+                               "ipv4@localhost:80",    "ipv4@::1:80",       "ipv4@:80"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        cr_assert_null(haproxy_socket_ask(bad[i], "show stat\n", 100, err, sizeof(err)), "%s",
+                       bad[i]);
+        cr_assert(strstr(err, "does not answer: not ipv4@ADDRESS:PORT") != NULL, "%s: %s", bad[i],
+                  err);
+    }
 }

@@ -278,3 +278,16 @@ Test(inventory, the_app_on_the_server_hosts)
     refused("{\"servers\": [\"root@a\"],\n \"app\": \"\"}",
             "i.json:2:9: \"app\" must be a file name, got \"\"");
 }
+
+Test(inventory, haproxy_on_the_balancer_host)
+{
+    cr_assert_eq(parse("{\"servers\": [\"root@a\"], \"balancer\": \"root@b\"}"), 0, "%s", err);
+    cr_assert_null(inv.haproxy, "without \"haproxy\", the host's own on its PATH");
+    inventory_free(&inv);
+    cr_assert_eq(parse("{\"servers\": [\"root@a\"], \"balancer\": \"root@b\", \"haproxy\": "
+                       "\"/usr/local/sbin/haproxy\"}"),
+                 0, "%s", err);
+    cr_assert_str_eq(inv.haproxy, "/usr/local/sbin/haproxy");
+    refused("{\"servers\": [\"root@a\"], \"haproxy\": false}",
+            "i.json:1:36: \"haproxy\" must be a file name, got a boolean");
+}

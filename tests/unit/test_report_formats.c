@@ -599,3 +599,34 @@ Test(report_formats, a_failed_target_shows_no_figure)
     free(table);
     report_doc_free(&doc);
 }
+
+/* A balancer whose CPU could not be read: "CPU not measured" and why, escaped, in the
+ * Markdown and in the terminal table; never a figure in its place. */
+Test(report_formats, a_balancer_cpu_not_measured_is_said)
+{
+    report_doc doc;
+    size_t len;
+    json_t *json = fixture_with_front("haproxy");
+    json_t *steps = json_object_get(json_array_get(json_object_get(json, "models"), 0), "steps");
+    json_t *front = json_object_get(json_object_get(json_array_get(steps, 1), "summary"), "front");
+    json_object_del(front, "cpu");
+    json_object_set_new(front, "cpu_unmeasured", json_string("in 5 of 5 runs: *ssh* failed"));
+    read_doc(&doc, json);
+    char *md = render(&report_markdown, &doc, &len);
+    cr_assert(strstr(md, "- thread, 2 servers: haproxy (roundrobin): CPU not measured; requests "
+                         "per server 1000, 950; spread 5.3% (CPU in 5 of 5 runs: \\*ssh\\* "
+                         "failed)\n") != NULL,
+              "%s", md);
+    free(md);
+    char *table = NULL;
+    FILE *out = open_memstream(&table, &len);
+    report_print_table(out, &doc);
+    fclose(out);
+    cr_assert(strstr(table, "\n    balancer: CPU not measured; requests per server 1000, 950; "
+                            "spread 5.3%\n"
+                            "    balancer CPU not measured in 5 of 5 runs: *ssh* failed\n") != NULL,
+              "%s", table);
+    cr_assert_null(strstr(table, "CPU 0%"), "%s", table);
+    free(table);
+    report_doc_free(&doc);
+}

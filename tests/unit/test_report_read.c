@@ -357,6 +357,19 @@ Test(report_read, the_front_is_read_where_there_is_one)
     cr_assert(!doc.models[0].steps[1].summary.front.has_spread);
     report_doc_free(&doc);
     json_decref(json);
+    /* A balancer whose CPU could not be read: no figure, and why, in a run and in the step. */
+    json = with_front();
+    json_object_del(at(json, "models.0.steps.1.runs.1.front"), "cpu");
+    edit(json, "models.0.steps.1.runs.1.front", "cpu_unmeasured", json_string("ssh failed"));
+    edit(json, "models.0.steps.1.summary.front", "cpu_unmeasured",
+         json_string("in 1 of 5 runs: ssh failed"));
+    cr_assert_eq(report_read_json(&doc, json, "r.json", err, sizeof(err)), 0, "%s", err);
+    cr_assert_str_eq(doc.models[0].steps[1].summary.front.cpu_unmeasured,
+                     "in 1 of 5 runs: ssh failed");
+    cr_assert_str_eq(doc.models[0].steps[0].summary.front.cpu_unmeasured, "",
+                     "nothing unmeasured: an empty string, never NULL");
+    report_doc_free(&doc);
+    json_decref(json);
 }
 
 /* Each refusal: one edit of with_front(), with the path and the reason. */
@@ -385,7 +398,11 @@ Test(report_read, the_front_is_checked_field_by_field)
     front_refused("models.0.steps.1.runs.2", "front", json_array(),
                   "r.json: $.models[0].steps[1].runs[2].front: expected an object, got an array");
     front_refused("models.0.steps.1.runs.2.front", "cpu", NULL,
-                  "r.json: $.models[0].steps[1].runs[2].front.cpu: missing: expected a number");
+                  "r.json: $.models[0].steps[1].runs[2].front.cpu_unmeasured: missing: expected "
+                  "a string");
+    front_refused("models.0.steps.1.runs.2.front", "cpu", json_string("12%"),
+                  "r.json: $.models[0].steps[1].runs[2].front.cpu: expected a number, got a "
+                  "string");
     front_refused("models.0.steps.1.runs.0.front", "servers", json_object(),
                   "r.json: $.models[0].steps[1].runs[0].front.servers: expected an array, got an "
                   "object");

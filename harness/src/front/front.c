@@ -27,15 +27,31 @@ const char *const *front_names(void)
     return names;
 }
 
-int front_check_host(const front *f, const inventory_host *balancer, char *err, size_t errlen)
+int front_check_host(const front *f, const inventory *inv, char *err, size_t errlen)
 {
-    /* Only a front with a process of its own (a balancer) runs anywhere: and for now only
-     * here, until commands go through a host runner. */
-    if (f->own_cores == 0 || balancer == NULL || balancer->local)
+    /* Only a front with a process of its own (a balancer) runs anywhere. */
+    if (f->own_cores == 0 || !front_balancer_remote(inv) ||
+        (inv->nservers > 0 && !inv->servers[0].local))
         return 0;
     snprintf(err, errlen,
-             "the %s front runs its balancer on this machine only, for now; the inventory's "
-             "\"balancer\" is \"%s\" (say \"local\", or leave it out)",
-             f->name, balancer->destination);
+             "the %s front's balancer is on host %s, which cannot reach servers on this "
+             "machine's loopback: put the servers on ssh hosts too (\"servers\"), or the balancer "
+             "here (\"balancer\": \"local\")",
+             f->name, inv->balancer->destination);
     return -1;
+}
+
+int front_probe(const front *f, const inventory *inv, char *err, size_t errlen)
+{
+    return f->probe != NULL ? f->probe(inv, err, errlen) : 0;
+}
+
+int front_balancer_remote(const inventory *inv)
+{
+    return inv != NULL && inv->balancer != NULL && !inv->balancer->local;
+}
+
+double front_local_cores(const front *f, const inventory *inv)
+{
+    return front_balancer_remote(inv) ? 0 : f->own_cores;
 }

@@ -15,4 +15,5 @@ static int direct_start(front_run *fr, const front_spec *spec, char *err, size_t
 }
 
 const front front_direct = {
-    "direct", 0, 1, 0, NULL, direct_start, front_plain_mark, front_plain_collect, front_plain_stop};
+    "direct",        0, 1, 0, NULL, NULL, direct_start, front_plain_mark, front_plain_collect,
+    front_plain_stop};

@@ -16,5 +16,5 @@ static int reuseport_start(front_run *fr, const front_spec *spec, char *err, siz
 }
 
 const front front_reuseport = {
-    "reuseport",     1, 0, 0, NULL, reuseport_start, front_plain_mark, front_plain_collect,
+    "reuseport",     1, 0, 0, NULL, NULL, reuseport_start, front_plain_mark, front_plain_collect,
     front_plain_stop};

@@ -66,14 +66,21 @@ static void starved_flag(json_t *runs, json_t *flags)
 json_t *front_summary(const front *f, const char *balance, json_t *runs)
 {
     double cpu[MAX_RUNS], spread[MAX_RUNS];
-    size_t ncpu = 0, nspread = 0, i;
+    size_t ncpu = 0, nspread = 0, nseen = 0, i;
+    const char *unmeasured = NULL;
     json_t *run;
     json_array_foreach(runs, i, run)
     {
         json_t *seen = json_object_get(run, "front");
-        if (seen == NULL || ncpu == MAX_RUNS)
+        if (seen == NULL || nseen == MAX_RUNS)
             continue;
-        cpu[ncpu++] = json_number_value(json_object_get(seen, "cpu"));
+        nseen++;
+        /* A run whose balancer's CPU could not be read has no figure, not a 0. */
+        json_t *used = json_object_get(seen, "cpu");
+        if (json_is_number(used))
+            cpu[ncpu++] = json_number_value(used);
+        else if (unmeasured == NULL)
+            unmeasured = json_string_value(json_object_get(seen, "cpu_unmeasured"));
         double s = front_run_spread(seen);
         if (s >= 0)
             spread[nspread++] = s;
@@ -81,9 +88,15 @@ json_t *front_summary(const front *f, const char *balance, json_t *runs)
     json_t *out = json_pack("{s:s}", "name", f->name);
     if (balance != NULL)
         json_object_set_new(out, "balance", json_string(balance));
-    if (ncpu == 0)
+    if (nseen == 0)
         return out;
-    json_object_set_new(out, "cpu", json_real(stats_summarize(cpu, ncpu).median));
+    if (ncpu != 0)
+        json_object_set_new(out, "cpu", json_real(stats_summarize(cpu, ncpu).median));
+    if (ncpu < nseen)
+        json_object_set_new(
+            out, "cpu_unmeasured",
+            json_sprintf("in %zu of %zu runs: %s", nseen - ncpu, nseen,
+                         unmeasured != NULL ? unmeasured : "the balancer's CPU was not read"));
     json_object_set_new(out, "spread",
                         nspread != 0 ? json_real(stats_summarize(spread, nspread).median)
                                      : json_null());

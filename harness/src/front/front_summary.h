@@ -16,8 +16,9 @@
 
 /**
  * The step's "front": {"name"} and, where the runs say, "balance", "cpu" (the median of the
- * runs') and "spread" (the median over the runs of max/min - 1 of the servers' requests; null
- * when a server got none in every run). A new reference.
+ * runs' that have one), "cpu_unmeasured" (when some run's balancer CPU could not be read: in
+ * how many and why) and "spread" (the median over the runs of max/min - 1 of the servers'
+ * requests; null when a server got none in every run). A new reference.
  */
 json_t *front_summary(const front *f, const char *balance, json_t *runs);
 /** Appends to flags "balancer saturated: haproxy used 95% of its core" when the busiest run's

@@ -152,6 +152,10 @@ int report_front_figures(FILE *out, const report_step *step)
         fprintf(out, "CPU %s of its core", report_front_cpu_text(percent, sizeof(percent), f));
         sep = "; ";
     }
+    if (f->cpu_unmeasured[0] != '\0') {
+        fprintf(out, "%sCPU not measured", sep);
+        sep = "; ";
+    }
     if (step->nservers_counted > 0) {
         fprintf(out, "%srequests per server ", sep);
         report_server_requests_print(out, step);
@@ -159,7 +163,7 @@ int report_front_figures(FILE *out, const report_step *step)
     }
     if (f->has_spread)
         fprintf(out, "%sspread %s", sep, report_front_spread_text(percent, sizeof(percent), f));
-    return f->has_cpu || step->nservers_counted > 0 || f->has_spread;
+    return *sep != '\0' || f->has_spread;
 }
 
 int report_has_resources(const report_doc *report)

@@ -58,7 +58,8 @@ int report_server_requests_print(FILE *out, const report_step *step);
 /**
  * What a step's balancer saw, figures only (the writer adds the front's name and balance,
  * escaped): "CPU 42% of its core; requests per server 1200, 1180; spread 1.7%", each part only
- * where the report has it. Returns 0 when it has none of them (nothing written).
+ * where the report has it ("CPU not measured" where it could not be: the writer adds why,
+ * escaped, from cpu_unmeasured). Returns 0 when it has none of them (nothing written).
  */
 int report_front_figures(FILE *out, const report_step *step);
 /** Whether any step of report carries resources (and any a breakdown): writers add their

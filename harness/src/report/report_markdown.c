@@ -288,6 +288,11 @@ static void fronts(FILE *out, const report_doc *report)
             fputs(": ", out);
             if (!report_front_figures(out, step))
                 fputs("nothing counted per server", out);
+            if (*f->cpu_unmeasured != '\0') {
+                fputs(" (CPU ", out);
+                text(out, f->cpu_unmeasured);
+                fputs(")", out);
+            }
             fputs("\n", out);
         }
     }

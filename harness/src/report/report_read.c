@@ -96,6 +96,7 @@ static int read_front(reader *r, json_t *summary, report_front *out)
     if (reader_string(r, front, "name", 1, NULL, &out->name) != 0 ||
         reader_string(r, front, "balance", 0, "", &out->balance) != 0 ||
         reader_number(r, front, "cpu", 0, 0, 0, DBL_MAX, &out->cpu, &out->has_cpu) != 0 ||
+        reader_string(r, front, "cpu_unmeasured", 0, "", &out->cpu_unmeasured) != 0 ||
         (!json_is_null(json_object_get(front, "spread")) &&
          reader_number(r, front, "spread", 0, 0, 0, DBL_MAX, &out->spread, &out->has_spread) != 0))
         return -1;
@@ -161,8 +162,9 @@ static int count_server(reader *r, json_t *server, size_t i, void *ctx)
 static int read_run_front(reader *r, json_t *run, report_step *out)
 {
     json_t *front, *servers;
-    const char *name, *balance;
+    const char *name, *balance, *unmeasured;
     double cpu;
+    int has_cpu;
     if (reader_field(r, run, "front", JSON_OBJECT, 0, &front) != 0)
         return -1;
     if (front == NULL)
@@ -170,7 +172,9 @@ static int read_run_front(reader *r, json_t *run, report_step *out)
     size_t back = reader_enter_key(r, "front");
     if (reader_string(r, front, "name", 1, NULL, &name) != 0 ||
         reader_string(r, front, "balance", 0, "", &balance) != 0 ||
-        reader_nonnegative(r, front, "cpu", &cpu) != 0 ||
+        reader_number(r, front, "cpu", 0, 0, 0, DBL_MAX, &cpu, &has_cpu) != 0 ||
+        /* A run without its balancer's CPU says why. */
+        (!has_cpu && reader_string(r, front, "cpu_unmeasured", 1, NULL, &unmeasured) != 0) ||
         reader_field(r, front, "servers", JSON_ARRAY, 1, &servers) != 0)
         return -1;
     size_t n = json_array_size(servers), at = reader_enter_key(r, "servers");

@@ -29,7 +29,8 @@ typedef struct report_front {
     const char *balance; /* the balancer's algorithm; "" for a front without one */
     int has_cpu;         /* the balancer's CPU, a share of one core (median over the runs) */
     double cpu;
-    int has_spread; /* max/min - 1 of the servers' requests (median over the runs) */
+    const char *cpu_unmeasured; /* why some run's balancer CPU is unknown; "" when none is */
+    int has_spread;             /* max/min - 1 of the servers' requests (median over the runs) */
     double spread;
 } report_front;
 

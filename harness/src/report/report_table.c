@@ -103,10 +103,20 @@ static void print_step(FILE *out, int width, const report_model *m, const report
             s->disturbed ? "  INVALID: disturbed"
             : s->valid   ? ""
                          : "  INVALID");
-    if (s->front.present && (s->front.has_cpu || step->nservers_counted > 0)) {
-        fputs("    balancer: ", out);
-        report_front_figures(out, step);
-        fputc('\n', out);
+    if (s->front.present) {
+        char *figures = NULL;
+        size_t size = 0;
+        FILE *line = open_memstream(&figures, &size);
+        if (line != NULL && report_front_figures(line, step) && fclose(line) == 0)
+            fprintf(out, "    balancer: %s\n", figures);
+        else if (line != NULL)
+            fclose(line);
+        free(figures);
+        if (*s->front.cpu_unmeasured != '\0') {
+            fputs("    balancer CPU not measured ", out);
+            message_print(out, s->front.cpu_unmeasured);
+            fputc('\n', out);
+        }
     }
     for (size_t k = 0; k < s->nflags; k++) {
         fputs("    ! ", out);

@@ -3,7 +3,8 @@
  * "servers" (required), "clients", "balancer", each host "local", an ssh
  * destination, or {"host": DESTINATION, "cores": N}; "ssh" with
  * "identity_file", "options" and "known_hosts"; "hosts_may_hold_several";
- * "app", where twice-app is on the server hosts.
+ * "app", where twice-app is on the server hosts; "haproxy", where HAProxy is
+ * on the balancer host.
  * Destinations and ssh options end up as ssh's arguments, so they are held
  * to plain characters here: a host starting with '-' would be read by ssh
  * as an option, a space or a quote could smuggle another one in.
@@ -24,7 +25,7 @@
 #define OPTION_MAX 256
 
 static const char *const top_keys[] = {
-    "servers", "clients", "balancer", "ssh", "hosts_may_hold_several", "app", NULL};
+    "servers", "clients", "balancer", "ssh", "hosts_may_hold_several", "app", "haproxy", NULL};
 static const char *const host_keys[] = {"host", "cores", NULL};
 static const char *const ssh_keys[] = {"identity_file", "options", "known_hosts", NULL};
 
@@ -332,7 +333,8 @@ static int parse_top(json_schema *js, json_t *top, inventory *inv)
                                 "\"hosts_may_hold_several\" must be true or false, got %s",
                                 json_type_name(several));
     inv->hosts_may_hold_several = json_is_true(several);
-    if (get_file_name(js, top, "", "app", &inv->app) != 0 || parse_ssh(js, top, inv) != 0)
+    if (get_file_name(js, top, "", "app", &inv->app) != 0 ||
+        get_file_name(js, top, "", "haproxy", &inv->haproxy) != 0 || parse_ssh(js, top, inv) != 0)
         return -1;
     if (inv->clients == NULL) {
         /* No client named: the load comes from this machine, as without an inventory. */
@@ -420,5 +422,6 @@ void inventory_free(inventory *inv)
     free(inv->ssh_options);
     free(inv->known_hosts_file);
     free(inv->app);
+    free(inv->haproxy);
     memset(inv, 0, sizeof(*inv));
 }

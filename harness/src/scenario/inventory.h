@@ -49,6 +49,7 @@ typedef struct inventory {
     inventory_known_hosts known_hosts;
     char *known_hosts_file; /* for INVENTORY_KNOWN_HOSTS_FILE */
     char *app;              /* twice-app's path on the server hosts; NULL: the same as here */
+    char *haproxy;          /* HAProxy's program on the balancer host; NULL: "haproxy" */
 } inventory;
 
 /**

@@ -1,16 +1,17 @@
 /*
- * bed_fixture.h - the test bed the ssh suites share (bed_fixture.c): 2
+ * ssh_bed.h - the test bed the ssh suites share (ssh_bed.c): 2
  * server hosts (HOST0, HOST1: namespaces ending in -s0, -s1) and 2 client
  * hosts (CLIENT0, CLIENT1: -c0, -c1), up for the whole test executable and
  * needing root, and the helpers the tests on it use.
  */
-#ifndef TWICE_TEST_BED_FIXTURE_H
-#define TWICE_TEST_BED_FIXTURE_H
+#ifndef TWICE_TEST_SSH_BED_H
+#define TWICE_TEST_SSH_BED_H
 
 #include <jansson.h>
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "bed_fixture.h"
 #include "inventory.h"
 #include "scenario.h"
 
@@ -43,9 +44,7 @@ void write_scenario(const char *servers, double duration_s, char *path, size_t l
 scenario load_scenario(const char *path);
 inventory load_inventory(const char *path);
 
-/** The processes other than sshd in the bed's namespaces whose names end with suffix ("": all),
- * listed in what (" NS:PID(COMM)" each); their count. */
-int strays_on(const char *suffix, char *what, size_t len);
+/** What bed_strays_on("") finds: every process but sshd on the hosts. */
 int strays(char *what, size_t len);
 /** The wrk scripts the ssh runner's wrapper left in /tmp, listed in what; their count. */
 int remote_script_files(char *what, size_t len);
@@ -64,9 +63,6 @@ pid_t start_run_with(const char *servers, double duration_s, const char *invento
 pid_t start_run(const char *servers, double duration_s, int *err_fd);
 /** What fd holds (up to 16 KiB; malloc'd). */
 char *read_all(int fd);
-/** The ssh master connections (ssh -M) among twice's children, to host's destination
- * ("root@ADDRESS"; NULL: any): up to max into masters, their count. */
-size_t masters_of(pid_t twice, const char *host, pid_t *masters, size_t max);
 /** The newest report in the scratch dir, loaded. */
 json_t *load_report(void);
 

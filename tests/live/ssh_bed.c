@@ -1,7 +1,7 @@
 /*
- * bed_fixture.c - one test bed for the ssh suites (bed_fixture.h): brought
- * up before the first test (2 server hosts, 2 client hosts), down after the
- * last, and what the tests on it share: scratch files, inventories and
+ * ssh_bed.c - one test bed for the ssh suites (ssh_bed.h), on
+ * support/bed_fixture.h: brought up before the first test (2 server hosts, 2
+ * client hosts), down after the last, and what the tests on it share: scratch files, inventories and
  * scenarios for the bed, twice runs in the background, and the look at every
  * namespace's processes that says whether anything was left on a host.
  */
@@ -22,63 +22,29 @@
 
 #include "app_process.h"
 #include "bed_fixture.h"
+#include "ssh_bed.h"
 #include "scratch_dir.h"
+#include "ssh_bed.h"
 
-#define BED_INVENTORY "/tmp/twice-ssh-deploy-test-bed.json"
-#define NETNS_DIR "/run/netns"
-#define PREFIX "twice-tb-"
+static const bed_fixture bed = {TWICE_PATH, "/tmp/twice-ssh-deploy-test-bed.json",
+                                "/tmp/twice-ssh-deploy-test-bed.err"};
 
-#define BED_ERROR "/tmp/twice-ssh-deploy-test-bed.err"
-
-/* In the runner, before any test: the tests run in processes of their own, which learn how it
- * went from the files (the inventory, or the error). */
+/* In the runner, before any test and after the last. */
 ReportHook(PRE_ALL)(struct criterion_test_set *tests)
 {
     (void)tests;
-    if (geteuid() != 0)
-        return;
-    char *out = NULL, *err = NULL;
-    unlink(BED_INVENTORY);
-    unlink(BED_ERROR);
-    /* One bed per machine: another suite's (the test bed's own tests) goes first. */
-    for (int waited = 0; waited < 300000 && access("/run/twice-testbed", F_OK) == 0; waited += 500)
-        sleep_ms(500);
-    int status = run_capturing(TWICE_PATH,
-                               (const char *const[]){"testbed", "up", "2", "--clients", "2",
-                                                     "--inventory", BED_INVENTORY, NULL},
-                               60000, &out, &err);
-    FILE *f = status != 0 ? fopen(BED_ERROR, "w") : NULL;
-    if (f != NULL) {
-        fprintf(f, "status %d: %s", status, err != NULL ? err : "");
-        fclose(f);
-    }
-    free(out);
-    free(err);
+    bed_up(&bed, (const char *const[]){"2", "--clients", "2", NULL});
 }
 
 ReportHook(POST_ALL)(struct criterion_global_stats *stats)
 {
     (void)stats;
-    if (geteuid() != 0)
-        return;
-    char *err = NULL;
-    run_to_exit(TWICE_PATH, (const char *const[]){"testbed", "down", NULL}, 60000, &err);
-    free(err);
-    unlink(BED_ERROR);
+    bed_down(&bed);
 }
 
 void bed_init(void)
 {
-    if (geteuid() != 0)
-        cr_skip_test("the ssh deployer tests need root for the test bed (namespaces, sshd)");
-    char why[2048] = "";
-    FILE *f = fopen(BED_ERROR, "r");
-    if (f != NULL) {
-        size_t got = fread(why, 1, sizeof(why) - 1, f);
-        why[got] = '\0';
-        fclose(f);
-    }
-    cr_assert(access(BED_INVENTORY, F_OK) == 0, "the test bed did not come up: %s", why);
+    bed_require(&bed, "the ssh deployer tests");
     scratch_make();
 }
 
@@ -138,50 +104,9 @@ void write_scenario(const char *servers, double duration_s, char *path, size_t l
     write_scenario_with(servers, duration_s, "", path, len);
 }
 
-/* Every process that is not an sshd in the bed's namespaces whose names end with suffix ("":
- * all of them), listed in what; their count. */
-int strays_on(const char *suffix, char *what, size_t len)
-{
-    DIR *d = opendir(NETNS_DIR);
-    struct dirent *e;
-    int n = 0;
-    what[0] = '\0';
-    while (d != NULL && (e = readdir(d)) != NULL) {
-        size_t name_len = strlen(e->d_name);
-        if (strncmp(e->d_name, PREFIX, strlen(PREFIX)) != 0 || name_len < strlen(suffix) ||
-            strcmp(e->d_name + name_len - strlen(suffix), suffix) != 0)
-            continue;
-        char *pids = NULL, *err = NULL;
-        run_capturing("ip", (const char *const[]){"netns", "pids", e->d_name, NULL}, 10000, &pids,
-                      &err);
-        free(err);
-        for (char *p = pids, *end; p != NULL && *p != '\0'; p = end) {
-            long pid = strtol(p, &end, 10);
-            if (end == p)
-                break;
-            char path[64], comm[64] = "";
-            snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
-            FILE *f = fopen(path, "r");
-            if (f != NULL && fgets(comm, sizeof(comm), f) != NULL)
-                comm[strcspn(comm, "\n")] = '\0';
-            if (f != NULL)
-                fclose(f);
-            if (comm[0] != '\0' && strcmp(comm, "sshd") != 0 && process_alive((pid_t)pid)) {
-                n++;
-                snprintf(what + strlen(what), len - strlen(what), " %s:%ld(%s)", e->d_name, pid,
-                         comm);
-            }
-        }
-        free(pids);
-    }
-    if (d != NULL)
-        closedir(d);
-    return n;
-}
-
 int strays(char *what, size_t len)
 {
-    return strays_on("", what, len);
+    return bed_strays_on("", what, len);
 }
 
 /* Polls until no stray is left on the hosts whose namespaces end with suffix ("": all), nor a
@@ -190,7 +115,7 @@ void assert_nothing_left_on(const char *suffix, int timeout_ms, const char *afte
 {
     char what[4096];
     for (int waited = 0; waited <= timeout_ms; waited += 100) {
-        if (strays_on(suffix, what, sizeof(what)) == 0 &&
+        if (bed_strays_on(suffix, what, sizeof(what)) == 0 &&
             remote_script_files(what, sizeof(what)) == 0)
             return;
         sleep_ms(100);
@@ -269,33 +194,6 @@ char *read_all(int fd)
 pid_t start_run(const char *servers, double duration_s, int *err_fd)
 {
     return start_run_with(servers, duration_s, "", err_fd);
-}
-
-size_t masters_of(pid_t twice, const char *host, pid_t *masters, size_t max)
-{
-    size_t n, found = 0;
-    pid_t *children = children_of(twice, &n);
-    for (size_t i = 0; i < n; i++) {
-        char path[64], cmdline[2048];
-        snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)children[i]);
-        int fd = open(path, O_RDONLY);
-        ssize_t got = fd >= 0 ? read(fd, cmdline, sizeof(cmdline) - 1) : -1;
-        if (fd >= 0)
-            close(fd);
-        if (got <= 0)
-            continue;
-        cmdline[got] = '\0';
-        int master = 0, to_host = host == NULL;
-        for (ssize_t k = 0; k + 2 < got; k++) {
-            master |= cmdline[k] == '\0' && cmdline[k + 1] == '-' && cmdline[k + 2] == 'M' &&
-                      cmdline[k + 3] == '\0';
-            to_host |= host != NULL && cmdline[k] == '\0' && strcmp(cmdline + k + 1, host) == 0;
-        }
-        if (master && to_host && found < max)
-            masters[found++] = children[i];
-    }
-    free(children);
-    return found;
 }
 
 /* The newest report in the scratch folder, loaded. */

@@ -294,14 +294,16 @@ static breakdown_run measured_run(breakdown_server *servers, size_t n, double wi
                            .cores = 2};
 }
 
-Test(breakdown, capped_servers_at_their_caps_that_served_fewer_requests_per_cpu_second)
+Test(breakdown, capped_servers_with_their_share_that_served_fewer_requests_per_cpu_second)
 {
+    /* Each server held its share of the connections, used about its cap and was throttled in
+     * every period, and served 180952 requests per CPU-second against 213571 at one server:
+     * neither the front nor the cap took that; the system's evidence names it. */
     breakdown_server one[1] = {measured_server(0.21, 21, 21, 1.83, 1.83, 16, 44850)};
     breakdown_run reference = measured_run(one, 1, 2.02, 0.27);
-    breakdown_server four[4] = {measured_server(0.210, 21, 21, 1.46, 1.60, 13, 35420),
-                                measured_server(0.210, 21, 21, 1.70, 1.68, 19, 39180),
-                                measured_server(0.220, 21, 21, 1.57, 1.72, 22, 40310),
-                                measured_server(0.200, 21, 21, 1.65, 1.82, 10, 37200)};
+    breakdown_server four[4];
+    for (int i = 0; i < 4; i++)
+        four[i] = measured_server(0.21, 21, 21, 1.7, 1.7, 16, 38000);
     breakdown_run run = measured_run(four, 4, 2.04, 1.0);
     breakdown_input in = {.servers = 4,
                           .x1 = 21215,
@@ -312,16 +314,55 @@ Test(breakdown, capped_servers_at_their_caps_that_served_fewer_requests_per_cpu_
     breakdown b;
     cr_assert_eq(breakdown_compute(&in, &b), 1);
     assert_sums_to_loss(&b);
-    /* Every server used about its cap and was throttled in every period: neither the front
-     * nor the cap took their CPU; what they lost is each CPU-second's requests. */
     cr_assert_eq(b.largest, BREAKDOWN_SYSTEM);
-    cr_assert_lt(b.parts[BREAKDOWN_FRONT_IMBALANCE] + b.parts[BREAKDOWN_THROTTLING], 0.15 * b.lost,
-                 "front %g, throttling %g of %g", b.parts[BREAKDOWN_FRONT_IMBALANCE],
-                 b.parts[BREAKDOWN_THROTTLING], b.lost);
+    cr_assert_float_eq(b.parts[BREAKDOWN_FRONT_IMBALANCE], 0, 1e-9);
+    /* 0.103 cores against 0.104 at one server, held by the cap in every period. */
+    cr_assert_lt(b.parts[BREAKDOWN_THROTTLING], 0.1 * b.lost);
     cr_assert(strstr(b.evidence[BREAKDOWN_SYSTEM],
-                     "its servers served 181083 requests per CPU-second against 213571 at one "
+                     "its servers served 180952 requests per CPU-second against 213571 at one "
                      "server (+18% CPU per request), using 0.103 cores each against 0.104") != NULL,
               "%s", b.evidence[BREAKDOWN_SYSTEM]);
+    cr_assert(strstr(b.evidence[BREAKDOWN_FRONT_IMBALANCE],
+                     "nor served fewer requests per CPU-second for holding fewer connections "
+                     "than its share") != NULL,
+              "%s", b.evidence[BREAKDOWN_FRONT_IMBALANCE]);
+}
+
+Test(breakdown, a_capped_server_with_few_connections_serves_fewer_requests_per_cpu_second)
+{
+    /* cpu-capped.json, 16 connections per server, round 1 of a quiet run: reuseport gave
+     * server 3 seven connections. At its cap like the others, it served 110495 requests per
+     * CPU-second; those that held their share, 155074. */
+    breakdown_server one[1] = {measured_server(0.2, 20, 20, 1.717665, 1.740389, 16, 35673)};
+    breakdown_run reference = measured_run(one, 1, 2.009382, 0.27);
+    breakdown_server four[4] = {measured_server(0.2, 20, 20, 1.718505, 1.795205, 19, 31615),
+                                measured_server(0.21, 20, 20, 1.613677, 1.75065, 18, 31405),
+                                measured_server(0.2, 21, 21, 1.573429, 1.679825, 7, 22099),
+                                measured_server(0.2, 20, 20, 1.693474, 1.774043, 20, 31575)};
+    breakdown_run run = measured_run(four, 4, 2.006135, 0.95);
+    breakdown_input in = {.servers = 4,
+                          .x1 = 17455,
+                          .measured = 59347,
+                          .runs = &run,
+                          .nruns = 1,
+                          .ref = breakdown_reference_of(&reference, 1)};
+    breakdown b;
+    cr_assert_eq(breakdown_compute(&in, &b), 1);
+    assert_sums_to_loss(&b);
+    /* At its 0.0997 cores it would have served 0.0997 x 155074 = 15460 requests/s at the
+     * others' rate; it served 22099 / 2.006 = 11016. */
+    double cores = 0.2 / 2.006135, served = 22099 / 2.006135;
+    cr_assert_float_eq(b.parts[BREAKDOWN_FRONT_IMBALANCE], cores * (94595 / 0.61) - served, 1e-6);
+    cr_assert_str_eq(b.evidence[BREAKDOWN_FRONT_IMBALANCE],
+                     "round 1: server 3 held 7 of 64 connections (fair share 16.0) and served "
+                     "110495 requests per CPU-second at 0.100 cores, against 155074 for the "
+                     "servers that held their share (175369 at one server): with fewer requests "
+                     "in hand at each turn, each request cost it more CPU");
+    /* An even split: no server below its share, nothing lost to the front. */
+    for (int i = 0; i < 4; i++)
+        four[i].connections = 16;
+    cr_assert_eq(breakdown_compute(&in, &b), 1);
+    cr_assert_float_eq(b.parts[BREAKDOWN_FRONT_IMBALANCE], 0, 1e-9);
 }
 
 Test(breakdown, a_capped_server_idle_while_another_is_held_by_its_cap_is_the_front_s)
@@ -382,8 +423,9 @@ Test(breakdown, servers_all_idle_for_want_of_requests_are_the_load_s)
                      "among them too: the load did not bring them the requests") != NULL,
               "%s", b.evidence[BREAKDOWN_LOAD_GENERATOR]);
     cr_assert_str_eq(b.evidence[BREAKDOWN_FRONT_IMBALANCE],
-                     "round 1: no server idled while another had more work: each used as much "
-                     "CPU as the busiest, or one server alone (0.100 cores)");
+                     "round 1: no server idled while another had more work (each used as much "
+                     "CPU as the busiest, or one server alone: 0.100 cores), nor served fewer "
+                     "requests per CPU-second for holding fewer connections than its share");
 }
 
 Test(breakdown, a_load_generator_that_opened_fewer_connections_than_asked)

@@ -133,7 +133,61 @@ static void front_waiting(const breakdown_input *in, const breakdown_run *r, dou
         even);
 }
 
-/* CPU work: servers that idled while the busiest server of their run had more work than it. */
+/* The requests per CPU-second of r's servers that held at least their fair share of the
+ * connections; 0 when a count is missing or none did. */
+static double even_rate(const breakdown_run *r, double fair)
+{
+    double requests = 0, cpu = 0;
+    for (size_t i = 0; i < r->nservers; i++) {
+        const breakdown_server *s = &r->servers[i];
+        if (s->connections < 0 || s->requests < 0)
+            return 0;
+        if ((double)s->connections >= fair) {
+            requests += (double)s->requests;
+            cpu += s->cpu_s;
+        }
+    }
+    return share(requests, cpu);
+}
+
+/* What server s lost on the CPU it used to holding fewer connections than its share: the
+ * requests per CPU-second it fell below those that held theirs (even), at most what it fell
+ * below one server's rate. Requests/s; 0 when not counted. */
+static double few_connections_loss(const breakdown_input *in, const breakdown_run *r,
+                                   const breakdown_server *s, double fair, double even)
+{
+    if (s->connections < 0 || s->requests < 0 || !(s->cpu_s > 0) ||
+        (double)s->connections >= fair || !(even > 0))
+        return 0;
+    double cores = s->cpu_s / r->window_s, served = (double)s->requests / r->window_s;
+    return fmax(0, fmin(cores * per_core(in) - served, cores * even - served));
+}
+
+/* The sentence for server i that idled while the busiest server of its run had more work. */
+static void say_underfed(const breakdown_input *in, const breakdown_run *r, size_t i,
+                         const shortfall *f, const char *held, estimate *e)
+{
+    const breakdown_server *top = &r->servers[f->busiest];
+    char own[48], busiest[48], periods[64], top_held[48] = "";
+    requests_text(r, &r->servers[i], own, sizeof(own));
+    requests_text(r, top, busiest, sizeof(busiest));
+    periods_text(top, periods, sizeof(periods));
+    if (top->connections >= 0)
+        snprintf(top_held, sizeof(top_held), ", %ld connections", top->connections);
+    say(e,
+        "round %u: server %zu %s and used %.3f cores against %.3f at one server (%s), while "
+        "server %zu used %.3f (%s, %s%s): the front gave the work to a server that could not "
+        "take more",
+        r->round, i + 1, held, f->cores, in->ref.cpu_cores, own, f->busiest + 1,
+        top->cpu_s / r->window_s, busiest, periods, top_held);
+}
+
+/*
+ * CPU work: servers that idled while the busiest server of their run had more work than it,
+ * and servers that held fewer connections than their share and, at the CPU they used, served
+ * fewer requests per CPU-second than those that held theirs: a server at its cap with fewer
+ * requests in hand at each turn spends more of its quota per request.
+ */
 static void front_cpu(const breakdown_input *in, const breakdown_run *r, estimate *e)
 {
     double worst = -1, connections = 0;
@@ -142,35 +196,35 @@ static void front_cpu(const breakdown_input *in, const breakdown_run *r, estimat
         counted &= r->servers[i].connections >= 0;
         connections += (double)r->servers[i].connections;
     }
+    double fair = connections / (double)r->nservers, even = counted ? even_rate(r, fair) : 0;
     e->lost = 0;
     for (size_t i = 0; i < r->nservers; i++) {
         const breakdown_server *s = &r->servers[i];
         shortfall f = shortfall_of(in, r, i);
-        double loss = f.underfed * per_core(in);
-        e->lost += loss;
-        if (!(loss > worst) || loss <= 0)
+        double idle = f.underfed * per_core(in);
+        double few = few_connections_loss(in, r, s, fair, even);
+        e->lost += idle + few;
+        if (!(idle + few > worst) || idle + few <= 0)
             continue;
-        worst = loss;
-        const breakdown_server *top = &r->servers[f.busiest];
-        char held[96] = "its connections not counted", own[48], busiest[48], periods[64];
+        worst = idle + few;
+        char held[96] = "its connections not counted";
         if (counted)
             snprintf(held, sizeof(held), "held %ld of %.0f connections (fair share %.1f)",
-                     s->connections, connections, connections / (double)r->nservers);
-        requests_text(r, s, own, sizeof(own));
-        requests_text(r, top, busiest, sizeof(busiest));
-        periods_text(top, periods, sizeof(periods));
-        say(e,
-            "round %u: server %zu %s and used %.3f cores against %.3f at one server (%s), while "
-            "server %zu used %.3f (%s, %s%s%ld connections): the front gave the work to a "
-            "server that could not take more",
-            r->round, i + 1, held, f.cores, in->ref.cpu_cores, own, f.busiest + 1,
-            top->cpu_s / r->window_s, busiest, periods, counted ? ", " : "",
-            counted ? top->connections : 0L);
+                     s->connections, connections, fair);
+        if (idle >= few)
+            say_underfed(in, r, i, &f, held, e);
+        else
+            say(e,
+                "round %u: server %zu %s and served %.0f requests per CPU-second at %.3f cores, "
+                "against %.0f for the servers that held their share (%.0f at one server): with "
+                "fewer requests in hand at each turn, each request cost it more CPU",
+                r->round, i + 1, held, (double)s->requests / s->cpu_s, f.cores, even, per_core(in));
     }
     if (worst < 0)
         say(e,
-            "round %u: no server idled while another had more work: each used as much CPU as "
-            "the busiest, or one server alone (%.3f cores)",
+            "round %u: no server idled while another had more work (each used as much CPU as "
+            "the busiest, or one server alone: %.3f cores), nor served fewer requests per "
+            "CPU-second for holding fewer connections than its share",
             r->round, in->ref.cpu_cores);
 }
 

@@ -36,7 +36,15 @@
  *   actual split's bound lacks against an even split's. On CPU work, the
  *   servers' underfed CPU: the front gave the work to servers that could
  *   not take more (connections, requests and throttled periods of both
- *   named) while others idled; it needs no connection count.
+ *   named) while others idled; and, where the servers counted their
+ *   requests and connections, what a server that held fewer connections
+ *   than its share lost at the CPU it used: its requests per CPU-second
+ *   q_i below those of the servers that held their share, q_even, cost
+ *   cpu_i·(q_even − q_i), at most what it fell below one server's rate.
+ *   A capped server with few connections has few requests in hand each
+ *   time it runs and spends more of its quota per request (cpu-capped at
+ *   16 connections per server: reuseport gave one server 7 of 64, and it
+ *   served 110k requests per CPU-second against 155k for the others).
  * - throttling: the servers' held CPU.
  * - cpu_starvation: on CPU work, the servers' waited CPU. On a waiting route,
  *   where a request needs a CPU only for part of its time, a server's waiting

@@ -419,9 +419,25 @@ Test(breakdown, servers_all_idle_for_want_of_requests_are_the_load_s)
     cr_assert_float_eq(b.parts[BREAKDOWN_THROTTLING], 0, 1e-6);
     cr_assert_eq(b.largest, BREAKDOWN_LOAD_GENERATOR);
     cr_assert(strstr(b.evidence[BREAKDOWN_LOAD_GENERATOR],
-                     "the servers left 0.060 cores idle that one server alone used, the busiest "
-                     "among them too: the load did not bring them the requests") != NULL,
+                     "the servers left 12000 requests/s of the CPU one server alone used idle, "
+                     "the busiest among them too (0 of them explained by wrk's waits for a CPU): "
+                     "the load did not bring them the requests") != NULL,
               "%s", b.evidence[BREAKDOWN_LOAD_GENERATOR]);
+    /* wrk waited for a CPU as long as it ran, busy 30% of its thread: 2 x 20000 x 0.5 x 0.3
+     * of that idle is its waits'. */
+    run.wrk_runqueue_wait_s = 0.3;
+    cr_assert_eq(breakdown_compute(&in, &b), 1);
+    assert_sums_to_loss(&b);
+    cr_assert_float_eq(b.parts[BREAKDOWN_CPU_STARVATION], 6000, 1e-3);
+    cr_assert_float_eq(b.parts[BREAKDOWN_LOAD_GENERATOR], 6000, 1e-3);
+    /* Servers at their caps: wrk's waits took nothing from them. */
+    for (int i = 0; i < 2; i++) {
+        two[i].cpu_s = 0.1;
+        two[i].requests = 18000;
+    }
+    cr_assert_eq(breakdown_compute(&in, &b), 1);
+    cr_assert_float_eq(b.parts[BREAKDOWN_CPU_STARVATION], 0, 1e-9);
+    cr_assert_float_eq(b.parts[BREAKDOWN_LOAD_GENERATOR], 0, 1e-9);
     cr_assert_str_eq(b.evidence[BREAKDOWN_FRONT_IMBALANCE],
                      "round 1: no server idled while another had more work (each used as much "
                      "CPU as the busiest, or one server alone: 0.100 cores), nor served fewer "

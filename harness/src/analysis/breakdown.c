@@ -294,6 +294,26 @@ static double cpu_part_of_request(const breakdown_input *in, const breakdown_run
     return share(s->cpu_s, s->cpu_s + in->service_s * requests);
 }
 
+/* The requests/s no server had in hand on CPU work: the CPU every server left idle as the
+ * busiest did (shortfall_of), at what a core served at one server. */
+static double unloaded_loss(const breakdown_input *in, const breakdown_run *r)
+{
+    double unloaded = 0;
+    for (size_t i = 0; in->service_s <= 0 && i < r->nservers; i++)
+        unloaded += shortfall_of(in, r, i).unloaded;
+    return unloaded * per_core(in);
+}
+
+/* What wrk's waiting for a CPU beyond its reference cost: ideal·(w − w_ref)·b. On CPU work it
+ * slowed the load only where the servers idled for want of requests: at most that. */
+static double wrk_starved(const breakdown_input *in, const breakdown_run *r)
+{
+    double waited = share(r->wrk_runqueue_wait_s, r->wrk_cpu_s + r->wrk_runqueue_wait_s);
+    double busy = fmin(1, share(r->wrk_cpu_s, r->wrk_threads * r->window_s));
+    double lost = in->servers * in->x1 * fmax(0, waited - in->ref.wrk_wait_share) * busy;
+    return in->service_s <= 0 && per_core(in) > 0 ? fmin(lost, unloaded_loss(in, r)) : lost;
+}
+
 /* What one server's waiting for a CPU cost: its waited CPU on CPU work; on a waiting route, its
  * waiting share beyond the reference's of the part of a request that needs a CPU. */
 static double server_starved(const breakdown_input *in, const breakdown_run *r, size_t i)
@@ -318,8 +338,7 @@ static void cpu_starvation(const breakdown_input *in, const breakdown_run *r, es
         throttled += s->has_throttling ? s->runqueue_wait_s - breakdown_cpu_wait_s(s) : 0;
     }
     double wrk_waited = share(r->wrk_runqueue_wait_s, r->wrk_cpu_s + r->wrk_runqueue_wait_s);
-    double wrk_busy = fmin(1, share(r->wrk_cpu_s, r->wrk_threads * r->window_s));
-    e->lost += in->servers * in->x1 * fmax(0, wrk_waited - in->ref.wrk_wait_share) * wrk_busy;
+    e->lost += wrk_starved(in, r);
     char stalls[120] = "";
     if (throttled > 0)
         snprintf(stalls, sizeof(stalls),
@@ -349,16 +368,16 @@ static void load_generator(const breakdown_input *in, const breakdown_run *r, do
     if (r->wrk_connections_open >= 0)
         snprintf(open, sizeof(open), "%ld of %u connections open", r->wrk_connections_open,
                  r->wrk_connections_asked);
-    /* CPU work: the CPU no server had the requests to use. */
-    double unloaded = 0;
-    for (size_t i = 0; in->service_s <= 0 && i < r->nservers; i++)
-        unloaded += shortfall_of(in, r, i).unloaded;
-    if (unloaded > 0 && per_core(in) > 0) {
-        e->lost += unloaded * per_core(in);
+    /* CPU work: the CPU no server had the requests to use, less what wrk's waits for a CPU
+     * explain (cpu_starvation's). */
+    double unloaded = unloaded_loss(in, r), starved = wrk_starved(in, r);
+    if (unloaded > starved) {
+        e->lost += unloaded - starved;
         snprintf(idle, sizeof(idle),
-                 "; the servers left %.3f cores idle that one server alone used, the busiest "
-                 "among them too: the load did not bring them the requests",
-                 unloaded);
+                 "; the servers left %.0f requests/s of the CPU one server alone used idle, the "
+                 "busiest among them too (%.0f of them explained by wrk's waits for a CPU): the "
+                 "load did not bring them the requests",
+                 unloaded, starved);
     }
     say(e, "round %u: wrk used %.2f cores, %.0f%% of its %u threads (%.0f%% saturates it); %s%s",
         r->round, r->wrk_cpu_s / r->window_s, busy * 100, r->wrk_threads, BREAKDOWN_WRK_BUSY * 100,

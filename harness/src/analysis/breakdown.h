@@ -53,7 +53,9 @@
  *   of the part of a request that needs a CPU: cpu / (cpu + s·requests).
  *   wrk's own beyond its reference costs ideal·(w − w_ref)·b, b its busy
  *   share of its threads: a generator that waits only slows the load when
- *   it is busy. Foreign CPU shows itself through these waits; it is named
+ *   it is busy; on CPU work, at most the servers' unloaded CPU (a server at
+ *   its cap lost nothing to wrk's waits), the rest of which is the
+ *   load_generator's. Foreign CPU shows itself through these waits; it is named
  *   in the evidence and, beyond a threshold, flags the step (step_flags.h).
  * - load_generator: wrk opened fewer connections than asked (Debian's wrk
  *   does, wrk#509): ideal·(1 − open / asked), the load not offered; a

@@ -323,8 +323,8 @@ Test(breakdown, capped_servers_with_their_share_that_served_fewer_requests_per_c
                      "server (+18% CPU per request), using 0.103 cores each against 0.104") != NULL,
               "%s", b.evidence[BREAKDOWN_SYSTEM]);
     cr_assert(strstr(b.evidence[BREAKDOWN_FRONT_IMBALANCE],
-                     "nor served fewer requests per CPU-second for holding fewer connections "
-                     "than its share") != NULL,
+                     "nor served fewer requests per CPU-second for holding few connections "
+                     "against its share") != NULL,
               "%s", b.evidence[BREAKDOWN_FRONT_IMBALANCE]);
 }
 
@@ -358,6 +358,14 @@ Test(breakdown, a_capped_server_with_few_connections_serves_fewer_requests_per_c
                      "110495 requests per CPU-second at 0.100 cores, against 155074 for the "
                      "servers that held their share (175369 at one server): with fewer requests "
                      "in hand at each turn, each request cost it more CPU");
+    /* 15 of a fair share of 18: near it, within what the CPU figure resolves. */
+    four[2].connections = 15;
+    cr_assert_eq(breakdown_compute(&in, &b), 1);
+    cr_assert_float_eq(b.parts[BREAKDOWN_FRONT_IMBALANCE], 0, 1e-9);
+    /* 12 of a fair share of 17.25, below BREAKDOWN_FEW_CONNECTIONS of it: few. */
+    four[2].connections = 12;
+    cr_assert_eq(breakdown_compute(&in, &b), 1);
+    cr_assert_gt(b.parts[BREAKDOWN_FRONT_IMBALANCE], 0);
     /* An even split: no server below its share, nothing lost to the front. */
     for (int i = 0; i < 4; i++)
         four[i].connections = 16;
@@ -441,7 +449,7 @@ Test(breakdown, servers_all_idle_for_want_of_requests_are_the_load_s)
     cr_assert_str_eq(b.evidence[BREAKDOWN_FRONT_IMBALANCE],
                      "round 1: no server idled while another had more work (each used as much "
                      "CPU as the busiest, or one server alone: 0.100 cores), nor served fewer "
-                     "requests per CPU-second for holding fewer connections than its share");
+                     "requests per CPU-second for holding few connections against its share");
 }
 
 Test(breakdown, a_load_generator_that_opened_fewer_connections_than_asked)

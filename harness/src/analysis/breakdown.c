@@ -150,14 +150,14 @@ static double even_rate(const breakdown_run *r, double fair)
     return share(requests, cpu);
 }
 
-/* What server s lost on the CPU it used to holding fewer connections than its share: the
- * requests per CPU-second it fell below those that held theirs (even), at most what it fell
- * below one server's rate. Requests/s; 0 when not counted. */
+/* What server s lost on the CPU it used to holding few connections (BREAKDOWN_FEW_CONNECTIONS
+ * of its share): the requests per CPU-second it fell below those that held theirs (even), at
+ * most what it fell below one server's rate. Requests/s; 0 when not counted. */
 static double few_connections_loss(const breakdown_input *in, const breakdown_run *r,
                                    const breakdown_server *s, double fair, double even)
 {
     if (s->connections < 0 || s->requests < 0 || !(s->cpu_s > 0) ||
-        (double)s->connections >= fair || !(even > 0))
+        (double)s->connections > BREAKDOWN_FEW_CONNECTIONS * fair || !(even > 0))
         return 0;
     double cores = s->cpu_s / r->window_s, served = (double)s->requests / r->window_s;
     return fmax(0, fmin(cores * per_core(in) - served, cores * even - served));
@@ -184,7 +184,7 @@ static void say_underfed(const breakdown_input *in, const breakdown_run *r, size
 
 /*
  * CPU work: servers that idled while the busiest server of their run had more work than it,
- * and servers that held fewer connections than their share and, at the CPU they used, served
+ * and servers that held few connections against their share and, at the CPU they used, served
  * fewer requests per CPU-second than those that held theirs: a server at its cap with fewer
  * requests in hand at each turn spends more of its quota per request.
  */
@@ -224,7 +224,7 @@ static void front_cpu(const breakdown_input *in, const breakdown_run *r, estimat
         say(e,
             "round %u: no server idled while another had more work (each used as much CPU as "
             "the busiest, or one server alone: %.3f cores), nor served fewer requests per "
-            "CPU-second for holding fewer connections than its share",
+            "CPU-second for holding few connections against its share",
             r->round, in->ref.cpu_cores);
 }
 

@@ -37,8 +37,9 @@
  *   servers' underfed CPU: the front gave the work to servers that could
  *   not take more (connections, requests and throttled periods of both
  *   named) while others idled; and, where the servers counted their
- *   requests and connections, what a server that held fewer connections
- *   than its share lost at the CPU it used: its requests per CPU-second
+ *   requests and connections, what a server that held few connections (at
+ *   most BREAKDOWN_FEW_CONNECTIONS of its share) lost at the CPU it used:
+ *   its requests per CPU-second
  *   q_i below those of the servers that held their share, q_even, cost
  *   cpu_i·(q_even − q_i), at most what it fell below one server's rate.
  *   A capped server with few connections has few requests in hand each
@@ -99,6 +100,11 @@ enum breakdown_part {
     BREAKDOWN_PARTS
 };
 
+/* A server that held at most this share of its fair share of the connections has few requests
+ * in hand at each turn. Nearer its share, the difference in its requests per CPU-second is
+ * within what a window's CPU figure resolves (10 ms ticks where the cgroup's own usage is not
+ * read: 5% of a tenth of a core over 2 s), and measured at 64 connections per server it was. */
+#define BREAKDOWN_FEW_CONNECTIONS 0.80
 /* Busier than this (of its threads), wrk starts to measure itself rather than the servers. */
 #define BREAKDOWN_WRK_BUSY 0.80
 /* A shared service that used this share of its CPU cap, or was throttled this share of the

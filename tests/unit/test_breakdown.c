@@ -263,9 +263,7 @@ Test(breakdown, threads_waiting_for_a_cpu_are_starvation)
     cr_assert_float_eq(b.parts[BREAKDOWN_CPU_STARVATION], 0, 1e-6);
 }
 
-/* cpu-capped.json on this machine (round 1 of a run, 16 connections per server): one server at
- * 0.104 cores served 21215 requests/s; four, each at its cap and throttled in every period,
- * served fewer requests per CPU-second. */
+/* A capped server's figures over a window, as cpu-capped.json's runs measure them. */
 static breakdown_server measured_server(double cpu_s, long nr_throttled, long nr_periods,
                                         double throttled_s, double wait_s, long connections,
                                         long requests)

@@ -2,7 +2,8 @@
  * fuzz_breakdown.c - the loss breakdown (breakdown.h) and the step's flags
  * (step_flags.h) over arbitrary measured figures: bytes become up to 4 runs
  * of up to 8 servers each, with CPU, waits, throttling and connections from
- * nothing to far more than a window holds, counts not taken (-1), a shared
+ * nothing to far more than a window holds, throttled periods (more than
+ * the periods, too), requests, counts not taken (-1), a shared
  * service's CPU and throttling (or none) under a cap (or none), and the
  * reference and route of the step. Whatever the figures, a breakdown's
  * parts must be finite, never negative, sum to the loss, and go out as
@@ -37,11 +38,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t k = 0; k < nruns; k++) {
         double window = 0.1 + figure(data, size, &at, 2);
         for (size_t i = 0; i < nservers; i++)
-            servers[k][i] = (breakdown_server){.cpu_s = figure(data, size, &at, window),
-                                               .runqueue_wait_s = figure(data, size, &at, window),
-                                               .has_throttling = (int)(next(data, size, &at) & 1),
-                                               .throttled_s = figure(data, size, &at, window),
-                                               .connections = (long)next(data, size, &at) - 1};
+            servers[k][i] = (breakdown_server){
+                .cpu_s = figure(data, size, &at, window),
+                .runqueue_wait_s = figure(data, size, &at, window),
+                .has_throttling = (int)(next(data, size, &at) & 1),
+                .throttled_s = figure(data, size, &at, window),
+                .nr_throttled = (long)next(data, size, &at) - 1,
+                .nr_periods = (long)next(data, size, &at) - 1,
+                .connections = (long)next(data, size, &at) - 1,
+                .requests = (long)(next(data, size, &at) << 8 | next(data, size, &at)) - 1};
         runs[k] = (breakdown_run){.round = (unsigned)k + 1,
                                   .window_s = window,
                                   .servers = servers[k],

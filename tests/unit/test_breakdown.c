@@ -17,11 +17,13 @@
 #include "breakdown_json.h"
 #include "rng.h"
 
-/* A run of n servers over a 1 s window where nothing is amiss: connections even, no waits. */
+/* A run of n servers over a 1 s window where nothing is amiss: connections even, no waits,
+ * requests not counted. */
 static breakdown_run quiet_run(breakdown_server *servers, size_t n, unsigned connections)
 {
     for (size_t i = 0; i < n; i++)
-        servers[i] = (breakdown_server){.cpu_s = 0.1, .connections = connections / n};
+        servers[i] =
+            (breakdown_server){.cpu_s = 0.1, .connections = connections / n, .requests = -1};
     return (breakdown_run){.round = 1,
                            .window_s = 1,
                            .servers = servers,
@@ -134,19 +136,28 @@ Test(breakdown, capped_servers_underfed_by_the_front_on_cpu_work)
               "%s", b.evidence[BREAKDOWN_FRONT_IMBALANCE]);
 }
 
-Test(breakdown, throttling_beyond_what_the_cap_implies)
+/* Server i capped: throttled in nr_throttled of 20 CFS periods, throttled_s in all. */
+static void capped(breakdown_server *s, long nr_throttled, double throttled_s)
 {
-    /* At one server the cap held it back 10% of the window; at two, server 2 50%. */
+    s->has_throttling = 1;
+    s->nr_throttled = nr_throttled;
+    s->nr_periods = 20;
+    s->throttled_s = throttled_s;
+    s->runqueue_wait_s = throttled_s; /* the kernel counts a throttled stall as waiting */
+}
+
+Test(breakdown, a_server_its_cap_stopped_short_is_throttling)
+{
+    /* At one server the cap held it in each of 20 periods at 0.1 cores; at two, server 2 was
+     * held in each period as well, yet used 0.06 cores: its cap ended its turns early. */
     breakdown_server reference_servers[1];
     breakdown_run reference = quiet_run(reference_servers, 1, 16);
-    reference_servers[0].has_throttling = 1;
-    reference_servers[0].throttled_s = 0.1;
+    capped(&reference_servers[0], 20, 0.85);
     breakdown_server servers[2];
     breakdown_run run = quiet_run(servers, 2, 32);
-    for (int i = 0; i < 2; i++)
-        servers[i].has_throttling = 1;
-    servers[0].throttled_s = 0.1;
-    servers[1].throttled_s = 0.5;
+    capped(&servers[0], 20, 0.85);
+    capped(&servers[1], 20, 0.9);
+    servers[1].cpu_s = 0.06;
     breakdown_input in = {.servers = 2,
                           .x1 = 1000,
                           .measured = 1500,
@@ -156,12 +167,52 @@ Test(breakdown, throttling_beyond_what_the_cap_implies)
     breakdown b;
     cr_assert_eq(breakdown_compute(&in, &b), 1);
     assert_sums_to_loss(&b);
+    /* 0.04 cores short at 10000 requests per core. */
     cr_assert_float_eq(b.parts[BREAKDOWN_THROTTLING], 400, 1e-6);
+    cr_assert_float_eq(b.parts[BREAKDOWN_CPU_STARVATION], 0, 1e-6);
+    cr_assert_float_eq(b.parts[BREAKDOWN_FRONT_IMBALANCE], 0, 1e-6);
     cr_assert_eq(b.largest, BREAKDOWN_THROTTLING);
-    cr_assert(strstr(b.evidence[BREAKDOWN_THROTTLING],
-                     "server 2 was throttled 0.500 s of a 1.00 s window (50%; 10% at one "
-                     "server)") != NULL,
-              "%s", b.evidence[BREAKDOWN_THROTTLING]);
+    cr_assert_str_eq(b.evidence[BREAKDOWN_THROTTLING],
+                     "round 1: server 2 was throttled in 20 of 20 CFS periods (100%; 100% at one "
+                     "server), 0.900 s in all, and used 0.060 cores against 0.100 at one server");
+    /* Held in half the periods: half its shortfall is the cap's, the other half it idled
+     * while server 1, at the cap, had more work than it could take. */
+    servers[1].nr_throttled = 10;
+    cr_assert_eq(breakdown_compute(&in, &b), 1);
+    assert_sums_to_loss(&b);
+    cr_assert_float_eq(b.parts[BREAKDOWN_THROTTLING], 200, 1e-6);
+    cr_assert_float_eq(b.parts[BREAKDOWN_FRONT_IMBALANCE], 200, 1e-6);
+}
+
+Test(breakdown, throttled_longer_at_the_same_cpu_is_no_loss)
+{
+    /* The old reading: throttled 50% of the window against 10% at one server cost 40% of
+     * X(1). But a server that used all the CPU one server used ran out its quota sooner in
+     * each period, which is what more work does: it lost nothing to its cap. */
+    breakdown_server reference_servers[1];
+    breakdown_run reference = quiet_run(reference_servers, 1, 16);
+    capped(&reference_servers[0], 20, 0.1);
+    breakdown_server servers[2];
+    breakdown_run run = quiet_run(servers, 2, 32);
+    capped(&servers[0], 20, 0.1);
+    capped(&servers[1], 20, 0.5);
+    breakdown_input in = {.servers = 2,
+                          .x1 = 1000,
+                          .measured = 1500,
+                          .runs = &run,
+                          .nruns = 1,
+                          .ref = breakdown_reference_of(&reference, 1)};
+    breakdown b;
+    cr_assert_eq(breakdown_compute(&in, &b), 1);
+    assert_sums_to_loss(&b);
+    cr_assert_float_eq(b.parts[BREAKDOWN_THROTTLING], 0, 1e-9);
+    /* Nor is the stall waiting for a CPU. */
+    cr_assert_float_eq(b.parts[BREAKDOWN_CPU_STARVATION], 0, 1e-9);
+    cr_assert_float_eq(b.parts[BREAKDOWN_SYSTEM], 500, 1e-9);
+    cr_assert(strstr(b.evidence[BREAKDOWN_CPU_STARVATION],
+                     "waited 0.000 s for a CPU (their cgroups' 0.600 s throttled, which the "
+                     "kernel counts as waiting, left out)") != NULL,
+              "%s", b.evidence[BREAKDOWN_CPU_STARVATION]);
 }
 
 Test(breakdown, threads_waiting_for_a_cpu_are_starvation)
@@ -170,9 +221,11 @@ Test(breakdown, threads_waiting_for_a_cpu_are_starvation)
     breakdown_run reference = quiet_run(reference_servers, 1, 16);
     breakdown_server servers[2];
     breakdown_run run = quiet_run(servers, 2, 32);
-    /* Each server waited as long as it ran: half its runnable time. */
-    for (int i = 0; i < 2; i++)
-        servers[i].runqueue_wait_s = 0.1;
+    /* Each server waited as long as it ran, and ran half what one server alone ran. */
+    for (int i = 0; i < 2; i++) {
+        servers[i].cpu_s = 0.05;
+        servers[i].runqueue_wait_s = 0.05;
+    }
     run.foreign_cpu_s = 0.9;
     breakdown_input in = {.servers = 2,
                           .x1 = 1000,
@@ -186,11 +239,215 @@ Test(breakdown, threads_waiting_for_a_cpu_are_starvation)
     cr_assert_float_eq(b.parts[BREAKDOWN_CPU_STARVATION], 1000, 1e-6);
     cr_assert_eq(b.largest, BREAKDOWN_CPU_STARVATION);
     cr_assert(strstr(b.evidence[BREAKDOWN_CPU_STARVATION],
-                     "waited 0.200 s for a CPU and ran 0.200 s (50% of their runnable time, "
+                     "waited 0.100 s for a CPU and ran 0.100 s (50% of their runnable time, "
                      "0% at one server)") != NULL &&
                   strstr(b.evidence[BREAKDOWN_CPU_STARVATION],
                          "processes twice did not start used 0.90 of 2 cores") != NULL,
               "%s", b.evidence[BREAKDOWN_CPU_STARVATION]);
+    /* Capped servers: the throttled stalls in their run-queue delay are not waits for a CPU;
+     * only what is beyond them is. */
+    for (int i = 0; i < 2; i++) {
+        capped(&servers[i], 10, 0.8);
+        servers[i].runqueue_wait_s = 0.85;
+    }
+    cr_assert_eq(breakdown_compute(&in, &b), 1);
+    assert_sums_to_loss(&b);
+    cr_assert_float_eq(b.parts[BREAKDOWN_CPU_STARVATION], 1000, 1e-6);
+    cr_assert(strstr(b.evidence[BREAKDOWN_CPU_STARVATION],
+                     "waited 0.100 s for a CPU (their cgroups' 1.600 s throttled") != NULL,
+              "%s", b.evidence[BREAKDOWN_CPU_STARVATION]);
+    /* As long as they ran at one server: their waits cost them nothing. */
+    for (int i = 0; i < 2; i++)
+        servers[i].cpu_s = 0.1;
+    cr_assert_eq(breakdown_compute(&in, &b), 1);
+    cr_assert_float_eq(b.parts[BREAKDOWN_CPU_STARVATION], 0, 1e-6);
+}
+
+/* A capped server's figures over a window, as cpu-capped.json's runs measure them. */
+static breakdown_server measured_server(double cpu_s, long nr_throttled, long nr_periods,
+                                        double throttled_s, double wait_s, long connections,
+                                        long requests)
+{
+    return (breakdown_server){.cpu_s = cpu_s,
+                              .runqueue_wait_s = wait_s,
+                              .has_throttling = 1,
+                              .throttled_s = throttled_s,
+                              .nr_throttled = nr_throttled,
+                              .nr_periods = nr_periods,
+                              .connections = connections,
+                              .requests = requests};
+}
+
+static breakdown_run measured_run(breakdown_server *servers, size_t n, double window_s,
+                                  double wrk_cpu_s)
+{
+    return (breakdown_run){.round = 1,
+                           .window_s = window_s,
+                           .servers = servers,
+                           .nservers = n,
+                           .wrk_cpu_s = wrk_cpu_s,
+                           .wrk_threads = 1,
+                           .wrk_connections_open = 16 * (long)n,
+                           .wrk_connections_asked = 16 * (unsigned)n,
+                           .cores = 2};
+}
+
+Test(breakdown, capped_servers_with_their_share_that_served_fewer_requests_per_cpu_second)
+{
+    /* Each server held its share of the connections, used about its cap and was throttled in
+     * every period, and served 180952 requests per CPU-second against 213571 at one server:
+     * neither the front nor the cap took that; the system's evidence names it. */
+    breakdown_server one[1] = {measured_server(0.21, 21, 21, 1.83, 1.83, 16, 44850)};
+    breakdown_run reference = measured_run(one, 1, 2.02, 0.27);
+    breakdown_server four[4];
+    for (int i = 0; i < 4; i++)
+        four[i] = measured_server(0.21, 21, 21, 1.7, 1.7, 16, 38000);
+    breakdown_run run = measured_run(four, 4, 2.04, 1.0);
+    breakdown_input in = {.servers = 4,
+                          .x1 = 21215,
+                          .measured = 74600,
+                          .runs = &run,
+                          .nruns = 1,
+                          .ref = breakdown_reference_of(&reference, 1)};
+    breakdown b;
+    cr_assert_eq(breakdown_compute(&in, &b), 1);
+    assert_sums_to_loss(&b);
+    cr_assert_eq(b.largest, BREAKDOWN_SYSTEM);
+    cr_assert_float_eq(b.parts[BREAKDOWN_FRONT_IMBALANCE], 0, 1e-9);
+    /* 0.103 cores against 0.104 at one server, held by the cap in every period. */
+    cr_assert_lt(b.parts[BREAKDOWN_THROTTLING], 0.1 * b.lost);
+    cr_assert(strstr(b.evidence[BREAKDOWN_SYSTEM],
+                     "its servers served 180952 requests per CPU-second against 213571 at one "
+                     "server (+18% CPU per request), using 0.103 cores each against 0.104") != NULL,
+              "%s", b.evidence[BREAKDOWN_SYSTEM]);
+    cr_assert(strstr(b.evidence[BREAKDOWN_FRONT_IMBALANCE],
+                     "nor served fewer requests per CPU-second for holding few connections "
+                     "against its share") != NULL,
+              "%s", b.evidence[BREAKDOWN_FRONT_IMBALANCE]);
+}
+
+Test(breakdown, a_capped_server_with_few_connections_serves_fewer_requests_per_cpu_second)
+{
+    /* cpu-capped.json, 16 connections per server, round 1 of a quiet run: reuseport gave
+     * server 3 seven connections. At its cap like the others, it served 110495 requests per
+     * CPU-second; those that held their share, 155074. */
+    breakdown_server one[1] = {measured_server(0.2, 20, 20, 1.717665, 1.740389, 16, 35673)};
+    breakdown_run reference = measured_run(one, 1, 2.009382, 0.27);
+    breakdown_server four[4] = {measured_server(0.2, 20, 20, 1.718505, 1.795205, 19, 31615),
+                                measured_server(0.21, 20, 20, 1.613677, 1.75065, 18, 31405),
+                                measured_server(0.2, 21, 21, 1.573429, 1.679825, 7, 22099),
+                                measured_server(0.2, 20, 20, 1.693474, 1.774043, 20, 31575)};
+    breakdown_run run = measured_run(four, 4, 2.006135, 0.95);
+    breakdown_input in = {.servers = 4,
+                          .x1 = 17455,
+                          .measured = 59347,
+                          .runs = &run,
+                          .nruns = 1,
+                          .ref = breakdown_reference_of(&reference, 1)};
+    breakdown b;
+    cr_assert_eq(breakdown_compute(&in, &b), 1);
+    assert_sums_to_loss(&b);
+    /* At its 0.0997 cores it would have served 0.0997 x 155074 = 15460 requests/s at the
+     * others' rate; it served 22099 / 2.006 = 11016. */
+    double cores = 0.2 / 2.006135, served = 22099 / 2.006135;
+    cr_assert_float_eq(b.parts[BREAKDOWN_FRONT_IMBALANCE], cores * (94595 / 0.61) - served, 1e-6);
+    cr_assert_str_eq(b.evidence[BREAKDOWN_FRONT_IMBALANCE],
+                     "round 1: server 3 held 7 of 64 connections (fair share 16.0) and served "
+                     "110495 requests per CPU-second at 0.100 cores, against 155074 for the "
+                     "servers that held their share (175369 at one server): with fewer requests "
+                     "in hand at each turn, each request cost it more CPU");
+    /* 15 of a fair share of 18: near it, within what the CPU figure resolves. */
+    four[2].connections = 15;
+    cr_assert_eq(breakdown_compute(&in, &b), 1);
+    cr_assert_float_eq(b.parts[BREAKDOWN_FRONT_IMBALANCE], 0, 1e-9);
+    /* 12 of a fair share of 17.25, below BREAKDOWN_FEW_CONNECTIONS of it: few. */
+    four[2].connections = 12;
+    cr_assert_eq(breakdown_compute(&in, &b), 1);
+    cr_assert_gt(b.parts[BREAKDOWN_FRONT_IMBALANCE], 0);
+    /* An even split: no server below its share, nothing lost to the front. */
+    for (int i = 0; i < 4; i++)
+        four[i].connections = 16;
+    cr_assert_eq(breakdown_compute(&in, &b), 1);
+    cr_assert_float_eq(b.parts[BREAKDOWN_FRONT_IMBALANCE], 0, 1e-9);
+}
+
+Test(breakdown, a_capped_server_idle_while_another_is_held_by_its_cap_is_the_front_s)
+{
+    /* Server 1 got 26 connections and was held by its cap in every period; server 2 got 6
+     * and idled: 0.06 cores, throttled in 4 of 20 periods. */
+    breakdown_server one[1] = {measured_server(0.1, 20, 20, 0.8, 0.8, 16, 20000)};
+    breakdown_run reference = measured_run(one, 1, 1, 0.1);
+    breakdown_server two[2] = {measured_server(0.1, 20, 20, 0.85, 0.85, 26, 20000),
+                               measured_server(0.06, 4, 20, 0.05, 0.05, 6, 12000)};
+    breakdown_run run = measured_run(two, 2, 1, 0.2);
+    breakdown_input in = {.servers = 2,
+                          .x1 = 20000,
+                          .measured = 31500,
+                          .runs = &run,
+                          .nruns = 1,
+                          .ref = breakdown_reference_of(&reference, 1)};
+    breakdown b;
+    cr_assert_eq(breakdown_compute(&in, &b), 1);
+    assert_sums_to_loss(&b);
+    /* 0.04 cores short, a fifth of it held by its cap (4 of the reference's 20 periods): 0.008
+     * cores, 1600 requests/s; the other 0.032, while server 1 was at 0.1, 6400. */
+    cr_assert_float_eq(b.parts[BREAKDOWN_THROTTLING], 1600, 1e-3);
+    cr_assert_float_eq(b.parts[BREAKDOWN_FRONT_IMBALANCE], 6400, 1e-3);
+    cr_assert_eq(b.largest, BREAKDOWN_FRONT_IMBALANCE);
+    cr_assert_str_eq(b.evidence[BREAKDOWN_FRONT_IMBALANCE],
+                     "round 1: server 2 held 6 of 32 connections (fair share 16.0) and used 0.060 "
+                     "cores against 0.100 at one server (12000 requests/s), while server 1 used "
+                     "0.100 (20000 requests/s, throttled in 20 of 20 CFS periods, 26 "
+                     "connections): the front gave the work to a server that could not take "
+                     "more");
+}
+
+Test(breakdown, servers_all_idle_for_want_of_requests_are_the_load_s)
+{
+    /* Each server used 0.07 cores and was never throttled: none had the work to use its cap,
+     * whatever the front did. */
+    breakdown_server one[1] = {measured_server(0.1, 20, 20, 0.8, 0.8, 16, 20000)};
+    breakdown_run reference = measured_run(one, 1, 1, 0.1);
+    breakdown_server two[2] = {measured_server(0.07, 0, 20, 0, 0, 16, 14000),
+                               measured_server(0.07, 0, 20, 0, 0, 16, 14000)};
+    breakdown_run run = measured_run(two, 2, 1, 0.3);
+    breakdown_input in = {.servers = 2,
+                          .x1 = 20000,
+                          .measured = 28000,
+                          .runs = &run,
+                          .nruns = 1,
+                          .ref = breakdown_reference_of(&reference, 1)};
+    breakdown b;
+    cr_assert_eq(breakdown_compute(&in, &b), 1);
+    assert_sums_to_loss(&b);
+    cr_assert_float_eq(b.parts[BREAKDOWN_LOAD_GENERATOR], 12000, 1e-3);
+    cr_assert_float_eq(b.parts[BREAKDOWN_FRONT_IMBALANCE], 0, 1e-6);
+    cr_assert_float_eq(b.parts[BREAKDOWN_THROTTLING], 0, 1e-6);
+    cr_assert_eq(b.largest, BREAKDOWN_LOAD_GENERATOR);
+    cr_assert(strstr(b.evidence[BREAKDOWN_LOAD_GENERATOR],
+                     "the servers left 12000 requests/s of the CPU one server alone used idle, "
+                     "the busiest among them too (0 of them explained by wrk's waits for a CPU): "
+                     "the load did not bring them the requests") != NULL,
+              "%s", b.evidence[BREAKDOWN_LOAD_GENERATOR]);
+    /* wrk waited for a CPU as long as it ran, busy 30% of its thread: 2 x 20000 x 0.5 x 0.3
+     * of that idle is its waits'. */
+    run.wrk_runqueue_wait_s = 0.3;
+    cr_assert_eq(breakdown_compute(&in, &b), 1);
+    assert_sums_to_loss(&b);
+    cr_assert_float_eq(b.parts[BREAKDOWN_CPU_STARVATION], 6000, 1e-3);
+    cr_assert_float_eq(b.parts[BREAKDOWN_LOAD_GENERATOR], 6000, 1e-3);
+    /* Servers at their caps: wrk's waits took nothing from them. */
+    for (int i = 0; i < 2; i++) {
+        two[i].cpu_s = 0.1;
+        two[i].requests = 18000;
+    }
+    cr_assert_eq(breakdown_compute(&in, &b), 1);
+    cr_assert_float_eq(b.parts[BREAKDOWN_CPU_STARVATION], 0, 1e-9);
+    cr_assert_float_eq(b.parts[BREAKDOWN_LOAD_GENERATOR], 0, 1e-9);
+    cr_assert_str_eq(b.evidence[BREAKDOWN_FRONT_IMBALANCE],
+                     "round 1: no server idled while another had more work (each used as much "
+                     "CPU as the busiest, or one server alone: 0.100 cores), nor served fewer "
+                     "requests per CPU-second for holding few connections against its share");
 }
 
 Test(breakdown, a_load_generator_that_opened_fewer_connections_than_asked)
@@ -246,9 +503,12 @@ Test(breakdown, figures_not_measured_are_said_and_leave_the_loss_to_the_system)
     breakdown_run run = quiet_run(servers, 2, 32);
     servers[1].connections = -1;   /* not counted */
     run.wrk_connections_open = -1; /* nor wrk's */
+    /* A waiting route: its front is read from the connections (Little's law); on CPU work it
+     * is read from the servers' CPU and needs none. */
     breakdown_input in = {.servers = 2,
                           .x1 = 1000,
                           .measured = 1800,
+                          .service_s = 0.02,
                           .runs = &run,
                           .nruns = 1,
                           .ref = breakdown_reference_of(&run, 1)};

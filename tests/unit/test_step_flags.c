@@ -151,6 +151,32 @@ Test(step_flags, run_queue_waits_are_a_disturbance_only_with_foreign_cpu)
     cr_assert(!step_flag_is_disturbed("load generator saturated: wrk used 95% of its 2 threads"));
 }
 
+Test(step_flags, a_capped_server_s_throttled_stalls_are_not_waits_for_a_cpu)
+{
+    /* cpu-capped.json: a server capped at a tenth of a core is throttled most of each period,
+     * and the kernel counts that stall as run-queue delay (0.85 of its 0.9 s here). Beside
+     * 0.3 foreign cores that left the machine idle enough, that is its cap, not a
+     * disturbance. */
+    breakdown_server capped[2];
+    breakdown_run beside = window(capped, 0.6, 1.8);
+    for (int i = 0; i < 2; i++) {
+        capped[i].has_throttling = 1;
+        capped[i].throttled_s = 1.7;
+    }
+    json_t *flags = flags_of(&beside, 1);
+    cr_assert_eq(json_array_size(flags), 0, "%s", flags_text(flags));
+    json_decref(flags);
+    /* What they waited beyond their stalls still counts: 0.4 s each, as long as they ran. */
+    for (int i = 0; i < 2; i++)
+        capped[i].runqueue_wait_s = 2.1;
+    flags = flags_of(&beside, 1);
+    cr_assert_str_eq(flags_text(flags),
+                     "disturbed: round 2: the servers' threads waited for a CPU 50% of their "
+                     "runnable time (threshold 25%) while processes twice did not start used "
+                     "0.30 cores | ");
+    json_decref(flags);
+}
+
 Test(step_flags, a_disturbed_step_makes_the_verdict_invalid)
 {
     /* The run marks a flagged step invalid; the analysis never reads its figure as the

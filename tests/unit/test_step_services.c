@@ -68,3 +68,29 @@ Test(step_services, runs_without_services_have_none)
     json_decref(summary);
     json_decref(runs);
 }
+
+Test(step_services, the_breakdown_reads_each_server_s_periods_and_requests_or_their_absence)
+{
+    json_t *runs = json_pack(
+        "[{s:f, s:{s:f, s:[{s:f, s:f, s:f, s:I, s:I, s:I, s:I}, {s:f, s:n, s:n, s:n, s:n, "
+        "s:n}]}}]",
+        "throughput", 10.0, "resources", "window_s", 1.0, "servers", "cpu_s", 0.1,
+        "runqueue_wait_s", 0.9, "throttled_s", 0.85, "nr_throttled", (json_int_t)20, "nr_periods",
+        (json_int_t)21, "connections", (json_int_t)16, "requests", (json_int_t)20000, "cpu_s", 0.1,
+        "throttled_s", "nr_throttled", "nr_periods", "connections", "requests");
+    step_figures figures;
+    cr_assert_eq(step_figures_read(runs, 1, &figures), 0);
+    const breakdown_server *capped = &figures.runs[0].servers[0];
+    cr_assert_eq(capped->has_throttling, 1);
+    cr_assert_eq(capped->nr_throttled, 20);
+    cr_assert_eq(capped->nr_periods, 21);
+    cr_assert_eq(capped->requests, 20000);
+    cr_assert_float_eq(breakdown_cpu_wait_s(capped), 0.05, 1e-9);
+    const breakdown_server *unknown = &figures.runs[0].servers[1];
+    cr_assert_eq(unknown->has_throttling, 0);
+    cr_assert_eq(unknown->nr_periods, -1, "a null count is not a counted 0");
+    cr_assert_eq(unknown->requests, -1);
+    cr_assert_eq(unknown->connections, -1);
+    step_figures_free(&figures);
+    json_decref(runs);
+}

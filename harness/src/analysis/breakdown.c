@@ -2,7 +2,9 @@
  * breakdown.c - see breakdown.h for how each part is estimated. Each run
  * gives its estimates and the sentence that names its figures; the step's
  * part is the mean over its runs, and its evidence the sentence of the run
- * that showed the most of it.
+ * that showed the most of it. A server's CPU below the reference's is split
+ * once (shortfall_of) and each part takes its share of it, so that no CPU
+ * is counted twice.
  */
 #include <math.h>
 #include <stdarg.h>
@@ -41,6 +43,72 @@ static double share(double part, double whole)
     return whole > 0 ? part / whole : 0;
 }
 
+double breakdown_cpu_wait_s(const breakdown_server *s)
+{
+    return s->has_throttling ? fmax(0, s->runqueue_wait_s - s->throttled_s) : s->runqueue_wait_s;
+}
+
+/* The share of its CFS periods a server's cgroup throttled it in; -1: not counted. */
+static double throttled_periods(const breakdown_server *s)
+{
+    return s->has_throttling && s->nr_periods > 0 ? (double)s->nr_throttled / s->nr_periods : -1;
+}
+
+/* What a core of server served at the reference (x1 / u_ref); 0: not known. */
+static double per_core(const breakdown_input *in)
+{
+    return in->ref.known && in->ref.cpu_cores > 0 ? in->x1 / in->ref.cpu_cores : 0;
+}
+
+/* Where a server's CPU below the reference's went (breakdown.h), in cores: each part >= 0,
+ * together the shortfall. */
+typedef struct shortfall {
+    double cores;    /* its CPU per second of window */
+    size_t busiest;  /* the server of its run that used the most CPU */
+    double waited;   /* runnable, waiting for a CPU */
+    double held;     /* throttled by its cgroup */
+    double underfed; /* idle while the busiest server was not */
+    double unloaded; /* idle as the busiest server was */
+} shortfall;
+
+static shortfall shortfall_of(const breakdown_input *in, const breakdown_run *r, size_t i)
+{
+    const breakdown_server *s = &r->servers[i];
+    shortfall f = {.cores = s->cpu_s / r->window_s};
+    for (size_t j = 1; j < r->nservers; j++)
+        if (r->servers[j].cpu_s > r->servers[f.busiest].cpu_s)
+            f.busiest = j;
+    double top = r->servers[f.busiest].cpu_s / r->window_s;
+    double left = fmax(0, in->ref.cpu_cores - f.cores);
+    f.waited = fmin(left, fmax(0, breakdown_cpu_wait_s(s) / r->window_s - in->ref.cpu_wait));
+    left -= f.waited;
+    double periods = throttled_periods(s);
+    if (in->ref.throttled_periods > 0 && periods > 0)
+        f.held = left * fmin(1, periods / in->ref.throttled_periods);
+    left -= f.held;
+    f.underfed = fmin(left, fmax(0, top - f.cores));
+    f.unloaded = left - f.underfed;
+    return f;
+}
+
+/* "N of M CFS periods" of a server, or what was not counted, into text. */
+static void periods_text(const breakdown_server *s, char *text, size_t len)
+{
+    if (throttled_periods(s) < 0)
+        snprintf(text, len, "no throttling counters");
+    else
+        snprintf(text, len, "throttled in %ld of %ld CFS periods", s->nr_throttled, s->nr_periods);
+}
+
+/* A server's requests per second of window, or "not counted", into text. */
+static void requests_text(const breakdown_run *r, const breakdown_server *s, char *text, size_t len)
+{
+    if (s->requests < 0)
+        snprintf(text, len, "requests not counted");
+    else
+        snprintf(text, len, "%.0f requests/s", (double)s->requests / r->window_s);
+}
+
 /* Little's law on a waiting route: the bound of the actual split against an even one. */
 static void front_waiting(const breakdown_input *in, const breakdown_run *r, double connections,
                           estimate *e)
@@ -65,38 +133,111 @@ static void front_waiting(const breakdown_input *in, const breakdown_run *r, dou
         even);
 }
 
-/* CPU work: servers below their fair share that used less CPU than the reference server. */
-static void front_cpu(const breakdown_input *in, const breakdown_run *r, double connections,
-                      estimate *e)
+/* The requests per CPU-second of r's servers that held at least their fair share of the
+ * connections; 0 when a count is missing or none did. */
+static double even_rate(const breakdown_run *r, double fair)
 {
-    double fair = connections / in->servers, worst = -1;
-    size_t underfed = 0;
+    double requests = 0, cpu = 0;
+    for (size_t i = 0; i < r->nservers; i++) {
+        const breakdown_server *s = &r->servers[i];
+        if (s->connections < 0 || s->requests < 0)
+            return 0;
+        if ((double)s->connections >= fair) {
+            requests += (double)s->requests;
+            cpu += s->cpu_s;
+        }
+    }
+    return share(requests, cpu);
+}
+
+/* What server s lost on the CPU it used to holding few connections (BREAKDOWN_FEW_CONNECTIONS
+ * of its share): the requests per CPU-second it fell below those that held theirs (even), at
+ * most what it fell below one server's rate. Requests/s; 0 when not counted. */
+static double few_connections_loss(const breakdown_input *in, const breakdown_run *r,
+                                   const breakdown_server *s, double fair, double even)
+{
+    if (s->connections < 0 || s->requests < 0 || !(s->cpu_s > 0) ||
+        (double)s->connections > BREAKDOWN_FEW_CONNECTIONS * fair || !(even > 0))
+        return 0;
+    double cores = s->cpu_s / r->window_s, served = (double)s->requests / r->window_s;
+    return fmax(0, fmin(cores * per_core(in) - served, cores * even - served));
+}
+
+/* The sentence for server i that idled while the busiest server of its run had more work. */
+static void say_underfed(const breakdown_input *in, const breakdown_run *r, size_t i,
+                         const shortfall *f, const char *held, estimate *e)
+{
+    const breakdown_server *top = &r->servers[f->busiest];
+    char own[48], busiest[48], periods[64], top_held[48] = "";
+    requests_text(r, &r->servers[i], own, sizeof(own));
+    requests_text(r, top, busiest, sizeof(busiest));
+    periods_text(top, periods, sizeof(periods));
+    if (top->connections >= 0)
+        snprintf(top_held, sizeof(top_held), ", %ld connections", top->connections);
+    say(e,
+        "round %u: server %zu %s and used %.3f cores against %.3f at one server (%s), while "
+        "server %zu used %.3f (%s, %s%s): the front gave the work to a server that could not "
+        "take more",
+        r->round, i + 1, held, f->cores, in->ref.cpu_cores, own, f->busiest + 1,
+        top->cpu_s / r->window_s, busiest, periods, top_held);
+}
+
+/*
+ * CPU work: servers that idled while the busiest server of their run had more work than it,
+ * and servers that held few connections against their share and, at the CPU they used, served
+ * fewer requests per CPU-second than those that held theirs: a server at its cap with fewer
+ * requests in hand at each turn spends more of its quota per request.
+ */
+static void front_cpu(const breakdown_input *in, const breakdown_run *r, estimate *e)
+{
+    double worst = -1, connections = 0;
+    int counted = 1;
+    for (size_t i = 0; i < r->nservers; i++) {
+        counted &= r->servers[i].connections >= 0;
+        connections += (double)r->servers[i].connections;
+    }
+    double fair = connections / (double)r->nservers, even = counted ? even_rate(r, fair) : 0;
     e->lost = 0;
     for (size_t i = 0; i < r->nservers; i++) {
         const breakdown_server *s = &r->servers[i];
-        double cores = s->cpu_s / r->window_s;
-        if ((double)s->connections >= fair || !(cores < in->ref.cpu_cores))
+        shortfall f = shortfall_of(in, r, i);
+        double idle = f.underfed * per_core(in);
+        double few = few_connections_loss(in, r, s, fair, even);
+        e->lost += idle + few;
+        if (!(idle + few > worst) || idle + few <= 0)
             continue;
-        double loss = in->x1 * (1 - cores / in->ref.cpu_cores);
-        underfed++;
-        e->lost += loss;
-        if (loss > worst) {
-            worst = loss;
+        worst = idle + few;
+        char held[96] = "its connections not counted";
+        if (counted)
+            snprintf(held, sizeof(held), "held %ld of %.0f connections (fair share %.1f)",
+                     s->connections, connections, fair);
+        if (idle >= few)
+            say_underfed(in, r, i, &f, held, e);
+        else
             say(e,
-                "round %u: server %zu held %ld of %.0f connections (fair share %.1f) and used "
-                "%.3f cores against %.3f at one server",
-                r->round, i + 1, s->connections, connections, fair, cores, in->ref.cpu_cores);
-        }
+                "round %u: server %zu %s and served %.0f requests per CPU-second at %.3f cores, "
+                "against %.0f for the servers that held their share (%.0f at one server): with "
+                "fewer requests in hand at each turn, each request cost it more CPU",
+                r->round, i + 1, held, (double)s->requests / s->cpu_s, f.cores, even, per_core(in));
     }
-    if (underfed == 0)
+    if (worst < 0)
         say(e,
-            "round %u: no server below its fair share of %.0f connections used less CPU "
-            "than one server alone",
-            r->round, connections);
+            "round %u: no server idled while another had more work (each used as much CPU as "
+            "the busiest, or one server alone: %.3f cores), nor served fewer requests per "
+            "CPU-second for holding few connections against its share",
+            r->round, in->ref.cpu_cores);
 }
 
 static void front_imbalance(const breakdown_input *in, const breakdown_run *r, estimate *e)
 {
+    if (in->service_s <= 0) {
+        if (per_core(in) > 0)
+            front_cpu(in, r, e);
+        else
+            say(e, "round %u: no CPU figure of one server alone to compare with: not estimated",
+                r->round);
+        return;
+    }
     double connections = 0;
     for (size_t i = 0; i < r->nservers; i++) {
         if (r->servers[i].connections < 0) {
@@ -107,13 +248,8 @@ static void front_imbalance(const breakdown_input *in, const breakdown_run *r, e
     }
     if (!(connections > 0))
         say(e, "round %u: no connection was counted at the servers: not estimated", r->round);
-    else if (in->service_s > 0)
-        front_waiting(in, r, connections, e);
-    else if (in->ref.known && in->ref.cpu_cores > 0)
-        front_cpu(in, r, connections, e);
     else
-        say(e, "round %u: no CPU figure of one server alone to compare with: not estimated",
-            r->round);
+        front_waiting(in, r, connections, e);
 }
 
 static void throttling(const breakdown_input *in, const breakdown_run *r, estimate *e)
@@ -122,16 +258,23 @@ static void throttling(const breakdown_input *in, const breakdown_run *r, estima
     e->lost = 0;
     for (size_t i = 0; i < r->nservers; i++) {
         const breakdown_server *s = &r->servers[i];
-        if (!s->has_throttling)
+        if (throttled_periods(s) < 0)
             continue;
-        double held = fmin(1, s->throttled_s / r->window_s);
-        e->lost += in->x1 * fmax(0, held - in->ref.throttled);
-        if (held > most) {
-            most = held;
+        if (!(per_core(in) > 0)) {
+            say(e, "round %u: no CPU figure of one server alone to compare with: not estimated",
+                r->round);
+            return;
+        }
+        shortfall f = shortfall_of(in, r, i);
+        double loss = f.held * per_core(in);
+        e->lost += loss;
+        if (loss > most) {
+            most = loss;
             say(e,
-                "round %u: server %zu was throttled %.3f s of a %.2f s window (%.0f%%; %.0f%% at "
-                "one server)",
-                r->round, i + 1, s->throttled_s, r->window_s, held * 100, in->ref.throttled * 100);
+                "round %u: server %zu was throttled in %ld of %ld CFS periods (%.0f%%; %.0f%% at "
+                "one server), %.3f s in all, and used %.3f cores against %.3f at one server",
+                r->round, i + 1, s->nr_throttled, s->nr_periods, throttled_periods(s) * 100,
+                in->ref.throttled_periods * 100, s->throttled_s, f.cores, in->ref.cpu_cores);
         }
     }
     if (most < 0)
@@ -151,27 +294,64 @@ static double cpu_part_of_request(const breakdown_input *in, const breakdown_run
     return share(s->cpu_s, s->cpu_s + in->service_s * requests);
 }
 
+/* The requests/s no server had in hand on CPU work: the CPU every server left idle as the
+ * busiest did (shortfall_of), at what a core served at one server. */
+static double unloaded_loss(const breakdown_input *in, const breakdown_run *r)
+{
+    double unloaded = 0;
+    for (size_t i = 0; in->service_s <= 0 && i < r->nservers; i++)
+        unloaded += shortfall_of(in, r, i).unloaded;
+    return unloaded * per_core(in);
+}
+
+/* What wrk's waiting for a CPU beyond its reference cost: ideal·(w − w_ref)·b. On CPU work it
+ * slowed the load only where the servers idled for want of requests: at most that. */
+static double wrk_starved(const breakdown_input *in, const breakdown_run *r)
+{
+    double waited = share(r->wrk_runqueue_wait_s, r->wrk_cpu_s + r->wrk_runqueue_wait_s);
+    double busy = fmin(1, share(r->wrk_cpu_s, r->wrk_threads * r->window_s));
+    double lost = in->servers * in->x1 * fmax(0, waited - in->ref.wrk_wait_share) * busy;
+    return in->service_s <= 0 && per_core(in) > 0 ? fmin(lost, unloaded_loss(in, r)) : lost;
+}
+
+/* What one server's waiting for a CPU cost: its waited CPU on CPU work; on a waiting route, its
+ * waiting share beyond the reference's of the part of a request that needs a CPU. */
+static double server_starved(const breakdown_input *in, const breakdown_run *r, size_t i)
+{
+    const breakdown_server *s = &r->servers[i];
+    if (in->service_s <= 0)
+        return shortfall_of(in, r, i).waited * per_core(in);
+    double wait = breakdown_cpu_wait_s(s);
+    double waited = share(wait, s->cpu_s + wait);
+    return in->x1 * fmax(0, waited - in->ref.wait_share) * cpu_part_of_request(in, r, s);
+}
+
 static void cpu_starvation(const breakdown_input *in, const breakdown_run *r, estimate *e)
 {
-    double servers_wait = 0, servers_run = 0;
+    double servers_wait = 0, servers_run = 0, throttled = 0;
     e->lost = 0;
     for (size_t i = 0; i < r->nservers; i++) {
         const breakdown_server *s = &r->servers[i];
-        double waited = share(s->runqueue_wait_s, s->cpu_s + s->runqueue_wait_s);
-        e->lost += in->x1 * fmax(0, waited - in->ref.wait_share) * cpu_part_of_request(in, r, s);
-        servers_wait += s->runqueue_wait_s;
+        e->lost += server_starved(in, r, i);
+        servers_wait += breakdown_cpu_wait_s(s);
         servers_run += s->cpu_s;
+        throttled += s->has_throttling ? s->runqueue_wait_s - breakdown_cpu_wait_s(s) : 0;
     }
     double wrk_waited = share(r->wrk_runqueue_wait_s, r->wrk_cpu_s + r->wrk_runqueue_wait_s);
-    double wrk_busy = fmin(1, share(r->wrk_cpu_s, r->wrk_threads * r->window_s));
-    e->lost += in->servers * in->x1 * fmax(0, wrk_waited - in->ref.wrk_wait_share) * wrk_busy;
+    e->lost += wrk_starved(in, r);
+    char stalls[120] = "";
+    if (throttled > 0)
+        snprintf(stalls, sizeof(stalls),
+                 " (their cgroups' %.3f s throttled, which the kernel counts as waiting, left "
+                 "out)",
+                 throttled);
     say(e,
-        "round %u: the servers' threads waited %.3f s for a CPU and ran %.3f s (%.0f%% of their "
-        "runnable time, %.0f%% at one server), wrk's %.0f%% (%.0f%%); processes twice did not "
-        "start used %.2f of %u cores",
-        r->round, servers_wait, servers_run, share(servers_wait, servers_run + servers_wait) * 100,
-        in->ref.wait_share * 100, wrk_waited * 100, in->ref.wrk_wait_share * 100,
-        r->foreign_cpu_s / r->window_s, r->cores);
+        "round %u: the servers' threads waited %.3f s for a CPU%s and ran %.3f s (%.0f%% of "
+        "their runnable time, %.0f%% at one server), wrk's %.0f%% (%.0f%%); processes twice did "
+        "not start used %.2f of %u cores",
+        r->round, servers_wait, stalls, servers_run,
+        share(servers_wait, servers_run + servers_wait) * 100, in->ref.wait_share * 100,
+        wrk_waited * 100, in->ref.wrk_wait_share * 100, r->foreign_cpu_s / r->window_s, r->cores);
 }
 
 static void load_generator(const breakdown_input *in, const breakdown_run *r, double lost,
@@ -184,13 +364,24 @@ static void load_generator(const breakdown_input *in, const breakdown_run *r, do
                          : 0;
     e->lost =
         ideal * missing + lost * fmax(0, busy - BREAKDOWN_WRK_BUSY) / (1 - BREAKDOWN_WRK_BUSY);
-    char open[96] = "its connections not counted";
+    char open[96] = "its connections not counted", idle[200] = "";
     if (r->wrk_connections_open >= 0)
         snprintf(open, sizeof(open), "%ld of %u connections open", r->wrk_connections_open,
                  r->wrk_connections_asked);
-    say(e, "round %u: wrk used %.2f cores, %.0f%% of its %u threads (%.0f%% saturates it); %s",
+    /* CPU work: the CPU no server had the requests to use, less what wrk's waits for a CPU
+     * explain (cpu_starvation's). */
+    double unloaded = unloaded_loss(in, r), starved = wrk_starved(in, r);
+    if (unloaded > starved) {
+        e->lost += unloaded - starved;
+        snprintf(idle, sizeof(idle),
+                 "; the servers left %.0f requests/s of the CPU one server alone used idle, the "
+                 "busiest among them too (%.0f of them explained by wrk's waits for a CPU): the "
+                 "load did not bring them the requests",
+                 unloaded, starved);
+    }
+    say(e, "round %u: wrk used %.2f cores, %.0f%% of its %u threads (%.0f%% saturates it); %s%s",
         r->round, r->wrk_cpu_s / r->window_s, busy * 100, r->wrk_threads, BREAKDOWN_WRK_BUSY * 100,
-        open);
+        open, idle);
 }
 
 static double capacity_at(double measured, double cores, double cap)
@@ -296,6 +487,47 @@ static void scale_to_loss(breakdown *out)
     out->parts[BREAKDOWN_SYSTEM] = 0;
 }
 
+/* The servers' requests per CPU-second over the run, when each counted its requests and they
+ * used CPU; 0 otherwise. */
+static double run_requests_per_cpu_s(const breakdown_run *r)
+{
+    double requests = 0, cpu = 0;
+    for (size_t i = 0; i < r->nservers; i++) {
+        if (r->servers[i].requests < 0)
+            return 0;
+        requests += (double)r->servers[i].requests;
+        cpu += r->servers[i].cpu_s;
+    }
+    return share(requests, cpu);
+}
+
+/* The remainder, and what the servers' own count says of their cost per request. */
+static void system_evidence(const breakdown_input *in, breakdown *out)
+{
+    char *text = out->evidence[BREAKDOWN_SYSTEM];
+    size_t len = sizeof(out->evidence[BREAKDOWN_SYSTEM]);
+    int used = snprintf(text, len, "the remainder: the system under test (sigma, kappa)");
+    double sum = 0, cpu = 0;
+    size_t counted = 0;
+    for (size_t k = 0; k < in->nruns; k++) {
+        double rate = run_requests_per_cpu_s(&in->runs[k]);
+        if (rate > 0) {
+            sum += rate;
+            counted++;
+            for (size_t i = 0; i < in->runs[k].nservers; i++)
+                cpu += in->runs[k].servers[i].cpu_s / in->runs[k].window_s;
+        }
+    }
+    if (counted == 0 || !(in->ref.requests_per_cpu_s > 0))
+        return;
+    double rate = sum / (double)counted, cores = cpu / (double)counted / in->servers;
+    snprintf(text + used, len - (size_t)used,
+             "; its servers served %.0f requests per CPU-second against %.0f at one server "
+             "(%+.0f%% CPU per request), using %.3f cores each against %.3f",
+             rate, in->ref.requests_per_cpu_s, (in->ref.requests_per_cpu_s / rate - 1) * 100, cores,
+             in->ref.cpu_cores);
+}
+
 int breakdown_compute(const breakdown_input *in, breakdown *out)
 {
     double ideal = in->servers * in->x1;
@@ -307,8 +539,7 @@ int breakdown_compute(const breakdown_input *in, breakdown *out)
     out->lost = ideal - in->measured;
     estimate_parts(in, out);
     scale_to_loss(out);
-    snprintf(out->evidence[BREAKDOWN_SYSTEM], sizeof(out->evidence[BREAKDOWN_SYSTEM]),
-             "the remainder: the system under test (sigma, kappa)");
+    system_evidence(in, out);
     out->largest = BREAKDOWN_FRONT_IMBALANCE;
     for (int p = 1; p < BREAKDOWN_PARTS; p++)
         if (out->parts[p] > out->parts[out->largest])
@@ -335,21 +566,29 @@ static double server_cores(const breakdown_run *r)
     return share(cpu / r->window_s, (double)r->nservers);
 }
 
+static double server_cpu_wait(const breakdown_run *r)
+{
+    double wait = 0;
+    for (size_t i = 0; i < r->nservers; i++)
+        wait += breakdown_cpu_wait_s(&r->servers[i]);
+    return share(wait / r->window_s, (double)r->nservers);
+}
+
 static double server_wait_share(const breakdown_run *r)
 {
     double wait = 0, cpu = 0;
     for (size_t i = 0; i < r->nservers; i++) {
-        wait += r->servers[i].runqueue_wait_s;
+        wait += breakdown_cpu_wait_s(&r->servers[i]);
         cpu += r->servers[i].cpu_s;
     }
     return share(wait, wait + cpu);
 }
 
-static double server_throttled(const breakdown_run *r)
+static double server_throttled_periods(const breakdown_run *r)
 {
     double held = 0;
     for (size_t i = 0; i < r->nservers; i++)
-        held += r->servers[i].has_throttling ? fmin(1, r->servers[i].throttled_s / r->window_s) : 0;
+        held += fmax(0, throttled_periods(&r->servers[i]));
     return share(held, (double)r->nservers);
 }
 
@@ -396,8 +635,10 @@ breakdown_reference breakdown_reference_of(const breakdown_run *runs, size_t nru
         return (breakdown_reference){0};
     return (breakdown_reference){1,
                                  median_of_runs(runs, nruns, server_cores),
+                                 median_of_runs(runs, nruns, server_cpu_wait),
                                  median_of_runs(runs, nruns, server_wait_share),
-                                 median_of_runs(runs, nruns, server_throttled),
+                                 median_of_runs(runs, nruns, server_throttled_periods),
+                                 median_of_runs(runs, nruns, run_requests_per_cpu_s),
                                  median_of_runs(runs, nruns, wrk_wait_share),
                                  any_service(runs, nruns),
                                  service_median(runs, nruns, 0),

@@ -25,7 +25,10 @@ static void read_server(json_t *s, breakdown_server *out)
                               .runqueue_wait_s = number(s, "runqueue_wait_s"),
                               .has_throttling = json_is_number(throttled),
                               .throttled_s = json_number_value(throttled),
-                              .connections = count(s, "connections")};
+                              .nr_throttled = count(s, "nr_throttled"),
+                              .nr_periods = count(s, "nr_periods"),
+                              .connections = count(s, "connections"),
+                              .requests = count(s, "requests")};
 }
 
 /* The shared service of a run's resources (its one entry of "services"), into b. */

@@ -64,7 +64,7 @@ static void disturbed(const step_flags_input *in, json_t *flags)
         double foreign = r->foreign_cpu_s / r->window_s, wait = 0, run = 0;
         double idle = fmax(0, r->cores - r->machine_busy_s / r->window_s);
         for (size_t i = 0; i < r->nservers; i++) {
-            wait += r->servers[i].runqueue_wait_s;
+            wait += breakdown_cpu_wait_s(&r->servers[i]);
             run += r->servers[i].cpu_s;
         }
         double servers_waited = share(wait, wait + run);

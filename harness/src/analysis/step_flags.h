@@ -14,7 +14,9 @@
  *   the run was short of CPU because of it: the machine had less than
  *   STEP_DISTURBED_IDLE_CORES idle (whatever needed a CPU waited), or wrk's
  *   or the servers' threads waited for a CPU more than
- *   STEP_DISTURBED_WAIT_SHARE of their runnable time. A quarter of a core
+ *   STEP_DISTURBED_WAIT_SHARE of their runnable time (a capped server's
+ *   throttled time left out: breakdown_cpu_wait_s; its cap holding it is
+ *   what the cap is for, not a disturbance). A quarter of a core
  *   is as large as the effects a run measures on a small machine (caps of
  *   a tenth of a core); but others' work on cores the run left idle took
  *   nothing from it, and waits with nothing foreign running are the servers

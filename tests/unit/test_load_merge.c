@@ -115,6 +115,31 @@ static latency_histogram histogram_of(latency_bin *bins, size_t n)
     return h;
 }
 
+/* A client whose wrk CPU is not known (a remote host that did not report it) leaves the
+ * merged one unknown too: the busiest of the others would pass for a figure it is not. */
+Test(load_merge, an_unknown_client_cpu_leaves_the_merged_one_unknown)
+{
+    load_result r[2], merged;
+    char err[256];
+    read_fixture("sleep-1ms.txt", &r[0]);
+    read_fixture("sleep-3ms.txt", &r[1]);
+    r[0].cpu_fraction = 0.5;
+    r[1].cpu_fraction = -1;
+    cr_assert_eq(load_merge(r, 2, &merged, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(merged.cpu_fraction, -1);
+    cr_assert(json_is_null(json_object_get(merged.raw, "wrk_cpu")));
+    cr_assert_eq(merged.requests, r[0].requests + r[1].requests, "the rest merges as ever");
+    load_result_free(&merged);
+    /* In the other order too. */
+    r[0].cpu_fraction = -1;
+    r[1].cpu_fraction = 0.5;
+    cr_assert_eq(load_merge(r, 2, &merged, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(merged.cpu_fraction, -1);
+    for (int i = 0; i < 2; i++)
+        load_result_free(&r[i]);
+    load_result_free(&merged);
+}
+
 Test(load_merge, percentiles_follow_wrks_rank)
 {
     /* 10 samples: rank(50) = round(5.5) = 6, rank(90) = round(9.5) = 10, rank(99) = 10. */

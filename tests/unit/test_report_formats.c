@@ -518,6 +518,11 @@ Test(report_formats, markdown_shows_each_load_client_of_a_step)
                                   "connections", 2, "threads", 2, "requests", 200.0, "throughput",
                                   190.0, "latency_ms", "p50", 1.0, "p99", 2.0, "errors", 1.0,
                                   "wrk_cpu", 0.95));
+    json_array_append_new(json_object_get(json_array_get(runs, 0), "clients"),
+                          json_pack("{s:s, s:i, s:i, s:f, s:f, s:{s:f, s:f}, s:f, s:n}", "host",
+                                    "root@198.18.1.11", "connections", 1, "threads", 1, "requests",
+                                    0.0, "throughput", 0.0, "latency_ms", "p50", 1.0, "p99", 2.0,
+                                    "errors", 0.0, "wrk_cpu"));
     report_doc doc;
     read_doc(&doc, json);
     size_t len;
@@ -531,6 +536,10 @@ Test(report_formats, markdown_shows_each_load_client_of_a_step)
         strstr(md, "| 1 | ops\\|x@198.18.0.7 | 2 | 2 | 200 | 190 | 1.00 | 2.00 | 1 | 95% |\n") !=
             NULL,
         "a host is text from the report, escaped: %s", md);
+    cr_assert(
+        strstr(md, "| 1 | root@198.18.1.11 | 1 | 1 | 0 | 0 | 1.00 | 2.00 | 0 | unknown |\n") !=
+            NULL,
+        "a wrk CPU not known is not a number: %s", md);
     cr_assert_eq(strstr(md, "Load clients, thread, 1 servers"), NULL, "one client: no table");
     free(md);
     report_doc_free(&doc);

@@ -832,6 +832,16 @@ Test(report_read, a_runs_clients_are_read_and_checked)
     cr_assert(c->connections == 2 && c->threads == 2 && c->requests == 200 &&
               c->throughput == 190 && c->p50_ms == 1 && c->p99_ms == 2 && c->errors == 1 &&
               c->wrk_cpu == 0.95);
+    cr_assert(c->has_wrk_cpu);
+    report_doc_free(&doc);
+    /* A wrk CPU not known (a remote host that did not report it) is null, and read as such. */
+    json = fixture_json();
+    edit(json, "models.0.steps.1.runs.0", "clients", two_clients());
+    edit(json, "models.0.steps.1.runs.0.clients.1", "wrk_cpu", json_null());
+    cr_assert_eq(report_read_json(&doc, json, "r.json", err, sizeof(err)), 0, "%s", err);
+    json_decref(json);
+    cr_assert_not(doc.models[0].steps[1].run_clients[0].clients[1].has_wrk_cpu);
+    cr_assert(doc.models[0].steps[1].run_clients[0].clients[0].has_wrk_cpu);
     report_doc_free(&doc);
 
     const char *run = "models.0.steps.1.runs.0", *first = "models.0.steps.1.runs.0.clients.0";

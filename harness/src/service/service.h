@@ -18,6 +18,7 @@
 /** How a service is to be started. Zeroed fields take the defaults. */
 typedef struct service_settings {
     unsigned max_connections; /* clients it accepts at once (default 100) */
+    int synchronous_commit;   /* 1: commits wait for their WAL on disk (fsync on); 0: neither */
     const char *join;         /* a cgroup's procs file that the service's processes join (a CPU
                                  cap; the watchdog then kills all of it), or NULL */
 } service_settings;

@@ -8,7 +8,8 @@
  * It is a benchmark's database, not a store of anything: fsync, synchronous
  * commit and full-page writes are off, so that the figures are the
  * database's CPU and locks, not the disk's flushes (a crash loses the data,
- * which is thrown away anyway). shared_buffers is small: the seeded table
+ * which is thrown away anyway); a scenario may turn the first two on, to
+ * put the flush inside a hot row's lock. shared_buffers is small: the seeded table
  * fits many times over.
  *
  * Nothing of it outlives twice. The server is started with proc_spawn: its
@@ -143,8 +144,12 @@ static int run_initdb(service *svc, const char *bindir, const struct passwd *use
  * superusers too, and max_connections is then what they all get. The rest is the benchmark's
  * trade (see the top of this file). */
 static char *const server_settings[] = {"superuser_reserved_connections=0", "shared_buffers=16MB",
-                                        "fsync=off", "synchronous_commit=off",
                                         "full_page_writes=off"};
+/* Asked for synchronous commits, a commit waits until its WAL is flushed to disk, and a row
+ * that it updated stays locked until then: the flush becomes part of a hot row's serial
+ * section. Without, neither fsync nor the wait. */
+static char *const commit_settings[2][2] = {{"fsync=off", "synchronous_commit=off"},
+                                            {"fsync=on", "synchronous_commit=on"}};
 
 static int run_server(service *svc, const char *bindir, const struct passwd *user,
                       const service_settings *settings, int port, char *err, size_t errlen)
@@ -162,6 +167,10 @@ static int run_server(service *svc, const char *bindir, const struct passwd *use
     for (size_t i = 0; i < sizeof(server_settings) / sizeof(server_settings[0]); i++) {
         command_add(&c, "-c");
         command_add(&c, server_settings[i]);
+    }
+    for (size_t i = 0; i < 2; i++) {
+        command_add(&c, "-c");
+        command_add(&c, commit_settings[settings->synchronous_commit != 0][i]);
     }
     svc->pid =
         proc_spawn(c.argv, svc->stderr_fd, svc->stderr_fd, NULL, settings->join, err, errlen);

@@ -64,6 +64,7 @@ int service_run_start(service_run *r, const scenario_postgres *pg, int allow_unc
     char join[800];
     snprintf(join, sizeof(join), "%s/cgroup.procs", r->cgroup);
     service_settings settings = {.max_connections = pg->max_connections,
+                                 .synchronous_commit = pg->synchronous_commit,
                                  .join = r->cgroup[0] != '\0' ? join : NULL};
     r->svc = r->ops->start(&settings, err, errlen);
     if (r->svc == NULL || r->ops->seed(r->svc, pg->rows, err, errlen) != 0)
@@ -85,8 +86,9 @@ json_t *service_run_json(const service_run *r, const scenario_postgres *pg)
 {
     if (r->ops == NULL)
         return NULL;
-    return json_pack("{s:{s:I, s:I, s:o, s:b, s:o}}", r->ops->name, "rows", (json_int_t)pg->rows,
-                     "max_connections", (json_int_t)pg->max_connections, "cpu_cap",
+    return json_pack("{s:{s:I, s:I, s:b, s:o, s:b, s:o}}", r->ops->name, "rows",
+                     (json_int_t)pg->rows, "max_connections", (json_int_t)pg->max_connections,
+                     "synchronous_commit", pg->synchronous_commit, "cpu_cap",
                      r->cpu_cap > 0 ? json_real(r->cpu_cap) : json_null(), "cap_applied",
                      r->cap_applied, "note",
                      r->cap_note[0] != '\0' ? json_string(r->cap_note) : json_null());

@@ -1,13 +1,15 @@
 /*
  * inventory.c - loading and checking inventory files. The schema is small:
- * "servers" (required), "clients", "balancer", each host "local", an ssh
- * destination, or {"host": DESTINATION, "cores": N}; "ssh" with
+ * "servers" (required), "clients", "balancer", "services" ({"postgres":
+ * HOST}), each host "local", an ssh destination, or {"host": DESTINATION,
+ * "cores": N}; "ssh" with
  * "identity_file", "options" and "known_hosts"; "hosts_may_hold_several";
  * "app", where twice-app is on the server hosts.
  * Destinations and ssh options end up as ssh's arguments, so they are held
  * to plain characters here: a host starting with '-' would be read by ssh
  * as an option, a space or a quote could smuggle another one in.
  */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +26,8 @@
 #define OPTION_MAX 256
 
 static const char *const top_keys[] = {
-    "servers", "clients", "balancer", "ssh", "hosts_may_hold_several", "app", NULL};
+    "servers", "clients", "balancer", "services", "ssh", "hosts_may_hold_several", "app", NULL};
+static const char *const service_keys[] = {"postgres", NULL};
 static const char *const host_keys[] = {"host", "cores", NULL};
 static const char *const ssh_keys[] = {"identity_file", "options", "known_hosts", NULL};
 
@@ -305,6 +308,39 @@ static int parse_ssh(json_schema *js, json_t *top, inventory *inv)
     return 0;
 }
 
+/* The database's host of "services": {"postgres": HOST}. The servers reach it with libpq's
+ * hostaddr, a numeric address (a name would be looked up with a blocking call inside a
+ * coroutine's query), and PostgreSQL listens on that address: an ssh host is named by it. */
+static int parse_services(json_schema *js, json_t *top, inventory *inv)
+{
+    json_t *services = json_object_get(top, "services");
+    if (services == NULL)
+        return 0;
+    if (!json_is_object(services))
+        return json_schema_fail(js, "services", 0,
+                                "\"services\" must be an object such as {\"postgres\": "
+                                "\"root@10.0.0.4\"}, got %s",
+                                json_type_name(services));
+    if (json_schema_check_keys(js, services, service_keys, "services", "services") != 0)
+        return -1;
+    json_t *postgres = json_object_get(services, "postgres");
+    if (postgres == NULL)
+        return 0;
+    if ((inv->postgres = calloc(1, sizeof(*inv->postgres))) == NULL)
+        return json_schema_fail(js, "services.postgres", 0, "out of memory");
+    if (parse_host(js, postgres, "services.postgres", inv->postgres) != 0)
+        return -1;
+    unsigned char address[sizeof(struct in6_addr)];
+    if (inv->postgres->local || inet_pton(AF_INET, inv->postgres->host, address) == 1 ||
+        inet_pton(AF_INET6, inv->postgres->host, address) == 1)
+        return 0;
+    char quoted[MESSAGE_QUOTE_SIZE];
+    return json_schema_fail(js, "services.postgres", 0,
+                            "\"services.postgres\" must name its host by its address, such as "
+                            "root@10.0.0.4 (the servers connect to the database at it), got %s",
+                            message_quote(quoted, sizeof(quoted), inv->postgres->host));
+}
+
 static int parse_top(json_schema *js, json_t *top, inventory *inv)
 {
     if (!json_is_object(top))
@@ -326,6 +362,8 @@ static int parse_top(json_schema *js, json_t *top, inventory *inv)
         if (parse_host(js, balancer, "balancer", inv->balancer) != 0)
             return -1;
     }
+    if (parse_services(js, top, inv) != 0)
+        return -1;
     json_t *several = json_object_get(top, "hosts_may_hold_several");
     if (several != NULL && !json_is_boolean(several))
         return json_schema_fail(js, "hosts_may_hold_several", 0,
@@ -414,6 +452,9 @@ void inventory_free(inventory *inv)
     if (inv->balancer != NULL)
         free_host(inv->balancer);
     free(inv->balancer);
+    if (inv->postgres != NULL)
+        free_host(inv->postgres);
+    free(inv->postgres);
     free(inv->identity_file);
     for (size_t i = 0; i < inv->nssh_options; i++)
         free(inv->ssh_options[i]);

@@ -42,6 +42,9 @@ typedef struct inventory {
     inventory_host *clients; /* where wrk runs; ["local"] when the file names none */
     size_t nclients;
     inventory_host *balancer;   /* where a balancer runs; NULL: not said (local) */
+    inventory_host *postgres;   /* where a scenario's PostgreSQL runs ("services": {"postgres":
+                                   HOST}); NULL: not said (local). An ssh host is named by its
+                                   address, which the servers connect to */
     int hosts_may_hold_several; /* a step with more servers than hosts doubles hosts up */
     char *identity_file;        /* ssh -i; NULL: ssh's own */
     char **ssh_options;         /* each passed as ssh -o OPTION */

@@ -168,6 +168,26 @@ Test(inventory, a_bad_database_host_says_what_and_where)
             "root@10.0.0.4 (the servers connect to the database at it), got \"db.example\"");
 }
 
+Test(inventory, servers_on_other_hosts_need_the_database_on_a_host_too)
+{
+    cr_assert_eq(parse("{\"servers\": [\"root@10.0.0.2\"]}"), 0, "%s", err);
+    cr_assert_eq(inventory_check_database(&inv, 1, err, sizeof(err)), -1);
+    cr_assert_str_eq(err, "i.json: the servers run on other hosts, which cannot reach a database "
+                          "on this machine (it listens on 127.0.0.1 only): name the database's "
+                          "host in \"services\": {\"postgres\": \"user@ADDRESS\"}");
+    cr_assert_eq(inventory_check_database(&inv, 0, err, sizeof(err)), 0, "no database, no need");
+    cr_assert_eq(parse("{\"servers\": [\"root@10.0.0.2\"], \"services\": {\"postgres\": "
+                       "\"local\"}}"),
+                 0, "%s", err);
+    cr_assert_eq(inventory_check_database(&inv, 1, err, sizeof(err)), -1, "local is this machine");
+    cr_assert_eq(parse("{\"servers\": [\"root@10.0.0.2\"], \"services\": {\"postgres\": "
+                       "\"root@10.0.0.4\"}}"),
+                 0, "%s", err);
+    cr_assert_eq(inventory_check_database(&inv, 1, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(parse("{\"servers\": [\"local\"]}"), 0, "%s", err);
+    cr_assert_eq(inventory_check_database(&inv, 1, err, sizeof(err)), 0, "%s", err);
+}
+
 /* The destination in a one-server inventory must be refused for why. */
 static void bad_destination(const char *destination, const char *why)
 {

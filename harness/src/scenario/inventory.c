@@ -430,6 +430,20 @@ int inventory_check_servers(const inventory *inv, unsigned max_servers, char *er
     return -1;
 }
 
+int inventory_check_database(const inventory *inv, int needs_database, char *err, size_t errlen)
+{
+    int servers_here = inv->nservers == 0 || inv->servers[0].local;
+    int database_here = inv->postgres == NULL || inv->postgres->local;
+    if (!needs_database || servers_here || !database_here)
+        return 0;
+    snprintf(err, errlen,
+             "%s: the servers run on other hosts, which cannot reach a database on this machine "
+             "(it listens on 127.0.0.1 only): name the database's host in \"services\": "
+             "{\"postgres\": \"user@ADDRESS\"}",
+             inv->path);
+    return -1;
+}
+
 static void free_host(inventory_host *h)
 {
     free(h->destination);

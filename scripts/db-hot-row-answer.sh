@@ -3,24 +3,27 @@
 # row with synchronous commits, one request in flight per server. Its serial
 # fraction is h / L: L the route's time with one connection and no
 # contention (1 / the scenario's throughput at one server), h the time the
-# row lock is held (1 / the throughput of one server with many connections,
-# where the lock is never idle). Runs both, prints the scenario's figures as
+# row lock is held (1 / the throughput of one server with as many requests
+# in flight as the largest step has, so the lock is never idle and has as
+# many waiters: more waiters make each hand-off dearer, as all of them wake
+# at a commit). Runs both, prints the scenario's figures as
 # CSV (for a fixture such as tests/fixtures/hot-row-sync.csv) and the USL
 # fit's sigma with its 95% interval beside h / L. The machine's other work
 # and the disk's flush time move both; run it on a quiet machine:
-#   scripts/db-hot-row-answer.sh [REPETITIONS [MANY_CONNECTIONS]]
+#   scripts/db-hot-row-answer.sh [REPETITIONS [IN_FLIGHT]]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repetitions=${1:-3}
-many=${2:-16}
+# The largest step's requests in flight: its servers times their connections.
+many=${2:-$(jq '(.servers | max) * .connections_per_server' scenarios/db-hot-row.json)}
 twice=${TWICE:-build/harness/twice}
 app=${TWICE_APP:-build/framework/twice-app}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 jq --argjson r "$repetitions" '.repetitions = $r | del(.gate)' scenarios/db-hot-row.json \
     >"$work/hot-row.json"
-# One server, many requests in flight (coroutines: one process, a connection to the database
-# per request in flight): the lock is busy all the time.
+# One server, that many requests in flight (coroutines: one process, a connection to the
+# database per request in flight): the lock is busy all the time.
 jq --argjson r "$repetitions" --argjson c "$many" \
     '.name = "db-hot-row-many" | .models = ["coroutine"] | .servers = [1]
      | .connections_per_server = $c | .repetitions = $r | del(.gate)' \

@@ -11,7 +11,7 @@
  * to end with 1 and 2 servers, and with the scenario's PostgreSQL on a host
  * of its own (the inventory's "services"): the server reaches it there, the
  * report says where it ran, and nothing of it is left on that host after a
- * normal end or a SIGKILL of twice.
+ * normal end, a SIGKILL of twice or a dropped connection.
  *
  * The bed is brought up once for the whole suite (before the first test,
  * down after the last) and needs root: without it every test is skipped,
@@ -843,4 +843,52 @@ Test(ssh_deploy, nothing_of_the_database_is_left_on_its_host_after_sigkill)
     for (int waited = 0; waited < 5000 && stat(dir, &st) == 0; waited += 100)
         sleep_ms(100);
     cr_assert_neq(stat(dir, &st), 0, "the database's directory %s is left", dir);
+}
+
+/* twice's ssh master connection to host (its cmdline names root@host), or -1. */
+static pid_t master_to(pid_t twice, const char *host)
+{
+    pid_t masters[8], found = -1;
+    size_t n = masters_of(twice, masters, 8);
+    char want[64];
+    snprintf(want, sizeof(want), "root@%s", host);
+    for (size_t i = 0; i < n && found < 0; i++) {
+        char path[64], cmdline[4096];
+        snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)masters[i]);
+        int fd = open(path, O_RDONLY);
+        ssize_t got = fd >= 0 ? read(fd, cmdline, sizeof(cmdline) - 1) : -1;
+        if (fd >= 0)
+            close(fd);
+        for (ssize_t k = 0; k < got; k += (ssize_t)strlen(cmdline + k) + 1) {
+            if (strcmp(cmdline + k, want) == 0)
+                found = masters[i];
+        }
+    }
+    return found;
+}
+
+Test(ssh_deploy, nothing_of_the_database_is_left_when_its_connection_drops)
+{
+    char sc_path[256], inv_path[256], dir[512];
+    int err_fd, status;
+    assert_nothing_left(10000, "the tests before");
+    write_db_run(30, sc_path, inv_path, sizeof(sc_path));
+    pid_t pid = start_twice(sc_path, inv_path, &err_fd);
+    wait_database_dir(dir, sizeof(dir), 60000);
+    wait_servers_up(1, 30000);
+    pid_t master = master_to(pid, HOST1);
+    cr_assert_gt(master, 0, "no ssh master connection to the database's host");
+    kill(master, SIGKILL);
+    /* The host's sshd closes the channel: the supervisor stops the database at once, while
+     * twice and its server on the other host go on. */
+    assert_nothing_left_on("-s1", 15000, "the database's ssh connection dropped");
+    struct stat st;
+    for (int waited = 0; waited < 5000 && stat(dir, &st) == 0; waited += 100)
+        sleep_ms(100);
+    cr_assert_neq(stat(dir, &st), 0, "the database's directory %s is left", dir);
+    kill(pid, SIGKILL);
+    cr_assert_eq(wait_exit(pid, 5000, &status), 0);
+    running_twice = -1;
+    close(err_fd);
+    assert_nothing_left(15000, "SIGKILL of twice after the database's connection dropped");
 }

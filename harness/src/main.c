@@ -95,7 +95,8 @@ static int check_programs(const scenario *sc, int servers_here, int load_here)
 }
 
 /* Loads the inventory at path (when not NULL) and checks that sc (when not NULL) fits it: its
- * largest step on the server hosts, its front where the balancer goes, the programs it needs
+ * largest step on the server hosts, its database where they reach it, its front where the
+ * balancer goes, the programs it needs
  * here; says why not on stderr. 0 or -1. When keep is set and the inventory is good, it is
  * left there for the caller to use and free; *keep untouched otherwise. */
 static int check_inventory(const char *path, const scenario *sc, inventory *keep)
@@ -108,6 +109,8 @@ static int check_inventory(const char *path, const scenario *sc, inventory *keep
     if (rc == 0)
         rc = inventory_check_servers(&inv, sc != NULL ? sc->servers[sc->nservers - 1] : 0, err,
                                      sizeof(err));
+    if (rc == 0 && sc != NULL)
+        rc = inventory_check_database(&inv, sc->services.postgres.enabled, err, sizeof(err));
     if (rc != 0) {
         fprintf(stderr, "twice: %s\n", err);
     } else if (sc != NULL && front_check_host(sc->front, &inv, err, sizeof(err)) != 0) {

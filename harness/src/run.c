@@ -547,8 +547,8 @@ int run_scenario(const scenario *sc, const run_options *options, json_t *report,
     /* The services first, once: a database that cannot start fails the run before anything is
      * measured. */
     service_run services;
-    int started = service_run_start(&services, &sc->services.postgres, options->allow_uncapped, why,
-                                    sizeof(why)) == 0;
+    int started = service_run_start(&services, &sc->services.postgres, options->inventory,
+                                    options->allow_uncapped, why, sizeof(why)) == 0;
     json_t *services_json = service_run_json(&services, &sc->services.postgres);
     if (services_json != NULL)
         json_object_set_new(report, "services", services_json);

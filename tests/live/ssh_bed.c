@@ -162,13 +162,8 @@ inventory load_inventory(const char *path)
     return inv;
 }
 
-pid_t start_run_with(const char *servers, double duration_s, const char *inventory_extra,
-                     int *err_fd)
+pid_t start_twice(const char *sc_path, const char *inv_path, int *err_fd)
 {
-    static char inv_path[256], sc_path[256];
-    assert_nothing_left(10000, "the tests before");
-    write_inventory(BED_SERVER_HOSTS, inventory_extra, inv_path, sizeof(inv_path));
-    write_scenario(servers, duration_s, sc_path, sizeof(sc_path));
     *err_fd = memfd_create("twice-err", 0);
     cr_assert_geq(*err_fd, 0);
     pid_t pid = fork();
@@ -182,6 +177,16 @@ pid_t start_run_with(const char *servers, double duration_s, const char *invento
     }
     running_twice = pid;
     return pid;
+}
+
+pid_t start_run_with(const char *servers, double duration_s, const char *inventory_extra,
+                     int *err_fd)
+{
+    static char inv_path[256], sc_path[256];
+    assert_nothing_left(10000, "the tests before");
+    write_inventory(BED_SERVER_HOSTS, inventory_extra, inv_path, sizeof(inv_path));
+    write_scenario(servers, duration_s, sc_path, sizeof(sc_path));
+    return start_twice(sc_path, inv_path, err_fd);
 }
 
 char *read_all(int fd)

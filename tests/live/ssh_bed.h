@@ -55,6 +55,9 @@ void assert_nothing_left(int timeout_ms, const char *after);
 /** Polls until at least want twice-app processes run on the hosts. */
 void wait_servers_up(int want, int timeout_ms);
 
+/** `twice run SC_PATH --inventory INV_PATH` into the scratch dir, in the background; its stderr
+ * goes to *err_fd (a memfd), and running_twice is set. */
+pid_t start_twice(const char *sc_path, const char *inv_path, int *err_fd);
 /** twice run of a scenario over servers on both server hosts in the background, with
  * inventory_extra in its inventory ("" or ", ..."); its stderr goes to *err_fd (a memfd), and
  * running_twice is set. */

@@ -382,6 +382,45 @@ Test(harness_inputs, inventories_are_checked_by_validate_and_run)
     free(bad);
 }
 
+/* Servers on other hosts cannot reach a database that listens on this machine's 127.0.0.1:
+ * validate and run refuse the pair before anything starts, and name the key that moves it. */
+Test(harness_inputs, remote_servers_with_the_database_here_are_refused)
+{
+    char *far = scratch_path("remote-servers.json"), *placed = scratch_path("db-host.json"), *out,
+         expected[512];
+    const char *servers = "{\"servers\": [\"root@198.18.0.10\", \"root@198.18.0.11\", "
+                          "\"root@198.18.0.12\", \"root@198.18.0.13\"]}\n";
+    const char *with_db = "{\"servers\": [\"root@198.18.0.10\", \"root@198.18.0.11\", "
+                          "\"root@198.18.0.12\", \"root@198.18.0.13\"],\n"
+                          " \"services\": {\"postgres\": \"root@198.18.0.14\"}}\n";
+    write_bytes(far, servers, strlen(servers));
+    write_bytes(placed, with_db, strlen(with_db));
+    snprintf(expected, sizeof(expected),
+             "twice: %s: the servers run on other hosts, which cannot reach a database on this "
+             "machine (it listens on 127.0.0.1 only): name the database's host in \"services\": "
+             "{\"postgres\": \"user@ADDRESS\"}\n",
+             far);
+    cr_assert_eq(twice((const char *const[]){"validate", "--inventory", far,
+                                             SCENARIOS_DIR "/db-hot-row.json", NULL},
+                       5000, &out),
+                 2);
+    cr_assert(strstr(out, expected) != NULL, "%s", out);
+    free(out);
+    cr_assert_eq(twice((const char *const[]){"run", SCENARIOS_DIR "/db-hot-row.json", "-o",
+                                             scratch_dir, "--inventory", far, NULL},
+                       5000, &out),
+                 2);
+    cr_assert_str_eq(out, expected);
+    free(out);
+    cr_assert_eq(twice((const char *const[]){"validate", "--inventory", placed,
+                                             SCENARIOS_DIR "/db-hot-row.json", NULL},
+                       5000, &out),
+                 0, "%s", out);
+    free(out);
+    free(far);
+    free(placed);
+}
+
 /* A balancer on another host cannot reach servers on this machine's loopback: an inventory
  * that puts it there in front of local servers is refused by validate and by run, before
  * anything starts (and before any host is reached). */

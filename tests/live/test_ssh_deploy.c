@@ -8,7 +8,10 @@
  * (every namespace's processes, `ip netns pids`) after a normal end, after
  * SIGINT, SIGTERM and SIGKILL of twice, and after the ssh connection drops;
  * each host says whether its CPU cap applied. `twice run --inventory` end
- * to end with 1 and 2 servers.
+ * to end with 1 and 2 servers, and with the scenario's PostgreSQL on a host
+ * of its own (the inventory's "services"): the server reaches it there, the
+ * report says where it ran, and nothing of it is left on that host after a
+ * normal end, a SIGKILL of twice or a dropped connection.
  *
  * The bed (bed_fixture.h) is brought up once for the whole executable and
  * needs root: without it every test is skipped, saying so. Traffic goes
@@ -20,16 +23,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "app_process.h"
-#include "ssh_bed.h"
 #include "deploy.h"
 #include "http_client.h"
 #include "inventory.h"
 #include "proc.h"
 #include "scenario.h"
+#include "ssh_bed.h"
 #include "scratch_dir.h"
 
 static const char *const both_hosts = BED_SERVER_HOSTS;
@@ -447,4 +451,127 @@ Test(ssh_deploy, a_command_target_runs_on_its_host_with_its_address_and_port)
     cr_assert(strncmp(err, expected, strlen(expected)) == 0, "%s", err);
     inventory_free(&inv);
     scenario_free(&sc);
+}
+
+/* A one-server /db/read scenario with a PostgreSQL and the inventory that puts the server on
+ * the first host and the database on the second. */
+static void write_db_run(double duration_s, char *sc_path, char *inv_path, size_t len)
+{
+    char text[1024];
+    snprintf(text, sizeof(text),
+             "{\"name\": \"ssh-test\", \"target\": {\"app\": \"twice-app\", \"route\": "
+             "\"/db/read?id=3\", \"workers\": 1, \"check\": \"json\"}, \"models\": "
+             "[\"coroutine\"], \"front\": \"direct\", \"servers\": [1], "
+             "\"connections_per_server\": 2, \"warmup_s\": 0, \"duration_s\": %g, "
+             "\"repetitions\": 1, \"seed\": 1, \"services\": {\"postgres\": {\"rows\": 10}}}\n",
+             duration_s);
+    write_scratch("scenario.json", text, 0644, sc_path, len);
+    write_inventory("\"root@" HOST0 ":22\"",
+                    ", \"services\": {\"postgres\": \"root@" HOST1 ":22\"}", inv_path, len);
+}
+
+Test(ssh_deploy, a_database_on_its_own_host_end_to_end)
+{
+    char sc_path[256], inv_path[256];
+    int err_fd, status;
+    assert_nothing_left(10000, "the tests before");
+    write_db_run(1, sc_path, inv_path, sizeof(sc_path));
+    pid_t pid = start_twice(sc_path, inv_path, &err_fd);
+    cr_assert_eq(wait_exit(pid, 120000, &status), 0);
+    running_twice = -1;
+    char *err = read_all(err_fd);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %d: %s", status, err);
+    free(err);
+    close(err_fd);
+    assert_nothing_left(10000, "a normal end");
+    json_t *doc = load_report();
+    json_t *pg = json_object_get(json_object_get(doc, "services"), "postgres");
+    cr_assert_str_eq(json_string_value(json_object_get(pg, "host")), "root@" HOST1 ":22");
+    cr_assert_not_null(strstr(json_string_value(json_object_get(pg, "note")),
+                              "runs on host root@" HOST1 ":22: its CPU is not measured from here"));
+    json_t *step = json_array_get(
+        json_object_get(json_array_get(json_object_get(doc, "models"), 0), "steps"), 0);
+    json_t *run = json_array_get(json_object_get(step, "runs"), 0);
+    /* Every request a row read on the other host: answered, and each answer checked. */
+    cr_assert_gt(json_number_value(json_object_get(run, "requests")), 0);
+    cr_assert_eq(json_number_value(json_object_get(run, "failed_checks")), 0);
+    cr_assert_eq(json_number_value(json_object_get(run, "non2xx")), 0);
+    json_decref(doc);
+}
+
+/* The data directory of the PostgreSQL server on the second host (its working directory's
+ * parent) into dir, once one runs there. */
+static void wait_database_dir(char *dir, size_t len, int timeout_ms)
+{
+    for (int waited = 0; waited < timeout_ms; waited += 100) {
+        char what[4096];
+        bed_strays_on("-s1", what, sizeof(what));
+        const char *found = strstr(what, "(postgres)");
+        if (found != NULL) {
+            const char *colon = found;
+            while (colon > what && *colon != ':')
+                colon--;
+            char link[64];
+            snprintf(link, sizeof(link), "/proc/%ld/cwd", strtol(colon + 1, NULL, 10));
+            ssize_t got = readlink(link, dir, len - 1);
+            if (got > 0) {
+                dir[got] = '\0';
+                char *slash = strrchr(dir, '/');
+                if (slash != NULL && strcmp(slash, "/data") == 0) {
+                    *slash = '\0';
+                    return;
+                }
+            }
+        }
+        sleep_ms(100);
+    }
+    cr_assert_fail("no PostgreSQL started on host " HOST1);
+}
+
+Test(ssh_deploy, nothing_of_the_database_is_left_on_its_host_after_sigkill)
+{
+    char sc_path[256], inv_path[256], dir[512];
+    int err_fd, status;
+    assert_nothing_left(10000, "the tests before");
+    write_db_run(30, sc_path, inv_path, sizeof(sc_path));
+    pid_t pid = start_twice(sc_path, inv_path, &err_fd);
+    wait_database_dir(dir, sizeof(dir), 60000);
+    cr_assert(strncmp(dir, "/tmp/twice-postgres-", 20) == 0, "%s", dir);
+    wait_servers_up(1, 30000);
+    kill(pid, SIGKILL);
+    cr_assert_eq(wait_exit(pid, 5000, &status), 0);
+    running_twice = -1;
+    close(err_fd);
+    assert_nothing_left(15000, "SIGKILL of twice with a database on its own host");
+    struct stat st;
+    for (int waited = 0; waited < 5000 && stat(dir, &st) == 0; waited += 100)
+        sleep_ms(100);
+    cr_assert_neq(stat(dir, &st), 0, "the database's directory %s is left", dir);
+}
+
+Test(ssh_deploy, nothing_of_the_database_is_left_when_its_connection_drops)
+{
+    char sc_path[256], inv_path[256], dir[512];
+    int err_fd, status;
+    assert_nothing_left(10000, "the tests before");
+    write_db_run(30, sc_path, inv_path, sizeof(sc_path));
+    pid_t pid = start_twice(sc_path, inv_path, &err_fd);
+    wait_database_dir(dir, sizeof(dir), 60000);
+    wait_servers_up(1, 30000);
+    pid_t master;
+    cr_assert_eq(bed_ssh_masters_of(pid, "root@" HOST1, &master, 1), 1,
+                 "no ssh master connection to the database's host");
+    kill(master, SIGKILL);
+    /* The host's sshd closes the channel: the supervisor stops the database at once, while
+     * twice and its server on the other host go on. */
+    assert_nothing_left_on("-s1", 15000, "the database's ssh connection dropped");
+    struct stat st;
+    for (int waited = 0; waited < 5000 && stat(dir, &st) == 0; waited += 100)
+        sleep_ms(100);
+    cr_assert_neq(stat(dir, &st), 0, "the database's directory %s is left", dir);
+    kill(pid, SIGKILL);
+    cr_assert_eq(wait_exit(pid, 5000, &status), 0);
+    running_twice = -1;
+    close(err_fd);
+    assert_nothing_left(15000, "SIGKILL of twice after the database's connection dropped");
 }

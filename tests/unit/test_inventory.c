@@ -2,8 +2,9 @@
  * test_inventory.c - inventory files: a full one and its defaults, and bad
  * ones, each with the message, line and column it must produce: hosts that
  * are not ssh destinations (or would read as ssh options), ports out of
- * range, IPv6 outside brackets, unsafe ssh options, known_hosts typos, and a
- * step with more servers than hosts.
+ * range, IPv6 outside brackets, unsafe ssh options, known_hosts typos, a
+ * database host that is not named by its address, and a step with more
+ * servers than hosts.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -80,6 +81,7 @@ Test(inventory, defaults_load_from_this_machine_and_check_keys_strictly)
     cr_assert_eq(inv.nclients, 1);
     cr_assert_eq(inv.clients[0].local, 1);
     cr_assert_null(inv.balancer);
+    cr_assert_null(inv.postgres);
     cr_assert_eq(inv.hosts_may_hold_several, 0);
     cr_assert_eq(inv.known_hosts, INVENTORY_KNOWN_HOSTS_STRICT);
     cr_assert_null(inv.identity_file);
@@ -124,6 +126,66 @@ Test(inventory, host_lists)
             "an object with \"host\", got an array");
     refused("{\"servers\": [\"root@a\"], \"hosts_may_hold_several\": 1}",
             "i.json:1:51: \"hosts_may_hold_several\" must be true or false, got an integer");
+}
+
+Test(inventory, the_database_host)
+{
+    cr_assert_eq(parse("{\"servers\": [\"root@a\"], \"services\": {\"postgres\": "
+                       "\"postgres@198.18.0.12:2222\"}}"),
+                 0, "%s", err);
+    cr_assert_not_null(inv.postgres);
+    cr_assert_eq(inv.postgres->local, 0);
+    cr_assert_str_eq(inv.postgres->user, "postgres");
+    cr_assert_str_eq(inv.postgres->host, "198.18.0.12");
+    cr_assert_eq(inv.postgres->port, 2222);
+    cr_assert_eq(parse("{\"servers\": [\"root@a\"], \"services\": {\"postgres\": {\"host\": "
+                       "\"root@[fd00::4]\", \"cores\": 2}}}"),
+                 0, "%s", err);
+    cr_assert_str_eq(inv.postgres->host, "fd00::4");
+    cr_assert_float_eq(inv.postgres->cores, 2, 1e-12);
+    cr_assert_eq(parse("{\"servers\": [\"root@a\"], \"services\": {\"postgres\": \"local\"}}"), 0,
+                 "%s", err);
+    cr_assert_eq(inv.postgres->local, 1);
+    cr_assert_eq(parse("{\"servers\": [\"root@a\"], \"services\": {}}"), 0, "%s", err);
+    cr_assert_null(inv.postgres);
+}
+
+Test(inventory, a_bad_database_host_says_what_and_where)
+{
+    refused("{\"servers\": [\"root@a\"],\n \"services\": [\"root@b\"]}",
+            "i.json:2:14: \"services\" must be an object such as {\"postgres\": "
+            "\"root@10.0.0.4\"}, got an array");
+    refused("{\"servers\": [\"root@a\"],\n \"services\": {\"postgre\": \"root@10.0.0.4\"}}",
+            "i.json:2:15: unknown key \"postgre\"; did you mean \"postgres\"?");
+    refused("{\"servers\": [\"root@a\"],\n \"services\": {\"postgres\": 4}}",
+            "i.json:2:27: \"services.postgres\" must be \"local\", an ssh destination "
+            "user@host[:port] or an object with \"host\", got an integer");
+    refused("{\"servers\": [\"root@a\"],\n \"services\": {\"postgres\": \"10.0.0.4\"}}",
+            "i.json:2:27: \"services.postgres\" must be \"local\" or an ssh destination "
+            "user@host[:port]: no user: write user@host[:port]; got \"10.0.0.4\"");
+    refused("{\"servers\": [\"root@a\"],\n \"services\": {\"postgres\": \"root@db.example\"}}",
+            "i.json:2:27: \"services.postgres\" must name its host by its address, such as "
+            "root@10.0.0.4 (the servers connect to the database at it), got \"db.example\"");
+}
+
+Test(inventory, servers_on_other_hosts_need_the_database_on_a_host_too)
+{
+    cr_assert_eq(parse("{\"servers\": [\"root@10.0.0.2\"]}"), 0, "%s", err);
+    cr_assert_eq(inventory_check_database(&inv, 1, err, sizeof(err)), -1);
+    cr_assert_str_eq(err, "i.json: the servers run on other hosts, which cannot reach a database "
+                          "on this machine (it listens on 127.0.0.1 only): name the database's "
+                          "host in \"services\": {\"postgres\": \"user@ADDRESS\"}");
+    cr_assert_eq(inventory_check_database(&inv, 0, err, sizeof(err)), 0, "no database, no need");
+    cr_assert_eq(parse("{\"servers\": [\"root@10.0.0.2\"], \"services\": {\"postgres\": "
+                       "\"local\"}}"),
+                 0, "%s", err);
+    cr_assert_eq(inventory_check_database(&inv, 1, err, sizeof(err)), -1, "local is this machine");
+    cr_assert_eq(parse("{\"servers\": [\"root@10.0.0.2\"], \"services\": {\"postgres\": "
+                       "\"root@10.0.0.4\"}}"),
+                 0, "%s", err);
+    cr_assert_eq(inventory_check_database(&inv, 1, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(parse("{\"servers\": [\"local\"]}"), 0, "%s", err);
+    cr_assert_eq(inventory_check_database(&inv, 1, err, sizeof(err)), 0, "%s", err);
 }
 
 /* The destination in a one-server inventory must be refused for why. */

@@ -47,17 +47,21 @@ Test(scenario_services, an_empty_postgres_takes_the_defaults)
     cr_assert_eq(sc.services.postgres.rows, SCENARIO_POSTGRES_DEFAULT_ROWS);
     cr_assert_eq(sc.services.postgres.max_connections, SCENARIO_POSTGRES_DEFAULT_CONNECTIONS);
     cr_assert_eq(sc.services.postgres.cpu_cap, 0);
+    cr_assert_eq(sc.services.postgres.synchronous_commit, 0);
 }
 
 Test(scenario_services, every_setting_given)
 {
     cr_assert_eq(parse_services("{\"postgres\": {\"rows\": 500, \"max_connections\": 200, "
-                                "\"cpu_cap\": 0.5}}"),
+                                "\"cpu_cap\": 0.5, \"synchronous_commit\": true}}"),
                  0, "%s", err);
     cr_assert_eq(sc.services.postgres.enabled, 1);
     cr_assert_eq(sc.services.postgres.rows, 500);
     cr_assert_eq(sc.services.postgres.max_connections, 200);
     cr_assert_float_eq(sc.services.postgres.cpu_cap, 0.5, 1e-12);
+    cr_assert_eq(sc.services.postgres.synchronous_commit, 1);
+    cr_assert_eq(parse_services("{\"postgres\": {\"synchronous_commit\": false}}"), 0, "%s", err);
+    cr_assert_eq(sc.services.postgres.synchronous_commit, 0);
 }
 
 Test(scenario_services, the_bounds_themselves_are_accepted)
@@ -109,6 +113,12 @@ Test(scenario_services, bad_services_say_what_and_where)
         {"{\"postgres\": {\"cpu_cap\": true}}",
          "s.json:2:38: \"services.postgres.cpu_cap\" must be a number from 0.01 to 1024, got "
          "a boolean"},
+        {"{\"postgres\": {\"synchronous_commit\": \"on\"}}",
+         "s.json:2:49: \"services.postgres.synchronous_commit\" must be true or false, got a "
+         "string"},
+        {"{\"postgres\": {\"synchronous_commit\": 1}}",
+         "s.json:2:49: \"services.postgres.synchronous_commit\" must be true or false, got an "
+         "integer"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         cr_assert_eq(parse_services(cases[i].services), -1, "%s should be refused",

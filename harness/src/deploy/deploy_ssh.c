@@ -255,8 +255,9 @@ static int note_cap(deployment *d, const deploy_spec *spec, unsigned i, char *er
     return -1;
 }
 
-/* The server's own command line, before the supervisor's words. A command runs in its
- * target's folder: the hosts see the same paths as here. */
+/* The server's own command line, before the supervisor's words: twice-app is told of the
+ * database with --db, a command with {db}. A command runs in its target's folder: the hosts
+ * see the same paths as here. */
 static char *server_words(const deploy_spec *spec, const deploy_hosts *hosts, const char *listen,
                           int port, const char **words, char bufs[3][48])
 {
@@ -266,9 +267,14 @@ static char *server_words(const deploy_spec *spec, const deploy_hosts *hosts, co
     snprintf(bufs[0], sizeof(bufs[0]), "%s:0", listen);
     snprintf(bufs[1], sizeof(bufs[1]), "%u", t->workers);
     snprintf(bufs[2], sizeof(bufs[2]), "%u", t->threads);
-    const char *const line[] = {hosts->app, "--model",          t->model, "--workers",
-                                bufs[1],    "--threads",        bufs[2],  "--listen",
-                                bufs[0],    "--max-coroutines", "100000", NULL};
+    /* The database's conninfo last, when there is one (NULL ends the line otherwise). */
+    const char *const line[] = {hosts->app, "--model",
+                                t->model,   "--workers",
+                                bufs[1],    "--threads",
+                                bufs[2],    "--listen",
+                                bufs[0],    "--max-coroutines",
+                                "100000",   spec->db != NULL ? "--db" : NULL,
+                                spec->db,   NULL};
     memcpy(words, line, sizeof(line));
     return NULL;
 }

@@ -1,7 +1,8 @@
 /*
  * inventory.c - loading and checking inventory files. The schema is small:
- * "servers" (required), "clients", "balancer", each host "local", an ssh
- * destination, or {"host": DESTINATION, "cores": N}; "ssh" with
+ * "servers" (required), "clients", "balancer", "services" ({"postgres":
+ * HOST}), each host "local", an ssh destination, or {"host": DESTINATION,
+ * "cores": N}; "ssh" with
  * "identity_file", "options" and "known_hosts"; "hosts_may_hold_several";
  * "app", where twice-app is on the server hosts; "haproxy", where HAProxy is
  * on the balancer host.
@@ -9,6 +10,7 @@
  * to plain characters here: a host starting with '-' would be read by ssh
  * as an option, a space or a quote could smuggle another one in.
  */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +27,9 @@
 #define OPTION_MAX 256
 
 static const char *const top_keys[] = {
-    "servers", "clients", "balancer", "ssh", "hosts_may_hold_several", "app", "haproxy", NULL};
+    "servers", "clients", "balancer", "services", "ssh", "hosts_may_hold_several", "app", "haproxy",
+    NULL};
+static const char *const service_keys[] = {"postgres", NULL};
 static const char *const host_keys[] = {"host", "cores", NULL};
 static const char *const ssh_keys[] = {"identity_file", "options", "known_hosts", NULL};
 
@@ -306,6 +310,39 @@ static int parse_ssh(json_schema *js, json_t *top, inventory *inv)
     return 0;
 }
 
+/* The database's host of "services": {"postgres": HOST}. The servers reach it with libpq's
+ * hostaddr, a numeric address (a name would be looked up with a blocking call inside a
+ * coroutine's query), and PostgreSQL listens on that address: an ssh host is named by it. */
+static int parse_services(json_schema *js, json_t *top, inventory *inv)
+{
+    json_t *services = json_object_get(top, "services");
+    if (services == NULL)
+        return 0;
+    if (!json_is_object(services))
+        return json_schema_fail(js, "services", 0,
+                                "\"services\" must be an object such as {\"postgres\": "
+                                "\"root@10.0.0.4\"}, got %s",
+                                json_type_name(services));
+    if (json_schema_check_keys(js, services, service_keys, "services", "services") != 0)
+        return -1;
+    json_t *postgres = json_object_get(services, "postgres");
+    if (postgres == NULL)
+        return 0;
+    if ((inv->postgres = calloc(1, sizeof(*inv->postgres))) == NULL)
+        return json_schema_fail(js, "services.postgres", 0, "out of memory");
+    if (parse_host(js, postgres, "services.postgres", inv->postgres) != 0)
+        return -1;
+    unsigned char address[sizeof(struct in6_addr)];
+    if (inv->postgres->local || inet_pton(AF_INET, inv->postgres->host, address) == 1 ||
+        inet_pton(AF_INET6, inv->postgres->host, address) == 1)
+        return 0;
+    char quoted[MESSAGE_QUOTE_SIZE];
+    return json_schema_fail(js, "services.postgres", 0,
+                            "\"services.postgres\" must name its host by its address, such as "
+                            "root@10.0.0.4 (the servers connect to the database at it), got %s",
+                            message_quote(quoted, sizeof(quoted), inv->postgres->host));
+}
+
 static int parse_top(json_schema *js, json_t *top, inventory *inv)
 {
     if (!json_is_object(top))
@@ -327,6 +364,8 @@ static int parse_top(json_schema *js, json_t *top, inventory *inv)
         if (parse_host(js, balancer, "balancer", inv->balancer) != 0)
             return -1;
     }
+    if (parse_services(js, top, inv) != 0)
+        return -1;
     json_t *several = json_object_get(top, "hosts_may_hold_several");
     if (several != NULL && !json_is_boolean(several))
         return json_schema_fail(js, "hosts_may_hold_several", 0,
@@ -394,6 +433,20 @@ int inventory_check_servers(const inventory *inv, unsigned max_servers, char *er
     return -1;
 }
 
+int inventory_check_database(const inventory *inv, int needs_database, char *err, size_t errlen)
+{
+    int servers_here = inv->nservers == 0 || inv->servers[0].local;
+    int database_here = inv->postgres == NULL || inv->postgres->local;
+    if (!needs_database || servers_here || !database_here)
+        return 0;
+    snprintf(err, errlen,
+             "%s: the servers run on other hosts, which cannot reach a database on this machine "
+             "(it listens on 127.0.0.1 only): name the database's host in \"services\": "
+             "{\"postgres\": \"user@ADDRESS\"}",
+             inv->path);
+    return -1;
+}
+
 static void free_host(inventory_host *h)
 {
     free(h->destination);
@@ -416,6 +469,9 @@ void inventory_free(inventory *inv)
     if (inv->balancer != NULL)
         free_host(inv->balancer);
     free(inv->balancer);
+    if (inv->postgres != NULL)
+        free_host(inv->postgres);
+    free(inv->postgres);
     free(inv->identity_file);
     for (size_t i = 0; i < inv->nssh_options; i++)
         free(inv->ssh_options[i]);

@@ -42,6 +42,9 @@ typedef struct inventory {
     inventory_host *clients; /* where wrk runs; ["local"] when the file names none */
     size_t nclients;
     inventory_host *balancer;   /* where a balancer runs; NULL: not said (local) */
+    inventory_host *postgres;   /* where a scenario's PostgreSQL runs ("services": {"postgres":
+                                   HOST}); NULL: not said (local). An ssh host is named by its
+                                   address, which the servers connect to */
     int hosts_may_hold_several; /* a step with more servers than hosts doubles hosts up */
     char *identity_file;        /* ssh -i; NULL: ssh's own */
     char **ssh_options;         /* each passed as ssh -o OPTION */
@@ -63,6 +66,10 @@ int inventory_parse(inventory *inv, const char *path, const char *text, size_t l
 /** 0 when a step of max_servers servers fits inv's server hosts (one each, or several when
  * hosts_may_hold_several); -1 with err naming the inventory otherwise. */
 int inventory_check_servers(const inventory *inv, unsigned max_servers, char *err, size_t errlen);
+/** 0 unless a scenario that needs_database would have servers on other hosts and its database
+ * on this machine, where it listens on 127.0.0.1 only; -1 with err naming the inventory and
+ * the key that puts the database elsewhere then. */
+int inventory_check_database(const inventory *inv, int needs_database, char *err, size_t errlen);
 void inventory_free(inventory *inv);
 
 #endif

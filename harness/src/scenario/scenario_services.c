@@ -14,7 +14,8 @@
 #define SERVICE_CPU_CAP_MAX 1024
 
 static const char *const service_names[] = {"postgres", NULL};
-static const char *const postgres_keys[] = {"rows", "max_connections", "cpu_cap", NULL};
+static const char *const postgres_keys[] = {"rows", "max_connections", "cpu_cap",
+                                            "synchronous_commit", NULL};
 
 /* The number at obj.key (path names obj) from min to max, a whole one when whole; dflt when
  * absent. */
@@ -41,6 +42,20 @@ static int get_bounded(json_schema *schema, json_t *obj, const char *path, const
     return 0;
 }
 
+/* The boolean at obj.key (path names obj) into *out; 0 (false) when absent. */
+static int get_boolean(json_schema *schema, json_t *obj, const char *path, const char *key,
+                       int *out)
+{
+    char child[256];
+    json_schema_child(child, sizeof(child), path, key);
+    json_t *value = json_object_get(obj, key);
+    *out = json_is_true(value);
+    if (value == NULL || json_is_boolean(value))
+        return 0;
+    return json_schema_fail(schema, child, 0, "\"%s\" must be true or false, got %s", child,
+                            json_type_name(value));
+}
+
 /* 0 when value (at path) is an object, else -1 naming what it is instead. */
 static int require_object(json_schema *schema, json_t *value, const char *path)
 {
@@ -61,7 +76,8 @@ static int parse_postgres(json_schema *schema, json_t *obj, scenario_postgres *p
         get_bounded(schema, obj, path, "max_connections", 1, SCENARIO_POSTGRES_MAX_CONNECTIONS, 1,
                     SCENARIO_POSTGRES_DEFAULT_CONNECTIONS, &connections) != 0 ||
         get_bounded(schema, obj, path, "cpu_cap", SERVICE_CPU_CAP_MIN, SERVICE_CPU_CAP_MAX, 0, 0,
-                    &pg->cpu_cap) != 0)
+                    &pg->cpu_cap) != 0 ||
+        get_boolean(schema, obj, path, "synchronous_commit", &pg->synchronous_commit) != 0)
         return -1;
     pg->enabled = 1;
     pg->rows = (unsigned)rows;

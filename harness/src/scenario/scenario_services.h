@@ -5,7 +5,7 @@
  * first step, and removes it after the last (service/service.h).
  *
  *   "services": {"postgres": {"rows": 10000, "max_connections": 200,
- *                             "cpu_cap": 0.5}}
+ *                             "cpu_cap": 0.5, "synchronous_commit": true}}
  */
 #ifndef TWICE_SCENARIO_SERVICES_H
 #define TWICE_SCENARIO_SERVICES_H
@@ -27,6 +27,8 @@ typedef struct scenario_postgres {
     unsigned rows;            /* rows seeded into its items table */
     unsigned max_connections; /* clients it accepts at once */
     double cpu_cap;           /* cores it may use; 0: not capped */
+    int synchronous_commit;   /* 1: a commit waits for its WAL on disk (fsync on), so a row lock
+                                 is held through the flush; 0 (the default): neither */
 } scenario_postgres;
 
 typedef struct scenario_services {

@@ -8,7 +8,8 @@
  * It is a benchmark's database, not a store of anything: fsync, synchronous
  * commit and full-page writes are off, so that the figures are the
  * database's CPU and locks, not the disk's flushes (a crash loses the data,
- * which is thrown away anyway). shared_buffers is small: the seeded table
+ * which is thrown away anyway); a scenario may turn the first two on, to
+ * put the flush inside a hot row's lock. shared_buffers is small: the seeded table
  * fits many times over.
  *
  * Nothing of it outlives twice. The server is started with proc_spawn: its
@@ -19,28 +20,24 @@
  * the caller's watchdog kills whole.
  */
 #include <errno.h>
-#include <libpq-fe.h>
 #include <limits.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "loopback_port.h"
+#include "postgres_client.h"
 #include "postgres_install.h"
 #include "proc.h"
 #include "remove_tree.h"
 #include "service.h"
 #include "watchdog.h"
 
-#define DEFAULT_MAX_CONNECTIONS 100
-#define DATABASE_USER "twice"
 #define INITDB_TIMEOUT_MS 120000
 #define READY_TIMEOUT_MS 30000
-#define READY_POLL_MS 50
 #define STOP_GRACE_MS 10000
 #define STDERR_TAIL 2048
 /* PostgreSQL will not run as root. Run by root, it runs as nobody: an account that every
@@ -118,10 +115,10 @@ static int run_initdb(service *svc, const char *bindir, const struct passwd *use
 {
     command c;
     command_start(&c, user, bindir, "initdb");
-    char *args[] = {"-D",           svc->data,         "-U",         DATABASE_USER,
-                    "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"};
-    for (size_t i = 0; i < sizeof(args) / sizeof(args[0]); i++)
-        command_add(&c, args[i]);
+    command_add(&c, "-D");
+    command_add(&c, svc->data);
+    for (size_t i = 0; postgres_initdb_options[i] != NULL; i++)
+        command_add(&c, postgres_initdb_options[i]);
     pid_t pid =
         proc_spawn(c.argv, svc->stderr_fd, svc->stderr_fd, NULL, settings->join, err, errlen);
     if (pid < 0)
@@ -139,57 +136,41 @@ static int run_initdb(service *svc, const char *bindir, const struct passwd *use
     return 0;
 }
 
-/* The server's settings past the defaults. superuser_reserved_connections=0: the clients are
- * superusers too, and max_connections is then what they all get. The rest is the benchmark's
- * trade (see the top of this file). */
-static char *const server_settings[] = {"superuser_reserved_connections=0", "shared_buffers=16MB",
-                                        "fsync=off", "synchronous_commit=off",
-                                        "full_page_writes=off"};
-
 static int run_server(service *svc, const char *bindir, const struct passwd *user,
                       const service_settings *settings, int port, char *err, size_t errlen)
 {
-    char port_text[16], connections[48];
+    char port_text[16];
     snprintf(port_text, sizeof(port_text), "%d", port);
-    snprintf(connections, sizeof(connections), "max_connections=%u",
-             settings->max_connections != 0 ? settings->max_connections : DEFAULT_MAX_CONNECTIONS);
     command c;
     command_start(&c, user, bindir, "postgres");
-    char *args[] = {"-D",        svc->data, "-k",      svc->dir, "-h",
-                    "127.0.0.1", "-p",      port_text, "-c",     connections};
+    char *args[] = {"-D", svc->data, "-k", svc->dir, "-h", "127.0.0.1", "-p", port_text};
     for (size_t i = 0; i < sizeof(args) / sizeof(args[0]); i++)
         command_add(&c, args[i]);
-    for (size_t i = 0; i < sizeof(server_settings) / sizeof(server_settings[0]); i++) {
-        command_add(&c, "-c");
-        command_add(&c, server_settings[i]);
-    }
+    char *setting_words[POSTGRES_SETTING_WORDS];
+    size_t nsettings = 0;
+    postgres_setting_text text;
+    postgres_setting_words(settings, &text, setting_words, &nsettings);
+    for (size_t i = 0; i < nsettings; i++)
+        command_add(&c, setting_words[i]);
     svc->pid =
         proc_spawn(c.argv, svc->stderr_fd, svc->stderr_fd, NULL, settings->join, err, errlen);
     return svc->pid < 0 ? -1 : 0;
 }
 
-static void pause_ms(int ms)
-{
-    struct timespec pause = {ms / 1000, (long)(ms % 1000) * 1000000};
-    nanosleep(&pause, NULL);
-}
-
 static int wait_ready(service *svc, char *err, size_t errlen)
 {
-    for (int waited = 0; waited < READY_TIMEOUT_MS; waited += READY_POLL_MS) {
-        if (PQping(svc->conninfo) == PQPING_OK)
-            return 0;
-        int status;
-        if (proc_wait(svc->pid, 0, &status)) {
-            svc->pid = -1;
-            fail_with_output(svc, "postgres", status, err, errlen);
-            return -1;
-        }
-        pause_ms(READY_POLL_MS);
+    int status, exited;
+    if (postgres_wait_ready(svc->conninfo, svc->pid, READY_TIMEOUT_MS, &status, &exited, err,
+                            errlen) == 0)
+        return 0;
+    if (exited) {
+        svc->pid = -1;
+        fail_with_output(svc, "postgres", status, err, errlen);
+        return -1;
     }
     char *note = proc_stderr_note(svc->stderr_fd, STDERR_TAIL);
-    snprintf(err, errlen, "postgres did not accept connections within %d s (%s)%s",
-             READY_TIMEOUT_MS / 1000, svc->conninfo, note);
+    size_t used = strlen(err);
+    snprintf(err + used, errlen - used, "%s", note);
     free(note);
     return -1;
 }
@@ -224,10 +205,7 @@ static service *postgres_start(const service_settings *settings, char *err, size
         return NULL;
     }
     int port = loopback_free_port();
-    snprintf(svc->conninfo, sizeof(svc->conninfo),
-             "hostaddr=127.0.0.1 port=%d user=" DATABASE_USER " dbname=postgres sslmode=disable "
-             "gssencmode=disable connect_timeout=5",
-             port);
+    postgres_conninfo(svc->conninfo, sizeof(svc->conninfo), "127.0.0.1", port);
     if (user != NULL && chown(svc->dir, user->pw_uid, user->pw_gid) != 0) {
         snprintf(err, errlen, "cannot give %s to user %s: %s", svc->dir, user->pw_name,
                  strerror(errno));
@@ -245,29 +223,7 @@ static service *postgres_start(const service_settings *settings, char *err, size
 
 static int postgres_seed(service *svc, unsigned rows, char *err, size_t errlen)
 {
-    char sql[512];
-    snprintf(sql, sizeof(sql),
-             "SET client_min_messages = warning; DROP TABLE IF EXISTS items; "
-             "CREATE TABLE items (id integer PRIMARY KEY, value text NOT NULL, "
-             "counter bigint NOT NULL DEFAULT 0); "
-             "INSERT INTO items SELECT g, 'item-' || g, 0 FROM generate_series(1, %u) AS g; "
-             "ANALYZE items",
-             rows);
-    PGconn *conn = PQconnectdb(svc->conninfo);
-    if (PQstatus(conn) != CONNECTION_OK) {
-        snprintf(err, errlen, "cannot connect to postgres to seed it (%s): %s", svc->conninfo,
-                 PQerrorMessage(conn));
-        PQfinish(conn);
-        return -1;
-    }
-    PGresult *result = PQexec(conn, sql);
-    int rc = PQresultStatus(result) == PGRES_COMMAND_OK ? 0 : -1;
-    if (rc != 0)
-        snprintf(err, errlen, "cannot seed postgres with %u rows: %s", rows,
-                 PQresultErrorMessage(result));
-    PQclear(result);
-    PQfinish(conn);
-    return rc;
+    return postgres_seed_items(svc->conninfo, rows, err, errlen);
 }
 
 static const char *postgres_address(const service *svc)
@@ -275,21 +231,9 @@ static const char *postgres_address(const service *svc)
     return svc->conninfo;
 }
 
-/* Client backends only: PostgreSQL's own processes (the checkpointer, the autovacuum
- * launcher...) are no one's connections. */
 static long postgres_clients(const service *svc)
 {
-    PGconn *conn = PQconnectdb(svc->conninfo);
-    long count = -1;
-    if (PQstatus(conn) == CONNECTION_OK) {
-        PGresult *result = PQexec(conn, "SELECT count(*) FROM pg_stat_activity WHERE backend_type "
-                                        "= 'client backend' AND pid <> pg_backend_pid()");
-        if (PQresultStatus(result) == PGRES_TUPLES_OK && PQntuples(result) == 1)
-            count = atol(PQgetvalue(result, 0, 0));
-        PQclear(result);
-    }
-    PQfinish(conn);
-    return count;
+    return postgres_count_clients(svc->conninfo);
 }
 
 static pid_t postgres_pid(const service *svc)
@@ -315,6 +259,14 @@ static void postgres_stop(service *svc)
     free(svc);
 }
 
+static int postgres_cap_applied(const service *svc, char *why, size_t whylen)
+{
+    (void)svc;
+    (void)why;
+    (void)whylen;
+    return -1; /* the caller's cgroup, which the server joined */
+}
+
 const service_ops service_postgres = {
     .name = "postgres",
     .start = postgres_start,
@@ -322,5 +274,6 @@ const service_ops service_postgres = {
     .address = postgres_address,
     .clients = postgres_clients,
     .pid = postgres_pid,
+    .cap_applied = postgres_cap_applied,
     .stop = postgres_stop,
 };

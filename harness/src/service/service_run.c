@@ -40,14 +40,49 @@ static int make_cgroup(service_run *r, char *err, size_t errlen)
     return 0;
 }
 
-int service_run_start(service_run *r, const scenario_postgres *pg, int allow_uncapped, char *err,
-                      size_t errlen)
+/* The service on its own host: capped there by its supervisor, measured from here only by
+ * what libpq can ask (its connections). */
+static int start_remote(service_run *r, const scenario_postgres *pg, const inventory *inv,
+                        int allow_uncapped, char *err, size_t errlen)
+{
+    r->ops = &service_postgres_ssh;
+    service_settings settings = {.max_connections = pg->max_connections,
+                                 .synchronous_commit = pg->synchronous_commit,
+                                 .inv = inv,
+                                 .host = r->host,
+                                 .cpu_cap = pg->cpu_cap};
+    if ((r->svc = r->ops->start(&settings, err, errlen)) == NULL)
+        return -1;
+    char why[256] = "";
+    r->cap_applied = r->cpu_cap > 0 && r->ops->cap_applied(r->svc, why, sizeof(why)) == 1;
+    if (r->cpu_cap > 0 && !r->cap_applied) {
+        if (!allow_uncapped) {
+            snprintf(err, errlen,
+                     "%s on host %s: its CPU cap of %g cores cannot be set: %s "
+                     "(--allow-uncapped runs without it)",
+                     r->ops->name, r->host->destination, r->cpu_cap, why);
+            return -1;
+        }
+        snprintf(r->cap_note, sizeof(r->cap_note), "its CPU cap is not applied: %s; ", why);
+    }
+    size_t used = strlen(r->cap_note);
+    snprintf(r->cap_note + used, sizeof(r->cap_note) - used,
+             "runs on host %s: its CPU is not measured from here", r->host->destination);
+    return r->ops->seed(r->svc, pg->rows, err, errlen);
+}
+
+int service_run_start(service_run *r, const scenario_postgres *pg, const inventory *inv,
+                      int allow_uncapped, char *err, size_t errlen)
 {
     *r = (service_run){0};
     if (!pg->enabled)
         return 0;
-    r->ops = &service_postgres;
     r->cpu_cap = pg->cpu_cap;
+    if (inv != NULL && inv->postgres != NULL && !inv->postgres->local) {
+        r->host = inv->postgres;
+        return start_remote(r, pg, inv, allow_uncapped, err, errlen);
+    }
+    r->ops = &service_postgres;
     char why[512] = "";
     /* Uncapped, a cgroup only serves the measures: the service runs without one if need be. */
     if (make_cgroup(r, why, sizeof(why)) != 0) {
@@ -64,6 +99,7 @@ int service_run_start(service_run *r, const scenario_postgres *pg, int allow_unc
     char join[800];
     snprintf(join, sizeof(join), "%s/cgroup.procs", r->cgroup);
     service_settings settings = {.max_connections = pg->max_connections,
+                                 .synchronous_commit = pg->synchronous_commit,
                                  .join = r->cgroup[0] != '\0' ? join : NULL};
     r->svc = r->ops->start(&settings, err, errlen);
     if (r->svc == NULL || r->ops->seed(r->svc, pg->rows, err, errlen) != 0)
@@ -78,15 +114,17 @@ const char *service_run_address(const service_run *r)
 
 double service_run_cap(const service_run *r)
 {
-    return r->cap_applied ? r->cpu_cap : 0;
+    return r->cap_applied && r->host == NULL ? r->cpu_cap : 0;
 }
 
 json_t *service_run_json(const service_run *r, const scenario_postgres *pg)
 {
     if (r->ops == NULL)
         return NULL;
-    return json_pack("{s:{s:I, s:I, s:o, s:b, s:o}}", r->ops->name, "rows", (json_int_t)pg->rows,
-                     "max_connections", (json_int_t)pg->max_connections, "cpu_cap",
+    return json_pack("{s:{s:s, s:I, s:I, s:b, s:o, s:b, s:o}}", r->ops->name, "host",
+                     r->host != NULL ? r->host->destination : "local", "rows", (json_int_t)pg->rows,
+                     "max_connections", (json_int_t)pg->max_connections, "synchronous_commit",
+                     pg->synchronous_commit, "cpu_cap",
                      r->cpu_cap > 0 ? json_real(r->cpu_cap) : json_null(), "cap_applied",
                      r->cap_applied, "note",
                      r->cap_note[0] != '\0' ? json_string(r->cap_note) : json_null());

@@ -168,6 +168,7 @@ typedef struct step_state {
     double throughputs[SCENARIO_MAX_REPETITIONS];
     size_t nruns;
     unsigned connections, threads;
+    unsigned servers_here, threads_here; /* of the servers and wrk threads, those on this machine */
     size_t clients; /* load clients: above one, each is flagged by name when saturated */
     int caps_applied;
     double front_cores;   /* what its balancer takes on this machine (0: none, or elsewhere) */
@@ -258,8 +259,9 @@ static int measure_once(const scenario *sc, const run_options *opt, const placem
     }
     int spreads = sc->front->load_spreads;
     st->front_cores = front_local_cores(sc->front, opt->inventory);
-    double reserved =
-        (d.caps_applied ? sc->cpu_cap * n : 0) + st->front_cores + service_run_cap(at->services);
+    st->servers_here = d.remote ? 0 : n;
+    double reserved = (d.caps_applied ? sc->cpu_cap * st->servers_here : 0) + st->front_cores +
+                      service_run_cap(at->services);
     load_spec load = {.route = sc->route,
                       .check = sc->check,
                       .addresses = spreads              ? d.hosts
@@ -278,6 +280,7 @@ static int measure_once(const scenario *sc, const run_options *opt, const placem
         load.threads = (unsigned)load.nclients;
     st->connections = load.connections;
     st->threads = load.threads;
+    st->threads_here = load_threads_here(&load);
     st->clients = load.nclients;
     st->caps_applied = d.caps_applied;
     json_object_set_new(st->step, "connections", json_integer(load.connections));
@@ -355,6 +358,8 @@ static void summarize_step(const scenario *sc, const scenario_target *t, double 
                                .n = st->nruns,
                                .servers = st->servers,
                                .threads = st->threads,
+                               .servers_here = st->servers_here,
+                               .threads_here = st->threads_here,
                                .cpu_cap = sc->cpu_cap,
                                .capped = st->caps_applied,
                                .cores = sysconf(_SC_NPROCESSORS_ONLN),

@@ -99,6 +99,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                .n = nruns,
                                .servers = (unsigned)nservers,
                                .threads = 1 + (unsigned)(next(data, size, &at) % 8),
+                               .servers_here = (unsigned)nservers,
+                               .threads_here = 1 + (unsigned)(next(data, size, &at) % 8),
                                .cpu_cap = figure(data, size, &at, 1),
                                .capped = (int)(next(data, size, &at) & 1),
                                .cores = 2,

@@ -1,9 +1,9 @@
 /*
  * ssh_bed.c - one test bed for the ssh suites (ssh_bed.h), on
  * support/bed_fixture.h: brought up before the first test (2 server hosts, 2
- * client hosts), down after the last, and what the tests on it share: scratch files, inventories and
- * scenarios for the bed, twice runs in the background, and the look at every
- * namespace's processes that says whether anything was left on a host.
+ * client hosts), down after the last, and what the tests on it share: scratch files, inventories
+ * and scenarios for the bed, twice runs in the background, and the look at every namespace's
+ * processes that says whether anything was left on a host.
  */
 #include <criterion/criterion.h>
 #include <criterion/hooks.h>

@@ -11,6 +11,7 @@
 
 #include "load.h"
 #include "load_merge.h"
+#include "load_runner.h"
 
 static const char *const fixtures[] = {"sleep-1ms.txt", "sleep-3ms.txt", "cpu-16-connections.txt"};
 #define NFIXTURES (sizeof(fixtures) / sizeof(fixtures[0]))
@@ -287,6 +288,22 @@ Test(load_merge, connections_split_over_clients_add_up)
     }
     cr_assert_eq(load_client_share(7, 3, 0), 3);
     cr_assert_eq(load_client_share(7, 3, 2), 2);
+}
+
+/* Of 7 threads over 3 clients (3, 2, 2), those on local clients run here: all of them
+ * without a client list. */
+Test(load_merge, the_threads_here_are_the_local_clients_shares)
+{
+    inventory_host here = {.destination = "local", .local = 1},
+                   far = {.destination = "root@198.18.1.10", .local = 0};
+    load_host clients[3] = {{.host = &far}, {.host = &here}, {.host = &far}};
+    load_spec spec = {.threads = 7, .clients = clients, .nclients = 3};
+    cr_assert_eq(load_threads_here(&spec), 2);
+    clients[0].host = &here;
+    cr_assert_eq(load_threads_here(&spec), 5);
+    spec.clients = NULL;
+    spec.nclients = 0;
+    cr_assert_eq(load_threads_here(&spec), 7);
 }
 
 Test(load_merge, a_saturated_client_is_flagged_by_name)

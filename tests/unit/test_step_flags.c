@@ -38,6 +38,8 @@ Test(step_flags, the_direct_front_with_four_capped_servers_is_valid_when_wrk_is_
                            .n = 3,
                            .servers = 4,
                            .threads = 4,
+                           .servers_here = 4,
+                           .threads_here = 4,
                            .cpu_cap = 0.1,
                            .capped = 1,
                            .cores = 2};
@@ -54,6 +56,8 @@ Test(step_flags, caps_and_wrk_measured_beyond_the_cores_are_flagged_with_the_fig
                            .n = 3,
                            .servers = 4,
                            .threads = 4,
+                           .servers_here = 4,
+                           .threads_here = 4,
                            .cpu_cap = 0.25,
                            .capped = 1,
                            .cores = 2};
@@ -67,6 +71,36 @@ Test(step_flags, caps_and_wrk_measured_beyond_the_cores_are_flagged_with_the_fig
     in.capped = 0;
     flags = step_flags(&in);
     cr_assert_eq(json_array_size(flags), 0, "%s", flags_text(flags));
+    json_decref(flags);
+}
+
+/* Servers and load clients on other hosts take none of this machine's cores: only those here
+ * count against them. */
+Test(step_flags, only_what_runs_on_this_machine_counts_against_its_cores)
+{
+    const double busy[3] = {0.3, 0.45, 0.4};
+    step_flags_input in = {.throughputs = steady,
+                           .wrk_busy = busy,
+                           .n = 3,
+                           .servers = 4,
+                           .threads = 4,
+                           .servers_here = 0,
+                           .threads_here = 4,
+                           .cpu_cap = 0.25,
+                           .capped = 1,
+                           .cores = 2};
+    json_t *flags = step_flags(&in);
+    cr_assert_eq(json_array_size(flags), 0, "servers elsewhere: %s", flags_text(flags));
+    json_decref(flags);
+    /* The servers here, two of wrk's four threads on another client host. */
+    in.servers_here = 4;
+    in.threads_here = 2;
+    flags = step_flags(&in);
+    cr_assert_eq(json_array_size(flags), 0, "half of wrk elsewhere: %s", flags_text(flags));
+    json_decref(flags);
+    in.threads_here = 4;
+    flags = step_flags(&in);
+    cr_assert_eq(json_array_size(flags), 1, "everything here: %s", flags_text(flags));
     json_decref(flags);
 }
 
@@ -201,6 +235,8 @@ Test(step_flags, a_shared_service_s_cap_counts_with_the_servers_caps)
                            .n = 1,
                            .servers = 4,
                            .threads = 4,
+                           .servers_here = 4,
+                           .threads_here = 4,
                            .cpu_cap = 0.1,
                            .capped = 1,
                            .cores = 2};

@@ -39,7 +39,7 @@ static void generator(const step_flags_input *in, json_t *flags)
         json_array_append_new(flags, json_sprintf("load generator saturated: wrk used %.0f%% of "
                                                   "its %u threads",
                                                   busiest * 100, in->threads));
-    double wrk_cores = busiest * in->threads, caps = in->cpu_cap * in->servers;
+    double wrk_cores = busiest * in->threads_here, caps = in->cpu_cap * in->servers_here;
     if (!in->capped ||
         caps + wrk_cores + in->front_cores + in->service_cap <= (double)in->cores + 1e-9)
         return;
@@ -50,7 +50,7 @@ static void generator(const step_flags_input *in, json_t *flags)
     json_array_append_new(
         flags, json_sprintf("CPU caps (%g x %u = %.2f cores) and the load generator (%.2f "
                             "cores measured)%s%s%s%s need more than the %ld cores",
-                            in->cpu_cap, in->servers, caps, wrk_cores,
+                            in->cpu_cap, in->servers_here, caps, wrk_cores,
                             in->front_cores > 0 ? " and the " : "",
                             in->front_cores > 0 ? in->front_name : "",
                             in->front_cores > 0 ? " balancer's core" : "", service, in->cores));

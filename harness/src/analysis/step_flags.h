@@ -5,10 +5,10 @@
  * - "load generator saturated": wrk used more than STEP_SATURATED_WRK of
  *   its threads' time (from wait4 on wrk over the whole run).
  * - "repetitions too noisy": a coefficient of variation above STEP_NOISY_CV.
- * - "CPU caps ... need more than the cores": the servers' caps together
- *   plus the cores wrk was measured to use (its busiest run) and a local
- *   balancer's core exceed the machine's. Not wrk's threads: with the direct front wrk runs one
- * thread per server, and each may use a fraction of a core.
+ * - "CPU caps ... need more than the cores": the caps of the servers on
+ *   this machine together plus the cores its wrk threads were measured to
+ *   use (the busiest run) and a local balancer's core exceed the machine's. Not wrk's threads: with
+ * the direct front wrk runs one thread per server, and each may use a fraction of a core.
  * - "disturbed": in some run, processes twice did not start used at least
  *   STEP_DISTURBED_FOREIGN_CORES cores on average over the window while
  *   the run was short of CPU because of it: the machine had less than
@@ -40,14 +40,17 @@ typedef struct step_flags_input {
     const double *wrk_busy;    /* each run's wrk CPU / (duration x threads) */
     size_t n;
     unsigned servers, threads; /* servers, and wrk's threads */
-    double cpu_cap;            /* cores per server, when capped */
-    int capped;                /* the caps were applied */
-    long cores;                /* the machine's */
-    double front_cores;        /* what a balancer on this machine takes (0: none) */
-    const char *front_name;    /* its front's name, for the flag */
-    double service_cap;        /* a shared service's CPU cap on this machine (0: none) */
-    size_t clients; /* load clients: above one, saturation is flagged per client by the load
-                       stage (load_saturation_flags), not here */
+    /* Of them, those on this machine: only they take its cores (servers and load clients on
+     * other hosts use theirs). */
+    unsigned servers_here, threads_here;
+    double cpu_cap;         /* cores per server, when capped */
+    int capped;             /* the caps were applied */
+    long cores;             /* the machine's */
+    double front_cores;     /* what a balancer on this machine takes (0: none) */
+    const char *front_name; /* its front's name, for the flag */
+    double service_cap;     /* a shared service's CPU cap on this machine (0: none) */
+    size_t clients;         /* load clients: above one, saturation is flagged per client by the load
+                               stage (load_saturation_flags), not here */
     const breakdown_run *windows; /* the runs' measured windows, nwindows of them */
     size_t nwindows;
 } step_flags_input;

@@ -100,6 +100,8 @@ json_t *load_cpu_json(double cpu_fraction);
 /** Client j's share of total (connections or threads) over n clients: total / n, the first
  * total % n clients one more. */
 unsigned load_client_share(unsigned total, size_t n, size_t j);
+/** Of spec's wrk threads, those that run on this machine (its local clients' shares). */
+unsigned load_threads_here(const load_spec *spec);
 /**
  * What wrk is pointed at, from the servers' addresses (NULL: 127.0.0.1) and ports: *url, the
  * URL on wrk's command line, and, unless shared_port, *servers_env, "TWICE_SERVERS=host:port,..."

@@ -28,6 +28,18 @@ unsigned load_client_share(unsigned total, size_t n, size_t j)
     return (unsigned)(total / n + (j < total % n ? 1 : 0));
 }
 
+unsigned load_threads_here(const load_spec *spec)
+{
+    if (spec->clients == NULL)
+        return spec->threads;
+    unsigned here = 0;
+    for (size_t j = 0; j < spec->nclients; j++) {
+        if (spec->clients[j].host->local)
+            here += load_client_share(spec->threads, spec->nclients, j);
+    }
+    return here;
+}
+
 /* err: "client 2 of 3 (user@host): WHY". */
 static void client_error(const load_process *lp, size_t j, const char *why, char *err,
                          size_t errlen)

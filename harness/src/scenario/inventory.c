@@ -26,9 +26,9 @@
 #define IPV6_MAX 45  /* bytes; the longest textual IPv6 address */
 #define OPTION_MAX 256
 
-static const char *const top_keys[] = {
-    "servers", "clients", "balancer", "services", "ssh", "hosts_may_hold_several", "app", "haproxy",
-    NULL};
+static const char *const top_keys[] = {"servers",  "clients", "balancer",
+                                       "services", "ssh",     "hosts_may_hold_several",
+                                       "app",      "haproxy", NULL};
 static const char *const service_keys[] = {"postgres", NULL};
 static const char *const host_keys[] = {"host", "cores", NULL};
 static const char *const ssh_keys[] = {"identity_file", "options", "known_hosts", NULL};

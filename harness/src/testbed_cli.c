@@ -15,8 +15,8 @@
 
 #define EXIT_BAD_INPUT 2
 #define USAGE                                                                                      \
-    "usage: twice testbed up N [--clients K] [--cpu-cap CORES] [--delay-ms MS] [--rate MBIT]\n"    \
-    "                          --inventory FILE\n"                                                 \
+    "usage: twice testbed up N [--clients K] [--cpu-cap CORES] [--client-cpu-cap CORES]\n"         \
+    "                          [--delay-ms MS] [--rate MBIT] --inventory FILE\n"                   \
     "       twice testbed down"
 
 static int bad_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -52,13 +52,16 @@ typedef struct flag {
 
 static int up(int argc, char **argv)
 {
-    double servers = 0, clients = 2, cpu_cap = 0, delay_ms = 0, rate = 0;
+    double servers = 0, clients = 2, cpu_cap = 0, client_cpu_cap = 0, delay_ms = 0, rate = 0;
     char flag_name[MESSAGE_QUOTE_SIZE], value[MESSAGE_QUOTE_SIZE];
     const char *inventory_path = NULL;
     const flag flags[] = {
         {"--clients", "a whole number of client hosts from 1 to 64", 1, TESTBED_MAX_HOSTS, 1,
          &clients},
-        {"--cpu-cap", "a number of cores per host from 0.01 to 1024", 0.01, 1024, 0, &cpu_cap},
+        {"--cpu-cap", "a number of cores per server host from 0.01 to 1024", 0.01, 1024, 0,
+         &cpu_cap},
+        {"--client-cpu-cap", "a number of cores per client host from 0.01 to 1024", 0.01, 1024, 0,
+         &client_cpu_cap},
         {"--delay-ms", "a delay in milliseconds from 0 to 10000", 0, 10000, 0, &delay_ms},
         {"--rate", "a rate in Mbit/s from 0.01 to 100000", 0.01, 100000, 0, &rate},
     };
@@ -93,6 +96,7 @@ static int up(int argc, char **argv)
     testbed_options options = {.servers = (unsigned)servers,
                                .clients = (unsigned)clients,
                                .cpu_cap = cpu_cap,
+                               .client_cpu_cap = client_cpu_cap,
                                .delay_ms = delay_ms,
                                .rate_mbit = rate,
                                .inventory = inventory_path};

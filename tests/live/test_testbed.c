@@ -224,7 +224,8 @@ static double cgroup_cores(const char *proc_cgroup)
 
 Test(testbed, each_host_is_reached_over_ssh_inside_its_namespace_and_capped_cgroup)
 {
-    up((const char *const[]){"2", "--clients", "1", "--cpu-cap", "0.25", NULL});
+    up((const char *const[]){"2", "--clients", "1", "--cpu-cap", "0.25", "--client-cpu-cap", "0.5",
+                             NULL});
     inventory inv = load_inventory();
     cr_assert_eq(inv.nservers, 2);
     cr_assert_eq(inv.nclients, 1);
@@ -237,7 +238,9 @@ Test(testbed, each_host_is_reached_over_ssh_inside_its_namespace_and_capped_cgro
         cr_assert_str_eq(hosts[i]->user, "root");
         cr_assert_str_eq(hosts[i]->host, addresses[i]);
         cr_assert_eq(hosts[i]->port, 22);
-        cr_assert_float_eq(hosts[i]->cores, 0.25, 1e-9);
+        /* --cpu-cap is the server hosts', --client-cpu-cap the client hosts'. */
+        double cores = i < 2 ? 0.25 : 0.5;
+        cr_assert_float_eq(hosts[i]->cores, cores, 1e-9);
         char *out;
         cr_assert_eq(ssh(addresses[i], "true", &out), 0);
         free(out);
@@ -255,7 +258,7 @@ Test(testbed, each_host_is_reached_over_ssh_inside_its_namespace_and_capped_cgro
         snprintf(group, sizeof(group), "/%c%zu\n", i < 2 ? 's' : 'c', i < 2 ? i : 0);
         cr_assert(strstr(out, "/" PREFIX) != NULL && strstr(out, group) != NULL,
                   "host %s is not in its cgroup: %s", addresses[i], out);
-        cr_assert_float_eq(cgroup_cores(out), 0.25, 1e-9, "host %s: %s", addresses[i], out);
+        cr_assert_float_eq(cgroup_cores(out), cores, 1e-9, "host %s: %s", addresses[i], out);
         free(out);
     }
     inventory_free(&inv);
@@ -510,8 +513,11 @@ Test(testbed, bad_flags_are_named_with_their_value)
               "twice testbed: \"--clients\": expected a whole number of client hosts from 1 to "
               "64, got \"1.5\"\n");
     bad_flags((const char *const[]){"testbed", "up", "2", "--cpu-cap", "0", NULL},
-              "twice testbed: \"--cpu-cap\": expected a number of cores per host from 0.01 to "
-              "1024, got \"0\"\n");
+              "twice testbed: \"--cpu-cap\": expected a number of cores per server host from "
+              "0.01 to 1024, got \"0\"\n");
+    bad_flags((const char *const[]){"testbed", "up", "2", "--client-cpu-cap", "-1", NULL},
+              "twice testbed: \"--client-cpu-cap\": expected a number of cores per client host "
+              "from 0.01 to 1024, got \"-1\"\n");
     bad_flags((const char *const[]){"testbed", "up", "2", "--delay-ms", "x", NULL},
               "twice testbed: \"--delay-ms\": expected a delay in milliseconds from 0 to 10000, "
               "got \"x\"\n");

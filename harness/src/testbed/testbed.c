@@ -59,8 +59,9 @@ static int make_cgroup(const char *dir, double cores, char *err, size_t errlen)
     return cpucap_set_quota(dir, cores, err, errlen);
 }
 
-static int make_host(const testbed_host *h, const char *bridge, const testbed_options *o, char *err,
-                     size_t errlen)
+/* A host, its cgroup capped at cores (0: not capped). */
+static int make_host(const testbed_host *h, double cores, const char *bridge,
+                     const testbed_options *o, char *err, size_t errlen)
 {
     if (proc_interrupted) {
         snprintf(err, errlen, "interrupted");
@@ -70,7 +71,7 @@ static int make_host(const testbed_host *h, const char *bridge, const testbed_op
         snprintf(err, errlen, "cannot create %s: %s", h->dir, strerror(errno));
         return -1;
     }
-    return make_cgroup(h->cgroup, o->cpu_cap, err, errlen) != 0 ||
+    return make_cgroup(h->cgroup, cores, err, errlen) != 0 ||
                    testbed_net_host(JOURNAL, h, bridge, o->delay_ms, o->rate_mbit, err, errlen) !=
                        0 ||
                    testbed_sshd_start(h, TESTBED_STATE_DIR, err, errlen) != 0
@@ -94,18 +95,19 @@ static int make_bed(const testbed_options *o, testbed_host *hosts, char *err, si
                   (unsigned)(i < o->servers ? i : i - o->servers), cgroup);
     if (make_cgroup(cgroup, 0, err, errlen) != 0)
         return -1;
-    if (o->cpu_cap > 0)
+    if (o->cpu_cap > 0 || o->client_cpu_cap > 0)
         cpucap_delegate(cgroup);
     if (testbed_net_bridge(JOURNAL, bridge, err, errlen) != 0 ||
         testbed_sshd_client_key(TESTBED_STATE_DIR, err, errlen) != 0)
         return -1;
     for (size_t i = 0; i < n; i++) {
-        if (make_host(&hosts[i], bridge, o, err, errlen) != 0)
+        if (make_host(&hosts[i], i < o->servers ? o->cpu_cap : o->client_cpu_cap, bridge, o, err,
+                      errlen) != 0)
             return -1;
     }
     if (testbed_sshd_known_hosts(hosts, n, TESTBED_STATE_DIR, err, errlen) != 0 ||
         testbed_inventory_write(o->inventory, hosts, o->servers, o->clients, o->cpu_cap,
-                                TESTBED_STATE_DIR, err, errlen) != 0)
+                                o->client_cpu_cap, TESTBED_STATE_DIR, err, errlen) != 0)
         return -1;
     /* down may run from another directory: the journal holds where the file is for good. */
     char absolute[PATH_MAX * 2];

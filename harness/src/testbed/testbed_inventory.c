@@ -32,16 +32,16 @@ static json_t *host_list(const testbed_host *hosts, size_t n, double cores)
 }
 
 int testbed_inventory_write(const char *path, const testbed_host *hosts, size_t nservers,
-                            size_t nclients, double cores, const char *state_dir, char *err,
-                            size_t errlen)
+                            size_t nclients, double server_cores, double client_cores,
+                            const char *state_dir, char *err, size_t errlen)
 {
     char key[PATH_MAX + 16], known[PATH_MAX + 16];
     snprintf(key, sizeof(key), "%s/%s", state_dir, TESTBED_CLIENT_KEY);
     snprintf(known, sizeof(known), "%s/%s", state_dir, TESTBED_KNOWN_HOSTS);
     json_t *doc =
-        json_pack("{s:o, s:o, s:{s:s, s:s}}", "servers", host_list(hosts, nservers, cores),
-                  "clients", host_list(hosts + nservers, nclients, cores), "ssh", "identity_file",
-                  key, "known_hosts", known);
+        json_pack("{s:o, s:o, s:{s:s, s:s}}", "servers", host_list(hosts, nservers, server_cores),
+                  "clients", host_list(hosts + nservers, nclients, client_cores), "ssh",
+                  "identity_file", key, "known_hosts", known);
     char *text = doc != NULL ? json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(15)) : NULL;
     json_decref(doc);
     if (text == NULL) {

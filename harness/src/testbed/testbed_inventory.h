@@ -14,7 +14,7 @@
 /** Writes the inventory of servers and clients (nservers + nclients hosts in hosts, servers
  * first) to path, which must not exist. 0, or -1 with err. */
 int testbed_inventory_write(const char *path, const testbed_host *hosts, size_t nservers,
-                            size_t nclients, double cores, const char *state_dir, char *err,
-                            size_t errlen);
+                            size_t nclients, double server_cores, double client_cores,
+                            const char *state_dir, char *err, size_t errlen);
 
 #endif

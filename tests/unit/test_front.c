@@ -85,6 +85,39 @@ Test(front, a_balancer_elsewhere_needs_servers_it_can_reach)
     cr_assert_eq(front_probe(&front_direct, &inv, err, sizeof(err)), 0);
 }
 
+/* wrk on a client host cannot reach what listens on this machine's loopback: a balancer here,
+ * or servers here behind a front without one. */
+Test(front, load_from_other_hosts_needs_a_target_it_can_reach)
+{
+    inventory_host local = {.destination = "local", .local = 1};
+    inventory_host server = {
+        .destination = "bench@198.18.0.10", .user = "bench", .host = "198.18.0.10"};
+    inventory_host client = {
+        .destination = "bench@198.18.1.10", .user = "bench", .host = "198.18.1.10"};
+    inventory_host clients[2] = {local, client};
+    inventory inv = {.servers = &server, .nservers = 1, .clients = clients, .nclients = 2};
+    cr_assert_eq(front_check_host(&front_haproxy, &inv, err, sizeof(err)), -1);
+    cr_assert_str_eq(err, "the haproxy front's balancer runs on this machine's loopback, which "
+                          "client host bench@198.18.1.10 cannot reach: put the balancer on a "
+                          "host the clients reach (\"balancer\": \"user@host\"), or the load "
+                          "here (\"clients\": [\"local\"])");
+    cr_assert_eq(front_check_host(&front_direct, &inv, err, sizeof(err)), 0,
+                 "servers on ssh hosts are reached from the clients'");
+    inv.balancer = &server;
+    cr_assert_eq(front_check_host(&front_haproxy, &inv, err, sizeof(err)), 0,
+                 "a balancer on an ssh host is reached from the clients'");
+    inv.balancer = NULL;
+    inv.servers = &local;
+    cr_assert_eq(front_check_host(&front_direct, &inv, err, sizeof(err)), -1);
+    cr_assert_str_eq(err, "the servers run on this machine's loopback, which client host "
+                          "bench@198.18.1.10 cannot reach: put the servers on ssh hosts "
+                          "(\"servers\"), or the load here (\"clients\": [\"local\"])");
+    cr_assert_eq(front_check_host(&front_reuseport, &inv, err, sizeof(err)), -1);
+    inv.nclients = 1;
+    cr_assert_eq(front_check_host(&front_reuseport, &inv, err, sizeof(err)), 0,
+                 "local clients reach loopback");
+}
+
 /* Where the balancer's core is counted: on this machine only when it runs here. */
 Test(front, a_remote_balancers_core_is_not_this_machines)
 {

@@ -495,7 +495,6 @@ static int sample_host(const deployment *d, size_t h, struct server_sample *samp
     unsigned which[DEPLOY_MAX_SERVERS];
     pid_t groups[DEPLOY_MAX_SERVERS];
     const char *cgroups[DEPLOY_MAX_SERVERS];
-    struct server_sample got[DEPLOY_MAX_SERVERS];
     char group_text[DEPLOY_MAX_SERVERS][24];
     const char *words[REMOTE_USAGE_WORDS(DEPLOY_MAX_SERVERS)];
     char name[400], parse_err[256], *out;
@@ -512,11 +511,17 @@ static int sample_host(const deployment *d, size_t h, struct server_sample *samp
     remote_usage_words(words, groups, cgroups, n, group_text);
     if (run_on_host(d, h, words, "sampling the servers' usage", &out, err, errlen) != 0)
         return -1;
-    int rc = remote_usage_parse(out, strlen(out), groups, n, got, parse_err, sizeof(parse_err));
+    struct server_sample *got = calloc(n + 1, sizeof(*got));
+    int rc = -1;
+    if (got == NULL)
+        snprintf(parse_err, sizeof(parse_err), "out of memory");
+    else
+        rc = remote_usage_parse(out, strlen(out), groups, n, got, parse_err, sizeof(parse_err));
     free(out);
     if (rc != 0) {
         snprintf(err, errlen, "host %s: the servers' usage: %s",
                  d->run_hosts->hosts[h].host->destination, parse_err);
+        free(got);
         return -1;
     }
     for (size_t k = 0; k < n; k++) {
@@ -526,6 +531,7 @@ static int sample_host(const deployment *d, size_t h, struct server_sample *samp
             read_host_cgroup(d->run_hosts, &got[k]);
         samples[which[k]] = got[k];
     }
+    free(got);
     return 0;
 }
 

@@ -130,6 +130,7 @@ int measure_window_start(struct measure_window *w, const struct measure_targets 
     }
     rc = rc == 0 ? helpers_cpu_s(w, &w->helper_start_s, err, errlen) : rc;
     getrusage(RUSAGE_SELF, &w->twice_usage);
+    getrusage(RUSAGE_CHILDREN, &w->twice_children);
     clock_gettime(CLOCK_MONOTONIC, &w->started);
     if (rc != 0)
         measure_window_free(w);
@@ -212,7 +213,7 @@ const struct measure_result *measure_window_stop(struct measure_window *w, char 
 {
     struct measure_result *r = &w->result;
     struct machine_cpu machine;
-    struct rusage twice_usage;
+    struct rusage twice_usage, twice_children;
     struct timespec now;
     struct measure_server *servers = r->servers;
     memset(r, 0, sizeof(*r));
@@ -222,6 +223,7 @@ const struct measure_result *measure_window_stop(struct measure_window *w, char 
     r->wrk_connections = -1;
     clock_gettime(CLOCK_MONOTONIC, &now);
     getrusage(RUSAGE_SELF, &twice_usage);
+    getrusage(RUSAGE_CHILDREN, &twice_children);
     if (machine_cpu_sample(&machine, err, errlen) != 0 ||
         sample_servers(w, w->server_end, err, errlen) != 0)
         return NULL;
@@ -257,6 +259,9 @@ const struct measure_result *measure_window_stop(struct measure_window *w, char 
     double user_s, system_s;
     proc_usage_rusage_diff(&w->twice_usage, &twice_usage, &user_s, &system_s);
     r->twice_cpu_s = user_s + system_s;
+    /* The commands twice ran and reaped in the window (a sample or an ask on a host). */
+    proc_usage_rusage_diff(&w->twice_children, &twice_children, &user_s, &system_s);
+    r->twice_cpu_s += user_s + system_s;
     r->machine = machine_cpu_diff(&w->machine, &machine);
     /* Interrupt time is charged to no process: over loopback, mostly the run's own traffic.
      * Servers on other hosts used no CPU here (on a test bed, theirs is in its cgroups, among

@@ -81,7 +81,8 @@ struct measure_result {
     struct schedstat wrk_sched;  /* its threads' run-queue delay */
     long wrk_connections;        /* connections wrk held to server_ports at stop, -1: not
                                     counted */
-    double twice_cpu_s;          /* twice's own CPU (RUSAGE_SELF) */
+    double twice_cpu_s;          /* twice's own CPU and that of the children it reaped in the
+                                    window (the commands it ran on hosts) */
     struct machine_cpu machine;  /* the whole machine's core-seconds */
     double servers_cpu_s;        /* the sum of the servers' cpu_s */
     double wrk_cpu_s;            /* wrk_usage user + system */
@@ -112,7 +113,7 @@ struct measure_window {
     struct proc_usage wrk_usage;
     struct schedstat wrk_sched;
     double helper_start_s; /* the helpers' CPU at the start */
-    struct rusage twice_usage;
+    struct rusage twice_usage, twice_children;
     struct machine_cpu machine;
     struct measure_result result;
 };

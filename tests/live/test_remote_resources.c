@@ -177,7 +177,7 @@ Test(remote_resources, remote_servers_are_measured_on_their_hosts)
     fputs("{\"name\": \"remote-resources\", \"target\": {\"app\": \"twice-app\", \"route\": "
           "\"/plaintext\", \"workers\": 1, \"threads\": 1, \"check\": \"plaintext\"}, "
           "\"models\": [\"process\"], \"front\": \"direct\", \"servers\": [1, 2], "
-          "\"connections_per_server\": 2, \"warmup_s\": 0, \"duration_s\": 2, "
+          "\"connections_per_server\": 2, \"warmup_s\": 0, \"duration_s\": 4, "
           "\"repetitions\": 1, \"seed\": 1}\n",
           f);
     fclose(f);

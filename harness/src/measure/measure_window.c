@@ -224,15 +224,8 @@ const struct measure_result *measure_window_stop(struct measure_window *w, char 
     clock_gettime(CLOCK_MONOTONIC, &now);
     getrusage(RUSAGE_SELF, &twice_usage);
     getrusage(RUSAGE_CHILDREN, &twice_children);
-    if (machine_cpu_sample(&machine, err, errlen) != 0 ||
-        sample_servers(w, w->server_end, err, errlen) != 0)
+    if (machine_cpu_sample(&machine, err, errlen) != 0)
         return NULL;
-    for (size_t i = 0; i < w->servers; i++) {
-        stop_server(w, i);
-        r->servers_cpu_s += servers[i].cpu_s;
-    }
-    if (w->servers_elsewhere && w->nports > 0)
-        note(r, "servers' connections are not counted on other hosts");
     if (w->wrk_group > 0) {
         struct proc_usage usage;
         struct schedstat sched;
@@ -256,6 +249,15 @@ const struct measure_result *measure_window_stop(struct measure_window *w, char 
         return NULL;
     int helpers_went_back = 0;
     r->helper_cpu_s = procfs_counter_diff(helper_end_s, w->helper_start_s, &helpers_went_back);
+    /* The servers last: on other hosts their samples take a while, and wrk may end in it. */
+    if (sample_servers(w, w->server_end, err, errlen) != 0)
+        return NULL;
+    for (size_t i = 0; i < w->servers; i++) {
+        stop_server(w, i);
+        r->servers_cpu_s += servers[i].cpu_s;
+    }
+    if (w->servers_elsewhere && w->nports > 0)
+        note(r, "servers' connections are not counted on other hosts");
     double user_s, system_s;
     proc_usage_rusage_diff(&w->twice_usage, &twice_usage, &user_s, &system_s);
     r->twice_cpu_s = user_s + system_s;

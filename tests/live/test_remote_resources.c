@@ -100,7 +100,8 @@ static void init(void)
 
 TestSuite(remote_resources, .init = init, .fini = scratch_remove, .timeout = 180);
 
-/* The newest report file of the scratch folder that ends with suffix, read whole. */
+/* The newest report file of the scratch folder (named for the scenario) that ends with suffix,
+ * read whole. */
 static char *report_text(const char *suffix)
 {
     DIR *d = opendir(scratch_dir);
@@ -109,6 +110,7 @@ static char *report_text(const char *suffix)
     while (d != NULL && (e = readdir(d)) != NULL) {
         size_t len = strlen(e->d_name), slen = strlen(suffix);
         if (len > slen && strcmp(e->d_name + len - slen, suffix) == 0 &&
+            strncmp(e->d_name, "remote-resources-", 17) == 0 &&
             (path[0] == '\0' || strcmp(strrchr(path, '/') + 1, e->d_name) < 0))
             snprintf(path, sizeof(path), "%s/%s", scratch_dir, e->d_name);
     }

@@ -8,6 +8,7 @@
  * failed, with none of its figures analysed, and the others are still
  * measured: someone comparing stacks wants the ones that ran.
  */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,7 @@
 #include "step_figures.h"
 #include "step_flags.h"
 #include "step_resources.h"
+#include "testbed_own.h"
 
 typedef struct progress {
     int enabled;
@@ -186,15 +188,32 @@ typedef struct position {
     const service_run *services;
 } position;
 
+/* The most cgroups a test bed's record names at its top (one: the bed's). */
+#define MAX_OWN_CGROUPS 4
+
+/* Where the servers go (the deployer the inventory picked and what it keeps for the run),
+ * where the load comes from (the client hosts, opened for the run), and the cgroups on this
+ * machine that hold the inventory's hosts (a test bed's, testbed_own.h). */
+typedef struct placement {
+    const deployer *deployer;
+    deploy_hosts *hosts;
+    load_host *clients;
+    size_t nclients;
+    char own_cgroups[MAX_OWN_CGROUPS][PATH_MAX];
+    const char *own_cgroup_dirs[MAX_OWN_CGROUPS];
+    size_t nown_cgroups;
+} placement;
+
 /* The measured load: what the servers used over a window of it (resources; NULL when it could
  * not be measured, unmeasured saying why), with the front's view of it (runs[k].front) when it
  * has one. */
-static int measure_load(const deployment *d, const load_spec *load, const service_run *services,
-                        front_run *fr, load_result *result, json_t **resources, char *unmeasured,
-                        size_t ulen, char *err, size_t errlen)
+static int measure_load(const deployment *d, const load_spec *load, const placement *pl,
+                        const service_run *services, front_run *fr, load_result *result,
+                        json_t **resources, char *unmeasured, size_t ulen, char *err, size_t errlen)
 {
+    step_helpers helpers = {fr->group, pl->own_cgroup_dirs, pl->nown_cgroups};
     if (fr->ops->mark(fr, err, errlen) != 0 ||
-        step_resources_measure(d, load, fr->group, services, result, resources, unmeasured, ulen,
+        step_resources_measure(d, load, &helpers, services, result, resources, unmeasured, ulen,
                                err, errlen) != 0)
         return -1;
     json_t *seen = fr->ops->collect(fr, err, errlen);
@@ -207,15 +226,6 @@ static int measure_load(const deployment *d, const load_spec *load, const servic
         json_object_set_new(result->raw, "front", seen);
     return 0;
 }
-
-/* Where the servers go (the deployer the inventory picked and what it keeps for the run) and
- * where the load comes from (the client hosts, opened for the run). */
-typedef struct placement {
-    const deployer *deployer;
-    deploy_hosts *hosts;
-    load_host *clients;
-    size_t nclients;
-} placement;
 
 /* Each server's host, and whether its CPU cap applied there when the deployer says. */
 static json_t *hosts_json(const deployment *d)
@@ -299,8 +309,8 @@ static int measure_once(const scenario *sc, const run_options *opt, const placem
     load_result result;
     json_t *resources;
     char unmeasured[512];
-    if (rc == 0 && (rc = measure_load(&d, &load, at->services, &fr, &result, &resources, unmeasured,
-                                      sizeof(unmeasured), err, errlen)) == 0) {
+    if (rc == 0 && (rc = measure_load(&d, &load, pl, at->services, &fr, &result, &resources,
+                                      unmeasured, sizeof(unmeasured), err, errlen)) == 0) {
         st->throughputs[st->nruns++] = result.throughput;
         json_t *raw = json_incref(result.raw);
         json_object_set_new(raw, "throughput", json_real(result.throughput));
@@ -558,7 +568,12 @@ int run_scenario(const scenario *sc, const run_options *options, json_t *report,
     if (services_json != NULL)
         json_object_set_new(report, "services", services_json);
     /* Every host reached and checked before anything is measured. */
-    placement pl = {deployer_for(options->inventory, why, sizeof(why)), NULL, NULL, 0};
+    placement pl = {.deployer = deployer_for(options->inventory, why, sizeof(why))};
+    pl.nown_cgroups =
+        testbed_own_cgroups(options->inventory != NULL ? options->inventory->path : NULL,
+                            pl.own_cgroups, MAX_OWN_CGROUPS);
+    for (size_t i = 0; i < pl.nown_cgroups; i++)
+        pl.own_cgroup_dirs[i] = pl.own_cgroups[i];
     int opened = started && pl.deployer != NULL &&
                  pl.deployer->open(&pl.hosts, options->inventory, sc, options->app_path, why,
                                    sizeof(why)) == 0;

@@ -161,8 +161,33 @@ Test(supervisor, a_server_that_exits_gives_its_status_and_stderr_back)
     int status = supervisor_status(5000);
     cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 3, "status %d", status);
     char *text = proc_output(err_fd, 0, NULL);
-    cr_assert_str_eq(text, "cannot bind\n");
+    /* Its own stderr, and the supervisor's word of its pid, in either order. */
+    cr_assert(strncmp(text, "cannot bind\n", 12) == 0 || strstr(text, "\ncannot bind\n") != NULL,
+              "%s", text);
+    cr_assert_gt(supervisor_server_pid(text), 0, "%s", text);
     free(text);
+}
+
+Test(supervisor, says_the_servers_pid_which_leads_its_group)
+{
+    char path[64];
+    pid_t pids[2];
+    snprintf(path, sizeof(path), "/tmp/twice-supervisor-test-%d", (int)getpid());
+    start_server_with_child(path, "");
+    server_pids(path, pids);
+    unlink(path);
+    pid_t said = 0;
+    for (int waited = 0; waited < 5000 && said == 0; waited += 20) {
+        char *text = proc_output(err_fd, 0, NULL);
+        said = supervisor_server_pid(text);
+        free(text);
+        if (said == 0)
+            sleep_ms(20);
+    }
+    cr_assert_eq(said, pids[0], "the supervisor said %d, the server is %d", (int)said,
+                 (int)pids[0]);
+    cr_assert_eq(getpgid(pids[1]), said, "the server's child is in the group named by the pid");
+    cr_assert_eq(getsid(said), said);
 }
 
 Test(supervisor, a_cap_puts_the_server_in_a_capped_cgroup_removed_after)

@@ -218,6 +218,26 @@ Test(ssh_host, what_the_supervisor_says_of_the_cap)
     cr_assert_eq(supervisor_cap_note("twice-app listening on 1.2.3.4:5\n", why, sizeof(why)), -1);
 }
 
+Test(ssh_host, what_the_supervisor_says_of_the_servers_pid_and_cgroup)
+{
+    char dir[64] = "";
+    const char *said = "twice-supervisor: CPU cap applied: /sys/fs/cgroup/cpu/s0/twice-server-7\n"
+                       "twice-supervisor: server 4242\n";
+    cr_assert_eq(supervisor_server_pid(said), 4242);
+    cr_assert_eq(supervisor_cap_group(said, dir, sizeof(dir)), 1);
+    cr_assert_str_eq(dir, "/sys/fs/cgroup/cpu/s0/twice-server-7");
+    cr_assert_eq(supervisor_cap_group(said, dir, 16), 0, "a path that does not fit is none");
+    cr_assert_eq(
+        supervisor_cap_group("twice-supervisor: CPU cap not applied: no\n", dir, sizeof(dir)), 0);
+    cr_assert_eq(
+        supervisor_cap_group("twice-supervisor: CPU cap applied: relative\n", dir, sizeof(dir)), 0);
+    cr_assert_eq(supervisor_server_pid("twice-supervisor: server 42"), 0, "not a whole line yet");
+    cr_assert_eq(supervisor_server_pid("twice-supervisor: server -1\n"), 0);
+    cr_assert_eq(supervisor_server_pid("twice-supervisor: server 1234567890\n"), 0);
+    cr_assert_eq(supervisor_server_pid("twice-supervisor: server 12 13\n"), 0);
+    cr_assert_eq(supervisor_server_pid("twice-app listening on 1.2.3.4:5\n"), 0);
+}
+
 Test(ssh_host, the_deployer_follows_the_inventory)
 {
     char err[512] = "";

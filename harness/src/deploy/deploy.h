@@ -12,6 +12,7 @@
 
 #include "inventory.h"
 #include "scenario.h"
+#include "server_sample.h"
 
 #define DEPLOY_MAX_SERVERS 256
 
@@ -19,7 +20,10 @@
  * each deployer defines its own. */
 typedef struct deploy_hosts deploy_hosts;
 
+typedef struct deployer deployer;
+
 typedef struct deployment {
+    const deployer *deployer; /* the one that started the servers (start sets it) */
     unsigned n;
     pid_t pids[DEPLOY_MAX_SERVERS];            /* 0 once a server is stopped or found dead */
     int ports[DEPLOY_MAX_SERVERS];             /* all equal when the servers share one */
@@ -37,7 +41,11 @@ typedef struct deployment {
     const char *hosts[DEPLOY_MAX_SERVERS];   /* where the load reaches each server (borrowed) */
     int stdin_fds[DEPLOY_MAX_SERVERS];       /* ssh: the pipe to each server's supervisor */
     char cap_notes[DEPLOY_MAX_SERVERS][200]; /* ssh: whether each one's CPU cap applied */
-    const deploy_hosts *run_hosts;           /* the deployer's, from the spec */
+    deploy_hosts *run_hosts;                 /* the deployer's, from the spec */
+    pid_t remote_groups[DEPLOY_MAX_SERVERS]; /* ssh: each server's process group on its host,
+                                                as its supervisor said; 0: not said */
+    char remote_cgroups[DEPLOY_MAX_SERVERS][256]; /* ssh: its own cgroup there ("" none);
+                                                     cgroups[i] points here */
 } deployment;
 
 typedef struct deploy_spec {
@@ -52,7 +60,7 @@ typedef struct deploy_spec {
                             and TWICE_DB), or NULL: none */
 } deploy_spec;
 
-typedef struct deployer {
+struct deployer {
     const char *name;
     /** Before the run: gets the inventory's server hosts ready (inv may be NULL: all local) and
      * checks that each can run the scenario's target (app_path for twice-app). 0 with *hosts
@@ -70,7 +78,16 @@ typedef struct deployer {
     int (*check)(deployment *d, char *err, size_t errlen);
     /** Stops every server and everything each one started. Safe to call twice. */
     void (*stop)(deployment *d);
-} deployer;
+    /** Samples each server's usage where it runs (server_sample.h), into samples[0..d->n), in
+     * one go (one command per host): 0, or -1 with err when none could be read. What could not
+     * be read of a server is missing from its sample and said in its note, never made up. */
+    int (*sample)(const deployment *d, struct server_sample *samples, char *err, size_t errlen);
+    /** Asks each server i with asked[i] set for its count of requests served (twice-app: its
+     * master answers SIGUSR1 on stdout_fds[i], served_count.h), all at once. A server that
+     * could not be asked gets asked[i] cleared, and the first such one's reason goes to why
+     * (left alone when every one was asked). */
+    void (*ask_served)(const deployment *d, int *asked, char *why, size_t whylen);
+};
 
 extern const deployer deployer_local;
 extern const deployer deployer_ssh;

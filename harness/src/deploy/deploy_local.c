@@ -11,7 +11,9 @@
  * requests it served (served_count.c).
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,6 +147,7 @@ static void local_stop(deployment *d)
 static int local_start(deployment *d, const deploy_spec *spec, char *err, size_t errlen)
 {
     memset(d, 0, sizeof(*d));
+    d->deployer = &deployer_local;
     d->n = spec->n;
     for (unsigned i = 0; i < d->n; i++) {
         d->stderr_fds[i] = d->stdout_fds[i] = d->stdin_fds[i] = -1;
@@ -224,5 +227,25 @@ static void local_close(deploy_hosts *hosts)
     (void)hosts;
 }
 
-const deployer deployer_local = {"local",     local_open,  local_close,
-                                 local_start, local_check, local_stop};
+/* Each server's process group and cgroup, read here. */
+static int local_sample(const deployment *d, struct server_sample *samples, char *err,
+                        size_t errlen)
+{
+    return server_sample_local_all(d->pids, d->cgroups, d->n, samples, err, errlen);
+}
+
+/* The master alone answers; its workers ignore the signal. */
+static void local_ask_served(const deployment *d, int *asked, char *why, size_t whylen)
+{
+    for (unsigned i = 0; i < d->n; i++) {
+        if (asked[i] && kill(d->pids[i], SIGUSR1) != 0) {
+            asked[i] = 0;
+            if (why[0] == '\0')
+                snprintf(why, whylen, "server %u could not be asked for its requests: %s", i + 1,
+                         strerror(errno));
+        }
+    }
+}
+
+const deployer deployer_local = {"local",     local_open, local_close,  local_start,
+                                 local_check, local_stop, local_sample, local_ask_served};

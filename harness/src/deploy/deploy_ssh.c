@@ -7,7 +7,11 @@
  * twice dying or the connection dropping. The ssh client's stdout and
  * stderr are the server's: twice-app's announcement of its port, and the
  * tail of its stderr for messages. A server is ready when it answers HTTP at
- * its host's address, from here, over the network the load will use.
+ * its host's address, from here, over the network the load will use. Its
+ * supervisor says on stderr which pid (and so process group) the server has
+ * on its host, and which cgroup caps it: that is what a sample reads there
+ * (one command per host, remote_usage.h), and what twice-app's ask for its
+ * count of requests is sent to, its answer coming back on the stdout.
  *
  * Before the run, open reaches every host (one master connection each, kept
  * for the run) and checks that it runs the same twice-app as here (or has
@@ -30,11 +34,15 @@
 #include "lost_workers.h"
 #include "proc.h"
 #include "readiness.h"
+#include "remote_usage.h"
 #include "ssh_host.h"
 #include "supervisor.h"
+#include "testbed_own.h"
 
 #define READY_TIMEOUT_MS 15000
 #define STOP_WAIT_MS 5000 /* the supervisor's grace and its cleanup */
+#define PID_WAIT_MS 2000  /* for the supervisor's word of the server's pid, once it answers */
+#define SAMPLE_TIMEOUT_MS 5000
 #define TAIL 600
 #define MAX_WORDS 24
 /* A command's port, where no free one can be asked for: a range the kernel does not hand out
@@ -42,11 +50,18 @@
 #define COMMAND_PORT_BASE 20000
 #define COMMAND_PORT_SPREAD 10000
 
+#define MAX_BED_CGROUPS 4
+
 struct deploy_hosts {
     const inventory *inv;
     ssh_host *hosts; /* one per server host, opened */
     size_t n;
     const char *app; /* the twice-app to run on the hosts */
+    /* When the hosts are a test bed's on this machine: its cgroups, where a server without a
+     * cgroup of its own has its host's read (testbed_own.h). */
+    char bed_cgroups[MAX_BED_CGROUPS][PATH_MAX];
+    const char *bed_cgroup_dirs[MAX_BED_CGROUPS];
+    size_t nbed_cgroups;
 };
 
 static const inventory_host this_machine = {.destination = "local", .local = 1};
@@ -132,6 +147,9 @@ static int ssh_open(deploy_hosts **out, const inventory *inv, const scenario *sc
     }
     hosts->inv = inv;
     hosts->app = inv->app != NULL ? inv->app : app_path;
+    hosts->nbed_cgroups = testbed_own_cgroups(inv->path, hosts->bed_cgroups, MAX_BED_CGROUPS);
+    for (size_t i = 0; i < hosts->nbed_cgroups; i++)
+        hosts->bed_cgroup_dirs[i] = hosts->bed_cgroups[i];
     char local_version[256] = "";
     if (has_app_target(sc)) {
         ssh_host here = {.inv = inv, .host = &this_machine, .master_err = -1};
@@ -174,7 +192,10 @@ static void ssh_stop(deployment *d)
         d->pids[i] = 0;
         if (d->stderr_fds[i] >= 0)
             close(d->stderr_fds[i]);
-        d->stderr_fds[i] = -1;
+        if (d->stdout_fds[i] >= 0)
+            close(d->stdout_fds[i]);
+        d->stderr_fds[i] = d->stdout_fds[i] = -1;
+        d->cgroups[i] = NULL;
     }
 }
 
@@ -255,6 +276,25 @@ static int note_cap(deployment *d, const deploy_spec *spec, unsigned i, char *er
     return -1;
 }
 
+/* Server i's pid and own cgroup on its host, from what its supervisor said (it says the pid as
+ * it starts the server; the line may trail the answer by a moment). Left 0 and "" when it did
+ * not say: a sample then says so. */
+static void learn_where(deployment *d, unsigned i)
+{
+    for (int waited = 0; waited <= PID_WAIT_MS && !proc_interrupted; waited += 20) {
+        char *text = proc_output(d->stderr_fds[i], 0, NULL);
+        d->remote_groups[i] = text != NULL ? supervisor_server_pid(text) : 0;
+        if (d->remote_groups[i] > 0 &&
+            supervisor_cap_group(text, d->remote_cgroups[i], sizeof(d->remote_cgroups[i])))
+            d->cgroups[i] = d->remote_cgroups[i];
+        free(text);
+        if (d->remote_groups[i] > 0)
+            return;
+        struct timespec pause = {0, 20000000};
+        nanosleep(&pause, NULL);
+    }
+}
+
 /* The server's own command line, before the supervisor's words: twice-app is told of the
  * database with --db, a command with {db}. A command runs in its target's folder: the hosts
  * see the same paths as here. */
@@ -313,17 +353,17 @@ static int start_one(deployment *d, const deploy_spec *spec, unsigned i, int por
     }
     if (wait_ready(d, spec, i, out, err, errlen) != 0)
         return -1;
+    learn_where(d, i);
     return spec->sc->cpu_cap > 0 ? note_cap(d, spec, i, err, errlen) : 0;
 }
 
 static int ssh_start(deployment *d, const deploy_spec *spec, char *err, size_t errlen)
 {
     memset(d, 0, sizeof(*d));
+    d->deployer = &deployer_ssh;
     d->n = spec->n;
     d->run_hosts = spec->hosts;
     d->remote = 1;
-    /* No stdout is kept: a server on another host is not asked for its requests (its
-     * supervisor would have to pass the ask on), so its count stays unknown. */
     for (unsigned i = 0; i < DEPLOY_MAX_SERVERS; i++)
         d->stderr_fds[i] = d->stdout_fds[i] = d->stdin_fds[i] = -1;
     if (inventory_check_servers(spec->hosts->inv, spec->n, err, errlen) != 0)
@@ -339,11 +379,11 @@ static int ssh_start(deployment *d, const deploy_spec *spec, char *err, size_t e
                       ? proc_output_fd("twice-server-out", err, errlen)
                       : -1;
         d->stderr_fds[i] = proc_output_fd("twice-server-err", err, errlen);
+        /* twice-app's stdout is kept: it answers there when asked for its count. */
+        d->stdout_fds[i] = out;
         int rc = d->stderr_fds[i] >= 0 && (out >= 0 || spec->target->kind != SCENARIO_TARGET_APP)
                      ? start_one(d, spec, i, port_base, out, err, errlen)
                      : -1;
-        if (out >= 0)
-            close(out);
         if (rc != 0) {
             ssh_stop(d);
             return -1;
@@ -369,4 +409,127 @@ static int ssh_check(deployment *d, char *err, size_t errlen)
     return 0;
 }
 
-const deployer deployer_ssh = {"ssh", ssh_open, ssh_close, ssh_start, ssh_check, ssh_stop};
+/* The servers of d on host h (those i with i % hosts == h), into which; their number. */
+static size_t servers_on(const deployment *d, size_t h, unsigned *which)
+{
+    size_t n = 0;
+    for (unsigned i = h; i < d->n; i += (unsigned)d->run_hosts->n)
+        which[n++] = i;
+    return n;
+}
+
+/* For a server without a cgroup of its own on a test bed's host, its host's cgroup, read here
+ * (the host cannot: it has no cgroup file system), shared with the host's other processes. */
+static void read_host_cgroup(const deploy_hosts *hosts, struct server_sample *s)
+{
+    char dir[sizeof(s->cgroup_dir)], why[200];
+    const char *path = strchr(s->host_cgroup, ' ');
+    if (path == NULL || !testbed_own_local_dir(hosts->bed_cgroup_dirs, hosts->nbed_cgroups,
+                                               path + 1, dir, sizeof(dir)))
+        return;
+    if (cgroup_usage_sample(dir, &s->cgroup, why, sizeof(why)) != 0) {
+        s->cgroup = (struct cgroup_usage){0};
+        snprintf(s->note, sizeof(s->note), "its host's cgroup: %s", why);
+        return;
+    }
+    s->cgroup_shared = 1;
+    snprintf(s->cgroup_dir, sizeof(s->cgroup_dir), "%s", dir);
+}
+
+/* Host h's servers sampled there, into samples. */
+static int sample_host(const deployment *d, size_t h, struct server_sample *samples, char *err,
+                       size_t errlen)
+{
+    unsigned which[DEPLOY_MAX_SERVERS];
+    pid_t groups[DEPLOY_MAX_SERVERS];
+    const char *cgroups[DEPLOY_MAX_SERVERS];
+    char group_text[DEPLOY_MAX_SERVERS][24];
+    const char *words[REMOTE_USAGE_WORDS(DEPLOY_MAX_SERVERS)];
+    char name[400], parse_err[256], *out;
+    size_t n = servers_on(d, h, which);
+    for (size_t k = 0; k < n; k++) {
+        groups[k] = d->remote_groups[which[k]];
+        cgroups[k] = d->cgroups[which[k]];
+        if (groups[k] <= 0) {
+            snprintf(err, errlen, "%s: its supervisor did not say the server's pid",
+                     server_name(d, which[k], name, sizeof(name)));
+            return -1;
+        }
+    }
+    remote_usage_words(words, groups, cgroups, n, group_text);
+    if (ssh_host_run_output(&d->run_hosts->hosts[h], words, SAMPLE_TIMEOUT_MS,
+                            "sampling the servers' usage", &out, err, errlen) != 0)
+        return -1;
+    struct server_sample *got = calloc(n + 1, sizeof(*got));
+    int rc = -1;
+    if (got == NULL)
+        snprintf(parse_err, sizeof(parse_err), "out of memory");
+    else
+        rc = remote_usage_parse(out, strlen(out), groups, n, got, parse_err, sizeof(parse_err));
+    free(out);
+    if (rc != 0) {
+        snprintf(err, errlen, "host %s: the servers' usage: %s",
+                 d->run_hosts->hosts[h].host->destination, parse_err);
+        free(got);
+        return -1;
+    }
+    for (size_t k = 0; k < n; k++) {
+        if (got[k].cgroup.version != 0)
+            snprintf(got[k].cgroup_dir, sizeof(got[k].cgroup_dir), "%s", cgroups[k]);
+        else if (cgroups[k] == NULL)
+            read_host_cgroup(d->run_hosts, &got[k]);
+        samples[which[k]] = got[k];
+    }
+    free(got);
+    return 0;
+}
+
+static int ssh_sample(const deployment *d, struct server_sample *samples, char *err, size_t errlen)
+{
+    for (size_t h = 0; h < d->run_hosts->n && h < d->n; h++) {
+        if (sample_host(d, h, samples, err, errlen) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* One kill on each host for its servers that are asked: the master, the group's leader,
+ * alone answers. */
+static void ssh_ask_served(const deployment *d, int *asked, char *why, size_t whylen)
+{
+    for (size_t h = 0; h < d->run_hosts->n && h < d->n; h++) {
+        unsigned which[DEPLOY_MAX_SERVERS];
+        char pid_text[DEPLOY_MAX_SERVERS][24];
+        const char *words[DEPLOY_MAX_SERVERS + 5] = {"kill", "-s", "USR1", "--"};
+        size_t n = servers_on(d, h, which), nwords = 4;
+        for (size_t k = 0; k < n; k++) {
+            unsigned i = which[k];
+            if (asked[i] && d->remote_groups[i] <= 0) {
+                asked[i] = 0;
+                if (why[0] == '\0')
+                    snprintf(why, whylen, "server %u: its supervisor did not say its pid", i + 1);
+            }
+            if (!asked[i])
+                continue;
+            snprintf(pid_text[k], sizeof(pid_text[k]), "%d", (int)d->remote_groups[i]);
+            words[nwords++] = pid_text[k];
+        }
+        words[nwords] = NULL;
+        char *out, failed[600];
+        if (nwords == 4 || ssh_host_run_output(&d->run_hosts->hosts[h], words, SAMPLE_TIMEOUT_MS,
+                                               "kill -s USR1", &out, failed, sizeof(failed)) == 0) {
+            if (nwords > 4)
+                free(out);
+            continue;
+        }
+        for (size_t k = 0; k < n; k++) {
+            if (asked[which[k]] && why[0] == '\0')
+                snprintf(why, whylen, "server %u could not be asked for its requests: %s",
+                         which[k] + 1, failed);
+            asked[which[k]] = 0;
+        }
+    }
+}
+
+const deployer deployer_ssh = {"ssh",     ssh_open, ssh_close,  ssh_start,
+                               ssh_check, ssh_stop, ssh_sample, ssh_ask_served};

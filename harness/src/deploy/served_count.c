@@ -5,9 +5,7 @@
  * against the lines there before the ask, so a line caught half written
  * is read on the next look, and an old answer is never taken for a new one.
  */
-#include <errno.h>
 #include <inttypes.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,25 +68,15 @@ void served_count_take(const deployment *d, long long *counts, char *why, size_t
         uint64_t ignored;
         counts[i] = -1;
         asked[i] = d->stdout_fds[i] >= 0 && d->pids[i] > 0;
-        if (!asked[i]) {
-            if (why[0] == '\0')
-                snprintf(why, whylen,
-                         "server %u does not say how many requests it served (twice-app on "
-                         "this machine does)",
-                         i + 1);
-            continue;
-        }
-        before[i] = answers_of(d, i, &ignored);
-        /* The master alone answers; its workers ignore the signal. */
-        if (kill(d->pids[i], SIGUSR1) != 0) {
-            asked[i] = 0;
-            if (why[0] == '\0')
-                snprintf(why, whylen, "server %u could not be asked for its requests: %s", i + 1,
-                         strerror(errno));
-            continue;
-        }
-        waiting++;
+        if (asked[i])
+            before[i] = answers_of(d, i, &ignored);
+        else if (why[0] == '\0')
+            snprintf(why, whylen,
+                     "server %u does not say how many requests it served (twice-app does)", i + 1);
     }
+    d->deployer->ask_served(d, asked, why, whylen);
+    for (unsigned i = 0; i < d->n; i++)
+        waiting += (unsigned)asked[i];
     for (int waited = 0; waiting > 0; waited += POLL_MS) {
         for (unsigned i = 0; i < d->n; i++) {
             uint64_t newest = 0;

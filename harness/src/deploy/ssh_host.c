@@ -286,25 +286,36 @@ static void first_line(const char *text, char *line, size_t len)
     snprintf(line, len, "%.*s", (int)strcspn(text, "\r\n"), text);
 }
 
-int ssh_host_run_line(ssh_host *h, const char *const words[], const char *what, char *line,
-                      size_t len, char *err, size_t errlen)
+int ssh_host_run_output(ssh_host *h, const char *const words[], int timeout_ms, const char *what,
+                        char **out, char *err, size_t errlen)
 {
     int status;
-    char *out = NULL, *errout = NULL;
-    if (ssh_host_run(h, words, CHECK_TIMEOUT_MS, &status, &out, &errout, err, errlen) != 0)
+    char *errout = NULL;
+    *out = NULL;
+    if (ssh_host_run(h, words, timeout_ms, &status, out, &errout, err, errlen) != 0)
         return -1;
     int rc = WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
-    if (rc == 0) {
-        first_line(out, line, len);
-    } else {
+    if (rc != 0) {
         char how[64], said[300];
         first_line(errout, said, sizeof(said));
         snprintf(err, errlen, "host %s: %s %s%s%s", h->host->destination, what,
                  proc_describe_status(status, how, sizeof(how)), said[0] != '\0' ? ": " : "", said);
+        free(*out);
+        *out = NULL;
     }
-    free(out);
     free(errout);
     return rc;
+}
+
+int ssh_host_run_line(ssh_host *h, const char *const words[], const char *what, char *line,
+                      size_t len, char *err, size_t errlen)
+{
+    char *out;
+    if (ssh_host_run_output(h, words, CHECK_TIMEOUT_MS, what, &out, err, errlen) != 0)
+        return -1;
+    first_line(out, line, len);
+    free(out);
+    return 0;
 }
 
 int ssh_host_check_program(ssh_host *h, const char *program, const char *for_what, char *err,

@@ -66,6 +66,14 @@ pid_t ssh_host_spawn(ssh_host *h, const char *const words[], int stdin_fd, int s
 int ssh_host_run(ssh_host *h, const char *const words[], int timeout_ms, int *status, char **out,
                  char **errout, char *err, size_t errlen);
 /**
+ * Runs words on h to their end (ssh_host_run): 0 with its stdout (malloc'd) in *out when it
+ * exits with 0; -1 with *out NULL and err otherwise: "host DEST: WHAT exited with status N:
+ * the first line of its stderr" (what names the command for the message), or why it could not
+ * be run.
+ */
+int ssh_host_run_output(ssh_host *h, const char *const words[], int timeout_ms, const char *what,
+                        char **out, char *err, size_t errlen);
+/**
  * Runs words on h to their end (ssh_host_run, with the checks' time limit): 0 with the first
  * line of its stdout (without its newline) in line when it exits with 0; -1 with err
  * otherwise: "host DEST: WHAT exited with status N: the first line of its stderr" (what names

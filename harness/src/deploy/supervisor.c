@@ -14,13 +14,16 @@
  *     to run): the server is then signalled alone;
  *   - dash's kill wants `kill -s SIG -- -PGID` for a group.
  */
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "supervisor.h"
 
 #define NOTE_APPLIED "twice-supervisor: CPU cap applied: "
 #define NOTE_NOT_APPLIED "twice-supervisor: CPU cap not applied: "
+#define NOTE_SERVER "twice-supervisor: server "
 
 static const char script[] =
     "quota=$1\n"
@@ -99,6 +102,7 @@ static const char script[] =
     "    setsid \"$@\" </dev/null 3<&- &\n"
     "fi\n"
     "pid=$!\n"
+    "note \"server $pid\"\n"
     "{\n"
     "    while read -r _ <&3; do :; done\n"
     "    stop_server\n"
@@ -143,4 +147,30 @@ int supervisor_cap_note(const char *stderr_text, char *why, size_t whylen)
         return 0;
     }
     return strstr(stderr_text, NOTE_APPLIED) != NULL ? 1 : -1;
+}
+
+pid_t supervisor_server_pid(const char *stderr_text)
+{
+    const char *said = strstr(stderr_text, NOTE_SERVER);
+    if (said == NULL)
+        return 0;
+    const char *digits = said + strlen(NOTE_SERVER);
+    size_t n = strspn(digits, "0123456789");
+    /* A whole line of digits only: one still being written, or anything else, is not a pid. */
+    if (n == 0 || n > 9 || digits[n] != '\n')
+        return 0;
+    return (pid_t)strtol(digits, NULL, 10);
+}
+
+int supervisor_cap_group(const char *stderr_text, char *dir, size_t len)
+{
+    const char *said = strstr(stderr_text, NOTE_APPLIED);
+    if (said == NULL)
+        return 0;
+    const char *path = said + strlen(NOTE_APPLIED);
+    size_t n = strcspn(path, "\n");
+    if (path[n] != '\n' || path[0] != '/' || n >= len)
+        return 0;
+    snprintf(dir, len, "%.*s", (int)n, path);
+    return 1;
 }

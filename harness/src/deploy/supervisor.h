@@ -7,7 +7,9 @@
  * ended the step, exited, was killed with SIGKILL, or the ssh connection
  * dropped: sshd then closes the channel), it kills the server's whole
  * process group: SIGTERM, a grace of 2 s, SIGKILL. When the server exits by
- * itself, the script exits with its status, which ssh hands back.
+ * itself, the script exits with its status, which ssh hands back. It says
+ * on stderr which pid the server has there (its process group and session
+ * too), so that twice can sample it and signal it on its host.
  *
  * Asked for a CPU cap, the script first makes a cgroup under its own on the
  * host (cgroup v2 cpu.max, or v1 cpu.cfs_quota_us), starts the server in it
@@ -18,6 +20,7 @@
 #define TWICE_SUPERVISOR_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 /** The period of the quota the script writes, in microseconds. */
 #define SUPERVISOR_PERIOD_US 100000
@@ -36,5 +39,12 @@ int supervisor_words(const char **words, size_t max, double cores, char *quota, 
 /** What the supervisor said of the CPU cap in stderr_text: 1 applied, 0 not applied (why in
  * why), -1 nothing said (no cap was asked for, or the script did not get that far). */
 int supervisor_cap_note(const char *stderr_text, char *why, size_t whylen);
+
+/** The server's pid on its host, as the script said in stderr_text: above 0, or 0 when it has
+ * not said it (in a whole line) yet. */
+pid_t supervisor_server_pid(const char *stderr_text);
+/** The cgroup the script made for the server's cap, from stderr_text, into dir: 1, or 0 when
+ * it made none (or its path does not fit len). */
+int supervisor_cap_group(const char *stderr_text, char *dir, size_t len);
 
 #endif

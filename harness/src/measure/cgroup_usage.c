@@ -44,52 +44,54 @@ static int read_group_file(const char *dir, const char *file, const char *contro
     return procfs_read(path, text, size) >= 0 ? 0 : -1;
 }
 
-static void sample_v2(const char *dir, struct cgroup_usage *out)
+void cgroup_usage_parse(int version, const struct cgroup_files *files, double tick_s,
+                        struct cgroup_usage *out)
 {
-    char text[2048];
-    if (read_group_file(dir, "cpu.stat", NULL, text, sizeof(text)) == 0) {
-        if (procfs_key_u64(text, "usage_usec", &out->usage_us) == 0)
+    uint64_t ns, user_ticks, system_ticks;
+    *out = (struct cgroup_usage){.version = version};
+    if (version == 2) {
+        const char *text = files->cpu_stat;
+        if (text != NULL && procfs_key_u64(text, "usage_usec", &out->usage_us) == 0)
             out->have |= CGROUP_HAVE_USAGE;
-        if (procfs_key_u64(text, "user_usec", &out->user_us) == 0 &&
+        if (text != NULL && procfs_key_u64(text, "user_usec", &out->user_us) == 0 &&
             procfs_key_u64(text, "system_usec", &out->system_us) == 0)
             out->have |= CGROUP_HAVE_USER_SYSTEM;
         /* Present only where the cpu controller is enabled for the group. */
-        if (procfs_key_u64(text, "nr_periods", &out->nr_periods) == 0 &&
+        if (text != NULL && procfs_key_u64(text, "nr_periods", &out->nr_periods) == 0 &&
             procfs_key_u64(text, "nr_throttled", &out->nr_throttled) == 0 &&
             procfs_key_u64(text, "throttled_usec", &out->throttled_us) == 0)
             out->have |= CGROUP_HAVE_THROTTLING;
+        if (files->memory_peak != NULL && procfs_u64(files->memory_peak, &out->peak_bytes) == 0)
+            out->have |= CGROUP_HAVE_PEAK;
+        return;
     }
-    if (read_group_file(dir, "memory.peak", NULL, text, sizeof(text)) == 0 &&
-        procfs_u64(text, &out->peak_bytes) == 0)
-        out->have |= CGROUP_HAVE_PEAK;
-}
-
-static void sample_v1(const char *dir, struct cgroup_usage *out)
-{
-    char text[2048];
-    uint64_t ns, user_ticks, system_ticks;
-    if (read_group_file(dir, "cpuacct.usage", "cpuacct", text, sizeof(text)) == 0 &&
-        procfs_u64(text, &ns) == 0) {
+    if (files->cpuacct_usage != NULL && procfs_u64(files->cpuacct_usage, &ns) == 0) {
         out->usage_us = ns / 1000;
         out->have |= CGROUP_HAVE_USAGE;
     }
-    if (read_group_file(dir, "cpuacct.stat", "cpuacct", text, sizeof(text)) == 0 &&
-        procfs_key_u64(text, "user", &user_ticks) == 0 &&
-        procfs_key_u64(text, "system", &system_ticks) == 0) {
-        out->user_us = (uint64_t)((double)user_ticks * procfs_tick_s() * 1e6 + 0.5);
-        out->system_us = (uint64_t)((double)system_ticks * procfs_tick_s() * 1e6 + 0.5);
+    if (files->cpuacct_stat != NULL &&
+        procfs_key_u64(files->cpuacct_stat, "user", &user_ticks) == 0 &&
+        procfs_key_u64(files->cpuacct_stat, "system", &system_ticks) == 0) {
+        out->user_us = (uint64_t)((double)user_ticks * tick_s * 1e6 + 0.5);
+        out->system_us = (uint64_t)((double)system_ticks * tick_s * 1e6 + 0.5);
         out->have |= CGROUP_HAVE_USER_SYSTEM;
     }
-    if (read_group_file(dir, "cpu.stat", "cpu", text, sizeof(text)) == 0 &&
-        procfs_key_u64(text, "nr_periods", &out->nr_periods) == 0 &&
-        procfs_key_u64(text, "nr_throttled", &out->nr_throttled) == 0 &&
-        procfs_key_u64(text, "throttled_time", &ns) == 0) {
+    if (files->cpu_stat != NULL &&
+        procfs_key_u64(files->cpu_stat, "nr_periods", &out->nr_periods) == 0 &&
+        procfs_key_u64(files->cpu_stat, "nr_throttled", &out->nr_throttled) == 0 &&
+        procfs_key_u64(files->cpu_stat, "throttled_time", &ns) == 0) {
         out->throttled_us = ns / 1000;
         out->have |= CGROUP_HAVE_THROTTLING;
     }
-    if (read_group_file(dir, "memory.max_usage_in_bytes", "memory", text, sizeof(text)) == 0 &&
-        procfs_u64(text, &out->peak_bytes) == 0)
+    if (files->memory_max_usage != NULL &&
+        procfs_u64(files->memory_max_usage, &out->peak_bytes) == 0)
         out->have |= CGROUP_HAVE_PEAK;
+}
+
+/* file's text (read into text, CGROUP_TEXT_MAX bytes), or NULL when it cannot be read. */
+static const char *read_text(const char *dir, const char *file, const char *controller, char *text)
+{
+    return read_group_file(dir, file, controller, text, CGROUP_TEXT_MAX) == 0 ? text : NULL;
 }
 
 int cgroup_usage_sample(const char *dir, struct cgroup_usage *out, char *err, size_t errlen)
@@ -102,11 +104,19 @@ int cgroup_usage_sample(const char *dir, struct cgroup_usage *out, char *err, si
         return -1;
     }
     snprintf(path, sizeof(path), "%s/cgroup.controllers", dir);
-    out->version = access(path, F_OK) == 0 ? 2 : 1;
-    if (out->version == 2)
-        sample_v2(dir, out);
-    else
-        sample_v1(dir, out);
+    int version = access(path, F_OK) == 0 ? 2 : 1;
+    char texts[4][CGROUP_TEXT_MAX];
+    struct cgroup_files files = {0};
+    if (version == 2) {
+        files.cpu_stat = read_text(dir, "cpu.stat", NULL, texts[0]);
+        files.memory_peak = read_text(dir, "memory.peak", NULL, texts[1]);
+    } else {
+        files.cpuacct_usage = read_text(dir, "cpuacct.usage", "cpuacct", texts[0]);
+        files.cpuacct_stat = read_text(dir, "cpuacct.stat", "cpuacct", texts[1]);
+        files.cpu_stat = read_text(dir, "cpu.stat", "cpu", texts[2]);
+        files.memory_max_usage = read_text(dir, "memory.max_usage_in_bytes", "memory", texts[3]);
+    }
+    cgroup_usage_parse(version, &files, procfs_tick_s(), out);
     return 0;
 }
 

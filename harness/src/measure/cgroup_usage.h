@@ -46,6 +46,21 @@ struct cgroup_usage {
     uint64_t peak_bytes;   /* the most memory charged to the group since it was made */
 };
 
+/** How much of a cgroup file is read: cpu.stat is a dozen lines. */
+#define CGROUP_TEXT_MAX 2048
+
+/** The texts of a group's files, as read here or on another host (NULL: not read). */
+struct cgroup_files {
+    const char *cpu_stat;         /* both versions (v1: the cpu controller's) */
+    const char *memory_peak;      /* v2 */
+    const char *cpuacct_usage;    /* v1 */
+    const char *cpuacct_stat;     /* v1, in ticks of tick_s */
+    const char *memory_max_usage; /* v1 memory.max_usage_in_bytes */
+};
+
+/** The figures version's files say, into *out (have says which were there and well formed). */
+void cgroup_usage_parse(int version, const struct cgroup_files *files, double tick_s,
+                        struct cgroup_usage *out);
 /**
  * Samples the cgroup at directory dir. 0 (have says which figures were read), or -1 with
  * err when dir is not a cgroup directory that can be read.

@@ -9,50 +9,106 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cgroup_tree.h"
 #include "connections.h"
 #include "measure_window.h"
+#include "procfs.h"
+
+/* Frees n strings of an array and the array. */
+static void free_strings(char **strings, size_t n)
+{
+    for (size_t i = 0; strings != NULL && i < n; i++)
+        free(strings[i]);
+    free(strings);
+}
 
 void measure_window_free(struct measure_window *w)
 {
-    for (size_t i = 0; w->server_cgroups != NULL && i < w->servers; i++)
-        free(w->server_cgroups[i]);
-    free(w->server_cgroups);
+    free_strings(w->server_cgroups, w->servers);
+    free_strings(w->helper_cgroups, w->nhelper_cgroups);
     free(w->server_groups);
     free(w->server_ports);
-    free(w->server_usage);
-    free(w->server_sched);
-    free(w->server_cgroup);
+    free(w->helper_groups);
+    free(w->server_start);
+    free(w->server_end);
     free(w->result.servers);
     memset(w, 0, sizeof(*w));
+}
+
+/* A copy of n strings (NULL entries, or a NULL array, stay NULL), or NULL when memory runs
+ * out (*failed set then). */
+static char **copy_strings(const char *const *strings, size_t n, int *failed)
+{
+    char **copy = calloc(n + 1, sizeof(*copy));
+    *failed |= copy == NULL;
+    for (size_t i = 0; copy != NULL && strings != NULL && i < n; i++) {
+        if (strings[i] != NULL && (copy[i] = strdup(strings[i])) == NULL)
+            *failed = 1;
+    }
+    return copy;
+}
+
+/* A copy of n items of size bytes (calloc'd, one more than asked so that 0 is not NULL), or
+ * NULL when memory runs out (*failed set then). */
+static void *copy_items(const void *items, size_t n, size_t size, int *failed)
+{
+    void *copy = calloc(n + 1, size);
+    *failed |= copy == NULL;
+    if (copy != NULL && items != NULL && n > 0)
+        memcpy(copy, items, n * size);
+    return copy;
 }
 
 /* Copies what targets names into w. 0, or -1 when memory runs out. */
 static int copy_targets(struct measure_window *w, const struct measure_targets *targets)
 {
+    int failed = 0;
     size_t n = targets->servers;
     w->servers = n;
+    w->sample = targets->sample;
+    w->sample_context = targets->sample_context;
+    w->servers_elsewhere = targets->servers_elsewhere;
     w->nports = targets->server_ports != NULL ? targets->nports : 0;
     w->wrk_group = targets->wrk_group;
-    w->helper_group = targets->helper_group;
-    w->server_groups = calloc(n + 1, sizeof(*w->server_groups));
-    w->server_cgroups = calloc(n + 1, sizeof(*w->server_cgroups));
-    w->server_ports = calloc(w->nports + 1, sizeof(*w->server_ports));
-    w->server_usage = calloc(n + 1, sizeof(*w->server_usage));
-    w->server_sched = calloc(n + 1, sizeof(*w->server_sched));
-    w->server_cgroup = calloc(n + 1, sizeof(*w->server_cgroup));
-    w->result.servers = calloc(n + 1, sizeof(*w->result.servers));
-    if (w->server_groups == NULL || w->server_cgroups == NULL || w->server_ports == NULL ||
-        w->server_usage == NULL || w->server_sched == NULL || w->server_cgroup == NULL ||
-        w->result.servers == NULL)
-        return -1;
-    if (n > 0)
-        memcpy(w->server_groups, targets->server_groups, n * sizeof(*w->server_groups));
-    if (w->nports > 0)
-        memcpy(w->server_ports, targets->server_ports, w->nports * sizeof(*w->server_ports));
-    for (size_t i = 0; i < n; i++) {
-        const char *dir = targets->server_cgroups != NULL ? targets->server_cgroups[i] : NULL;
-        if (dir != NULL && (w->server_cgroups[i] = strdup(dir)) == NULL)
+    w->nhelper_groups = targets->helper_groups != NULL ? targets->nhelper_groups : 0;
+    w->nhelper_cgroups = targets->helper_cgroups != NULL ? targets->nhelper_cgroups : 0;
+    w->server_groups = copy_items(targets->server_groups, n, sizeof(pid_t), &failed);
+    w->server_cgroups = copy_strings(targets->server_cgroups, n, &failed);
+    w->server_ports = copy_items(targets->server_ports, w->nports, sizeof(uint16_t), &failed);
+    w->helper_groups =
+        copy_items(targets->helper_groups, w->nhelper_groups, sizeof(pid_t), &failed);
+    w->helper_cgroups = copy_strings(targets->helper_cgroups, w->nhelper_cgroups, &failed);
+    w->server_start = copy_items(NULL, n, sizeof(struct server_sample), &failed);
+    w->server_end = copy_items(NULL, n, sizeof(struct server_sample), &failed);
+    w->result.servers = copy_items(NULL, n, sizeof(struct measure_server), &failed);
+    return failed ? -1 : 0;
+}
+
+/* The servers' samples, from the targets' sampler or from this machine. */
+static int sample_servers(const struct measure_window *w, struct server_sample *samples, char *err,
+                          size_t errlen)
+{
+    if (w->sample != NULL)
+        return w->sample(w->sample_context, samples, err, errlen);
+    return server_sample_local_all(w->server_groups, (const char *const *)w->server_cgroups,
+                                   w->servers, samples, err, errlen);
+}
+
+/* The helpers' CPU so far, groups and cgroups together. */
+static int helpers_cpu_s(const struct measure_window *w, double *cpu_s, char *err, size_t errlen)
+{
+    *cpu_s = 0;
+    for (size_t i = 0; i < w->nhelper_groups; i++) {
+        struct proc_usage usage;
+        if (proc_usage_sample(w->helper_groups[i], &usage, err, errlen) != 0)
             return -1;
+        *cpu_s += usage.user_s + usage.system_s;
+    }
+    for (size_t i = 0; i < w->nhelper_cgroups; i++) {
+        double cpu_s_here;
+        if (cgroup_tree_cpu_s(w->helper_cgroups[i], &cpu_s_here, err, errlen) != 0)
+            return -1;
+        *cpu_s += cpu_s_here;
     }
     return 0;
 }
@@ -67,19 +123,14 @@ int measure_window_start(struct measure_window *w, const struct measure_targets 
         return -1;
     }
     int rc = machine_cpu_sample(&w->machine, err, errlen);
-    for (size_t i = 0; rc == 0 && i < w->servers; i++) {
-        rc = proc_usage_sample(w->server_groups[i], &w->server_usage[i], err, errlen);
-        rc = rc == 0 ? schedstat_sample(w->server_groups[i], &w->server_sched[i], err, errlen) : rc;
-        if (rc == 0 && w->server_cgroups[i] != NULL)
-            rc = cgroup_usage_sample(w->server_cgroups[i], &w->server_cgroup[i], err, errlen);
-    }
+    rc = rc == 0 ? sample_servers(w, w->server_start, err, errlen) : rc;
     if (rc == 0 && w->wrk_group > 0) {
         rc = proc_usage_sample(w->wrk_group, &w->wrk_usage, err, errlen);
         rc = rc == 0 ? schedstat_sample(w->wrk_group, &w->wrk_sched, err, errlen) : rc;
     }
-    if (rc == 0 && w->helper_group > 0)
-        rc = proc_usage_sample(w->helper_group, &w->helper_usage, err, errlen);
+    rc = rc == 0 ? helpers_cpu_s(w, &w->helper_start_s, err, errlen) : rc;
     getrusage(RUSAGE_SELF, &w->twice_usage);
+    getrusage(RUSAGE_CHILDREN, &w->twice_children);
     clock_gettime(CLOCK_MONOTONIC, &w->started);
     if (rc != 0)
         measure_window_free(w);
@@ -117,52 +168,52 @@ static void note_process_flags(struct measure_result *r, const char *who,
         note(r, "%s: run-queue delay of exited threads not counted", who);
 }
 
-/* The end samples and the differences for server i. -1 with err when /proc cannot be read. */
-static int stop_server(struct measure_window *w, size_t i, char *err, size_t errlen)
+/* The differences for server i from its two samples. */
+static void stop_server(struct measure_window *w, size_t i)
 {
     struct measure_result *r = &w->result;
     struct measure_server *s = &r->servers[i];
-    struct proc_usage usage;
-    struct schedstat sched;
+    const struct server_sample *start = &w->server_start[i], *end = &w->server_end[i];
     char who[32];
     snprintf(who, sizeof(who), "server %zu", i + 1);
-    if (proc_usage_sample(w->server_groups[i], &usage, err, errlen) != 0 ||
-        schedstat_sample(w->server_groups[i], &sched, err, errlen) != 0)
-        return -1;
-    s->usage = proc_usage_diff(&w->server_usage[i], &usage);
-    s->sched = schedstat_diff(&w->server_sched[i], &sched);
+    s->usage = proc_usage_diff(&start->usage, &end->usage);
+    s->sched = schedstat_diff(&start->sched, &end->sched);
     s->cpu_s = s->usage.user_s + s->usage.system_s;
     note_process_flags(r, who, &s->usage, &s->sched);
-    if (w->server_cgroups[i] != NULL) {
-        struct cgroup_usage end;
-        char cgroup_err[256], missing[128];
-        if (cgroup_usage_sample(w->server_cgroups[i], &end, cgroup_err, sizeof(cgroup_err)) != 0) {
-            note(r, "%s: %s", who, cgroup_err);
+    const char *said = start->note[0] != '\0' ? start->note : end->note;
+    if (said[0] != '\0')
+        note(r, "%s: %s", who, said);
+    if (start->cgroup.version != 0 && end->cgroup.version != 0) {
+        char missing[128];
+        s->cgroup = cgroup_usage_diff(&start->cgroup, &end->cgroup);
+        if (end->cgroup_shared) {
+            /* The host's other processes ran in it too: only its throttling is the server's. */
+            s->cgroup.have &= CGROUP_HAVE_THROTTLING;
+            note(r, "%s: throttling is that of its host's cgroup %s, which it shares", who,
+                 end->cgroup_dir);
         } else {
-            s->cgroup = cgroup_usage_diff(&w->server_cgroup[i], &end);
             if (s->cgroup.have & CGROUP_HAVE_USAGE)
                 s->cpu_s = (double)s->cgroup.usage_us / 1e6;
             if (s->cgroup.have != CGROUP_HAVE_ALL)
-                note(r, "%s: cgroup v%d %s lacks %s", who, s->cgroup.version, w->server_cgroups[i],
+                note(r, "%s: cgroup v%d %s lacks %s", who, s->cgroup.version, end->cgroup_dir,
                      cgroup_usage_missing(s->cgroup.have, missing, sizeof(missing)));
         }
     }
     s->connections = -1;
-    if (w->nports > 0) {
+    if (w->nports > 0 && !w->servers_elsewhere) {
         char connections_err[256];
         s->connections = measure_server_connections(w->server_groups[i], w->server_ports, w->nports,
                                                     connections_err, sizeof(connections_err));
         if (s->connections < 0)
             note(r, "%s: connections not counted: %s", who, connections_err);
     }
-    return 0;
 }
 
 const struct measure_result *measure_window_stop(struct measure_window *w, char *err, size_t errlen)
 {
     struct measure_result *r = &w->result;
     struct machine_cpu machine;
-    struct rusage twice_usage;
+    struct rusage twice_usage, twice_children;
     struct timespec now;
     struct measure_server *servers = r->servers;
     memset(r, 0, sizeof(*r));
@@ -172,13 +223,9 @@ const struct measure_result *measure_window_stop(struct measure_window *w, char 
     r->wrk_connections = -1;
     clock_gettime(CLOCK_MONOTONIC, &now);
     getrusage(RUSAGE_SELF, &twice_usage);
+    getrusage(RUSAGE_CHILDREN, &twice_children);
     if (machine_cpu_sample(&machine, err, errlen) != 0)
         return NULL;
-    for (size_t i = 0; i < w->servers; i++) {
-        if (stop_server(w, i, err, errlen) != 0)
-            return NULL;
-        r->servers_cpu_s += servers[i].cpu_s;
-    }
     if (w->wrk_group > 0) {
         struct proc_usage usage;
         struct schedstat sched;
@@ -197,21 +244,33 @@ const struct measure_result *measure_window_stop(struct measure_window *w, char 
                 note(r, "wrk: connections not counted: %s", connections_err);
         }
     }
-    if (w->helper_group > 0) {
-        struct proc_usage usage;
-        if (proc_usage_sample(w->helper_group, &usage, err, errlen) != 0)
-            return NULL;
-        struct proc_usage used = proc_usage_diff(&w->helper_usage, &usage);
-        r->helper_cpu_s = used.user_s + used.system_s;
+    double helper_end_s;
+    if (helpers_cpu_s(w, &helper_end_s, err, errlen) != 0)
+        return NULL;
+    int helpers_went_back = 0;
+    r->helper_cpu_s = procfs_counter_diff(helper_end_s, w->helper_start_s, &helpers_went_back);
+    /* The servers last: on other hosts their samples take a while, and wrk may end in it. */
+    if (sample_servers(w, w->server_end, err, errlen) != 0)
+        return NULL;
+    for (size_t i = 0; i < w->servers; i++) {
+        stop_server(w, i);
+        r->servers_cpu_s += servers[i].cpu_s;
     }
+    if (w->servers_elsewhere && w->nports > 0)
+        note(r, "servers' connections are not counted on other hosts");
     double user_s, system_s;
     proc_usage_rusage_diff(&w->twice_usage, &twice_usage, &user_s, &system_s);
     r->twice_cpu_s = user_s + system_s;
+    /* The commands twice ran and reaped in the window (a sample or an ask on a host). */
+    proc_usage_rusage_diff(&w->twice_children, &twice_children, &user_s, &system_s);
+    r->twice_cpu_s += user_s + system_s;
     r->machine = machine_cpu_diff(&w->machine, &machine);
-    /* Interrupt time is charged to no process: over loopback, mostly the run's own traffic. */
-    r->foreign_cpu_s =
-        machine_cpu_foreign_s(r->machine.busy_s - r->machine.interrupt_s, r->servers_cpu_s,
-                              r->wrk_cpu_s, r->twice_cpu_s + r->helper_cpu_s);
+    /* Interrupt time is charged to no process: over loopback, mostly the run's own traffic.
+     * Servers on other hosts used no CPU here (on a test bed, theirs is in its cgroups, among
+     * the helpers'). */
+    r->foreign_cpu_s = machine_cpu_foreign_s(r->machine.busy_s - r->machine.interrupt_s,
+                                             w->servers_elsewhere ? 0 : r->servers_cpu_s,
+                                             r->wrk_cpu_s, r->twice_cpu_s + r->helper_cpu_s);
     r->wall_s =
         (double)(now.tv_sec - w->started.tv_sec) + (double)(now.tv_nsec - w->started.tv_nsec) / 1e9;
     return r;

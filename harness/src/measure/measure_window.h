@@ -34,6 +34,12 @@
 #include "machine_cpu.h"
 #include "proc_usage.h"
 #include "schedstat.h"
+#include "server_sample.h"
+
+/** Samples every one of a window's servers at once, wherever they run, into samples (one per
+ * server): 0, or -1 with err when none could be read. */
+typedef int (*measure_sample_fn)(const void *context, struct server_sample *samples, char *err,
+                                 size_t errlen);
 
 /** What a window watches. Arrays are the caller's; they are copied by start(). */
 struct measure_targets {
@@ -41,12 +47,21 @@ struct measure_targets {
     const char *const *server_cgroups; /* each server's cgroup directory, or NULL for none
                                           (the array itself may be NULL) */
     size_t servers;
+    measure_sample_fn sample;     /* how the servers are sampled; NULL: on this machine, by
+                                     server_groups and server_cgroups */
+    const void *sample_context;   /* sample's, borrowed until the window is freed */
+    int servers_elsewhere;        /* 1: they run on other hosts: their CPU is not this
+                                     machine's, and their connections are not counted here */
     const uint16_t *server_ports; /* the ports the servers listen on: connections are
                                      counted for these (NULL/0: not counted) */
     size_t nports;
-    pid_t wrk_group;    /* wrk's process group, 0 for none */
-    pid_t helper_group; /* another group twice started for the run (a balancer), 0 for none:
-                           its CPU is the run's own, not foreign */
+    pid_t wrk_group;            /* wrk's process group, 0 for none */
+    const pid_t *helper_groups; /* other groups twice started for the run (a balancer, ssh
+                                   connections): their CPU is the run's own, not foreign */
+    size_t nhelper_groups;
+    const char *const *helper_cgroups; /* cgroups on this machine whose every process is the
+                                          run's (a test bed's hosts), sub-groups included */
+    size_t nhelper_cgroups;
 };
 
 /** One server over the window. */
@@ -66,13 +81,14 @@ struct measure_result {
     struct schedstat wrk_sched;  /* its threads' run-queue delay */
     long wrk_connections;        /* connections wrk held to server_ports at stop, -1: not
                                     counted */
-    double twice_cpu_s;          /* twice's own CPU (RUSAGE_SELF) */
+    double twice_cpu_s;          /* twice's own CPU and that of the children it reaped in the
+                                    window (the commands it ran on hosts) */
     struct machine_cpu machine;  /* the whole machine's core-seconds */
     double servers_cpu_s;        /* the sum of the servers' cpu_s */
     double wrk_cpu_s;            /* wrk_usage user + system */
-    double helper_cpu_s;         /* the helper group's CPU (a balancer's) */
-    double foreign_cpu_s;        /* machine busy but for interrupts - (servers + wrk +
-                                    twice), at least 0 */
+    double helper_cpu_s;         /* the helper groups' and cgroups' CPU */
+    double foreign_cpu_s;        /* machine busy but for interrupts - (servers here + wrk +
+                                    twice + helpers), at least 0 */
     char notes[1024];            /* what could not be measured, in words; "" when all */
 };
 
@@ -81,17 +97,23 @@ struct measure_window {
     pid_t *server_groups;  /* copies of the targets' arrays */
     char **server_cgroups; /* NULL entries: no cgroup */
     size_t servers;
+    measure_sample_fn sample;
+    const void *sample_context;
+    int servers_elsewhere;
     uint16_t *server_ports;
     size_t nports;
-    pid_t wrk_group, helper_group;
+    pid_t wrk_group;
+    pid_t *helper_groups;
+    size_t nhelper_groups;
+    char **helper_cgroups;
+    size_t nhelper_cgroups;
     struct timespec started;
-    struct proc_usage *server_usage;
-    struct schedstat *server_sched;
-    struct cgroup_usage *server_cgroup;
+    struct server_sample *server_start; /* each server's sample at the start */
+    struct server_sample *server_end;   /* ... and at the stop */
     struct proc_usage wrk_usage;
     struct schedstat wrk_sched;
-    struct proc_usage helper_usage;
-    struct rusage twice_usage;
+    double helper_start_s; /* the helpers' CPU at the start */
+    struct rusage twice_usage, twice_children;
     struct machine_cpu machine;
     struct measure_result result;
 };

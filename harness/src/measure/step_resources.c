@@ -4,7 +4,7 @@
  * end, then wrk is waited for. The figures go out in the report's units
  * (core-seconds, bytes), a figure that was not measured as null, and what
  * could not be measured in the notes. Each server that can say how many
- * requests it served (twice-app here, served_count.h) is asked as the window
+ * requests it served (twice-app, served_count.h) is asked as the window
  * opens and as it closes: the difference is its requests in the window. One
  * step: medians over its runs.
  */
@@ -105,13 +105,13 @@ static json_t *resources_json(const struct measure_result *r, const served_windo
     for (size_t i = 0; i < r->servers_count; i++)
         json_array_append_new(servers, server_json(&r->servers[i], requests_in(served, i)));
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    return json_pack("{s:f, s:o, s:{s:f, s:f, s:o, s:I}, s:{s:I, s:f, s:f}, s:o}", "window_s",
+    return json_pack("{s:f, s:o, s:{s:f, s:f, s:o, s:I}, s:{s:I, s:f, s:f, s:f}, s:o}", "window_s",
                      r->wall_s, "servers", servers, "wrk", "cpu_s", r->wrk_cpu_s, "runqueue_wait_s",
                      r->wrk_sched.wait_s, "connections_open", count_or_null(r->wrk_connections),
                      "connections_asked", (json_int_t)connections_asked, "machine", "cores",
                      (json_int_t)(cores > 0 ? cores : 1), "busy_s", r->machine.busy_s,
-                     "foreign_cpu_s", fmax(0, r->foreign_cpu_s - service_cpu_s), "notes",
-                     notes_json(r, served));
+                     "foreign_cpu_s", fmax(0, r->foreign_cpu_s - service_cpu_s), "helpers_cpu_s",
+                     r->helper_cpu_s, "notes", notes_json(r, served));
 }
 
 /* The distinct ports of d's servers (all one with the reuseport front), into ports. */
@@ -136,27 +136,50 @@ static pid_t wrk_group(const load_process *lp)
                                                                                 : 0;
 }
 
+/* The window's sampler: d's servers, through their deployer. */
+static int sample_deployed(const void *context, struct server_sample *samples, char *err,
+                           size_t errlen)
+{
+    const deployment *d = context;
+    return d->deployer->sample(d, samples, err, errlen);
+}
+
+/* The process groups working for the run here besides the servers and wrk, into groups: the
+ * front's, and for servers on other hosts, their ssh connections (the servers' own CPU is
+ * theirs, sampled there). Their number. */
+static size_t helper_groups(const deployment *d, const step_helpers *helpers, pid_t *groups)
+{
+    size_t n = 0;
+    if (helpers->front_group > 0)
+        groups[n++] = helpers->front_group;
+    for (unsigned i = 0; d->remote && i < d->n; i++) {
+        if (d->pids[i] > 0)
+            groups[n++] = d->pids[i];
+    }
+    return n;
+}
+
 /* Watches the window of a started wrk, and the services it reaches: its resources object, or
  * NULL with why in note. */
 static json_t *watch(const deployment *d, const load_spec *load, load_process *lp,
-                     pid_t helper_group, const service_run *services, char *note, size_t notelen)
+                     const step_helpers *helpers, const service_run *services, char *note,
+                     size_t notelen)
 {
     uint16_t ports[DEPLOY_MAX_SERVERS];
+    pid_t helpers_here[DEPLOY_MAX_SERVERS + 1];
     struct measure_targets targets = {.server_groups = d->pids,
                                       .server_cgroups = d->cgroups,
                                       .servers = d->n,
+                                      .sample = sample_deployed,
+                                      .sample_context = d,
+                                      .servers_elsewhere = d->remote,
                                       .server_ports = ports,
                                       .nports = distinct_ports(d, ports),
                                       .wrk_group = wrk_group(lp),
-                                      .helper_group = helper_group};
-    /* What a remote server used is not on this machine: its ssh connection's CPU would pass
-     * for it. */
-    if (d->remote) {
-        snprintf(note, notelen,
-                 "the servers run on other hosts: their resources are not read "
-                 "from here");
-        return NULL;
-    }
+                                      .helper_groups = helpers_here,
+                                      .nhelper_groups = helper_groups(d, helpers, helpers_here),
+                                      .helper_cgroups = helpers->cgroups,
+                                      .nhelper_cgroups = helpers->ncgroups};
     struct measure_window w;
     served_window served;
     char closing_why[sizeof(served.why)];
@@ -186,7 +209,7 @@ static json_t *watch(const deployment *d, const load_spec *load, load_process *l
     return out;
 }
 
-int step_resources_measure(const deployment *d, const load_spec *load, pid_t helper_group,
+int step_resources_measure(const deployment *d, const load_spec *load, const step_helpers *helpers,
                            const service_run *services, load_result *result, json_t **resources,
                            char *note, size_t notelen, char *err, size_t errlen)
 {
@@ -195,7 +218,7 @@ int step_resources_measure(const deployment *d, const load_spec *load, pid_t hel
     snprintf(note, notelen, "%s", "");
     if (load_start(load, &lp, err, errlen) != 0)
         return -1;
-    *resources = watch(d, load, &lp, helper_group, services, note, notelen);
+    *resources = watch(d, load, &lp, helpers, services, note, notelen);
     if (load_finish(&lp, result, err, errlen) != 0) {
         json_decref(*resources);
         *resources = NULL;

@@ -8,8 +8,10 @@
  * still open, so that the connection counts are those the servers really
  * held under load. wrk counts requests for all servers together: a
  * server's own requests are what it says it served over the window
- * (twice-app on this machine, served_count.h); any other server's are null,
- * never made up, and the notes say why.
+ * (twice-app, served_count.h); any other server's are null, never made up,
+ * and the notes say why. The servers are sampled where they run, through
+ * their deployer (deploy.h): servers on other hosts have the same figures
+ * as local ones, but for the connections they hold, counted here only.
  */
 #ifndef TWICE_STEP_RESOURCES_H
 #define TWICE_STEP_RESOURCES_H
@@ -23,16 +25,23 @@
 /** When the window opens after wrk starts, and when it closes, for a run of duration_s. */
 void step_window_bounds(double duration_s, double *open_s, double *close_s);
 
+/** What else works for the run on this machine: its CPU is the run's own, not foreign. */
+typedef struct step_helpers {
+    pid_t front_group;          /* the front's process group (HAProxy's), 0: none */
+    const char *const *cgroups; /* cgroups holding the inventory's hosts (a test bed's) */
+    size_t ncgroups;
+} step_helpers;
+
 /**
- * Runs wrk with load against d's servers while a measurement window watches them (their
- * process groups, their cgroups where d has them, their ports), helper_group (another process
- * twice started for the run, a balancer: 0 for none) and the services they use
+ * Runs wrk with load against d's servers while a measurement window watches them (sampled
+ * where they run by d's deployer, their cgroups where d has them, their ports), the helpers
+ * (for d's servers on other hosts, their ssh connections too) and the services they use
  * (resources.services, service_run.h), then waits for wrk and fills *result. *resources gets the
  * run's "resources" object (a new reference), or NULL when no window could be measured, with why in
  * note (the run's figures still count). 0, or -1 with err when wrk failed (nothing in *result or
  * *resources then).
  */
-int step_resources_measure(const deployment *d, const load_spec *load, pid_t helper_group,
+int step_resources_measure(const deployment *d, const load_spec *load, const step_helpers *helpers,
                            const service_run *services, load_result *result, json_t **resources,
                            char *note, size_t notelen, char *err, size_t errlen);
 

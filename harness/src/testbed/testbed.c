@@ -25,7 +25,7 @@
 #include "testbed_net.h"
 #include "testbed_sshd.h"
 
-#define JOURNAL TESTBED_STATE_DIR "/journal"
+#define JOURNAL TESTBED_JOURNAL
 
 int testbed_check_root(char *err, size_t errlen)
 {

@@ -17,6 +17,8 @@
 /** Where a bed's keys, configurations, logs and journal live; its existence means a bed is
  * up (or half-made). */
 #define TESTBED_STATE_DIR "/run/twice-testbed"
+/** Its record of what it made (testbed_journal.h). */
+#define TESTBED_JOURNAL TESTBED_STATE_DIR "/journal"
 #define TESTBED_MAX_HOSTS 64 /* of each kind: link names have room for two digits */
 /** Every name a bed gives (namespaces, links, cgroups) starts with this. */
 #define TESTBED_PREFIX "twice-tb-"

@@ -287,3 +287,15 @@ Test(ssh_host, the_announced_port_from_any_address)
     cr_assert_eq(readiness_announced_port(fd), 8080);
     close(fd);
 }
+
+/* The supervisor's whole note lines lead what it passes on; the command's own stderr follows. */
+Test(ssh_host, the_supervisors_notes_are_told_from_the_commands_stderr)
+{
+    const char *said = "twice-supervisor: CPU cap not applied: no cgroup\n"
+                       "twice-supervisor: server 4242\nwrk warns\ntwice-supervisor: later\n";
+    cr_assert_str_eq(said + supervisor_notes_length(said), "wrk warns\ntwice-supervisor: later\n");
+    cr_assert_eq(supervisor_notes_length("wrk warns\n"), 0);
+    cr_assert_eq(supervisor_notes_length(""), 0);
+    cr_assert_eq(supervisor_notes_length("twice-supervisor: server 42"), 0,
+                 "a line still being written is not a whole note");
+}

@@ -162,6 +162,19 @@ pid_t supervisor_server_pid(const char *stderr_text)
     return (pid_t)strtol(digits, NULL, 10);
 }
 
+size_t supervisor_notes_length(const char *stderr_text)
+{
+    static const char mark[] = "twice-supervisor: ";
+    size_t at = 0;
+    while (strncmp(stderr_text + at, mark, sizeof(mark) - 1) == 0) {
+        const char *end = strchr(stderr_text + at, '\n');
+        if (end == NULL)
+            break;
+        at = (size_t)(end - stderr_text) + 1;
+    }
+    return at;
+}
+
 int supervisor_cap_group(const char *stderr_text, char *dir, size_t len)
 {
     const char *said = strstr(stderr_text, NOTE_APPLIED);

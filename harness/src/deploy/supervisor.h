@@ -46,5 +46,8 @@ pid_t supervisor_server_pid(const char *stderr_text);
 /** The cgroup the script made for the server's cap, from stderr_text, into dir: 1, or 0 when
  * it made none (or its path does not fit len). */
 int supervisor_cap_group(const char *stderr_text, char *dir, size_t len);
+/** The length of the supervisor's own whole lines ("twice-supervisor: ...") at the start of
+ * stderr_text, which the command's own stderr follows (0: none). */
+size_t supervisor_notes_length(const char *stderr_text);
 
 #endif

@@ -24,6 +24,7 @@
 #include "load_runner.h"
 #include "proc.h"
 #include "read_file.h"
+#include "supervisor.h"
 
 /* The supervisor's grace for wrk and its cleanup, before ssh is stopped from here. */
 #define STOP_WAIT_MS 5000
@@ -115,6 +116,20 @@ static double reported_cpu(load_host *h, char *note, size_t notelen)
     return cpu_s;
 }
 
+/* The supervisor's notes (the pid of what it started) lead the stderr it passes on: wrk's own
+ * stderr is what follows them, so they are cut from the front. */
+static void drop_supervisor_notes(int fd)
+{
+    size_t len;
+    char *text = proc_output(fd, 0, &len);
+    size_t skip = text != NULL ? supervisor_notes_length(text) : 0;
+    if (skip > 0 && pwrite(fd, text + skip, len - skip, 0) == (ssize_t)(len - skip) &&
+        ftruncate(fd, (off_t)(len - skip)) != 0) {
+        /* The notes stay in the stderr a message may quote: untidy, and no figure wrong. */
+    }
+    free(text);
+}
+
 static int ssh_wait(load_host *h, pid_t pid, int timeout_ms, int *status, double *cpu_s, char *note,
                     size_t notelen)
 {
@@ -122,6 +137,7 @@ static int ssh_wait(load_host *h, pid_t pid, int timeout_ms, int *status, double
         return 0;
     drop_lifeline(h);
     *cpu_s = reported_cpu(h, note, notelen);
+    drop_supervisor_notes(h->stderr_fd);
     return 1;
 }
 

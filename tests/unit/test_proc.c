@@ -409,6 +409,20 @@ Test(proc, a_stderr_note_shows_the_last_lines)
     cr_assert_str_eq(note, "", "nothing to show");
     free(note);
     close(fd);
+    /* The remote supervisor's own lines are not the program's. */
+    fd = proc_output_fd("supervised", err, sizeof(err));
+    dprintf(fd, "twice-supervisor: server 3052\ncannot listen: the port is taken\n"
+                "twice-supervisor: CPU cap not applied: no cgroup\n");
+    note = proc_stderr_note(fd, PROC_NOTE_BYTES);
+    cr_assert_str_eq(note, "; its stderr ends:\ncannot listen: the port is taken\n");
+    free(note);
+    close(fd);
+    fd = proc_output_fd("only-notes", err, sizeof(err));
+    dprintf(fd, "twice-supervisor: server 3052\n");
+    note = proc_stderr_note(fd, PROC_NOTE_BYTES);
+    cr_assert_str_eq(note, "", "nothing of the program's to show");
+    free(note);
+    close(fd);
 }
 
 /* The phrases servers print when their port is taken, and what twice says to change. */

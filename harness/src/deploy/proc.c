@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "proc.h"
+#include "supervisor.h"
 #include "watchdog.h"
 
 volatile sig_atomic_t proc_interrupted;
@@ -308,10 +309,28 @@ static const char *last_lines(const char *text, unsigned lines)
     return text;
 }
 
+/* Drops from text, in place, the whole lines that start with mark. */
+static void drop_lines(char *text, const char *mark)
+{
+    size_t marklen = strlen(mark);
+    char *to = text;
+    for (const char *line = text; *line != '\0';) {
+        size_t len = strcspn(line, "\n");
+        len += line[len] == '\n';
+        if (strncmp(line, mark, marklen) != 0) {
+            memmove(to, line, len);
+            to += len;
+        }
+        line += len;
+    }
+    *to = '\0';
+}
+
 char *proc_stderr_note(int stderr_fd, size_t max)
 {
     static const char intro[] = "; its stderr ends:\n";
     char *tail = proc_output_tail(stderr_fd, max);
+    drop_lines(tail, SUPERVISOR_MARK);
     const char *kept = last_lines(tail, PROC_NOTE_LINES);
     char *note = *kept != '\0' ? malloc(sizeof(intro) + strlen(kept)) : NULL;
     if (note == NULL)

@@ -65,7 +65,8 @@ char *proc_output_tail(int fd, size_t max);
 #define PROC_NOTE_LINES 20
 #define PROC_NOTE_BYTES 4096
 /** For the end of an error message: "; its stderr ends:\n" and the last PROC_NOTE_LINES
- * lines of stderr_fd, at most max bytes of them, or "" when it holds nothing (malloc'd). */
+ * lines of stderr_fd, at most max bytes of them, or "" when it holds nothing (malloc'd). The
+ * remote supervisor's own lines (SUPERVISOR_MARK) are not the program's and are left out. */
 char *proc_stderr_note(int stderr_fd, size_t max);
 
 #endif

@@ -21,9 +21,9 @@
 
 #include "supervisor.h"
 
-#define NOTE_APPLIED "twice-supervisor: CPU cap applied: "
-#define NOTE_NOT_APPLIED "twice-supervisor: CPU cap not applied: "
-#define NOTE_SERVER "twice-supervisor: server "
+#define NOTE_APPLIED SUPERVISOR_MARK "CPU cap applied: "
+#define NOTE_NOT_APPLIED SUPERVISOR_MARK "CPU cap not applied: "
+#define NOTE_SERVER SUPERVISOR_MARK "server "
 
 static const char script[] =
     "quota=$1\n"
@@ -164,9 +164,8 @@ pid_t supervisor_server_pid(const char *stderr_text)
 
 size_t supervisor_notes_length(const char *stderr_text)
 {
-    static const char mark[] = "twice-supervisor: ";
     size_t at = 0;
-    while (strncmp(stderr_text + at, mark, sizeof(mark) - 1) == 0) {
+    while (strncmp(stderr_text + at, SUPERVISOR_MARK, strlen(SUPERVISOR_MARK)) == 0) {
         const char *end = strchr(stderr_text + at, '\n');
         if (end == NULL)
             break;

@@ -24,6 +24,9 @@
 
 /** The period of the quota the script writes, in microseconds. */
 #define SUPERVISOR_PERIOD_US 100000
+/* What starts each line the script writes of its own into the command's stderr. */
+#define SUPERVISOR_MARK "twice-supervisor: "
+
 /** How many words supervisor_words adds before the command's. */
 #define SUPERVISOR_WORDS 5
 

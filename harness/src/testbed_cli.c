@@ -15,8 +15,9 @@
 
 #define EXIT_BAD_INPUT 2
 #define USAGE                                                                                      \
-    "usage: twice testbed up N [--clients K] [--cpu-cap CORES] [--client-cpu-cap CORES]\n"         \
-    "                          [--delay-ms MS] [--rate MBIT] --inventory FILE\n"                   \
+    "usage: twice testbed up N [--clients K] [--balancer] [--cpu-cap CORES]\n"                     \
+    "                          [--client-cpu-cap CORES] [--delay-ms MS] [--rate MBIT]\n"           \
+    "                          --inventory FILE\n"                                                 \
     "       twice testbed down"
 
 static int bad_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -55,6 +56,7 @@ static int up(int argc, char **argv)
     double servers = 0, clients = 2, cpu_cap = 0, client_cpu_cap = 0, delay_ms = 0, rate = 0;
     char flag_name[MESSAGE_QUOTE_SIZE], value[MESSAGE_QUOTE_SIZE];
     const char *inventory_path = NULL;
+    int balancer = 0;
     const flag flags[] = {
         {"--clients", "a whole number of client hosts from 1 to 64", 1, TESTBED_MAX_HOSTS, 1,
          &clients},
@@ -69,7 +71,9 @@ static int up(int argc, char **argv)
         const flag *f = NULL;
         for (size_t k = 0; k < sizeof(flags) / sizeof(*flags); k++)
             f = strcmp(argv[i], flags[k].name) == 0 ? &flags[k] : f;
-        if (f != NULL || strcmp(argv[i], "--inventory") == 0) {
+        if (strcmp(argv[i], "--balancer") == 0) {
+            balancer = 1;
+        } else if (f != NULL || strcmp(argv[i], "--inventory") == 0) {
             message_quote(flag_name, sizeof(flag_name), argv[i]);
             if (i + 1 == argc)
                 return bad_usage("%s needs a value", flag_name);
@@ -97,6 +101,7 @@ static int up(int argc, char **argv)
                                .clients = (unsigned)clients,
                                .cpu_cap = cpu_cap,
                                .client_cpu_cap = client_cpu_cap,
+                               .balancer = balancer,
                                .delay_ms = delay_ms,
                                .rate_mbit = rate,
                                .inventory = inventory_path};
@@ -115,6 +120,8 @@ static int up(int argc, char **argv)
         printf("server host %zu: %s\n", i, inv.servers[i].destination);
     for (size_t i = 0; i < inv.nclients; i++)
         printf("client host %zu: %s\n", i, inv.clients[i].destination);
+    if (inv.balancer != NULL)
+        printf("balancer host: %s\n", inv.balancer->destination);
     printf("inventory: %s (ssh key %s)\ntake it down with: twice testbed down\n", inv.path,
            inv.identity_file);
     inventory_free(&inv);

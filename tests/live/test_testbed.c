@@ -264,6 +264,26 @@ Test(testbed, each_host_is_reached_over_ssh_inside_its_namespace_and_capped_cgro
     inventory_free(&inv);
 }
 
+/* --balancer adds a host for HAProxy alone, uncapped whatever --cpu-cap says, named as the
+ * inventory's "balancer". */
+Test(testbed, a_balancer_host_is_made_uncapped_and_named_in_the_inventory)
+{
+    up((const char *const[]){"1", "--clients", "1", "--balancer", "--cpu-cap", "0.2", NULL});
+    inventory inv = load_inventory();
+    cr_assert_eq(inv.nservers, 1);
+    cr_assert_eq(inv.nclients, 1);
+    cr_assert_not_null(inv.balancer, "no balancer in the inventory");
+    cr_assert_str_eq(inv.balancer->destination, "root@198.18.2.10:22");
+    cr_assert_eq(inv.balancer->cores, 0, "the balancer host is not capped");
+    cr_assert_float_eq(inv.servers[0].cores, 0.2, 1e-9);
+    char *out;
+    cr_assert_eq(ssh("198.18.2.10", "ip -o -4 addr show; cat /proc/self/cgroup", &out), 0);
+    cr_assert(strstr(out, "inet 198.18.2.10/16") != NULL, "%s", out);
+    cr_assert(strstr(out, "/b0\n") != NULL, "the balancer is not in its own cgroup: %s", out);
+    free(out);
+    inventory_free(&inv);
+}
+
 Test(testbed, a_twice_app_started_over_ssh_answers_at_the_host_address)
 {
     up((const char *const[]){"1", "--clients", "1", NULL});

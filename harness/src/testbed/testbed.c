@@ -37,12 +37,17 @@ int testbed_check_root(char *err, size_t errlen)
     return -1;
 }
 
-/* Host index of role ('s' a server, 'c' a client): its names, address and places. */
+/* Host index of role ('s' a server, 'c' a client, 'b' the balancer): its names, address and
+ * places. */
 static void host_init(testbed_host *h, unsigned id, char role, unsigned index, const char *cgroup)
 {
     snprintf(h->netns, sizeof(h->netns), TESTBED_PREFIX "%03x-%c%u", id, role, index);
     snprintf(h->link, sizeof(h->link), TESTBED_PREFIX "%03x%c%u", id, role, index);
-    snprintf(h->address, sizeof(h->address), "198.18.%d.%u", role == 's' ? 0 : 1, 10 + index);
+    snprintf(h->address, sizeof(h->address), "198.18.%d.%u",
+             role == 's'   ? 0
+             : role == 'c' ? 1
+                           : 2,
+             10 + index);
     snprintf(h->dir, sizeof(h->dir), "%s/%c%u", TESTBED_STATE_DIR, role, index);
     snprintf(h->cgroup, sizeof(h->cgroup), "%s/%c%u", cgroup, role, index);
 }
@@ -89,10 +94,12 @@ static int make_bed(const testbed_options *o, testbed_host *hosts, char *err, si
     if (cpucap_parent(parent, sizeof(parent), err, errlen) != 0)
         return -1;
     snprintf(cgroup, sizeof(cgroup), "%s/" TESTBED_PREFIX "%03x", parent, id);
-    size_t n = o->servers + o->clients;
-    for (size_t i = 0; i < n; i++)
-        host_init(&hosts[i], id, i < o->servers ? 's' : 'c',
-                  (unsigned)(i < o->servers ? i : i - o->servers), cgroup);
+    size_t n = o->servers + o->clients + (o->balancer ? 1 : 0);
+    for (size_t i = 0; i < n; i++) {
+        char role = i < o->servers ? 's' : i < o->servers + o->clients ? 'c' : 'b';
+        unsigned index = (unsigned)(role == 's' ? i : role == 'c' ? i - o->servers : 0);
+        host_init(&hosts[i], id, role, index, cgroup);
+    }
     if (make_cgroup(cgroup, 0, err, errlen) != 0)
         return -1;
     if (o->cpu_cap > 0 || o->client_cpu_cap > 0)
@@ -101,13 +108,14 @@ static int make_bed(const testbed_options *o, testbed_host *hosts, char *err, si
         testbed_sshd_client_key(TESTBED_STATE_DIR, err, errlen) != 0)
         return -1;
     for (size_t i = 0; i < n; i++) {
-        if (make_host(&hosts[i], i < o->servers ? o->cpu_cap : o->client_cpu_cap, bridge, o, err,
-                      errlen) != 0)
+        double cores = i < o->servers                ? o->cpu_cap
+                       : i < o->servers + o->clients ? o->client_cpu_cap
+                                                     : 0;
+        if (make_host(&hosts[i], cores, bridge, o, err, errlen) != 0)
             return -1;
     }
     if (testbed_sshd_known_hosts(hosts, n, TESTBED_STATE_DIR, err, errlen) != 0 ||
-        testbed_inventory_write(o->inventory, hosts, o->servers, o->clients, o->cpu_cap,
-                                o->client_cpu_cap, TESTBED_STATE_DIR, err, errlen) != 0)
+        testbed_inventory_write(o, hosts, TESTBED_STATE_DIR, err, errlen) != 0)
         return -1;
     /* down may run from another directory: the journal holds where the file is for good. */
     char absolute[PATH_MAX * 2];
@@ -144,7 +152,7 @@ int testbed_up(const testbed_options *o, char *err, size_t errlen)
             snprintf(err, errlen, "cannot create %s: %s", TESTBED_STATE_DIR, strerror(errno));
         return -1;
     }
-    testbed_host *hosts = calloc(o->servers + o->clients, sizeof(*hosts));
+    testbed_host *hosts = calloc(o->servers + o->clients + 1, sizeof(*hosts));
     int rc = hosts != NULL ? make_bed(o, hosts, err, errlen) : -1;
     if (hosts == NULL)
         snprintf(err, errlen, "out of memory");

@@ -27,6 +27,7 @@ typedef struct testbed_options {
     unsigned servers, clients; /* 1 to TESTBED_MAX_HOSTS each */
     double cpu_cap;            /* cores per server host; 0: no cap */
     double client_cpu_cap;     /* cores per client host; 0: no cap (load is not what is measured) */
+    int balancer;              /* 1: a balancer host too (uncapped), the inventory's "balancer" */
     double delay_ms;           /* netem delay each way on each host's link; 0: none */
     double rate_mbit;          /* netem rate each way; 0: no limit */
     const char *inventory;     /* the inventory file to write; must not exist */

@@ -16,32 +16,37 @@
 #include "testbed_inventory.h"
 #include "testbed_sshd.h"
 
+/* A host as the inventory names it: root@ADDRESS:22, with its cores when capped. */
+static json_t *host_json(const testbed_host *h, double cores)
+{
+    char destination[64];
+    snprintf(destination, sizeof(destination), "root@%s:%d", h->address, TESTBED_SSH_PORT);
+    json_t *host = json_string(destination);
+    return cores > 0 ? json_pack("{s:o, s:f}", "host", host, "cores", cores) : host;
+}
+
 static json_t *host_list(const testbed_host *hosts, size_t n, double cores)
 {
     json_t *list = json_array();
-    for (size_t i = 0; i < n; i++) {
-        char destination[64];
-        snprintf(destination, sizeof(destination), "root@%s:%d", hosts[i].address,
-                 TESTBED_SSH_PORT);
-        json_t *host = json_string(destination);
-        if (cores > 0)
-            host = json_pack("{s:o, s:f}", "host", host, "cores", cores);
-        json_array_append_new(list, host);
-    }
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(list, host_json(&hosts[i], cores));
     return list;
 }
 
-int testbed_inventory_write(const char *path, const testbed_host *hosts, size_t nservers,
-                            size_t nclients, double server_cores, double client_cores,
+int testbed_inventory_write(const testbed_options *o, const testbed_host *hosts,
                             const char *state_dir, char *err, size_t errlen)
 {
+    const char *path = o->inventory;
     char key[PATH_MAX + 16], known[PATH_MAX + 16];
     snprintf(key, sizeof(key), "%s/%s", state_dir, TESTBED_CLIENT_KEY);
     snprintf(known, sizeof(known), "%s/%s", state_dir, TESTBED_KNOWN_HOSTS);
     json_t *doc =
-        json_pack("{s:o, s:o, s:{s:s, s:s}}", "servers", host_list(hosts, nservers, server_cores),
-                  "clients", host_list(hosts + nservers, nclients, client_cores), "ssh",
+        json_pack("{s:o, s:o, s:{s:s, s:s}}", "servers", host_list(hosts, o->servers, o->cpu_cap),
+                  "clients", host_list(hosts + o->servers, o->clients, o->client_cpu_cap), "ssh",
                   "identity_file", key, "known_hosts", known);
+    /* The balancer host, after the clients: uncapped, HAProxy's alone. */
+    if (doc != NULL && o->balancer)
+        json_object_set_new(doc, "balancer", host_json(&hosts[o->servers + o->clients], 0));
     char *text = doc != NULL ? json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(15)) : NULL;
     json_decref(doc);
     if (text == NULL) {

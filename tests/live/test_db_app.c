@@ -4,7 +4,8 @@
  * parameter, the 404 of a missing row, the 503 with no database or none
  * reachable, the database named by TWICE_DB, a coroutine that yields while
  * its query waits for a row lock (the worker still answers), a coroutine
- * worker held to --db-pool connections however many queries wait, a bad
+ * worker held to --db-pool connections however many queries wait (and a
+ * handler thread to its one with --db-pool 1), a bad
  * --db-pool refused, and a new connection after the database cut the old
  * ones off.
  */
@@ -197,15 +198,17 @@ static int app_connections(PGconn *admin)
 
 #define POOLED_REQUESTS 8
 
-/* One coroutine worker with --db-pool 2 and eight updates that wait for a row lock the test
- * holds (one of whose clients goes away while it waits): it opens two connections, no more,
- * the others queue without stalling the worker, and all complete once the lock goes. */
-Test(db_app, coroutine_pool_holds_its_limit_while_queries_wait)
+/* One worker of model with --db-pool pool and eight updates that wait for a row lock the test
+ * holds (one of whose clients goes away while it waits): it opens `connections`, no more, and
+ * all complete once the lock goes. A coroutine worker answers others meanwhile. */
+static void pool_holds_its_limit(const char *model, const char *threads, const char *pool,
+                                 int connections)
 {
     service *svc = db_start();
     app_process app;
-    const char *args[] = {
-        "--model", "coroutine", "--db-pool", "2", "--db", service_postgres.address(svc), NULL};
+    const char *args[] = {"--model",   model, "--threads", threads,
+                          "--db-pool", pool,  "--db",      service_postgres.address(svc),
+                          NULL};
     cr_assert_eq(app_start(&app, TWICE_APP_PATH, args), 0, "twice-app did not start");
     PGconn *holder = db_connect(svc);
     PQclear(db_exec(holder, "BEGIN"));
@@ -217,11 +220,14 @@ Test(db_app, coroutine_pool_holds_its_limit_while_queries_wait)
         cr_assert_geq(fds[i], 0);
     }
     sleep_ms(500);
-    cr_assert_eq(app_connections(holder), 2, "two connections, each waiting for the row lock");
-    expect(app.port, "/plaintext", 200, "Hello, World!", 1);
+    cr_assert_eq(app_connections(holder), connections,
+                 "%s: %d connections, each waiting for the row lock", model, connections);
+    if (strcmp(model, "coroutine") == 0)
+        expect(app.port, "/plaintext", 200, "Hello, World!", 1);
     for (int i = 0; i < 5; i++) {
         sleep_ms(100);
-        cr_assert_leq(app_connections(holder), 2, "the pool stays at its limit");
+        cr_assert_leq(app_connections(holder), connections, "%s: the pool stays at its limit",
+                      model);
     }
     for (int i = 0; i < POOLED_REQUESTS; i++)
         cr_assert(!has_answer(fds[i]), "request %d waits for the row lock or a connection", i);
@@ -245,11 +251,24 @@ Test(db_app, coroutine_pool_holds_its_limit_while_queries_wait)
         seen[n] = 1;
         http_response_free(&res);
     }
-    cr_assert_leq(app_connections(holder), 2, "the pool kept its connections, no more");
+    cr_assert_leq(app_connections(holder), connections, "the pool kept its connections, no more");
     expect(app.port, "/db/read?id=4", 200, "\"id\":4", 0);
     PQfinish(holder);
     db_stop_app(&app);
     service_postgres.stop(svc);
+}
+
+/* The coroutine worker's pool of 2 bounds what eight queries in flight would otherwise open. */
+Test(db_app, coroutine_pool_holds_its_limit_while_queries_wait)
+{
+    pool_holds_its_limit("coroutine", "8", "2", 2);
+}
+
+/* A handler thread runs one request at a time: a pool of 1 holds it at one, and the requests
+ * past the three threads wait for a thread, never for a connection. */
+Test(db_app, thread_model_pool_of_one_is_one_per_thread)
+{
+    pool_holds_its_limit("thread", "3", "1", 3);
 }
 
 Test(db_app, a_bad_db_pool_is_refused_naming_it)

@@ -19,13 +19,20 @@
 /** The environment variable that names the database when --db does not. */
 #define TWICE_APP_DB_ENV "TWICE_DB"
 
+/** Which database the /db routes use and how many connections each thread may hold. */
+typedef struct twice_app_db {
+    const char *conninfo; /* libpq's conninfo; NULL or "": no database, the routes answer 503 */
+    unsigned pool_size;   /* connections per thread at most (--db-pool); 0: as many as needed */
+} twice_app_db;
+
 /**
- * A connection for the calling thread to run one query on, made on first use and reused
- * after: connections live in a pool per thread, so a process worker or a handler thread
- * keeps one, and a coroutine worker keeps as many as it has had queries in flight at once.
- * conninfo is libpq's. NULL with err when no connection could be made.
+ * A connection to db for the calling thread to run one query on, made on first use and reused
+ * after: connections live in a pool per thread, so a process worker or a handler thread keeps
+ * one, and a coroutine worker keeps as many as it has had queries in flight at once, or
+ * db->pool_size when that is fewer: past it a request waits, in order, for one to come back.
+ * NULL with err when no connection could be made or none came back in time.
  */
-PGconn *twice_app_db_take(const char *conninfo, char *err, size_t errlen);
+PGconn *twice_app_db_take(const twice_app_db *db, char *err, size_t errlen);
 /** Hands conn back to the pool, or closes it when it is broken or mid-query (a database that
  * restarted, a query that timed out): the next take then connects afresh. */
 void twice_app_db_give_back(PGconn *conn);
@@ -37,8 +44,8 @@ void twice_app_db_give_back(PGconn *conn);
 PGresult *twice_app_db_query(PGconn *conn, const char *sql, int nparams, const char *const *params,
                              char *err, size_t errlen);
 
-/** Registers /db/read, /db/query and /db/update on app, querying conninfo (NULL or "": none,
- * they answer 503). The app keeps the pointer. TW_FAIL with tw_app_errmsg() on failure. */
-int twice_app_register_db_routes(tw_app *app, const char *conninfo);
+/** Registers /db/read, /db/query and /db/update on app, querying db. The app keeps the
+ * pointer. TW_FAIL with tw_app_errmsg() on failure. */
+int twice_app_register_db_routes(tw_app *app, const twice_app_db *db);
 
 #endif

@@ -7,10 +7,11 @@
  * flight on one thread. With the pool, the process and thread models end up
  * with exactly one connection per worker or handler thread (one request at a
  * time takes and returns it), and the coroutine model with one per query in
- * flight at the peak, reused afterwards: its connections grow with its
- * concurrency and no further, which is the cost the harness means to show.
- * A connection is never shared between threads (libpq's rule), and the pool
- * closes its connections when its thread ends.
+ * flight at the peak, reused afterwards, or with at most --db-pool of them:
+ * a request that finds them all busy queues (db_pool.c) and waits on an
+ * eventfd of its own, which yields its coroutine, until a connection comes
+ * back to it. A connection is never shared between threads (libpq's rule),
+ * and the pool closes its connections when its thread ends.
  *
  * Connecting uses PQconnectStart/PQconnectPoll, querying PQsendQueryParams,
  * PQflush, PQconsumeInput and PQisBusy, each wait through tw_wait_readable or
@@ -18,28 +19,27 @@
  * conninfo should give a numeric address (hostaddr=), as the harness's does:
  * libpq resolves a host name with a blocking lookup.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include "db.h"
+#include "db_pool.h"
 
 #define CONNECT_TIMEOUT_MS 5000
 #define QUERY_TIMEOUT_MS 30000
-#define POOL_MAX 256 /* idle connections a thread keeps; more are closed as they come back */
-
-typedef struct pool {
-    PGconn *idle[POOL_MAX];
-    size_t nidle;
-} pool;
+#define POOL_WAIT_TIMEOUT_MS QUERY_TIMEOUT_MS /* a request gives up waiting for a connection */
 
 static pthread_key_t pool_key;
 static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
 
 static void pool_free(void *data)
 {
-    pool *p = data;
+    db_pool *p = data;
     for (size_t i = 0; i < p->nidle; i++)
         PQfinish(p->idle[i]);
     free(p);
@@ -50,10 +50,10 @@ static void pool_key_make(void)
     pthread_key_create(&pool_key, pool_free);
 }
 
-static pool *thread_pool(void)
+static db_pool *thread_pool(void)
 {
     pthread_once(&pool_once, pool_key_make);
-    pool *p = pthread_getspecific(pool_key);
+    db_pool *p = pthread_getspecific(pool_key);
     if (p == NULL && (p = calloc(1, sizeof(*p))) != NULL)
         pthread_setspecific(pool_key, p);
     return p;
@@ -110,26 +110,97 @@ static PGconn *connect_to(const char *conninfo, char *err, size_t errlen)
     return conn;
 }
 
-PGconn *twice_app_db_take(const char *conninfo, char *err, size_t errlen)
+/* Hands conn (NULL: its slot) back to p: to the first waiter, woken through its eventfd, or to
+ * the idle list, or closed. */
+static void release(db_pool *p, PGconn *conn)
 {
-    pool *p = thread_pool();
-    while (p != NULL && p->nidle > 0) {
-        PGconn *conn = p->idle[--p->nidle];
+    db_waiter *woken;
+    switch (db_pool_release(p, conn, &woken)) {
+    case DB_POOL_RELEASE_SERVED:
+        eventfd_write(woken->fd, 1);
+        break;
+    case DB_POOL_RELEASE_CLOSE:
+        PQfinish(conn);
+        break;
+    case DB_POOL_RELEASE_KEPT:
+        break;
+    }
+}
+
+/* Queues for one of p's connections and waits, yielding in a coroutine, until one comes back:
+ * 1 with *conn (NULL: a free slot to connect on), or 0 with err when the wait gave up. */
+static int wait_for_connection(db_pool *p, unsigned limit, PGconn **conn, char *err, size_t errlen)
+{
+    db_waiter w = {.fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)};
+    if (w.fd < 0) {
+        snprintf(err, errlen, "cannot wait for a connection: %s", strerror(errno));
+        return 0;
+    }
+    db_pool_wait(p, &w);
+    int ready = tw_wait_readable(w.fd, POOL_WAIT_TIMEOUT_MS);
+    int wait_errno = errno;
+    close(w.fd);
+    /* Served is what counts: a connection handed over as the wait ended is still this
+     * request's to use. Otherwise it leaves the queue. */
+    if (w.served) {
+        *conn = w.conn;
+        return 1;
+    }
+    db_pool_leave(p, &w);
+    if (ready == 0)
+        snprintf(err, errlen, "all %u connections of this worker stayed busy for %d ms", limit,
+                 POOL_WAIT_TIMEOUT_MS);
+    else
+        snprintf(err, errlen, "cannot wait for a connection: %s", strerror(wait_errno));
+    return 0;
+}
+
+PGconn *twice_app_db_take(const twice_app_db *db, char *err, size_t errlen)
+{
+    db_pool *p = thread_pool();
+    if (p == NULL) {
+        snprintf(err, errlen, "cannot connect: out of memory");
+        return NULL;
+    }
+    for (;;) {
+        void *idle;
+        PGconn *conn = NULL;
+        switch (db_pool_take(p, db->pool_size, &idle)) {
+        case DB_POOL_TAKE_IDLE:
+            conn = idle;
+            break;
+        case DB_POOL_TAKE_WAIT:
+            if (!wait_for_connection(p, db->pool_size, &conn, err, errlen))
+                return NULL;
+            break;
+        case DB_POOL_TAKE_CONNECT:
+            break;
+        }
+        /* No connection yet: this request holds a slot and connects on it. */
+        if (conn == NULL) {
+            conn = connect_to(db->conninfo, err, errlen);
+            if (conn == NULL)
+                release(p, NULL);
+            return conn;
+        }
         if (PQstatus(conn) == CONNECTION_OK)
             return conn;
+        /* Broken while idle (the database restarted): close it and try again. */
         PQfinish(conn);
+        release(p, NULL);
     }
-    return connect_to(conninfo, err, errlen);
 }
 
 void twice_app_db_give_back(PGconn *conn)
 {
-    pool *p = thread_pool();
+    db_pool *p = thread_pool();
     int reusable = PQstatus(conn) == CONNECTION_OK && PQtransactionStatus(conn) == PQTRANS_IDLE;
-    if (reusable && p != NULL && p->nidle < POOL_MAX)
-        p->idle[p->nidle++] = conn;
-    else
+    if (!reusable || p == NULL) {
         PQfinish(conn);
+        conn = NULL;
+    }
+    if (p != NULL)
+        release(p, conn);
 }
 
 /* Sends what libpq has buffered: 0, or -1 with err. */

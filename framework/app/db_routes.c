@@ -35,15 +35,15 @@ static int required_int(tw_req *req, tw_res *res, const char *name, int64_t min,
 }
 
 /* Runs sql on a pooled connection: the result, or NULL with the 503 set on res. */
-static PGresult *run(tw_res *res, const char *conninfo, const char *sql, int nparams,
+static PGresult *run(tw_res *res, const twice_app_db *db, const char *sql, int nparams,
                      const char *const *params)
 {
     char err[512];
-    if (conninfo == NULL || conninfo[0] == '\0') {
+    if (db->conninfo == NULL || db->conninfo[0] == '\0') {
         tw_abort(res, 503, "no database: give twice-app --db CONNINFO or set " TWICE_APP_DB_ENV);
         return NULL;
     }
-    PGconn *conn = twice_app_db_take(conninfo, err, sizeof(err));
+    PGconn *conn = twice_app_db_take(db, err, sizeof(err));
     PGresult *result =
         conn != NULL ? twice_app_db_query(conn, sql, nparams, params, err, sizeof(err)) : NULL;
     if (conn != NULL)
@@ -72,7 +72,7 @@ static int one_item(tw_res *res, PGresult *result, int64_t id)
 }
 
 /* A statement on the row named by the id parameter: a read or an update. */
-static int on_one_item(tw_req *req, tw_res *res, const char *conninfo, const char *sql)
+static int on_one_item(tw_req *req, tw_res *res, const twice_app_db *db, const char *sql)
 {
     int64_t id;
     if (required_int(req, res, "id", 1, MAX_ID, &id) != TW_OK)
@@ -80,7 +80,7 @@ static int on_one_item(tw_req *req, tw_res *res, const char *conninfo, const cha
     char id_text[24];
     snprintf(id_text, sizeof(id_text), "%" PRId64, id);
     const char *params[] = {id_text};
-    PGresult *result = run(res, conninfo, sql, 1, params);
+    PGresult *result = run(res, db, sql, 1, params);
     return result != NULL ? one_item(res, result, id) : TW_ABORT;
 }
 
@@ -114,9 +114,9 @@ static int db_query(tw_req *req, tw_res *res, void *data)
     return tw_res_json_new(res, 200, json_pack("{s:o}", "items", items));
 }
 
-int twice_app_register_db_routes(tw_app *app, const char *conninfo)
+int twice_app_register_db_routes(tw_app *app, const twice_app_db *db)
 {
-    void *data = (void *)conninfo;
+    void *data = (void *)db;
     if (tw_route(app, "GET", "/db/read", db_read, data) != TW_OK ||
         tw_route(app, "GET", "/db/query", db_query, data) != TW_OK ||
         tw_route(app, "GET", "/db/update", db_update, data) != TW_OK)

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "db_pool.h"
 #include "workloads.h"
 
 #define EXIT_USAGE 2
@@ -26,7 +27,7 @@ static void usage(FILE *out)
     fprintf(out,
             "usage: twice-app [--model MODEL] [--workers N] [--threads N] [--listen HOST:PORT]\n"
             "                 [--stack-size KIB] [--max-coroutines N] [--shutdown-timeout MS]\n"
-            "                 [--lock-file PATH] [--db CONNINFO]\n"
+            "                 [--lock-file PATH] [--db CONNINFO] [--db-pool N]\n"
             "\n"
             "Serves the twice workloads: /plaintext /json /sleep?ms=N /cpu?iters=N\n"
             "/ctx?id=X&ms=N /contention?us=N&ms=M, and on PostgreSQL /db/read?id=N\n"
@@ -35,23 +36,28 @@ static void usage(FILE *out)
             "  --model MODEL           concurrency model:");
     for (const char *const *name = tw_models(); *name != NULL; name++)
         fprintf(out, " %s", *name);
-    fprintf(out, " (default process)\n"
-                 "  --workers N             worker processes (default 1)\n"
-                 "  --threads N             handler threads per worker, thread model (default 8)\n"
-                 "  --stack-size KIB        stack per coroutine, coroutine model (default 64)\n"
-                 "  --max-coroutines N      requests in flight per worker before 503s, coroutine\n"
-                 "                          model (default 16384)\n"
-                 "  --listen HOST:PORT      address to serve on, port 0 for any free one\n"
-                 "                          (default 127.0.0.1:8080)\n"
-                 "  --shutdown-timeout MS   how long in-flight requests may take to finish after\n"
-                 "                          SIGTERM/SIGINT (default 5000)\n"
-                 "  --lock-file PATH        the machine-wide lock of /contention\n"
-                 "                          (default " TWICE_APP_DEFAULT_LOCK_FILE ")\n"
-                 "  --db CONNINFO           the PostgreSQL database of the /db routes, a libpq\n"
-                 "                          conninfo (default: $" TWICE_APP_DB_ENV "; none: they\n"
-                 "                          answer 503)\n"
-                 "  --help                  this text\n"
-                 "  --version               the version\n");
+    fprintf(out,
+            " (default process)\n"
+            "  --workers N             worker processes (default 1)\n"
+            "  --threads N             handler threads per worker, thread model (default 8)\n"
+            "  --stack-size KIB        stack per coroutine, coroutine model (default 64)\n"
+            "  --max-coroutines N      requests in flight per worker before 503s, coroutine\n"
+            "                          model (default 16384)\n"
+            "  --listen HOST:PORT      address to serve on, port 0 for any free one\n"
+            "                          (default 127.0.0.1:8080)\n"
+            "  --shutdown-timeout MS   how long in-flight requests may take to finish after\n"
+            "                          SIGTERM/SIGINT (default 5000)\n"
+            "  --lock-file PATH        the machine-wide lock of /contention\n"
+            "                          (default " TWICE_APP_DEFAULT_LOCK_FILE ")\n"
+            "  --db CONNINFO           the PostgreSQL database of the /db routes, a libpq\n"
+            "                          conninfo (default: $" TWICE_APP_DB_ENV "; none: they\n"
+            "                          answer 503)\n"
+            "  --db-pool N             database connections per worker thread at most, 0-%u;\n"
+            "                          a request that finds them all busy waits for one, in\n"
+            "                          order (default 0: one per query in flight, no limit)\n"
+            "  --help                  this text\n"
+            "  --version               the version\n",
+            DB_POOL_LIMIT_MAX);
 }
 
 static int bad_flag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -99,7 +105,7 @@ int main(int argc, char **argv)
 {
     tw_serve_config config = tw_serve_config_default();
     twice_app_options options = {.lock_file = TWICE_APP_DEFAULT_LOCK_FILE};
-    const char *db = getenv(TWICE_APP_DB_ENV);
+    twice_app_db db = {.conninfo = getenv(TWICE_APP_DB_ENV)};
     static const struct option longopts[] = {
         {"model", required_argument, NULL, 'm'},
         {"workers", required_argument, NULL, 'w'},
@@ -110,6 +116,7 @@ int main(int argc, char **argv)
         {"shutdown-timeout", required_argument, NULL, 's'},
         {"lock-file", required_argument, NULL, 'k'},
         {"db", required_argument, NULL, 'd'},
+        {"db-pool", required_argument, NULL, 'p'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -153,7 +160,12 @@ int main(int argc, char **argv)
             options.lock_file = optarg;
             break;
         case 'd':
-            db = optarg;
+            db.conninfo = optarg;
+            break;
+        case 'p':
+            if (parse_unsigned(optarg, DB_POOL_LIMIT_MAX, &db.pool_size) != 0)
+                return bad_flag("--db-pool: expected a whole number 0-%u (0: no limit), got '%s'",
+                                DB_POOL_LIMIT_MAX, optarg);
             break;
         case 'h':
             usage(stdout);
@@ -175,7 +187,7 @@ int main(int argc, char **argv)
 
     tw_app *app = tw_app_new("twice-app");
     if (app == NULL || twice_app_register_workloads(app, &options) != TW_OK ||
-        twice_app_register_db_routes(app, db) != TW_OK) {
+        twice_app_register_db_routes(app, &db) != TW_OK) {
         fprintf(stderr, "twice-app: %s\n", app != NULL ? tw_app_errmsg(app) : "out of memory");
         tw_app_free(app);
         return 1;

@@ -29,8 +29,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(target + route_len + 1, data + 1, query_len);
     target[route_len + 1 + query_len] = '\0';
 
+    static const twice_app_db no_database = {.conninfo = NULL};
     tw_app *app = tw_app_new("fuzz-db-routes");
-    if (app == NULL || twice_app_register_db_routes(app, NULL) != TW_OK)
+    if (app == NULL || twice_app_register_db_routes(app, &no_database) != TW_OK)
         abort();
     tw_res *res = tw_app_dispatch(app, "GET", target, NULL, 0, NULL, 0);
     size_t len;

@@ -3,11 +3,15 @@
  * PostgreSQL, in every model: the answers, the 400s that name the bad
  * parameter, the 404 of a missing row, the 503 with no database or none
  * reachable, the database named by TWICE_DB, a coroutine that yields while
- * its query waits for a row lock (the worker still answers), and a new
- * connection after the database cut the old ones off.
+ * its query waits for a row lock (the worker still answers), a coroutine
+ * worker held to --db-pool connections however many queries wait (and a
+ * handler thread to its one with --db-pool 1), a bad
+ * --db-pool refused, and a new connection after the database cut the old
+ * ones off.
  */
 #include <criterion/criterion.h>
 #include <poll.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,6 +184,109 @@ Test(db_app, coroutine_yields_while_its_query_waits)
     PQfinish(holder);
     db_stop_app(&app);
     service_postgres.stop(svc);
+}
+
+/* The database connections other than the test's own (the app's). */
+static int app_connections(PGconn *admin)
+{
+    PGresult *count = db_exec(admin, "SELECT count(*) FROM pg_stat_activity WHERE backend_type = "
+                                     "'client backend' AND pid <> pg_backend_pid()");
+    int n = atoi(PQgetvalue(count, 0, 0));
+    PQclear(count);
+    return n;
+}
+
+#define POOLED_REQUESTS 8
+
+/* One worker of model with --db-pool pool and eight updates that wait for a row lock the test
+ * holds (one of whose clients goes away while it waits): it opens `connections`, no more, and
+ * all complete once the lock goes. A coroutine worker answers others meanwhile. */
+static void pool_holds_its_limit(const char *model, const char *threads, const char *pool,
+                                 int connections)
+{
+    service *svc = db_start();
+    app_process app;
+    const char *args[] = {"--model",   model, "--threads", threads,
+                          "--db-pool", pool,  "--db",      service_postgres.address(svc),
+                          NULL};
+    cr_assert_eq(app_start(&app, TWICE_APP_PATH, args), 0, "twice-app did not start");
+    PGconn *holder = db_connect(svc);
+    PQclear(db_exec(holder, "BEGIN"));
+    PQclear(db_exec(holder, "SELECT * FROM items WHERE id = 4 FOR UPDATE"));
+
+    int fds[POOLED_REQUESTS];
+    for (int i = 0; i < POOLED_REQUESTS; i++) {
+        fds[i] = http_send(app.port, "GET", "/db/update?id=4");
+        cr_assert_geq(fds[i], 0);
+    }
+    sleep_ms(500);
+    cr_assert_eq(app_connections(holder), connections,
+                 "%s: %d connections, each waiting for the row lock", model, connections);
+    if (strcmp(model, "coroutine") == 0)
+        expect(app.port, "/plaintext", 200, "Hello, World!", 1);
+    for (int i = 0; i < 5; i++) {
+        sleep_ms(100);
+        cr_assert_leq(app_connections(holder), connections, "%s: the pool stays at its limit",
+                      model);
+    }
+    for (int i = 0; i < POOLED_REQUESTS; i++)
+        cr_assert(!has_answer(fds[i]), "request %d waits for the row lock or a connection", i);
+    /* A queued request's client goes away: the queue must carry on past it. */
+    close(fds[POOLED_REQUESTS - 2]);
+    fds[POOLED_REQUESTS - 2] = -1;
+
+    PQclear(db_exec(holder, "COMMIT"));
+    int seen[POOLED_REQUESTS + 1] = {0};
+    for (int i = 0; i < POOLED_REQUESTS; i++) {
+        if (fds[i] < 0)
+            continue;
+        http_response res;
+        cr_assert_eq(http_receive(fds[i], 20000, &res), 0, "request %d answers once the lock goes",
+                     i);
+        cr_assert_eq(res.status, 200, "request %d: %s", i, res.body);
+        const char *counter = strstr(res.body, "\"counter\":");
+        cr_assert_not_null(counter, "%s", res.body);
+        int n = atoi(counter + strlen("\"counter\":"));
+        cr_assert(n >= 1 && n <= POOLED_REQUESTS && !seen[n], "counter %d in %s", n, res.body);
+        seen[n] = 1;
+        http_response_free(&res);
+    }
+    cr_assert_leq(app_connections(holder), connections, "the pool kept its connections, no more");
+    expect(app.port, "/db/read?id=4", 200, "\"id\":4", 0);
+    PQfinish(holder);
+    db_stop_app(&app);
+    service_postgres.stop(svc);
+}
+
+/* The coroutine worker's pool of 2 bounds what eight queries in flight would otherwise open. */
+Test(db_app, coroutine_pool_holds_its_limit_while_queries_wait)
+{
+    pool_holds_its_limit("coroutine", "8", "2", 2);
+}
+
+/* A handler thread runs one request at a time: a pool of 1 holds it at one, and the requests
+ * past the three threads wait for a thread, never for a connection. */
+Test(db_app, thread_model_pool_of_one_is_one_per_thread)
+{
+    pool_holds_its_limit("thread", "3", "1", 3);
+}
+
+Test(db_app, a_bad_db_pool_is_refused_naming_it)
+{
+    static const char *const bad[] = {"-1", "x", "4097", "", "2x"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        const char *args[] = {"--db-pool", bad[i], NULL};
+        char *err = NULL;
+        int status = run_to_exit(TWICE_APP_PATH, args, 10000, &err);
+        cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2, "--db-pool '%s': status %d",
+                  bad[i], status);
+        char expected[96];
+        snprintf(expected, sizeof(expected),
+                 "twice-app: --db-pool: expected a whole number 0-4096 (0: no limit), got '%s'",
+                 bad[i]);
+        cr_assert_not_null(strstr(err, expected), "--db-pool '%s': %s", bad[i], err);
+        free(err);
+    }
 }
 
 /* The database cuts every client off (as a restart does): the request on the dead connection

@@ -40,7 +40,7 @@ Test(scenario_targets, twice_app_and_commands_side_by_side)
         " \"targets\": [\n"
         "  {\"label\": \"twice-thread\", \"app\": \"twice-app\", \"model\": \"thread\"},\n"
         "  {\"label\": \"twice-process\", \"app\": \"twice-app\", \"model\": \"process\",\n"
-        "   \"workers\": 4, \"threads\": 2},\n"
+        "   \"workers\": 4, \"threads\": 2, \"db_pool\": 3},\n"
         "  {\"label\": \"gunicorn-sync\", \"command\": \"gunicorn -b {host}:{port} app:app\",\n"
         "   \"cwd\": \"../targets/flask\"},\n"
         "  {\"label\": \"abs\", \"command\": \"srv {port}\", \"cwd\": \"/\"}],\n"
@@ -55,9 +55,11 @@ Test(scenario_targets, twice_app_and_commands_side_by_side)
     cr_assert_str_eq(t[0].model, "thread");
     cr_assert_eq(t[0].workers, 1, "the workload's default");
     cr_assert_eq(t[0].threads, 16, "the workload's value");
+    cr_assert_eq(t[0].db_pool, 0, "no limit unless the target sets one");
     cr_assert_str_eq(t[0].where, "targets[0]");
     cr_assert_eq(t[1].workers, 4, "overridden per target");
     cr_assert_eq(t[1].threads, 2);
+    cr_assert_eq(t[1].db_pool, 3);
     cr_assert_eq(t[2].kind, SCENARIO_TARGET_COMMAND);
     cr_assert_str_eq(t[2].command, "gunicorn -b {host}:{port} app:app");
     cr_assert_str_eq(t[2].cwd, "../targets/flask", "as the file gives it, for the report");
@@ -145,6 +147,15 @@ Test(scenario_targets, bad_targets_say_what_and_where)
         {"{\"name\": \"x\", " WORKLOAD ", \"targets\": [{\"label\": \"a\", \"command\": \"s "
          "{port}\", \"threads\": 8}], \"servers\": [1]}",
          "\"targets[0].threads\" applies to twice-app only"},
+        {"{\"name\": \"x\", " WORKLOAD ", \"targets\": [{\"label\": \"a\", \"command\": \"s "
+         "{port}\", \"db_pool\": 2}], \"servers\": [1]}",
+         "\"targets[0].db_pool\" applies to twice-app only"},
+        {"{\"name\": \"x\", " WORKLOAD ", \"targets\": [{\"label\": \"a\", \"app\": "
+         "\"twice-app\", \"model\": \"coroutine\", \"db_pool\": 4097}], \"servers\": [1]}",
+         "s.json:1:127: \"targets[0].db_pool\" must be a whole number from 0 to 4096, got 4097"},
+        {"{\"name\": \"x\", " WORKLOAD ", \"targets\": [{\"label\": \"a\", \"app\": "
+         "\"twice-app\", \"model\": \"coroutine\", \"db_pool\": \"2\"}], \"servers\": [1]}",
+         "\"targets[0].db_pool\" must be a whole number from 0 to 4096, got a string"},
         {"{\"name\": \"x\", " WORKLOAD ", \"targets\": [{\"label\": \"a\", \"command\": "
          "\"srv\"}], \"servers\": [1]}",
          "s.json:1:85: \"targets[0].command\" must contain {port}, where each server's port "

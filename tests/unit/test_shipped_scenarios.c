@@ -98,6 +98,26 @@ Test(shipped_scenarios, the_db_scenarios_start_their_database)
     }
 }
 
+/* db-connections compares connections that grow with servers (a process worker each) with
+ * few: the coroutine target's pool bounds its own, where one per query in flight would give it
+ * as many as its load connections. */
+Test(shipped_scenarios, db_connections_compares_many_connections_with_few)
+{
+    char err[512];
+    scenario sc;
+    cr_assert_eq(scenario_load(&sc, SCENARIOS_DIR "/db-connections.json", err, sizeof(err)), 0,
+                 "%s", err);
+    cr_assert_eq(sc.ntargets, 2);
+    const scenario_target *many = &sc.targets[0], *few = &sc.targets[1];
+    cr_expect_str_eq(many->model, "process");
+    cr_expect_geq(many->workers, 16);
+    cr_expect_geq(sc.connections_per_server, many->workers, "enough load to keep them busy");
+    cr_expect_str_eq(few->model, "coroutine");
+    cr_expect(few->db_pool >= 1 && few->db_pool <= 4, "a small pool, got %u", few->db_pool);
+    cr_expect_lt(few->workers * few->db_pool, many->workers);
+    scenario_free(&sc);
+}
+
 /* The host scenarios the README names: 1, 2 and 4 servers behind HAProxy, fitting an
  * inventory like the one `twice testbed up 4 --clients 2` writes; the capped one leaves the
  * cap to the hosts (a scenario's cap cannot be applied inside a bed's host). */

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app_words.h"
 #include "bind_hint.h"
 #include "command_template.h"
 #include "cpucap.h"
@@ -38,26 +39,13 @@ static pid_t start_one(deployment *d, const deploy_spec *spec, unsigned i, int o
                        const char *join, char *err, size_t errlen)
 {
     const scenario_target *t = spec->target;
-    char listen[32], workers[16], threads[16];
+    char listen[32];
     snprintf(listen, sizeof(listen), "127.0.0.1:%d", d->ports[i]);
-    snprintf(workers, sizeof(workers), "%u", t->workers);
-    snprintf(threads, sizeof(threads), "%u", t->threads);
     if (t->kind == SCENARIO_TARGET_APP) {
-        char *argv[] = {(char *)spec->app_path,
-                        "--model",
-                        (char *)t->model,
-                        "--workers",
-                        workers,
-                        "--threads",
-                        threads,
-                        "--listen",
-                        listen,
-                        "--max-coroutines",
-                        "100000",
-                        spec->db != NULL ? "--db" : NULL,
-                        (char *)spec->db,
-                        NULL};
-        return proc_spawn(argv, out, d->stderr_fds[i], NULL, join, err, errlen);
+        const char *argv[APP_WORDS];
+        app_word_bufs bufs;
+        app_words(t, spec->app_path, listen, spec->db, &bufs, argv);
+        return proc_spawn((char *const *)argv, out, d->stderr_fds[i], NULL, join, err, errlen);
     }
     /* A command is told of the database twice over: {db} in its command line, and TWICE_DB in
      * its environment (what the Flask app reads). */

@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app_words.h"
 #include "command_template.h"
 #include "deploy.h"
 #include "lost_workers.h"
@@ -45,6 +46,7 @@
 #define SAMPLE_TIMEOUT_MS 5000
 #define TAIL 600
 #define MAX_WORDS 24
+#define LISTEN_SIZE 48 /* HOST:PORT */
 /* A command's port, where no free one can be asked for: a range the kernel does not hand out
  * as ephemeral ports by default, a base drawn per step, one port per server. */
 #define COMMAND_PORT_BASE 20000
@@ -299,23 +301,14 @@ static void learn_where(deployment *d, unsigned i)
  * database with --db, a command with {db}. A command runs in its target's folder: the hosts
  * see the same paths as here. */
 static char *server_words(const deploy_spec *spec, const deploy_hosts *hosts, const char *listen,
-                          int port, const char **words, char bufs[3][48])
+                          int port, const char **words, app_word_bufs *bufs, char *listen_any)
 {
     const scenario_target *t = spec->target;
     if (t->kind != SCENARIO_TARGET_APP)
         return command_template_words(t, listen, port, spec->db, words);
-    snprintf(bufs[0], sizeof(bufs[0]), "%s:0", listen);
-    snprintf(bufs[1], sizeof(bufs[1]), "%u", t->workers);
-    snprintf(bufs[2], sizeof(bufs[2]), "%u", t->threads);
-    /* The database's conninfo last, when there is one (NULL ends the line otherwise). */
-    const char *const line[] = {hosts->app, "--model",
-                                t->model,   "--workers",
-                                bufs[1],    "--threads",
-                                bufs[2],    "--listen",
-                                bufs[0],    "--max-coroutines",
-                                "100000",   spec->db != NULL ? "--db" : NULL,
-                                spec->db,   NULL};
-    memcpy(words, line, sizeof(line));
+    /* twice-app picks a free port and says which on its stdout. */
+    snprintf(listen_any, LISTEN_SIZE, "%s:0", listen);
+    app_words(t, hosts->app, listen_any, spec->db, bufs, words);
     return NULL;
 }
 
@@ -327,10 +320,11 @@ static int start_one(deployment *d, const deploy_spec *spec, unsigned i, int por
     /* Listen on the address the load is sent to when there is one; a host named by its DNS
      * name listens on all its addresses. */
     const char *listen = inet_pton(AF_INET, h->host->host, &v4) == 1 ? h->host->host : "0.0.0.0";
-    const char *command[16], *words[MAX_WORDS];
-    char bufs[3][48], quota[32];
+    const char *command[APP_WORDS], *words[MAX_WORDS];
+    app_word_bufs bufs;
+    char listen_any[LISTEN_SIZE], quota[32];
     int port = spec->target->kind == SCENARIO_TARGET_APP ? 0 : port_base + (int)i;
-    char *expanded = server_words(spec, spec->hosts, listen, port, command, bufs);
+    char *expanded = server_words(spec, spec->hosts, listen, port, command, &bufs, listen_any);
     if (spec->target->kind != SCENARIO_TARGET_APP && expanded == NULL) {
         snprintf(err, errlen, "cannot start server %u: out of memory", i + 1);
         return -1;

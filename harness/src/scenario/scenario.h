@@ -59,6 +59,7 @@ typedef struct scenario_target {
     scenario_target_kind kind;
     const char *model;         /* twice-app: "process", "thread" or "coroutine" (static) */
     unsigned workers, threads; /* twice-app: per server (the workload's unless overridden) */
+    unsigned db_pool;          /* twice-app: --db-pool, connections per thread; 0: no limit */
     char *command;             /* command: with {host} and {port} */
     char *cwd;                 /* command: its folder as the scenario gives it, or NULL */
     char *cwd_path;            /* command: cwd resolved against the scenario's folder, or NULL */

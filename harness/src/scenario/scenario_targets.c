@@ -22,8 +22,8 @@ static const char *const checks[] = {"status", "plaintext", "json", "ctx", NULL}
 static const char *const workload_keys[] = {"route", "check", "workers", "threads", NULL};
 static const char *const old_target_keys[] = {"app",     "command", "route", "workers",
                                               "threads", "check",   NULL};
-static const char *const target_keys[] = {"label",   "app",     "model", "workers",
-                                          "threads", "command", "cwd",   NULL};
+static const char *const target_keys[] = {"label",   "app",     "model", "workers", "threads",
+                                          "db_pool", "command", "cwd",   NULL};
 
 #define APP_NAME "twice-app"
 
@@ -201,7 +201,7 @@ static int resolve_cwd(scenario_loader *ld, scenario_target *t)
 /* One member of "targets", at where. */
 static int parse_one_target(scenario_loader *ld, json_t *obj, const char *where)
 {
-    static const char *const app_only[] = {"model", "workers", "threads", NULL};
+    static const char *const app_only[] = {"model", "workers", "threads", "db_pool", NULL};
     static const char *const command_only[] = {"cwd", NULL};
     char why[512], child[64], *label = NULL, *app = NULL, *command = NULL;
     if (!json_is_object(obj))
@@ -256,7 +256,9 @@ static int parse_one_target(scenario_loader *ld, json_t *obj, const char *where)
         scenario_field_choice(ld, obj, where, "model", model_names, -1, &model) != 0 ||
         scenario_field_uint(ld, obj, where, "workers", 1, 1024, ld->sc->workers, &t->workers) !=
             0 ||
-        scenario_field_uint(ld, obj, where, "threads", 1, 4096, ld->sc->threads, &t->threads) != 0)
+        scenario_field_uint(ld, obj, where, "threads", 1, 4096, ld->sc->threads, &t->threads) !=
+            0 ||
+        scenario_field_uint(ld, obj, where, "db_pool", 0, 4096, 0, &t->db_pool) != 0)
         return -1;
     t->kind = SCENARIO_TARGET_APP;
     if (model < 0)

@@ -52,3 +52,22 @@ bench_rps_at() { # ADDRESS PORT TARGET SECONDS CONNECTIONS [THREADS]: requests p
 bench_ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", a / b}'; }
 
 bench_median() { sort -n | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
+
+# ROUNDS BASE_LABEL OTHER_LABEL BASE_FN OTHER_FN: runs both measurements (functions that print
+# a rate) once per round, alternating which goes first so that drift in the machine favours
+# neither, prints a row per round and sets bench_median_ratio to the median OTHER / BASE.
+bench_rounds() {
+    local rounds=$1 base other ratio ratios=()
+    printf '%-6s %14s %14s %8s\n' round "$2" "$3" ratio
+    for round in $(seq "$rounds"); do
+        if (( round % 2 )); then
+            base=$($4); other=$($5)
+        else
+            other=$($5); base=$($4)
+        fi
+        ratio=$(bench_ratio "$other" "$base")
+        ratios+=("$ratio")
+        printf '%-6s %14s %14s %8s\n' "$round" "$base" "$other" "$ratio"
+    done
+    bench_median_ratio=$(printf '%s\n' "${ratios[@]}" | bench_median)
+}

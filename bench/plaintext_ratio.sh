@@ -17,20 +17,8 @@ bench_start app_port "$build/framework/twice-app" --model process --workers 1 --
 
 bench_rps "$bare_port" /plaintext 1 "$connections" >/dev/null # warm-up
 bench_rps "$app_port" /plaintext 1 "$connections" >/dev/null
-printf '%-6s %14s %14s %8s\n' round bare-h2o twice-app ratio
-ratios=()
-for round in $(seq "$rounds"); do
-    # Alternate who goes first, so that drift in the machine favours neither.
-    if (( round % 2 )); then
-        b=$(bench_rps "$bare_port" /plaintext "$seconds" "$connections")
-        a=$(bench_rps "$app_port" /plaintext "$seconds" "$connections")
-    else
-        a=$(bench_rps "$app_port" /plaintext "$seconds" "$connections")
-        b=$(bench_rps "$bare_port" /plaintext "$seconds" "$connections")
-    fi
-    r=$(bench_ratio "$a" "$b")
-    ratios+=("$r")
-    printf '%-6s %14s %14s %8s\n' "$round" "$b" "$a" "$r"
-done
-median=$(printf '%s\n' "${ratios[@]}" | bench_median)
+bare_rps() { bench_rps "$bare_port" /plaintext "$seconds" "$connections"; }
+app_rps() { bench_rps "$app_port" /plaintext "$seconds" "$connections"; }
+bench_rounds "$rounds" bare-h2o twice-app bare_rps app_rps
+median=$bench_median_ratio
 echo "median ratio twice-app/bare-h2o: $median (goal >= 0.95; $rounds rounds of ${seconds}s, $connections connections)"

@@ -36,20 +36,8 @@ bench_start loop_port "$app" --model process --workers 1 --listen 127.0.0.1:0
 
 bench_rps_at "$address" "$bed_port" /plaintext 1 "$connections" >/dev/null # warm-up
 bench_rps "$loop_port" /plaintext 1 "$connections" >/dev/null
-printf '%-6s %14s %14s %8s\n' round loopback namespace ratio
-ratios=()
-for round in $(seq "$rounds"); do
-    # Alternate who goes first, so that drift in the machine favours neither.
-    if (( round % 2 )); then
-        l=$(bench_rps "$loop_port" /plaintext "$seconds" "$connections")
-        n=$(bench_rps_at "$address" "$bed_port" /plaintext "$seconds" "$connections")
-    else
-        n=$(bench_rps_at "$address" "$bed_port" /plaintext "$seconds" "$connections")
-        l=$(bench_rps "$loop_port" /plaintext "$seconds" "$connections")
-    fi
-    r=$(bench_ratio "$n" "$l")
-    ratios+=("$r")
-    printf '%-6s %14s %14s %8s\n' "$round" "$l" "$n" "$r"
-done
-median=$(printf '%s\n' "${ratios[@]}" | bench_median)
+loop_rps() { bench_rps "$loop_port" /plaintext "$seconds" "$connections"; }
+bed_rps() { bench_rps_at "$address" "$bed_port" /plaintext "$seconds" "$connections"; }
+bench_rounds "$rounds" loopback namespace loop_rps bed_rps
+median=$bench_median_ratio
 echo "median ratio namespace/loopback: $median ($rounds rounds of ${seconds}s, $connections connections, $address)"

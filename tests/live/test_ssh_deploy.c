@@ -40,6 +40,27 @@ static const char *const both_hosts = BED_SERVER_HOSTS;
 
 TestSuite(ssh_deploy, .init = bed_init, .fini = bed_fini, .timeout = 150);
 
+/* The ssh deployer's hosts for inv and sc, opened (the test fails otherwise). */
+static deploy_hosts *open_hosts(const inventory *inv, const scenario *sc)
+{
+    deploy_hosts *hosts;
+    char err[2048];
+    cr_assert_eq(deployer_ssh.open(&hosts, inv, sc, TWICE_APP_PATH, err, sizeof(err)), 0, "%s",
+                 err);
+    return hosts;
+}
+
+/* Two servers of sc's first target on hosts, capped only if the hosts can be. */
+static deploy_spec two_servers(const scenario *sc, deploy_hosts *hosts)
+{
+    return (deploy_spec){.sc = sc,
+                         .target = &sc->targets[0],
+                         .app_path = TWICE_APP_PATH,
+                         .n = 2,
+                         .allow_uncapped = 0,
+                         .hosts = hosts};
+}
+
 Test(ssh_deploy, servers_start_on_their_hosts_and_each_answers_there)
 {
     char inv_path[256], sc_path[256], err[2048];
@@ -47,16 +68,9 @@ Test(ssh_deploy, servers_start_on_their_hosts_and_each_answers_there)
     write_scenario("[2]", 1, sc_path, sizeof(sc_path));
     inventory inv = load_inventory(inv_path);
     scenario sc = load_scenario(sc_path);
-    deploy_hosts *hosts;
-    cr_assert_eq(deployer_ssh.open(&hosts, &inv, &sc, TWICE_APP_PATH, err, sizeof(err)), 0, "%s",
-                 err);
+    deploy_hosts *hosts = open_hosts(&inv, &sc);
     deployment d;
-    deploy_spec spec = {.sc = &sc,
-                        .target = &sc.targets[0],
-                        .app_path = TWICE_APP_PATH,
-                        .n = 2,
-                        .allow_uncapped = 0,
-                        .hosts = hosts};
+    deploy_spec spec = two_servers(&sc, hosts);
     cr_assert_eq(deployer_ssh.start(&d, &spec, err, sizeof(err)), 0, "%s", err);
     const char *expected[] = {HOST0, HOST1};
     for (unsigned i = 0; i < 2; i++) {
@@ -85,16 +99,9 @@ Test(ssh_deploy, more_servers_than_hosts_is_refused_unless_hosts_may_hold_severa
     write_scenario("[2]", 1, sc_path, sizeof(sc_path));
     inventory inv = load_inventory(inv_path);
     scenario sc = load_scenario(sc_path);
-    deploy_hosts *hosts;
-    cr_assert_eq(deployer_ssh.open(&hosts, &inv, &sc, TWICE_APP_PATH, err, sizeof(err)), 0, "%s",
-                 err);
+    deploy_hosts *hosts = open_hosts(&inv, &sc);
     deployment d;
-    deploy_spec spec = {.sc = &sc,
-                        .target = &sc.targets[0],
-                        .app_path = TWICE_APP_PATH,
-                        .n = 2,
-                        .allow_uncapped = 0,
-                        .hosts = hosts};
+    deploy_spec spec = two_servers(&sc, hosts);
     cr_assert_eq(deployer_ssh.start(&d, &spec, err, sizeof(err)), -1);
     cr_assert(strstr(err, "lists 1 server host, but a step runs 2 servers") != NULL, "%s", err);
     deployer_ssh.close(hosts);
@@ -103,8 +110,7 @@ Test(ssh_deploy, more_servers_than_hosts_is_refused_unless_hosts_may_hold_severa
     write_inventory("\"root@" HOST0 ":22\"", ", \"hosts_may_hold_several\": true", inv_path,
                     sizeof(inv_path));
     inv = load_inventory(inv_path);
-    cr_assert_eq(deployer_ssh.open(&hosts, &inv, &sc, TWICE_APP_PATH, err, sizeof(err)), 0, "%s",
-                 err);
+    hosts = open_hosts(&inv, &sc);
     spec.hosts = hosts;
     cr_assert_eq(deployer_ssh.start(&d, &spec, err, sizeof(err)), 0, "%s", err);
     cr_assert_str_eq(d.hosts[0], HOST0);
@@ -138,16 +144,9 @@ Test(ssh_deploy, a_server_that_fails_to_start_shows_its_host_and_remote_stderr)
     write_scenario("[2]", 1, sc_path, sizeof(sc_path));
     inventory inv = load_inventory(inv_path);
     scenario sc = load_scenario(sc_path);
-    deploy_hosts *hosts;
-    cr_assert_eq(deployer_ssh.open(&hosts, &inv, &sc, TWICE_APP_PATH, err, sizeof(err)), 0, "%s",
-                 err);
+    deploy_hosts *hosts = open_hosts(&inv, &sc);
     deployment d;
-    deploy_spec spec = {.sc = &sc,
-                        .target = &sc.targets[0],
-                        .app_path = TWICE_APP_PATH,
-                        .n = 2,
-                        .allow_uncapped = 0,
-                        .hosts = hosts};
+    deploy_spec spec = two_servers(&sc, hosts);
     cr_assert_eq(deployer_ssh.start(&d, &spec, err, sizeof(err)), -1);
     cr_assert(
         strstr(err,
@@ -363,16 +362,9 @@ Test(ssh_deploy, check_notices_a_remote_server_that_died)
     write_scenario("[2]", 1, sc_path, sizeof(sc_path));
     inventory inv = load_inventory(inv_path);
     scenario sc = load_scenario(sc_path);
-    deploy_hosts *hosts;
-    cr_assert_eq(deployer_ssh.open(&hosts, &inv, &sc, TWICE_APP_PATH, err, sizeof(err)), 0, "%s",
-                 err);
+    deploy_hosts *hosts = open_hosts(&inv, &sc);
     deployment d;
-    deploy_spec spec = {.sc = &sc,
-                        .target = &sc.targets[0],
-                        .app_path = TWICE_APP_PATH,
-                        .n = 2,
-                        .allow_uncapped = 0,
-                        .hosts = hosts};
+    deploy_spec spec = two_servers(&sc, hosts);
     cr_assert_eq(deployer_ssh.start(&d, &spec, err, sizeof(err)), 0, "%s", err);
     cr_assert_eq(deployer_ssh.check(&d, err, sizeof(err)), 0, "%s", err);
     /* Every twice-app on the second host, killed there. */
@@ -419,16 +411,9 @@ Test(ssh_deploy, a_command_target_runs_on_its_host_with_its_address_and_port)
                     sizeof(inv_path));
     inventory inv = load_inventory(inv_path);
     scenario sc = command_scenario(TWICE_APP_PATH " --listen {host}:{port}");
-    deploy_hosts *hosts;
-    cr_assert_eq(deployer_ssh.open(&hosts, &inv, &sc, TWICE_APP_PATH, err, sizeof(err)), 0, "%s",
-                 err);
+    deploy_hosts *hosts = open_hosts(&inv, &sc);
     deployment d;
-    deploy_spec spec = {.sc = &sc,
-                        .target = &sc.targets[0],
-                        .app_path = TWICE_APP_PATH,
-                        .n = 2,
-                        .allow_uncapped = 0,
-                        .hosts = hosts};
+    deploy_spec spec = two_servers(&sc, hosts);
     cr_assert_eq(deployer_ssh.start(&d, &spec, err, sizeof(err)), 0, "%s", err);
     cr_assert_neq(d.ports[0], d.ports[1], "two servers on one host need two ports");
     for (unsigned i = 0; i < 2; i++) {

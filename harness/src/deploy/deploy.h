@@ -92,6 +92,11 @@ struct deployer {
 extern const deployer deployer_local;
 extern const deployer deployer_ssh;
 
+/** For a deployer's check: counts each server's lost workers (lost_workers_count) and returns
+ * the first server whose process has ended, its wait status in *status and its pid forgotten;
+ * -1 while all run. */
+int deployment_ended(deployment *d, int *status);
+
 /** The deployer for inv's server hosts: local without an inventory or when all of them are
  * "local", ssh when all are ssh destinations; NULL with err when the two are mixed. */
 const deployer *deployer_for(const inventory *inv, char *err, size_t errlen);

@@ -29,7 +29,6 @@
 #include "deploy.h"
 #include "listening.h"
 #include "loopback_port.h"
-#include "lost_workers.h"
 #include "proc.h"
 #include "readiness.h"
 
@@ -184,20 +183,14 @@ static int local_start(deployment *d, const deploy_spec *spec, char *err, size_t
 
 static int local_check(deployment *d, char *err, size_t errlen)
 {
-    for (unsigned i = 0; i < d->n; i++) {
-        int status;
-        if (d->stderr_fds[i] >= 0)
-            lost_workers_count(d, i);
-        if (d->pids[i] > 0 && proc_wait(d->pids[i], 0, &status)) {
-            char how[64], *tail = failure_note(d, i);
-            snprintf(err, errlen, "server %u of %u %s during the run%s", i + 1, d->n,
-                     proc_describe_status(status, how, sizeof(how)), tail);
-            free(tail);
-            d->pids[i] = 0;
-            return -1;
-        }
-    }
-    return 0;
+    int status, i = deployment_ended(d, &status);
+    if (i < 0)
+        return 0;
+    char how[64], *tail = failure_note(d, (unsigned)i);
+    snprintf(err, errlen, "server %d of %u %s during the run%s", i + 1, d->n,
+             proc_describe_status(status, how, sizeof(how)), tail);
+    free(tail);
+    return -1;
 }
 
 /* Nothing to reach or check before the run: this machine runs what the scenario names, and a

@@ -32,7 +32,6 @@
 #include "app_words.h"
 #include "command_template.h"
 #include "deploy.h"
-#include "lost_workers.h"
 #include "proc.h"
 #include "readiness.h"
 #include "remote_usage.h"
@@ -390,17 +389,11 @@ static int ssh_start(deployment *d, const deploy_spec *spec, char *err, size_t e
 
 static int ssh_check(deployment *d, char *err, size_t errlen)
 {
-    for (unsigned i = 0; i < d->n; i++) {
-        int status;
-        if (d->stderr_fds[i] >= 0)
-            lost_workers_count(d, i);
-        if (d->pids[i] > 0 && proc_wait(d->pids[i], 0, &status)) {
-            describe_end(d, i, status, "during the run", err, errlen);
-            d->pids[i] = 0;
-            return -1;
-        }
-    }
-    return 0;
+    int status, i = deployment_ended(d, &status);
+    if (i < 0)
+        return 0;
+    describe_end(d, (unsigned)i, status, "during the run", err, errlen);
+    return -1;
 }
 
 /* The servers of d on host h (those i with i % hosts == h), into which; their number. */

@@ -130,6 +130,17 @@ static void remove_stale(const char *parent)
         closedir(dir);
 }
 
+/* Lets the groups made under dir have CPU quotas (cgroup v2 hands the controller down one
+ * level at a time; v1 needs nothing). */
+static void delegate(const char *dir)
+{
+    char path[700];
+    if (strcmp(kind, "v2") == 0) {
+        snprintf(path, sizeof(path), "%s/cgroup.subtree_control", dir);
+        write_file(path, "+cpu");
+    }
+}
+
 int cpucap_prepare(unsigned n, double cores, char *err, size_t errlen)
 {
     char parent[512], path[720];
@@ -154,7 +165,7 @@ int cpucap_prepare(unsigned n, double cores, char *err, size_t errlen)
         return -1;
     }
     if (cores > 0)
-        cpucap_delegate(base);
+        delegate(base);
     for (groups = 0; groups < n; groups++) {
         snprintf(path, sizeof(path), "%s/s%u", base, groups);
         int rc = mkdir(path, 0755);
@@ -213,15 +224,6 @@ int cpucap_parent(char *parent, size_t len, char *err, size_t errlen)
     }
     snprintf(parent, len, "%s%s", root, own);
     return 0;
-}
-
-void cpucap_delegate(const char *dir)
-{
-    char path[700];
-    if (strcmp(kind, "v2") == 0) {
-        snprintf(path, sizeof(path), "%s/cgroup.subtree_control", dir);
-        write_file(path, "+cpu");
-    }
 }
 
 const char *cpucap_procs_file(unsigned i)

@@ -19,9 +19,6 @@ int cpucap_prepare(unsigned n, double cores, char *err, size_t errlen);
 /** The cgroup under which groups are made (the harness's own, in the hierarchy that holds
  * the cpu controller) into parent. 0, or -1 with err when there is none. */
 int cpucap_parent(char *parent, size_t len, char *err, size_t errlen);
-/** Lets the groups made under dir have CPU quotas (cgroup v2 hands the controller down one
- * level at a time; v1 needs nothing). */
-void cpucap_delegate(const char *dir);
 /** Caps the existing group dir at cores (0: no cap, nothing done). 0, or -1 with err. Call
  * cpucap_parent first: it finds which kind of cgroups this machine has. */
 int cpucap_set_quota(const char *dir, double cores, char *err, size_t errlen);

@@ -1,11 +1,17 @@
 /*
  * testbed.c - `twice testbed up` and `down`. Up makes, in order: the state
- * directory (its existence is the lock: one bed at a time), a cgroup for the
- * bed, the bridge, the client key, then per host its cgroup (capped), its
- * namespace and link, its sshd; then known_hosts and the inventory. Each
- * thing is in the journal before it exists. Down walks the journal
- * backwards; up, when a step fails, does the same before it returns, so a
- * failed up leaves nothing, and one killed midway leaves a journal for down.
+ * directory (its existence is the lock: one bed at a time), the bridge, the
+ * client key, then per host its cgroup (capped), its namespace and link, its
+ * sshd; then known_hosts and the inventory. Each thing is in the journal
+ * before it exists. Down walks the journal backwards; up, when a step fails,
+ * does the same before it returns, so a failed up leaves nothing, and one
+ * killed midway leaves a journal for down.
+ *
+ * The hosts' cgroups sit side by side where twice's own is, as the hosts
+ * they stand for would, not inside one cgroup of the bed's: with them nested
+ * in one, the kernel's scheduler (6.18, cgroup v1 cpu) kept every process
+ * outside the bed off the CPU for seconds at a time while the bed carried
+ * load - twice itself, which must take its readings on time, among them.
  */
 #include <errno.h>
 #include <limits.h>
@@ -39,7 +45,7 @@ int testbed_check_root(char *err, size_t errlen)
 
 /* Host index of role ('s' a server, 'c' a client, 'b' the balancer): its names, address and
  * places. */
-static void host_init(testbed_host *h, unsigned id, char role, unsigned index, const char *cgroup)
+static void host_init(testbed_host *h, unsigned id, char role, unsigned index, const char *parent)
 {
     snprintf(h->netns, sizeof(h->netns), TESTBED_PREFIX "%03x-%c%u", id, role, index);
     snprintf(h->link, sizeof(h->link), TESTBED_PREFIX "%03x%c%u", id, role, index);
@@ -49,7 +55,7 @@ static void host_init(testbed_host *h, unsigned id, char role, unsigned index, c
                            : 2,
              10 + index);
     snprintf(h->dir, sizeof(h->dir), "%s/%c%u", TESTBED_STATE_DIR, role, index);
-    snprintf(h->cgroup, sizeof(h->cgroup), "%s/%c%u", cgroup, role, index);
+    snprintf(h->cgroup, sizeof(h->cgroup), "%s/%s", parent, h->netns);
 }
 
 /* A cgroup dir, in the journal first, capped at cores (0: not capped). */
@@ -87,23 +93,18 @@ static int make_host(const testbed_host *h, double cores, const char *bridge,
 /* Everything but the state directory, from a fresh one on. */
 static int make_bed(const testbed_options *o, testbed_host *hosts, char *err, size_t errlen)
 {
-    char bridge[24], parent[512], cgroup[600];
+    char bridge[24], parent[512];
     /* Three hex digits: what link names have room for beside the prefix and "s63". */
     unsigned id = (unsigned)(getpid() ^ time(NULL)) & 0xfff;
     snprintf(bridge, sizeof(bridge), TESTBED_PREFIX "%03xbr", id);
     if (cpucap_parent(parent, sizeof(parent), err, errlen) != 0)
         return -1;
-    snprintf(cgroup, sizeof(cgroup), "%s/" TESTBED_PREFIX "%03x", parent, id);
     size_t n = o->servers + o->clients + (o->balancer ? 1 : 0);
     for (size_t i = 0; i < n; i++) {
         char role = i < o->servers ? 's' : i < o->servers + o->clients ? 'c' : 'b';
         unsigned index = (unsigned)(role == 's' ? i : role == 'c' ? i - o->servers : 0);
-        host_init(&hosts[i], id, role, index, cgroup);
+        host_init(&hosts[i], id, role, index, parent);
     }
-    if (make_cgroup(cgroup, 0, err, errlen) != 0)
-        return -1;
-    if (o->cpu_cap > 0 || o->client_cpu_cap > 0)
-        cpucap_delegate(cgroup);
     if (testbed_net_bridge(JOURNAL, bridge, err, errlen) != 0 ||
         testbed_sshd_client_key(TESTBED_STATE_DIR, err, errlen) != 0)
         return -1;

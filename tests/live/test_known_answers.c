@@ -10,6 +10,7 @@
  * step is itself flagged (a busy machine), that there is then no
  * breakdown, since X(1) is not the system's.
  */
+#define _GNU_SOURCE /* memfd_create */
 #include <criterion/criterion.h>
 #include <glob.h>
 #include <jansson.h>
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -28,20 +30,10 @@
 
 TestSuite(known_answers, .init = scratch_make, .fini = scratch_remove, .timeout = 180);
 
-/* Runs twice on the scenario text and returns its JSON report (asserting it ran). */
-static json_t *run_scenario(const char *scenario_json)
+/* The report in the scratch folder's reports, loaded. */
+static json_t *load_report(void)
 {
-    char *scenario = scratch_path("scenario.json"), *reports = scratch_path("reports");
-    FILE *out = fopen(scenario, "w");
-    cr_assert_not_null(out);
-    fputs(scenario_json, out);
-    fclose(out);
-    const char *const args[] = {"run", scenario, "-o", reports, "--app", TWICE_APP_PATH, NULL};
-    char *err = NULL;
-    int status = run_to_exit(TWICE_PATH, args, 170000, &err);
-    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "twice run: status %d: %s", status,
-              err);
-    free(err);
+    char *reports = scratch_path("reports");
     char pattern[128];
     snprintf(pattern, sizeof(pattern), "%s/*.json", reports);
     glob_t found;
@@ -50,9 +42,34 @@ static json_t *run_scenario(const char *scenario_json)
     json_t *report = json_load_file(found.gl_pathv[0], 0, &error);
     cr_assert_not_null(report, "%s: %s", found.gl_pathv[0], error.text);
     globfree(&found);
-    free(scenario);
     free(reports);
     return report;
+}
+
+/* Writes the scenario text to the scratch folder: its path (malloc'd). */
+static char *write_scenario(const char *scenario_json)
+{
+    char *scenario = scratch_path("scenario.json");
+    FILE *out = fopen(scenario, "w");
+    cr_assert_not_null(out);
+    fputs(scenario_json, out);
+    fclose(out);
+    return scenario;
+}
+
+/* Runs twice on the scenario text and returns its JSON report (asserting it ran). */
+static json_t *run_scenario(const char *scenario_json)
+{
+    char *scenario = write_scenario(scenario_json), *reports = scratch_path("reports");
+    const char *const args[] = {"run", scenario, "-o", reports, "--app", TWICE_APP_PATH, NULL};
+    char *err = NULL;
+    int status = run_to_exit(TWICE_PATH, args, 170000, &err);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "twice run: status %d: %s", status,
+              err);
+    free(err);
+    free(scenario);
+    free(reports);
+    return load_report();
 }
 
 /* The step's flags joined, for messages. */
@@ -379,4 +396,80 @@ Test(known_answers, cpu_hogs_beside_a_step_get_it_flagged_disturbed)
             "verdict")),
         "invalid");
     json_decref(report);
+}
+
+/* 1 when pid is a wrk. */
+static int is_wrk(pid_t pid)
+{
+    char path[64], comm[32] = "";
+    snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (f != NULL && fgets(comm, sizeof(comm), f) == NULL)
+        comm[0] = '\0';
+    if (f != NULL)
+        fclose(f);
+    return strcmp(comm, "wrk\n") == 0;
+}
+
+/* Polls until twice (pid) runs a wrk. */
+static void wait_wrk_of(pid_t twice, int timeout_ms)
+{
+    for (int waited = 0; waited < timeout_ms; waited += 20) {
+        size_t n;
+        pid_t *children = children_of(twice, &n);
+        int found = 0;
+        for (size_t i = 0; i < n && !found; i++)
+            found = is_wrk(children[i]);
+        free(children);
+        if (found)
+            return;
+        sleep_ms(20);
+    }
+    cr_assert_fail("twice started no wrk within %d ms", timeout_ms);
+}
+
+/* twice held off the CPU past wrk's end (stopped here, as a busy machine can) would close its
+ * window over idle time: it gives no figures then, and says why, rather than low ones. */
+Test(known_answers, a_window_closed_after_wrks_end_gives_no_figures_and_says_why)
+{
+    char *scenario =
+        write_scenario("{\"name\": \"late\", \"target\": {\"app\": \"twice-app\", \"route\": "
+                       "\"/plaintext\", \"check\": \"plaintext\"}, \"models\": [\"process\"], "
+                       "\"servers\": [1], \"connections_per_server\": 4, \"warmup_s\": 0, "
+                       "\"duration_s\": 3, \"repetitions\": 1}");
+    char *reports = scratch_path("reports");
+    int err_fd = memfd_create("twice-err", 0);
+    cr_assert_geq(err_fd, 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(err_fd, STDERR_FILENO);
+        execl(TWICE_PATH, TWICE_PATH, "run", scenario, "-o", reports, "--app", TWICE_APP_PATH,
+              (char *)NULL);
+        _exit(127);
+    }
+    wait_wrk_of(pid, 60000);
+    /* The window opens half a second into wrk's 3 s; twice is stopped in it until after wrk's
+     * end. */
+    sleep_ms(1500);
+    kill(pid, SIGSTOP);
+    sleep_ms(3500);
+    kill(pid, SIGCONT);
+    int status;
+    cr_assert_eq(wait_exit(pid, 60000, &status), 0);
+    char err[8192] = "";
+    cr_assert_geq(pread(err_fd, err, sizeof(err) - 1, 0), 0);
+    close(err_fd);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %d: %s", status, err);
+    cr_assert(strstr(err, "resources not measured: twice came to close the window ") != NULL &&
+                  strstr(err, " s after wrk's end (it did not get the CPU in time)") != NULL,
+              "%s", err);
+    json_t *report = load_report();
+    json_t *run = json_array_get(json_object_get(report_step_json(report, 0), "runs"), 0);
+    cr_assert_not_null(run);
+    cr_assert_null(json_object_get(run, "resources"), "a late window's figures were kept");
+    cr_assert_gt(json_number_value(json_object_get(run, "throughput")), 0,
+                 "wrk's own figures stay");
+    json_decref(report);
+    free(scenario);
+    free(reports);
 }

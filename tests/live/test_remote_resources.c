@@ -159,9 +159,9 @@ static void assert_remote_run(json_t *run, size_t servers)
     }
     cr_assert(strstr(notes, "throttling is that of its host's cgroup") != NULL, "%s", notes);
     /* What the servers say they served in the window against wrk's rate over the whole run:
-     * never more than wrk sent. On the bed they say about half of wrk's rate, which is not
-     * explained yet: their counts agree with what wrk alone measures against such a host
-     * (7.5k requests/s at 0.2 cores), so it is the run's wrk figure that is in question. */
+     * never more than wrk sent. On capped hosts they say less: the ask and the answer run
+     * inside the host's throttled cgroup, so each count is read up to a quota period away
+     * from the window's clock (on uncapped bed hosts the two agree within 2%). */
     double window_s = number(resources, "window_s");
     double wrk_requests = number(run, "throughput") * window_s;
     cr_assert_gt(requests, 0);

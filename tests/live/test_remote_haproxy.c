@@ -241,7 +241,7 @@ Test(remote_haproxy, a_run_reaches_every_server_through_the_balancer_host)
 Test(remote_haproxy, nothing_is_left_after_sigkill_of_twice)
 {
     int err_fd, status;
-    write_inputs("", 30);
+    write_inputs("", BED_MID_RUN_S);
     pid_t pid = start_run(&err_fd);
     wait_haproxy_up(60000);
     kill(pid, SIGKILL);
@@ -254,7 +254,7 @@ Test(remote_haproxy, nothing_is_left_after_sigkill_of_twice)
 Test(remote_haproxy, nothing_is_left_when_the_balancers_connection_drops)
 {
     int err_fd, status;
-    write_inputs("", 30);
+    write_inputs("", BED_MID_RUN_S);
     pid_t pid = start_run(&err_fd);
     wait_haproxy_up(60000);
     pid_t master;

@@ -226,7 +226,7 @@ Test(ssh_deploy, an_unreachable_host_is_named_with_what_ssh_said)
 static void stop_twice_with(int sig, const char *after)
 {
     int err_fd, status;
-    pid_t pid = start_run("[2]", 30, &err_fd);
+    pid_t pid = start_run("[2]", BED_MID_RUN_S, &err_fd);
     wait_servers_up(4, 30000);
     kill(pid, sig);
     if (sig != SIGKILL) {
@@ -262,7 +262,10 @@ Test(ssh_deploy, nothing_is_left_after_sigkill)
 Test(ssh_deploy, nothing_is_left_when_the_ssh_connection_drops)
 {
     int err_fd, status;
-    pid_t pid = start_run("[2]", 8, &err_fd);
+    /* twice finds the lost server at the step's end: the step is long enough that the test,
+     * kept off the CPU by the bed's traffic for a while (BED_MID_RUN_S), still drops the
+     * connection in it, and short enough not to slow the suite much. */
+    pid_t pid = start_run("[2]", 40, &err_fd);
     wait_servers_up(4, 30000);
     pid_t masters[4];
     size_t n = bed_ssh_masters_of(pid, NULL, masters, 4);
@@ -518,7 +521,7 @@ Test(ssh_deploy, nothing_of_the_database_is_left_on_its_host_after_sigkill)
     char sc_path[256], inv_path[256], dir[512];
     int err_fd, status;
     assert_nothing_left(10000, "the tests before");
-    write_db_run(30, sc_path, inv_path, sizeof(sc_path));
+    write_db_run(BED_MID_RUN_S, sc_path, inv_path, sizeof(sc_path));
     pid_t pid = start_twice(sc_path, inv_path, &err_fd);
     wait_database_dir(dir, sizeof(dir), 60000);
     cr_assert(strncmp(dir, "/tmp/twice-postgres-", 20) == 0, "%s", dir);
@@ -539,7 +542,7 @@ Test(ssh_deploy, nothing_of_the_database_is_left_when_its_connection_drops)
     char sc_path[256], inv_path[256], dir[512];
     int err_fd, status;
     assert_nothing_left(10000, "the tests before");
-    write_db_run(30, sc_path, inv_path, sizeof(sc_path));
+    write_db_run(BED_MID_RUN_S, sc_path, inv_path, sizeof(sc_path));
     pid_t pid = start_twice(sc_path, inv_path, &err_fd);
     wait_database_dir(dir, sizeof(dir), 60000);
     wait_servers_up(1, 30000);

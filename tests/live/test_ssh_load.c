@@ -122,7 +122,7 @@ Test(ssh_load, two_remote_clients_are_merged_exactly)
 static void stop_twice_mid_load(int sig, const char *after)
 {
     int err_fd, status;
-    pid_t pid = start_run_with("[2]", 30, BOTH_CLIENTS, &err_fd);
+    pid_t pid = start_run_with("[2]", BED_MID_RUN_S, BOTH_CLIENTS, &err_fd);
     wait_wrk_on_both_clients(pid, err_fd, 60000);
     kill(pid, sig);
     cr_assert_eq(wait_exit(pid, 20000, &status), 0, "twice did not stop after %s", after);
@@ -150,7 +150,7 @@ Test(ssh_load, nothing_is_left_on_the_clients_after_sigterm_mid_load)
 Test(ssh_load, nothing_is_left_when_a_clients_ssh_connection_drops)
 {
     int err_fd, status;
-    pid_t pid = start_run_with("[2]", 30, BOTH_CLIENTS, &err_fd);
+    pid_t pid = start_run_with("[2]", BED_MID_RUN_S, BOTH_CLIENTS, &err_fd);
     wait_wrk_on_both_clients(pid, err_fd, 60000);
     pid_t master;
     cr_assert_eq(bed_ssh_masters_of(pid, "root@" CLIENT0, &master, 1), 1,

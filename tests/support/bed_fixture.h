@@ -20,6 +20,12 @@
 #define BED_NETNS_DIR "/run/netns"
 #define BED_NETNS_PREFIX "twice-tb-"
 
+/* How long a step lasts that a test stops mid-run (a signal to twice, a dropped connection).
+ * The bed's own traffic can keep the test's process off the CPU for many seconds on a 2-core
+ * machine (20 s seen), so a short step may end before the test acts, and the test would see a
+ * normal end. twice stops as soon as the test acts: a long step costs nothing when it passes. */
+#define BED_MID_RUN_S 90
+
 typedef struct bed_fixture {
     const char *twice;     /* the twice binary */
     const char *inventory; /* where the bed writes its inventory */

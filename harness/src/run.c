@@ -188,9 +188,6 @@ typedef struct position {
     const service_run *services;
 } position;
 
-/* The most cgroups a test bed's record names at its top (one: the bed's). */
-#define MAX_OWN_CGROUPS 4
-
 /* Where the servers go (the deployer the inventory picked and what it keeps for the run),
  * where the load comes from (the client hosts, opened for the run), and the cgroups on this
  * machine that hold the inventory's hosts (a test bed's, testbed_own.h). */
@@ -199,8 +196,7 @@ typedef struct placement {
     deploy_hosts *hosts;
     load_host *clients;
     size_t nclients;
-    char own_cgroups[MAX_OWN_CGROUPS][PATH_MAX];
-    const char *own_cgroup_dirs[MAX_OWN_CGROUPS];
+    char **own_cgroups;
     size_t nown_cgroups;
 } placement;
 
@@ -211,7 +207,7 @@ static int measure_load(const deployment *d, const load_spec *load, const placem
                         const service_run *services, front_run *fr, load_result *result,
                         json_t **resources, char *unmeasured, size_t ulen, char *err, size_t errlen)
 {
-    step_helpers helpers = {fr->group, pl->own_cgroup_dirs, pl->nown_cgroups};
+    step_helpers helpers = {fr->group, (const char *const *)pl->own_cgroups, pl->nown_cgroups};
     if (fr->ops->mark(fr, err, errlen) != 0 ||
         step_resources_measure(d, load, &helpers, services, result, resources, unmeasured, ulen,
                                err, errlen) != 0)
@@ -569,11 +565,8 @@ int run_scenario(const scenario *sc, const run_options *options, json_t *report,
         json_object_set_new(report, "services", services_json);
     /* Every host reached and checked before anything is measured. */
     placement pl = {.deployer = deployer_for(options->inventory, why, sizeof(why))};
-    pl.nown_cgroups =
-        testbed_own_cgroups(options->inventory != NULL ? options->inventory->path : NULL,
-                            pl.own_cgroups, MAX_OWN_CGROUPS);
-    for (size_t i = 0; i < pl.nown_cgroups; i++)
-        pl.own_cgroup_dirs[i] = pl.own_cgroups[i];
+    pl.own_cgroups = testbed_own_cgroups(
+        options->inventory != NULL ? options->inventory->path : NULL, &pl.nown_cgroups);
     int opened = started && pl.deployer != NULL &&
                  pl.deployer->open(&pl.hosts, options->inventory, sc, options->app_path, why,
                                    sizeof(why)) == 0;
@@ -603,6 +596,7 @@ int run_scenario(const scenario *sc, const run_options *options, json_t *report,
         load_hosts_close(pl.clients, pl.nclients);
         pl.deployer->close(pl.hosts);
     }
+    testbed_own_free(pl.own_cgroups);
     service_run_stop(&services);
     int rc = !opened || proc_interrupted || failed != 0 ? -1 : 0;
     if (!opened || proc_interrupted)

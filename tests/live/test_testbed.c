@@ -26,6 +26,7 @@
 #include "app_process.h"
 #include "http_client.h"
 #include "inventory.h"
+#include "testbed_own.h"
 
 #define STATE_DIR "/run/twice-testbed"
 #define KEY STATE_DIR "/id_ed25519"
@@ -282,6 +283,29 @@ Test(testbed, a_balancer_host_is_made_uncapped_and_named_in_the_inventory)
     cr_assert(strstr(out, "-b0\n") != NULL, "the balancer is not in its own cgroup: %s", out);
     free(out);
     inventory_free(&inv);
+}
+
+/* A run on the bed counts every host's cgroup as its own work: each host has one, side by side
+ * where twice's own is (nested in one bed cgroup, they kept twice off the CPU), and a run finds
+ * them all from the inventory the bed wrote. */
+Test(testbed, every_hosts_cgroup_is_found_as_the_runs_own)
+{
+    up((const char *const[]){"4", "--clients", "2", "--balancer", NULL});
+    size_t n;
+    char **own = testbed_own_cgroups(inventory_path, &n);
+    cr_assert_eq(n, 7, "4 servers, 2 clients and a balancer, each its own cgroup");
+    static const char *const hosts[] = {"-s0", "-s1", "-s2", "-s3", "-c0", "-c1", "-b0"};
+    for (size_t i = 0; i < n; i++) {
+        struct stat st;
+        size_t len = strlen(own[i]);
+        cr_assert(len > 3 && strcmp(own[i] + len - 3, hosts[i]) == 0, "%s", own[i]);
+        cr_assert(strstr(own[i], "/" PREFIX) != NULL, "%s", own[i]);
+        cr_assert(stat(own[i], &st) == 0 && S_ISDIR(st.st_mode), "%s", own[i]);
+    }
+    cr_assert_null(own[n]);
+    testbed_own_free(own);
+    cr_assert_null(testbed_own_cgroups("/nonexistent/inventory.json", &n));
+    cr_assert_eq(n, 0);
 }
 
 Test(testbed, a_twice_app_started_over_ssh_answers_at_the_host_address)

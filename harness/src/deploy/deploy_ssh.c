@@ -51,8 +51,6 @@
 #define COMMAND_PORT_BASE 20000
 #define COMMAND_PORT_SPREAD 10000
 
-#define MAX_BED_CGROUPS 4
-
 struct deploy_hosts {
     const inventory *inv;
     ssh_host *hosts; /* one per server host, opened */
@@ -60,8 +58,7 @@ struct deploy_hosts {
     const char *app; /* the twice-app to run on the hosts */
     /* When the hosts are a test bed's on this machine: its cgroups, where a server without a
      * cgroup of its own has its host's read (testbed_own.h). */
-    char bed_cgroups[MAX_BED_CGROUPS][PATH_MAX];
-    const char *bed_cgroup_dirs[MAX_BED_CGROUPS];
+    char **bed_cgroups;
     size_t nbed_cgroups;
 };
 
@@ -74,6 +71,7 @@ static void ssh_close(deploy_hosts *hosts)
     for (size_t i = 0; i < hosts->n; i++)
         ssh_host_close(&hosts->hosts[i]);
     free(hosts->hosts);
+    testbed_own_free(hosts->bed_cgroups);
     free(hosts);
 }
 
@@ -148,9 +146,7 @@ static int ssh_open(deploy_hosts **out, const inventory *inv, const scenario *sc
     }
     hosts->inv = inv;
     hosts->app = inv->app != NULL ? inv->app : app_path;
-    hosts->nbed_cgroups = testbed_own_cgroups(inv->path, hosts->bed_cgroups, MAX_BED_CGROUPS);
-    for (size_t i = 0; i < hosts->nbed_cgroups; i++)
-        hosts->bed_cgroup_dirs[i] = hosts->bed_cgroups[i];
+    hosts->bed_cgroups = testbed_own_cgroups(inv->path, &hosts->nbed_cgroups);
     char local_version[256] = "";
     if (has_app_target(sc)) {
         ssh_host here = {.inv = inv, .host = &this_machine, .master_err = -1};
@@ -411,8 +407,8 @@ static void read_host_cgroup(const deploy_hosts *hosts, struct server_sample *s)
 {
     char dir[sizeof(s->cgroup_dir)], why[200];
     const char *path = strchr(s->host_cgroup, ' ');
-    if (path == NULL || !testbed_own_local_dir(hosts->bed_cgroup_dirs, hosts->nbed_cgroups,
-                                               path + 1, dir, sizeof(dir)))
+    if (path == NULL || !testbed_own_local_dir((const char *const *)hosts->bed_cgroups,
+                                               hosts->nbed_cgroups, path + 1, dir, sizeof(dir)))
         return;
     if (cgroup_usage_sample(dir, &s->cgroup, why, sizeof(why)) != 0) {
         s->cgroup = (struct cgroup_usage){0};

@@ -1,10 +1,11 @@
 /*
  * testbed_own.c - a bed's cgroups for a run on it, from the bed's journal
  * (testbed_journal.h): the inventory file it wrote and the cgroups it made,
- * the bed's own first and each host's inside it. A bed host's /sys has no
- * cgroup file system (`ip netns exec` mounts a sysfs of its own), so a
- * cgroup a process there runs in is read from here, by its path.
+ * one for each host. A bed host's /sys has no cgroup file system (`ip netns
+ * exec` mounts a sysfs of its own), so a cgroup a process there runs in is
+ * read from here, by its path.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,13 +13,6 @@
 #include "testbed.h"
 #include "testbed_journal.h"
 #include "testbed_own.h"
-
-/* 1 when dir is inside (or is) the directory top. */
-static int inside(const char *dir, const char *top)
-{
-    size_t len = strlen(top);
-    return strncmp(dir, top, len) == 0 && (dir[len] == '/' || dir[len] == '\0');
-}
 
 /* 1 when the bed's records name the inventory at the real path wanted. */
 static int wrote(const testbed_record *records, size_t n, const char *wanted)
@@ -32,27 +26,33 @@ static int wrote(const testbed_record *records, size_t n, const char *wanted)
     return 0;
 }
 
-size_t testbed_own_cgroups(const char *inventory_path, char dirs[][PATH_MAX], size_t max)
+char **testbed_own_cgroups(const char *inventory_path, size_t *n)
 {
     char wanted[PATH_MAX], err[256];
     testbed_record *records = NULL;
-    size_t n = 0, found = 0;
+    size_t nrecords = 0;
+    *n = 0;
     if (inventory_path == NULL || realpath(inventory_path, wanted) == NULL ||
-        testbed_journal_read(TESTBED_JOURNAL, &records, &n, err, sizeof(err)) != 0)
-        return 0;
-    if (!wrote(records, n, wanted))
-        n = 0;
-    for (size_t i = 0; i < n && found < max; i++) {
-        int nested = 0;
-        for (size_t k = 0; k < n && !nested; k++)
-            nested = k != i && records[k].kind == TESTBED_MADE_CGROUP &&
-                     inside(records[i].value, records[k].value) &&
-                     strcmp(records[i].value, records[k].value) != 0;
-        if (records[i].kind == TESTBED_MADE_CGROUP && !nested)
-            snprintf(dirs[found++], PATH_MAX, "%s", records[i].value);
+        testbed_journal_read(TESTBED_JOURNAL, &records, &nrecords, err, sizeof(err)) != 0)
+        return NULL;
+    size_t count = 0;
+    for (size_t i = 0; i < nrecords; i++)
+        count += records[i].kind == TESTBED_MADE_CGROUP;
+    char **dirs =
+        wrote(records, nrecords, wanted) && count > 0 ? calloc(count + 1, sizeof(*dirs)) : NULL;
+    for (size_t i = 0; dirs != NULL && i < nrecords; i++) {
+        if (records[i].kind == TESTBED_MADE_CGROUP && (dirs[*n] = strdup(records[i].value)) != NULL)
+            ++*n;
     }
     free(records);
-    return found;
+    return dirs;
+}
+
+void testbed_own_free(char **dirs)
+{
+    for (size_t i = 0; dirs != NULL && dirs[i] != NULL; i++)
+        free(dirs[i]);
+    free(dirs);
 }
 
 int testbed_own_local_dir(const char *const *own, size_t n, const char *path, char *dir, size_t len)

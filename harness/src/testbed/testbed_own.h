@@ -8,15 +8,16 @@
 #ifndef TWICE_TESTBED_OWN_H
 #define TWICE_TESTBED_OWN_H
 
-#include <limits.h>
 #include <stddef.h>
 
 /**
- * The top cgroups (those not inside another) the bed made, into dirs (at most max), when a bed
- * is up and its inventory is inventory_path (the same file, whatever path names it). Their
- * number; 0 when there is no bed, it wrote another inventory, or its record cannot be read.
+ * The cgroups the bed made, one for each host, when a bed is up and its inventory is
+ * inventory_path (the same file, whatever path names it): *n paths in a NULL-terminated array
+ * for testbed_own_free, or NULL (*n 0) when there is no bed, it wrote another inventory, or its
+ * record cannot be read.
  */
-size_t testbed_own_cgroups(const char *inventory_path, char dirs[][PATH_MAX], size_t max);
+char **testbed_own_cgroups(const char *inventory_path, size_t *n);
+void testbed_own_free(char **dirs);
 
 /**
  * The directory on this machine of the cgroup a process on a bed host runs in, path as that

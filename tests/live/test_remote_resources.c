@@ -180,10 +180,13 @@ Test(remote_resources, remote_servers_are_measured_on_their_hosts)
     char *sc_path = scratch_path("scenario.json");
     FILE *f = fopen(sc_path, "w");
     cr_assert_not_null(f);
+    /* 8 s: a reading on a host capped at 0.2 cores under load takes about a second (an ssh
+     * command run in the host's throttled cgroup), and the window's readings at both ends must
+     * fit inside wrk's run. */
     fputs("{\"name\": \"remote-resources\", \"target\": {\"app\": \"twice-app\", \"route\": "
           "\"/plaintext\", \"workers\": 1, \"threads\": 1, \"check\": \"plaintext\"}, "
           "\"models\": [\"process\"], \"front\": \"direct\", \"servers\": [1, 2], "
-          "\"connections_per_server\": 2, \"warmup_s\": 0, \"duration_s\": 4, "
+          "\"connections_per_server\": 2, \"warmup_s\": 0, \"duration_s\": 8, "
           "\"repetitions\": 1, \"seed\": 1}\n",
           f);
     fclose(f);

@@ -236,7 +236,7 @@ Test(supervisor, a_cap_puts_the_server_in_a_capped_cgroup_removed_after)
         cr_assert_eq(fscanf(f, "%ld", &quota), 1);
     }
     fclose(f);
-    cr_assert_eq(quota, 25000);
+    cr_assert_eq(quota, 2500, "0.25 cores of a 10 ms period");
     free(note);
     close(stdin_pipe[1]);
     stdin_pipe[1] = -1;

@@ -198,7 +198,7 @@ static double cgroup_cores(const char *proc_cgroup)
 {
     char path[512];
     const char *v1 = strstr(proc_cgroup, ":cpu:"), *v1_pair = strstr(proc_cgroup, ":cpu,cpuacct:");
-    long quota = 0, period = 100000;
+    long quota = 0, period = 0;
     if (v1 != NULL || v1_pair != NULL) {
         const char *dir = v1 != NULL ? v1 + 5 : v1_pair + 13;
         const char *hierarchy = v1 != NULL ? "cpu" : "cpu,cpuacct";
@@ -207,6 +207,12 @@ static double cgroup_cores(const char *proc_cgroup)
         FILE *f = fopen(path, "r");
         cr_assert_not_null(f, "%s", path);
         cr_assert_eq(fscanf(f, "%ld", &quota), 1);
+        fclose(f);
+        snprintf(path, sizeof(path), "/sys/fs/cgroup/%s%.*s/cpu.cfs_period_us", hierarchy,
+                 (int)strcspn(dir, "\n"), dir);
+        f = fopen(path, "r");
+        cr_assert_not_null(f, "%s", path);
+        cr_assert_eq(fscanf(f, "%ld", &period), 1);
         fclose(f);
     } else {
         const char *dir = strstr(proc_cgroup, "0::");

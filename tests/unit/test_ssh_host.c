@@ -192,14 +192,16 @@ Test(ssh_host, the_supervisor_words_come_before_the_command)
     cr_assert_str_eq(words[1], "-c");
     cr_assert(strstr(words[2], "setsid") != NULL);
     cr_assert_str_eq(words[3], "twice-supervisor");
-    cr_assert_str_eq(words[4], "25000", "0.25 cores of a 100 ms period");
+    cr_assert_str_eq(words[4], "2500 10000", "0.25 cores of a 10 ms period, as cpu.max has it");
     cr_assert_str_eq(words[5], "twice-app");
     cr_assert_str_eq(words[7], "0.0.0.0:0");
     cr_assert_null(words[8]);
     cr_assert_eq(supervisor_words(words, 16, 0, quota, sizeof(quota), command), 0);
     cr_assert_str_eq(words[4], "0", "no cap");
-    cr_assert_eq(supervisor_words(words, 16, 0.001, quota, sizeof(quota), command), 0);
-    cr_assert_str_eq(words[4], "1000", "the kernel's least quota");
+    cr_assert_eq(supervisor_words(words, 16, 0.05, quota, sizeof(quota), command), 0);
+    cr_assert_str_eq(words[4], "1000 20000", "a longer period where 10 ms holds less than 1 ms");
+    cr_assert_eq(supervisor_words(words, 16, 0.0001, quota, sizeof(quota), command), 0);
+    cr_assert_str_eq(words[4], "1000 1000000", "the kernel's least quota in its longest period");
     cr_assert_eq(supervisor_words(words, 8, 0, quota, sizeof(quota), command), -1,
                  "no room for the NULL");
 }

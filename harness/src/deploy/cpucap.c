@@ -11,6 +11,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +23,13 @@
 #include "cpucap.h"
 #include "watchdog.h"
 
-#define PERIOD_US 100000
+/* The quota's period: short, so that a capped server runs often and briefly, as a slower CPU
+ * would, rather than for 10 ms and then not at all for 90 (a 100 ms period lets requests queue
+ * through each freeze and be served in bursts, more of them per CPU-second the longer the
+ * queue); longer only where the kernel's least quota, 1 ms, needs it. */
+#define PERIOD_US 10000
+#define MIN_QUOTA_US 1000
+#define MAX_PERIOD_US 1000000
 #define MAX_GROUPS 256
 /* How long a group's processes are killed before its removal is given up. */
 #define EMPTY_TRIES 300
@@ -187,20 +194,28 @@ int cpucap_prepare(unsigned n, double cores, char *err, size_t errlen)
     return 0;
 }
 
+long cpucap_period_us(double cores)
+{
+    double needed = MIN_QUOTA_US / cores;
+    return needed <= PERIOD_US       ? PERIOD_US
+           : needed >= MAX_PERIOD_US ? MAX_PERIOD_US
+                                     : lround(needed);
+}
+
 int cpucap_set_quota(const char *dir, double cores, char *err, size_t errlen)
 {
     char path[700], value[64];
-    long quota = (long)(cores * PERIOD_US);
-    int rc = 0;
     if (cores <= 0)
         return 0;
+    long period = cpucap_period_us(cores), quota = lround(cores * (double)period);
+    int rc = 0;
     if (strcmp(kind, "v2") == 0) {
         snprintf(path, sizeof(path), "%s/cpu.max", dir);
-        snprintf(value, sizeof(value), "%ld %d", quota, PERIOD_US);
+        snprintf(value, sizeof(value), "%ld %ld", quota, period);
         rc = write_file(path, value);
     } else {
         snprintf(path, sizeof(path), "%s/cpu.cfs_period_us", dir);
-        snprintf(value, sizeof(value), "%d", PERIOD_US);
+        snprintf(value, sizeof(value), "%ld", period);
         rc = write_file(path, value);
         if (rc == 0) {
             snprintf(path, sizeof(path), "%s/cpu.cfs_quota_us", dir);

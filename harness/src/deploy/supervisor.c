@@ -17,8 +17,10 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 
+#include "cpucap.h"
 #include "supervisor.h"
 
 #define NOTE_APPLIED SUPERVISOR_MARK "CPU cap applied: "
@@ -26,12 +28,12 @@
 #define NOTE_SERVER SUPERVISOR_MARK "server "
 
 static const char script[] =
-    "quota=$1\n"
+    "cap=$1\n"
     "shift\n"
     "note() { printf 'twice-supervisor: %s\\n' \"$*\" >&2; }\n"
     "cg=\n"
     "capped=\n"
-    "if [ \"$quota\" != 0 ]; then\n"
+    "if [ \"$cap\" != 0 ]; then\n"
     "    why=\n"
     "    if [ -f /sys/fs/cgroup/cgroup.controllers ]; then\n"
     "        own=$(sed -n 's/^0:://p' /proc/self/cgroup)\n"
@@ -44,7 +46,7 @@ static const char script[] =
     "            ! echo +cpu >\"$parent/cgroup.subtree_control\" 2>/dev/null; then\n"
     "            why=\"cgroup v2 does not hand the cpu controller down from $parent\"\n"
     "            why=\"$why (a group that holds processes cannot)\"\n"
-    "        elif echo \"$quota 100000\" >\"$cg/cpu.max\" 2>/dev/null; then\n"
+    "        elif echo \"$cap\" >\"$cg/cpu.max\" 2>/dev/null; then\n"
     "            capped=1\n"
     "        else\n"
     "            why=\"cannot write $cg/cpu.max\"\n"
@@ -56,8 +58,8 @@ static const char script[] =
     "        if ! mkdir \"$cg\" 2>/dev/null; then\n"
     "            why=\"cannot create a cgroup under $parent\"\n"
     "            cg=\n"
-    "        elif echo 100000 >\"$cg/cpu.cfs_period_us\" 2>/dev/null &&\n"
-    "            echo \"$quota\" >\"$cg/cpu.cfs_quota_us\" 2>/dev/null; then\n"
+    "        elif echo \"${cap#* }\" >\"$cg/cpu.cfs_period_us\" 2>/dev/null &&\n"
+    "            echo \"${cap% *}\" >\"$cg/cpu.cfs_quota_us\" 2>/dev/null; then\n"
     "            capped=1\n"
     "        else\n"
     "            why=\"cannot write the quota of $cg\"\n"
@@ -125,9 +127,14 @@ int supervisor_words(const char **words, size_t max, double cores, char *quota, 
         n++;
     if (n + SUPERVISOR_WORDS + 1 > max)
         return -1;
-    long quota_us = cores > 0 ? (long)(cores * SUPERVISOR_PERIOD_US) : 0;
-    /* A cap so small it rounds to nothing is still a cap: the kernel's least quota. */
-    snprintf(quota, quota_len, "%ld", cores > 0 && quota_us < 1000 ? 1000 : quota_us);
+    /* The cap as cpu.max has it, "QUOTA PERIOD", with the period local caps get (cpucap.h);
+     * a cap so small it rounds to nothing is still a cap: the kernel's least quota. */
+    long period_us = cores > 0 ? cpucap_period_us(cores) : 0,
+         quota_us = lround(cores * (double)period_us);
+    if (cores > 0)
+        snprintf(quota, quota_len, "%ld %ld", quota_us < 1000 ? 1000 : quota_us, period_us);
+    else
+        snprintf(quota, quota_len, "0");
     words[0] = "sh";
     words[1] = "-c";
     words[2] = script;

@@ -22,8 +22,6 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/** The period of the quota the script writes, in microseconds. */
-#define SUPERVISOR_PERIOD_US 100000
 /* What starts each line the script writes of its own into the command's stderr. */
 #define SUPERVISOR_MARK "twice-supervisor: "
 
@@ -32,9 +30,9 @@
 
 /**
  * Fills words with the command line that runs command (NULL-terminated) under the supervisor,
- * capped at cores (0: not capped): "sh", "-c", the script, its name, the quota, then command's
- * words, then NULL. quota is the caller's buffer for the quota's text. 0, or -1 when words
- * (max entries, the NULL included) is too short.
+ * capped at cores (0: not capped): "sh", "-c", the script, its name, the cap ("QUOTA PERIOD"
+ * as cpu.max has it, or "0"), then command's words, then NULL. quota is the caller's buffer
+ * for the cap's text. 0, or -1 when words (max entries, the NULL included) is too short.
  */
 int supervisor_words(const char **words, size_t max, double cores, char *quota, size_t quota_len,
                      const char *const command[]);

@@ -30,7 +30,8 @@ static const char *const top_keys[] = {
 static const char *const gate_keys[] = {"min_efficiency", "max_sigma", "max_p99_ms",
                                         "max_error_rate", NULL};
 
-/* cgroups' smallest CPU quota is 1 ms per period; the cap's period is 100 ms (cpucap.c). */
+/* cgroups' smallest CPU quota is 1 ms per period, and a period is at most 1 s; cpucap.c gives
+ * 0.01 cores a 100 ms period. */
 #define CPU_CAP_MIN 0.01
 
 static int parse_servers(scenario_loader *ld, json_t *top)

@@ -9,7 +9,7 @@
 #include "message_text.h"
 #include "scenario_services.h"
 
-/* The smallest CPU cap a cgroup can hold: a 1 ms quota in the 100 ms period (cpucap.c). */
+/* The smallest CPU cap twice gives a cgroup: a 1 ms quota in a 100 ms period (cpucap.c). */
 #define SERVICE_CPU_CAP_MIN 0.01
 #define SERVICE_CPU_CAP_MAX 1024
 

@@ -194,12 +194,16 @@ int cpucap_prepare(unsigned n, double cores, char *err, size_t errlen)
     return 0;
 }
 
-long cpucap_period_us(double cores)
+void cpucap_quota(double cores, long *quota_us, long *period_us)
 {
     double needed = MIN_QUOTA_US / cores;
-    return needed <= PERIOD_US       ? PERIOD_US
-           : needed >= MAX_PERIOD_US ? MAX_PERIOD_US
-                                     : lround(needed);
+    *period_us = needed <= PERIOD_US       ? PERIOD_US
+                 : needed >= MAX_PERIOD_US ? MAX_PERIOD_US
+                                           : lround(needed);
+    *quota_us = lround(cores * (double)*period_us);
+    /* A cap so small it rounds to nothing is still a cap: the kernel's least quota. */
+    if (*quota_us < MIN_QUOTA_US)
+        *quota_us = MIN_QUOTA_US;
 }
 
 int cpucap_set_quota(const char *dir, double cores, char *err, size_t errlen)
@@ -207,7 +211,8 @@ int cpucap_set_quota(const char *dir, double cores, char *err, size_t errlen)
     char path[700], value[64];
     if (cores <= 0)
         return 0;
-    long period = cpucap_period_us(cores), quota = lround(cores * (double)period);
+    long quota, period;
+    cpucap_quota(cores, &quota, &period);
     int rc = 0;
     if (strcmp(kind, "v2") == 0) {
         snprintf(path, sizeof(path), "%s/cpu.max", dir);

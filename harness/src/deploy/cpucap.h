@@ -19,9 +19,10 @@ int cpucap_prepare(unsigned n, double cores, char *err, size_t errlen);
 /** The cgroup under which groups are made (the harness's own, in the hierarchy that holds
  * the cpu controller) into parent. 0, or -1 with err when there is none. */
 int cpucap_parent(char *parent, size_t len, char *err, size_t errlen);
-/** The period of the quota a cap of cores gets, in microseconds: 10 ms, or longer where the
- * kernel's least quota (1 ms) needs it, up to its longest period (1 s). */
-long cpucap_period_us(double cores);
+/** The quota and period a cap of cores (> 0) gets, in microseconds: a 10 ms period, or longer
+ * where the kernel's least quota (1 ms) needs it, up to its longest period (1 s); the quota
+ * never below that least one. */
+void cpucap_quota(double cores, long *quota_us, long *period_us);
 /** Caps the existing group dir at cores (0: no cap, nothing done). 0, or -1 with err. Call
  * cpucap_parent first: it finds which kind of cgroups this machine has. */
 int cpucap_set_quota(const char *dir, double cores, char *err, size_t errlen);

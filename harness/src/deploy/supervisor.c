@@ -17,7 +17,6 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <math.h>
 #include <string.h>
 
 #include "cpucap.h"
@@ -30,7 +29,7 @@
 static const char script[] =
     "cap=$1\n"
     "shift\n"
-    "note() { printf 'twice-supervisor: %s\\n' \"$*\" >&2; }\n"
+    "note() { printf '" SUPERVISOR_MARK "%s\\n' \"$*\" >&2; }\n"
     "cg=\n"
     "capped=\n"
     "if [ \"$cap\" != 0 ]; then\n"
@@ -127,14 +126,14 @@ int supervisor_words(const char **words, size_t max, double cores, char *quota, 
         n++;
     if (n + SUPERVISOR_WORDS + 1 > max)
         return -1;
-    /* The cap as cpu.max has it, "QUOTA PERIOD", with the period local caps get (cpucap.h);
-     * a cap so small it rounds to nothing is still a cap: the kernel's least quota. */
-    long period_us = cores > 0 ? cpucap_period_us(cores) : 0,
-         quota_us = lround(cores * (double)period_us);
-    if (cores > 0)
-        snprintf(quota, quota_len, "%ld %ld", quota_us < 1000 ? 1000 : quota_us, period_us);
-    else
+    /* The cap as cpu.max has it, "QUOTA PERIOD", as local caps get it (cpucap.h). */
+    long quota_us, period_us;
+    if (cores > 0) {
+        cpucap_quota(cores, &quota_us, &period_us);
+        snprintf(quota, quota_len, "%ld %ld", quota_us, period_us);
+    } else {
         snprintf(quota, quota_len, "0");
+    }
     words[0] = "sh";
     words[1] = "-c";
     words[2] = script;

@@ -90,6 +90,12 @@ static int make_host(const testbed_host *h, double cores, const char *bridge,
                : 0;
 }
 
+/* Host i's role: the servers first, then the clients, then the balancer. */
+static char role_of(const testbed_options *o, size_t i)
+{
+    return i < o->servers ? 's' : i < o->servers + o->clients ? 'c' : 'b';
+}
+
 /* Everything but the state directory, from a fresh one on. */
 static int make_bed(const testbed_options *o, testbed_host *hosts, char *err, size_t errlen)
 {
@@ -101,7 +107,7 @@ static int make_bed(const testbed_options *o, testbed_host *hosts, char *err, si
         return -1;
     size_t n = o->servers + o->clients + (o->balancer ? 1 : 0);
     for (size_t i = 0; i < n; i++) {
-        char role = i < o->servers ? 's' : i < o->servers + o->clients ? 'c' : 'b';
+        char role = role_of(o, i);
         unsigned index = (unsigned)(role == 's' ? i : role == 'c' ? i - o->servers : 0);
         host_init(&hosts[i], id, role, index, parent);
     }
@@ -109,9 +115,8 @@ static int make_bed(const testbed_options *o, testbed_host *hosts, char *err, si
         testbed_sshd_client_key(TESTBED_STATE_DIR, err, errlen) != 0)
         return -1;
     for (size_t i = 0; i < n; i++) {
-        double cores = i < o->servers                ? o->cpu_cap
-                       : i < o->servers + o->clients ? o->client_cpu_cap
-                                                     : 0;
+        char role = role_of(o, i);
+        double cores = role == 's' ? o->cpu_cap : role == 'c' ? o->client_cpu_cap : 0;
         if (make_host(&hosts[i], cores, bridge, o, err, errlen) != 0)
             return -1;
     }

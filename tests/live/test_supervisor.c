@@ -3,7 +3,8 @@
  * machine, as a remote host runs it, with its stdin a pipe the test holds:
  * whatever closes that pipe, and whenever, the server's whole process group
  * goes (a server that ignores SIGTERM too, after the grace; a stdin closed
- * before the server made its group too); a server that exits by itself
+ * before the server made its group too, and a stderr gone before the
+ * supervisor said the server's pid); a server that exits by itself
  * gives its status back; and a CPU cap puts the server in a capped cgroup
  * that is removed after (root with a cgroup file system only; skipped,
  * saying so, elsewhere).
@@ -40,15 +41,16 @@ static void fini(void)
 
 TestSuite(supervisor, .fini = fini, .timeout = 60);
 
-/* Starts command under the supervisor, capped at cores, its stdin a pipe held here. The
- * server writes its pid and its background child's to a memfd read by server_pids. */
+/* Starts command under the supervisor, capped at cores, its stdin a pipe held here, its
+ * stderr err_fd (a memfd when not set). */
 static void start(double cores, const char *const command[])
 {
     const char *words[32];
     char quota[32], err[256];
     cr_assert_eq(supervisor_words(words, 32, cores, quota, sizeof(quota), command), 0);
     cr_assert_eq(pipe2(stdin_pipe, O_CLOEXEC), 0);
-    err_fd = memfd_create("supervisor-err", MFD_CLOEXEC);
+    if (err_fd < 0)
+        err_fd = memfd_create("supervisor-err", MFD_CLOEXEC);
     supervisor = proc_spawn_stdin((char *const *)words, stdin_pipe[0], -1, err_fd, NULL, NULL, err,
                                   sizeof(err));
     cr_assert_gt(supervisor, 0, "%s", err);
@@ -153,6 +155,30 @@ Test(supervisor, a_stdin_closed_before_the_server_made_its_group_still_stops_it)
         cr_assert(pid == 0 || wait_gone(pid, 3000) == 0, "round %d: the server outlived its stdin",
                   round);
     }
+}
+
+/* twice killed as a server starts: its ssh connection, the supervisor's stderr, is gone
+ * before the supervisor says the server's pid, and its stdin closes after. */
+Test(supervisor, a_stderr_gone_before_the_server_started_still_stops_it)
+{
+    char path[64];
+    pid_t pids[2];
+    snprintf(path, sizeof(path), "/tmp/twice-supervisor-test-%d", (int)getpid());
+    int gone[2];
+    cr_assert_eq(pipe2(gone, O_CLOEXEC), 0);
+    close(gone[0]);
+    err_fd = gone[1];
+    start_server_with_child(path, "");
+    close(err_fd);
+    err_fd = -1;
+    server_pids(path, pids);
+    unlink(path);
+    close(stdin_pipe[1]);
+    stdin_pipe[1] = -1;
+    int status = supervisor_status(5000);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 128 + SIGTERM, "status %d", status);
+    cr_assert_eq(wait_gone(pids[0], 2000), 0, "the server is still there");
+    cr_assert_eq(wait_gone(pids[1], 2000), 0, "the server's child is still there");
 }
 
 Test(supervisor, a_server_that_exits_gives_its_status_and_stderr_back)

@@ -12,7 +12,11 @@
  *     then its pid;
  *   - stdin may close before the server has made its group (setsid has yet
  *     to run): the server is then signalled alone;
- *   - dash's kill wants `kill -s SIG -- -PGID` for a group.
+ *   - dash's kill wants `kill -s SIG -- -PGID` for a group;
+ *   - stderr is the ssh channel, gone at once when twice is killed: a note
+ *     written then raises SIGPIPE, so each note is written by a subshell,
+ *     which dies of it in the supervisor's place, and the shell's own word
+ *     of a server killed by a signal ("Terminated") goes to /dev/null.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -29,7 +33,7 @@
 static const char script[] =
     "cap=$1\n"
     "shift\n"
-    "note() { printf '" SUPERVISOR_MARK "%s\\n' \"$*\" >&2; }\n"
+    "note() { (printf '" SUPERVISOR_MARK "%s\\n' \"$*\" >&2); }\n"
     "cg=\n"
     "capped=\n"
     "if [ \"$cap\" != 0 ]; then\n"
@@ -111,7 +115,7 @@ static const char script[] =
     "watcher=$!\n"
     "exec 3<&-\n"
     "trap 'stop_server' HUP INT TERM\n"
-    "wait \"$pid\"\n"
+    "wait \"$pid\" 2>/dev/null\n"
     "status=$?\n"
     "kill -s KILL -- -\"$pid\" 2>/dev/null\n"
     "kill \"$watcher\" 2>/dev/null\n"

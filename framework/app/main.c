@@ -3,9 +3,11 @@
  * workload routes served by libtwice under the model named on the command
  * line. It prints one line, "twice-app listening on HOST:PORT ...", once the
  * port accepts connections, so that tools can use --listen with port 0, and
- * on SIGUSR1 one line "twice-app: served N requests" with the responses its
- * workers have sent so far, so that tools can count a server's requests over
- * a window without a route of their own.
+ * on SIGUSR1 one line "twice-app: served N requests at T" with the responses
+ * its workers have sent so far and the time it said so (CLOCK_MONOTONIC, in
+ * seconds), so that tools can count a server's requests over a window
+ * without a route of their own, timed by the server's host however late the
+ * signal came.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -15,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "db.h"
 #include "db_pool.h"
@@ -97,7 +100,10 @@ static void announce(const char *address, void *data)
 static void report_served(uint64_t responses, void *data)
 {
     (void)data;
-    printf("twice-app: served %" PRIu64 " requests\n", responses);
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    printf("twice-app: served %" PRIu64 " requests at %lld.%06ld\n", responses,
+           (long long)now.tv_sec, now.tv_nsec / 1000);
     fflush(stdout);
 }
 

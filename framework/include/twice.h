@@ -296,7 +296,7 @@ typedef struct tw_serve_config {
     /** Called in the master each time it receives SIGUSR1, with the number of responses its
      * workers have sent since tw_serve() began: all workers together, those that died and were
      * replaced included. It runs in the master's own loop, not in a signal handler, so it may
-     * print (twice-app writes "twice-app: served N requests" for the harness). NULL leaves
+     * print (twice-app writes "twice-app: served N requests at T" for the harness). NULL leaves
      * SIGUSR1 to its default action on the master; workers always ignore it. */
     void (*on_served)(uint64_t responses, void *data);
     void *on_served_data;

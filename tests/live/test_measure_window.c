@@ -4,11 +4,14 @@
  * wrk stand-in (3 connections, 0.2 s of CPU) must come out as such, with
  * their connections; a CPU hog nobody asked to measure must come out as
  * foreign CPU; a server that dies during the window, or a cgroup that is
- * not one, must be said, not measured as zero.
+ * not one, must be said, not measured as zero; a remote server's figures,
+ * read on its host over a span of its own clock, are scaled to the window.
  */
 #include <criterion/criterion.h>
+#include <math.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -157,5 +160,56 @@ Test(measure_window, a_cgroup_that_is_not_one_is_said_and_its_figures_left_out)
               "%s", r->notes);
     cr_assert_eq(r->servers[0].cgroup.version, 0, "no cgroup figure is made up");
     cr_assert_eq(r->servers[0].cgroup.have, 0);
+    measure_window_free(&w);
+}
+
+/* A host's two samples of a server, read there 10 s apart by its clock: 5 s of CPU, 400
+ * throttled periods, 2 s throttled, 1 s waiting for a CPU, whatever this machine's window. */
+static int host_samples(const void *context, struct server_sample *samples, char *err,
+                        size_t errlen)
+{
+    (void)err;
+    (void)errlen;
+    int *taken = (int *)context;
+    int end = (*taken)++ > 0;
+    samples[0] = (struct server_sample){.host_time_s = 1000.0 + 10.0 * end};
+    samples[0].usage = (struct proc_usage){.user_s = 4.0 * end, .system_s = 1.0 * end,
+                                           .processes = 1};
+    samples[0].sched = (struct schedstat){.run_s = 5.0 * end, .wait_s = 1.0 * end, .threads = 1};
+    samples[0].cgroup = (struct cgroup_usage){.version = 2,
+                                              .have = CGROUP_HAVE_ALL,
+                                              .usage_us = 5000000 * end,
+                                              .nr_periods = 1000 * end,
+                                              .nr_throttled = 400 * end,
+                                              .throttled_us = 2000000 * end};
+    return 0;
+}
+
+Test(measure_window, a_remote_servers_figures_are_scaled_from_its_hosts_span_to_the_window)
+{
+    char err[256];
+    int taken = 0;
+    pid_t group = 4242;
+    struct measure_targets targets = {.server_groups = &group,
+                                      .servers = 1,
+                                      .sample = host_samples,
+                                      .sample_context = &taken,
+                                      .servers_elsewhere = 1};
+    struct measure_window w;
+    cr_assert_eq(measure_window_start(&w, &targets, err, sizeof(err)), 0, "%s", err);
+    usleep(200000);
+    const struct measure_result *r = measure_window_stop(&w, err, sizeof(err));
+    cr_assert_not_null(r, "%s", err);
+    const struct measure_server *s = &r->servers[0];
+    double share = r->wall_s / 10.0; /* the window's part of the host's 10 s */
+    cr_assert_float_eq(s->cpu_s, 5.0 * share, 1e-6);
+    cr_assert_float_eq(s->usage.user_s, 4.0 * share, 1e-6);
+    cr_assert_float_eq(s->sched.wait_s, 1.0 * share, 1e-6);
+    cr_assert_eq(s->cgroup.nr_throttled, llround(400 * share));
+    cr_assert_eq(s->cgroup.throttled_us, llround(2000000 * share));
+    char said[128];
+    snprintf(said, sizeof(said), "server 1: read on its host 10.00 s apart, the window being %.2f s",
+             r->wall_s);
+    cr_assert(strstr(r->notes, said) != NULL, "%s", r->notes);
     measure_window_free(&w);
 }

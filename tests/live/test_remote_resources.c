@@ -4,7 +4,8 @@
  * then `twice run` of a tiny scenario over its inventory. Each remote
  * server's window has CPU and peak RSS read on its host, its host cgroup's
  * throttling (the bed's cap, read here), and the requests twice-app says it
- * served (no more than wrk sent); the bed's own processes (sshd, the servers)
+ * served (within 10% of what wrk sent, however late the asks reach a capped
+ * host); the bed's own processes (sshd, the servers)
  * count as the run's, not as foreign work; and the Markdown and HTML reports
  * show requests per CPU-second for the remote steps as for local ones.
  *
@@ -158,13 +159,14 @@ static void assert_remote_run(json_t *run, size_t servers)
         cpu += number(s, "cpu_s");
     }
     cr_assert(strstr(notes, "throttling is that of its host's cgroup") != NULL, "%s", notes);
-    /* What the servers say they served in the window against wrk's rate over the whole run:
-     * never more than wrk sent. On capped hosts they say less: the ask and the answer run
-     * inside the host's throttled cgroup, so each count is read up to a quota period away
-     * from the window's clock (on uncapped bed hosts the two agree within 2%). */
+    /* What the servers say they served in the window against wrk's rate over the whole run
+     * (its first moments slower). An ask into a capped host arrives up to a second late, and
+     * not equally late at both ends: the count holds only because each answer carries the
+     * host's time (before they did, two servers said 0.78 of wrk's requests). */
     double window_s = number(resources, "window_s");
     double wrk_requests = number(run, "throughput") * window_s;
-    cr_assert_gt(requests, 0);
+    cr_assert_gt(requests, 0.90 * wrk_requests, "servers served %.0f, wrk %.0f in %.2f s",
+                 requests, wrk_requests, window_s);
     cr_assert_lt(requests, 1.10 * wrk_requests, "servers served %.0f, wrk %.0f in %.2f s", requests,
                  wrk_requests, window_s);
     fprintf(stderr, "%zu server(s): served %.0f in the window, wrk %.0f at its mean rate\n",

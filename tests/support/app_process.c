@@ -137,10 +137,11 @@ long long app_served(app_process *p, int timeout_ms)
 {
     char line[128] = "";
     size_t len = 0;
+    struct timespec asked, now;
+    clock_gettime(CLOCK_MONOTONIC, &asked);
     if (p->pid <= 0 || p->stdout_fd < 0 || kill(p->pid, SIGUSR1) != 0)
         return -1;
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
+    now = asked;
     long long deadline = now.tv_sec * 1000LL + now.tv_nsec / 1000000 + timeout_ms;
     /* Byte by byte up to the newline: nothing after the answer is taken from the pipe. */
     while (len + 1 < sizeof(line)) {
@@ -154,9 +155,12 @@ long long app_served(app_process *p, int timeout_ms)
         line[++len] = '\0';
     }
     long long count;
-    char tail[16];
-    if (sscanf(line, "twice-app: served %lld %15s", &count, tail) != 2 ||
-        strcmp(tail, "requests") != 0)
+    double at_s;
+    struct timespec answered;
+    clock_gettime(CLOCK_MONOTONIC, &answered);
+    if (sscanf(line, "twice-app: served %lld requests at %lf", &count, &at_s) != 2 ||
+        at_s < (double)asked.tv_sec + (double)asked.tv_nsec / 1e9 - 1e-6 || /* T in µs */
+        at_s > (double)answered.tv_sec + (double)answered.tv_nsec / 1e9)
         return -1;
     return count;
 }

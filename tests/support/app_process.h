@@ -33,7 +33,8 @@ int app_start_on_port(app_process *p, const char *const *argv, int port, int tim
 /** A TCP port on 127.0.0.1 that was free a moment ago, or -1. */
 int free_port(void);
 /** Asks twice-app (started by app_start) how many requests it served: SIGUSR1, then up to
- * timeout_ms for its line "twice-app: served N requests". N, or -1 when no such line came. */
+ * timeout_ms for its line "twice-app: served N requests at T", T on this machine's monotonic
+ * clock, taken between the ask and the answer. N, or -1 when no such line came. */
 long long app_served(app_process *p, int timeout_ms);
 /** Sends sig, then waits up to timeout_ms for the exit. Returns the wait status, or -1 when
  * it did not exit (it is then killed). */

@@ -22,6 +22,9 @@ static const pid_t groups[] = {4242, 5150};
 static struct server_sample samples[2];
 static char err[256];
 
+/* The sampler's first three lines, at 100 ticks a second. */
+#define HEADER "twice-usage 2\nticks 100\nuptime 35017.42\n"
+
 static int parse(const char *text)
 {
     err[0] = '\0';
@@ -31,8 +34,9 @@ static int parse(const char *text)
 /* A sample of two servers: 4242 with a worker (one thread read of two) and a v2 cgroup, 5150
  * a zombie alone in a v1 cgroup that lacks cpuacct. */
 static const char good[] =
-    "twice-usage 1\n"
+    "twice-usage 2\n"
     "ticks 100\n"
+    "uptime 35017.42\n"
     "proc 4242 (twice-app) S 1 4242 4242 0 -1 4194560 1 0 0 0 150 50 20 10 20 0 1 0\n"
     "hwm 5120\n"
     "sched 1000000000 250000000 12\n"
@@ -76,6 +80,8 @@ Test(remote_usage, a_sample_reads_to_each_servers_figures)
     cr_assert_eq(a->cgroup.throttled_us, 900000);
     cr_assert_eq(a->cgroup.peak_bytes, 9000000);
     cr_assert_str_eq(a->note, "");
+    cr_assert_float_eq(a->host_time_s, 35017.42, 1e-9, "the host's clock, for every server");
+    cr_assert_float_eq(b->host_time_s, 35017.42, 1e-9);
     /* The zombie has no VmHWM and no thread to read: its peak is said missing, its run-queue
      * delay is over and not. */
     cr_assert_float_eq(b->usage.user_s, 0.07, 1e-9);
@@ -89,8 +95,9 @@ Test(remote_usage, a_sample_reads_to_each_servers_figures)
 Test(remote_usage, what_the_host_could_not_read_is_said_not_made_up)
 {
     const char text[] =
-        "twice-usage 1\n"
+        "twice-usage 2\n"
         "ticks 250\n"
+        "uptime 35017.42\n"
         "proc 4242 (twice-app) S 1 4242 4242 0 -1 4194560 1 0 0 0 250 0 0 0 20 0 1 0\n"
         "cgroup 4242 0\n"
         "end";
@@ -126,65 +133,72 @@ Test(remote_usage, text_that_is_not_the_samplers_is_refused_with_its_line)
 {
     assert_refused("", "line 1: the output stops before \"end\"");
     assert_refused(with_line("twice-usage", "Welcome to host 7!\n"),
-                   "line 1: not \"twice-usage 1\": not the sampler's output");
+                   "line 1: not \"twice-usage 2\": not the sampler's output");
     assert_refused(with_line("ticks", "ticks 0\n"),
                    "line 2: clock ticks \"0\" not a number from 1 to 1000000");
     assert_refused(with_line("ticks", "ticks -100\n"),
                    "line 2: clock ticks \"-100\" not a number from 1 to 1000000");
     assert_refused(with_line("ticks", "hz 100\n"), "line 2: no clock ticks line");
-    assert_refused(with_line("end", NULL), "line 23: the output stops before \"end\"");
-    assert_refused(with_line("end", "end\nproc 1\n"), "line 24: text after \"end\"");
+    assert_refused(with_line("uptime", "proc 1\n"), "line 3: no uptime line");
+    const char *const not_uptimes[] = {"uptime 35017\n", "uptime 35017.\n", "uptime .42\n",
+                                       "uptime -1.5\n", "uptime 1.0000000001\n",
+                                       "uptime 4294967296.0\n", "uptime 1.5 x\n"};
+    for (size_t i = 0; i < sizeof(not_uptimes) / sizeof(not_uptimes[0]); i++)
+        assert_refused(with_line("uptime", not_uptimes[i]),
+                       "line 3: uptime not seconds with a fraction, as /proc/uptime has them");
+    assert_refused(with_line("end", NULL), "line 24: the output stops before \"end\"");
+    assert_refused(with_line("end", "end\nproc 1\n"), "line 25: text after \"end\"");
     assert_refused(with_line("proc 4242", "proc 4242 (x) S 1 7 7 0 -1 0 1 0 0 0 1 1 0 0\n"),
-                   "line 3: a process of group 7, which was not asked for");
+                   "line 4: a process of group 7, which was not asked for");
     assert_refused(with_line("proc 4242", "proc 4242 (x) S 1 4242 4242 0 -1 0 1 0 0 0 -1 1 0 0\n"),
-                   "line 3: not a /proc/PID/stat line");
+                   "line 4: not a /proc/PID/stat line");
     assert_refused(with_line("proc 4242", "hwm 12\n"),
-                   "line 3: a peak RSS with no process before it");
+                   "line 4: a peak RSS with no process before it");
     assert_refused(with_line("proc 4242", "sched 1 2 3\n"),
-                   "line 3: a schedstat with no process before it");
+                   "line 4: a schedstat with no process before it");
     assert_refused(with_line("hwm 5120", "hwm 5120 kB\n"),
-                   "line 4: peak RSS \"5120 kB\" is not a number of kB in range");
+                   "line 5: peak RSS \"5120 kB\" is not a number of kB in range");
     assert_refused(with_line("hwm 5120", "hwm 18014398509481984\n"),
-                   "line 4: peak RSS \"18014398509481984\" is not a number of kB in range");
+                   "line 5: peak RSS \"18014398509481984\" is not a number of kB in range");
     assert_refused(with_line("hwm 2048", "hwm 2048\nhwm 2048\n"),
-                   "line 8: a second peak RSS for one process");
+                   "line 9: a second peak RSS for one process");
     assert_refused(with_line("sched 1000000000", "sched 1 -2 3\n"),
-                   "line 5: \"1 -2 3\" is not a schedstat line");
+                   "line 6: \"1 -2 3\" is not a schedstat line");
     assert_refused(with_line("cgroup 5150", "cgroup 4242 1\n"),
-                   "line 19: a second cgroup for group 4242");
+                   "line 20: a second cgroup for group 4242");
     assert_refused(with_line("cgroup 5150", "cgroup 99 1\n"),
-                   "line 19: a cgroup for group \"99\", which was not asked for");
+                   "line 20: a cgroup for group \"99\", which was not asked for");
     assert_refused(with_line("cgroup 5150", "cgroup 5150 3\n"),
-                   "line 19: cgroup version \"3\" is not 0, 1 or 2");
+                   "line 20: cgroup version \"3\" is not 0, 1 or 2");
     assert_refused(with_line("cgroup 5150", "cgroup 5150\n"),
-                   "line 19: a cgroup line without its version");
+                   "line 20: a cgroup line without its version");
     assert_refused(with_line("file memory.peak", "file memory.max_usage_in_bytes 1\n"),
-                   "line 18: \"memory.max_usage_in_bytes\" is not a cgroup v2 file read here");
+                   "line 19: \"memory.max_usage_in_bytes\" is not a cgroup v2 file read here");
     assert_refused(with_line("file memory.peak", "file ../../etc/passwd root\n"),
-                   "line 18: \"../../etc/passwd\" is not a cgroup v2 file read here");
+                   "line 19: \"../../etc/passwd\" is not a cgroup v2 file read here");
     assert_refused(with_line("cgroup 4242", "file cpu.stat usage_usec 1\n"),
-                   "line 11: a cgroup file line outside a cgroup");
+                   "line 12: a cgroup file line outside a cgroup");
     assert_refused(with_line("cgroup 4242", "proc 1 (x) S 1 4242 4242 0 -1 0 1 0 0 0 1 1 0 0\n"
                                             "cgroup 4242 2\nproc 1 (x) S 1 4242 4242 0 -1 0 "
                                             "1 0 0 0 1 1 0 0\n"),
-                   "line 13: a process after the cgroups");
+                   "line 14: a process after the cgroups");
     assert_refused(with_line("sched 500000000 50000000", "stat 1 2 3\n"),
-                   "line 8: \"stat 1 2 3\" is not a line of the sample");
-    char nul[] = "twice-usage 1\nticks 100\nhwm\0 1\nend\n";
+                   "line 9: \"stat 1 2 3\" is not a line of the sample");
+    char nul[] = HEADER "hwm\0 1\nend\n";
     cr_assert_eq(remote_usage_parse(nul, sizeof(nul) - 1, groups, 2, samples, err, sizeof(err)),
                  -1);
-    cr_assert_str_eq(err, "line 3: a NUL byte");
+    cr_assert_str_eq(err, "line 4: a NUL byte");
     char *long_line = malloc(8000);
-    snprintf(long_line, 8000, "twice-usage 1\nticks 100\nproc %07000d\nend\n", 1);
-    assert_refused(long_line, "line 3: longer than 4095 bytes");
+    snprintf(long_line, 8000, HEADER "proc %07000d\nend\n", 1);
+    assert_refused(long_line, "line 4: longer than 4095 bytes");
     free(long_line);
 }
 
 Test(remote_usage, a_cgroup_file_longer_than_the_kernels_is_refused)
 {
-    size_t size = 2 * CGROUP_TEXT_MAX + 256;
+    size_t size = 3 * CGROUP_TEXT_MAX; /* its lines keep half their bytes */
     char *text = malloc(size);
-    size_t used = (size_t)snprintf(text, size, "twice-usage 1\nticks 100\ncgroup 4242 2\n");
+    size_t used = (size_t)snprintf(text, size, HEADER "cgroup 4242 2\n");
     while (used < size - 64)
         used += (size_t)snprintf(text + used, size - used, "file cpu.stat nr_periods 1\n");
     snprintf(text + used, size - used, "end\n");
@@ -279,8 +293,9 @@ Test(remote_usage, the_script_says_the_cgroup_a_group_runs_in)
 
 Test(remote_usage, a_server_without_a_cgroup_of_its_own_says_where_it_runs)
 {
-    const char text[] = "twice-usage 1\n"
+    const char text[] = "twice-usage 2\n"
                         "ticks 100\n"
+                        "uptime 35017.42\n"
                         "incgroup 4242 12:pids:/x\n"
                         "incgroup 4242 4:cpu,cpuacct:/twice-1/twice-tb-abc/s0\n"
                         "incgroup 4242 0::/user.slice\n"
@@ -291,16 +306,16 @@ Test(remote_usage, a_server_without_a_cgroup_of_its_own_says_where_it_runs)
                      "the cpu controller's hierarchy, over the unified one");
     cr_assert_str_eq(samples[1].host_cgroup, "2 /system.slice/x");
     cr_assert_eq(samples[0].cgroup.version, 0, "nothing of it was read there");
-    assert_refused("twice-usage 1\nticks 100\nincgroup 4242 cpu:/x\nend\n",
-                   "line 3: \"cpu:/x\" is not a line of /proc/PID/cgroup");
-    assert_refused("twice-usage 1\nticks 100\nincgroup 4242 1:cpu:x\nend\n",
-                   "line 3: \"1:cpu:x\" is not a line of /proc/PID/cgroup");
-    assert_refused("twice-usage 1\nticks 100\nincgroup 77 0::/\nend\n",
-                   "line 3: an incgroup for group \"77\", which was not asked for");
-    assert_refused("twice-usage 1\nticks 100\nincgroup 4242 0::/a\tb\nend\n",
-                   "line 3: a control character in a cgroup path");
-    assert_refused("twice-usage 1\nticks 100\nincgroup 4242 0::/a\nhwm 1\nend\n",
-                   "line 4: a peak RSS with no process before it");
+    assert_refused(HEADER "incgroup 4242 cpu:/x\nend\n",
+                   "line 4: \"cpu:/x\" is not a line of /proc/PID/cgroup");
+    assert_refused(HEADER "incgroup 4242 1:cpu:x\nend\n",
+                   "line 4: \"1:cpu:x\" is not a line of /proc/PID/cgroup");
+    assert_refused(HEADER "incgroup 77 0::/\nend\n",
+                   "line 4: an incgroup for group \"77\", which was not asked for");
+    assert_refused(HEADER "incgroup 4242 0::/a\tb\nend\n",
+                   "line 4: a control character in a cgroup path");
+    assert_refused(HEADER "incgroup 4242 0::/a\nhwm 1\nend\n",
+                   "line 5: a peak RSS with no process before it");
 }
 
 Test(remote_usage, a_bed_hosts_cgroup_is_found_on_this_machine_by_its_path)

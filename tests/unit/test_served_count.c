@@ -18,49 +18,80 @@
 
 TestSuite(served_count, .timeout = 30);
 
-static unsigned lines_of(const char *text, uint64_t *newest)
+static unsigned lines_of(const char *text, served_reading *newest)
 {
     return served_count_lines(text, strlen(text), newest);
 }
 
 Test(served_count, only_whole_answers_count_and_the_newest_wins)
 {
-    uint64_t newest = 99;
+    served_reading newest = {99, 1.5};
     cr_assert_eq(lines_of("", &newest), 0);
-    cr_assert_eq(newest, 99, "no answer leaves the count alone");
+    cr_assert_eq(newest.count, 99, "no answer leaves the reading alone");
+    cr_assert_float_eq(newest.at_s, 1.5, 1e-9);
     cr_assert_eq(lines_of("twice-app listening on 127.0.0.1:1 model=process\n"
-                          "twice-app: served 0 requests\n"
-                          "twice-app: served 12 requests\n",
+                          "twice-app: served 0 requests at 10.000001\n"
+                          "twice-app: served 12 requests at 12.25\n",
                           &newest),
                  2);
-    cr_assert_eq(newest, 12);
+    cr_assert_eq(newest.count, 12);
+    cr_assert_float_eq(newest.at_s, 12.25, 1e-9);
     /* The last answer is still being written: it is not one yet. */
-    cr_assert_eq(lines_of("twice-app: served 12 requests\ntwice-app: served 13", &newest), 1);
-    cr_assert_eq(newest, 12);
-    cr_assert_eq(
-        lines_of("twice-app: served 12 requests\ntwice-app: served 13 requests\n", &newest), 2);
-    cr_assert_eq(newest, 13);
+    cr_assert_eq(lines_of("twice-app: served 12 requests at 3.5\ntwice-app: served 13 requests at 4",
+                          &newest),
+                 1);
+    cr_assert_eq(newest.count, 12);
+    cr_assert_eq(lines_of("twice-app: served 12 requests at 3.5\n"
+                          "twice-app: served 13 requests at 4.000000001\n",
+                          &newest),
+                 2);
+    cr_assert_eq(newest.count, 13);
+    cr_assert_float_eq(newest.at_s, 4.000000001, 1e-12);
 }
 
 Test(served_count, lines_that_only_look_like_answers_are_skipped)
 {
-    uint64_t newest = 5;
+    served_reading newest = {5, 1};
     const char *const not_answers[] = {
-        "twice-app: served  requests\n",
-        "twice-app: served -3 requests\n",
-        "twice-app: served 3x requests\n",
-        "twice-app: served 3 request\n",
-        "twice-app: served 3 requests \n",
-        " twice-app: served 3 requests\n",
-        "twice-app: served 9223372036854775808 requests\n", /* past a long long */
-        "twice-app: served 99999999999999999999999 requests\n",
+        "twice-app: served  requests at 1.0\n",
+        "twice-app: served -3 requests at 1.0\n",
+        "twice-app: served 3x requests at 1.0\n",
+        "twice-app: served 3 request at 1.0\n",
+        "twice-app: served 3 requests at 1.0 \n",
+        " twice-app: served 3 requests at 1.0\n",
+        "twice-app: served 3 requests\n", /* no time: an older twice-app */
+        "twice-app: served 3 requests at \n",
+        "twice-app: served 3 requests at 1\n",
+        "twice-app: served 3 requests at 1.\n",
+        "twice-app: served 3 requests at .5\n",
+        "twice-app: served 3 requests at -1.5\n",
+        "twice-app: served 3 requests at 1.0000000001\n", /* past nanoseconds */
+        "twice-app: served 3 requests at 4294967296.0\n", /* past 2^32 seconds */
+        "twice-app: served 9223372036854775808 requests at 1.0\n", /* past a long long */
+        "twice-app: served 99999999999999999999999 requests at 1.0\n",
     };
     for (size_t i = 0; i < sizeof(not_answers) / sizeof(not_answers[0]); i++) {
         cr_assert_eq(lines_of(not_answers[i], &newest), 0, "%s", not_answers[i]);
-        cr_assert_eq(newest, 5);
+        cr_assert_eq(newest.count, 5);
     }
-    cr_assert_eq(lines_of("twice-app: served 9223372036854775807 requests\n", &newest), 1);
-    cr_assert_eq(newest, 9223372036854775807ULL);
+    cr_assert_eq(lines_of("twice-app: served 9223372036854775807 requests at 4294967295.5\n",
+                          &newest),
+                 1);
+    cr_assert_eq(newest.count, 9223372036854775807LL);
+    cr_assert_float_eq(newest.at_s, 4294967295.5, 1e-6);
+}
+
+Test(served_count, a_window_counts_at_the_servers_own_rate)
+{
+    served_reading opened = {1000, 100.0}, closed = {3000, 104.0};
+    /* 2000 requests in the 4 s between its answers: 500 a second, over a 5 s window. */
+    cr_assert_eq(served_count_in_window(&opened, &closed, 5.0), 2500);
+    cr_assert_eq(served_count_in_window(&opened, &closed, 4.0), 2000);
+    served_reading unknown = {-1, 100.0}, fewer = {999, 105.0}, same_time = {3000, 100.0};
+    cr_assert_eq(served_count_in_window(&unknown, &closed, 5.0), -1);
+    cr_assert_eq(served_count_in_window(&opened, &fewer, 5.0), -1, "a count went back");
+    cr_assert_eq(served_count_in_window(&opened, &same_time, 5.0), -1, "no time between them");
+    cr_assert_eq(served_count_in_window(&closed, &opened, 5.0), -1, "out of order");
 }
 
 /* A stand-in server: on each SIGUSR1 it writes an answer with a growing count to out, in
@@ -86,7 +117,7 @@ static pid_t stand_in(int out, int silent)
             sigwait(&usr1, &sig);
             dprintf(out, "twice-app: ser");
             usleep(30000);
-            dprintf(out, "ved %u requests\n", served);
+            dprintf(out, "ved %u requests at %u.5\n", served, served);
         }
     }
     sigprocmask(SIG_UNBLOCK, &usr1, NULL);
@@ -122,29 +153,30 @@ static void deploy_stand_ins(unsigned n, const int *silent)
 Test(served_count, every_server_asked_at_once_and_each_new_answer_taken)
 {
     const int silent[] = {0, 0};
-    long long counts[2];
+    served_reading readings[2];
     char why[200];
     deploy_stand_ins(2, silent);
-    served_count_take(&d, counts, why, sizeof(why));
+    served_count_take(&d, readings, why, sizeof(why));
     cr_assert_str_eq(why, "");
-    cr_assert_eq(counts[0], 7);
-    cr_assert_eq(counts[1], 7);
-    served_count_take(&d, counts, why, sizeof(why));
+    cr_assert_eq(readings[0].count, 7);
+    cr_assert_eq(readings[1].count, 7);
+    served_count_take(&d, readings, why, sizeof(why));
     cr_assert_str_eq(why, "");
-    cr_assert_eq(counts[0], 17, "the new answer, not the one before");
-    cr_assert_eq(counts[1], 17);
+    cr_assert_eq(readings[0].count, 17, "the new answer, not the one before");
+    cr_assert_float_eq(readings[0].at_s, 17.5, 1e-9, "with the time it gave");
+    cr_assert_eq(readings[1].count, 17);
     stop_stand_ins(&d);
 }
 
 Test(served_count, a_silent_server_is_named_and_its_count_unknown)
 {
     const int silent[] = {0, 1};
-    long long counts[2];
+    served_reading readings[2];
     char why[200];
     deploy_stand_ins(2, silent);
-    served_count_take(&d, counts, why, sizeof(why));
-    cr_assert_eq(counts[0], 7, "the other server's answer is still taken");
-    cr_assert_eq(counts[1], -1);
+    served_count_take(&d, readings, why, sizeof(why));
+    cr_assert_eq(readings[0].count, 7, "the other server's answer is still taken");
+    cr_assert_eq(readings[1].count, -1);
     cr_assert_str_eq(why, "server 2 did not say how many requests it served within 1000 ms");
     stop_stand_ins(&d);
 }
@@ -152,19 +184,19 @@ Test(served_count, a_silent_server_is_named_and_its_count_unknown)
 Test(served_count, a_server_without_a_kept_stdout_or_gone_is_not_asked)
 {
     const int silent[] = {0, 0};
-    long long counts[2];
+    served_reading readings[2];
     char why[200];
     deploy_stand_ins(2, silent);
     close(d.stdout_fds[0]);
     d.stdout_fds[0] = -1; /* a command target: no stdout kept */
-    served_count_take(&d, counts, why, sizeof(why));
-    cr_assert_eq(counts[0], -1);
-    cr_assert_eq(counts[1], 7);
+    served_count_take(&d, readings, why, sizeof(why));
+    cr_assert_eq(readings[0].count, -1);
+    cr_assert_eq(readings[1].count, 7);
     cr_assert_str_eq(why, "server 1 does not say how many requests it served (twice-app does)");
     kill(d.pids[1], SIGKILL);
     waitpid(d.pids[1], NULL, 0);
     d.pids[1] = 0; /* stopped, found dead */
-    served_count_take(&d, counts, why, sizeof(why));
-    cr_assert_eq(counts[1], -1);
+    served_count_take(&d, readings, why, sizeof(why));
+    cr_assert_eq(readings[1].count, -1);
     stop_stand_ins(&d);
 }

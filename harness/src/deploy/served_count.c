@@ -6,6 +6,7 @@
  * is read on the next look, and an old answer is never taken for a new one.
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,29 +17,52 @@
 
 /* What twice-app's master writes on SIGUSR1 (framework/app/main.c). */
 #define SERVED_PREFIX "twice-app: served "
-#define SERVED_SUFFIX " requests"
+#define SERVED_MIDDLE " requests at "
 #define POLL_MS 5
+#define MAX_FRACTION_DIGITS 9
 
-/* N from one line (without its newline) "twice-app: served N requests": 1, or 0 when the line
- * is something else or N is not a whole number that fits a long long. */
-static int parse_line(const char *line, size_t n, uint64_t *count)
+/* The whole number that the digits at *at begin, up to max, in *value; *at moves past them.
+ * 1, or 0 when there is no digit or it is past max. */
+static int whole_number(const char **at, const char *end, uint64_t max, uint64_t *value)
 {
-    size_t prefix = strlen(SERVED_PREFIX), suffix = strlen(SERVED_SUFFIX);
-    if (n <= prefix + suffix || memcmp(line, SERVED_PREFIX, prefix) != 0 ||
-        memcmp(line + n - suffix, SERVED_SUFFIX, suffix) != 0)
-        return 0;
-    uint64_t value = 0;
-    for (const char *c = line + prefix; c < line + n - suffix; c++) {
+    const char *c = *at;
+    *value = 0;
+    for (; c < end && *c >= '0' && *c <= '9'; c++) {
         unsigned digit = (unsigned)(*c - '0');
-        if (digit > 9 || value > ((uint64_t)INT64_MAX - digit) / 10)
+        if (*value > (max - digit) / 10)
             return 0;
-        value = value * 10 + digit;
+        *value = *value * 10 + digit;
     }
-    *count = value;
+    if (c == *at)
+        return 0;
+    *at = c;
     return 1;
 }
 
-unsigned served_count_lines(const char *text, size_t len, uint64_t *newest)
+/* One line (without its newline) "twice-app: served N requests at S.F", N a whole number that
+ * fits a long long and S.F seconds: 1 with the reading, or 0 when the line is something else. */
+static int parse_line(const char *line, size_t n, served_reading *reading)
+{
+    size_t prefix = strlen(SERVED_PREFIX), middle = strlen(SERVED_MIDDLE);
+    const char *at = line + prefix, *end = line + n;
+    uint64_t count, seconds, fraction;
+    if (n <= prefix || memcmp(line, SERVED_PREFIX, prefix) != 0 ||
+        !whole_number(&at, end, INT64_MAX, &count) || (size_t)(end - at) <= middle ||
+        memcmp(at, SERVED_MIDDLE, middle) != 0)
+        return 0;
+    at += middle;
+    if (!whole_number(&at, end, UINT32_MAX, &seconds) || at == end || *at != '.')
+        return 0;
+    const char *fraction_at = ++at;
+    if (!whole_number(&at, end, UINT64_MAX, &fraction) || at != end ||
+        at - fraction_at > MAX_FRACTION_DIGITS)
+        return 0;
+    reading->count = (long long)count;
+    reading->at_s = (double)seconds + (double)fraction / pow(10, (double)(at - fraction_at));
+    return 1;
+}
+
+unsigned served_count_lines(const char *text, size_t len, served_reading *newest)
 {
     unsigned lines = 0;
     const char *line = text, *end;
@@ -50,7 +74,7 @@ unsigned served_count_lines(const char *text, size_t len, uint64_t *newest)
 }
 
 /* The answers server i's stdout holds so far, the newest in *newest. */
-static unsigned answers_of(const deployment *d, unsigned i, uint64_t *newest)
+static unsigned answers_of(const deployment *d, unsigned i, served_reading *newest)
 {
     size_t len;
     char *text = proc_output(d->stdout_fds[i], 0, &len);
@@ -59,14 +83,14 @@ static unsigned answers_of(const deployment *d, unsigned i, uint64_t *newest)
     return lines;
 }
 
-void served_count_take(const deployment *d, long long *counts, char *why, size_t whylen)
+void served_count_take(const deployment *d, served_reading *readings, char *why, size_t whylen)
 {
     unsigned before[DEPLOY_MAX_SERVERS], waiting = 0;
     int asked[DEPLOY_MAX_SERVERS];
     snprintf(why, whylen, "%s", "");
     for (unsigned i = 0; i < d->n; i++) {
-        uint64_t ignored;
-        counts[i] = -1;
+        served_reading ignored;
+        readings[i].count = -1;
         asked[i] = d->stdout_fds[i] >= 0 && d->pids[i] > 0;
         if (asked[i])
             before[i] = answers_of(d, i, &ignored);
@@ -79,9 +103,9 @@ void served_count_take(const deployment *d, long long *counts, char *why, size_t
         waiting += (unsigned)asked[i];
     for (int waited = 0; waiting > 0; waited += POLL_MS) {
         for (unsigned i = 0; i < d->n; i++) {
-            uint64_t newest = 0;
-            if (asked[i] && counts[i] < 0 && answers_of(d, i, &newest) > before[i]) {
-                counts[i] = (long long)newest;
+            served_reading newest;
+            if (asked[i] && readings[i].count < 0 && answers_of(d, i, &newest) > before[i]) {
+                readings[i] = newest;
                 waiting--;
             }
         }
@@ -91,8 +115,17 @@ void served_count_take(const deployment *d, long long *counts, char *why, size_t
         nanosleep(&pause, NULL);
     }
     for (unsigned i = 0; i < d->n && why[0] == '\0'; i++) {
-        if (asked[i] && counts[i] < 0)
+        if (asked[i] && readings[i].count < 0)
             snprintf(why, whylen, "server %u did not say how many requests it served within %d ms",
                      i + 1, SERVED_COUNT_WAIT_MS);
     }
+}
+
+long long served_count_in_window(const served_reading *opened, const served_reading *closed,
+                                 double window_s)
+{
+    double span_s = closed->at_s - opened->at_s;
+    if (opened->count < 0 || closed->count < opened->count || !(span_s > 0))
+        return -1;
+    return llround((double)(closed->count - opened->count) * window_s / span_s);
 }

@@ -4,6 +4,7 @@
  * complete source (a cgroup counts what left the process group too), and
  * the foreign CPU from the machine's total.
  */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,7 +169,38 @@ static void note_process_flags(struct measure_result *r, const char *who,
         note(r, "%s: run-queue delay of exited threads not counted", who);
 }
 
-/* The differences for server i from its two samples. */
+static uint64_t scaled(uint64_t value, double factor)
+{
+    return (uint64_t)llround((double)value * factor);
+}
+
+/* A remote server's figures cover the time between its host's two readings, and each reading
+ * reaches the host as late as a command into it takes (a second, into a capped busy host): they
+ * are scaled from that span to the window's length, so that they are over the window like every
+ * other figure. Peaks are not rates and stay as read. */
+static void scale_to_window(struct measure_result *r, const char *who, struct measure_server *s,
+                            double host_span_s)
+{
+    double factor = r->wall_s / host_span_s;
+    if (fabs(factor - 1) > 0.1)
+        note(r, "%s: read on its host %.2f s apart, the window being %.2f s: its figures are "
+                "scaled to the window",
+             who, host_span_s, r->wall_s);
+    s->usage.user_s *= factor;
+    s->usage.system_s *= factor;
+    s->sched.run_s *= factor;
+    s->sched.wait_s *= factor;
+    s->cpu_s *= factor;
+    struct cgroup_usage *c = &s->cgroup;
+    c->usage_us = scaled(c->usage_us, factor);
+    c->user_us = scaled(c->user_us, factor);
+    c->system_us = scaled(c->system_us, factor);
+    c->nr_periods = scaled(c->nr_periods, factor);
+    c->nr_throttled = scaled(c->nr_throttled, factor);
+    c->throttled_us = scaled(c->throttled_us, factor);
+}
+
+/* The differences for server i from its two samples (r->wall_s set). */
 static void stop_server(struct measure_window *w, size_t i)
 {
     struct measure_result *r = &w->result;
@@ -199,6 +231,8 @@ static void stop_server(struct measure_window *w, size_t i)
                      cgroup_usage_missing(s->cgroup.have, missing, sizeof(missing)));
         }
     }
+    if (start->host_time_s > 0 && end->host_time_s > start->host_time_s)
+        scale_to_window(r, who, s, end->host_time_s - start->host_time_s);
     s->connections = -1;
     if (w->nports > 0 && !w->servers_elsewhere) {
         char connections_err[256];
@@ -249,6 +283,8 @@ const struct measure_result *measure_window_stop(struct measure_window *w, char 
         return NULL;
     int helpers_went_back = 0;
     r->helper_cpu_s = procfs_counter_diff(helper_end_s, w->helper_start_s, &helpers_went_back);
+    r->wall_s =
+        (double)(now.tv_sec - w->started.tv_sec) + (double)(now.tv_nsec - w->started.tv_nsec) / 1e9;
     /* The servers last: on other hosts their samples take a while, and wrk may end in it. */
     if (sample_servers(w, w->server_end, err, errlen) != 0)
         return NULL;
@@ -271,7 +307,5 @@ const struct measure_result *measure_window_stop(struct measure_window *w, char 
     r->foreign_cpu_s = machine_cpu_foreign_s(r->machine.busy_s - r->machine.interrupt_s,
                                              w->servers_elsewhere ? 0 : r->servers_cpu_s,
                                              r->wrk_cpu_s, r->twice_cpu_s + r->helper_cpu_s);
-    r->wall_s =
-        (double)(now.tv_sec - w->started.tv_sec) + (double)(now.tv_nsec - w->started.tv_nsec) / 1e9;
     return r;
 }

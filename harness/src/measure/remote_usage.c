@@ -5,9 +5,11 @@
  * walked once per sample, so a fork per process would cost more than the
  * figures), and leaves the numbers as the kernel wrote them: the reader here
  * parses them with the same code as this machine's (proc_group.h,
- * schedstat.h, cgroup_usage.h), in the host's clock ticks.
+ * schedstat.h, cgroup_usage.h), in the host's clock ticks. The host's
+ * uptime is read as the walk begins: the figures' time on the host's clock.
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,13 +22,15 @@
 /* Its arguments: GROUP CGROUP pairs, "-" for no cgroup. The stat line's third field after the
  * command name (which may hold ") " itself, hence the longest match) is the process group. */
 static const char script[] =
-    "printf 'twice-usage 1\\nticks %s\\n' \"$(getconf CLK_TCK)\"\n"
+    "ticks=$(getconf CLK_TCK)\n"
     "groups=' '\n"
     "i=1\n"
     "while [ $i -lt $# ]; do\n"
     "    eval \"groups=\\\"\\$groups\\${$i} \\\"\"\n"
     "    i=$((i + 2))\n"
     "done\n"
+    "read -r up _ </proc/uptime\n"
+    "printf 'twice-usage 2\\nticks %s\\nuptime %s\\n' \"$ticks\" \"$up\"\n"
     "for d in /proc/[0-9]*; do\n"
     "    { read -r line <\"$d/stat\"; } 2>/dev/null || continue\n"
     "    rest=${line##*) }\n"
@@ -106,6 +110,7 @@ struct reader {
     struct server_sample *samples;
     unsigned line_no;
     double tick_s; /* 0 until the ticks line */
+    double uptime_s; /* the host's, as its figures were read */
     uint64_t *user_ticks, *system_ticks;
     long member;       /* the server of the last proc line, -1: none (or a section began) */
     char state;        /* its state */
@@ -345,7 +350,22 @@ static int read_ticks(struct reader *r, char *rest)
     return 0;
 }
 
-/* One line (NUL-terminated, without its newline), after the two header lines. */
+/* "SECONDS.FRACTION" as /proc/uptime has it. */
+static int read_uptime(struct reader *r, char *rest)
+{
+    char *dot = strchr(rest, '.');
+    uint64_t whole, fraction;
+    size_t digits = dot != NULL ? strlen(dot + 1) : 0;
+    if (dot != NULL)
+        *dot = '\0';
+    if (dot == NULL || digits == 0 || digits > 9 || whole_number(rest, &whole) != 0 ||
+        whole > UINT32_MAX || whole_number(dot + 1, &fraction) != 0)
+        return fail(r, "uptime not seconds with a fraction, as /proc/uptime has them");
+    r->uptime_s = (double)whole + (double)fraction / pow(10, (double)digits);
+    return 0;
+}
+
+/* One line (NUL-terminated, without its newline), after the three header lines. */
 static int read_line(struct reader *r, char *line)
 {
     static const struct {
@@ -369,6 +389,7 @@ static void finish(struct reader *r)
     end_section(r);
     for (size_t i = 0; i < r->n; i++) {
         struct server_sample *s = &r->samples[i];
+        s->host_time_s = r->uptime_s;
         s->usage.user_s = (double)r->user_ticks[i] * r->tick_s;
         s->usage.system_s = (double)r->system_ticks[i] * r->tick_s;
         if (s->usage.processes == 0) {
@@ -398,12 +419,15 @@ static int read_lines(struct reader *r, const char *text, size_t len)
             return fail(r, "a NUL byte");
         int rc;
         if (r->line_no == 1)
-            rc = strcmp(line, "twice-usage 1") == 0
+            rc = strcmp(line, "twice-usage 2") == 0
                      ? 0
-                     : fail(r, "not \"twice-usage 1\": not the sampler's output");
+                     : fail(r, "not \"twice-usage 2\": not the sampler's output");
         else if (r->line_no == 2)
             rc = strncmp(line, "ticks ", 6) == 0 ? read_ticks(r, line + 6)
                                                  : fail(r, "no clock ticks line");
+        else if (r->line_no == 3)
+            rc = strncmp(line, "uptime ", 7) == 0 ? read_uptime(r, line + 7)
+                                                  : fail(r, "no uptime line");
         else if (strcmp(line, "end") == 0)
             rc = 0, ended = 1;
         else

@@ -6,8 +6,9 @@
  * and each of its threads' schedstat, then the files of each server's own
  * cgroup, line by line:
  *
- *   twice-usage 1
+ *   twice-usage 2
  *   ticks 100
+ *   uptime 35017.42                           the host's, as the walk begins
  *   proc 4242 (twice-app) S 4240 4242 ...     a member: its stat line whole
  *   hwm 5120                                  its VmHWM (kB), when it has one
  *   sched 1234 567 89                         one per thread read

@@ -26,6 +26,8 @@ struct server_sample {
     char host_cgroup[256];      /* a remote server without a cgroup of its own: the cgroup it
                                    runs in on its host, as "VERSION PATH" (1 /a/b) ("" unknown) */
     char note[256];             /* what could not be read of it, in words; "" when all was */
+    double host_time_s;         /* a remote server's: its host's clock as it was read (seconds,
+                                   /proc/uptime); 0 for one read here, by the window's clock */
 };
 
 /**

@@ -5,8 +5,9 @@
  * (core-seconds, bytes), a figure that was not measured as null, and what
  * could not be measured in the notes. Each server that can say how many
  * requests it served (twice-app, served_count.h) is asked as the window
- * opens and as it closes: the difference is its requests in the window. One
- * step: medians over its runs.
+ * opens and as it closes: the difference, at the rate the server's own
+ * clock gives it, is its requests in the window. One step: medians over its
+ * runs.
  */
 #include <math.h>
 #include <stdio.h>
@@ -60,12 +61,12 @@ static void sleep_until(load_process *lp, double at_s)
 }
 
 /* A count that may not have been taken (-1): the number, or null. */
-static json_t *count_or_null(long count)
+static json_t *count_or_null(long long count)
 {
     return count >= 0 ? json_integer(count) : json_null();
 }
 
-static json_t *server_json(const struct measure_server *s, long requests)
+static json_t *server_json(const struct measure_server *s, long long requests)
 {
     int split = (s->cgroup.have & CGROUP_HAVE_USER_SYSTEM) != 0;
     int throttling = (s->cgroup.have & CGROUP_HAVE_THROTTLING) != 0;
@@ -81,18 +82,11 @@ static json_t *server_json(const struct measure_server *s, long requests)
         count_or_null(s->connections), "requests", count_or_null(requests));
 }
 
-/* Each server's count as the window opened and as it closed (-1: unknown). */
+/* Each server's count as the window opened and as it closed. */
 typedef struct served_window {
-    long long opened[DEPLOY_MAX_SERVERS], closed[DEPLOY_MAX_SERVERS];
+    served_reading opened[DEPLOY_MAX_SERVERS], closed[DEPLOY_MAX_SERVERS];
     char why[200]; /* why a count is missing, "" when none is */
 } served_window;
-
-/* Server i's requests in the window, or -1 when either count is unknown. */
-static long requests_in(const served_window *served, size_t i)
-{
-    long long opened = served->opened[i], closed = served->closed[i];
-    return opened >= 0 && closed >= opened ? (long)(closed - opened) : -1;
-}
 
 /* The window's notes, and why a server's requests are missing, if one's are. */
 static json_t *notes_json(const struct measure_result *r, const served_window *served)
@@ -109,7 +103,10 @@ static json_t *resources_json(const struct measure_result *r, const served_windo
 {
     json_t *servers = json_array();
     for (size_t i = 0; i < r->servers_count; i++)
-        json_array_append_new(servers, server_json(&r->servers[i], requests_in(served, i)));
+        json_array_append_new(servers, server_json(&r->servers[i],
+                                                   served_count_in_window(&served->opened[i],
+                                                                          &served->closed[i],
+                                                                          r->wall_s)));
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     return json_pack("{s:f, s:o, s:{s:f, s:f, s:o, s:I}, s:{s:I, s:f, s:f, s:f}, s:o}", "window_s",
                      r->wall_s, "servers", servers, "wrk", "cpu_s", r->wrk_cpu_s, "runqueue_wait_s",

@@ -172,6 +172,7 @@ typedef struct step_state {
     unsigned connections, threads;
     unsigned servers_here, threads_here; /* of the servers and wrk threads, those on this machine */
     size_t clients; /* load clients: above one, each is flagged by name when saturated */
+    int hosts_emulated; /* its hosts are a test bed's on this machine (placement's own cgroups) */
     int caps_applied;
     double front_cores;   /* what its balancer takes on this machine (0: none, or elsewhere) */
     json_t *losses;       /* flags for workers lost in any round (owned) */
@@ -266,6 +267,7 @@ static int measure_once(const scenario *sc, const run_options *opt, const placem
     int spreads = sc->front->load_spreads;
     st->front_cores = front_local_cores(sc->front, opt->inventory);
     st->servers_here = d.remote ? 0 : n;
+    st->hosts_emulated = pl->nown_cgroups > 0;
     double reserved = (d.caps_applied ? sc->cpu_cap * st->servers_here : 0) + st->front_cores +
                       service_run_cap(at->services);
     load_spec load = {.route = sc->route,
@@ -373,6 +375,7 @@ static void summarize_step(const scenario *sc, const scenario_target *t, double 
                                .front_name = sc->front->name,
                                .service_cap = service_cap,
                                .clients = st->clients,
+                               .hosts_emulated = st->hosts_emulated,
                                .windows = st->figures.runs,
                                .nwindows = st->figures.nruns};
     json_t *flags = step_flags(&checks), *flag;

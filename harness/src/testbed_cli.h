@@ -1,6 +1,7 @@
 /*
- * testbed_cli.h - `twice testbed up N [--clients K] [--cpu-cap CORES]
- * [--delay-ms MS] [--rate MBIT] --inventory FILE` and `twice testbed down`
+ * testbed_cli.h - `twice testbed up N [--clients K] [--balancer]
+ * [--cpu-cap CORES] [--client-cpu-cap CORES] [--delay-ms MS] [--rate MBIT]
+ * --inventory FILE` and `twice testbed down`
  * (testbed_cli.c): emulated hosts on this machine (testbed/testbed.h).
  */
 #ifndef TWICE_TESTBED_CLI_H

@@ -252,3 +252,48 @@ Test(step_flags, a_shared_service_s_cap_counts_with_the_servers_caps)
                      "cores");
     json_decref(flags);
 }
+
+/* Three runs of a test bed's hosts whose machine was busy busy_s of its 2 cores' 4
+ * core-seconds in each 2 s window. */
+static json_t *bed_flags(int emulated, const double busy_s[3])
+{
+    breakdown_server servers[3][2];
+    breakdown_run windows[3];
+    for (int k = 0; k < 3; k++) {
+        windows[k] = window(servers[k], 0, 0);
+        windows[k].machine_busy_s = busy_s[k];
+    }
+    const double light[3] = {0.2, 0.2, 0.2};
+    step_flags_input in = {.throughputs = steady,
+                           .wrk_busy = light,
+                           .n = 3,
+                           .servers = 2,
+                           .threads = 1,
+                           .cores = 2,
+                           .hosts_emulated = emulated,
+                           .windows = windows,
+                           .nwindows = 3};
+    return step_flags(&in);
+}
+
+Test(step_flags, a_test_bed_whose_machine_had_next_to_no_idle_core_is_saturated)
+{
+    /* Idle 0.4, 0.6 and 0.2 cores: a median of 0.4, below a quarter of the 2 cores. */
+    const double busy[3] = {3.2, 2.8, 3.6};
+    json_t *flags = bed_flags(1, busy);
+    cr_assert_eq(json_array_size(flags), 1, "%s", flags_text(flags));
+    cr_assert_str_eq(json_string_value(json_array_get(flags, 0)),
+                     "test bed saturated: its hosts, emulated on this machine, left a median of "
+                     "0.40 of its 2 cores idle over 3 runs (threshold 0.50): hosts that share a "
+                     "machine's last cores wait on each other, so the step measures the machine");
+    json_decref(flags);
+    /* The same machine with hosts that are real machines: their cores are their own. */
+    flags = bed_flags(0, busy);
+    cr_assert_eq(json_array_size(flags), 0, "%s", flags_text(flags));
+    json_decref(flags);
+    /* One busy run of three does not decide it: idle 0.1, 0.8, 0.9. */
+    const double one_busy[3] = {3.8, 2.4, 2.2};
+    flags = bed_flags(1, one_busy);
+    cr_assert_eq(json_array_size(flags), 0, "%s", flags_text(flags));
+    json_decref(flags);
+}

@@ -4,8 +4,10 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "scenario.h"
 #include "step_flags.h"
 
 #define DISTURBED "disturbed: "
@@ -94,12 +96,42 @@ static void disturbed(const step_flags_input *in, json_t *flags)
     }
 }
 
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* A test bed's hosts with next to no core left idle between them. */
+static void bed_saturated(const step_flags_input *in, json_t *flags)
+{
+    double idle[SCENARIO_MAX_REPETITIONS];
+    size_t n = 0;
+    for (size_t k = 0; k < in->nwindows && n < SCENARIO_MAX_REPETITIONS; k++) {
+        const breakdown_run *r = &in->windows[k];
+        idle[n++] = fmax(0, r->cores - r->machine_busy_s / r->window_s);
+    }
+    if (!in->hosts_emulated || n == 0)
+        return;
+    qsort(idle, n, sizeof(idle[0]), by_value);
+    double median = n % 2 ? idle[n / 2] : (idle[n / 2 - 1] + idle[n / 2]) / 2;
+    unsigned cores = in->windows[0].cores;
+    if (median < STEP_BED_IDLE_SHARE * cores)
+        json_array_append_new(
+            flags, json_sprintf("test bed saturated: its hosts, emulated on this machine, left a "
+                                "median of %.2f of its %u cores idle over %zu runs (threshold "
+                                "%.2f): hosts that share a machine's last cores wait on each "
+                                "other, so the step measures the machine",
+                                median, cores, n, STEP_BED_IDLE_SHARE * cores));
+}
+
 json_t *step_flags(const step_flags_input *in)
 {
     json_t *flags = json_array();
     generator(in, flags);
     noisy(in, flags);
     disturbed(in, flags);
+    bed_saturated(in, flags);
     return flags;
 }
 

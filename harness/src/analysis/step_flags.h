@@ -21,6 +21,13 @@
  *   a tenth of a core); but others' work on cores the run left idle took
  *   nothing from it, and waits with nothing foreign running are the servers
  *   and wrk crowding each other, which is part of what is measured.
+ * - "test bed saturated": the hosts are a test bed's, emulated on this
+ *   machine, and over the step's runs the machine kept idle a median of
+ *   less than STEP_BED_IDLE_SHARE of its cores. Such hosts share the
+ *   machine's cores and its one network stack: once those are nearly all
+ *   busy, each host's requests wait on the others' work, which separate
+ *   machines would not do, so the step measures the machine. The median, so
+ *   that one busy moment does not decide it.
  */
 #ifndef TWICE_STEP_FLAGS_H
 #define TWICE_STEP_FLAGS_H
@@ -34,6 +41,7 @@
 #define STEP_DISTURBED_FOREIGN_CORES 0.25
 #define STEP_DISTURBED_IDLE_CORES 0.25
 #define STEP_DISTURBED_WAIT_SHARE 0.25
+#define STEP_BED_IDLE_SHARE 0.25
 
 typedef struct step_flags_input {
     const double *throughputs; /* each run's, n of them */
@@ -51,6 +59,7 @@ typedef struct step_flags_input {
     double service_cap;     /* a shared service's CPU cap on this machine (0: none) */
     size_t clients;         /* load clients: above one, saturation is flagged per client by the load
                                stage (load_saturation_flags), not here */
+    int hosts_emulated;     /* the hosts are a test bed's on this machine, sharing its cores */
     const breakdown_run *windows; /* the runs' measured windows, nwindows of them */
     size_t nwindows;
 } step_flags_input;

@@ -96,6 +96,18 @@ static int supervisor_status(int timeout_ms)
     return status;
 }
 
+/* Closes the supervisor's stdin: it must end as its server did, killed by sig, and take the
+ * server (pids[0]) and its child (pids[1]) with it. */
+static void close_stdin_and_expect(const pid_t pids[2], int sig, int timeout_ms)
+{
+    close(stdin_pipe[1]);
+    stdin_pipe[1] = -1;
+    int status = supervisor_status(timeout_ms);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 128 + sig, "status %d", status);
+    cr_assert_eq(wait_gone(pids[0], 2000), 0, "the server is still there");
+    cr_assert_eq(wait_gone(pids[1], 2000), 0, "the server's child is still there");
+}
+
 Test(supervisor, closing_stdin_stops_the_server_and_its_children)
 {
     char path[64];
@@ -105,12 +117,7 @@ Test(supervisor, closing_stdin_stops_the_server_and_its_children)
     server_pids(path, pids);
     unlink(path);
     cr_assert(process_alive(pids[0]) && process_alive(pids[1]));
-    close(stdin_pipe[1]);
-    stdin_pipe[1] = -1;
-    int status = supervisor_status(5000);
-    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 128 + SIGTERM, "status %d", status);
-    cr_assert_eq(wait_gone(pids[0], 2000), 0, "the server is still there");
-    cr_assert_eq(wait_gone(pids[1], 2000), 0, "the server's child is still there");
+    close_stdin_and_expect(pids, SIGTERM, 5000);
 }
 
 Test(supervisor, a_server_that_ignores_sigterm_is_killed_after_the_grace)
@@ -121,12 +128,7 @@ Test(supervisor, a_server_that_ignores_sigterm_is_killed_after_the_grace)
     start_server_with_child(path, "trap '' TERM;");
     server_pids(path, pids);
     unlink(path);
-    close(stdin_pipe[1]);
-    stdin_pipe[1] = -1;
-    int status = supervisor_status(8000);
-    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 128 + SIGKILL, "status %d", status);
-    cr_assert_eq(wait_gone(pids[0], 2000), 0);
-    cr_assert_eq(wait_gone(pids[1], 2000), 0);
+    close_stdin_and_expect(pids, SIGKILL, 8000);
 }
 
 Test(supervisor, a_stdin_closed_before_the_server_made_its_group_still_stops_it)
@@ -173,12 +175,7 @@ Test(supervisor, a_stderr_gone_before_the_server_started_still_stops_it)
     err_fd = -1;
     server_pids(path, pids);
     unlink(path);
-    close(stdin_pipe[1]);
-    stdin_pipe[1] = -1;
-    int status = supervisor_status(5000);
-    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 128 + SIGTERM, "status %d", status);
-    cr_assert_eq(wait_gone(pids[0], 2000), 0, "the server is still there");
-    cr_assert_eq(wait_gone(pids[1], 2000), 0, "the server's child is still there");
+    close_stdin_and_expect(pids, SIGTERM, 5000);
 }
 
 Test(supervisor, a_server_that_exits_gives_its_status_and_stderr_back)

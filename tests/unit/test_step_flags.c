@@ -135,7 +135,8 @@ static breakdown_run window(breakdown_server *servers, double foreign_cpu_s, dou
                            .cores = 2};
 }
 
-static json_t *flags_of(const breakdown_run *windows, size_t n)
+/* The flags of a step of windows[0..n), its hosts a test bed's when emulated is set. */
+static json_t *flags_of_hosts(const breakdown_run *windows, size_t n, int emulated)
 {
     const double busy[1] = {0.2};
     step_flags_input in = {.throughputs = steady,
@@ -144,9 +145,15 @@ static json_t *flags_of(const breakdown_run *windows, size_t n)
                            .servers = 2,
                            .threads = 1,
                            .cores = 2,
+                           .hosts_emulated = emulated,
                            .windows = windows,
                            .nwindows = n};
     return step_flags(&in);
+}
+
+static json_t *flags_of(const breakdown_run *windows, size_t n)
+{
+    return flags_of_hosts(windows, n, 0);
 }
 
 Test(step_flags, foreign_cpu_that_fills_the_machine_is_disturbed_with_its_figures)
@@ -263,17 +270,7 @@ static json_t *bed_flags(int emulated, const double busy_s[3])
         windows[k] = window(servers[k], 0, 0);
         windows[k].machine_busy_s = busy_s[k];
     }
-    const double light[3] = {0.2, 0.2, 0.2};
-    step_flags_input in = {.throughputs = steady,
-                           .wrk_busy = light,
-                           .n = 3,
-                           .servers = 2,
-                           .threads = 1,
-                           .cores = 2,
-                           .hosts_emulated = emulated,
-                           .windows = windows,
-                           .nwindows = 3};
-    return step_flags(&in);
+    return flags_of_hosts(windows, 3, emulated);
 }
 
 Test(step_flags, a_test_bed_whose_machine_had_next_to_no_idle_core_is_saturated)

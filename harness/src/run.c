@@ -19,6 +19,7 @@
 
 #include "analysis_json.h"
 #include "breakdown_json.h"
+#include "gain.h"
 #include "deploy.h"
 #include "front.h"
 #include "front_summary.h"
@@ -405,9 +406,9 @@ static void summarize_step(const scenario *sc, const scenario_target *t, double 
 }
 
 /*
- * Where each step's lost efficiency went (breakdown.h): against X(1) of the first step, when
- * that step is valid, and its measured windows as the reference; and the verdict read against
- * the largest step's.
+ * Where each step's lost efficiency went (breakdown.h), or where a super-linear step's gain
+ * came from (gain.h): against X(1) of the first step, when that step is valid, and its
+ * measured windows as the reference; and the verdict read against the largest step's loss.
  */
 static void explain_losses(const scenario *sc, const scenario_target *t, double service_cap,
                            const step_state *states, json_t *analysis)
@@ -428,8 +429,13 @@ static void explain_losses(const scenario *sc, const scenario_target *t, double 
         in.runs = st->figures.runs;
         in.nruns = st->figures.nruns;
         int lost = breakdown_compute(&in, &b);
-        json_object_set_new(json_object_get(st->step, "summary"), "breakdown",
-                            breakdown_json(lost ? &b : NULL));
+        json_t *summary = json_object_get(st->step, "summary");
+        json_object_set_new(summary, "breakdown", breakdown_json(lost ? &b : NULL));
+        gain g;
+        /* Servers here, or a test bed's hosts, share this machine's kernel. */
+        int one_kernel = st->servers_here > 0 || st->hosts_emulated;
+        json_object_set_new(summary, "gain",
+                            gain_compute(&in, one_kernel, &g) ? gain_json(&g) : json_null());
         /* The verdict names what limits the system at the largest step. */
         if (lost && s + 1 == sc->nservers)
             breakdown_json_qualify(analysis, st->servers, &b);

@@ -639,3 +639,53 @@ Test(report_formats, a_balancer_cpu_not_measured_is_said)
     free(table);
     report_doc_free(&doc);
 }
+
+/* A super-linear step's gain, under its step in the table and in every file format; its
+ * evidence escaped like every string from the report. */
+Test(report_formats, every_format_says_where_a_gain_came_from)
+{
+    json_error_t error;
+    json_t *json = json_load_file(FIXTURES_DIR "/report.json", 0, &error);
+    cr_assert_not_null(json, "%s", error.text);
+    json_t *two = json_array_get(
+        json_object_get(json_array_get(json_object_get(json, "models"), 0), "steps"), 1);
+    json_object_set_new(json_object_get(two, "summary"), "gain",
+                        json_pack("{s:f, s:f, s:f, s:n, s:n, s:s}", "ideal", 1360.0, "measured",
+                                  1700.0, "gained", 340.0, "requests_per_cpu_s",
+                                  "interrupt_s_per_request", "evidence",
+                                  "fell from 6 to <3 µs & *batched*"));
+    report_doc doc;
+    read_doc(&doc, json);
+    char *table = NULL;
+    size_t len;
+    FILE *out = open_memstream(&table, &len);
+    report_print_table(out, &doc);
+    fclose(out);
+    cr_assert(strstr(table, "\n    gained 25% over N times X(1): fell from 6 to <3 µs & "
+                            "*batched*\n") != NULL,
+              "%s", table);
+    free(table);
+    char *md = render(&report_markdown, &doc, &len);
+    cr_assert(strstr(md, "\n## Where super-linear gains came from\n") != NULL, "%s", md);
+    cr_assert(strstr(md, "- thread, 2 servers: gained 25% over N times X(1): fell from 6 to \\<3 "
+                         "µs \\& \\*batched\\*\n") != NULL,
+              "%s", md);
+    free(md);
+    char *html = render(&report_html, &doc, &len);
+    cr_assert(strstr(html, "<li>thread, 2 servers: gained 25% over N times X(1): fell from 6 to "
+                           "&lt;3 µs &amp; *batched*</li>") != NULL,
+              "%s", html);
+    free(html);
+    char *junit = render(&report_junit, &doc, &len);
+    cr_assert(strstr(junit, "<system-out>thread 2 servers: gained 25% over N times X(1): fell "
+                            "from 6 to &lt;3 µs &amp; *batched*</system-out>") != NULL,
+              "%s", junit);
+    free(junit);
+    report_doc_free(&doc);
+    /* A report without gains has no such section. */
+    fixture(&doc);
+    md = render(&report_markdown, &doc, &len);
+    cr_assert_null(strstr(md, "gain"), "%s", md);
+    free(md);
+    report_doc_free(&doc);
+}

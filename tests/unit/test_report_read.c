@@ -925,3 +925,35 @@ Test(report_read, uncounted_wrk_connections_are_absent_not_an_error)
     cr_assert_gt(w->wrk_connections_asked, 0);
     report_doc_free(&doc);
 }
+
+/* A gain (summary.gain) on the resources fixture's 4-server step: 1000 req/s above the ideal. */
+static json_t *gain_object(double gained)
+{
+    return json_pack("{s:f, s:f, s:f, s:n, s:n, s:s}", "ideal", 8000.0, "measured", 9000.0,
+                     "gained", gained, "requests_per_cpu_s", "interrupt_s_per_request",
+                     "evidence", "the servers served more per CPU-second");
+}
+
+Test(report_read, gains_are_checked)
+{
+    json_t *json = resources_json();
+    edit(json, SUMMARY, "gain", gain_object(1000));
+    report_doc doc;
+    read_doc(&doc, json);
+    const report_gain *g = &doc.models[0].steps[2].summary.gain;
+    cr_assert(g->present);
+    cr_assert_float_eq(g->gained, 1000, 1e-9);
+    cr_assert_str_eq(g->evidence, "the servers served more per CPU-second");
+    cr_assert_eq(doc.models[0].steps[1].summary.gain.present, 0, "a step without one");
+    report_doc_free(&doc);
+    resources_refused_with(SUMMARY, "gain", gain_object(900),
+                           SUMMARY_PATH ".gain.gained: expected \"measured\" - \"ideal\" (1000), "
+                                        "got 900");
+    json = resources_json();
+    json_t *no_evidence = gain_object(1000);
+    json_object_del(no_evidence, "evidence");
+    edit(json, SUMMARY, "gain", no_evidence);
+    read_refused(json, SUMMARY_PATH ".gain.evidence: missing: expected a string");
+    resources_refused_with(SUMMARY, "gain", json_string("much"),
+                           SUMMARY_PATH ".gain: expected an object, got a string");
+}

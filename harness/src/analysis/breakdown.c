@@ -501,6 +501,19 @@ static double run_requests_per_cpu_s(const breakdown_run *r)
     return share(requests, cpu);
 }
 
+/* The machine's interrupt time per request the servers served in r: 0 when either is not
+ * known. */
+static double run_interrupt_per_request_s(const breakdown_run *r)
+{
+    double requests = 0;
+    for (size_t i = 0; i < r->nservers; i++) {
+        if (r->servers[i].requests < 0)
+            return 0;
+        requests += (double)r->servers[i].requests;
+    }
+    return r->machine_interrupt_s >= 0 ? share(r->machine_interrupt_s, requests) : 0;
+}
+
 /* The remainder, and what the servers' own count says of their cost per request. */
 static void system_evidence(const breakdown_input *in, breakdown *out)
 {
@@ -642,7 +655,8 @@ breakdown_reference breakdown_reference_of(const breakdown_run *runs, size_t nru
                                  median_of_runs(runs, nruns, wrk_wait_share),
                                  any_service(runs, nruns),
                                  service_median(runs, nruns, 0),
-                                 service_median(runs, nruns, 1)};
+                                 service_median(runs, nruns, 1),
+                                 median_of_runs(runs, nruns, run_interrupt_per_request_s)};
 }
 
 double breakdown_service_capacity(const breakdown_run *runs, size_t nruns, double measured,

@@ -139,6 +139,8 @@ typedef struct breakdown_run {
     long wrk_connections_open; /* -1: not counted */
     unsigned wrk_connections_asked;
     double machine_busy_s; /* the whole machine's busy core-seconds */
+    double machine_interrupt_s; /* ... of which irq and softirq (the network stack's); -1: not
+                                   measured */
     double foreign_cpu_s;  /* CPU of processes twice did not start */
     unsigned cores;        /* the machine's */
     int has_service;       /* 1: a shared service's CPU was measured */
@@ -159,6 +161,8 @@ typedef struct breakdown_reference {
     int has_service;           /* the shared service's figures below were measured */
     double service_cores;      /* its CPU per second of window */
     double service_throttled;  /* its throttled_s / window_s */
+    double interrupt_per_request_s; /* the machine's irq + softirq time per request the servers
+                                       served; 0: not known */
 } breakdown_reference;
 
 typedef struct breakdown_input {

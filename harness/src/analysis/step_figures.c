@@ -11,6 +11,13 @@ static double number(json_t *object, const char *key)
     return json_number_value(json_object_get(object, key));
 }
 
+/* A figure that an older report may lack: its value, or otherwise when it is not a number. */
+static double figure_or(json_t *object, const char *key, double otherwise)
+{
+    json_t *value = json_object_get(object, key);
+    return json_is_number(value) ? json_number_value(value) : otherwise;
+}
+
 /* A count that is null when it was not taken: the count, or -1. */
 static long count(json_t *object, const char *key)
 {
@@ -82,6 +89,7 @@ int step_figures_read(json_t *runs, unsigned wrk_threads, step_figures *out)
                              .wrk_connections_open = count(wrk, "connections_open"),
                              .wrk_connections_asked = (unsigned)number(wrk, "connections_asked"),
                              .machine_busy_s = number(machine, "busy_s"),
+                             .machine_interrupt_s = figure_or(machine, "interrupt_s", -1),
                              .foreign_cpu_s = number(machine, "foreign_cpu_s"),
                              .cores = (unsigned)number(machine, "cores")};
         read_service(r, b);

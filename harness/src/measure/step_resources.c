@@ -108,11 +108,13 @@ static json_t *resources_json(const struct measure_result *r, const served_windo
                                                                           &served->closed[i],
                                                                           r->wall_s)));
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    return json_pack("{s:f, s:o, s:{s:f, s:f, s:o, s:I}, s:{s:I, s:f, s:f, s:f}, s:o}", "window_s",
+    return json_pack("{s:f, s:o, s:{s:f, s:f, s:o, s:I}, s:{s:I, s:f, s:f, s:f, s:f}, s:o}",
+                     "window_s",
                      r->wall_s, "servers", servers, "wrk", "cpu_s", r->wrk_cpu_s, "runqueue_wait_s",
                      r->wrk_sched.wait_s, "connections_open", count_or_null(r->wrk_connections),
                      "connections_asked", (json_int_t)connections_asked, "machine", "cores",
                      (json_int_t)(cores > 0 ? cores : 1), "busy_s", r->machine.busy_s,
+                     "interrupt_s", r->machine.interrupt_s,
                      "foreign_cpu_s", fmax(0, r->foreign_cpu_s - service_cpu_s), "helpers_cpu_s",
                      r->helper_cpu_s, "notes", notes_json(r, served));
 }

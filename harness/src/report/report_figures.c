@@ -342,6 +342,44 @@ char *report_breakdown_text(char *buf, size_t len, const report_breakdown *b)
     return buf;
 }
 
+int report_has_gain(const report_doc *report)
+{
+    for (size_t i = 0; i < report->nmodels; i++) {
+        for (size_t j = 0; j < report->models[i].nsteps; j++) {
+            if (report->models[i].steps[j].summary.gain.present)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+void report_gain_lines(FILE *out, const report_doc *report, const char *before, const char *after,
+                       void (*escape)(FILE *out, const char *s))
+{
+    for (size_t i = 0; i < report->nmodels; i++) {
+        const report_model *m = &report->models[i];
+        for (size_t j = 0; j < m->nsteps; j++) {
+            char line[1024];
+            if (!m->steps[j].summary.gain.present)
+                continue;
+            fputs(before, out);
+            escape(out, m->name);
+            fprintf(out, ", %lld servers: ", m->steps[j].servers);
+            escape(out, report_gain_text(line, sizeof(line), &m->steps[j].summary.gain));
+            fputs(after, out);
+        }
+    }
+}
+
+char *report_gain_text(char *buf, size_t len, const report_gain *g)
+{
+    char share[16];
+    double shown = round(percent_of(g->gained, g->ideal));
+    snprintf(buf, len, "gained %s over N times X(1): %s",
+             percent_text(share, sizeof(share), shown, g->gained), g->evidence);
+    return buf;
+}
+
 char *report_target_text(char *buf, size_t len, const report_target *t)
 {
     if (t->command == NULL) {

@@ -84,6 +84,14 @@ char *report_resources_text(char *buf, size_t len, const report_step_resources *
  * escape it for markup); returns buf.
  */
 char *report_breakdown_text(char *buf, size_t len, const report_breakdown *b);
+/** Whether any step of report has a super-linear gain explained (summary.gain). */
+int report_has_gain(const report_doc *report);
+/** "gained 49% over N times X(1): EVIDENCE" for a step's gain, into buf. */
+char *report_gain_text(char *buf, size_t len, const report_gain *g);
+/** One line per step with a gain, "MODEL, N servers: GAIN TEXT" between before and after,
+ * every string from the report written through escape (the format's own). */
+void report_gain_lines(FILE *out, const report_doc *report, const char *before, const char *after,
+                       void (*escape)(FILE *out, const char *s));
 /* How long a target's command may be where a table shows it. */
 #define REPORT_COMMAND_SHOWN 72
 /**

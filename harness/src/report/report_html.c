@@ -394,6 +394,7 @@ static int write_html(FILE *out, const report_doc *report, const gate_checks *ch
     analysis_list(out, report);
     if (report_html_loss(out, report) != 0)
         return -1;
+    report_html_gain(out, report);
     gate_table(out, checks);
     fputs("</body></html>\n", out);
     return ferror(out) ? -1 : 0;

@@ -125,3 +125,15 @@ int report_html_loss(FILE *out, const report_doc *report)
     }
     return 0;
 }
+
+void report_html_gain(FILE *out, const report_doc *report)
+{
+    if (!report_has_gain(report))
+        return;
+    fputs("<h2>Where super-linear gains came from</h2>\n<p>A step above N times X(1) served "
+          "more than N servers each as fast as one alone; what the servers cost per request "
+          "says why.</p>\n<ul class=\"evidence\">\n",
+          out);
+    report_gain_lines(out, report, "<li>", "</li>\n", markup_escape);
+    fputs("</ul>\n", out);
+}

@@ -1,6 +1,7 @@
 /*
- * report_html_loss.h - the HTML report's section on where each model's lost
- * throughput went (report_html_loss.c).
+ * report_html_loss.h - the HTML report's sections on where each model's lost
+ * throughput went, and where a super-linear step's gain came from
+ * (report_html_loss.c).
  */
 #ifndef TWICE_REPORT_HTML_LOSS_H
 #define TWICE_REPORT_HTML_LOSS_H
@@ -15,5 +16,9 @@
  * part's evidence. Nothing for a report without breakdowns. 0, or -1 when memory ran out.
  */
 int report_html_loss(FILE *out, const report_doc *report);
+
+/** Writes "Where super-linear gains came from": one item per step with a gain, its evidence.
+ * Nothing for a report without gains. */
+void report_html_gain(FILE *out, const report_doc *report);
 
 #endif

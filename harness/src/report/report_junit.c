@@ -22,6 +22,17 @@ static int first_of_step(const gate_checks *checks, size_t i)
     return c->step != NULL && !c->vs_baseline && (i == 0 || checks->items[i - 1].step != c->step);
 }
 
+/* Where the step's gain came from, for the reader of a CI log. */
+static void gain_out(FILE *out, const gate_check_result *c)
+{
+    char line[1024];
+    fputs("    <system-out>", out);
+    markup_escape(out, c->model->name);
+    fprintf(out, " %lld servers: ", c->step->servers);
+    markup_escape(out, report_gain_text(line, sizeof(line), &c->step->summary.gain));
+    fputs("</system-out>\n", out);
+}
+
 /* Where the step's lost throughput went, with each part's evidence: for the reader of a CI
  * log, never a failure by itself. */
 static void breakdown_out(FILE *out, const gate_check_result *c)
@@ -83,7 +94,8 @@ static int write_junit(FILE *out, const report_doc *report, const gate_checks *c
         fputs("\" name=\"", out);
         markup_escape(out, c->name);
         int breakdown = first_of_step(checks, i) && c->step->summary.breakdown.present;
-        if (c->pass && !breakdown) {
+        int gained = first_of_step(checks, i) && c->step->summary.gain.present;
+        if (c->pass && !breakdown && !gained) {
             fputs("\"/>\n", out);
             continue;
         }
@@ -104,6 +116,8 @@ static int write_junit(FILE *out, const report_doc *report, const gate_checks *c
         }
         if (breakdown)
             breakdown_out(out, c);
+        if (gained)
+            gain_out(out, c);
         fputs("  </testcase>\n", out);
     }
     fputs("</testsuite>\n", out);

@@ -181,6 +181,18 @@ static void breakdown_table(FILE *out, const report_model *model)
     }
 }
 
+/* Where super-linear gains came from: one line per step that has one. */
+static void gains(FILE *out, const report_doc *report)
+{
+    if (!report_has_gain(report))
+        return;
+    fputs("\n## Where super-linear gains came from\n\nA step above N times X(1) served more "
+          "than N servers each as fast as one alone; what the servers cost per request says "
+          "why.\n\n",
+          out);
+    report_gain_lines(out, report, "- ", "\n", text);
+}
+
 /* Where the lost efficiency went, per model that has a breakdown at any step. */
 static void breakdowns(FILE *out, const report_doc *report)
 {
@@ -392,6 +404,7 @@ static int write_markdown(FILE *out, const report_doc *report, const gate_checks
     hosts(out, report);
     fronts(out, report);
     breakdowns(out, report);
+    gains(out, report);
     report_client_tables(out, report, &client_table);
     if (*report->error != '\0') {
         fputs("\n**Error:** ", out);

@@ -136,6 +136,7 @@ static int read_summary(reader *r, json_t *summary, long long servers, report_su
                    reader_nonnegative(r, summary, "failed_checks", &s->failed_checks) != 0 ||
                    reader_step_resources(r, summary, servers, &s->resources) != 0 ||
                    reader_breakdown(r, summary, &s->breakdown) != 0 ||
+                   reader_gain(r, summary, &s->gain) != 0 ||
                    reader_disturbed(r, summary, s) != 0
                ? -1
                : 0;

@@ -110,6 +110,14 @@ typedef struct report_breakdown {
     report_loss_part largest; /* a present part with the largest loss */
 } report_breakdown;
 
+/** Where a super-linear step's gain came from (summary.gain); present 0 when the step has
+ * none (N = 1, E(N) <= 1, no valid X(1), or an older report). */
+typedef struct report_gain {
+    int present;
+    double ideal, measured, gained; /* requests per second */
+    const char *evidence;           /* the figures behind it, in words */
+} report_gain;
+
 /** A step's measured figures, summarized over its repetitions. */
 typedef struct report_summary {
     double median, min, max; /* throughput, requests per second */
@@ -126,6 +134,7 @@ typedef struct report_summary {
     report_front front;
     report_step_resources resources;
     report_breakdown breakdown;
+    report_gain gain;
     int disturbed; /* other work on the machine tripped a threshold: a flag says which figure */
     const char *disturbed_flag; /* that flag ("disturbed: ..."), when disturbed; else NULL */
 } report_summary;

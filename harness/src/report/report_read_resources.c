@@ -2,8 +2,9 @@
  * report_read_resources.c - the part of the report reader for what a run
  * measured beside throughput: each window's resources (runs[].resources),
  * each step's (summary.resources), where a step's lost throughput went
- * (summary.breakdown) and whether other work disturbed it
- * (summary.disturbed). All of it is optional, since older reports lack it,
+ * (summary.breakdown) or a super-linear step's gain came from
+ * (summary.gain), and whether other work disturbed it (summary.disturbed).
+ * All of it is optional, since older reports lack it,
  * but what is there is checked like the rest: one entry per server, figures
  * that cannot be negative are not, and the loss's parts are the known ones
  * and add up to the loss. A writer can then print a share of the loss
@@ -289,6 +290,30 @@ int reader_breakdown(reader *r, json_t *summary, report_breakdown *out)
     }
     if (read_parts(r, breakdown, out) != 0 || read_largest(r, breakdown, out) != 0)
         return -1;
+    reader_leave(r, back);
+    out->present = 1;
+    return 0;
+}
+
+int reader_gain(reader *r, json_t *summary, report_gain *out)
+{
+    json_t *gain;
+    memset(out, 0, sizeof(*out));
+    if (optional_object(r, summary, "gain", &gain) != 0)
+        return -1;
+    if (gain == NULL)
+        return 0;
+    size_t back = reader_enter_key(r, "gain");
+    if (reader_nonnegative(r, gain, "ideal", &out->ideal) != 0 ||
+        reader_nonnegative(r, gain, "measured", &out->measured) != 0 ||
+        reader_nonnegative(r, gain, "gained", &out->gained) != 0 ||
+        reader_string(r, gain, "evidence", 1, NULL, &out->evidence) != 0)
+        return -1;
+    if (fabs(out->measured - out->ideal - out->gained) > rounding(out->measured)) {
+        reader_enter_key(r, "gained");
+        return reader_fail(r, "expected \"measured\" - \"ideal\" (%.17g), got %.17g",
+                           out->measured - out->ideal, out->gained);
+    }
     reader_leave(r, back);
     out->present = 1;
     return 0;

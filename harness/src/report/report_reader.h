@@ -83,6 +83,8 @@ int reader_step_resources(reader *r, json_t *summary, long long servers,
                           report_step_resources *out);
 /** summary's "breakdown": known parts that sum to the loss, the largest named. */
 int reader_breakdown(reader *r, json_t *summary, report_breakdown *out);
+/** summary's "gain": a gain that is measured less ideal, and its evidence. */
+int reader_gain(reader *r, json_t *summary, report_gain *out);
 /** summary's "disturbed", read after its "valid" and "flags" (which a disturbed step needs). */
 int reader_disturbed(reader *r, json_t *summary, report_summary *s);
 

@@ -129,6 +129,9 @@ static void print_step(FILE *out, int width, const report_model *m, const report
                 report_resources_text(line, sizeof(line), &s->resources));
     if (s->breakdown.present)
         fprintf(out, "    %s\n", report_breakdown_text(line, sizeof(line), &s->breakdown));
+    char gained[1024];
+    if (s->gain.present)
+        fprintf(out, "    %s\n", report_gain_text(gained, sizeof(gained), &s->gain));
 }
 
 /* "front: haproxy (roundrobin)" over the table: every step of a run has the same. */

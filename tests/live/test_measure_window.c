@@ -5,7 +5,8 @@
  * their connections; a CPU hog nobody asked to measure must come out as
  * foreign CPU; a server that dies during the window, or a cgroup that is
  * not one, must be said, not measured as zero; a remote server's figures,
- * read on its host over a span of its own clock, are scaled to the window.
+ * read on its host over a span of its own clock, are scaled to the window,
+ * and a slow remote sample before the window is not taken for foreign work.
  */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -211,5 +212,38 @@ Test(measure_window, a_remote_servers_figures_are_scaled_from_its_hosts_span_to_
     snprintf(said, sizeof(said), "server 1: read on its host 10.00 s apart, the window being %.2f s",
              r->wall_s);
     cr_assert(strstr(r->notes, said) != NULL, "%s", r->notes);
+    measure_window_free(&w);
+}
+
+/* A host whose sample takes 0.4 s of this machine's CPU before the window opens (as an ssh
+ * command into a slow host takes its time), and none after. */
+static int slow_host_sample(const void *context, struct server_sample *samples, char *err,
+                            size_t errlen)
+{
+    int *taken = (int *)context;
+    if ((*taken)++ == 0)
+        burn_cpu_s(0.4);
+    return host_samples(context, samples, err, errlen);
+}
+
+Test(measure_window, a_slow_remote_sample_before_the_window_is_not_foreign_work)
+{
+    char err[256];
+    int taken = 0;
+    pid_t group = 4242;
+    struct measure_targets targets = {.server_groups = &group,
+                                      .servers = 1,
+                                      .sample = slow_host_sample,
+                                      .sample_context = &taken,
+                                      .servers_elsewhere = 1};
+    struct measure_window w;
+    cr_assert_eq(measure_window_start(&w, &targets, err, sizeof(err)), 0, "%s", err);
+    usleep(200000);
+    const struct measure_result *r = measure_window_stop(&w, err, sizeof(err));
+    cr_assert_not_null(r, "%s", err);
+    /* The 0.4 s were spent before the window's clock and its machine figures started. */
+    cr_assert_lt(r->machine.busy_s, 0.3, "the machine's window took in the sample: %.2f s",
+                 r->machine.busy_s);
+    cr_assert_lt(r->foreign_cpu_s, 0.15, "%.2f s of foreign CPU", r->foreign_cpu_s);
     measure_window_free(&w);
 }

@@ -123,8 +123,12 @@ int measure_window_start(struct measure_window *w, const struct measure_targets 
         measure_window_free(w);
         return -1;
     }
-    int rc = machine_cpu_sample(&w->machine, err, errlen);
-    rc = rc == 0 ? sample_servers(w, w->server_start, err, errlen) : rc;
+    /* The servers first: on other hosts their samples take a while (a second, into a capped
+     * busy host), and the machine's, wrk's, the helpers' and twice's figures must start
+     * together with the window's clock, or the machine's busy time would cover that second
+     * and the helpers' not, and the difference would pass for foreign work. */
+    int rc = sample_servers(w, w->server_start, err, errlen);
+    rc = rc == 0 ? machine_cpu_sample(&w->machine, err, errlen) : rc;
     if (rc == 0 && w->wrk_group > 0) {
         rc = proc_usage_sample(w->wrk_group, &w->wrk_usage, err, errlen);
         rc = rc == 0 ? schedstat_sample(w->wrk_group, &w->wrk_sched, err, errlen) : rc;

@@ -4,8 +4,8 @@
  * then `twice run` of a tiny scenario over its inventory. Each remote
  * server's window has CPU and peak RSS read on its host, its host cgroup's
  * throttling (the bed's cap, read here), and the requests twice-app says it
- * served (within 10% of what wrk sent, however late the asks reach a capped
- * host); the bed's own processes (sshd, the servers)
+ * served (at least 0.9 of wrk's rate over the window, however late the asks
+ * reach a capped host, and no more than wrk sent); the bed's own processes (sshd, the servers)
  * count as the run's, not as foreign work; and the Markdown and HTML reports
  * show requests per CPU-second for the remote steps as for local ones.
  *
@@ -159,16 +159,18 @@ static void assert_remote_run(json_t *run, size_t servers)
         cpu += number(s, "cpu_s");
     }
     cr_assert(strstr(notes, "throttling is that of its host's cgroup") != NULL, "%s", notes);
-    /* What the servers say they served in the window against wrk's rate over the whole run
-     * (its first moments slower). An ask into a capped host arrives up to a second late, and
-     * not equally late at both ends: the count holds only because each answer carries the
-     * host's time (before they did, two servers said 0.78 of wrk's requests). */
+    /* What the servers say they served in the window against wrk's rate over the whole run:
+     * at least 0.9 of it (its first moments, connecting into capped hosts, are slower than the
+     * window, so more is usual: up to 1.17 seen), and never more than wrk sent in all. An ask
+     * into a capped host arrives up to a second late, and not equally late at both ends: the
+     * count holds only because each answer carries the host's time (before they did, two
+     * servers said 0.78 of wrk's requests). */
     double window_s = number(resources, "window_s");
     double wrk_requests = number(run, "throughput") * window_s;
     cr_assert_gt(requests, 0.90 * wrk_requests, "servers served %.0f, wrk %.0f in %.2f s",
                  requests, wrk_requests, window_s);
-    cr_assert_lt(requests, 1.10 * wrk_requests, "servers served %.0f, wrk %.0f in %.2f s", requests,
-                 wrk_requests, window_s);
+    cr_assert_leq(requests, number(run, "requests"), "servers served %.0f, wrk sent %.0f in all",
+                  requests, number(run, "requests"));
     fprintf(stderr, "%zu server(s): served %.0f in the window, wrk %.0f at its mean rate\n",
             servers, requests, wrk_requests);
     /* The bed's cgroups, which hold the servers, are the run's own work, not foreign. */

@@ -25,6 +25,7 @@
 #include "supervisor.h"
 
 static int stdin_pipe[2] = {-1, -1};
+static const char *shell = "sh"; /* what runs the script, as a host's sh would */
 static int err_fd = -1;
 static pid_t supervisor = -1;
 
@@ -48,6 +49,7 @@ static void start(double cores, const char *const command[])
     const char *words[32];
     char quota[32], err[256];
     cr_assert_eq(supervisor_words(words, 32, cores, quota, sizeof(quota), command), 0);
+    words[0] = shell;
     cr_assert_eq(pipe2(stdin_pipe, O_CLOEXEC), 0);
     if (err_fd < 0)
         err_fd = memfd_create("supervisor-err", MFD_CLOEXEC);
@@ -160,8 +162,9 @@ Test(supervisor, a_stdin_closed_before_the_server_made_its_group_still_stops_it)
 }
 
 /* twice killed as a server starts: its ssh connection, the supervisor's stderr, is gone
- * before the supervisor says the server's pid, and its stdin closes after. */
-Test(supervisor, a_stderr_gone_before_the_server_started_still_stops_it)
+ * before the supervisor says the server's pid, and its stdin closes after. The supervisor must
+ * end as its server did (sig), not of a SIGPIPE on the way. */
+static void stderr_gone_then_stdin_closed(const char *trap_term, int sig)
 {
     char path[64];
     pid_t pids[2];
@@ -170,12 +173,76 @@ Test(supervisor, a_stderr_gone_before_the_server_started_still_stops_it)
     cr_assert_eq(pipe2(gone, O_CLOEXEC), 0);
     close(gone[0]);
     err_fd = gone[1];
-    start_server_with_child(path, "");
+    start_server_with_child(path, trap_term);
     close(err_fd);
     err_fd = -1;
     server_pids(path, pids);
     unlink(path);
-    close_stdin_and_expect(pids, SIGTERM, 5000);
+    close_stdin_and_expect(pids, sig, 8000);
+}
+
+Test(supervisor, a_stderr_gone_before_the_server_started_still_stops_it)
+{
+    stderr_gone_then_stdin_closed("", SIGTERM);
+}
+
+/* The cgroup a capped supervisor (pid) makes beside this process's own, on cgroup v1's cpu
+ * hierarchy or v2: where supervisor.c puts it. */
+static void supervisor_cgroup(pid_t pid, char *dir, size_t len)
+{
+    FILE *f = fopen("/proc/self/cgroup", "r");
+    char line[512], own[400] = "";
+    cr_assert_not_null(f);
+    while (fgets(line, sizeof(line), f) != NULL) {
+        char *controllers = strchr(line, ':');
+        char *path = controllers != NULL ? strchr(controllers + 1, ':') : NULL;
+        if (path == NULL)
+            continue;
+        path[strcspn(path, "\n")] = '\0';
+        if (strncmp(controllers, ":cpu:", 5) == 0 || strncmp(controllers, ":cpu,", 5) == 0)
+            snprintf(own, sizeof(own), "cpu%s", path + 1);
+        else if (strncmp(line, "0::", 3) == 0 && own[0] == '\0')
+            snprintf(own, sizeof(own), "%s", path + 1);
+    }
+    fclose(f);
+    snprintf(dir, len, "/sys/fs/cgroup/%s%stwice-server-%d", own,
+             own[strlen(own) - 1] == '/' ? "" : "/", (int)pid);
+}
+
+/* bash, some hosts' sh, says "Killed" on stderr once a background server died of SIGKILL, when
+ * it next runs a program (rmdir, removing the cap's cgroup): a supervisor told to stop (SIGTERM,
+ * its trap) whose server ignores SIGTERM must still remove the cgroup and exit, not die of a
+ * SIGPIPE first. */
+Test(supervisor, under_bash_a_stop_that_kills_a_capped_server_with_stderr_gone)
+{
+    if (geteuid() != 0)
+        cr_skip_test("a CPU cap needs a cgroup of one's own: root only");
+    char path[64], script[512], group[600];
+    pid_t pids[2];
+    snprintf(path, sizeof(path), "/tmp/twice-supervisor-test-%d", (int)getpid());
+    snprintf(script, sizeof(script),
+             "trap '' TERM; sleep 300 & echo $$ $! >%s.tmp; mv %s.tmp %s; exec sleep 300", path,
+             path, path);
+    int gone[2];
+    cr_assert_eq(pipe2(gone, O_CLOEXEC), 0);
+    close(gone[0]);
+    err_fd = gone[1];
+    shell = "bash";
+    start(0.25, (const char *const[]){"sh", "-c", script, NULL});
+    close(err_fd);
+    err_fd = -1;
+    server_pids(path, pids);
+    unlink(path);
+    supervisor_cgroup(supervisor, group, sizeof(group));
+    struct stat st;
+    if (stat(group, &st) != 0)
+        cr_skip_test("no cgroup for a cap at %s on this machine", group);
+    kill(supervisor, SIGTERM);
+    int status = supervisor_status(8000);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 128 + SIGTERM, "status %d", status);
+    cr_assert_eq(wait_gone(pids[0], 2000), 0, "the server is still there");
+    cr_assert_eq(wait_gone(pids[1], 2000), 0, "the server's child is still there");
+    cr_assert_neq(stat(group, &st), 0, "%s is still there", group);
 }
 
 Test(supervisor, a_server_that_exits_gives_its_status_and_stderr_back)

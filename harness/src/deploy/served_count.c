@@ -90,7 +90,7 @@ void served_count_take(const deployment *d, served_reading *readings, char *why,
     snprintf(why, whylen, "%s", "");
     for (unsigned i = 0; i < d->n; i++) {
         served_reading ignored;
-        readings[i].count = -1;
+        readings[i] = (served_reading){-1, 0};
         asked[i] = d->stdout_fds[i] >= 0 && d->pids[i] > 0;
         if (asked[i])
             before[i] = answers_of(d, i, &ignored);

@@ -15,8 +15,10 @@
  *   - dash's kill wants `kill -s SIG -- -PGID` for a group;
  *   - stderr is the ssh channel, gone at once when twice is killed: a note
  *     written then raises SIGPIPE, so each note is written by a subshell,
- *     which dies of it in the supervisor's place, and the shell's own word
- *     of a server killed by a signal ("Terminated") goes to /dev/null.
+ *     which dies of it in the supervisor's place; and after the last note
+ *     the shell's stderr is /dev/null, since dash and bash report a server
+ *     killed by a signal there ("Terminated", "Killed"), which would kill
+ *     the supervisor before it removes the server's cgroup.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -108,6 +110,7 @@ static const char script[] =
     "fi\n"
     "pid=$!\n"
     "note \"server $pid\"\n"
+    "exec 2>/dev/null\n"
     "{\n"
     "    while read -r _ <&3; do :; done\n"
     "    stop_server\n"
@@ -115,7 +118,7 @@ static const char script[] =
     "watcher=$!\n"
     "exec 3<&-\n"
     "trap 'stop_server' HUP INT TERM\n"
-    "wait \"$pid\" 2>/dev/null\n"
+    "wait \"$pid\"\n"
     "status=$?\n"
     "kill -s KILL -- -\"$pid\" 2>/dev/null\n"
     "kill \"$watcher\" 2>/dev/null\n"

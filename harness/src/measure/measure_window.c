@@ -237,6 +237,10 @@ static void stop_server(struct measure_window *w, size_t i)
     }
     if (start->host_time_s > 0 && end->host_time_s > start->host_time_s)
         scale_to_window(r, who, s, end->host_time_s - start->host_time_s);
+    else if (start->host_time_s > 0)
+        note(r, "%s: its host's clock did not advance between its readings (%.2f s, then %.2f "
+                "s): its figures are as read, not scaled to the window",
+             who, start->host_time_s, end->host_time_s);
     s->connections = -1;
     if (w->nports > 0 && !w->servers_elsewhere) {
         char connections_err[256];

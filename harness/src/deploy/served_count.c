@@ -13,23 +13,23 @@
 #include <time.h>
 
 #include "proc.h"
+#include "procfs.h"
 #include "served_count.h"
 
 /* What twice-app's master writes on SIGUSR1 (framework/app/main.c). */
 #define SERVED_PREFIX "twice-app: served "
 #define SERVED_MIDDLE " requests at "
 #define POLL_MS 5
-#define MAX_FRACTION_DIGITS 9
 
-/* The whole number that the digits at *at begin, up to max, in *value; *at moves past them.
- * 1, or 0 when there is no digit or it is past max. */
-static int whole_number(const char **at, const char *end, uint64_t max, uint64_t *value)
+/* The count whose digits begin at *at, in *value; *at moves past them. 1, or 0 when there is
+ * no digit or it does not fit a long long. */
+static int count_at(const char **at, const char *end, uint64_t *value)
 {
     const char *c = *at;
     *value = 0;
     for (; c < end && *c >= '0' && *c <= '9'; c++) {
         unsigned digit = (unsigned)(*c - '0');
-        if (*value > (max - digit) / 10)
+        if (*value > ((uint64_t)INT64_MAX - digit) / 10)
             return 0;
         *value = *value * 10 + digit;
     }
@@ -40,25 +40,20 @@ static int whole_number(const char **at, const char *end, uint64_t max, uint64_t
 }
 
 /* One line (without its newline) "twice-app: served N requests at S.F", N a whole number that
- * fits a long long and S.F seconds: 1 with the reading, or 0 when the line is something else. */
+ * fits a long long and S.F seconds (procfs_seconds): 1 with the reading, or 0 when the line is
+ * something else. */
 static int parse_line(const char *line, size_t n, served_reading *reading)
 {
     size_t prefix = strlen(SERVED_PREFIX), middle = strlen(SERVED_MIDDLE);
     const char *at = line + prefix, *end = line + n;
-    uint64_t count, seconds, fraction;
-    if (n <= prefix || memcmp(line, SERVED_PREFIX, prefix) != 0 ||
-        !whole_number(&at, end, INT64_MAX, &count) || (size_t)(end - at) <= middle ||
-        memcmp(at, SERVED_MIDDLE, middle) != 0)
-        return 0;
-    at += middle;
-    if (!whole_number(&at, end, UINT32_MAX, &seconds) || at == end || *at != '.')
-        return 0;
-    const char *fraction_at = ++at;
-    if (!whole_number(&at, end, UINT64_MAX, &fraction) || at != end ||
-        at - fraction_at > MAX_FRACTION_DIGITS)
+    uint64_t count;
+    double at_s;
+    if (n <= prefix || memcmp(line, SERVED_PREFIX, prefix) != 0 || !count_at(&at, end, &count) ||
+        (size_t)(end - at) <= middle || memcmp(at, SERVED_MIDDLE, middle) != 0 ||
+        procfs_seconds(at + middle, (size_t)(end - at) - middle, &at_s) != 0)
         return 0;
     reading->count = (long long)count;
-    reading->at_s = (double)seconds + (double)fraction / pow(10, (double)(at - fraction_at));
+    reading->at_s = at_s;
     return 1;
 }
 

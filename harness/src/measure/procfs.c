@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -58,6 +59,30 @@ int procfs_u64(const char *text, uint64_t *value)
     if (*p != '\0' && !isspace((unsigned char)*p))
         return -1;
     *value = v;
+    return 0;
+}
+
+int procfs_seconds(const char *text, size_t len, double *seconds)
+{
+    uint64_t whole = 0, fraction = 0;
+    size_t at = 0;
+    for (; at < len && isdigit((unsigned char)text[at]); at++) {
+        uint64_t digit = (uint64_t)(text[at] - '0');
+        if (whole > (UINT32_MAX - digit) / 10)
+            return -1;
+        whole = whole * 10 + digit;
+    }
+    if (at == 0 || at == len || text[at] != '.')
+        return -1;
+    size_t from = ++at;
+    for (; at < len && isdigit((unsigned char)text[at]); at++) {
+        if (at - from == 9)
+            return -1;
+        fraction = fraction * 10 + (uint64_t)(text[at] - '0');
+    }
+    if (at == from || at != len)
+        return -1;
+    *seconds = (double)whole + (double)fraction / pow(10, (double)(at - from));
     return 0;
 }
 

@@ -26,6 +26,12 @@ int procfs_u64(const char *text, uint64_t *value);
  * value is not a number.
  */
 int procfs_key_u64(const char *text, const char *key, uint64_t *value);
+/**
+ * Exactly "SECONDS.FRACTION" in text[0..len): whole seconds below 2^32 and 1 to 9 digits of
+ * fraction, as /proc/uptime writes a time and twice-app its answers' (served_count.h). 0 with
+ * *seconds set, or -1 for anything else.
+ */
+int procfs_seconds(const char *text, size_t len, double *seconds);
 /** The kernel's clock tick (USER_HZ) in seconds: the unit of /proc/PID/stat and /proc/stat. */
 double procfs_tick_s(void);
 

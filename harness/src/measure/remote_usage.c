@@ -9,7 +9,6 @@
  * uptime is read as the walk begins: the figures' time on the host's clock.
  */
 #include <inttypes.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -353,15 +352,8 @@ static int read_ticks(struct reader *r, char *rest)
 /* "SECONDS.FRACTION" as /proc/uptime has it. */
 static int read_uptime(struct reader *r, char *rest)
 {
-    char *dot = strchr(rest, '.');
-    uint64_t whole, fraction;
-    size_t digits = dot != NULL ? strlen(dot + 1) : 0;
-    if (dot != NULL)
-        *dot = '\0';
-    if (dot == NULL || digits == 0 || digits > 9 || whole_number(rest, &whole) != 0 ||
-        whole > UINT32_MAX || whole_number(dot + 1, &fraction) != 0)
+    if (procfs_seconds(rest, strlen(rest), &r->uptime_s) != 0)
         return fail(r, "uptime not seconds with a fraction, as /proc/uptime has them");
-    r->uptime_s = (double)whole + (double)fraction / pow(10, (double)digits);
     return 0;
 }
 

@@ -487,31 +487,33 @@ static void scale_to_loss(breakdown *out)
     out->parts[BREAKDOWN_SYSTEM] = 0;
 }
 
+/* The requests r's servers served in its window, or -1 when one of them did not count. */
+static double run_requests(const breakdown_run *r)
+{
+    double requests = 0;
+    for (size_t i = 0; i < r->nservers; i++) {
+        if (r->servers[i].requests < 0)
+            return -1;
+        requests += (double)r->servers[i].requests;
+    }
+    return requests;
+}
+
 /* The servers' requests per CPU-second over the run, when each counted its requests and they
  * used CPU; 0 otherwise. */
 static double run_requests_per_cpu_s(const breakdown_run *r)
 {
-    double requests = 0, cpu = 0;
-    for (size_t i = 0; i < r->nservers; i++) {
-        if (r->servers[i].requests < 0)
-            return 0;
-        requests += (double)r->servers[i].requests;
+    double requests = run_requests(r), cpu = 0;
+    for (size_t i = 0; i < r->nservers; i++)
         cpu += r->servers[i].cpu_s;
-    }
-    return share(requests, cpu);
+    return requests >= 0 ? share(requests, cpu) : 0;
 }
 
 /* The machine's interrupt time per request the servers served in r: 0 when either is not
  * known. */
 static double run_interrupt_per_request_s(const breakdown_run *r)
 {
-    double requests = 0;
-    for (size_t i = 0; i < r->nservers; i++) {
-        if (r->servers[i].requests < 0)
-            return 0;
-        requests += (double)r->servers[i].requests;
-    }
-    return r->machine_interrupt_s >= 0 ? share(r->machine_interrupt_s, requests) : 0;
+    return r->machine_interrupt_s >= 0 ? share(r->machine_interrupt_s, run_requests(r)) : 0;
 }
 
 /* The remainder, and what the servers' own count says of their cost per request. */

@@ -4,10 +4,10 @@
  */
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "scenario.h"
+#include "stats.h"
 #include "step_flags.h"
 
 #define DISTURBED "disturbed: "
@@ -58,13 +58,19 @@ static void generator(const step_flags_input *in, json_t *flags)
                             in->front_cores > 0 ? " balancer's core" : "", service, in->cores));
 }
 
+/* The cores the machine left idle on average over r's window. */
+static double idle_cores(const breakdown_run *r)
+{
+    return fmax(0, r->cores - r->machine_busy_s / r->window_s);
+}
+
 /* The first run whose window passed a disturbance threshold, flagged with its figures. */
 static void disturbed(const step_flags_input *in, json_t *flags)
 {
     for (size_t k = 0; k < in->nwindows; k++) {
         const breakdown_run *r = &in->windows[k];
         double foreign = r->foreign_cpu_s / r->window_s, wait = 0, run = 0;
-        double idle = fmax(0, r->cores - r->machine_busy_s / r->window_s);
+        double idle = idle_cores(r);
         for (size_t i = 0; i < r->nservers; i++) {
             wait += breakdown_cpu_wait_s(&r->servers[i]);
             run += r->servers[i].cpu_s;
@@ -96,25 +102,16 @@ static void disturbed(const step_flags_input *in, json_t *flags)
     }
 }
 
-static int by_value(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* A test bed's hosts with next to no core left idle between them. */
 static void bed_saturated(const step_flags_input *in, json_t *flags)
 {
+    if (!in->hosts_emulated || in->nwindows == 0)
+        return;
     double idle[SCENARIO_MAX_REPETITIONS];
     size_t n = 0;
-    for (size_t k = 0; k < in->nwindows && n < SCENARIO_MAX_REPETITIONS; k++) {
-        const breakdown_run *r = &in->windows[k];
-        idle[n++] = fmax(0, r->cores - r->machine_busy_s / r->window_s);
-    }
-    if (!in->hosts_emulated || n == 0)
-        return;
-    qsort(idle, n, sizeof(idle[0]), by_value);
-    double median = n % 2 ? idle[n / 2] : (idle[n / 2 - 1] + idle[n / 2]) / 2;
+    for (size_t k = 0; k < in->nwindows && n < SCENARIO_MAX_REPETITIONS; k++)
+        idle[n++] = idle_cores(&in->windows[k]);
+    double median = stats_median_sort(idle, n);
     unsigned cores = in->windows[0].cores;
     if (median < STEP_BED_IDLE_SHARE * cores)
         json_array_append_new(

@@ -1,43 +1,29 @@
 /*
  * gain.c - see gain.h.
  */
-#include <stdarg.h>
-#include <stdio.h>
-#include <string.h>
-
 #include "gain.h"
+#include "message_text.h"
 
 /* A fall of the kernel's cost per request smaller than this is noise, not a cause. */
 #define CLEAR_FALL 0.10
-
-static void append(char *buf, size_t len, const char *format, ...)
-{
-    size_t used = strlen(buf);
-    if (used + 1 >= len)
-        return;
-    va_list args;
-    va_start(args, format);
-    vsnprintf(buf + used, len - used, format, args);
-    va_end(args);
-}
 
 static void kernel_evidence(const gain *g, int one_kernel, char *buf, size_t len)
 {
     const double *irq = g->interrupt_per_request_s;
     if (!one_kernel) {
-        append(buf, len, "; the servers' hosts are machines of their own, whose kernels' work "
+        message_append(buf, len, "; the servers' hosts are machines of their own, whose kernels' work "
                          "is not measured from here");
     } else if (!(irq[0] > 0 && irq[1] > 0)) {
-        append(buf, len, "; the machine's interrupt time per request is not known at both steps");
+        message_append(buf, len, "; the machine's interrupt time per request is not known at both steps");
     } else if (irq[1] < (1 - CLEAR_FALL) * irq[0]) {
-        append(buf, len,
+        message_append(buf, len,
                "; the machine's interrupt time (irq + softirq) per request fell from %.2f to "
                "%.2f µs: one kernel carries every server's packets, in larger batches as their "
                "rate grows, and charges that work to whatever runs, capped servers included; "
                "separate machines would not share it",
                irq[0] * 1e6, irq[1] * 1e6);
     } else {
-        append(buf, len,
+        message_append(buf, len,
                "; the machine's interrupt time per request did not fall (%.2f µs against %.2f µs "
                "at one server)",
                irq[1] * 1e6, irq[0] * 1e6);
@@ -60,12 +46,12 @@ int gain_compute(const breakdown_input *in, int one_kernel, gain *out)
     }
     const double *rate = g.requests_per_cpu_s;
     if (rate[0] > 0 && rate[1] > 0)
-        append(g.evidence, sizeof(g.evidence),
+        message_append(g.evidence, sizeof(g.evidence),
                "the servers served %.0f requests per CPU-second against %.0f at one server "
                "(%+.0f%%)",
                rate[1], rate[0], (rate[1] / rate[0] - 1) * 100);
     else
-        append(g.evidence, sizeof(g.evidence),
+        message_append(g.evidence, sizeof(g.evidence),
                "the servers' requests per CPU-second are not known at both steps");
     kernel_evidence(&g, one_kernel, g.evidence, sizeof(g.evidence));
     *out = g;

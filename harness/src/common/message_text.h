@@ -4,7 +4,8 @@
  * holding terminal escape sequences, newlines or bytes that are not UTF-8
  * cannot rewrite the user's terminal, forge a line of output or hide a FAIL; a number is
  * printed with as many digits as it takes to be itself, so that "at most
- * 3600, got 3600.0001" never reads "got 3600".
+ * 3600, got 3600.0001" never reads "got 3600". A sentence of several
+ * figures is built in a buffer with message_append.
  */
 #ifndef TWICE_MESSAGE_TEXT_H
 #define TWICE_MESSAGE_TEXT_H
@@ -31,5 +32,9 @@ size_t message_print(FILE *out, const char *s);
 /** Writes v into buf (MESSAGE_NUMBER_SIZE bytes) in the fewest digits that read back as v.
  * Returns buf. */
 const char *message_number(char *buf, double v);
+/** Appends the formatted text to the text in buf (len bytes in all, NUL-terminated), cut where
+ * it does not fit: how a sentence of several figures is built. */
+void message_append(char *buf, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 #endif

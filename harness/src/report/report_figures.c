@@ -2,10 +2,10 @@
  * report_figures.c - see report_figures.h.
  */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "message_text.h"
 #include "report_figures.h"
 
 char *report_number_text(char *buf, size_t len, const char *format, double x)
@@ -58,30 +58,17 @@ char *report_efficiency_text(char *buf, size_t len, const report_summary *s)
     return buf;
 }
 
-/* Appends to buf, which holds used bytes. */
-static void append(char *buf, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void append(char *buf, size_t len, const char *fmt, ...)
-{
-    size_t used = strlen(buf);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf + used, len - used, fmt, ap);
-    va_end(ap);
-}
-
 static void estimate(char *buf, size_t len, const char *name, const char *format,
                      const report_estimate *e)
 {
     char value[64];
     snprintf(value, sizeof(value), format, e->value);
-    append(buf, len, "%s %s", name, value);
+    message_append(buf, len, "%s %s", name, value);
     if (e->ci.present) {
         char lo[64], hi[64];
         snprintf(lo, sizeof(lo), format, e->ci.lo);
         snprintf(hi, sizeof(hi), format, e->ci.hi);
-        append(buf, len, " [%s, %s]", lo, hi);
+        message_append(buf, len, " [%s, %s]", lo, hi);
     }
 }
 
@@ -89,17 +76,17 @@ char *report_usl_text(char *buf, size_t len, const report_usl *usl, const report
 {
     *buf = '\0';
     estimate(buf, len, names->sigma, "%.4g", &usl->sigma);
-    append(buf, len, "%s, ", usl->super_linear ? " (super-linear)" : "");
+    message_append(buf, len, "%s, ", usl->super_linear ? " (super-linear)" : "");
     estimate(buf, len, names->kappa, "%.4g", &usl->kappa);
-    append(buf, len, "%s, ", usl->amdahl ? " (Amdahl: fixed at 0)" : "");
+    message_append(buf, len, "%s, ", usl->amdahl ? " (Amdahl: fixed at 0)" : "");
     estimate(buf, len, names->lambda, "%.0f", &usl->lambda);
-    append(buf, len, " req/s");
+    message_append(buf, len, " req/s");
     if (usl->has_residual_se)
-        append(buf, len, ", residual SE %.4g req/s", usl->residual_se);
+        message_append(buf, len, ", residual SE %.4g req/s", usl->residual_se);
     if (usl->has_peak) {
-        append(buf, len, ", ");
+        message_append(buf, len, ", ");
         estimate(buf, len, "peak at", "%.1f", &usl->peak_servers);
-        append(buf, len, " servers");
+        message_append(buf, len, " servers");
     }
     return buf;
 }
@@ -108,15 +95,15 @@ char *report_prediction_text(char *buf, size_t len, const report_prediction *p)
 {
     *buf = '\0';
     if (!p->has_value)
-        append(buf, len, "X(%lld): no prediction", p->servers);
+        message_append(buf, len, "X(%lld): no prediction", p->servers);
     else
-        append(buf, len, "X(%lld) predicted %.0f", p->servers, p->value);
+        message_append(buf, len, "X(%lld) predicted %.0f", p->servers, p->value);
     if (p->has_value && p->pi.present)
-        append(buf, len, ", 95%% prediction interval [%.0f, %.0f]", p->pi.lo, p->pi.hi);
+        message_append(buf, len, ", 95%% prediction interval [%.0f, %.0f]", p->pi.lo, p->pi.hi);
     if (p->measured)
-        append(buf, len, "; measured %.0f", p->median);
+        message_append(buf, len, "; measured %.0f", p->median);
     if (p->has_held)
-        append(buf, len, ": %s", p->held ? "held" : "did not hold");
+        message_append(buf, len, ": %s", p->held ? "held" : "did not hold");
     return buf;
 }
 
@@ -316,7 +303,7 @@ char *report_breakdown_text(char *buf, size_t len, const report_breakdown *b)
     double total = round(percent_of(b->lost, b->ideal)), shown[REPORT_LOSS_PARTS];
     part_percents(b, total, shown);
     *buf = '\0';
-    append(buf, len, "lost %s", percent_text(share, sizeof(share), total, b->lost));
+    message_append(buf, len, "lost %s", percent_text(share, sizeof(share), total, b->lost));
     /* Largest first: a selection over five parts, ties in the report's order. */
     int listed[REPORT_LOSS_PARTS] = {0};
     const char *sep = ": ";
@@ -330,13 +317,13 @@ char *report_breakdown_text(char *buf, size_t len, const report_breakdown *b)
         if (next < 0)
             break;
         listed[next] = 1;
-        append(buf, len, "%s%s %s", sep, report_loss_part_label((report_loss_part)next),
+        message_append(buf, len, "%s%s %s", sep, report_loss_part_label((report_loss_part)next),
                percent_text(share, sizeof(share), shown[next], b->parts[next].lost));
         sep = ", ";
     }
     if (b->lost > 0) {
         double largest = b->parts[b->largest].lost;
-        append(buf, len, "; largest: %s, %s of the loss", report_loss_part_label(b->largest),
+        message_append(buf, len, "; largest: %s, %s of the loss", report_loss_part_label(b->largest),
                percent_text(share, sizeof(share), round(percent_of(largest, b->lost)), largest));
     }
     return buf;
@@ -391,7 +378,7 @@ char *report_target_text(char *buf, size_t len, const report_target *t)
     snprintf(buf, len, "%.*s%s", cut ? REPORT_COMMAND_SHOWN - 3 : (int)command_len, t->command,
              cut ? "..." : "");
     if (t->cwd != NULL)
-        append(buf, len, " (in %s)", t->cwd);
+        message_append(buf, len, " (in %s)", t->cwd);
     return buf;
 }
 

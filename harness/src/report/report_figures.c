@@ -153,26 +153,41 @@ int report_front_figures(FILE *out, const report_step *step)
     return *sep != '\0' || f->has_spread;
 }
 
-int report_has_resources(const report_doc *report)
+/* Whether any step of report has what has says its summary has. */
+static int any_step(const report_doc *report, int (*has)(const report_summary *s))
 {
     for (size_t i = 0; i < report->nmodels; i++) {
         for (size_t j = 0; j < report->models[i].nsteps; j++) {
-            if (report->models[i].steps[j].summary.resources.present)
+            if (has(&report->models[i].steps[j].summary))
                 return 1;
         }
     }
     return 0;
 }
 
+static int has_resources(const report_summary *s)
+{
+    return s->resources.present;
+}
+
+static int has_breakdown(const report_summary *s)
+{
+    return s->breakdown.present;
+}
+
+static int has_gain(const report_summary *s)
+{
+    return s->gain.present;
+}
+
+int report_has_resources(const report_doc *report)
+{
+    return any_step(report, has_resources);
+}
+
 int report_has_breakdown(const report_doc *report)
 {
-    for (size_t i = 0; i < report->nmodels; i++) {
-        for (size_t j = 0; j < report->models[i].nsteps; j++) {
-            if (report->models[i].steps[j].summary.breakdown.present)
-                return 1;
-        }
-    }
-    return 0;
+    return any_step(report, has_breakdown);
 }
 
 const char *report_loss_part_label(report_loss_part part)
@@ -331,13 +346,7 @@ char *report_breakdown_text(char *buf, size_t len, const report_breakdown *b)
 
 int report_has_gain(const report_doc *report)
 {
-    for (size_t i = 0; i < report->nmodels; i++) {
-        for (size_t j = 0; j < report->models[i].nsteps; j++) {
-            if (report->models[i].steps[j].summary.gain.present)
-                return 1;
-        }
-    }
-    return 0;
+    return any_step(report, has_gain);
 }
 
 void report_gain_lines(FILE *out, const report_doc *report, const char *before, const char *after,

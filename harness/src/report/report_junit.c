@@ -22,13 +22,19 @@ static int first_of_step(const gate_checks *checks, size_t i)
     return c->step != NULL && !c->vs_baseline && (i == 0 || checks->items[i - 1].step != c->step);
 }
 
+/* A step's output opened: "<system-out>MODEL N servers: ". */
+static void system_out_open(FILE *out, const gate_check_result *c)
+{
+    fputs("    <system-out>", out);
+    markup_escape(out, c->model->name);
+    fprintf(out, " %lld servers: ", c->step->servers);
+}
+
 /* Where the step's gain came from, for the reader of a CI log. */
 static void gain_out(FILE *out, const gate_check_result *c)
 {
     char line[1024];
-    fputs("    <system-out>", out);
-    markup_escape(out, c->model->name);
-    fprintf(out, " %lld servers: ", c->step->servers);
+    system_out_open(out, c);
     markup_escape(out, report_gain_text(line, sizeof(line), &c->step->summary.gain));
     fputs("</system-out>\n", out);
 }
@@ -39,9 +45,7 @@ static void breakdown_out(FILE *out, const gate_check_result *c)
 {
     const report_breakdown *b = &c->step->summary.breakdown;
     char line[512];
-    fputs("    <system-out>", out);
-    markup_escape(out, c->model->name);
-    fprintf(out, " %lld servers: ", c->step->servers);
+    system_out_open(out, c);
     markup_escape(out, report_breakdown_text(line, sizeof(line), b)); /* "<1%" is markup */
     fputs("\n", out);
     for (report_loss_part p = 0; p < REPORT_LOSS_PARTS; p++) {

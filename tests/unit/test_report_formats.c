@@ -234,6 +234,18 @@ Test(report_formats, markdown_escapes_every_string_from_the_report)
 
 /* The fixture with its steps behind a front: HAProxy's counts on the second step's runs, a
  * front without figures on the first; the front's name is name. */
+/* The plain fixture's Markdown, which has no front, gains or the like: what lacks. */
+static void plain_markdown_lacks(const char *what)
+{
+    report_doc doc;
+    size_t len;
+    fixture(&doc);
+    char *md = render(&report_markdown, &doc, &len);
+    cr_assert_null(strstr(md, what), "%s", md);
+    free(md);
+    report_doc_free(&doc);
+}
+
 static json_t *fixture_with_front(const char *name)
 {
     json_error_t error;
@@ -284,11 +296,7 @@ Test(report_formats, markdown_and_table_show_the_front)
     free(md);
     report_doc_free(&doc);
     /* A report without a front (the fixture) has no Front section. */
-    fixture(&doc);
-    md = render(&report_markdown, &doc, &len);
-    cr_assert_null(strstr(md, "Front"), "%s", md);
-    free(md);
-    report_doc_free(&doc);
+    plain_markdown_lacks("Front");
 }
 
 /* The JUnit file is well-formed XML whatever the names hold: xmllint is the judge. */
@@ -683,9 +691,5 @@ Test(report_formats, every_format_says_where_a_gain_came_from)
     free(junit);
     report_doc_free(&doc);
     /* A report without gains has no such section. */
-    fixture(&doc);
-    md = render(&report_markdown, &doc, &len);
-    cr_assert_null(strstr(md, "gain"), "%s", md);
-    free(md);
-    report_doc_free(&doc);
+    plain_markdown_lacks("gain");
 }
